@@ -1,0 +1,100 @@
+# Nyota build. `make` builds both programs; `make test` runs every test.
+# Everything under shared/ becomes libnyota.a; migrations, locales,
+# templates and static assets are embedded into the binaries by tools/embed.
+
+PKGS     := libssh libmicrohttpd ncursesw sqlite3 libsodium liboath jansson \
+            libqrencode libcmark libcurl
+CC       ?= cc
+OPT      ?= -O2
+WARN     := -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes \
+            -Wstrict-prototypes -Wwrite-strings -Werror
+CFLAGS   ?=
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(OPT) -g $(WARN) -MMD -MP -Ishared -Ibuild/gen \
+            $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS) $(SAN)
+LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lutil -lpthread -lm
+B        ?= build
+
+SHARED_SRC := $(wildcard shared/*.c)
+SF_SRC     := $(wildcard storefront/*.c)
+TUI_SRC    := $(wildcard tui/*.c)
+TEST_SRC   := $(wildcard tests/test-*.c)
+EMBEDDED   := $(sort $(wildcard migrations/*.sql) $(wildcard locales/*.json) \
+              $(wildcard storefront/templates/*.html) $(wildcard storefront/static/*))
+
+SHARED_OBJ := $(SHARED_SRC:%.c=$(B)/%.o) $(B)/gen/assets.o
+SF_OBJ     := $(filter-out $(B)/storefront/main.o,$(SF_SRC:%.c=$(B)/%.o))
+TUI_OBJ    := $(filter-out $(B)/tui/main.o,$(TUI_SRC:%.c=$(B)/%.o))
+TESTS      := $(TEST_SRC:tests/%.c=$(B)/tests/%)
+
+.PHONY: all deps run test unit integration asan bench fuzz clean
+all: $(B)/nyota-storefront $(B)/nyota-console
+
+deps:
+	@sh scripts/deps.sh
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror $< -o $@
+
+$(B)/gen/assets.c: $(B)/tools/embed $(EMBEDDED) Makefile
+	@mkdir -p $(dir $@)
+	$(B)/tools/embed $(EMBEDDED) > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/assets.o: $(B)/gen/assets.c
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c $< -o $@
+
+$(B)/libnyota.a: $(SHARED_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/libsf.a: $(SF_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/libtui.a: $(TUI_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/nyota-storefront: $(B)/storefront/main.o $(B)/libsf.a $(B)/libnyota.a
+	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS) -o $@
+
+$(B)/nyota-console: $(B)/tui/main.o $(B)/libtui.a $(B)/libnyota.a
+	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS) -o $@
+
+# Unit tests link every library; a test binary may exercise any module.
+$(B)/tests/%: tests/%.c $(B)/libsf.a $(B)/libtui.a $(B)/libnyota.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests $(shell pkg-config --cflags check) $^ \
+	  $(LDLIBS) $(shell pkg-config --libs check) -o $@
+
+unit: $(TESTS)
+	@sh tests/run-unit.sh $(TESTS)
+
+integration: $(B)/nyota-storefront $(B)/nyota-console
+	@B=$(B) sh tests/run-integration.sh
+
+test: deps all unit integration
+
+asan: deps
+	$(MAKE) B=build-asan OPT=-O1 CC=clang \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	  all unit integration
+
+run: deps all
+	@sh scripts/run.sh
+
+bench: deps all
+	@sh bench/run.sh
+
+fuzz: deps
+	@sh tests/fuzz/run.sh
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

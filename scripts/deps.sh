@@ -1,0 +1,21 @@
+#!/bin/sh
+# Installs the Debian packages Nyota needs to build, run and test.
+# Quick and silent when everything is present.
+set -e
+PKGS="build-essential pkg-config clang libssh-dev libmicrohttpd-dev
+libncurses-dev libsqlite3-dev libsodium-dev liboath-dev libjansson-dev check
+libsubunit-dev libqrencode-dev libcmark-dev libcurl4-openssl-dev tmux
+openssh-client oathtool curl sqlite3 chromium wrk nginx-light procps"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing$missing"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,51 @@
+/*
+ * config.h: the settings of DESIGN §4, read from the environment (and
+ * command-line flags that override it) once at start.
+ */
+#ifndef NY_CONFIG_H
+#define NY_CONFIG_H
+
+#include <stdint.h>
+
+struct ny_config {
+	char	*data_dir;		/* NYOTA_DATA_DIR */
+	char	*db_path;		/* NYOTA_DB */
+	char	*keys_dir;		/* NYOTA_KEYS_DIR */
+	char	*http_addr;		/* NYOTA_HTTP_ADDR */
+	int	 http_port;		/* NYOTA_HTTP_PORT */
+	char	*ssh_addr;		/* NYOTA_SSH_ADDR */
+	int	 ssh_port;		/* NYOTA_SSH_PORT */
+	char	*base_url;		/* NYOTA_BASE_URL, no trailing slash */
+	char	*payments;		/* "sim" | "mpesa" */
+	char	*sim_auto;		/* "off" | "approve" | "decline" */
+	int	 sim_delay_ms;		/* NYOTA_SIM_DELAY_MS */
+	char	*mpesa_base_url;	/* NYOTA_MPESA_BASE_URL */
+	char	*mpesa_consumer_key;
+	char	*mpesa_consumer_secret;
+	char	*mpesa_shortcode;
+	char	*mpesa_passkey;
+	char	*mpesa_callback_secret;
+	char	*whatsapp;		/* "log" | "cloud" */
+	char	*whatsapp_api_url;
+	char	*whatsapp_token;
+	char	*whatsapp_phone_id;
+	char	*whatsapp_template;
+	int	 checkout_limit;	/* NYOTA_CHECKOUT_LIMIT per address/min */
+};
+
+/*
+ * Fills cfg from the environment, then applies overrides: argv entries of
+ * the form --name=value where name is the variable without NYOTA_ in lower
+ * case with '-' for '_' (--http-port=8081). Unknown --flags are refused.
+ * Returns NY_OK, or NY_EINVAL with *cause set to one line naming the
+ * variable and what it expected (caller frees). argv entries that are not
+ * flags are left for the caller; *nargs receives how many leading flags
+ * were consumed.
+ */
+int	config_load(struct ny_config *cfg, int argc, char **argv, int *nargs,
+	    char **cause);
+
+/* Frees every string in cfg. */
+void	config_free(struct ny_config *cfg);
+
+#endif

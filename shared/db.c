@@ -1,0 +1,325 @@
+/*
+ * db.c: connection set-up, the statement cache, transactions, events,
+ * change detection and backup. The migration runner is in db-migrate.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "log.h"
+
+#define DB_CACHE 256	/* open-addressed; more statements than this is a bug */
+
+struct db_slot {
+	const char	*sql;
+	sqlite3_stmt	*st;
+};
+
+struct db {
+	sqlite3		*h;
+	struct db_slot	 cache[DB_CACHE];
+	int64_t		 data_version;	/* -1 before the first db_changed */
+	int		 fault_busy;	/* >0: count down, fail at 1 */
+};
+
+int
+db_err(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return NY_OK;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return NY_EBUSY;
+	case SQLITE_CONSTRAINT:
+		if (rc == SQLITE_CONSTRAINT_UNIQUE ||
+		    rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+			return NY_EEXISTS;
+		return NY_EINVAL;
+	case SQLITE_NOTFOUND:
+		return NY_ENOTFOUND;
+	default:
+		return NY_EDB;
+	}
+}
+
+int
+db_open(const char *path, struct db **out, char **cause)
+{
+	struct db *db = xcalloc(1, sizeof *db);
+	int rc;
+
+	*out = NULL;
+	db->data_version = -1;
+	rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		*cause = xasprintf("%s: %s", path, db->h ?
+		    sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		goto err;
+	}
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(db->h, 5000);
+	rc = sqlite3_exec(db->h, "PRAGMA journal_mode=WAL;"
+	    "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		*cause = xasprintf("%s: %s", path, sqlite3_errmsg(db->h));
+		goto err;
+	}
+	*out = db;
+	return NY_OK;
+err:
+	sqlite3_close_v2(db->h);
+	free(db);
+	return db_err(rc) == NY_EBUSY ? NY_EBUSY : NY_EDB;
+}
+
+void
+db_close(struct db *db)
+{
+	int i;
+
+	if (db == NULL)
+		return;
+	for (i = 0; i < DB_CACHE; i++)
+		sqlite3_finalize(db->cache[i].st);
+	sqlite3_close_v2(db->h);
+	free(db);
+}
+
+sqlite3 *
+db_sqlite(struct db *db)
+{
+	return db->h;
+}
+
+const char *
+db_errmsg(struct db *db)
+{
+	return sqlite3_errmsg(db->h);
+}
+
+static size_t
+db_hash(const char *s)
+{
+	size_t h = 5381;
+
+	while (*s)
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
+
+sqlite3_stmt *
+db_stmt(struct db *db, const char *sql)
+{
+	size_t i, h = db_hash(sql);
+	struct db_slot *sl;
+	int rc;
+
+	for (i = 0; i < DB_CACHE; i++) {
+		sl = &db->cache[(h + i) % DB_CACHE];
+		if (sl->sql == NULL)
+			break;
+		if (sl->sql == sql || strcmp(sl->sql, sql) == 0) {
+			sqlite3_reset(sl->st);
+			sqlite3_clear_bindings(sl->st);
+			return sl->st;
+		}
+	}
+	if (i == DB_CACHE) {
+		log_error("statement cache full", "size=%d", DB_CACHE);
+		abort();
+	}
+	rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &sl->st, NULL);
+	if (rc != SQLITE_OK) {
+		log_error("sql does not compile", "err=\"%s\" sql=\"%.200s\"",
+		    sqlite3_errmsg(db->h), sql);
+		sl->st = NULL;
+		return NULL;
+	}
+	sl->sql = sql;
+	return sl->st;
+}
+
+int
+db_exec(struct db *db, const char *sql)
+{
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		log_warn("sql failed", "err=\"%s\"", sqlite3_errmsg(db->h));
+	return db_err(rc);
+}
+
+int
+db_begin(struct db *db)
+{
+	if (db->fault_busy > 0 && --db->fault_busy == 0)
+		return NY_EBUSY;
+	return db_err(sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL));
+}
+
+int
+db_commit(struct db *db)
+{
+	int rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK) {
+		log_warn("commit failed", "err=\"%s\"", sqlite3_errmsg(db->h));
+		db_rollback(db);
+	}
+	return db_err(rc);
+}
+
+void
+db_rollback(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void
+db_fault_busy_after(struct db *db, int n)
+{
+	db->fault_busy = n;
+}
+
+char *
+db_col_str(sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	return xstrdup(s ? (const char *)s : "");
+}
+
+int
+db_event(struct db *db, const char *kind, int64_t row_id, int64_t *seq)
+{
+	sqlite3_stmt *st = db_stmt(db,
+	    "INSERT INTO events(kind, row_id, at) VALUES (?, ?, ?)");
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, row_id);
+	sqlite3_bind_int64(st, 3, ny_now());
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_err(rc);
+	if (seq)
+		*seq = sqlite3_last_insert_rowid(db->h);
+	return NY_OK;
+}
+
+int
+db_events_since(struct db *db, int64_t after, struct db_event *evs, int max,
+    int *n)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT seq, kind, row_id, at FROM events"
+	    " WHERE seq > ? ORDER BY seq LIMIT ?");
+	int rc;
+
+	*n = 0;
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, after);
+	sqlite3_bind_int(st, 2, max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct db_event *e = &evs[(*n)++];
+		const unsigned char *k = sqlite3_column_text(st, 1);
+
+		e->seq = sqlite3_column_int64(st, 0);
+		snprintf(e->kind, sizeof e->kind, "%s", k ? (const char *)k : "");
+		e->row_id = sqlite3_column_int64(st, 2);
+		e->at = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? NY_OK : db_err(rc);
+}
+
+int
+db_events_last(struct db *db, int64_t *seq)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT coalesce(max(seq), 0) FROM events");
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	rc = sqlite3_step(st);
+	*seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? NY_OK : db_err(rc);
+}
+
+int
+db_changed(struct db *db, int *changed)
+{
+	sqlite3_stmt *st = db_stmt(db, "PRAGMA data_version");
+	int64_t v;
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	rc = sqlite3_step(st);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return db_err(rc);
+	*changed = v != db->data_version;
+	db->data_version = v;
+	return NY_OK;
+}
+
+int
+db_backup(struct db *db, const char *file, char **cause)
+{
+	sqlite3 *dst = NULL;
+	sqlite3_backup *b;
+	char *tmp = xasprintf("%s.tmp-%d", file, (int)getpid());
+	int rc;
+
+	unlink(tmp);
+	rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
+	/* One step copies everything under one read transaction: consistent
+	 * even while both servers write (they wait on busy_timeout at most). */
+	if ((b = sqlite3_backup_init(dst, "main", db->h, "main")) == NULL) {
+		rc = sqlite3_errcode(dst);
+		goto fail;
+	}
+	do {
+		rc = sqlite3_backup_step(b, -1);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(50);
+	} while (rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	/* A plain rollback-journal file is the most portable backup. */
+	sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+	sqlite3_close(dst);
+	if (rename(tmp, file) != 0) {
+		*cause = xasprintf("%s: cannot rename into place", file);
+		unlink(tmp);
+		free(tmp);
+		return NY_EIO;
+	}
+	free(tmp);
+	return NY_OK;
+fail:
+	*cause = xasprintf("%s: %s", file, dst ? sqlite3_errmsg(dst) :
+	    sqlite3_errstr(rc));
+	sqlite3_close(dst);
+	unlink(tmp);
+	free(tmp);
+	return NY_EIO;
+}

@@ -1,0 +1,32 @@
+/*
+ * log.h: levelled logfmt lines on stderr:
+ *   ts=2026-11-25T16:28:49.123Z level=info msg="order paid" ref=…
+ * Callers pass key=value pairs already formatted; log_ values are quoted
+ * by log_kv_str. Never pass a token, code, secret or phone number whole.
+ */
+#ifndef NY_LOG_H
+#define NY_LOG_H
+
+#include "ny.h"
+
+enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
+
+/* Minimum level written; default info, NYOTA_LOG=debug|info|warn|error. */
+void	log_set_level(enum log_level lv);
+
+/* msg is a fixed message; kvfmt formats the trailing key=value pairs. */
+void	log_msg(enum log_level lv, const char *msg, const char *kvfmt, ...)
+	    NY_PRINTF(3, 4);
+
+#define log_debug(m, ...)	log_msg(LOG_DEBUG, m, __VA_ARGS__)
+#define log_info(m, ...)	log_msg(LOG_INFO, m, __VA_ARGS__)
+#define log_warn(m, ...)	log_msg(LOG_WARN, m, __VA_ARGS__)
+#define log_error(m, ...)	log_msg(LOG_ERROR, m, __VA_ARGS__)
+
+/*
+ * Writes a redacted form of a secret for logs: the first 4 characters and
+ * an ellipsis ("abcd…"), into buf. For phones use the last 3 digits.
+ */
+void	log_redact(const char *secret, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Runs every tests/integration/*.sh against the built binaries in $B.
+# Each script starts what it needs on free ports in its own temp dir.
+B=${B:-build}
+export NYOTA_BIN=$(cd "$B" && pwd)
+export NYOTA_SRC=$(pwd)
+pass=0 fail=0
+mkdir -p tests/out
+for t in tests/integration/*.sh; do
+	[ "$(basename "$t")" = lib.sh ] && continue
+	name=$(basename "$t" .sh)
+	if timeout 600 bash "$t" > "tests/out/it-$name.log" 2>&1; then
+		pass=$((pass + 1))
+		echo "  ok   $name"
+	else
+		fail=$((fail + 1))
+		echo "  FAIL $name"
+		tail -40 "tests/out/it-$name.log"
+	fi
+done
+echo "integration: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,294 @@
+/*
+ * test-db: connection set-up, migrations, transactions, events,
+ * data_version across connections and processes, backup.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "testutil.h"
+
+static struct db *
+open_migrated(const char *path)
+{
+	struct db *db;
+	char *cause = NULL;
+
+	ck_assert_int_eq(db_open(path, &db, &cause), NY_OK);
+	ck_assert_int_eq(db_migrate(db, &cause), NY_OK);
+	return db;
+}
+
+static int
+user_version(struct db *db)
+{
+	sqlite3_stmt *st = db_stmt(db, "PRAGMA user_version");
+	int v;
+
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return v;
+}
+
+START_TEST(migrate_empty_and_rerun)
+{
+	char *path = tmp_path("db");
+	struct db *db = open_migrated(path);
+	char *cause = NULL;
+
+	ck_assert_int_eq(user_version(db), db_schema_version());
+	ck_assert_int_ge(db_schema_version(), 1);
+	/* Re-running changes nothing and succeeds. */
+	ck_assert_int_eq(db_migrate(db, &cause), NY_OK);
+	ck_assert_int_eq(user_version(db), db_schema_version());
+	db_close(db);
+	free(path);
+}
+END_TEST
+
+START_TEST(refuses_newer_database)
+{
+	char *path = tmp_path("db");
+	struct db *db = open_migrated(path);
+	char *cause = NULL;
+
+	ck_assert_int_eq(db_exec(db, "PRAGMA user_version=9999"), NY_OK);
+	ck_assert_int_eq(db_migrate(db, &cause), NY_ETOONEW);
+	ck_assert_ptr_nonnull(strstr(cause, "newer"));
+	free(cause);
+	db_close(db);
+	free(path);
+}
+END_TEST
+
+START_TEST(pragmas_set)
+{
+	char *path = tmp_path("db");
+	struct db *db = open_migrated(path);
+	sqlite3_stmt *st;
+
+	st = db_stmt(db, "PRAGMA journal_mode");
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "wal");
+	sqlite3_reset(st);
+	st = db_stmt(db, "PRAGMA foreign_keys");
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(st, 0), 1);
+	sqlite3_reset(st);
+	st = db_stmt(db, "PRAGMA synchronous");
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(st, 0), 2);	/* FULL */
+	sqlite3_reset(st);
+	db_close(db);
+	free(path);
+}
+END_TEST
+
+START_TEST(data_version_moves_on_foreign_commit)
+{
+	char *path = tmp_path("db");
+	struct db *a = open_migrated(path), *b = open_migrated(path);
+	int changed;
+
+	ck_assert_int_eq(db_changed(a, &changed), NY_OK);
+	ck_assert_int_eq(changed, 1);		/* first call */
+	ck_assert_int_eq(db_changed(a, &changed), NY_OK);
+	ck_assert_int_eq(changed, 0);
+	/* Own commits do not count. */
+	ck_assert_int_eq(db_begin(a), NY_OK);
+	ck_assert_int_eq(db_event(a, "test", 1, NULL), NY_OK);
+	ck_assert_int_eq(db_commit(a), NY_OK);
+	ck_assert_int_eq(db_changed(a, &changed), NY_OK);
+	ck_assert_int_eq(changed, 0);
+	/* Another connection's do. */
+	ck_assert_int_eq(db_begin(b), NY_OK);
+	ck_assert_int_eq(db_event(b, "test", 2, NULL), NY_OK);
+	ck_assert_int_eq(db_commit(b), NY_OK);
+	ck_assert_int_eq(db_changed(a, &changed), NY_OK);
+	ck_assert_int_eq(changed, 1);
+	db_close(a);
+	db_close(b);
+	free(path);
+}
+END_TEST
+
+START_TEST(events_read_since)
+{
+	char *path = tmp_path("db");
+	struct db *db = open_migrated(path);
+	struct db_event ev[8];
+	int64_t s1, s2, last;
+	int n;
+
+	ck_assert_int_eq(db_begin(db), NY_OK);
+	ck_assert_int_eq(db_event(db, "order", 7, &s1), NY_OK);
+	ck_assert_int_eq(db_event(db, "product", 9, &s2), NY_OK);
+	ck_assert_int_eq(db_commit(db), NY_OK);
+	ck_assert_int_gt(s2, s1);
+	ck_assert_int_eq(db_events_since(db, s1, ev, 8, &n), NY_OK);
+	ck_assert_int_eq(n, 1);
+	ck_assert_str_eq(ev[0].kind, "product");
+	ck_assert_int_eq(ev[0].row_id, 9);
+	ck_assert_int_eq(db_events_last(db, &last), NY_OK);
+	ck_assert_int_eq(last, s2);
+	db_close(db);
+	free(path);
+}
+END_TEST
+
+/* Two processes append 300 events each at once: none may see SQLITE_BUSY. */
+START_TEST(two_writers_no_busy)
+{
+	char *path = tmp_path("db");
+	struct db *db = open_migrated(path);
+	int64_t last;
+	pid_t kids[2];
+	int i, status;
+
+	db_close(db);
+	for (i = 0; i < 2; i++) {
+		if ((kids[i] = fork()) == 0) {
+			struct db *c = NULL;
+			char *cause = NULL;
+			int k;
+
+			if (db_open(path, &c, &cause) != NY_OK)
+				_exit(3);
+			for (k = 0; k < 300; k++) {
+				if (db_begin(c) != NY_OK ||
+				    db_event(c, "w", k, NULL) != NY_OK ||
+				    db_commit(c) != NY_OK)
+					_exit(4);
+			}
+			db_close(c);
+			_exit(0);
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(waitpid(kids[i], &status, 0), kids[i]);
+		ck_assert(WIFEXITED(status));
+		ck_assert_int_eq(WEXITSTATUS(status), 0);
+	}
+	db = open_migrated(path);
+	ck_assert_int_eq(db_events_last(db, &last), NY_OK);
+	ck_assert_int_eq(last, 600);
+	db_close(db);
+	free(path);
+}
+END_TEST
+
+/* A backup taken while another process writes is consistent. */
+START_TEST(backup_during_writes)
+{
+	char *path = tmp_path("db"), *bk = tmp_path("backup"), *cause = NULL;
+	struct db *db = open_migrated(path), *copy;
+	sqlite3_stmt *st;
+	pid_t kid;
+	int status, i;
+
+	if ((kid = fork()) == 0) {
+		struct db *c = NULL;
+		int k;
+
+		if (db_open(path, &c, &cause) != NY_OK)
+			_exit(3);
+		for (k = 0; k < 2000; k++) {
+			if (db_begin(c) != NY_OK ||
+			    db_event(c, "w", k, NULL) != NY_OK ||
+			    db_commit(c) != NY_OK)
+				_exit(4);
+		}
+		_exit(0);
+	}
+	for (i = 0; i < 5; i++) {
+		ck_assert_int_eq(db_backup(db, bk, &cause), NY_OK);
+		ck_assert_int_eq(db_open(bk, &copy, &cause), NY_OK);
+		st = db_stmt(copy, "PRAGMA integrity_check");
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+		ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "ok");
+		sqlite3_reset(st);
+		db_close(copy);
+	}
+	ck_assert_int_eq(waitpid(kid, &status, 0), kid);
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	db_close(db);
+	free(path);
+	free(bk);
+}
+END_TEST
+
+START_TEST(fault_injection_busy)
+{
+	char *path = tmp_path("db");
+	struct db *db = open_migrated(path);
+
+	db_fault_busy_after(db, 1);
+	ck_assert_int_eq(db_begin(db), NY_EBUSY);
+	ck_assert_int_eq(db_begin(db), NY_OK);
+	db_rollback(db);
+	db_close(db);
+	free(path);
+}
+END_TEST
+
+START_TEST(schema_checks_constraints)
+{
+	char *path = tmp_path("db");
+	struct db *db = open_migrated(path);
+
+	ck_assert_int_eq(db_exec(db, "INSERT INTO creators(handle, created_at)"
+	    " VALUES ('amani', 1)"), NY_OK);
+	/* Bad handle, negative price, unknown kind, bad status: refused. */
+	ck_assert_int_ne(db_exec(db, "INSERT INTO creators(handle, created_at)"
+	    " VALUES ('Bad Handle', 1)"), NY_OK);
+	ck_assert_int_ne(db_exec(db, "INSERT INTO products(creator_id, slug,"
+	    " kind, title, price_minor, currency, created_at, updated_at)"
+	    " VALUES (1, 'x', 'download', 't', -1, 'KES', 1, 1)"), NY_OK);
+	ck_assert_int_ne(db_exec(db, "INSERT INTO products(creator_id, slug,"
+	    " kind, title, price_minor, currency, created_at, updated_at)"
+	    " VALUES (1, 'x', 'car', 't', 1, 'KES', 1, 1)"), NY_OK);
+	ck_assert_int_ne(db_exec(db, "INSERT INTO products(creator_id, slug,"
+	    " kind, title, price_minor, currency, created_at, updated_at)"
+	    " VALUES (1, 'x', 'subscription', 't', 1, 'KES', 1, 1)"), NY_OK);
+	ck_assert_int_eq(db_exec(db, "INSERT INTO products(creator_id, slug,"
+	    " kind, title, summary, price_minor, currency, created_at,"
+	    " updated_at) VALUES (1, 'x', 'download', 'Nairobi nights',"
+	    " 'photos', 1, 'KES', 1, 1)"), NY_OK);
+	/* The FTS index follows. */
+	{
+		sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM "
+		    "products_fts WHERE products_fts MATCH 'nair*'");
+
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+		ck_assert_int_eq(sqlite3_column_int(st, 0), 1);
+		sqlite3_reset(st);
+	}
+	db_close(db);
+	free(path);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("db");
+	TCase *tc = tcase_create("db");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, migrate_empty_and_rerun);
+	tcase_add_test(tc, refuses_newer_database);
+	tcase_add_test(tc, pragmas_set);
+	tcase_add_test(tc, data_version_moves_on_foreign_commit);
+	tcase_add_test(tc, events_read_since);
+	tcase_add_test(tc, two_writers_no_busy);
+	tcase_add_test(tc, backup_during_writes);
+	tcase_add_test(tc, fault_injection_busy);
+	tcase_add_test(tc, schema_checks_constraints);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}
