@@ -106,6 +106,11 @@ CREATE TABLE customers (
 CREATE TABLE library_keys (
 	id		INTEGER PRIMARY KEY,
 	customer_id	INTEGER NOT NULL REFERENCES customers(id),
+	-- The token is derived, never stored: token = base64url(HMAC(master
+	-- subkey, salt)), so the server can put the link in any later message
+	-- while a copy of the database alone opens nothing. Lookups go
+	-- through token_hash (keyed hash of the token).
+	salt		BLOB NOT NULL CHECK (length(salt) = 32),
 	token_hash	BLOB NOT NULL UNIQUE,
 	created_at	INTEGER NOT NULL,
 	revoked_at	INTEGER
@@ -208,7 +213,7 @@ CREATE TABLE messages (
 	kind		TEXT NOT NULL,		-- receipt, library_link, reminder, automation
 	locale		TEXT NOT NULL DEFAULT 'en' CHECK (locale IN ('en', 'sw')),
 	body		TEXT NOT NULL,		-- without secrets; {link} marks the link
-	sealed_link	BLOB,			-- secretbox of the library link
+	library_key_id	INTEGER REFERENCES library_keys(id),	-- link made at send time
 	params		TEXT NOT NULL DEFAULT '[]',	-- JSON template parameters
 	dedupe_key	TEXT UNIQUE,		-- never queue the same message twice
 	status		TEXT NOT NULL DEFAULT 'queued'

@@ -1,0 +1,64 @@
+/*
+ * crypto.h: the libsodium helpers every secret goes through.
+ *
+ * The master key (keys/master.key, 32 random bytes, mode 0600, created on
+ * first start) is the root of everything: subkeys for hashing tokens,
+ * sealing TOTP secrets and signing URLs are derived from it with
+ * crypto_kdf, each with its own context, so one use never leaks into
+ * another.
+ */
+#ifndef NY_CRYPTO_H
+#define NY_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ny.h"
+
+#define TOK_HASH_LEN	32	/* bytes of a keyed token hash */
+
+/*
+ * Initialises libsodium and loads (or creates, mode 0600) the master key
+ * at keys_dir/master.key. Refuses a key file of the wrong size or with
+ * group/other permissions. Returns NY_OK or an error with *cause.
+ * Call once at start, before threads.
+ */
+int	crypto_init(const char *keys_dir, char **cause);
+
+/* Tests: use this key instead of a file (32 bytes). */
+void	crypto_init_key(const unsigned char key[32]);
+
+/*
+ * A random token of nbytes (16..64) random bytes, base64url without
+ * padding, NUL-terminated in out (outlen ≥ 4*nbytes/3+2).
+ */
+void	tok_random(size_t nbytes, char *out, size_t outlen);
+
+/* Keyed hash (BLAKE2b with the token subkey) of a token, for storage. */
+void	tok_hash(const char *token, unsigned char out[TOK_HASH_LEN]);
+
+/* Constant-time equality of two strings (lengths compared too). */
+int	tok_equal(const char *a, const char *b);
+
+/*
+ * Seals plaintext with secretbox under the sealing subkey: out gets
+ * nonce || box, *outlen its length (caller frees *out).
+ */
+void	crypto_seal(const void *plain, size_t len, unsigned char **out,
+	    size_t *outlen);
+/* Opens what crypto_seal made. NY_OK, or NY_ECRYPTO when tampered. */
+int	crypto_open(const unsigned char *sealed, size_t len, unsigned char **out,
+	    size_t *outlen);
+
+/*
+ * Signs msg with HMAC-SHA256 under the URL subkey; writes the signature as
+ * base64url (43 chars + NUL) into sig (≥ 44 bytes).
+ */
+void	crypto_sign_url(const char *msg, char *sig, size_t siglen);
+/* Checks a signature in constant time: NY_OK or NY_ECRYPTO. */
+int	crypto_check_url(const char *msg, const char *sig);
+
+/* Lower-case hex of bytes into out (≥ 2*len+1). */
+void	crypto_hex(const unsigned char *p, size_t len, char *out);
+
+#endif

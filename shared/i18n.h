@@ -1,0 +1,51 @@
+/*
+ * i18n.h: strings from locales/*.json (embedded at build time): flat keys
+ * → strings with {name} placeholders. English is the fallback for a key
+ * missing in another language; a key missing everywhere renders as the key
+ * itself (and is reported once in the log).
+ *
+ * i18n_load is called once at start (it is not thread-safe); lookups after
+ * that are read-only and safe from any thread.
+ */
+#ifndef NY_I18N_H
+#define NY_I18N_H
+
+#include <stddef.h>
+
+#include "ny.h"
+
+/* Supported languages, in order; "en" first (the fallback). */
+extern const char *const i18n_langs[];	/* {"en", "sw", NULL} */
+
+/* Loads every embedded locale. Returns NY_OK or NY_EINVAL with *cause. */
+int		 i18n_load(char **cause);
+
+/* Returns 1 for a supported language code. */
+int		 i18n_lang_ok(const char *lang);
+
+/* The raw string for key in lang (falls back to en, then to key). */
+const char	*i18n_get(const char *lang, const char *key);
+
+/*
+ * Renders key in lang with placeholders replaced from a NULL-terminated
+ * list of name, value pairs: i18n_fmt("sw", "order.paid", "amount", a,
+ * NULL). Unknown placeholders are left as they are. Caller frees.
+ */
+char		*i18n_fmt(const char *lang, const char *key, ...);
+char		*i18n_vfmt(const char *lang, const char *key, va_list ap);
+
+/*
+ * Picks "en" or "sw" from an Accept-Language header value (q-values
+ * honoured); NULL or nothing supported → "en".
+ */
+const char	*i18n_negotiate(const char *accept_language);
+
+/*
+ * Compares two locale documents (JSON text): every key of a is in b and
+ * vice versa, with the same set of {placeholders}. Returns NY_OK, or
+ * NY_EINVAL with *cause naming the first difference. For the parity test.
+ */
+int		 i18n_compare(const char *a_json, const char *b_json,
+		    char **cause);
+
+#endif
