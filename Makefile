@@ -9,7 +9,7 @@ OPT      ?= -O2
 WARN     := -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes \
             -Wstrict-prototypes -Wwrite-strings -Werror
 CFLAGS   ?=
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(OPT) -g $(WARN) -MMD -MP -Ishared -Ibuild/gen \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(OPT) -g $(WARN) -MMD -MP -Ishared \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS) $(SAN)
 LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lutil -lpthread -lm
 B        ?= build
@@ -43,33 +43,33 @@ $(B)/tools/embed: tools/embed.c
 
 $(B)/gen/assets.c: $(B)/tools/embed $(EMBEDDED) Makefile
 	@mkdir -p $(dir $@)
-	$(B)/tools/embed $(EMBEDDED) > $@.tmp && mv $@.tmp $@
+	@$(B)/tools/embed $(EMBEDDED) > $@.tmp && mv $@.tmp $@
 
 $(B)/gen/assets.o: $(B)/gen/assets.c
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c $< -o $@
+	@$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c $< -o $@
 
 $(B)/libnyota.a: $(SHARED_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(B)/libsf.a: $(SF_OBJ)
-	@rm -f $@
-	ar rcs $@ $^
+	@mkdir -p $(dir $@) && rm -f $@ && printf '!<arch>\n' > $@
+	@$(if $^,ar rcs $@ $^)
 
 $(B)/libtui.a: $(TUI_OBJ)
-	@rm -f $@
-	ar rcs $@ $^
+	@mkdir -p $(dir $@) && rm -f $@ && printf '!<arch>\n' > $@
+	@$(if $^,ar rcs $@ $^)
 
 $(B)/nyota-storefront: $(B)/storefront/main.o $(B)/libsf.a $(B)/libnyota.a
-	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) $(filter %.o %.a,$^) $(LDLIBS) -o $@
 
 $(B)/nyota-console: $(B)/tui/main.o $(B)/libtui.a $(B)/libnyota.a
-	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) $(filter %.o %.a,$^) $(LDLIBS) -o $@
 
 # Unit tests link every library; a test binary may exercise any module.
 $(B)/tests/%: tests/%.c $(B)/libsf.a $(B)/libtui.a $(B)/libnyota.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests $(shell pkg-config --cflags check) $^ \
+	$(CC) $(ALL_CFLAGS) -Itests $(shell pkg-config --cflags check) $(filter %.c %.a,$^) \
 	  $(LDLIBS) $(shell pkg-config --libs check) -o $@
 
 unit: $(TESTS)

@@ -46,7 +46,11 @@ int	tok_equal(const char *a, const char *b);
  */
 void	crypto_seal(const void *plain, size_t len, unsigned char **out,
 	    size_t *outlen);
-/* Opens what crypto_seal made. NY_OK, or NY_ECRYPTO when tampered. */
+/*
+ * Opens what crypto_seal made. NY_OK, or NY_ECRYPTO when tampered (then
+ * *out is NULL). *out (caller frees) has *outlen bytes plus a NUL not
+ * counted in *outlen, so a sealed string comes back as a C string.
+ */
 int	crypto_open(const unsigned char *sealed, size_t len, unsigned char **out,
 	    size_t *outlen);
 

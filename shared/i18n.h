@@ -1,5 +1,5 @@
 /*
- * i18n.h: strings from locales/*.json (embedded at build time): flat keys
+ * i18n.h: strings from locales/<lang>.json (embedded at build time): flat keys
  * → strings with {name} placeholders. English is the fallback for a key
  * missing in another language; a key missing everywhere renders as the key
  * itself (and is reported once in the log).
@@ -19,6 +19,13 @@ extern const char *const i18n_langs[];	/* {"en", "sw", NULL} */
 
 /* Loads every embedded locale. Returns NY_OK or NY_EINVAL with *cause. */
 int		 i18n_load(char **cause);
+
+/*
+ * Tests and tools: replaces the table of one supported language with the
+ * flat JSON object in json (same rules as the embedded files). Not
+ * thread-safe, like i18n_load. Returns NY_OK or NY_EINVAL with *cause.
+ */
+int		 i18n_load_json(const char *lang, const char *json, char **cause);
 
 /* Returns 1 for a supported language code. */
 int		 i18n_lang_ok(const char *lang);

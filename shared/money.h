@@ -13,7 +13,10 @@
 /* Returns 1 when code is a supported currency (KES, TZS, UGX, USD). */
 int	money_currency_ok(const char *code);
 
-/* Decimal places of the currency's minor unit (KES 2, USD 2, TZS 2, UGX 0). */
+/*
+ * Decimal places of the currency's minor unit (KES 2, USD 2, TZS 2, UGX 0);
+ * -1 for an unsupported code.
+ */
 int	money_exponent(const char *code);
 
 /*

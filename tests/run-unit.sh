@@ -1,18 +1,31 @@
 #!/bin/sh
-# Runs every Check test binary given; prints each suite's summary and a
-# final "N passed, N failed" line; exits non-zero when any failed.
-pass=0 fail=0
+# Runs every Check test binary given, each suite's log in tests/out/.
+# Prints each suite's summary and a closing "unit: N passed, N failed"
+# counted in checks; exits non-zero when any check or binary failed.
+checks=0 failed=0 bad=0
 mkdir -p tests/out
 for t in "$@"; do
 	name=$(basename "$t")
-	if CK_DEFAULT_TIMEOUT=60 "$t" > "tests/out/$name.log" 2>&1; then
-		pass=$((pass + 1))
-		grep -E '^[0-9]+%:' "tests/out/$name.log" | sed "s/^/  $name: /"
+	log="tests/out/$name.log"
+	CK_DEFAULT_TIMEOUT=120 "$t" > "$log" 2>&1
+	rc=$?
+	line=$(grep -E '^[0-9]+%: Checks: ' "$log" | tail -1)
+	n=$(printf '%s' "$line" | sed -n 's/.*Checks: \([0-9]*\).*/\1/p')
+	f=$(printf '%s' "$line" | sed -n 's/.*Failures: \([0-9]*\), Errors: \([0-9]*\).*/\1 \2/p')
+	[ -n "$n" ] || n=0
+	set -- $f
+	nf=$(( ${1:-0} + ${2:-0} ))
+	checks=$((checks + n))
+	failed=$((failed + nf))
+	if [ "$rc" -ne 0 ] || [ -z "$line" ]; then
+		bad=$((bad + 1))
+		[ "$nf" -eq 0 ] && failed=$((failed + 1))
+		echo "FAIL $name (exit $rc)"
+		grep -E ':[EF]:' "$log" | head -20
+		tail -20 "$log"
 	else
-		fail=$((fail + 1))
-		echo "FAIL $name"
-		tail -40 "tests/out/$name.log"
+		echo "  $name: $line"
 	fi
 done
-echo "unit: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+echo "unit: $((checks - failed)) passed, $failed failed"
+[ "$bad" -eq 0 ]

@@ -1,0 +1,479 @@
+/*
+ * i18n.c: embedded locale tables and lookups.
+ *
+ * i18n_load parses each locales/<lang>.json once into a sorted array of
+ * key/value pairs; lookups are bsearch on those arrays, so after load
+ * they only read and any thread may call them. The one thing that writes
+ * afterwards is the "missing key" report, which is rare and takes a lock.
+ */
+#include <assert.h>
+#include <ctype.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "assets.h"
+#include "i18n.h"
+#include "log.h"
+#include "ny.h"
+
+#define I18N_MAX_DOC	(1024 * 1024)	/* bytes of one locale document */
+#define I18N_MAX_NAME	48		/* characters of a {placeholder} */
+#define I18N_MAX_ARGS	32		/* name/value pairs of one i18n_fmt */
+#define I18N_MAX_REPORTED 256		/* missing keys remembered */
+
+const char *const i18n_langs[] = { "en", "sw", NULL };
+#define I18N_NLANGS	2
+
+struct i18n_pair {
+	char	*key;
+	char	*val;
+};
+
+struct i18n_table {
+	struct i18n_pair	*pairs;
+	size_t			 n;
+};
+
+/* Written by i18n_load only (before threads); read-only afterwards. */
+static struct i18n_table tables[I18N_NLANGS];
+
+/* Missing keys already logged; guarded by missing_lock. */
+static pthread_mutex_t missing_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *missing[I18N_MAX_REPORTED];
+static size_t nmissing;
+
+static int
+pair_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct i18n_pair *)a)->key,
+	    ((const struct i18n_pair *)b)->key);
+}
+
+static int
+lang_index(const char *lang)
+{
+	int i;
+
+	if (lang == NULL)
+		return -1;
+	for (i = 0; i18n_langs[i] != NULL; i++)
+		if (strcmp(i18n_langs[i], lang) == 0)
+			return i;
+	return -1;
+}
+
+int
+i18n_lang_ok(const char *lang)
+{
+	return lang_index(lang) >= 0;
+}
+
+/*
+ * Parses a locale document: a flat JSON object of strings. Returns the
+ * object (caller decrefs) or NULL with *cause.
+ */
+static json_t *
+parse_doc(const char *text, size_t len, const char *what, char **cause)
+{
+	json_error_t jerr;
+	json_t *doc;
+
+	if (len > I18N_MAX_DOC) {
+		*cause = xasprintf("%s: larger than %d bytes", what, I18N_MAX_DOC);
+		return NULL;
+	}
+	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (doc == NULL) {
+		*cause = xasprintf("%s:%d: %s", what, jerr.line, jerr.text);
+		return NULL;
+	}
+	if (!json_is_object(doc)) {
+		*cause = xasprintf("%s: not a JSON object", what);
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+static void
+table_free(struct i18n_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		free(t->pairs[i].key);
+		free(t->pairs[i].val);
+	}
+	free(t->pairs);
+	t->pairs = NULL;
+	t->n = 0;
+}
+
+/* Fills t from a locale document (text of len bytes, named path). */
+static int
+table_parse(struct i18n_table *t, const char *text, size_t len,
+    const char *path, char **cause)
+{
+	const char *key;
+	json_t *doc, *val;
+	size_t i = 0;
+
+	if ((doc = parse_doc(text, len, path, cause)) == NULL)
+		return NY_EINVAL;
+	t->pairs = xcalloc(json_object_size(doc) + 1, sizeof *t->pairs);
+	json_object_foreach(doc, key, val) {
+		if (!json_is_string(val)) {
+			*cause = xasprintf("%s: %s is not a string", path, key);
+			t->n = i;
+			table_free(t);
+			json_decref(doc);
+			return NY_EINVAL;
+		}
+		t->pairs[i].key = xstrdup(key);
+		t->pairs[i].val = xstrdup(json_string_value(val));
+		i++;
+	}
+	t->n = i;
+	qsort(t->pairs, t->n, sizeof *t->pairs, pair_cmp);
+	json_decref(doc);
+	return NY_OK;
+}
+
+int
+i18n_load(char **cause)
+{
+	const struct ny_asset *a;
+	char path[64];
+	int i, rc;
+
+	for (i = 0; i < I18N_NLANGS; i++) {
+		snprintf(path, sizeof path, "locales/%s.json", i18n_langs[i]);
+		if ((a = asset_find(path)) == NULL) {
+			*cause = xasprintf("%s: not embedded", path);
+			return NY_EINVAL;
+		}
+		table_free(&tables[i]);
+		rc = table_parse(&tables[i], (const char *)a->data, a->len, path,
+		    cause);
+		if (rc != NY_OK)
+			return rc;
+	}
+	return NY_OK;
+}
+
+int
+i18n_load_json(const char *lang, const char *json, char **cause)
+{
+	struct i18n_table t = { 0 };
+	int li = lang_index(lang), rc;
+
+	if (li < 0) {
+		*cause = xasprintf("%.16s: not a supported language", lang);
+		return NY_EINVAL;
+	}
+	rc = table_parse(&t, json, strlen(json), lang, cause);
+	if (rc != NY_OK)
+		return rc;
+	table_free(&tables[li]);
+	tables[li] = t;
+	return NY_OK;
+}
+
+static const char *
+table_get(int li, const char *key)
+{
+	struct i18n_pair k = { .key = (char *)key }, *p;
+
+	if (li < 0 || tables[li].n == 0)
+		return NULL;
+	p = bsearch(&k, tables[li].pairs, tables[li].n, sizeof *p, pair_cmp);
+	return p ? p->val : NULL;
+}
+
+/* Logs a key missing everywhere, once per key (the first 256 of them). */
+static void
+report_missing(const char *key)
+{
+	size_t i;
+
+	pthread_mutex_lock(&missing_lock);
+	for (i = 0; i < nmissing; i++)
+		if (strcmp(missing[i], key) == 0)
+			break;
+	if (i == nmissing && nmissing < I18N_MAX_REPORTED) {
+		missing[nmissing++] = xstrdup(key);
+		log_warn("locale key missing", "key=%.80s", key);
+	}
+	pthread_mutex_unlock(&missing_lock);
+}
+
+const char *
+i18n_get(const char *lang, const char *key)
+{
+	const char *s;
+
+	if (key == NULL)
+		return "";
+	if ((s = table_get(lang_index(lang), key)) != NULL)
+		return s;
+	if ((s = table_get(0, key)) != NULL)
+		return s;
+	report_missing(key);
+	return key;
+}
+
+static int
+name_char(int c)
+{
+	return isalnum(c) || c == '_';
+}
+
+/*
+ * If s starts a {placeholder}, returns the length of its name and sets
+ * *name; else 0.
+ */
+static size_t
+placeholder_at(const char *s, const char **name)
+{
+	size_t n = 0;
+
+	if (s[0] != '{')
+		return 0;
+	while (n < I18N_MAX_NAME && name_char((unsigned char)s[1 + n]))
+		n++;
+	if (n == 0 || s[1 + n] != '}')
+		return 0;
+	*name = s + 1;
+	return n;
+}
+
+char *
+i18n_vfmt(const char *lang, const char *key, va_list ap)
+{
+	const char *names[I18N_MAX_ARGS], *vals[I18N_MAX_ARGS];
+	const char *s = i18n_get(lang, key), *name;
+	struct ny_buf b;
+	size_t nargs = 0, n, i;
+
+	while (nargs < I18N_MAX_ARGS &&
+	    (names[nargs] = va_arg(ap, const char *)) != NULL) {
+		vals[nargs] = va_arg(ap, const char *);
+		if (vals[nargs] == NULL)
+			vals[nargs] = "";
+		nargs++;
+	}
+	buf_init(&b, 0);
+	while (*s != '\0') {
+		if ((n = placeholder_at(s, &name)) != 0) {
+			for (i = 0; i < nargs; i++)
+				if (strlen(names[i]) == n &&
+				    strncmp(names[i], name, n) == 0)
+					break;
+			if (i < nargs) {
+				buf_adds(&b, vals[i]);
+				s += n + 2;
+				continue;
+			}
+		}
+		buf_add(&b, s, 1);
+		s++;
+	}
+	return buf_steal(&b, NULL);
+}
+
+char *
+i18n_fmt(const char *lang, const char *key, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, key);
+	s = i18n_vfmt(lang, key, ap);
+	va_end(ap);
+	return s;
+}
+
+/* Parses a q-value ("1", "0.8", "0.125"): thousandths, or -1 if bad. */
+static int
+parse_q(const char *s, size_t n)
+{
+	int q = 0, digits = 0;
+	size_t i;
+
+	if (n == 0 || (s[0] != '0' && s[0] != '1'))
+		return -1;
+	q = (s[0] - '0') * 1000;
+	if (n == 1)
+		return q;
+	if (s[1] != '.' || n > 5)
+		return -1;
+	for (i = 2; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		q += (s[i] - '0') * (digits == 0 ? 100 : digits == 1 ? 10 : 1);
+		digits++;
+	}
+	return q > 1000 ? -1 : q;
+}
+
+/*
+ * One "tag;q=…" element of s[0..n): sets *lang to the index of a
+ * supported language (-1 when none) and returns its q in thousandths
+ * (-1 when malformed).
+ */
+static int
+negotiate_one(const char *s, size_t n, int *lang)
+{
+	const char *semi = memchr(s, ';', n), *p;
+	size_t tlen = semi ? (size_t)(semi - s) : n, plen, i;
+	int q = 1000;
+
+	while (tlen > 0 && (s[tlen - 1] == ' ' || s[tlen - 1] == '\t'))
+		tlen--;
+	*lang = -1;
+	for (i = 0; i18n_langs[i] != NULL; i++) {
+		size_t l = strlen(i18n_langs[i]);
+
+		if (tlen >= l && strncasecmp(s, i18n_langs[i], l) == 0 &&
+		    (tlen == l || s[l] == '-' || s[l] == '_'))
+			*lang = (int)i;
+	}
+	if (tlen == 1 && s[0] == '*')
+		*lang = 0;
+	if (semi == NULL)
+		return q;
+	p = semi + 1;
+	plen = n - (size_t)(p - s);
+	while (plen > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		plen--;
+	}
+	while (plen > 0 && (p[plen - 1] == ' ' || p[plen - 1] == '\t'))
+		plen--;
+	if (plen >= 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=')
+		q = parse_q(p + 2, plen - 2);
+	return q;
+}
+
+const char *
+i18n_negotiate(const char *accept_language)
+{
+	const char *s = accept_language, *comma;
+	int best = -1, bestq = 0, lang, q;
+	size_t n, guard = 0;
+
+	if (s == NULL)
+		return i18n_langs[0];
+	while (*s != '\0' && guard++ < 64) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		comma = strchr(s, ',');
+		n = comma ? (size_t)(comma - s) : strlen(s);
+		q = negotiate_one(s, n, &lang);
+		/* Strictly greater: the first of equal q-values wins. */
+		if (lang >= 0 && q > bestq) {
+			best = lang;
+			bestq = q;
+		}
+		if (comma == NULL)
+			break;
+		s = comma + 1;
+	}
+	return i18n_langs[best >= 0 ? best : 0];
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted, unique {placeholder} names of s, joined by ',' (caller frees). */
+static char *
+placeholder_set(const char *s)
+{
+	char **names = NULL;
+	const char *name;
+	size_t n, count = 0, cap = 0, i;
+	struct ny_buf b;
+
+	for (; *s != '\0'; s++) {
+		if ((n = placeholder_at(s, &name)) == 0)
+			continue;
+		if (count == cap) {
+			cap = cap ? cap * 2 : 8;
+			names = xrealloc(names, cap * sizeof *names);
+		}
+		names[count++] = xstrndup(name, n);
+		s += n + 1;
+	}
+	if (count > 1)
+		qsort(names, count, sizeof *names, name_cmp);
+	buf_init(&b, 0);
+	for (i = 0; i < count; i++)
+		if (i == 0 || strcmp(names[i], names[i - 1]) != 0)
+			buf_printf(&b, "%s{%s}", b.len ? "," : "", names[i]);
+	for (i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
+	return buf_steal(&b, NULL);
+}
+
+/* Every key of a is in b with the same placeholders. */
+static int
+compare_one_way(json_t *a, json_t *b, const char *an, const char *bn,
+    char **cause)
+{
+	const char *key;
+	json_t *va, *vb;
+	char *pa, *pb;
+	int same;
+
+	json_object_foreach(a, key, va) {
+		vb = json_object_get(b, key);
+		if (!json_is_string(va) || (vb != NULL && !json_is_string(vb))) {
+			*cause = xasprintf("%.80s: not a string", key);
+			return NY_EINVAL;
+		}
+		if (vb == NULL) {
+			*cause = xasprintf("%.80s: in %s, missing in %s", key,
+			    an, bn);
+			return NY_EINVAL;
+		}
+		pa = placeholder_set(json_string_value(va));
+		pb = placeholder_set(json_string_value(vb));
+		same = strcmp(pa, pb) == 0;
+		if (!same)
+			*cause = xasprintf("%.80s: placeholders %.200s in %s, "
+			    "%.200s in %s", key, pa, an, pb, bn);
+		free(pa);
+		free(pb);
+		if (!same)
+			return NY_EINVAL;
+	}
+	return NY_OK;
+}
+
+int
+i18n_compare(const char *a_json, const char *b_json, char **cause)
+{
+	json_t *a = NULL, *b = NULL;
+	int rc = NY_EINVAL;
+
+	assert(a_json != NULL && b_json != NULL && cause != NULL);
+	if ((a = parse_doc(a_json, strlen(a_json), "a", cause)) == NULL)
+		goto out;
+	if ((b = parse_doc(b_json, strlen(b_json), "b", cause)) == NULL)
+		goto out;
+	if ((rc = compare_one_way(a, b, "a", "b", cause)) != NY_OK)
+		goto out;
+	rc = compare_one_way(b, a, "b", "a", cause);
+out:
+	json_decref(a);
+	json_decref(b);
+	return rc;
+}

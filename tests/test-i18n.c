@@ -1,0 +1,298 @@
+/*
+ * test-i18n: lookups, fallback to English, placeholders, Accept-Language
+ * negotiation, and en/sw parity of the real embedded locale files.
+ */
+#include <check.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assets.h"
+#include "i18n.h"
+#include "testutil.h"
+
+static void
+load_real(void)
+{
+	char *cause = NULL;
+
+	ck_assert_msg(i18n_load(&cause) == NY_OK, "%s", cause ? cause : "");
+}
+
+START_TEST(real_files_parity)
+{
+	const struct ny_asset *en = asset_find("locales/en.json");
+	const struct ny_asset *sw = asset_find("locales/sw.json");
+	char *cause = NULL;
+	int rc;
+
+	ck_assert_ptr_nonnull(en);
+	ck_assert_ptr_nonnull(sw);
+	rc = i18n_compare((const char *)en->data, (const char *)sw->data, &cause);
+	ck_assert_msg(rc == NY_OK, "en/sw differ: %s", cause ? cause : "");
+}
+END_TEST
+
+START_TEST(real_files_not_copies)
+{
+	/* Swahili must be translated: most values differ from English. */
+	load_real();
+	ck_assert_str_eq(i18n_get("en", "phone.err.empty"),
+	    "Enter a phone number.");
+	ck_assert_str_eq(i18n_get("sw", "phone.err.empty"),
+	    "Weka nambari ya simu.");
+	ck_assert_str_ne(i18n_get("en", "money.free"),
+	    i18n_get("sw", "money.free"));
+}
+END_TEST
+
+START_TEST(phone_error_keys_exist)
+{
+	static const char *const keys[] = { "phone.err.empty",
+	    "phone.err.chars", "phone.err.length", "phone.err.country",
+	    "phone.err.not_mobile" };
+	size_t i;
+
+	load_real();
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		ck_assert_str_ne(i18n_get("en", keys[i]), keys[i]);
+		ck_assert_str_ne(i18n_get("sw", keys[i]), keys[i]);
+	}
+}
+END_TEST
+
+START_TEST(fallback)
+{
+	char *cause = NULL;
+
+	ck_assert_int_eq(i18n_load_json("en", "{\"a\":\"A en\",\"b\":\"B en\"}",
+	    &cause), NY_OK);
+	ck_assert_int_eq(i18n_load_json("sw", "{\"a\":\"A sw\"}", &cause),
+	    NY_OK);
+	ck_assert_str_eq(i18n_get("sw", "a"), "A sw");
+	ck_assert_str_eq(i18n_get("sw", "b"), "B en");	/* falls back */
+	ck_assert_str_eq(i18n_get("fr", "a"), "A en");	/* unknown lang */
+	ck_assert_str_eq(i18n_get(NULL, "a"), "A en");
+	ck_assert_str_eq(i18n_get("sw", "nope.key"), "nope.key");
+	ck_assert_str_eq(i18n_get("sw", "nope.key"), "nope.key");	/* again */
+	ck_assert_int_eq(i18n_load_json("xx", "{}", &cause), NY_EINVAL);
+	free(cause);
+	cause = NULL;
+	ck_assert_int_eq(i18n_load_json("sw", "[1]", &cause), NY_EINVAL);
+	free(cause);
+	cause = NULL;
+	ck_assert_int_eq(i18n_load_json("sw", "{\"a\":1}", &cause), NY_EINVAL);
+	ck_assert_ptr_nonnull(strstr(cause, "not a string"));
+	free(cause);
+	cause = NULL;
+	ck_assert_int_eq(i18n_load_json("sw", "{\"a\":\"x\",\"a\":\"y\"}",
+	    &cause), NY_EINVAL);
+	free(cause);
+	/* A refused document leaves the old table in place. */
+	ck_assert_str_eq(i18n_get("sw", "a"), "A sw");
+}
+END_TEST
+
+START_TEST(placeholders)
+{
+	char *cause = NULL, *s;
+
+	ck_assert_int_eq(i18n_load_json("en", "{\"t\":\"{who} paid {amount} "
+	    "to {who}; {unknown} {not closed {} {a-b}\",\"plain\":\"no {\"}",
+	    &cause), NY_OK);
+	ck_assert_int_eq(i18n_load_json("sw", "{\"t\":\"{who} amelipa "
+	    "{amount}\"}", &cause), NY_OK);
+	s = i18n_fmt("en", "t", "who", "Amina", "amount", "KES 1,500.00", NULL);
+	ck_assert_str_eq(s, "Amina paid KES 1,500.00 to Amina; {unknown} "
+	    "{not closed {} {a-b}");
+	free(s);
+	s = i18n_fmt("sw", "t", "amount", "TSh 20,000", "who", "Juma", NULL);
+	ck_assert_str_eq(s, "Juma amelipa TSh 20,000");
+	free(s);
+	/* A value that looks like a placeholder is not expanded again. */
+	s = i18n_fmt("sw", "t", "who", "{amount}", "amount", "1", NULL);
+	ck_assert_str_eq(s, "{amount} amelipa 1");
+	free(s);
+	s = i18n_fmt("en", "plain", NULL);
+	ck_assert_str_eq(s, "no {");
+	free(s);
+	s = i18n_fmt("en", "missing.key", "x", "y", NULL);
+	ck_assert_str_eq(s, "missing.key");
+	free(s);
+	s = i18n_fmt("sw", "t", "who", NULL, NULL);	/* NULL value → "" */
+	ck_assert_str_eq(s, " amelipa {amount}");
+	free(s);
+}
+END_TEST
+
+START_TEST(real_placeholder)
+{
+	char *s;
+
+	load_real();
+	s = i18n_fmt("sw", "money.total", "amount", "KSh 10.00", NULL);
+	ck_assert_str_eq(s, "Jumla: KSh 10.00");
+	free(s);
+}
+END_TEST
+
+struct neg_case {
+	const char *hdr, *want;
+};
+
+static const struct neg_case neg[] = {
+	{ NULL, "en" },
+	{ "", "en" },
+	{ "sw", "sw" },
+	{ "sw-KE", "sw" },
+	{ "SW-tz", "sw" },
+	{ "en-US,en;q=0.9", "en" },
+	{ "fr-FR,fr;q=0.9,sw;q=0.8,en;q=0.7", "sw" },
+	{ "en;q=0.5, sw;q=0.6", "sw" },
+	{ "en;q=0.6,sw;q=0.6", "en" },		/* tie: first wins */
+	{ "sw;q=0.6,en;q=0.6", "sw" },
+	{ "sw;q=0, en;q=0.1", "en" },
+	{ "sw;q=0", "en" },
+	{ "fr, de", "en" },
+	{ "*", "en" },
+	{ "fr, *;q=0.5, sw;q=0.4", "en" },
+	{ "swa", "en" },			/* not a prefix match */
+	{ "sw;q=abc, en;q=0.2", "en" },	/* malformed q ignored */
+	{ "sw;q=1.5", "en" },
+	{ "sw ; q=0.9 , en ; q=0.8", "sw" },
+	{ "sw;Q=1.000", "sw" },
+	{ ",,,;;;,sw", "sw" },
+	{ "en-GB;q=0.8, sw-KE;q=0.801", "sw" },
+};
+
+START_TEST(negotiate)
+{
+	const struct neg_case *c = &neg[_i];
+
+	ck_assert_msg(strcmp(i18n_negotiate(c->hdr), c->want) == 0,
+	    "\"%s\" → %s", c->hdr ? c->hdr : "(null)",
+	    i18n_negotiate(c->hdr));
+}
+END_TEST
+
+START_TEST(negotiate_long_header)
+{
+	struct ny_buf b;
+	int i;
+
+	buf_init(&b, 0);
+	for (i = 0; i < 5000; i++)
+		buf_adds(&b, "fr;q=0.1,");
+	buf_adds(&b, "sw");
+	/* Bounded work: only the first elements are looked at. */
+	ck_assert_str_eq(i18n_negotiate(b.data), "en");
+	buf_free(&b);
+}
+END_TEST
+
+struct cmp_case {
+	const char *a, *b;
+	int rc;
+	const char *cause;
+};
+
+static const struct cmp_case cmp[] = {
+	{ "{}", "{}", NY_OK, NULL },
+	{ "{\"k\":\"a {x} {y}\"}", "{\"k\":\"{y} b {x} {x}\"}", NY_OK, NULL },
+	{ "{\"k\":\"a\",\"j\":\"b\"}", "{\"k\":\"c\"}", NY_EINVAL, "j: in a" },
+	{ "{\"k\":\"a\"}", "{\"k\":\"c\",\"z\":\"d\"}", NY_EINVAL, "z: in b" },
+	{ "{\"k\":\"{n}\"}", "{\"k\":\"{m}\"}", NY_EINVAL, "placeholders" },
+	{ "{\"k\":\"{n}\"}", "{\"k\":\"n\"}", NY_EINVAL, "placeholders" },
+	{ "{\"k\":1}", "{\"k\":\"1\"}", NY_EINVAL, "not a string" },
+	{ "{\"k\":\"1\"}", "{\"k\":[]}", NY_EINVAL, "not a string" },
+	{ "[]", "{}", NY_EINVAL, "not a JSON object" },
+	{ "{", "{}", NY_EINVAL, "a:" },
+	{ "{}", "nope", NY_EINVAL, "b:" },
+	{ "{\"k\":\"x\",\"k\":\"y\"}", "{\"k\":\"x\"}", NY_EINVAL, "a:" },
+};
+
+START_TEST(compare)
+{
+	const struct cmp_case *c = &cmp[_i];
+	char *cause = NULL;
+
+	ck_assert_int_eq(i18n_compare(c->a, c->b, &cause), c->rc);
+	if (c->cause) {
+		ck_assert_ptr_nonnull(cause);
+		ck_assert_msg(strstr(cause, c->cause) != NULL, "cause: %s",
+		    cause);
+	}
+	free(cause);
+}
+END_TEST
+
+static void *
+lookup_thread(void *arg)
+{
+	int i, bad = 0;
+
+	(void)arg;
+	for (i = 0; i < 20000; i++) {
+		if (strcmp(i18n_get("sw", "money.free"), "Bure") != 0)
+			bad++;
+		if (strcmp(i18n_get("sw", "no.such.key"), "no.such.key") != 0)
+			bad++;
+	}
+	return (void *)(intptr_t)bad;
+}
+
+START_TEST(threads_lookup)
+{
+	pthread_t t[4];
+	void *r;
+	int i;
+
+	load_real();
+	for (i = 0; i < 4; i++)
+		pthread_create(&t[i], NULL, lookup_thread, NULL);
+	for (i = 0; i < 4; i++) {
+		pthread_join(t[i], &r);
+		ck_assert_int_eq((int)(intptr_t)r, 0);
+	}
+}
+END_TEST
+
+START_TEST(langs)
+{
+	ck_assert_str_eq(i18n_langs[0], "en");
+	ck_assert_str_eq(i18n_langs[1], "sw");
+	ck_assert_ptr_null(i18n_langs[2]);
+	ck_assert(i18n_lang_ok("en"));
+	ck_assert(i18n_lang_ok("sw"));
+	ck_assert(!i18n_lang_ok("fr"));
+	ck_assert(!i18n_lang_ok(NULL));
+	ck_assert(!i18n_lang_ok("SW"));
+}
+END_TEST
+
+static Suite *
+i18n_suite(void)
+{
+	Suite *s = suite_create("i18n");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, real_files_parity);
+	tcase_add_test(tc, real_files_not_copies);
+	tcase_add_test(tc, phone_error_keys_exist);
+	tcase_add_test(tc, fallback);
+	tcase_add_test(tc, placeholders);
+	tcase_add_test(tc, real_placeholder);
+	tcase_add_loop_test(tc, negotiate, 0, sizeof neg / sizeof neg[0]);
+	tcase_add_test(tc, negotiate_long_header);
+	tcase_add_loop_test(tc, compare, 0, sizeof cmp / sizeof cmp[0]);
+	tcase_add_test(tc, threads_lookup);
+	tcase_add_test(tc, langs);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return run_suite(i18n_suite());
+}
