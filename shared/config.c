@@ -49,6 +49,7 @@ static const struct cfg_var cfg_vars[] = {
 	{ "NYOTA_WHATSAPP_TEMPLATE", "nyota_library", CFG_STR,
 	  S(whatsapp_template), NULL },
 	{ "NYOTA_CHECKOUT_LIMIT", "20", CFG_INT, S(checkout_limit), "1 100000" },
+	{ "NYOTA_PAY_TIMEOUT_S", "120", CFG_INT, S(pay_timeout_s), "1 3600" },
 };
 #undef S
 

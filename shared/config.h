@@ -31,6 +31,7 @@ struct ny_config {
 	char	*whatsapp_phone_id;
 	char	*whatsapp_template;
 	int	 checkout_limit;	/* NYOTA_CHECKOUT_LIMIT per address/min */
+	int	 pay_timeout_s;		/* NYOTA_PAY_TIMEOUT_S: push → expired (tests) */
 };
 
 /*

@@ -1,0 +1,24 @@
+/*
+ * audit.c: the audit log. See audit.h.
+ */
+#include "audit.h"
+
+int
+audit_log(struct db *db, const char *actor, const char *action,
+    const char *detail, const char *addr)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO audit_log(at, actor, "
+	    "action, detail, addr) VALUES (?, ?, ?, ?, ?)");
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, ny_now());
+	sqlite3_bind_text(st, 2, actor ? actor : "system", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, detail ? detail : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, addr, -1, SQLITE_STATIC);
+	rc = db_err(sqlite3_step(st));
+	sqlite3_reset(st);
+	return rc;
+}

@@ -1,0 +1,20 @@
+/*
+ * audit.h: the audit log: who did what, when, from where. Lines are
+ * never secrets: no codes, tokens or whole phone numbers in detail.
+ */
+#ifndef NY_AUDIT_H
+#define NY_AUDIT_H
+
+#include "db.h"
+
+/*
+ * Appends a line: actor ("cli", "system", "creator:amani"), action
+ * ("creator.add", "product.publish" …), detail (may be NULL), addr (the
+ * client address or NULL). One INSERT, so it joins the caller's
+ * transaction when one is open and commits on its own otherwise.
+ * Returns NY_OK or NY_EBUSY / NY_EDB.
+ */
+int	audit_log(struct db *db, const char *actor, const char *action,
+	    const char *detail, const char *addr);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * catalog-io.h: the whole catalog (creators, products, their files and
+ * automations) to and from the JSON document of DESIGN §3. Secrets are
+ * never exported: an imported creator enrols with `creator add`.
+ */
+#ifndef NY_CATALOG_IO_H
+#define NY_CATALOG_IO_H
+
+#include <stddef.h>
+
+#include "db.h"
+
+#define CATALOG_MAX_JSON	(16u << 20)	/* 16 MiB document */
+
+struct catalog_counts {
+	size_t	 creators;
+	size_t	 products;
+	size_t	 files;
+	size_t	 automations;
+	size_t	 changes;	/* import: rows written (0 on a re-import) */
+};
+
+/*
+ * Writes the catalog to json_path and copies every content file next to
+ * it under files/SLUG/NAME (paths in the JSON are relative to the JSON
+ * file's folder). Times are ISO 8601 UTC. Returns NY_OK (counts may be
+ * NULL), or an error with *cause (one line; caller frees).
+ */
+int	catalog_export(struct db *db, const char *data_dir,
+	    const char *json_path, struct catalog_counts *counts, char **cause);
+
+/*
+ * Reads json_path and validates the WHOLE document first; on the first
+ * problem returns NY_EINVAL with *cause naming its JSON path, e.g.
+ * "products[2].price_minor: expected an integer ≥ 0", and changes nothing.
+ * Then copies the content files into the store and upserts creators (by
+ * handle), products (by slug), files (by product and name) and
+ * automations (by product, trigger and offset) in ONE transaction.
+ * Importing the same document twice changes nothing and keeps ids.
+ * Nothing is deleted. Returns NY_OK (counts = what the document holds,
+ * may be NULL), or an error with *cause (caller frees).
+ */
+int	catalog_import(struct db *db, const char *data_dir,
+	    const char *json_path, struct catalog_counts *counts, char **cause);
+
+/*
+ * The validation step alone, on a document in memory (the fuzz target
+ * uses it): base_dir is where relative file paths point (checked to
+ * exist only when check_files is 1). NY_OK or NY_EINVAL with *cause.
+ */
+int	catalog_validate(const char *json, size_t len, const char *base_dir,
+	    int check_files, char **cause);
+
+#endif

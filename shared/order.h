@@ -1,0 +1,148 @@
+/*
+ * order.h: orders and their state machine.
+ *
+ *   pending ──▶ paid ──▶ refunded
+ *      │
+ *      ├──▶ failed
+ *      └──▶ expired ──▶ paid   (only a late payment the provider confirmed
+ *                               with a receipt: money taken means goods
+ *                               given, see payment_settle)
+ *
+ * Nothing ever goes back to pending. An order is created together with its
+ * payment (status 'new': the worker has not pushed it yet) and, for
+ * tickets, a seat reservation; payment_settle (payment.h) ends it.
+ */
+#ifndef NY_ORDER_H
+#define NY_ORDER_H
+
+#include <stdint.h>
+
+#include "db.h"
+
+enum order_status {
+	ORDER_PENDING,
+	ORDER_PAID,
+	ORDER_FAILED,
+	ORDER_EXPIRED,
+	ORDER_REFUNDED,
+};
+
+/* Default time a buyer has to answer the push (seconds). */
+#define ORDER_TIMEOUT_S		120
+/* Pending orders one phone may have at once (anti-harassment). */
+#define ORDER_MAX_PENDING	3
+#define ORDER_REF_LEN		23	/* 16 random bytes, base64url */
+
+/* "pending", "paid", …; never NULL. */
+const char	*order_status_name(enum order_status s);
+/* Parses a status name. NY_OK or NY_EINVAL. */
+int		 order_status_parse(const char *s, enum order_status *out);
+/* 1 when from → to is allowed by the diagram above, else 0. */
+int		 order_transition_ok(enum order_status from,
+		    enum order_status to);
+/* 1 for a status that never changes again by itself (all but pending). */
+int		 order_status_final(enum order_status s);
+
+/*
+ * An order as the storefront and the console show it. Strings are fixed
+ * buffers (product_title is truncated at a UTF-8 boundary if needed), so a
+ * struct order owns nothing and needs no free.
+ */
+struct order {
+	int64_t			 id;
+	char			 ref[ORDER_REF_LEN + 1];
+	int64_t			 customer_id;
+	int64_t			 product_id;
+	int			 quantity;
+	int64_t			 amount_minor;
+	char			 currency[4];
+	enum order_status	 status;
+	char			 locale[3];		/* "en" | "sw" */
+	char			 failure[32];		/* reason code or "" */
+	int64_t			 created_at;
+	int64_t			 updated_at;
+	int64_t			 expires_at;
+	int64_t			 paid_at;		/* 0 when not paid */
+	char			 phone[16];		/* E.164 digits */
+	char			 phone_masked[24];	/* "…678" */
+	char			 product_slug[81];
+	char			 product_kind[16];	/* download, ticket, … */
+	char			 product_title[256];
+	int64_t			 payment_id;
+	char			 payment_status[8];	/* new|pending|paid|… */
+	char			 provider[8];		/* "sim" | "mpesa" */
+};
+
+/* What order_create needs. Strings are borrowed for the call. */
+struct order_new {
+	int64_t		 product_id;
+	const char	*phone;		/* E.164 digits (phone_normalize) */
+	int		 quantity;	/* 1 unless a ticket; 1..10 */
+	const char	*locale;	/* "en" | "sw" (NULL = "en") */
+	const char	*idem_key;	/* NULL or a key unique per form submission */
+	const char	*client_addr;	/* NULL or the buyer's address */
+	const char	*provider;	/* "sim" | "mpesa" */
+	int		 timeout_s;	/* 0 = ORDER_TIMEOUT_S */
+};
+
+/*
+ * Creates an order in ONE transaction of its own: upserts the customer,
+ * inserts the order ('pending') and its payment ('new'), and for tickets
+ * reserves quantity seats checked against capacity − seats of paid orders
+ * − other live reservations (BEGIN IMMEDIATE serialises buyers, so the
+ * last seat goes to exactly one of them). Appends an "order" event.
+ *
+ * When idem_key names an existing order that is still pending or younger
+ * than a minute, that order is returned and nothing is written (*created
+ * = 0); an older final order gives its key up to a new one. Otherwise
+ * *created = 1 (created may be NULL).
+ *
+ * Returns NY_OK and *out; NY_ENOTFOUND (no such published product),
+ * NY_EINVAL (quantity out of range, or > 1 for a non-ticket), NY_ELIMIT
+ * (the phone already has ORDER_MAX_PENDING pending orders), NY_ESTATE
+ * (not enough seats left), NY_EBUSY / NY_EDB.
+ */
+int	order_create(struct db *db, const struct order_new *in,
+	    struct order *out, int *created);
+
+/* Reads one order (with product and payment columns). NY_OK or
+ * NY_ENOTFOUND. Own statement, no transaction needed. */
+int	order_by_ref(struct db *db, const char *ref, struct order *out);
+int	order_by_id(struct db *db, int64_t id, struct order *out);
+
+/*
+ * The newest orders first, for the console's live feed: at most max of
+ * them into *out (caller frees the array with free()), *n how many.
+ * status NULL = all statuses, else only that one ("paid", …).
+ * Returns NY_OK, NY_EINVAL (unknown status) or a database error.
+ */
+int	order_list_recent(struct db *db, const char *status, int max,
+	    struct order **out, int *n);
+
+/*
+ * Orders of a phone still pending (for the simulated handset), newest
+ * first, at most max. Same ownership as order_list_recent.
+ */
+int	order_list_pending_by_phone(struct db *db, const char *phone, int max,
+	    struct order **out, int *n);
+
+/*
+ * Seats still available for a ticket product: capacity − seats of paid
+ * orders − live reservations (never negative). NY_OK or NY_ENOTFOUND.
+ * Runs as one read (inside the caller's transaction if there is one).
+ */
+int	order_seats_left(struct db *db, int64_t product_id, int64_t *left);
+
+/*
+ * The customer's live library key (for the link shown once paid).
+ * NY_OK and *key_id, NY_ENOTFOUND when the customer has none.
+ */
+int	order_library_key(struct db *db, int64_t customer_id, int64_t *key_id);
+
+/*
+ * Marks a paid order refunded (console action): one transaction of its
+ * own, with an event. NY_OK, NY_ENOTFOUND, or NY_ESTATE when not paid.
+ */
+int	order_refund(struct db *db, int64_t order_id);
+
+#endif

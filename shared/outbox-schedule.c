@@ -1,0 +1,287 @@
+/*
+ * outbox-schedule.c: time-based messages, queued once each.
+ *
+ * Reminders: a subscription 3 days before its end, a webinar 1 hour before
+ * its start; entitlements.reminded_at marks one as done (a renewal clears
+ * it, so the new end gets its own reminder). Automations: per product, on
+ * purchase after a delay, or a number of minutes before the event/webinar
+ * start or the subscription end; automation_runs (primary key automation,
+ * entitlement) makes each fire once per entitlement.
+ *
+ * Every queue happens in the same transaction as its mark, and the
+ * message's dedupe_key repeats the mark, so a crash or a second worker
+ * can never queue one twice.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "library.h"
+#include "log.h"
+#include "outbox.h"
+
+#define SCHED_BATCH		100
+#define SCHED_SUB_BEFORE	(3 * 86400)
+#define SCHED_WEBINAR_BEFORE	3600
+
+struct sched_row {
+	int64_t	 ent_id;
+	int64_t	 customer_id;
+	int64_t	 automation_id;		/* automations only */
+	int64_t	 when;			/* end or start (reminders) */
+	char	 phone[16];
+	char	 locale[4];
+	char	 kind[16];
+	char	*text;			/* title (reminders) or body */
+};
+
+static void
+sched_copy(char *dst, size_t len, sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	snprintf(dst, len, "%s", s != NULL ? (const char *)s : "");
+}
+
+static void
+sched_rows_free(struct sched_row *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(r[i].text);
+	free(r);
+}
+
+/* Steps st to the end, reading rows (columns per is_auto) into *out. */
+static int
+sched_collect(sqlite3_stmt *st, int is_auto, struct sched_row **out,
+    size_t *n)
+{
+	struct sched_row *r = NULL, *x;
+	size_t cap = 0;
+	int rc;
+
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			r = xrealloc(r, cap * sizeof *r);
+		}
+		x = &r[(*n)++];
+		memset(x, 0, sizeof *x);
+		x->ent_id = sqlite3_column_int64(st, 0);
+		x->customer_id = sqlite3_column_int64(st, 1);
+		sched_copy(x->phone, sizeof x->phone, st, 2);
+		sched_copy(x->locale, sizeof x->locale, st, 3);
+		if (is_auto) {
+			x->automation_id = sqlite3_column_int64(st, 4);
+			x->text = db_col_str(st, strcmp(x->locale, "sw") == 0 ?
+			    6 : 5);
+		} else {
+			sched_copy(x->kind, sizeof x->kind, st, 4);
+			x->text = db_col_str(st, 5);
+			x->when = sqlite3_column_int64(st, 6);
+		}
+	}
+	sqlite3_reset(st);
+	*out = r;
+	if (rc != SQLITE_DONE) {
+		sched_rows_free(r, *n);
+		*out = NULL;
+		*n = 0;
+		return db_err(rc);
+	}
+	return NY_OK;
+}
+
+static int
+sched_queue(struct db *db, const struct sched_row *r, const char *kind,
+    const char *body, const char *dedupe, int64_t *msg_id)
+{
+	struct outbox_msg m;
+	int64_t kid;
+	int rc;
+
+	if ((rc = library_key_ensure_tx(db, r->customer_id, &kid)) != NY_OK)
+		return rc;
+	memset(&m, 0, sizeof m);
+	m.customer_id = r->customer_id;
+	m.to_phone = r->phone;
+	m.kind = kind;
+	m.locale = r->locale;
+	m.body = body;
+	m.library_key_id = kid;
+	m.dedupe_key = dedupe;
+	return outbox_queue_tx(db, &m, msg_id);
+}
+
+static int
+sched_mark_reminded(struct db *db, int64_t ent_id, int64_t now)
+{
+	sqlite3_stmt *st = db_stmt(db,
+	    "UPDATE entitlements SET reminded_at = ? WHERE id = ?");
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, ent_id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? NY_OK : db_err(rc);
+}
+
+static int
+sched_reminders(struct db *db, int64_t now, int *queued)
+{
+	sqlite3_stmt *st = db_stmt(db,
+	    "SELECT e.id, e.customer_id, c.phone, c.locale, p.kind, p.title,"
+	    " CASE p.kind WHEN 'subscription' THEN e.expires_at"
+	    "  ELSE p.starts_at END"
+	    " FROM entitlements e JOIN products p ON p.id = e.product_id"
+	    " JOIN customers c ON c.id = e.customer_id"
+	    " JOIN orders o ON o.id = e.order_id"
+	    " WHERE e.reminded_at IS NULL AND e.revoked_at IS NULL"
+	    " AND o.status = 'paid' AND ("
+	    "  (p.kind = 'subscription' AND e.expires_at > ?1"
+	    "   AND e.expires_at <= ?1 + ?2"
+	    "   AND coalesce(o.paid_at, e.starts_at) < e.expires_at - ?2)"
+	    "  OR (p.kind = 'webinar' AND p.starts_at > ?1"
+	    "   AND p.starts_at <= ?1 + ?3))"
+	    " LIMIT ?4");
+	struct sched_row *r = NULL;
+	size_t n = 0, i;
+	int rc = NY_OK;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, SCHED_SUB_BEFORE);
+	sqlite3_bind_int64(st, 3, SCHED_WEBINAR_BEFORE);
+	sqlite3_bind_int(st, 4, SCHED_BATCH);
+	if ((rc = sched_collect(st, 0, &r, &n)) != NY_OK)
+		return rc;
+	for (i = 0; rc == NY_OK && i < n; i++) {
+		int sub = strcmp(r[i].kind, "subscription") == 0;
+		char when[40], dedupe[80], *body;
+
+		library_time_fmt(r[i].when, when, sizeof when);
+		body = i18n_fmt(r[i].locale, sub ? "msg.sub_reminder" :
+		    "msg.webinar_reminder", "product", r[i].text, "time", when,
+		    NULL);
+		snprintf(dedupe, sizeof dedupe, "remind:%lld:%lld",
+		    (long long)r[i].ent_id, (long long)r[i].when);
+		rc = sched_queue(db, &r[i], "reminder", body, dedupe, NULL);
+		free(body);
+		if (rc == NY_OK)
+			rc = sched_mark_reminded(db, r[i].ent_id, now);
+		if (rc == NY_OK)
+			(*queued)++;
+	}
+	sched_rows_free(r, n);
+	return rc;
+}
+
+static int
+sched_mark_run(struct db *db, const struct sched_row *r, int64_t msg_id,
+    int64_t now)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT OR IGNORE INTO automation_runs"
+	    " (automation_id, entitlement_id, message_id, at)"
+	    " VALUES (?, ?, ?, ?)");
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, r->automation_id);
+	sqlite3_bind_int64(st, 2, r->ent_id);
+	sqlite3_bind_int64(st, 3, msg_id);
+	sqlite3_bind_int64(st, 4, now);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? NY_OK : db_err(rc);
+}
+
+static int
+sched_automations(struct db *db, int64_t now, int *queued)
+{
+	/*
+	 * "purchase": the entitlement's start + delay, and not for purchases
+	 * whose moment had passed before the automation existed (a new
+	 * automation does not message every past buyer). The "before_*"
+	 * ones only while the start/end is still ahead.
+	 */
+	sqlite3_stmt *st = db_stmt(db,
+	    "SELECT e.id, e.customer_id, c.phone, c.locale, a.id, a.body_en,"
+	    " a.body_sw FROM automations a"
+	    " JOIN products p ON p.id = a.product_id"
+	    " JOIN entitlements e ON e.product_id = a.product_id"
+	    " JOIN customers c ON c.id = e.customer_id"
+	    " JOIN orders o ON o.id = e.order_id"
+	    " WHERE a.enabled = 1 AND e.revoked_at IS NULL"
+	    " AND o.status = 'paid' AND NOT EXISTS (SELECT 1 FROM"
+	    "  automation_runs r WHERE r.automation_id = a.id"
+	    "  AND r.entitlement_id = e.id) AND ("
+	    "  (a.trigger = 'purchase'"
+	    "   AND e.starts_at + a.offset_minutes * 60 <= ?1"
+	    "   AND e.starts_at + a.offset_minutes * 60 >= a.created_at)"
+	    "  OR (a.trigger = 'before_start' AND p.starts_at IS NOT NULL"
+	    "   AND p.starts_at - a.offset_minutes * 60 <= ?1"
+	    "   AND p.starts_at > ?1)"
+	    "  OR (a.trigger = 'before_end' AND e.expires_at IS NOT NULL"
+	    "   AND e.expires_at - a.offset_minutes * 60 <= ?1"
+	    "   AND e.expires_at > ?1))"
+	    " LIMIT ?2");
+	struct sched_row *r = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, SCHED_BATCH);
+	if ((rc = sched_collect(st, 1, &r, &n)) != NY_OK)
+		return rc;
+	for (i = 0; rc == NY_OK && i < n; i++) {
+		char dedupe[80];
+		int64_t mid = 0;
+
+		snprintf(dedupe, sizeof dedupe, "auto:%lld:%lld",
+		    (long long)r[i].automation_id, (long long)r[i].ent_id);
+		rc = sched_queue(db, &r[i], "automation", r[i].text, dedupe,
+		    &mid);
+		if (rc == NY_OK)
+			rc = sched_mark_run(db, &r[i], mid, now);
+		if (rc == NY_OK)
+			(*queued)++;
+	}
+	sched_rows_free(r, n);
+	return rc;
+}
+
+int
+outbox_schedule(struct db *db, int64_t now, int *queued)
+{
+	int rc, n = 0;
+
+	if (queued != NULL)
+		*queued = 0;
+	if ((rc = db_begin(db)) != NY_OK)
+		return rc;
+	rc = sched_reminders(db, now, &n);
+	if (rc == NY_OK)
+		rc = sched_automations(db, now, &n);
+	if (rc != NY_OK) {
+		db_rollback(db);
+		return rc;
+	}
+	if ((rc = db_commit(db)) != NY_OK)
+		return rc;
+	if (n > 0)
+		log_info("scheduled messages queued", "n=%d", n);
+	if (queued != NULL)
+		*queued = n;
+	return NY_OK;
+}

@@ -1,0 +1,515 @@
+/*
+ * outbox.c: queueing, the send step, the console's list and retry. The
+ * drivers live in outbox-log.c and outbox-cloud.c, the scheduler in
+ * outbox-schedule.c. See outbox.h for the delivery guarantees.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "library.h"
+#include "log.h"
+#include "outbox.h"
+#include "outbox-int.h"
+
+struct outbox {
+	const struct outbox_driver	*drv;
+	void				*data;
+	char				*base_url;
+};
+
+/* ---- queueing ------------------------------------------------------- */
+
+static int
+ob_dedupe_id(struct db *db, const char *key, int64_t *id)
+{
+	sqlite3_stmt *st = db_stmt(db,
+	    "SELECT id FROM messages WHERE dedupe_key = ?");
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && id != NULL)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return NY_OK;
+	return rc == SQLITE_DONE ? NY_ENOTFOUND : db_err(rc);
+}
+
+int
+outbox_queue_tx(struct db *db, const struct outbox_msg *m, int64_t *id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (m->to_phone == NULL || *m->to_phone == '\0' || m->kind == NULL ||
+	    m->body == NULL || m->locale == NULL ||
+	    (strcmp(m->locale, "en") != 0 && strcmp(m->locale, "sw") != 0))
+		return NY_EINVAL;
+	if (m->dedupe_key != NULL &&
+	    (rc = ob_dedupe_id(db, m->dedupe_key, id)) != NY_ENOTFOUND)
+		return rc;
+	st = db_stmt(db, "INSERT INTO messages (customer_id, to_phone, kind,"
+	    " locale, body, library_key_id, params, dedupe_key, order_id,"
+	    " next_attempt_at, created_at) VALUES (nullif(?1, 0), ?2, ?3, ?4,"
+	    " ?5, nullif(?6, 0), ?7, ?8, nullif(?9, 0), ?10, ?11)");
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, m->customer_id);
+	sqlite3_bind_text(st, 2, m->to_phone, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, m->kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, m->locale, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, m->body, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 6, m->library_key_id);
+	sqlite3_bind_text(st, 7, m->params != NULL ? m->params : "[]", -1,
+	    SQLITE_TRANSIENT);
+	if (m->dedupe_key != NULL)
+		sqlite3_bind_text(st, 8, m->dedupe_key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 9, m->order_id);
+	sqlite3_bind_int64(st, 10, m->not_before);
+	sqlite3_bind_int64(st, 11, ny_now());
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_err(rc);
+	if (id != NULL)
+		*id = sqlite3_last_insert_rowid(db_sqlite(db));
+	return db_event(db, "message", sqlite3_last_insert_rowid(db_sqlite(db)),
+	    NULL);
+}
+
+/* ---- the sender ----------------------------------------------------- */
+
+int
+outbox_new(const struct outbox_conf *conf, struct outbox **out, char **cause)
+{
+	struct outbox *ob;
+	const struct outbox_driver *drv;
+	void *data = NULL;
+	int rc;
+
+	if (conf->driver == NULL || strcmp(conf->driver, "log") == 0)
+		drv = &outbox_driver_log;
+	else if (strcmp(conf->driver, "cloud") == 0)
+		drv = &outbox_driver_cloud;
+	else {
+		*cause = xasprintf("NYOTA_WHATSAPP: expected log or cloud, "
+		    "got \"%s\"", conf->driver);
+		return NY_EINVAL;
+	}
+	rc = drv == &outbox_driver_log ? outbox_log_new(conf, &data, cause) :
+	    outbox_cloud_new(conf, &data, cause);
+	if (rc != NY_OK)
+		return rc;
+	ob = xcalloc(1, sizeof *ob);
+	ob->drv = drv;
+	ob->data = data;
+	ob->base_url = xstrdup(conf->base_url != NULL ? conf->base_url : "");
+	*out = ob;
+	return NY_OK;
+}
+
+void
+outbox_free(struct outbox *ob)
+{
+	if (ob == NULL)
+		return;
+	if (ob->drv->free != NULL)
+		ob->drv->free(ob->data);
+	free(ob->base_url);
+	free(ob);
+}
+
+int64_t
+outbox_backoff(int attempts)
+{
+	int64_t base = 15;
+	int i;
+
+	/* 15 s, 30 s, 1 min … capped at 1 h; ±25 % jitter so a burst of
+	 * failures does not retry in lock-step. */
+	for (i = 1; i < attempts && base < 3600; i++)
+		base *= 2;
+	if (base > 3600)
+		base = 3600;
+	return base - base / 4 + (int64_t)randombytes_uniform(
+	    (uint32_t)(base / 2 + 1));
+}
+
+struct ob_claim {
+	int64_t	 id;
+	int64_t	 key_id;
+	int	 attempts;
+	char	*to;
+	char	*kind;
+	char	*locale;
+	char	*body;
+	char	*params;
+};
+
+static void
+ob_claims_free(struct ob_claim *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(c[i].to);
+		free(c[i].kind);
+		free(c[i].locale);
+		free(c[i].body);
+		free(c[i].params);
+	}
+	free(c);
+}
+
+/* Inside a transaction: stale 'sending' rows (a crash) go back. */
+static int
+ob_reclaim(struct db *db, int64_t now)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE messages SET status = 'queued'"
+	    " WHERE status = 'sending' AND next_attempt_at <= ?");
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, now - OUTBOX_STALE);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE && sqlite3_changes(db_sqlite(db)) > 0)
+		log_warn("outbox reclaimed stale messages", "n=%d",
+		    sqlite3_changes(db_sqlite(db)));
+	return rc == SQLITE_DONE ? NY_OK : db_err(rc);
+}
+
+/*
+ * Claims up to batch due rows: status sending, attempts + 1, and the claim
+ * time in next_attempt_at (what ob_reclaim measures staleness by).
+ */
+static int
+ob_claim(struct db *db, int64_t now, int batch, struct ob_claim **out,
+    size_t *n)
+{
+	sqlite3_stmt *st;
+	struct ob_claim *c = NULL;
+	size_t cap = 0;
+	int rc;
+
+	*n = 0;
+	if ((rc = db_begin(db)) != NY_OK)
+		return rc;
+	if ((rc = ob_reclaim(db, now)) != NY_OK) {
+		db_rollback(db);
+		return rc;
+	}
+	st = db_stmt(db, "UPDATE messages SET status = 'sending',"
+	    " attempts = attempts + 1, next_attempt_at = ?1"
+	    " WHERE id IN (SELECT id FROM messages WHERE status = 'queued'"
+	    "  AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id"
+	    "  LIMIT ?2)"
+	    " RETURNING id, coalesce(library_key_id, 0), attempts, to_phone,"
+	    " kind, locale, body, params");
+	if (st == NULL) {
+		db_rollback(db);
+		return NY_EDB;
+	}
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, batch);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			c = xrealloc(c, cap * sizeof *c);
+		}
+		c[*n].id = sqlite3_column_int64(st, 0);
+		c[*n].key_id = sqlite3_column_int64(st, 1);
+		c[*n].attempts = sqlite3_column_int(st, 2);
+		c[*n].to = db_col_str(st, 3);
+		c[*n].kind = db_col_str(st, 4);
+		c[*n].locale = db_col_str(st, 5);
+		c[*n].body = db_col_str(st, 6);
+		c[*n].params = db_col_str(st, 7);
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	rc = rc == SQLITE_DONE ? db_commit(db) : db_err(rc);
+	if (rc != NY_OK) {
+		db_rollback(db);
+		ob_claims_free(c, *n);
+		*n = 0;
+		return rc;
+	}
+	*out = c;
+	return NY_OK;
+}
+
+/*
+ * The key whose token goes into the link: the message's key, or the
+ * customer's live key when that one was rotated since queueing (a link
+ * that no longer opens anything helps nobody).
+ */
+static int64_t
+ob_live_key(struct db *db, int64_t key_id)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT coalesce((SELECT n.id FROM"
+	    " library_keys n WHERE n.customer_id = k.customer_id AND"
+	    " n.revoked_at IS NULL), k.id) FROM library_keys k WHERE k.id = ?");
+	int64_t id = key_id;
+
+	if (st == NULL)
+		return key_id;
+	sqlite3_bind_int64(st, 1, key_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return id;
+}
+
+/* s with every "{link}" replaced by link ("" when NULL). Caller frees. */
+char *
+outbox_subst_link(const char *s, const char *link)
+{
+	struct ny_buf b;
+	const char *p;
+
+	buf_init(&b, 0);
+	while ((p = strstr(s, "{link}")) != NULL) {
+		buf_add(&b, s, (size_t)(p - s));
+		buf_adds(&b, link != NULL ? link : "");
+		s = p + 6;
+	}
+	buf_adds(&b, s);
+	return buf_steal(&b, NULL);
+}
+
+static int
+ob_mark(struct db *db, int64_t id, const char *sql, int64_t t,
+    const char *text)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = db_begin(db)) != NY_OK)
+		return rc;
+	if ((st = db_stmt(db, sql)) == NULL) {
+		db_rollback(db);
+		return NY_EDB;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, t);
+	sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		db_rollback(db);
+		return db_err(rc);
+	}
+	if ((rc = db_event(db, "message", id, NULL)) != NY_OK) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db);
+}
+
+static int
+ob_record(struct db *db, const struct ob_claim *c, enum outbox_result res,
+    int64_t now, const char *provider_id, const char *reason)
+{
+	/* "AND status = 'sending'": a row reclaimed meanwhile is not ours. */
+	if (res == OUTBOX_SENT)
+		return ob_mark(db, c->id, "UPDATE messages SET status = 'sent',"
+		    " sent_at = ?2, provider_id = nullif(?3, ''),"
+		    " last_error = NULL WHERE id = ?1 AND status = 'sending'",
+		    now, provider_id);
+	if (res == OUTBOX_RETRY && c->attempts < OUTBOX_MAX_ATTEMPTS)
+		return ob_mark(db, c->id, "UPDATE messages SET status = 'queued',"
+		    " next_attempt_at = ?2, last_error = ?3"
+		    " WHERE id = ?1 AND status = 'sending'",
+		    now + outbox_backoff(c->attempts), reason);
+	return ob_mark(db, c->id, "UPDATE messages SET status = 'failed',"
+	    " next_attempt_at = ?2, last_error = ?3"
+	    " WHERE id = ?1 AND status = 'sending'", now, reason);
+}
+
+static int
+ob_send_one(struct outbox *ob, struct db *db, const struct ob_claim *c,
+    int64_t now)
+{
+	struct outbox_send m;
+	enum outbox_result res;
+	char pid[128] = "", reason[256] = "", *link = NULL, *body, *params;
+	int rc;
+
+	if (c->key_id > 0 && library_url(db, ob->base_url,
+	    ob_live_key(db, c->key_id), &link) != NY_OK)
+		link = NULL;
+	body = outbox_subst_link(c->body, link);
+	params = outbox_subst_link(c->params, link);
+	memset(&m, 0, sizeof m);
+	m.id = c->id;
+	m.to = c->to;
+	m.kind = c->kind;
+	m.locale = c->locale;
+	m.body = body;
+	m.link = link;
+	m.params = params;
+	m.attempt = c->attempts;
+	res = ob->drv->send(ob->data, &m, pid, sizeof pid, reason,
+	    sizeof reason);
+	if (res != OUTBOX_SENT && reason[0] == '\0')
+		snprintf(reason, sizeof reason, "%s", "send failed");
+	if (link != NULL)
+		sodium_memzero(link, strlen(link));
+	free(link);
+	free(body);
+	free(params);
+	rc = ob_record(db, c, res, now, pid, reason);
+	log_info("outbox message", "id=%lld kind=%s attempt=%d result=%s%s%s%s",
+	    (long long)c->id, c->kind, c->attempts, res == OUTBOX_SENT ? "sent" :
+	    res == OUTBOX_RETRY ? "retry" : "failed",
+	    res == OUTBOX_SENT ? "" : " reason=\"",
+	    res == OUTBOX_SENT ? "" : reason, res == OUTBOX_SENT ? "" : "\"");
+	return rc;
+}
+
+int
+outbox_step(struct outbox *ob, struct db *db, int64_t now, int batch,
+    int *sent)
+{
+	struct ob_claim *c = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	if (sent != NULL)
+		*sent = 0;
+	if ((rc = ob_claim(db, now, batch > 0 ? batch : 16, &c, &n)) != NY_OK)
+		return rc;
+	for (i = 0; i < n; i++) {
+		int r = ob_send_one(ob, db, &c[i], now);
+
+		/* A row we could not mark stays 'sending' and is reclaimed
+		 * after OUTBOX_STALE: at-least-once, never lost. */
+		if (r != NY_OK && rc == NY_OK)
+			rc = r;
+		if (sent != NULL)
+			(*sent)++;
+	}
+	ob_claims_free(c, n);
+	return rc;
+}
+
+/* ---- console -------------------------------------------------------- */
+
+static void
+ob_copy(char *dst, size_t len, sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	snprintf(dst, len, "%s", s != NULL ? (const char *)s : "");
+}
+
+int
+outbox_list(struct db *db, const char *status, int max,
+    struct outbox_row **rows, size_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db,
+	    "SELECT id, coalesce(customer_id, 0), to_phone, kind, locale,"
+	    " status, attempts, next_attempt_at, created_at,"
+	    " coalesce(sent_at, 0), coalesce(last_error, ''), body"
+	    " FROM messages WHERE ?1 IS NULL OR status = ?1"
+	    " ORDER BY id DESC LIMIT ?2");
+	struct outbox_row *r;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (st == NULL)
+		return NY_EDB;
+	if (max <= 0)
+		max = 100;
+	if (status != NULL)
+		sqlite3_bind_text(st, 1, status, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, max);
+	*rows = xcalloc((size_t)max, sizeof **rows);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r = &(*rows)[(*n)++];
+		r->id = sqlite3_column_int64(st, 0);
+		r->customer_id = sqlite3_column_int64(st, 1);
+		ob_copy(r->to_phone, sizeof r->to_phone, st, 2);
+		ob_copy(r->kind, sizeof r->kind, st, 3);
+		ob_copy(r->locale, sizeof r->locale, st, 4);
+		ob_copy(r->status, sizeof r->status, st, 5);
+		r->attempts = sqlite3_column_int(st, 6);
+		r->next_attempt_at = sqlite3_column_int64(st, 7);
+		r->created_at = sqlite3_column_int64(st, 8);
+		r->sent_at = sqlite3_column_int64(st, 9);
+		ob_copy(r->last_error, sizeof r->last_error, st, 10);
+		r->body = db_col_str(st, 11);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		outbox_rows_free(*rows, *n);
+		*rows = NULL;
+		*n = 0;
+		return db_err(rc);
+	}
+	return NY_OK;
+}
+
+void
+outbox_rows_free(struct outbox_row *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(rows[i].body);
+	free(rows);
+}
+
+int
+outbox_retry(struct db *db, int64_t id, int64_t now)
+{
+	sqlite3_stmt *st;
+	int rc, found = 0;
+	char status[16] = "";
+
+	if ((rc = db_begin(db)) != NY_OK)
+		return rc;
+	st = db_stmt(db, "SELECT status FROM messages WHERE id = ?");
+	if (st == NULL) {
+		db_rollback(db);
+		return NY_EDB;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		found = 1;
+		ob_copy(status, sizeof status, st, 0);
+	}
+	sqlite3_reset(st);
+	if (!found) {
+		db_rollback(db);
+		return rc == SQLITE_DONE ? NY_ENOTFOUND : db_err(rc);
+	}
+	if (strcmp(status, "failed") != 0 && strcmp(status, "queued") != 0) {
+		db_rollback(db);
+		return NY_ESTATE;
+	}
+	st = db_stmt(db, "UPDATE messages SET status = 'queued',"
+	    " next_attempt_at = ?2, attempts = 0 WHERE id = ?1");
+	if (st == NULL) {
+		db_rollback(db);
+		return NY_EDB;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, now);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	rc = rc == SQLITE_DONE ? db_event(db, "message", id, NULL) : db_err(rc);
+	if (rc != NY_OK) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db);
+}

@@ -1,0 +1,173 @@
+/*
+ * outbox.h: WhatsApp messages as rows of `messages`, and the worker that
+ * sends them.
+ *
+ * Queueing happens inside the caller's transaction (with the order that
+ * caused it), so a message exists if and only if its cause committed. A
+ * dedupe_key makes queueing idempotent.
+ *
+ * Sending: outbox_step claims due queued rows (status queued → sending,
+ * attempts + 1) in a short transaction, sends each through the driver
+ * outside any transaction, then marks it sent, queued again with
+ * exponential backoff and jitter (transient failure) or failed with the
+ * reason (permanent failure, or too many attempts).
+ *
+ * Crash safety and the trade-off: a row left in 'sending' longer than
+ * OUTBOX_STALE seconds (the process died between claiming and marking) goes
+ * back to queued and is sent again. That is at-least-once: a crash after
+ * the provider accepted a message but before we marked it sent repeats it.
+ * Exactly-once is impossible without the provider deduplicating for us; a
+ * clean run (no crash) never sends a message twice, because only the
+ * claiming worker marks its row.
+ *
+ * The library link is built at send time from library_key_id (never
+ * stored): body holds the text with a literal "{link}".
+ */
+#ifndef NY_OUTBOX_H
+#define NY_OUTBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+
+/*
+ * Seconds before a 'sending' row is reclaimed. Must exceed the longest a
+ * worker can hold a claim: a batch (16) × the driver timeout (10 s).
+ */
+#define OUTBOX_STALE		300
+#define OUTBOX_MAX_ATTEMPTS	8	/* then failed */
+
+/* What to queue; strings are copied. */
+struct outbox_msg {
+	int64_t		 customer_id;	/* 0 = none */
+	const char	*to_phone;	/* E.164 digits */
+	const char	*kind;		/* receipt library_link reminder automation */
+	const char	*locale;	/* "en" | "sw" */
+	const char	*body;		/* may contain "{link}" */
+	int64_t		 library_key_id; /* 0 = no link */
+	const char	*params;	/* JSON array of template parameters
+					   (strings, "{link}" replaced at send
+					   time); NULL = "[]" */
+	const char	*dedupe_key;	/* NULL = none */
+	int64_t		 order_id;	/* 0 = none */
+	int64_t		 not_before;	/* 0 = as soon as possible */
+};
+
+/*
+ * Inside the caller's transaction: queues m. A row with the same
+ * dedupe_key already present → NY_OK and its id (nothing added). *id may
+ * be NULL. NY_OK, NY_EINVAL (missing to/kind/body, bad locale), NY_EDB.
+ */
+int	outbox_queue_tx(struct db *db, const struct outbox_msg *m, int64_t *id);
+
+/* A message as the driver sees it (link already built, may be NULL). */
+struct outbox_send {
+	int64_t		 id;
+	const char	*to;
+	const char	*kind;
+	const char	*locale;
+	const char	*body;		/* "{link}" replaced */
+	const char	*link;		/* NULL when none */
+	const char	*params;	/* JSON array, "{link}" replaced */
+	int		 attempt;	/* 1 for the first */
+};
+
+enum outbox_result {
+	OUTBOX_SENT = 0,
+	OUTBOX_RETRY,		/* transient: 5xx, timeout, connection */
+	OUTBOX_FAIL,		/* permanent: 4xx, bad number */
+};
+
+/*
+ * A driver: const vtable; send fills provider_id (may stay "") and, when
+ * not sent, reason (both NUL-terminated, bounded). data is the driver's.
+ */
+struct outbox_driver {
+	const char	*name;
+	enum outbox_result (*send)(void *data, const struct outbox_send *m,
+			    char *provider_id, size_t idlen, char *reason,
+			    size_t reasonlen);
+	void		(*free)(void *data);
+};
+
+extern const struct outbox_driver outbox_driver_log;
+extern const struct outbox_driver outbox_driver_cloud;
+
+/* Settings of a worker (strings borrowed, must outlive it). */
+struct outbox_conf {
+	const char	*driver;	/* "log" | "cloud" */
+	const char	*base_url;	/* for links */
+	const char	*data_dir;	/* log: whatsapp.jsonl lives here */
+	const char	*api_url;	/* cloud: NYOTA_WHATSAPP_API_URL */
+	const char	*token;		/* cloud: Bearer */
+	const char	*phone_id;	/* cloud */
+	const char	*template_name;	/* cloud: NYOTA_WHATSAPP_TEMPLATE */
+	long		 timeout_ms;	/* cloud: per request; 0 = 10000 */
+};
+
+struct outbox;
+
+/*
+ * Makes a sender for conf. NY_OK and *out (outbox_free), or NY_EINVAL with
+ * *cause (unknown driver, missing cloud settings; caller frees).
+ */
+int	outbox_new(const struct outbox_conf *conf, struct outbox **out,
+	    char **cause);
+void	outbox_free(struct outbox *ob);
+
+/*
+ * One worker step at now: reclaims stale 'sending' rows, claims up to
+ * batch due messages, sends them and records the outcome. *sent (may be
+ * NULL) gets how many were handed to the driver. NY_OK, NY_EBUSY, NY_EDB.
+ */
+int	outbox_step(struct outbox *ob, struct db *db, int64_t now, int batch,
+	    int *sent);
+
+/* Backoff before attempt n+1 after n failed attempts (seconds, jittered). */
+int64_t	outbox_backoff(int attempts);
+
+/* ---- console ------------------------------------------------------- */
+
+struct outbox_row {
+	int64_t	 id;
+	int64_t	 customer_id;
+	char	 to_phone[16];
+	char	 kind[16];
+	char	 locale[4];
+	char	 status[12];
+	int	 attempts;
+	int64_t	 next_attempt_at;
+	int64_t	 created_at;
+	int64_t	 sent_at;
+	char	 last_error[160];
+	char	*body;		/* text as stored ({link} not replaced) */
+};
+
+/*
+ * The newest max messages (status NULL = any) into *rows, *n (free with
+ * outbox_rows_free). Opens no write transaction.
+ */
+int	outbox_list(struct db *db, const char *status, int max,
+	    struct outbox_row **rows, size_t *n);
+void	outbox_rows_free(struct outbox_row *rows, size_t n);
+
+/*
+ * Console "retry": a failed (or queued) message goes back to queued, due
+ * now. Opens its own transaction. NY_OK, NY_ENOTFOUND, NY_ESTATE (sent or
+ * sending).
+ */
+int	outbox_retry(struct db *db, int64_t id, int64_t now);
+
+/* ---- scheduler ----------------------------------------------------- */
+
+/*
+ * Queues the time-based messages due at now, each exactly once:
+ * subscription reminders 3 days before the end, webinar reminders 1 hour
+ * before the start (entitlements.reminded_at), and automations
+ * (purchase + delay, before_start, before_end; automation_runs). Opens its
+ * own transaction(s). *queued (may be NULL) gets how many were queued.
+ */
+int	outbox_schedule(struct db *db, int64_t now, int *queued);
+
+#endif

@@ -1,0 +1,152 @@
+/*
+ * payment.h: the payment side of an order, and the one transition that
+ * ends it (payment_settle).
+ *
+ * Payment statuses: new (created with the order, not pushed yet) →
+ * pending (the provider accepted the push; provider_ref known) → paid |
+ * failed | expired. A payment may also go new → failed/expired when the
+ * push itself never succeeds before the order expires.
+ *
+ * Results from providers are provider-neutral (struct pay_result) so the
+ * state machine does not know about Daraja or the simulator.
+ */
+#ifndef NY_PAYMENT_H
+#define NY_PAYMENT_H
+
+#include <stdint.h>
+
+#include "db.h"
+
+enum pay_outcome {
+	PAY_PAID,
+	PAY_FAILED,
+	PAY_EXPIRED,
+};
+
+/*
+ * Reason codes stored in orders.failure and shown to buyers through the
+ * locale key "co.reason.<code>".
+ */
+#define PAY_REASON_INSUFFICIENT	"insufficient_funds"	/* Daraja 1 */
+#define PAY_REASON_CANCELLED	"cancelled"		/* 1032, sim decline */
+#define PAY_REASON_UNREACHABLE	"unreachable"		/* 1037 */
+#define PAY_REASON_WRONG_PIN	"wrong_pin"		/* 2001 */
+#define PAY_REASON_BUSY		"busy"			/* 1001 */
+#define PAY_REASON_EXPIRED	"expired"		/* 1019, our timeout */
+#define PAY_REASON_AMOUNT	"amount_mismatch"	/* paid ≠ order amount */
+#define PAY_REASON_PUSH		"push_failed"		/* never reached the phone */
+#define PAY_REASON_OTHER	"failed"
+
+/* A provider's final answer about one payment. Strings borrowed. */
+struct pay_result {
+	enum pay_outcome	 outcome;
+	int			 result_code;	/* provider's code (0 = success) */
+	const char		*reason;	/* PAY_REASON_* or NULL when paid */
+	const char		*receipt;	/* receipt number when paid, else NULL */
+	int64_t			 amount_minor;	/* amount the provider reports; -1 unknown */
+	const char		*desc;		/* provider's text, for the console */
+	const char		*raw;		/* raw callback/answer kept for audit, or NULL */
+};
+
+struct payment {
+	int64_t		 id;
+	int64_t		 order_id;
+	char		 order_ref[24];
+	char		 provider[8];
+	char		 phone[16];
+	int64_t		 amount_minor;
+	char		 currency[4];
+	char		 status[8];		/* new|pending|paid|failed|expired */
+	char		 provider_ref[72];	/* "" until pushed */
+	char		 receipt[40];
+	int		 attempts;
+	int64_t		 next_attempt_at;
+	int64_t		 created_at;
+	int64_t		 order_expires_at;
+};
+
+/*
+ * THE final transition, in ONE transaction of its own. The payment is
+ * named by id (> 0) or, when id is 0, by provider_ref.
+ *
+ * Re-reads the payment and order inside the transaction: when the payment
+ * is already final nothing changes and *changed = 0 (a repeated, late or
+ * out-of-order result is harmless). Otherwise: payment and order take the
+ * outcome (the raw result is kept), the ticket reservation is released,
+ * and when paid: entitlement granted (period_days of subscriptions),
+ * ticket codes issued, the customer's library key ensured, the WhatsApp
+ * receipt queued (dedupe "receipt:<order id>", in the order's language,
+ * with product, amount, receipt and {link}). An "order" event is
+ * appended. A paid result whose amount (when known, ≥ 0) differs from the
+ * order is recorded as failed with PAY_REASON_AMOUNT.
+ *
+ * A paid result for an order that already expired (late payment the
+ * provider confirmed) still gives the goods, except a ticket order whose
+ * seats are gone: that order stays expired with failure "late_refund"
+ * for the creator to refund (never oversell).
+ *
+ * Returns NY_OK (changed may be NULL), NY_ENOTFOUND, NY_EBUSY / NY_EDB, or
+ * an error of the grant helpers (the transaction is rolled back).
+ */
+int	payment_settle(struct db *db, int64_t id, const char *provider_ref,
+	    const struct pay_result *r, int *changed);
+
+/* Reads a payment (with its order's ref, currency and expiry). NY_OK or
+ * NY_ENOTFOUND. */
+int	payment_get(struct db *db, int64_t id, struct payment *out);
+int	payment_by_provider_ref(struct db *db, const char *provider_ref,
+	    struct payment *out);
+int	payment_by_order(struct db *db, int64_t order_id, struct payment *out);
+
+/*
+ * Payments the worker must act on now: status new or pending with
+ * next_attempt_at ≤ now, oldest first, at most max. *out is an array the
+ * caller frees with free(); *n its length.
+ */
+int	payment_due(struct db *db, int64_t now, int max, struct payment **out,
+	    int *n);
+
+/*
+ * Records a push the provider accepted: new → pending with provider_ref,
+ * next check at next_at. One statement, autocommit (no event: the buyer's
+ * status is still "pending").
+ * NY_OK; NY_ESTATE when the payment is no longer new (it ended meanwhile);
+ * NY_EEXISTS when provider_ref is taken.
+ */
+int	payment_mark_pushed(struct db *db, int64_t id, const char *provider_ref,
+	    int64_t next_at);
+
+/*
+ * Postpones the next worker action on a non-final payment (retry with
+ * backoff, next poll): attempts + 1 when bump, next_attempt_at = next_at.
+ * desc (may be NULL) is kept as result_desc. One statement, autocommit.
+ */
+int	payment_postpone(struct db *db, int64_t id, int64_t next_at, int bump,
+	    const char *desc);
+
+/*
+ * Keeps a raw provider message on a payment that is not final yet (e.g. a
+ * callback waiting for the query to confirm it). Autocommit.
+ */
+int	payment_keep_raw(struct db *db, int64_t id, const char *raw);
+
+/*
+ * The raw callback kept on payment id (caller frees *raw; NULL when none).
+ * NY_OK or NY_ENOTFOUND.
+ */
+int	payment_raw(struct db *db, int64_t id, char **raw);
+
+/*
+ * Makes every non-final payment due now (the worker calls it at start, so
+ * a restart queries or expires everything that was in flight). Autocommit.
+ */
+int	payment_wake_all(struct db *db);
+
+/*
+ * Reason code for a Daraja ResultCode (0 → NULL): 1 insufficient_funds,
+ * 1032 cancelled, 1037 unreachable, 2001 wrong_pin, 1001 busy,
+ * 1019 expired, anything else "failed".
+ */
+const char *payment_reason_for_code(int code);
+
+#endif

@@ -1,0 +1,179 @@
+/*
+ * product.h: the creator's side of products: create, edit, publish,
+ * archive, attach content files. (The public read model the storefront
+ * uses is shop.h.) Every write appends db_event("product", id) in its
+ * transaction so consoles and the storefront follow live.
+ *
+ * Unless a function's name ends in _tx, writes open their own transaction;
+ * _tx functions run inside the caller's transaction.
+ */
+#ifndef NY_PRODUCT_H
+#define NY_PRODUCT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+
+#define PRODUCT_SLUG_MAX	80
+#define PRODUCT_TITLE_MAX	200	/* characters (UTF-8 code points) */
+#define PRODUCT_SUMMARY_MAX	500	/* characters */
+#define PRODUCT_STORY_MAX	65536	/* bytes */
+#define PRODUCT_VENUE_MAX	200	/* characters */
+#define PRODUCT_URL_MAX		2000	/* bytes of join_url */
+
+/* Kinds and statuses as stored (the strings of the schema). */
+extern const char *const product_kinds[];	/* download, subscription, ticket, webinar, NULL */
+extern const char *const product_statuses[];	/* draft, published, archived, NULL */
+
+struct product {
+	int64_t	 id;
+	int64_t	 creator_id;
+	char	 slug[PRODUCT_SLUG_MAX + 1];
+	char	 kind[16];		/* one of product_kinds */
+	char	*title;			/* owned */
+	char	*summary;		/* owned; "" when none */
+	char	*story_md;		/* owned; Markdown; "" when none */
+	int64_t	 price_minor;
+	char	 currency[4];		/* KES, TZS, UGX, USD */
+	char	 status[12];		/* one of product_statuses */
+	char	 cover_sha256[65];	/* "" = no cover */
+	int64_t	 period_days;		/* subscription; 0 = NULL */
+	int64_t	 starts_at;		/* ticket, webinar; 0 = NULL */
+	char	*venue;			/* owned; ticket; "" = NULL */
+	int64_t	 capacity;		/* ticket; -1 = NULL */
+	char	*join_url;		/* owned; webinar; "" = NULL */
+	int64_t	 download_limit;	/* 0 = unlimited (NULL) */
+	int64_t	 created_at;
+	int64_t	 updated_at;
+	int64_t	 published_at;		/* 0 = never published */
+	/* Filled by product_list_by_creator only (0 elsewhere): */
+	int64_t	 sales;			/* paid orders */
+	int64_t	 revenue_minor;		/* sum of paid amounts */
+};
+
+/*
+ * Sets p to an empty draft: strings "" (owned), capacity -1, status
+ * "draft", currency "KES". Free with product_free.
+ */
+void	product_init(struct product *p);
+/* Frees the strings inside p (not p itself); safe on a zeroed struct. */
+void	product_free(struct product *p);
+void	product_list_free(struct product *v, size_t n);
+
+/*
+ * Checks every field of p as product_create would (not uniqueness).
+ * Returns NY_OK, or NY_EINVAL with *field set to the column name of the
+ * first bad field ("slug", "title", "price_minor", "currency", "kind",
+ * "period_days", "starts_at", "capacity", "venue", "join_url", …) and
+ * *why to a short English reason ("expected an integer ≥ 0"). Both are
+ * static strings; either pointer may be NULL.
+ *
+ * Kind rules: subscription needs period_days ≥ 1; ticket needs starts_at
+ * and capacity ≥ 0 (venue optional); webinar needs starts_at and a
+ * join_url starting with https:// or http:// (may be "" while a draft).
+ * Fields of other kinds must be unset.
+ */
+int	product_validate(const struct product *p, const char **field,
+	    const char **why);
+
+/* Returns 1 when s is a valid slug: 1–80 of [a-z0-9-]. */
+int	product_slug_ok(const char *s);
+
+/*
+ * Proposes a slug from a title ("Nairobi Nights!" → "nairobi-nights"),
+ * ASCII-folded, and unique in the database (adding "-2", "-3" … when
+ * taken). out gets at most PRODUCT_SLUG_MAX chars + NUL. Returns NY_OK
+ * (a title with no usable characters gives "product…").
+ */
+int	product_slug_from_title(struct db *db, const char *title,
+	    char out[PRODUCT_SLUG_MAX + 1]);
+
+/*
+ * Inserts p (id, created_at, updated_at, published_at, sales ignored;
+ * status must be "draft" or "published"). Returns NY_OK and *id (may be
+ * NULL), NY_EINVAL (see product_validate; *field set when field is not
+ * NULL), NY_EEXISTS (slug taken), NY_ENOTFOUND (creator or cover blob).
+ */
+int	product_create(struct db *db, const struct product *p, int64_t *id,
+	    const char **field);
+int	product_create_tx(struct db *db, const struct product *p, int64_t *id,
+	    const char **field);
+
+/*
+ * Updates every editable field of the product p->id (all but creator_id,
+ * status, created_at, published_at). Same returns as product_create plus
+ * NY_ENOTFOUND for an unknown id.
+ */
+int	product_update(struct db *db, const struct product *p,
+	    const char **field);
+int	product_update_tx(struct db *db, const struct product *p,
+	    const char **field);
+
+/*
+ * Moves a product to status: draft → published, draft → archived,
+ * published → archived, archived → published (first publication sets
+ * published_at). Setting the current status again is NY_OK. Returns
+ * NY_ESTATE for any other move and for publishing a download product
+ * without files; NY_ENOTFOUND.
+ */
+int	product_set_status(struct db *db, int64_t id, const char *status);
+
+/* Fills *out (caller calls product_free). NY_OK or NY_ENOTFOUND. */
+int	product_get_by_id(struct db *db, int64_t id, struct product *out);
+int	product_get_by_slug(struct db *db, const char *slug,
+	    struct product *out);
+
+/*
+ * The creator's products (every status), newest first, with sales and
+ * revenue_minor filled from paid orders. Caller frees with
+ * product_list_free (*out NULL when none).
+ */
+int	product_list_by_creator(struct db *db, int64_t creator_id,
+	    struct product **out, size_t *n);
+
+/* Number of products, any status (run.sh loads the demo when 0). */
+int	product_count(struct db *db, int64_t *n);
+
+/* --- Files ----------------------------------------------------------- */
+
+#define PRODUCT_FILE_NAME_MAX	255
+
+struct product_file {
+	int64_t	 id;
+	int64_t	 product_id;
+	char	 name[PRODUCT_FILE_NAME_MAX + 1];	/* shown to buyers */
+	char	 sha256[65];
+	int64_t	 size;
+	char	 mime[64];
+	int64_t	 position;
+};
+
+/* 1 when name is a usable file name: 1–255 bytes, no '/', '\\', control
+ * characters, not "." or "..". */
+int	product_file_name_ok(const char *name);
+
+/*
+ * Attaches the blob sha256 (already in the store: store_put_file) to the
+ * product as name, after its other files. Returns NY_OK and *file_id (may
+ * be NULL), NY_EINVAL (bad name), NY_EEXISTS (name used on this product),
+ * NY_ENOTFOUND (product or blob). _tx: inside the caller's transaction.
+ */
+int	product_add_file(struct db *db, int64_t product_id, const char *name,
+	    const char *sha256, int64_t *file_id);
+int	product_add_file_tx(struct db *db, int64_t product_id,
+	    const char *name, const char *sha256, int64_t *file_id);
+
+/* Detaches a file (the blob stays in the store). NY_OK or NY_ENOTFOUND.
+ * NY_ESTATE when buyers already downloaded it (kept for their history). */
+int	product_remove_file(struct db *db, int64_t product_id, int64_t file_id);
+
+/* The product's files by position (caller frees *out with free()). */
+int	product_files(struct db *db, int64_t product_id,
+	    struct product_file **out, size_t *n);
+
+/* One file by id. NY_OK or NY_ENOTFOUND. */
+int	product_file_by_id(struct db *db, int64_t file_id,
+	    struct product_file *out);
+
+#endif

@@ -1,0 +1,441 @@
+/*
+ * shop.c: the public read model (see shop.h). All the storefront's SQL.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shop.h"
+
+/* Columns read by shop_row, in order. Seats are computed for tickets only. */
+#define SHOP_COLS \
+	"p.id, p.slug, p.kind, p.title, p.summary, p.price_minor, " \
+	"p.currency, coalesce(p.cover_sha256, ''), " \
+	"coalesce(p.period_days, 0), coalesce(p.starts_at, 0), " \
+	"coalesce(p.venue, ''), coalesce(p.capacity, 0), " \
+	"coalesce(p.published_at, 0), c.handle, c.display_name, " \
+	"CASE WHEN p.kind = 'ticket' THEN max(0, p.capacity" \
+	" - (SELECT coalesce(sum(o.quantity), 0) FROM orders o" \
+	"    WHERE o.product_id = p.id AND o.status = 'paid')" \
+	" - (SELECT coalesce(sum(r.seats), 0) FROM reservations r" \
+	"    JOIN orders o ON o.id = r.order_id" \
+	"    WHERE r.product_id = p.id AND o.status = 'pending'))" \
+	" ELSE 0 END"
+
+#define SHOP_PUBLIC \
+	"p.status = 'published' AND c.disabled_at IS NULL"
+
+int
+shop_kind_ok(const char *kind)
+{
+	static const char *const kinds[] = {
+		"download", "subscription", "ticket", "webinar", NULL
+	};
+	int i;
+
+	for (i = 0; kind != NULL && kinds[i] != NULL; i++)
+		if (strcmp(kind, kinds[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+shop_row(sqlite3_stmt *st, struct shop_product *p)
+{
+	const unsigned char *cur;
+
+	memset(p, 0, sizeof *p);
+	p->id = sqlite3_column_int64(st, 0);
+	p->slug = db_col_str(st, 1);
+	p->kind = db_col_str(st, 2);
+	p->title = db_col_str(st, 3);
+	p->summary = db_col_str(st, 4);
+	p->price_minor = sqlite3_column_int64(st, 5);
+	cur = sqlite3_column_text(st, 6);
+	snprintf(p->currency, sizeof p->currency, "%s",
+	    cur ? (const char *)cur : "");
+	p->cover_sha256 = db_col_str(st, 7);
+	p->period_days = sqlite3_column_int64(st, 8);
+	p->starts_at = sqlite3_column_int64(st, 9);
+	p->venue = db_col_str(st, 10);
+	p->capacity = sqlite3_column_int64(st, 11);
+	p->published_at = sqlite3_column_int64(st, 12);
+	p->creator_handle = db_col_str(st, 13);
+	p->creator_name = db_col_str(st, 14);
+	p->seats_left = sqlite3_column_int64(st, 15);
+	if (sqlite3_column_count(st) > 16)
+		p->story_md = db_col_str(st, 16);
+	else
+		p->story_md = xstrdup("");
+}
+
+static void
+shop_product_clear(struct shop_product *p)
+{
+	int i;
+
+	free(p->slug);
+	free(p->kind);
+	free(p->title);
+	free(p->summary);
+	free(p->story_md);
+	free(p->cover_sha256);
+	free(p->venue);
+	free(p->creator_handle);
+	free(p->creator_name);
+	for (i = 0; i < p->nfiles; i++)
+		free(p->files[i].name);
+	free(p->files);
+}
+
+void
+shop_product_free(struct shop_product *p)
+{
+	if (p == NULL)
+		return;
+	shop_product_clear(p);
+	free(p);
+}
+
+void
+shop_list_free(struct shop_list *l)
+{
+	int i;
+
+	for (i = 0; i < l->n; i++)
+		shop_product_clear(&l->items[i]);
+	free(l->items);
+	memset(l, 0, sizeof *l);
+}
+
+void
+shop_creator_free(struct shop_creator *c)
+{
+	if (c == NULL)
+		return;
+	free(c->handle);
+	free(c->display_name);
+	free(c->bio);
+	free(c->locale);
+	free(c);
+}
+
+/*
+ * Steps st (already bound) into out, keeping at most per_page rows and
+ * noting whether one more came. Resets st.
+ */
+static int
+shop_collect(sqlite3_stmt *st, int per_page, struct shop_list *out)
+{
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	out->items = xcalloc((size_t)per_page, sizeof *out->items);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (out->n == per_page) {
+			out->more = 1;
+			continue;
+		}
+		shop_row(st, &out->items[out->n++]);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		shop_list_free(out);
+		return db_err(rc) == NY_OK ? NY_EDB : db_err(rc);
+	}
+	return NY_OK;
+}
+
+static void
+shop_paging(int *page, int *per_page)
+{
+	if (*per_page <= 0)
+		*per_page = SHOP_PAGE_SIZE;
+	if (*per_page > 100)
+		*per_page = 100;
+	if (*page < 1)
+		*page = 1;
+	if (*page > 10000)
+		*page = 10000;
+}
+
+int
+shop_list_products(struct db *db, const char *kind, int page, int per_page,
+    struct shop_list *out)
+{
+	sqlite3_stmt *st;
+
+	memset(out, 0, sizeof *out);
+	if (kind != NULL && !shop_kind_ok(kind))
+		return NY_EINVAL;
+	shop_paging(&page, &per_page);
+	st = db_stmt(db, "SELECT " SHOP_COLS " FROM products p"
+	    " JOIN creators c ON c.id = p.creator_id"
+	    " WHERE " SHOP_PUBLIC " AND (?1 IS NULL OR p.kind = ?1)"
+	    " ORDER BY p.published_at DESC, p.id DESC LIMIT ?2 OFFSET ?3");
+	if (st == NULL)
+		return NY_EDB;
+	if (kind != NULL)
+		sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, per_page + 1);
+	sqlite3_bind_int64(st, 3, (int64_t)(page - 1) * per_page);
+	return shop_collect(st, per_page, out);
+}
+
+/* Word characters as FTS5's unicode61 sees them, roughly: ASCII letters
+ * and digits, and every byte of a multi-byte UTF-8 sequence. */
+static int
+shop_word_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+int
+shop_fts_expr(const char *query, char **out)
+{
+	struct ny_buf b;
+	const unsigned char *p = (const unsigned char *)(query ? query : "");
+	size_t n = 0, words = 0;
+
+	buf_init(&b, 0);
+	buf_adds(&b, "");
+	while (*p != '\0' && n < SHOP_QUERY_MAX && words < 16) {
+		const unsigned char *w;
+
+		while (*p != '\0' && !shop_word_byte(*p))
+			p++, n++;
+		w = p;
+		while (*p != '\0' && shop_word_byte(*p) && n < SHOP_QUERY_MAX)
+			p++, n++;
+		if (p == w)
+			continue;
+		/* a quoted FTS string cannot contain '"' here: only word
+		 * bytes get in, so no operator, column filter or NEAR( */
+		buf_printf(&b, "%s\"%.*s\"*", words ? " " : "", (int)(p - w),
+		    (const char *)w);
+		words++;
+	}
+	*out = buf_steal(&b, NULL);
+	return NY_OK;
+}
+
+int
+shop_search(struct db *db, const char *query, const char *kind, int page,
+    int per_page, struct shop_list *out)
+{
+	sqlite3_stmt *st;
+	char *expr;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (kind != NULL && !shop_kind_ok(kind))
+		return NY_EINVAL;
+	shop_paging(&page, &per_page);
+	shop_fts_expr(query, &expr);
+	if (expr[0] == '\0') {
+		free(expr);
+		out->items = xcalloc(1, sizeof *out->items);
+		return NY_OK;
+	}
+	st = db_stmt(db, "SELECT " SHOP_COLS " FROM products_fts f"
+	    " JOIN products p ON p.id = f.rowid"
+	    " JOIN creators c ON c.id = p.creator_id"
+	    " WHERE products_fts MATCH ?1 AND " SHOP_PUBLIC
+	    " AND (?2 IS NULL OR p.kind = ?2)"
+	    " ORDER BY bm25(products_fts, 10.0, 4.0, 1.0), p.id DESC"
+	    " LIMIT ?3 OFFSET ?4");
+	if (st == NULL) {
+		free(expr);
+		return NY_EDB;
+	}
+	sqlite3_bind_text(st, 1, expr, -1, SQLITE_TRANSIENT);
+	if (kind != NULL)
+		sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, per_page + 1);
+	sqlite3_bind_int64(st, 4, (int64_t)(page - 1) * per_page);
+	rc = shop_collect(st, per_page, out);
+	free(expr);
+	return rc;
+}
+
+static int
+shop_slug_ok(const char *s)
+{
+	size_t i, n = s ? strlen(s) : 0;
+
+	if (n == 0 || n > 80)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' &&
+		    s[i] <= '9') || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+static int
+shop_files(struct db *db, struct shop_product *p)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT f.id, f.name, b.size"
+	    " FROM product_files f JOIN blobs b ON b.sha256 = f.sha256"
+	    " WHERE f.product_id = ? ORDER BY f.position, f.id LIMIT 200");
+	int rc, cap = 0;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, p->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (p->nfiles == cap) {
+			cap = cap ? cap * 2 : 8;
+			p->files = xrealloc(p->files, (size_t)cap *
+			    sizeof *p->files);
+		}
+		p->files[p->nfiles].id = sqlite3_column_int64(st, 0);
+		p->files[p->nfiles].name = db_col_str(st, 1);
+		p->files[p->nfiles].size = sqlite3_column_int64(st, 2);
+		p->nfiles++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? NY_OK : NY_EDB;
+}
+
+int
+shop_product_by_slug(struct db *db, const char *slug,
+    struct shop_product **out)
+{
+	struct shop_product *p;
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = NULL;
+	if (!shop_slug_ok(slug))
+		return NY_ENOTFOUND;
+	st = db_stmt(db, "SELECT " SHOP_COLS ", p.story_md FROM products p"
+	    " JOIN creators c ON c.id = p.creator_id"
+	    " WHERE p.slug = ? AND " SHOP_PUBLIC);
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? NY_ENOTFOUND : NY_EDB;
+	}
+	p = xcalloc(1, sizeof *p);
+	shop_row(st, p);
+	sqlite3_reset(st);
+	if (strcmp(p->kind, "download") == 0 &&
+	    (rc = shop_files(db, p)) != NY_OK) {
+		shop_product_free(p);
+		return rc;
+	}
+	*out = p;
+	return NY_OK;
+}
+
+int
+shop_seats_left(struct db *db, int64_t product_id, int64_t *left)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT max(0, p.capacity"
+	    " - (SELECT coalesce(sum(o.quantity), 0) FROM orders o"
+	    "    WHERE o.product_id = p.id AND o.status = 'paid')"
+	    " - (SELECT coalesce(sum(r.seats), 0) FROM reservations r"
+	    "    JOIN orders o ON o.id = r.order_id"
+	    "    WHERE r.product_id = p.id AND o.status = 'pending'))"
+	    " FROM products p WHERE p.id = ? AND p.kind = 'ticket'");
+	int rc;
+
+	*left = 0;
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, product_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*left = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? NY_OK : rc == SQLITE_DONE ? NY_ENOTFOUND :
+	    NY_EDB;
+}
+
+int
+shop_creator_by_handle(struct db *db, const char *handle,
+    struct shop_creator **out, struct shop_list *products)
+{
+	struct shop_creator *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = NULL;
+	memset(products, 0, sizeof *products);
+	if (handle == NULL || strlen(handle) > 32)
+		return NY_ENOTFOUND;
+	st = db_stmt(db, "SELECT id, handle, display_name, bio, locale"
+	    " FROM creators WHERE handle = ? AND disabled_at IS NULL");
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_text(st, 1, handle, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? NY_ENOTFOUND : NY_EDB;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->id = sqlite3_column_int64(st, 0);
+	c->handle = db_col_str(st, 1);
+	c->display_name = db_col_str(st, 2);
+	c->bio = db_col_str(st, 3);
+	c->locale = db_col_str(st, 4);
+	sqlite3_reset(st);
+	st = db_stmt(db, "SELECT " SHOP_COLS " FROM products p"
+	    " JOIN creators c ON c.id = p.creator_id"
+	    " WHERE " SHOP_PUBLIC " AND p.creator_id = ?"
+	    " ORDER BY p.published_at DESC, p.id DESC LIMIT 101");
+	if (st == NULL) {
+		shop_creator_free(c);
+		return NY_EDB;
+	}
+	sqlite3_bind_int64(st, 1, c->id);
+	if ((rc = shop_collect(st, 100, products)) != NY_OK) {
+		shop_creator_free(c);
+		return rc;
+	}
+	*out = c;
+	return NY_OK;
+}
+
+int
+shop_cover_mime(struct db *db, const char *sha, char *mime, size_t len)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT b.mime FROM blobs b"
+	    " WHERE b.sha256 = ? AND b.mime LIKE 'image/%' AND EXISTS"
+	    " (SELECT 1 FROM products p WHERE p.cover_sha256 = b.sha256"
+	    "  AND p.status = 'published')");
+	const unsigned char *m;
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		m = sqlite3_column_text(st, 0);
+		snprintf(mime, len, "%s", m ? (const char *)m : "");
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? NY_OK : rc == SQLITE_DONE ? NY_ENOTFOUND :
+	    NY_EDB;
+}
+
+int
+shop_ping(struct db *db)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM products"
+	    " WHERE id = 0");
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? NY_OK : db_err(rc) ? db_err(rc) : NY_EDB;
+}

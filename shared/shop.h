@@ -1,0 +1,130 @@
+/*
+ * shop.h: the public read model of the storefront: published products,
+ * search, a product with its files and seats left, a creator's page.
+ * Everything here reads only published products of enabled creators;
+ * drafts and archived products do not exist for these functions.
+ *
+ * Every function runs its own statements on db (no transaction of its own,
+ * none needed: each is one or a few reads) and resets them before
+ * returning. Results are owned by the caller and freed with the matching
+ * *_free function.
+ */
+#ifndef NY_SHOP_H
+#define NY_SHOP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+
+struct shop_file {
+	int64_t	 id;
+	char	*name;
+	int64_t	 size;		/* bytes */
+};
+
+struct shop_product {
+	int64_t	 id;
+	char	*slug;
+	char	*kind;		/* download | subscription | ticket | webinar */
+	char	*title;
+	char	*summary;
+	char	*story_md;	/* Markdown, untrusted */
+	int64_t	 price_minor;
+	char	 currency[4];
+	char	*cover_sha256;	/* "" when none */
+	int64_t	 period_days;	/* subscription; 0 otherwise */
+	int64_t	 starts_at;	/* ticket, webinar; 0 otherwise */
+	char	*venue;		/* ticket; "" otherwise */
+	int64_t	 capacity;	/* ticket; 0 otherwise */
+	int64_t	 seats_left;	/* ticket: capacity - paid tickets - reserved
+				 * seats, never below 0; 0 otherwise */
+	int64_t	 published_at;
+	char	*creator_handle;
+	char	*creator_name;	/* display name ("" → use the handle) */
+	struct shop_file *files;	/* download: its files; filled by
+				 * shop_product_by_slug only */
+	int	 nfiles;
+};
+
+/* A page of products (newest published first). */
+struct shop_list {
+	struct shop_product *items;
+	int	 n;
+	int	 more;		/* 1 when another page follows */
+};
+
+/* Products per page of the catalog. */
+#define SHOP_PAGE_SIZE	24
+/* Longest search text considered (longer input is cut, never refused). */
+#define SHOP_QUERY_MAX	200
+
+/* Returns 1 when kind is one of the four product kinds. */
+int	 shop_kind_ok(const char *kind);
+
+/*
+ * Lists published products newest first. kind (NULL = all) filters;
+ * page counts from 1; per_page ≤ 100 (0 = SHOP_PAGE_SIZE). Files are not
+ * loaded. Returns NY_OK and *out, NY_EINVAL for a bad kind, NY_EDB.
+ */
+int	 shop_list_products(struct db *db, const char *kind, int page,
+	    int per_page, struct shop_list *out);
+
+/*
+ * Full-text search (FTS5 over title, summary, story) of published products,
+ * best match first (bm25, title weighted most), every word a prefix:
+ * "nai nig" finds "Nairobi Nights". Any input is safe: it is cut into
+ * words and each becomes a quoted FTS string, so quotes, '*', NEAR(, AND,
+ * OR and very long text never make a syntax error. A query with no words
+ * gives an empty list. kind as above. Returns NY_OK and *out, or NY_EDB.
+ */
+int	 shop_search(struct db *db, const char *query, const char *kind,
+	    int page, int per_page, struct shop_list *out);
+
+/*
+ * Builds the FTS5 MATCH expression for query into out (caller frees):
+ * "\"nai\"* \"nig\"*"; *out is "" when there is no word. Exposed for tests.
+ */
+int	 shop_fts_expr(const char *query, char **out);
+
+/*
+ * The published product with slug, with its files and seats left.
+ * Returns NY_OK and *out (shop_product_free), NY_ENOTFOUND (no such slug,
+ * a draft, archived, or a disabled creator), or NY_EDB.
+ */
+int	 shop_product_by_slug(struct db *db, const char *slug,
+	    struct shop_product **out);
+
+/* Seats left for a ticket product (see struct shop_product). */
+int	 shop_seats_left(struct db *db, int64_t product_id, int64_t *left);
+
+struct shop_creator {
+	int64_t	 id;
+	char	*handle;
+	char	*display_name;
+	char	*bio;
+	char	*locale;
+};
+
+/*
+ * The enabled creator with handle and up to 100 of their published
+ * products (newest first) in *products. Returns NY_OK, NY_ENOTFOUND, NY_EDB.
+ */
+int	 shop_creator_by_handle(struct db *db, const char *handle,
+	    struct shop_creator **out, struct shop_list *products);
+
+/*
+ * The MIME type of a cover image (an image blob that is the cover of a
+ * published product) into mime. Returns NY_OK, NY_ENOTFOUND, NY_EDB.
+ */
+int	 shop_cover_mime(struct db *db, const char *sha, char *mime,
+	    size_t len);
+
+/* SELECT 1: NY_OK when the database answers (health checks). */
+int	 shop_ping(struct db *db);
+
+void	 shop_product_free(struct shop_product *p);
+void	 shop_list_free(struct shop_list *l);
+void	 shop_creator_free(struct shop_creator *c);
+
+#endif

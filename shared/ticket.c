@@ -1,0 +1,242 @@
+/*
+ * ticket.c: ticket codes, issuing, check-in. See ticket.h.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "ticket.h"
+
+/* Crockford base32: no I, L, O, U. */
+static const char tk_alpha[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+void
+ticket_code_new(char out[TICKET_CODE_MAX])
+{
+	unsigned char r[TICKET_CODE_CHARS];
+	size_t i;
+
+	/* Each byte's low 5 bits are uniform: 24 × 5 = 120 bits. */
+	randombytes_buf(r, sizeof r);
+	for (i = 0; i < TICKET_CODE_CHARS; i++)
+		out[i] = tk_alpha[r[i] & 31];
+	out[TICKET_CODE_CHARS] = '\0';
+	sodium_memzero(r, sizeof r);
+}
+
+/* The canonical character for a typed one, or 0 when not in the alphabet. */
+static char
+tk_canon(char c)
+{
+	if (c >= 'a' && c <= 'z')
+		c = (char)(c - 'a' + 'A');
+	if (c == 'O')
+		return '0';
+	if (c == 'I' || c == 'L')
+		return '1';
+	if (c == 'U')
+		return 0;
+	if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'))
+		return c;
+	return 0;
+}
+
+int
+ticket_code_normalize(const char *in, char out[TICKET_CODE_MAX])
+{
+	size_t n = 0, i;
+
+	if (in == NULL)
+		return NY_EINVAL;
+	for (i = 0; in[i] != '\0'; i++) {
+		char c = in[i];
+
+		if (i > 64)
+			return NY_EINVAL;
+		if (c == '-' || c == ' ' || c == '\t')
+			continue;
+		if ((c = tk_canon(c)) == 0 || n >= TICKET_CODE_CHARS)
+			return NY_EINVAL;
+		out[n++] = c;
+	}
+	if (n != TICKET_CODE_CHARS)
+		return NY_EINVAL;
+	out[n] = '\0';
+	return NY_OK;
+}
+
+void
+ticket_code_format(const char *code, char out[TICKET_CODE_MAX])
+{
+	size_t i, n = 0;
+
+	for (i = 0; code[i] != '\0' && n + 2 < TICKET_CODE_MAX; i++) {
+		if (i > 0 && i % 4 == 0)
+			out[n++] = '-';
+		out[n++] = code[i];
+	}
+	out[n] = '\0';
+}
+
+static int
+tk_count(struct db *db, int64_t order_id, int *n)
+{
+	sqlite3_stmt *st = db_stmt(db,
+	    "SELECT count(*) FROM tickets WHERE order_id = ?");
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, order_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? NY_OK : db_err(rc);
+}
+
+int
+ticket_issue_tx(struct db *db, int64_t order_id, int64_t product_id,
+    int64_t customer_id, int count)
+{
+	sqlite3_stmt *st;
+	char code[TICKET_CODE_MAX];
+	int have = 0, rc, tries;
+
+	if (count < 1 || count > 100)
+		return NY_EINVAL;
+	if ((rc = tk_count(db, order_id, &have)) != NY_OK)
+		return rc;
+	for (; have < count; have++) {
+		/* A collision of 120-bit codes does not happen; retry anyway. */
+		for (tries = 0; tries < 3; tries++) {
+			ticket_code_new(code);
+			st = db_stmt(db, "INSERT INTO tickets (order_id,"
+			    " product_id, customer_id, code, created_at)"
+			    " VALUES (?, ?, ?, ?, ?)");
+			if (st == NULL)
+				return NY_EDB;
+			sqlite3_bind_int64(st, 1, order_id);
+			sqlite3_bind_int64(st, 2, product_id);
+			sqlite3_bind_int64(st, 3, customer_id);
+			sqlite3_bind_text(st, 4, code, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(st, 5, ny_now());
+			rc = sqlite3_step(st);
+			sqlite3_reset(st);
+			if (rc == SQLITE_DONE || db_err(rc) != NY_EEXISTS)
+				break;
+		}
+		if (rc != SQLITE_DONE)
+			return db_err(rc);
+	}
+	return NY_OK;
+}
+
+/* The deciding UPDATE: only one caller can move NULL to a time. */
+static int
+tk_claim(struct db *db, const char *code, int64_t creator_id, int64_t now,
+    struct ticket_checkin *res)
+{
+	sqlite3_stmt *st = db_stmt(db,
+	    "UPDATE tickets SET checked_in_at = ?1 WHERE code = ?2"
+	    " AND checked_in_at IS NULL AND EXISTS (SELECT 1 FROM orders o"
+	    "  JOIN products p ON p.id = tickets.product_id"
+	    "  WHERE o.id = tickets.order_id AND o.status = 'paid'"
+	    "  AND (?3 <= 0 OR p.creator_id = ?3))"
+	    " RETURNING id, product_id");
+	int rc, claimed = 0;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, creator_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		res->ticket_id = sqlite3_column_int64(st, 0);
+		res->product_id = sqlite3_column_int64(st, 1);
+		res->when = now;
+		res->status = TICKET_VALID;
+		claimed = 1;
+		rc = sqlite3_step(st);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_err(rc);
+	return claimed ? NY_OK : NY_ENOTFOUND;
+}
+
+/* After a failed claim: was it checked in already, or unknown? */
+static int
+tk_describe(struct db *db, const char *code, int64_t creator_id,
+    struct ticket_checkin *res)
+{
+	sqlite3_stmt *st = db_stmt(db,
+	    "SELECT t.id, t.product_id, t.checked_in_at, p.title"
+	    " FROM tickets t JOIN products p ON p.id = t.product_id"
+	    " JOIN orders o ON o.id = t.order_id WHERE t.code = ?1"
+	    " AND o.status = 'paid' AND (?2 <= 0 OR p.creator_id = ?2)");
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, creator_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 3);
+
+		res->ticket_id = sqlite3_column_int64(st, 0);
+		res->product_id = sqlite3_column_int64(st, 1);
+		res->when = sqlite3_column_int64(st, 2);
+		snprintf(res->title, sizeof res->title, "%s",
+		    t != NULL ? (const char *)t : "");
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+			res->status = TICKET_ALREADY;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? NY_OK : db_err(rc);
+}
+
+int
+ticket_check_in(struct db *db, const char *code, int64_t creator_id,
+    int64_t now, struct ticket_checkin *res)
+{
+	char norm[TICKET_CODE_MAX];
+	int rc;
+
+	memset(res, 0, sizeof *res);
+	res->status = TICKET_UNKNOWN;
+	if (ticket_code_normalize(code, norm) != NY_OK)
+		return NY_OK;
+	if ((rc = db_begin(db)) != NY_OK)
+		return rc;
+	rc = tk_claim(db, norm, creator_id, now, res);
+	if (rc == NY_OK || rc == NY_ENOTFOUND) {
+		int valid = rc == NY_OK;
+
+		rc = tk_describe(db, norm, creator_id, res);
+		if (valid) {
+			res->status = TICKET_VALID;
+			res->when = now;
+		}
+		if (rc == NY_OK && valid)
+			rc = db_event(db, "ticket", res->ticket_id, NULL);
+	}
+	if (rc != NY_OK) {
+		db_rollback(db);
+		memset(res, 0, sizeof *res);
+		res->status = TICKET_UNKNOWN;
+		return rc;
+	}
+	if ((rc = db_commit(db)) != NY_OK) {
+		memset(res, 0, sizeof *res);
+		res->status = TICKET_UNKNOWN;
+		return rc;
+	}
+	if (res->status == TICKET_VALID)
+		log_info("ticket checked in", "ticket=%lld",
+		    (long long)res->ticket_id);
+	return NY_OK;
+}

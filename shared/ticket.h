@@ -1,0 +1,63 @@
+/*
+ * ticket.h: event ticket codes, issuing and check-in.
+ *
+ * A code is 24 characters of Crockford base32 (0-9 A-Z without I L O U):
+ * 120 random bits, stored without separators, shown in groups of four
+ * ("7K3M-Q9XH-…"). What people type is normalised: case, dashes and spaces
+ * are ignored, and O→0, I/L→1 as Crockford says.
+ */
+#ifndef NY_TICKET_H
+#define NY_TICKET_H
+
+#include <stdint.h>
+
+#include "db.h"
+
+#define TICKET_CODE_CHARS	24	/* stored form, 120 bits */
+#define TICKET_CODE_MAX		32	/* grouped form: 24 + 5 dashes + NUL */
+
+/* A new random code (stored form, TICKET_CODE_CHARS + NUL) into out. */
+void	ticket_code_new(char out[TICKET_CODE_MAX]);
+
+/*
+ * Normalises a typed code into the stored form. NY_OK, or NY_EINVAL (wrong
+ * length, characters outside the alphabet, too long input).
+ */
+int	ticket_code_normalize(const char *in, char out[TICKET_CODE_MAX]);
+
+/* Grouped form for reading ("XXXX-XXXX-…") of a stored code. */
+void	ticket_code_format(const char *code, char out[TICKET_CODE_MAX]);
+
+/*
+ * Inside the caller's transaction: makes sure order_id has count tickets
+ * (issues only the missing ones, so a repeat is harmless). NY_OK, NY_EINVAL
+ * (count outside 1..100), NY_EDB.
+ */
+int	ticket_issue_tx(struct db *db, int64_t order_id, int64_t product_id,
+	    int64_t customer_id, int count);
+
+enum ticket_status {
+	TICKET_VALID = 0,	/* checked in now */
+	TICKET_ALREADY,		/* checked in before, at ->when */
+	TICKET_UNKNOWN,		/* no such code (or another creator's) */
+};
+
+struct ticket_checkin {
+	enum ticket_status status;
+	int64_t		 ticket_id;
+	int64_t		 product_id;
+	int64_t		 when;		/* check-in time (now for VALID) */
+	char		 title[201];	/* product title */
+};
+
+/*
+ * Checks a typed code in at now. creator_id > 0 restricts to that
+ * creator's products (others answer UNKNOWN). A single conditional UPDATE
+ * decides, so two simultaneous check-ins of one code never both succeed.
+ * Refunded orders' tickets answer UNKNOWN. Opens its own transaction.
+ * NY_OK with *res filled (also for ALREADY/UNKNOWN), NY_EBUSY, NY_EDB.
+ */
+int	ticket_check_in(struct db *db, const char *code, int64_t creator_id,
+	    int64_t now, struct ticket_checkin *res);
+
+#endif

@@ -1,0 +1,446 @@
+/*
+ * checkout.c: the buyer's side of paying (DESIGN §5, §8): the checkout
+ * form, the waiting page and its JSON status, the simulated handset and the
+ * Daraja callback. The order itself is made by shared/order.c; the worker
+ * (worker-pay.c) pushes it, and sse.c streams its status.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checkout.h"
+#include "crypto.h"
+#include "i18n.h"
+#include "library.h"
+#include "log.h"
+#include "money.h"
+#include "pay.h"
+#include "phone.h"
+#include "shop.h"
+#include "sse.h"
+#include "worker-pay.h"
+
+#define CO_MAX_QUANTITY	10
+#define CO_LIMIT_SLOTS	4096	/* addresses remembered per minute */
+#define CO_LIMIT_PROBE	16
+
+/* ---- rate limit: checkouts per address per minute ---------------------- */
+
+struct co_slot {
+	char	 addr[48];
+	int64_t	 minute;
+	int	 count;
+};
+
+/*
+ * Fixed one-minute windows in a small open-addressed table: cheap, and an
+ * address cannot escape its window by flooding others (stale slots are
+ * reused first). Kept in memory on purpose: a restart forgets at most one
+ * minute of counts.
+ */
+static struct {
+	pthread_mutex_t	 mu;
+	struct co_slot	 slots[CO_LIMIT_SLOTS];
+} co_limit = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+static uint64_t
+co_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
+	return h;
+}
+
+/* Counts one checkout for addr; 1 when it is over the limit. */
+static int
+co_limited(const char *addr, int limit)
+{
+	uint64_t h = co_hash(addr);
+	int64_t minute = ny_now() / 60;
+	struct co_slot *sl, *free_sl = NULL;
+	int i, over = 0;
+
+	pthread_mutex_lock(&co_limit.mu);
+	for (i = 0; i < CO_LIMIT_PROBE; i++) {
+		sl = &co_limit.slots[(h + (uint64_t)i) % CO_LIMIT_SLOTS];
+		if (sl->minute == minute && strcmp(sl->addr, addr) == 0) {
+			over = ++sl->count > limit;
+			goto out;
+		}
+		if (sl->minute != minute && free_sl == NULL)
+			free_sl = sl;
+	}
+	if (free_sl != NULL) {
+		snprintf(free_sl->addr, sizeof free_sl->addr, "%s", addr);
+		free_sl->minute = minute;
+		free_sl->count = 1;
+		over = limit < 1;
+	}
+out:
+	pthread_mutex_unlock(&co_limit.mu);
+	return over;
+}
+
+/* ---- status -------------------------------------------------------------- */
+
+json_t *
+checkout_status_json(struct db *db, const struct order *o,
+    const char *base_url)
+{
+	json_t *j = json_object();
+	int64_t key;
+	char *url = NULL;
+
+	json_object_set_new(j, "status", json_string(order_status_name(o->status)));
+	json_object_set_new(j, "reason", o->failure[0] ?
+	    json_string(o->failure) : json_null());
+	if (o->status == ORDER_PAID &&
+	    order_library_key(db, o->customer_id, &key) == NY_OK &&
+	    library_url(db, base_url, key, &url) == NY_OK) {
+		json_object_set_new(j, "library_url", json_string(url));
+		free(url);
+	} else
+		json_object_set_new(j, "library_url", json_null());
+	return j;
+}
+
+/* The locale key of the sentence that explains a final status. */
+static const char *
+co_reason_key(struct http_req *rq, const struct order *o)
+{
+	if (o->status == ORDER_PAID)
+		return "co.status.paid";
+	if (o->status == ORDER_PENDING)
+		return "co.status.pending";
+	if (o->status == ORDER_REFUNDED)
+		return "co.status.refunded";
+	if (o->failure[0] != '\0')
+		return http_printf(rq, "co.reason.%s", o->failure);
+	return o->status == ORDER_EXPIRED ? "co.reason.expired" :
+	    "co.reason.failed";
+}
+
+static int
+co_sim_mode(void)
+{
+	const struct ny_config *cfg = http_config();
+
+	return cfg != NULL && strcmp(cfg->payments, "sim") == 0;
+}
+
+int
+checkout_status(struct http_req *rq, struct http_resp *rs)
+{
+	const char *ref = http_param(rq, "ref");
+	struct order o;
+
+	if (ref == NULL || strlen(ref) > ORDER_REF_LEN ||
+	    order_by_ref(http_db(rq), ref, &o) != NY_OK)
+		return 404;
+	http_add_header(rq, rs, "Cache-Control", "no-store");
+	return http_json(rq, rs, 200, checkout_status_json(http_db(rq), &o,
+	    http_config()->base_url));
+}
+
+int
+checkout_page(struct http_req *rq, struct http_resp *rs)
+{
+	const char *ref = http_param(rq, "ref");
+	struct order o;
+	json_t *ctx, *st, *j;
+	char amount[64], *msg;
+
+	if (ref == NULL || strlen(ref) > ORDER_REF_LEN ||
+	    order_by_ref(http_db(rq), ref, &o) != NY_OK)
+		return 404;
+	money_format(o.amount_minor, o.currency, http_lang(rq), amount,
+	    sizeof amount);
+	st = checkout_status_json(http_db(rq), &o, http_config()->base_url);
+	msg = i18n_fmt(http_lang(rq), co_reason_key(rq, &o), "phone",
+	    o.phone_masked, "amount", amount, NULL);
+	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:O}",
+	    "ref", o.ref, "title", o.product_title, "amount", amount,
+	    "phone", o.phone_masked, "status", order_status_name(o.status),
+	    "message", msg,
+	    "events_url", http_printf(rq, "/checkout/%s/events", o.ref),
+	    "pending", o.status == ORDER_PENDING,
+	    "retry", o.status == ORDER_FAILED || o.status == ORDER_EXPIRED,
+	    "library_url", json_object_get(st, "library_url"));
+	free(msg);
+	json_decref(st);
+	json_object_set_new(j, "product_url", json_string(
+	    http_printf(rq, "/p/%s", o.product_slug)));
+	if (co_sim_mode() && o.status == ORDER_PENDING)
+		json_object_set_new(j, "sim_url", json_string(http_printf(rq,
+		    "/sim/phone?phone=%s", o.phone)));
+	json_object_set_new(j, "checkout_js", json_string(
+	    http_static_url("checkout.js")));
+	ctx = json_pack("{s:o, s:s}", "order", j, "title", o.product_title);
+	http_add_header(rq, rs, "Cache-Control", "no-store");
+	return http_page(rq, rs, 200, "checkout", ctx);
+}
+
+/* ---- the form ------------------------------------------------------------ */
+
+/* The form again, with what the buyer typed and why it was refused. */
+static int
+co_form_again(struct http_req *rq, struct http_resp *rs, int status,
+    const struct shop_product *p, const char *error_key)
+{
+	const char *phone = http_form(rq, "phone"), *qty = http_form(rq, "quantity");
+	char price[64];
+	json_t *ctx;
+
+	money_format(p->price_minor, p->currency, http_lang(rq), price,
+	    sizeof price);
+	ctx = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}",
+	    "title", p->title, "price", price,
+	    "error", i18n_get(http_lang(rq), error_key),
+	    "phone", phone ? phone : "", "quantity", qty ? qty : "1",
+	    "checkout_url", http_printf(rq, "/p/%s/checkout", p->slug),
+	    "is_ticket", strcmp(p->kind, "ticket") == 0);
+	json_object_set_new(ctx, "max_quantity", json_integer(CO_MAX_QUANTITY));
+	return http_page(rq, rs, status, "checkout-form", ctx);
+}
+
+/*
+ * The idempotency key of a submission: the same browser (CSRF cookie)
+ * sending the same product, phone and quantity is the same purchase while
+ * that order is young (see order_create).
+ */
+static const char *
+co_idem_key(struct http_req *rq, const char *slug, const char *phone, int qty)
+{
+	unsigned char h[TOK_HASH_LEN];
+	char hex[2 * TOK_HASH_LEN + 1], *msg;
+
+	msg = http_printf(rq, "idem:%s:%s:%s:%d", http_cookie(rq, "csrf"), slug,
+	    phone, qty);
+	tok_hash(msg, h);
+	crypto_hex(h, 16, hex);
+	return http_strdup(rq, hex);
+}
+
+/* Parses quantity for p: 1 unless a ticket. 0 when invalid. */
+static int
+co_quantity(struct http_req *rq, const struct shop_product *p)
+{
+	const char *q = http_form(rq, "quantity");
+	int64_t n;
+
+	if (strcmp(p->kind, "ticket") != 0)
+		return q == NULL || q[0] == '\0' || strcmp(q, "1") == 0;
+	if (q == NULL || q[0] == '\0')
+		return 1;
+	if (ny_parse_int(q, 1, CO_MAX_QUANTITY, &n) != NY_OK)
+		return 0;
+	return (int)n;
+}
+
+/* A free product is paid at once: no push for nothing. */
+static void
+co_settle_free(struct db *db, const struct order *o)
+{
+	struct pay_result r = {
+		.outcome = PAY_PAID, .result_code = 0, .amount_minor = 0,
+		.desc = "free",
+	};
+
+	if (payment_settle(db, o->payment_id, NULL, &r, NULL) != NY_OK)
+		log_warn("free order not settled", "order=%lld",
+		    (long long)o->id);
+}
+
+static int
+co_create(struct http_req *rq, struct http_resp *rs,
+    const struct shop_product *p, const char *phone, int qty)
+{
+	const struct ny_config *cfg = http_config();
+	struct order_new in = {
+		.product_id = p->id, .phone = phone, .quantity = qty,
+		.locale = http_lang(rq), .client_addr = http_client_addr(rq),
+		.provider = cfg->payments, .timeout_s = cfg->pay_timeout_s,
+	};
+	struct order o;
+	int rc, created = 0;
+
+	in.idem_key = co_idem_key(rq, p->slug, phone, qty);
+	rc = order_create(http_db(rq), &in, &o, &created);
+	switch (rc) {
+	case NY_OK:
+		break;
+	case NY_ELIMIT:
+		return co_form_again(rq, rs, 422, p, "co.err.phone_limit");
+	case NY_ESTATE:
+		return co_form_again(rq, rs, 422, p, "co.err.sold_out");
+	case NY_EINVAL:
+		return co_form_again(rq, rs, 422, p, "co.err.quantity");
+	case NY_ENOTFOUND:
+		return 404;
+	default:
+		log_warn("checkout failed", "err=%s", ny_strerror(rc));
+		return 503;
+	}
+	if (created && o.amount_minor == 0)
+		co_settle_free(http_db(rq), &o);
+	else if (created)
+		worker_pay_kick();
+	return http_redirect(rq, rs, 303, http_printf(rq, "/checkout/%s",
+	    o.ref));
+}
+
+int
+checkout_start(struct http_req *rq, struct http_resp *rs)
+{
+	const char *slug = http_param(rq, "slug"), *raw = http_form(rq, "phone");
+	struct shop_product *p = NULL;
+	char phone[16];
+	enum phone_err pe;
+	int qty, status;
+
+	if (co_limited(http_client_addr(rq), http_config()->checkout_limit))
+		return http_error(rq, rs, 429, "co.err.too_many");
+	if (slug == NULL || shop_product_by_slug(http_db(rq), slug, &p) != NY_OK)
+		return 404;
+	if (!http_csrf_ok(rq))
+		status = co_form_again(rq, rs, 403, p, "co.err.csrf");
+	else if ((pe = phone_normalize(raw ? raw : "", NULL, phone,
+	    sizeof phone)) != PHONE_OK)
+		status = co_form_again(rq, rs, 422, p, http_printf(rq,
+		    "phone.err.%s", phone_err_name(pe)));
+	else if ((qty = co_quantity(rq, p)) == 0)
+		status = co_form_again(rq, rs, 422, p, "co.err.quantity");
+	else if (strcmp(p->kind, "ticket") == 0 && p->seats_left < qty)
+		status = co_form_again(rq, rs, 422, p, "co.err.sold_out");
+	else
+		status = co_create(rq, rs, p, phone, qty);
+	shop_product_free(p);
+	return status;
+}
+
+/* ---- the simulated handset ---------------------------------------------- */
+
+int
+checkout_sim_phone(struct http_req *rq, struct http_resp *rs)
+{
+	const char *raw = http_query(rq, "phone");
+	struct order *v = NULL;
+	json_t *ctx, *prompts = json_array();
+	char phone[16] = "", amount[64];
+	int i, n = 0;
+
+	if (!co_sim_mode())
+		return 404;
+	if (raw != NULL && phone_normalize(raw, NULL, phone, sizeof phone) ==
+	    PHONE_OK)
+		order_list_pending_by_phone(http_db(rq), phone, 10, &v, &n);
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i].payment_status, "pending") != 0)
+			continue;	/* not pushed yet */
+		money_format(v[i].amount_minor, v[i].currency, http_lang(rq),
+		    amount, sizeof amount);
+		json_array_append_new(prompts, json_pack("{s:s, s:s, s:s}",
+		    "ref", v[i].ref, "amount", amount, "title",
+		    v[i].product_title));
+	}
+	free(v);
+	ctx = json_pack("{s:s, s:o}", "phone", phone[0] ? phone : (raw ? raw :
+	    ""), "prompts", prompts);
+	json_object_set_new(ctx, "title", json_string(i18n_get(http_lang(rq),
+	    "co.sim.title")));
+	http_add_header(rq, rs, "Cache-Control", "no-store");
+	return http_page(rq, rs, 200, "sim-phone", ctx);
+}
+
+/*
+ * POST /sim/stk/{ref}: the simulated buyer's answer. No CSRF check: this
+ * stands for the buyer's handset (a device, not the shop's web page), and
+ * it only exists with NYOTA_PAYMENTS=sim.
+ */
+int
+checkout_sim_answer(struct http_req *rq, struct http_resp *rs)
+{
+	const char *ref = http_param(rq, "ref"), *action = http_form(rq, "action");
+	const char *phone = http_form(rq, "phone");
+	int rc, changed = 0;
+
+	if (!co_sim_mode())
+		return 404;
+	if (ref == NULL || action == NULL || (strcmp(action, "approve") != 0 &&
+	    strcmp(action, "decline") != 0))
+		return 400;
+	rc = pay_sim_answer(http_db(rq), ref, strcmp(action, "approve") == 0,
+	    &changed);
+	if (rc == NY_ENOTFOUND)
+		return 404;
+	if (rc == NY_ESTATE)
+		return http_error(rq, rs, 409, "co.sim.gone");
+	if (rc != NY_OK)
+		return 503;
+	if (phone != NULL && phone[0] != '\0')
+		return http_redirect(rq, rs, 303, http_printf(rq,
+		    "/sim/phone?phone=%s", phone));
+	return http_json(rq, rs, 200, json_pack("{s:b}", "changed", changed));
+}
+
+/* ---- Daraja ------------------------------------------------------------- */
+
+/*
+ * POST /payments/mpesa/callback/{secret}: keeps the raw callback on its
+ * payment and wakes the worker, which confirms it with the STK query
+ * before anything is granted. Answers fast; unknown ids are accepted (and
+ * logged) so Daraja stops retrying, malformed bodies get 400.
+ */
+int
+checkout_mpesa_callback(struct http_req *rq, struct http_resp *rs)
+{
+	const struct ny_config *cfg = http_config();
+	const char *secret = http_param(rq, "secret"), *body;
+	struct pay_answer a;
+	struct payment p;
+	size_t len;
+	int rc;
+
+	if (strcmp(cfg->payments, "mpesa") != 0 || secret == NULL ||
+	    cfg->mpesa_callback_secret[0] == '\0' ||
+	    !tok_equal(secret, cfg->mpesa_callback_secret))
+		return 404;
+	body = http_body(rq, &len);
+	if (body == NULL || pay_mpesa_parse_callback(body, len, &a) != NY_OK) {
+		log_warn("daraja callback malformed", "len=%zu", len);
+		return http_json(rq, rs, 400, json_pack("{s:i, s:s}",
+		    "ResultCode", 1, "ResultDesc", "Malformed"));
+	}
+	rc = payment_by_provider_ref(http_db(rq), a.provider_ref, &p);
+	if (rc == NY_OK) {
+		payment_keep_raw(http_db(rq), p.id, body);
+		worker_pay_kick();
+	} else
+		log_warn("daraja callback for an unknown request", "err=%s",
+		    ny_strerror(rc));
+	pay_answer_clear(&a);
+	return http_json(rq, rs, 200, json_pack("{s:i, s:s}", "ResultCode", 0,
+	    "ResultDesc", "Accepted"));
+}
+
+/* ---- services ------------------------------------------------------------ */
+
+int
+checkout_services_start(const struct ny_config *cfg, char **cause)
+{
+	int rc;
+
+	if ((rc = worker_pay_start(cfg, cause)) != NY_OK)
+		return rc;
+	return sse_start(cfg, cause);
+}
+
+void
+checkout_services_stop(void)
+{
+	sse_stop();
+	worker_pay_stop();
+}

@@ -1,0 +1,294 @@
+/*
+ * download.c: signed downloads.
+ *
+ * /l/{token}/files/{id} checks that the key's customer may have the file
+ * now (owner, not expired/refunded/revoked, under the per-file limit) and
+ * answers 303 to /dl/{id}/{name}?e={entitlement}&exp={unix}&sig={hmac}:
+ * HMAC-SHA256 (URL subkey of the master key) over "dl:{id}:{ent}:{exp}",
+ * valid LIBRARY_DL_TTL seconds. The /dl URL carries no library token, so
+ * it can sit in a browser's download list without opening the library.
+ *
+ * /dl checks the signature in constant time, re-checks the entitlement
+ * (a refund inside the ten minutes still stops it), then hands the file
+ * to MHD with sendfile. One Range → 206, unsatisfiable → 416; If-Range
+ * and If-None-Match against the strong ETag (the sha256). A response that
+ * includes the first byte counts as a download (logged, and refused when
+ * the per-file limit is reached); a resume (Range from a later byte)
+ * within the URL's lifetime is always allowed and not counted again.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crypto.h"
+#include "i18n.h"
+#include "library-http.h"
+#include "library.h"
+#include "log.h"
+#include "range.h"
+#include "store.h"
+
+/* RFC 3986 unreserved plus what RFC 5987 attr-char allows. */
+static int
+dl_attr_char(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || strchr("!#$&+-.^_`|~", c) != NULL;
+}
+
+/*
+ * Percent-encodes s (arena) keeping attr-chars; in_path also encodes '&'
+ * and '+' (query-looking characters) for the /dl path segment.
+ */
+static char *
+dl_pct(struct http_req *rq, const char *s, int in_path)
+{
+	size_t n = strlen(s), i, j = 0;
+	char *out = http_alloc(rq, 3 * n + 1);
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (dl_attr_char(c) && !(in_path && (c == '&' || c == '+')))
+			out[j++] = (char)c;
+		else
+			j += (size_t)snprintf(out + j, 4, "%%%02X", c);
+	}
+	out[j] = '\0';
+	return out;
+}
+
+/*
+ * Content-Disposition per RFC 6266: an ASCII fallback filename (anything
+ * else replaced by '_') and filename* with the UTF-8 name percent-encoded.
+ */
+static const char *
+dl_disposition(struct http_req *rq, const char *name)
+{
+	size_t n = strlen(name), i, j = 0;
+	char *ascii = http_alloc(rq, n + 1);
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if ((c & 0xC0) == 0x80)		/* one '_' per UTF-8 char */
+			continue;
+		ascii[j++] = c < 0x20 || c >= 0x7f || c == '"' || c == '\\' ||
+		    c == '%' ? '_' : (char)c;
+	}
+	ascii[j] = '\0';
+	return http_printf(rq, "attachment; filename=\"%s\"; "
+	    "filename*=UTF-8''%s", ascii, dl_pct(rq, name, 0));
+}
+
+const char *
+dl_signed_path(struct http_req *rq, int64_t file_id, int64_t entitlement_id,
+    const char *name, int64_t exp)
+{
+	char msg[96], sig[64];
+
+	download_sign_msg(file_id, entitlement_id, exp, msg, sizeof msg);
+	crypto_sign_url(msg, sig, sizeof sig);
+	return http_printf(rq, "/dl/%lld/%s?e=%lld&exp=%lld&sig=%s",
+	    (long long)file_id, dl_pct(rq, name, 1), (long long)entitlement_id,
+	    (long long)exp, sig);
+}
+
+static int
+dl_limit_page(struct http_req *rq, struct http_resp *rs,
+    const struct dl_grant *g, const char *back)
+{
+	char limit[16], *text;
+	const char *t;
+
+	snprintf(limit, sizeof limit, "%d", g->limit);
+	text = i18n_fmt(http_lang(rq), "lib.limit.text", "name", g->name,
+	    "limit", limit, NULL);
+	t = http_strdup(rq, text);
+	free(text);
+	return lib_message(rq, rs, 403, "lib.limit.title", t, back);
+}
+
+int
+dl_redirect(struct http_req *rq, struct http_resp *rs)
+{
+	const char *token = http_param(rq, "token");
+	struct db *db = http_db(rq);
+	struct dl_grant g;
+	int64_t cid, fid, now = ny_now();
+	const char *back;
+	int rc;
+
+	if (library_key_resolve(db, token, &cid, NULL) != NY_OK)
+		return 404;
+	if (ny_parse_int(http_param(rq, "id"), 1, INT64_MAX, &fid) != NY_OK)
+		return 404;
+	back = http_printf(rq, "/l/%s", token);
+	rc = download_authorize(db, cid, fid, now, &g);
+	if (rc == NY_ELIMIT)
+		return dl_limit_page(rq, rs, &g, back);
+	if (rc == NY_EDENIED)
+		return lib_message(rq, rs, 403, "lib.revoked",
+		    i18n_get(http_lang(rq), "lib.denied"), back);
+	if (rc != NY_OK)
+		return 404;
+	http_add_header(rq, rs, "Cache-Control", "no-store");
+	return http_redirect(rq, rs, 303, dl_signed_path(rq, g.file_id,
+	    g.entitlement_id, g.name, now + LIBRARY_DL_TTL));
+}
+
+/* The signed parameters; 0 when missing, malformed, expired or forged. */
+static int
+dl_check_sig(struct http_req *rq, int64_t fid, int64_t *ent, int64_t now)
+{
+	const char *e = http_query(rq, "e"), *exp = http_query(rq, "exp");
+	const char *sig = http_query(rq, "sig");
+	char msg[96];
+	int64_t x;
+
+	if (e == NULL || exp == NULL || sig == NULL ||
+	    ny_parse_int(e, 1, INT64_MAX, ent) != NY_OK ||
+	    ny_parse_int(exp, 0, INT64_MAX, &x) != NY_OK)
+		return 0;
+	download_sign_msg(fid, *ent, x, msg, sizeof msg);
+	/* Signature first (constant time), then the clock. */
+	if (crypto_check_url(msg, sig) != NY_OK)
+		return 0;
+	return x >= now && x <= now + LIBRARY_DL_TTL + 60;
+}
+
+/* Opens the blob and checks it is the size the store says. -1 on error. */
+static int
+dl_open(const struct dl_grant *g, int64_t *size)
+{
+	const struct ny_config *cfg = http_config();
+	char path[1024];
+	struct stat sb;
+	int fd;
+
+	if (!store_sha_ok(g->sha256))
+		return -1;
+	store_path(cfg->data_dir, g->sha256, path, sizeof path);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		log_error("download blob missing", "sha=%.12s err=\"%s\"",
+		    g->sha256, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	*size = (int64_t)sb.st_size;
+	return fd;
+}
+
+/* 1 when the request's If-None-Match names etag (or is "*"). */
+static int
+dl_not_modified(struct http_req *rq, const char *etag)
+{
+	const char *inm = http_header(rq, "If-None-Match");
+
+	return inm != NULL && (strstr(inm, etag) != NULL ||
+	    strcmp(inm, "*") == 0);
+}
+
+static int
+dl_unsatisfiable(struct http_req *rq, struct http_resp *rs, int fd,
+    int64_t size)
+{
+	close(fd);
+	http_add_header(rq, rs, "Content-Range",
+	    http_printf(rq, "bytes */%lld", (long long)size));
+	return http_bytes(rq, rs, 416, "text/plain; charset=utf-8",
+	    "range not satisfiable\n", 22);
+}
+
+static int
+dl_send(struct http_req *rq, struct http_resp *rs, int fd, int64_t size,
+    int64_t first, int64_t last, int partial, const struct dl_grant *g,
+    const char *etag)
+{
+	struct MHD_Response *r;
+
+	r = MHD_create_response_from_fd_at_offset64((uint64_t)(last - first +
+	    1), fd, (uint64_t)first);
+	if (r == NULL) {
+		close(fd);
+		return 500;
+	}
+	MHD_add_response_header(r, "Content-Type", g->mime);
+	MHD_add_response_header(r, "Content-Disposition",
+	    dl_disposition(rq, g->name));
+	MHD_add_response_header(r, "ETag", etag);
+	MHD_add_response_header(r, "Accept-Ranges", "bytes");
+	MHD_add_response_header(r, "Cache-Control", "private, no-transform");
+	if (partial)
+		MHD_add_response_header(r, "Content-Range", http_printf(rq,
+		    "bytes %lld-%lld/%lld", (long long)first, (long long)last,
+		    (long long)size));
+	return http_mhd(rq, rs, partial ? 206 : 200, r);
+}
+
+int
+dl_file(struct http_req *rq, struct http_resp *rs)
+{
+	struct db *db = http_db(rq);
+	struct dl_grant g;
+	int64_t fid, ent, size = 0, first = 0, last = 0, now = ny_now();
+	const char *etag, *rhdr, *ifr;
+	enum range_result rr = RANGE_FULL;
+	int fd, rc;
+
+	if (ny_parse_int(http_param(rq, "id"), 1, INT64_MAX, &fid) != NY_OK)
+		return 404;
+	if (!dl_check_sig(rq, fid, &ent, now))
+		return lib_message(rq, rs, 403, "lib.link_expired",
+		    i18n_get(http_lang(rq), "lib.link_expired"), NULL);
+	if ((rc = download_lookup(db, ent, fid, now, &g)) == NY_EDENIED)
+		return lib_message(rq, rs, 403, "lib.revoked",
+		    i18n_get(http_lang(rq), "lib.denied"), NULL);
+	if (rc != NY_OK)
+		return 404;
+	if ((fd = dl_open(&g, &size)) < 0)
+		return 404;
+	etag = http_printf(rq, "\"%s\"", g.sha256);
+	if (dl_not_modified(rq, etag)) {
+		close(fd);
+		http_add_header(rq, rs, "ETag", etag);
+		return http_bytes(rq, rs, 304, g.mime, "", 0);
+	}
+	rhdr = http_header(rq, "Range");
+	ifr = http_header(rq, "If-Range");
+	/* If-Range with anything but our (strong) ETag: send it all. */
+	if (rhdr != NULL && (ifr == NULL || strcmp(ifr, etag) == 0))
+		rr = range_parse(rhdr, size, &first, &last);
+	if (rr == RANGE_UNSATISFIABLE)
+		return dl_unsatisfiable(rq, rs, fd, size);
+	if (rr == RANGE_FULL) {
+		first = 0;
+		last = size - 1;
+	}
+	if (first == 0 && strcmp(http_method(rq), "HEAD") != 0) {
+		if (download_limited(&g)) {
+			close(fd);
+			return dl_limit_page(rq, rs, &g, NULL);
+		}
+		if (download_log(db, ent, fid, http_client_addr(rq), now) !=
+		    NY_OK)
+			log_warn("download not logged", "ent=%lld file=%lld",
+			    (long long)ent, (long long)fid);
+	}
+	if (size == 0) {
+		close(fd);
+		http_add_header(rq, rs, "Content-Disposition",
+		    dl_disposition(rq, g.name));
+		http_add_header(rq, rs, "ETag", etag);
+		return http_bytes(rq, rs, 200, g.mime, "", 0);
+	}
+	return dl_send(rq, rs, fd, size, first, last, rr == RANGE_PARTIAL, &g,
+	    etag);
+}

@@ -1,0 +1,453 @@
+/*
+ * library.c: the buyer's library pages: /l/{token} (everything the phone
+ * owns, grouped by kind), a ticket with its QR code, calendar files, and
+ * the recovery form. Library pages are per buyer: never cached, never
+ * indexed, and the token never reaches a log line.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "library-http.h"
+#include "library.h"
+#include "log.h"
+#include "phone.h"
+#include "qr.h"
+#include "ticket.h"
+#include "view.h"
+#include "worker-outbox.h"
+
+#define LIB_ICS_MAX	8192
+
+static const char *const lib_sections[] = {
+	"download", "subscription", "ticket", "webinar", NULL
+};
+
+/* Per-buyer pages: no caches, no robots, no referrers (the URL is a key). */
+static void
+lib_private(struct http_req *rq, struct http_resp *rs)
+{
+	http_add_header(rq, rs, "Cache-Control", "no-store");
+	http_add_header(rq, rs, "X-Robots-Tag", "noindex, nofollow");
+}
+
+/* i18n_fmt into the arena. */
+static const char *
+lib_fmt(struct http_req *rq, const char *key, const char *n1, const char *v1,
+    const char *n2, const char *v2)
+{
+	char *s = i18n_fmt(http_lang(rq), key, n1, v1, n2, v2, NULL);
+	const char *out = http_strdup(rq, s);
+
+	free(s);
+	return out;
+}
+
+static const char *
+lib_date(struct http_req *rq, int64_t t)
+{
+	char *s = view_date(http_lang(rq), t);
+	const char *out = http_strdup(rq, s);
+
+	free(s);
+	return out;
+}
+
+int
+lib_message(struct http_req *rq, struct http_resp *rs, int status,
+    const char *title_key, const char *text, const char *back)
+{
+	json_t *ctx = json_pack("{ss ss ss ss?}", "title",
+	    i18n_get(http_lang(rq), title_key), "heading",
+	    i18n_get(http_lang(rq), title_key), "text", text ? text : "",
+	    "back", back);
+
+	lib_private(rq, rs);
+	return http_page(rq, rs, status, "library-message", ctx);
+}
+
+/* The recovery form's context (also inside the 404 page). */
+static json_t *
+lib_recover_ctx(struct http_req *rq, const char *title_key)
+{
+	return json_pack("{ss}", "title", i18n_get(http_lang(rq), title_key));
+}
+
+static int
+lib_not_found(struct http_req *rq, struct http_resp *rs)
+{
+	json_t *ctx = lib_recover_ctx(rq, "lib.notfound.title");
+
+	json_object_set_new(ctx, "missing", json_true());
+	lib_private(rq, rs);
+	return http_page(rq, rs, 404, "library-recover", ctx);
+}
+
+/* ---- the library page ---------------------------------------------- */
+
+static json_t *
+lib_files_json(struct http_req *rq, const char *base,
+    const struct lib_item *it)
+{
+	json_t *files = json_array();
+	size_t i;
+
+	for (i = 0; i < it->nfiles; i++) {
+		const struct lib_file *f = &it->files[i];
+		char size[32], n[16], lim[16];
+
+		view_size(f->size, size, sizeof size);
+		snprintf(n, sizeof n, "%d", f->downloads);
+		snprintf(lim, sizeof lim, "%d", it->download_limit);
+		json_array_append_new(files, json_pack("{ss ss ss ss sb}",
+		    "name", f->name, "size_label", size,
+		    "url", http_printf(rq, "%s/files/%lld", base,
+		    (long long)f->id),
+		    "count", it->download_limit > 0 ?
+		    lib_fmt(rq, "lib.downloads_limit", "count", n, "limit", lim) :
+		    f->downloads > 0 ?
+		    lib_fmt(rq, "lib.downloads_count", "count", n, NULL, NULL) :
+		    "",
+		    "limited", it->download_limit > 0 &&
+		    f->downloads >= it->download_limit));
+	}
+	return files;
+}
+
+static json_t *
+lib_tickets_json(struct http_req *rq, const char *base,
+    const struct lib_item *it)
+{
+	json_t *ts = json_array();
+	size_t i;
+
+	for (i = 0; i < it->ntickets; i++) {
+		const struct lib_ticket *t = &it->tickets[i];
+
+		json_array_append_new(ts, json_pack("{ss ss ss}", "code",
+		    t->code, "url", http_printf(rq, "%s/tickets/%s", base,
+		    t->code), "used", t->checked_in_at ?
+		    lib_fmt(rq, "lib.ticket.checked_in", "date",
+		    lib_date(rq, t->checked_in_at), NULL, NULL) : ""));
+	}
+	return ts;
+}
+
+/* The status line of an item in the buyer's language. */
+static const char *
+lib_status(struct http_req *rq, const struct lib_item *it)
+{
+	switch (it->state) {
+	case LIB_REFUNDED:
+		return i18n_get(http_lang(rq), "lib.refunded");
+	case LIB_REVOKED:
+		return i18n_get(http_lang(rq), "lib.revoked");
+	case LIB_EXPIRED:
+		return lib_fmt(rq, "lib.expired", "date",
+		    lib_date(rq, it->expires_at), NULL, NULL);
+	case LIB_ACTIVE:
+		break;
+	}
+	if (it->expires_at != 0)
+		return lib_fmt(rq, "lib.active_until", "date",
+		    lib_date(rq, it->expires_at), NULL, NULL);
+	return strcmp(it->kind, "download") == 0 ?
+	    i18n_get(http_lang(rq), "lib.forever") : "";
+}
+
+static json_t *
+lib_item_json(struct http_req *rq, const char *base, const struct lib_item *it)
+{
+	int active = it->state == LIB_ACTIVE;
+	json_t *o = json_pack("{ss ss ss ss ss sb sb}", "title", it->title,
+	    "creator", lib_fmt(rq, "lib.by", "creator", it->creator, NULL,
+	    NULL), "kind", it->kind, "product_url",
+	    http_printf(rq, "/p/%s", it->slug), "status", lib_status(rq, it),
+	    "active", active, "expired", it->state == LIB_EXPIRED);
+
+	/* has_*: a section over an array repeats, so the list wrapper
+	 * hangs on a flag. */
+	if (it->nfiles > 0) {
+		json_object_set_new(o, "has_files", json_true());
+		json_object_set_new(o, "files", lib_files_json(rq, base, it));
+	}
+	if (it->ntickets > 0 && active) {
+		json_object_set_new(o, "has_tickets", json_true());
+		json_object_set_new(o, "tickets",
+		    lib_tickets_json(rq, base, it));
+	}
+	if (it->starts_at != 0 && active) {
+		json_object_set_new(o, "starts", json_string(
+		    lib_date(rq, it->starts_at)));
+		json_object_set_new(o, "ics_url", json_string(http_printf(rq,
+		    "%s/calendar/%lld.ics", base,
+		    (long long)it->entitlement_id)));
+	}
+	if (*it->venue && active)
+		json_object_set_new(o, "venue", json_string(it->venue));
+	if (it->join_url != NULL && *it->join_url)
+		json_object_set_new(o, "join_url", json_string(it->join_url));
+	if (it->state == LIB_EXPIRED)
+		json_object_set_new(o, "renew_url", json_string(
+		    http_printf(rq, "/p/%s", it->slug)));
+	return o;
+}
+
+static json_t *
+lib_sections_json(struct http_req *rq, const char *base,
+    const struct library *lib)
+{
+	json_t *sections = json_array();
+	size_t i, k;
+
+	for (k = 0; lib_sections[k] != NULL; k++) {
+		json_t *items = json_array();
+
+		for (i = 0; i < lib->nitems; i++)
+			if (strcmp(lib->items[i].kind, lib_sections[k]) == 0)
+				json_array_append_new(items,
+				    lib_item_json(rq, base, &lib->items[i]));
+		if (json_array_size(items) == 0) {
+			json_decref(items);
+			continue;
+		}
+		json_array_append_new(sections, json_pack("{ss ss so}",
+		    "kind", lib_sections[k], "heading", i18n_get(http_lang(rq),
+		    http_printf(rq, "lib.section.%s", lib_sections[k])),
+		    "items", items));
+	}
+	return sections;
+}
+
+/* Resolves {token} and loads the library; 0 when unknown or revoked. */
+static int
+lib_load(struct http_req *rq, struct library *lib, const char **base)
+{
+	const char *token = http_param(rq, "token");
+	int64_t cid;
+
+	if (library_key_resolve(http_db(rq), token, &cid, NULL) != NY_OK)
+		return 0;
+	if (library_items(http_db(rq), cid, ny_now(), lib) != NY_OK)
+		return 0;
+	*base = http_printf(rq, "/l/%s", token);
+	return 1;
+}
+
+int
+lib_page(struct http_req *rq, struct http_resp *rs)
+{
+	struct library lib;
+	const char *base;
+	char phone[32];
+	json_t *ctx;
+
+	if (!lib_load(rq, &lib, &base))
+		return lib_not_found(rq, rs);
+	phone_display(lib.phone, 1, phone, sizeof phone);
+	ctx = json_pack("{ss ss so sb}", "title",
+	    i18n_get(http_lang(rq), "lib.title"), "intro",
+	    lib_fmt(rq, "lib.intro", "phone", phone, NULL, NULL),
+	    "sections", lib_sections_json(rq, base, &lib),
+	    "empty", lib.nitems == 0);
+	library_free(&lib);
+	lib_private(rq, rs);
+	return http_page(rq, rs, 200, "library", ctx);
+}
+
+/* ---- tickets -------------------------------------------------------- */
+
+int
+lib_ticket_page(struct http_req *rq, struct http_resp *rs)
+{
+	const struct lib_item *it;
+	const struct lib_ticket *t;
+	struct library lib;
+	const char *base;
+	char code[TICKET_CODE_MAX], *svg = NULL;
+	json_t *ctx;
+
+	if (!lib_load(rq, &lib, &base))
+		return lib_not_found(rq, rs);
+	if (library_ticket(&lib, http_param(rq, "code"), &it, &t) != NY_OK ||
+	    it->state != LIB_ACTIVE) {
+		library_free(&lib);
+		return 404;
+	}
+	/* The QR holds the stored form: what check-in normalises to. */
+	ticket_code_normalize(t->code, code);
+	if (qr_svg(code, &svg) != NY_OK)
+		svg = NULL;
+	/* A fixed size as presentation attributes (the CSP refuses inline
+	 * styles): 256 px scans well on any phone. */
+	if (svg != NULL && strncmp(svg, "<svg ", 5) == 0) {
+		char *sized = xasprintf("<svg width=\"256\" height=\"256\" %s",
+		    svg + 5);
+
+		free(svg);
+		svg = sized;
+	}
+	ctx = json_pack("{ss ss ss ss ss ss ss ss}", "title",
+	    i18n_get(http_lang(rq), "lib.ticket.title"), "product", it->title,
+	    "code", t->code, "qr", svg ? http_strdup(rq, svg) : "",
+	    "starts", lib_date(rq, it->starts_at), "venue", it->venue,
+	    "back", base, "ics_url", http_printf(rq, "%s/calendar/%lld.ics",
+	    base, (long long)it->entitlement_id));
+	if (t->checked_in_at)
+		json_object_set_new(ctx, "used", json_string(lib_fmt(rq,
+		    "lib.ticket.checked_in", "date",
+		    lib_date(rq, t->checked_in_at), NULL, NULL)));
+	free(svg);
+	library_free(&lib);
+	lib_private(rq, rs);
+	return http_page(rq, rs, 200, "library-ticket", ctx);
+}
+
+/* ---- calendar files (RFC 5545) -------------------------------------- */
+
+/* Appends "NAME:value" escaped and folded at 75 octets, CRLF-terminated. */
+static void
+lib_ics_line(struct ny_buf *b, const char *name, const char *value)
+{
+	struct ny_buf l;
+	size_t i, col = 0;
+
+	buf_init(&l, LIB_ICS_MAX);
+	buf_printf(&l, "%s:", name);
+	for (; *value != '\0'; value++) {
+		if (*value == '\\' || *value == ';' || *value == ',')
+			buf_printf(&l, "\\%c", *value);
+		else if (*value == '\n')
+			buf_adds(&l, "\\n");
+		else if (*value != '\r')
+			buf_add(&l, value, 1);
+	}
+	for (i = 0; i < l.len; i++) {
+		/* Fold before 75 octets, never inside a UTF-8 sequence. */
+		if (col >= 74 && ((unsigned char)l.data[i] & 0xC0) != 0x80) {
+			buf_adds(b, "\r\n ");
+			col = 1;
+		}
+		buf_add(b, l.data + i, 1);
+		col++;
+	}
+	buf_adds(b, "\r\n");
+	buf_free(&l);
+}
+
+static void
+lib_ics_time(struct ny_buf *b, const char *name, int64_t t)
+{
+	char iso[32], out[20];
+	size_t i, j = 0;
+
+	ny_iso8601(t, iso, sizeof iso);	/* 2026-11-25T16:28:49Z */
+	for (i = 0; iso[i] != '\0' && j + 1 < sizeof out; i++)
+		if (iso[i] != '-' && iso[i] != ':')
+			out[j++] = iso[i];
+	out[j] = '\0';
+	buf_printf(b, "%s:%s\r\n", name, out);
+}
+
+int
+lib_calendar(struct http_req *rq, struct http_resp *rs)
+{
+	const char *file = http_param(rq, "file"), *base, *dot;
+	const struct lib_item *it = NULL;
+	struct library lib;
+	struct ny_buf b;
+	int64_t ent;
+	size_t i;
+	int status;
+
+	if (!lib_load(rq, &lib, &base))
+		return lib_not_found(rq, rs);
+	dot = strrchr(file, '.');
+	if (dot == NULL || strcmp(dot, ".ics") != 0 ||
+	    ny_parse_int(http_strndup(rq, file, (size_t)(dot - file)), 1,
+	    INT64_MAX, &ent) != NY_OK)
+		ent = 0;
+	for (i = 0; i < lib.nitems; i++)
+		if (lib.items[i].entitlement_id == ent &&
+		    lib.items[i].starts_at != 0 &&
+		    lib.items[i].state == LIB_ACTIVE)
+			it = &lib.items[i];
+	if (it == NULL) {
+		library_free(&lib);
+		return 404;
+	}
+	buf_init(&b, LIB_ICS_MAX);
+	buf_adds(&b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+	    "PRODID:-//Nyota//Library//EN\r\nCALSCALE:GREGORIAN\r\n"
+	    "BEGIN:VEVENT\r\n");
+	buf_printf(&b, "UID:nyota-%lld-%lld@nyota\r\n",
+	    (long long)it->product_id, (long long)it->entitlement_id);
+	lib_ics_time(&b, "DTSTAMP", ny_now());
+	lib_ics_time(&b, "DTSTART", it->starts_at);
+	lib_ics_time(&b, "DTEND", it->starts_at + 2 * 3600);
+	lib_ics_line(&b, "SUMMARY", it->title);
+	if (*it->venue)
+		lib_ics_line(&b, "LOCATION", it->venue);
+	if (it->join_url != NULL && *it->join_url) {
+		lib_ics_line(&b, "LOCATION", it->join_url);
+		lib_ics_line(&b, "DESCRIPTION", it->join_url);
+	}
+	buf_adds(&b, "END:VEVENT\r\nEND:VCALENDAR\r\n");
+	library_free(&lib);
+	lib_private(rq, rs);
+	http_add_header(rq, rs, "Content-Disposition",
+	    "attachment; filename=\"event.ics\"");
+	status = http_bytes(rq, rs, 200, "text/calendar; charset=utf-8",
+	    b.data, b.len);
+	buf_free(&b);
+	return status;
+}
+
+/* ---- recovery ------------------------------------------------------- */
+
+int
+lib_recover_form(struct http_req *rq, struct http_resp *rs)
+{
+	lib_private(rq, rs);
+	return http_page(rq, rs, 200, "library-recover",
+	    lib_recover_ctx(rq, "lib.recover.title"));
+}
+
+int
+lib_recover(struct http_req *rq, struct http_resp *rs)
+{
+	const char *in = http_form(rq, "phone"), *receipt;
+	char phone[16];
+	enum phone_err pe;
+	json_t *ctx;
+	int rc;
+
+	if (!http_csrf_ok(rq))
+		return 403;
+	pe = phone_normalize(in != NULL ? in : "", NULL, phone, sizeof phone);
+	if (pe != PHONE_OK) {
+		ctx = lib_recover_ctx(rq, "lib.recover.title");
+		json_object_set_new(ctx, "error", json_string(i18n_get(
+		    http_lang(rq), http_printf(rq, "phone.err.%s",
+		    phone_err_name(pe)))));
+		json_object_set_new(ctx, "phone", json_string(in ? in : ""));
+		lib_private(rq, rs);
+		return http_page(rq, rs, 422, "library-recover", ctx);
+	}
+	receipt = http_form(rq, "receipt");
+	rc = library_recover(http_db(rq), phone, receipt,
+	    http_client_addr(rq), ny_now(), NULL);
+	if (rc == NY_ELIMIT)
+		return lib_message(rq, rs, 429, "lib.recover.title",
+		    i18n_get(http_lang(rq), "lib.recover.limited"), NULL);
+	if (rc != NY_OK) {
+		log_warn("library recovery failed", "err=\"%s\"",
+		    ny_strerror(rc));
+		return 500;
+	}
+	worker_outbox_kick();
+	/* The same page whether or not the phone owns anything. */
+	return lib_message(rq, rs, 200, "lib.recover.title",
+	    i18n_get(http_lang(rq), "lib.recover.sent"), NULL);
+}

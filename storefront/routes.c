@@ -1,0 +1,43 @@
+/*
+ * routes.c: every URL of the storefront, as one table (first match wins).
+ * Add your routes here with the handler declared in your module's header;
+ * keep the section of your module together.
+ */
+#include "checkout.h"
+#include "http.h"
+#include "library-http.h"
+#include "pages.h"
+#include "sse.h"
+
+const struct http_route http_routes[] = {
+	/* store: public pages, API, assets */
+	{ "GET", "/", page_catalog, HTTP_CACHE, 0 },
+	{ "GET", "/@{handle}", page_creator, HTTP_CACHE, 0 },
+	{ "GET", "/p/{slug}", page_product, HTTP_CACHE, 0 },
+	{ "GET", "/cover/{sha}", page_cover, 0, 0 },
+	{ "GET", "/api/v1/products", api_products, HTTP_CACHE, 0 },
+	{ "GET", "/api/v1/products/{slug}", api_product, HTTP_CACHE, 0 },
+	{ "GET", "/static/{file}", page_static, 0, 0 },
+	{ "GET", "/healthz", page_healthz, 0, 0 },
+
+	/* pay: checkout, SSE, simulator, callbacks */
+	{ "POST", "/p/{slug}/checkout", checkout_start, HTTP_FORM, 8192 },
+	{ "GET", "/checkout/{ref}", checkout_page, 0, 0 },
+	{ "GET", "/checkout/{ref}/events", sse_order_events, 0, 0 },
+	{ "GET", "/checkout/{ref}/status", checkout_status, 0, 0 },
+	{ "GET", "/sim/phone", checkout_sim_phone, 0, 0 },
+	{ "POST", "/sim/stk/{ref}", checkout_sim_answer, HTTP_FORM, 4096 },
+	{ "POST", "/payments/mpesa/callback/{secret}", checkout_mpesa_callback,
+	  HTTP_BODY, 16384 },
+
+	/* library: library, downloads, tickets, recovery */
+	{ "GET", "/l/{token}", lib_page, 0, 0 },
+	{ "GET", "/l/{token}/files/{id}", dl_redirect, 0, 0 },
+	{ "GET", "/l/{token}/tickets/{code}", lib_ticket_page, 0, 0 },
+	{ "GET", "/l/{token}/calendar/{file}", lib_calendar, 0, 0 },
+	{ "GET", "/dl/{id}/{name}", dl_file, 0, 0 },
+	{ "GET", "/library/recover", lib_recover_form, 0, 0 },
+	{ "POST", "/library/recover", lib_recover, HTTP_FORM, 4096 },
+
+	{ NULL, NULL, NULL, 0, 0 }
+};

@@ -1,0 +1,28 @@
+/*
+ * worker-pay.h: the payment worker of nyota-storefront. One thread with its
+ * own database connection pushes new payments to the provider, queries
+ * pending ones (also to confirm callbacks), retries network errors with
+ * backoff and expires what the buyer never answered. All its state is in
+ * the payments table, so a restart resumes everything in flight.
+ */
+#ifndef NY_WORKER_PAY_H
+#define NY_WORKER_PAY_H
+
+#include "config.h"
+#include "pay.h"
+
+/*
+ * Initialises the configured provider and starts the thread. cfg must
+ * outlive the worker. NY_OK, or NY_EINVAL / NY_EDB with *cause (caller
+ * frees). Only one worker per process.
+ */
+int	worker_pay_start(const struct ny_config *cfg, char **cause);
+/* Asks the worker to look at the database now (after a checkout or a
+ * callback). Safe from any thread; cheap. */
+void	worker_pay_kick(void);
+/* Stops and joins the thread (no-op when not started). */
+void	worker_pay_stop(void);
+/* The provider in use (NULL before start). */
+const struct pay_provider *worker_pay_provider(void);
+
+#endif

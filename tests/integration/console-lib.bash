@@ -1,0 +1,99 @@
+# Helpers for the console's integration tests (sourced after lib.sh; not
+# a test itself: run-integration.sh runs only *.sh).
+
+# A private tmux server per test.
+TMUX_SOCK="nyota-it-$$"
+tm() { tmux -L "$TMUX_SOCK" "$@"; }
+console_cleanup() {
+	local rc=$?
+	[ "$rc" -ne 0 ] && [ -f "$T/console.log" ] && tail -20 "$T/console.log" >&2
+	tm kill-server 2>/dev/null || true
+}
+
+# start_console: the SSH console on a free port; sets SSH_PORT, CON_PID.
+start_console() {
+	SSH_PORT=$(free_port)
+	NYOTA_SSH_PORT=$SSH_PORT NYOTA_SSH_ADDR=127.0.0.1 \
+		"$NYOTA_BIN/nyota-console" serve > "$T/console.log" 2>&1 &
+	CON_PID=$!
+	PIDS="$PIDS $CON_PID"
+	for _ in $(seq 1 100); do
+		grep -q 'console listening' "$T/console.log" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	cat "$T/console.log" >&2
+	fail "console did not start"
+}
+
+SSH_OPTS="-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o PreferredAuthentications=keyboard-interactive"
+
+# ssh_in NAME USER [COLS ROWS [CMD]]: an ssh client in a tmux window.
+ssh_in() {
+	tm new-session -d -s "$1" -x "${3:-80}" -y "${4:-24}" \
+		"ssh -p $SSH_PORT $SSH_OPTS $2@127.0.0.1 ${5:-}; echo ssh-exit=\$?; sleep 30"
+}
+
+screen_of() { tm capture-pane -p -t "$1"; }
+
+# wait_for NAME REGEX [SECONDS]: until the screen matches.
+wait_for() {
+	local i n=$(( ${3:-10} * 10 ))
+	for i in $(seq 1 $n); do
+		screen_of "$1" | grep -Eq -- "$2" && return 0
+		sleep 0.1
+	done
+	screen_of "$1" >&2
+	fail "screen $1 never showed '$2'"
+}
+
+# count_of NAME REGEX: lines of the screen matching.
+count_of() { screen_of "$1" | grep -Ec -- "$2" || true; }
+
+# totp SECRET [OFFSET_S]: the code at now + offset.
+totp() {
+	oathtool --totp -b --now "$(date -u -d "@$(( $(date +%s) + ${2:-0} ))" '+%Y-%m-%d %H:%M:%S UTC')" "$1"
+}
+
+sql() { sqlite3 -cmd '.timeout 5000' "$NYOTA_DATA_DIR/nyota.db" "$@"; }
+
+# enrol HANDLE: the first creator through the setup code; sets SECRET.
+enrol() {
+	local code
+	code=$(sed -n 's/.*Setup code: \([A-Z0-9-]*\).*/\1/p' "$T/console.log" | head -1)
+	[ -n "$code" ] || fail "no setup code in the log"
+	ssh_in enrol setup 100 60
+	wait_for enrol 'Setup code:'
+	tm send-keys -t enrol "$code" Enter
+	wait_for enrol 'Choose a handle'
+	tm send-keys -t enrol "$1" Enter
+	wait_for enrol 'secret: [A-Z2-7]{32}'
+	SECRET=$(screen_of enrol | sed -n 's/.*secret: \([A-Z2-7]*\).*/\1/p' | head -1)
+	LAST_STEP=$(( $(date +%s) / 30 ))
+	tm send-keys -t enrol "$(totp "$SECRET")" Enter
+	wait_for enrol 'Enrolled'
+	tm kill-session -t enrol
+}
+
+# login NAME HANDLE CODE [COLS ROWS]: ssh in and answer the code.
+login() {
+	ssh_in "$1" "$2" "${4:-80}" "${5:-24}"
+	wait_for "$1" 'Verification code:'
+	tm send-keys -t "$1" "$3" Enter
+}
+
+# fresh_code SECRET: sets CODE to a code for a step newer than the last one this test
+# used (LAST_STEP, per secret in the caller's hands), waiting for the
+# clock when the ±1 step window has no newer step left.
+LAST_STEP=0
+fresh_code() {
+	local cur step
+	cur=$(( $(date +%s) / 30 ))
+	if [ "$LAST_STEP" -ge $((cur + 1)) ]; then
+		sleep $(( (cur + 1) * 30 - $(date +%s) + 1 ))
+		cur=$(( $(date +%s) / 30 ))
+	fi
+	step=$((LAST_STEP + 1))
+	[ "$step" -lt $((cur - 1)) ] && step=$cur
+	LAST_STEP=$step
+	CODE=$(oathtool --totp -b --now "$(date -u -d "@$((step * 30))" '+%Y-%m-%d %H:%M:%S UTC')" "$1")
+}

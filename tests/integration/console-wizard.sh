@@ -1,0 +1,54 @@
+# The New product wizard end to end: a ticket product typed step by step
+# (an inline error on a bad capacity, back and next keep input), published,
+# then listed on the Products screen and on the storefront.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/console-lib.bash"
+trap 'console_cleanup; cleanup' EXIT
+
+start_console
+SECRET=$(console creator add wanjiru 2>/dev/null | sed -n 's/^secret: //p')
+[ -n "$SECRET" ] || fail "creator add"
+login w wanjiru "$(totp "$SECRET")" 80 24
+wait_for w 'Dashboard'
+
+tm send-keys -t w n
+wait_for w 'What are you selling'
+tm send-keys -t w Down Down Enter
+wait_for w 'Basics'
+tm send-keys -t w 'Nairobi Gig' Enter
+wait_for w 'nairobi-gig'
+tm send-keys -t w Enter '1,500' Enter Enter 'Live music in town' Enter
+wait_for w 'Story'
+tm send-keys -t w 'A night of Benga and Taarab.' Enter 'Doors at six.' Tab
+wait_for w 'Content'
+tm send-keys -t w '2027-01-15 18:00' Enter 'Alliance Francaise' Enter 'many' Enter
+wait_for w 'Capacity.*whole number'
+# Back to the story and forward again: what was typed is still there.
+tm send-keys -t w BTab
+wait_for w 'Doors at six'
+tm send-keys -t w Tab
+wait_for w 'Alliance Francaise'
+tm send-keys -t w Down Down BSpace BSpace BSpace BSpace 100 Enter
+wait_for w 'Review'
+expect_match "$(screen_of w)" 'Nairobi Gig' "review shows the title"
+tm send-keys -t w p
+wait_for w 'Published'
+wait_for w 'Nairobi Gig'
+expect_eq "$(sql "SELECT kind, status, price_minor, capacity, venue FROM products WHERE slug='nairobi-gig'")" \
+	"ticket|published|150000|100|Alliance Francaise" "product row"
+expect_match "$(sql "SELECT story_md FROM products WHERE slug='nairobi-gig'")" 'Doors at six' "story kept"
+
+# Archive from the Products screen (asks first).
+tm send-keys -t w a
+wait_for w 'y yes'
+tm send-keys -t w n
+sleep 0.3
+expect_eq "$(sql "SELECT status FROM products WHERE slug='nairobi-gig'")" published "not archived on no"
+
+# The storefront shows it.
+start_storefront
+code=$(curl -s -o "$T/page.html" -w '%{http_code}' "$URL/p/nairobi-gig")
+expect_eq "$code" 200 "product page"
+grep -q 'Nairobi Gig' "$T/page.html" || fail "title on the product page"
+tm send-keys -t w q
+echo ok

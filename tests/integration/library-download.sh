@@ -1,0 +1,115 @@
+# Downloads: 303 to a signed /dl URL; exact bytes; Range edges (first
+# byte, last byte, suffix -100, beyond the end → 416, malformed → 200);
+# ETag / If-None-Match / If-Range; tampered or expired signatures → 403;
+# another buyer's key → refused; the per-file limit page; every download
+# that starts at byte 0 is logged.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/library-lib.bash"
+start_storefront
+lib_seed
+size=$(stat -c %s "$FILE1")
+# Room for the Range checks; the limit itself is tested further down.
+DB "UPDATE products SET download_limit = 1000 WHERE id = 1"
+
+read -r _ _ < <(recover "0712345678")
+tokA=$(token_of "$(link_for 254712345678)")
+read -r _ _ < <(recover "0722000111")
+tokB=$(token_of "$(link_for 254722000111)")
+
+# signed ID: the Location of /l/{tok}/files/ID (relative).
+signed() {
+	curl -sS -o /dev/null -w '%{redirect_url}' "$URL/l/$1/files/$2"
+}
+loc=$(signed "$tokA" 1)
+expect_match "$loc" "^$URL/dl/1/Nairobi%20Nights%20%E2%80%94%20mix.bin\?e=1&exp=[0-9]+&sig=[A-Za-z0-9_-]{43}$" "signed URL"
+expect_eq "$(status "$URL/l/$tokA/files/1")" 303 "redirect status"
+
+# Full download: exact bytes and headers.
+curl -fsS -D "$T/h" -o "$T/got" "$loc"
+cmp "$T/got" "$FILE1" || fail "downloaded bytes differ"
+h=$(cat "$T/h")
+expect_match "$h" "ETag: \"$FILE1_SHA\"" "ETag is the sha256"
+expect_match "$h" 'Accept-Ranges: bytes' "Accept-Ranges"
+expect_match "$h" "Content-Disposition: attachment; filename=\"Nairobi Nights _ mix.bin\"; filename\\*=UTF-8''Nairobi%20Nights%20%E2%80%94%20mix.bin" "RFC 6266 filename"
+expect_match "$h" "Content-Length: $size" "length"
+
+# range SPEC EXPECT_STATUS [FIRST LAST]
+range() {
+	local st
+	st=$(curl -sS -D "$T/rh" -o "$T/part" -w '%{http_code}' -H "Range: $1" "$loc")
+	expect_eq "$st" "$2" "Range $1 status"
+	if [ "$2" = 206 ]; then
+		expect_match "$(cat "$T/rh")" "Content-Range: bytes $3-$4/$size" "Range $1 Content-Range"
+		tail -c +$(($3 + 1)) "$FILE1" | head -c $(($4 - $3 + 1)) > "$T/want"
+		cmp "$T/part" "$T/want" || fail "Range $1 bytes differ"
+	fi
+}
+range "bytes=0-0" 206 0 0
+range "bytes=$((size - 1))-$((size - 1))" 206 $((size - 1)) $((size - 1))
+range "bytes=-100" 206 $((size - 100)) $((size - 1))
+range "bytes=1000-" 206 1000 $((size - 1))
+range "bytes=100-99999999999" 206 100 $((size - 1))
+range "bytes=$size-" 416
+expect_match "$(cat "$T/rh")" "Content-Range: bytes \*/$size" "416 Content-Range"
+range "bytes=-0" 416
+range "bytes=5-2" 200
+cmp "$T/part" "$FILE1" || fail "malformed Range: full body"
+range "bytes=abc" 200
+range "items=0-1" 200
+range "bytes=0-1,5-6" 200
+# If-Range with the ETag honours the range, with anything else sends all.
+st=$(curl -sS -o "$T/part" -w '%{http_code}' -H 'Range: bytes=0-9' -H "If-Range: \"$FILE1_SHA\"" "$loc")
+expect_eq "$st" 206 "If-Range match"
+st=$(curl -sS -o "$T/part" -w '%{http_code}' -H 'Range: bytes=0-9' -H 'If-Range: "other"' "$loc")
+expect_eq "$st" 200 "If-Range mismatch"
+st=$(curl -sS -o /dev/null -w '%{http_code}' -H "If-None-Match: \"$FILE1_SHA\"" "$loc")
+expect_eq "$st" 304 "If-None-Match"
+
+# Tampered and expired signatures, wrong file or entitlement → 403.
+sig=${loc##*sig=}
+bad=${loc%sig=*}sig=$( [ "${sig:0:1}" = A ] && echo B || echo A )${sig:1}
+expect_eq "$(status "$bad")" 403 "tampered signature"
+expect_eq "$(status "${loc/\/dl\/1\//\/dl\/2\/}")" 403 "signature for another file"
+expect_eq "$(status "${loc/e=1&/e=6&}")" 403 "signature for another entitlement"
+expect_eq "$(status "${loc%%&sig=*}")" 403 "no signature"
+exp=${loc#*exp=}; exp=${exp%%&*}
+expect_eq "$(status "${loc/exp=$exp/exp=$((exp + 60))}")" 403 "changed expiry"
+# An expired URL (the server's clock moved on) is refused.
+expect_eq "$(status "$URL/dl/1/x?e=1&exp=1000&sig=$sig")" 403 "expired URL"
+
+# Another buyer's key does not open A's subscription file; B's own file
+# works; an expired subscription's file is refused.
+expect_eq "$(status "$URL/l/$tokB/files/3")" 404 "another buyer's file"
+expect_eq "$(status "$URL/l/$tokA/files/4")" 403 "expired subscription file"
+locB=$(signed "$tokB" 2)
+curl -fsS -o "$T/gotB" "$locB"
+cmp "$T/gotB" "$T/intro.txt" || fail "B's bytes"
+# A's signed URL for entitlement 1 cannot fetch B's file via e=6 either.
+expect_eq "$(status "${locB/e=6&/e=1&}")" 403 "entitlement swap"
+
+# Every download starting at byte 0 was logged (full, Range 0-0, the
+# malformed ones served in full, If-Range mismatch, …).
+n=$(DB "SELECT count(*) FROM downloads WHERE entitlement_id = 1 AND file_id = 1")
+[ "$n" -ge 3 ] || fail "downloads logged: $n"
+# The limit reached: the library says so, and /dl refuses new ones.
+DB "UPDATE products SET download_limit = $n WHERE id = 1"
+page=$(curl -fsS "$URL/l/$tokA?lang=en")
+expect_match "$page" "Downloaded $n of $n times" "count on the page"
+lim=$(curl -sS -w '\n%{http_code}' "$URL/l/$tokA/files/1?lang=en")
+expect_eq "$(printf '%s' "$lim" | tail -1)" 403 "limit status"
+expect_match "$lim" 'Download limit reached' "limit page"
+expect_eq "$(status "$loc")" 403 "limit at /dl"
+# A resume (Range past byte 0) of a URL already handed out still works.
+range "bytes=1000-1999" 206 1000 1999
+# The creator's reset lets the buyer download again.
+DB "UPDATE entitlements SET downloads_reset_at = strftime('%s','now') + 1 WHERE id = 1"
+sleep 1.1
+expect_eq "$(status "$URL/l/$tokA/files/1")" 303 "after reset"
+# A refund stops downloads at once, even with a signed URL.
+loc2=$(signed "$tokA" 2)
+DB "UPDATE orders SET status = 'refunded' WHERE id = 1"
+expect_eq "$(status "$loc2")" 403 "refunded at /dl"
+expect_eq "$(status "$URL/l/$tokA/files/2")" 403 "refunded at /l"
+# No token ever reaches the log.
+if grep -q "$tokA" "$T/storefront.log"; then fail "token in the log"; fi
+echo ok

@@ -1,0 +1,370 @@
+/*
+ * test-library: library keys (derived tokens, rotate, revoke), fulfilment
+ * idempotency, entitlements (subscription expiry and renewal on a test
+ * clock), the library read model, download authorisation and limits,
+ * and recovery (same outcome for callers, rate limits).
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "library.h"
+#include "library-fixture.h"
+#include "ticket.h"
+
+START_TEST(key_ensure_token_resolve)
+{
+	struct db *db = lf_open(NULL);
+	char tok[LIBRARY_TOKEN_MAX], tok2[LIBRARY_TOKEN_MAX];
+	int64_t k1, k2, cid, kid;
+	char *url;
+
+	ck_assert_int_eq(db_begin(db), NY_OK);
+	ck_assert_int_eq(library_key_ensure_tx(db, 1, &k1), NY_OK);
+	ck_assert_int_eq(library_key_ensure_tx(db, 1, &k2), NY_OK);
+	ck_assert_int_eq(db_commit(db), NY_OK);
+	ck_assert_int_eq(k1, k2);
+	ck_assert_int_eq(library_key_token(db, k1, tok), NY_OK);
+	ck_assert_int_eq(strlen(tok), 43);
+	ck_assert_int_eq(library_key_token(db, k1, tok2), NY_OK);
+	ck_assert_str_eq(tok, tok2);		/* derived, stable */
+	ck_assert_int_eq(library_key_resolve(db, tok, &cid, &kid), NY_OK);
+	ck_assert_int_eq(cid, 1);
+	ck_assert_int_eq(kid, k1);
+	/* The token itself is nowhere in the database. */
+	{
+		sqlite3_stmt *st;
+
+		ck_assert_int_eq(sqlite3_prepare_v2(db_sqlite(db),
+		    "SELECT count(*) FROM library_keys WHERE instr(salt, ?1)"
+		    " OR instr(token_hash, ?1)", -1, &st, NULL), SQLITE_OK);
+		sqlite3_bind_blob(st, 1, tok, 16, SQLITE_STATIC);
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+		ck_assert_int_eq(sqlite3_column_int(st, 0), 0);
+		sqlite3_finalize(st);
+	}
+	ck_assert_int_eq(library_url(db, "http://x", k1, &url), NY_OK);
+	ck_assert_ptr_nonnull(strstr(url, tok));
+	free(url);
+	/* Malformed and unknown tokens. */
+	ck_assert_int_eq(library_key_resolve(db, "", NULL, NULL), NY_ENOTFOUND);
+	ck_assert_int_eq(library_key_resolve(db, "abc", NULL, NULL),
+	    NY_ENOTFOUND);
+	tok2[0] = tok2[0] == 'A' ? 'B' : 'A';
+	ck_assert_int_eq(library_key_resolve(db, tok2, NULL, NULL),
+	    NY_ENOTFOUND);
+	ck_assert_int_eq(library_key_token(db, 999, tok2), NY_ENOTFOUND);
+	db_close(db);
+}
+END_TEST
+
+START_TEST(key_rotate_and_revoke)
+{
+	struct db *db = lf_open(NULL);
+	char old[LIBRARY_TOKEN_MAX], cur[LIBRARY_TOKEN_MAX];
+	int64_t k1, k2, k3, cid;
+
+	ck_assert_int_eq(db_begin(db), NY_OK);
+	ck_assert_int_eq(library_key_ensure_tx(db, 1, &k1), NY_OK);
+	ck_assert_int_eq(db_commit(db), NY_OK);
+	ck_assert_int_eq(library_key_token(db, k1, old), NY_OK);
+	ck_assert_int_eq(library_key_rotate(db, 1, &k2), NY_OK);
+	ck_assert_int_ne(k1, k2);
+	ck_assert_int_eq(library_key_token(db, k2, cur), NY_OK);
+	ck_assert_str_ne(old, cur);
+	ck_assert_int_eq(library_key_resolve(db, old, NULL, NULL),
+	    NY_ENOTFOUND);
+	ck_assert_int_eq(library_key_resolve(db, cur, &cid, NULL), NY_OK);
+	ck_assert_int_eq(cid, 1);
+	ck_assert_int_eq(library_key_rotate(db, 77, NULL), NY_ENOTFOUND);
+	ck_assert_int_eq(library_key_revoke(db, 1), NY_OK);
+	ck_assert_int_eq(library_key_resolve(db, cur, NULL, NULL),
+	    NY_ENOTFOUND);
+	ck_assert_int_eq(library_key_revoke(db, 1), NY_OK);	/* no key */
+	ck_assert_int_eq(db_begin(db), NY_OK);
+	ck_assert_int_eq(library_key_ensure_tx(db, 1, &k3), NY_OK);
+	ck_assert_int_eq(db_commit(db), NY_OK);
+	ck_assert_int_ne(k3, k2);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM library_keys"
+	    " WHERE customer_id = 1 AND revoked_at IS NULL"), 1);
+	db_close(db);
+}
+END_TEST
+
+START_TEST(fulfil_once)
+{
+	struct db *db = lf_open(NULL);
+	int64_t o = lf_order(db, 1, 3, 2, "paid"), k;
+	sqlite3_stmt *st;
+
+	ck_assert_int_eq(db_begin(db), NY_OK);
+	ck_assert_int_eq(library_fulfil_tx(db, o, "QWE123", LF_T0, &k), NY_OK);
+	ck_assert_int_eq(library_fulfil_tx(db, o, "QWE123", LF_T0, &k), NY_OK);
+	ck_assert_int_eq(db_commit(db), NY_OK);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM tickets"), 2);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM entitlements"), 1);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM messages"), 1);
+	st = db_stmt(db, "SELECT body, locale, library_key_id, kind, to_phone"
+	    " FROM messages");
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	/* Swahili customer, the link is a placeholder, never the token. */
+	ck_assert_ptr_nonnull(strstr((const char *)sqlite3_column_text(st, 0),
+	    "{link}"));
+	ck_assert_ptr_nonnull(strstr((const char *)sqlite3_column_text(st, 0),
+	    "Asante"));
+	ck_assert_ptr_nonnull(strstr((const char *)sqlite3_column_text(st, 0),
+	    "QWE123"));
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 1), "sw");
+	ck_assert_int_eq(sqlite3_column_int64(st, 2), k);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 3), "receipt");
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 4), LF_PHONE1);
+	sqlite3_reset(st);
+	/* Not paid: refused. */
+	o = lf_order(db, 2, 1, 1, "pending");
+	ck_assert_int_eq(db_begin(db), NY_OK);
+	ck_assert_int_eq(library_fulfil_tx(db, o, NULL, LF_T0, NULL),
+	    NY_ESTATE);
+	ck_assert_int_eq(library_fulfil_tx(db, 9999, NULL, LF_T0, NULL),
+	    NY_ENOTFOUND);
+	db_rollback(db);
+	db_close(db);
+}
+END_TEST
+
+START_TEST(subscription_expiry_and_renewal)
+{
+	struct db *db = lf_open(NULL);
+	struct dl_grant g;
+	const int64_t day = 86400;
+
+	lf_buy(db, 1, 2, 1);
+	ck_assert_int_eq(lf_scalar(db, "SELECT expires_at FROM entitlements"),
+	    LF_T0 + 30 * day);
+	ck_assert_int_eq(download_authorize(db, 1, 3, LF_T0 + 29 * day, &g),
+	    NY_OK);
+	ck_assert_int_eq(download_authorize(db, 1, 3, LF_T0 + 30 * day, &g),
+	    NY_EDENIED);
+	/* Renewal before the end extends from the end … */
+	ny_clock_set(LF_T0 + 10 * day);
+	lf_buy(db, 1, 2, 1);
+	ck_assert_int_eq(lf_scalar(db, "SELECT expires_at FROM entitlements"),
+	    LF_T0 + 60 * day);
+	/* … after the end, from now. */
+	ny_clock_set(LF_T0 + 100 * day);
+	ck_assert_int_eq(download_authorize(db, 1, 3, ny_now(), &g),
+	    NY_EDENIED);
+	lf_buy(db, 1, 2, 1);
+	ck_assert_int_eq(lf_scalar(db, "SELECT expires_at FROM entitlements"),
+	    LF_T0 + 130 * day);
+	ck_assert_int_eq(download_authorize(db, 1, 3, ny_now(), &g), NY_OK);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM entitlements"), 1);
+	ny_clock_set(LF_T0);
+	db_close(db);
+}
+END_TEST
+
+START_TEST(download_rules)
+{
+	struct db *db = lf_open(NULL);
+	struct dl_grant g;
+	int64_t o;
+
+	o = lf_buy(db, 1, 1, 1);
+	ck_assert_int_eq(download_authorize(db, 1, 1, LF_T0, &g), NY_OK);
+	ck_assert_str_eq(g.name, "nights.zip");
+	ck_assert_int_eq(g.size, 11);
+	ck_assert_str_eq(g.mime, "application/zip");
+	ck_assert_int_eq(g.limit, 2);
+	/* Another buyer, a file of another product, no file. */
+	ck_assert_int_eq(download_authorize(db, 2, 1, LF_T0, &g), NY_ENOTFOUND);
+	ck_assert_int_eq(download_authorize(db, 1, 3, LF_T0, &g), NY_ENOTFOUND);
+	ck_assert_int_eq(download_authorize(db, 1, 99, LF_T0, &g),
+	    NY_ENOTFOUND);
+	/* The limit counts per file; a reset starts again. */
+	ck_assert_int_eq(download_authorize(db, 1, 1, LF_T0, &g), NY_OK);
+	ck_assert_int_eq(download_log(db, g.entitlement_id, 1, "1.2.3.4",
+	    LF_T0), NY_OK);
+	ck_assert_int_eq(download_log(db, g.entitlement_id, 1, NULL, LF_T0),
+	    NY_OK);
+	ck_assert_int_eq(download_authorize(db, 1, 1, LF_T0, &g), NY_ELIMIT);
+	ck_assert_int_eq(g.count, 2);
+	ck_assert_int_eq(download_authorize(db, 1, 2, LF_T0, &g), NY_OK);
+	ck_assert_int_eq(download_reset(db, 1, 1, LF_T0), NY_OK);
+	ck_assert_int_eq(download_authorize(db, 1, 1, LF_T0 + 5, &g), NY_OK);
+	ck_assert_int_eq(g.count, 0);
+	ck_assert_int_eq(download_reset(db, 2, 1, LF_T0), NY_ENOTFOUND);
+	/* The signed-URL lookup follows the entitlement. */
+	ck_assert_int_eq(download_lookup(db, g.entitlement_id, 1, LF_T0, &g),
+	    NY_OK);
+	ck_assert_int_eq(download_lookup(db, g.entitlement_id, 3, LF_T0, &g),
+	    NY_ENOTFOUND);
+	/* A refund stops downloads. */
+	ck_assert_int_eq(db_exec(db, "UPDATE orders SET status = 'refunded'"),
+	    NY_OK);
+	ck_assert_int_eq(download_authorize(db, 1, 1, LF_T0, &g), NY_EDENIED);
+	ck_assert_int_eq(download_lookup(db, 1, 1, LF_T0, &g), NY_EDENIED);
+	ck_assert_int_eq(db_exec(db, "UPDATE orders SET status = 'paid'"),
+	    NY_OK);
+	ck_assert_int_eq(db_begin(db), NY_OK);
+	ck_assert_int_eq(entitlement_revoke_order_tx(db, o, LF_T0), NY_OK);
+	ck_assert_int_eq(db_commit(db), NY_OK);
+	ck_assert_int_eq(download_authorize(db, 1, 1, LF_T0, &g), NY_EDENIED);
+	db_close(db);
+}
+END_TEST
+
+START_TEST(items_grouped)
+{
+	struct db *db = lf_open(NULL);
+	struct library lib;
+	const struct lib_item *it;
+	const struct lib_ticket *t;
+	char typed[64];
+	size_t i;
+
+	lf_buy(db, 1, 4, 1);
+	lf_buy(db, 1, 3, 2);
+	lf_buy(db, 1, 2, 1);
+	lf_buy(db, 1, 1, 1);
+	lf_buy(db, 2, 1, 1);
+	ck_assert_int_eq(library_items(db, 1, LF_T0, &lib), NY_OK);
+	ck_assert_int_eq(lib.nitems, 4);
+	ck_assert_str_eq(lib.phone, LF_PHONE1);
+	ck_assert_str_eq(lib.locale, "sw");
+	ck_assert_str_eq(lib.items[0].kind, "download");
+	ck_assert_str_eq(lib.items[1].kind, "subscription");
+	ck_assert_str_eq(lib.items[2].kind, "ticket");
+	ck_assert_str_eq(lib.items[3].kind, "webinar");
+	ck_assert_int_eq(lib.items[0].nfiles, 2);
+	ck_assert_str_eq(lib.items[0].files[0].name, "nights.zip");
+	ck_assert_str_eq(lib.items[0].creator, "Amani Studio");
+	ck_assert_int_eq(lib.items[0].expires_at, 0);
+	ck_assert_int_eq(lib.items[1].nfiles, 1);
+	ck_assert_int_eq(lib.items[1].expires_at, LF_T0 + 30 * 86400);
+	ck_assert_int_eq(lib.items[2].ntickets, 2);
+	ck_assert_int_eq(lib.items[2].starts_at, LF_START);
+	ck_assert_str_eq(lib.items[2].venue, "Alliance Française, Nairobi");
+	ck_assert_str_eq(lib.items[3].join_url, "https://meet.example/xyz");
+	for (i = 0; i < lib.nitems; i++)
+		ck_assert_int_eq(lib.items[i].state, LIB_ACTIVE);
+	/* A ticket by its code as typed. */
+	snprintf(typed, sizeof typed, " %s ", lib.items[2].tickets[1].code);
+	for (i = 0; typed[i]; i++)
+		if (typed[i] >= 'A' && typed[i] <= 'Z')
+			typed[i] = (char)(typed[i] - 'A' + 'a');
+	ck_assert_int_eq(library_ticket(&lib, typed, &it, &t), NY_OK);
+	ck_assert_ptr_eq(t, &lib.items[2].tickets[1]);
+	ck_assert_int_eq(library_ticket(&lib, "nope", &it, &t), NY_ENOTFOUND);
+	library_free(&lib);
+	/* Expired subscription: no files, no join link when not active. */
+	ck_assert_int_eq(library_items(db, 1, LF_T0 + 31 * 86400, &lib), NY_OK);
+	ck_assert_int_eq(lib.items[1].state, LIB_EXPIRED);
+	ck_assert_int_eq(lib.items[1].nfiles, 0);
+	library_free(&lib);
+	ck_assert_int_eq(library_items(db, 2, LF_T0, &lib), NY_OK);
+	ck_assert_int_eq(lib.nitems, 1);
+	library_free(&lib);
+	ck_assert_int_eq(library_items(db, 42, LF_T0, &lib), NY_ENOTFOUND);
+	db_close(db);
+}
+END_TEST
+
+START_TEST(recover_alike_and_limited)
+{
+	struct db *db = lf_open(NULL);
+	int queued, i;
+
+	lf_buy(db, 1, 1, 1);
+	ck_assert_int_eq(library_recover(db, LF_PHONE1, NULL, "10.0.0.1",
+	    LF_T0, &queued), NY_OK);
+	ck_assert_int_eq(queued, 1);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM messages"
+	    " WHERE kind = 'library_link' AND body LIKE '%{link}%'"
+	    " AND library_key_id IS NOT NULL"), 1);
+	/* Customer 2 owns nothing; an unknown phone neither: same NY_OK. */
+	ck_assert_int_eq(library_recover(db, LF_PHONE2, "X", "10.0.0.1",
+	    LF_T0, &queued), NY_OK);
+	ck_assert_int_eq(queued, 0);
+	ck_assert_int_eq(library_recover(db, "254700000000", NULL, "10.0.0.1",
+	    LF_T0, &queued), NY_OK);
+	ck_assert_int_eq(queued, 0);
+	/* A repeat inside ten minutes does not queue a second message. */
+	ck_assert_int_eq(library_recover(db, LF_PHONE1, NULL, "10.0.0.2",
+	    LF_T0 + 1, &queued), NY_OK);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM messages"
+	    " WHERE kind = 'library_link'"), 1);
+	/* Per phone: 3 an hour. */
+	ck_assert_int_eq(library_recover(db, LF_PHONE1, NULL, "10.0.0.3",
+	    LF_T0 + 2, &queued), NY_OK);
+	ck_assert_int_eq(library_recover(db, LF_PHONE1, NULL, "10.0.0.4",
+	    LF_T0 + 3, &queued), NY_ELIMIT);
+	ck_assert_int_eq(library_recover(db, LF_PHONE1, NULL, "10.0.0.4",
+	    LF_T0 + 3700, &queued), NY_OK);
+	/* Per address: 10 an hour, whatever the phone. */
+	for (i = 0; i < 10; i++) {
+		char phone[16];
+
+		snprintf(phone, sizeof phone, "2547000000%02d", i);
+		ck_assert_int_eq(library_recover(db, phone, NULL, "10.9.9.9",
+		    LF_T0, NULL), NY_OK);
+	}
+	ck_assert_int_eq(library_recover(db, "254711111111", NULL, "10.9.9.9",
+	    LF_T0, NULL), NY_ELIMIT);
+	db_close(db);
+}
+END_TEST
+
+START_TEST(resend_after_rotate)
+{
+	struct db *db = lf_open(NULL);
+	int64_t m1, m2;
+
+	lf_buy(db, 1, 1, 1);
+	ck_assert_int_eq(library_recover(db, LF_PHONE1, NULL, "1.1.1.1",
+	    LF_T0, NULL), NY_OK);
+	/* The console rotates and resends within the same ten minutes. */
+	ck_assert_int_eq(library_key_rotate(db, 1, NULL), NY_OK);
+	ck_assert_int_eq(library_resend(db, 1, LF_T0 + 1, &m1), NY_OK);
+	ck_assert_int_eq(library_resend(db, 1, LF_T0 + 2, &m2), NY_OK);
+	ck_assert_int_ne(m1, m2);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM messages WHERE"
+	    " kind = 'library_link' AND library_key_id = (SELECT id FROM"
+	    " library_keys WHERE customer_id = 1 AND revoked_at IS NULL)"), 2);
+	ck_assert_int_eq(library_resend(db, 99, LF_T0, NULL), NY_ENOTFOUND);
+	db_close(db);
+}
+END_TEST
+
+START_TEST(time_format)
+{
+	char buf[40];
+
+	library_time_fmt(0, buf, sizeof buf);
+	ck_assert_str_eq(buf, "1970-01-01 03:00 EAT");
+}
+END_TEST
+
+static Suite *
+library_suite(void)
+{
+	Suite *s = suite_create("library");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, key_ensure_token_resolve);
+	tcase_add_test(tc, key_rotate_and_revoke);
+	tcase_add_test(tc, fulfil_once);
+	tcase_add_test(tc, subscription_expiry_and_renewal);
+	tcase_add_test(tc, download_rules);
+	tcase_add_test(tc, items_grouped);
+	tcase_add_test(tc, recover_alike_and_limited);
+	tcase_add_test(tc, resend_after_rotate);
+	tcase_add_test(tc, time_format);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return run_suite(library_suite());
+}

@@ -1,0 +1,355 @@
+/*
+ * test-product: validation per kind, create/update, slugs, status moves,
+ * files, listing with sales, events.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "creator.h"
+#include "db.h"
+#include "product.h"
+#include "store.h"
+#include "testutil.h"
+
+static struct db *
+open_db(char **path, int64_t *creator)
+{
+	struct db *db;
+	char *cause = NULL;
+
+	*path = tmp_path("product.db");
+	ck_assert_int_eq(db_open(*path, &db, &cause), NY_OK);
+	ck_assert_int_eq(db_migrate(db, &cause), NY_OK);
+	ck_assert_int_eq(creator_add(db, "amani", NULL, NULL, creator), NY_OK);
+	return db;
+}
+
+static int64_t
+count(struct db *db, const char *sql)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int64_t n;
+
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+static void
+set(char **dst, const char *s)
+{
+	free(*dst);
+	*dst = xstrdup(s);
+}
+
+/* A valid product of the kind. */
+static void
+make(struct product *p, const char *kind, const char *slug, int64_t creator)
+{
+	product_init(p);
+	p->creator_id = creator;
+	snprintf(p->kind, sizeof p->kind, "%s", kind);
+	snprintf(p->slug, sizeof p->slug, "%s", slug);
+	set(&p->title, "Nairobi Nights — usiku");
+	p->price_minor = 50000;
+	if (strcmp(kind, "subscription") == 0)
+		p->period_days = 30;
+	if (strcmp(kind, "ticket") == 0) {
+		p->starts_at = 1800000000;
+		p->capacity = 100;
+		set(&p->venue, "Kilimani");
+	}
+	if (strcmp(kind, "webinar") == 0) {
+		p->starts_at = 1800000000;
+		set(&p->join_url, "https://meet.example/x");
+	}
+}
+
+static void
+expect_bad(struct product *p, const char *field)
+{
+	const char *f = NULL, *why = NULL;
+
+	ck_assert_int_eq(product_validate(p, &f, &why), NY_EINVAL);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(why);
+	ck_assert_str_eq(f, field);
+	product_free(p);
+}
+
+START_TEST(validation_per_kind)
+{
+	static const char *kinds[] = { "download", "subscription", "ticket",
+		"webinar", NULL };
+	struct product p;
+
+	for (int i = 0; kinds[i]; i++) {
+		make(&p, kinds[i], "ok", 1);
+		ck_assert_int_eq(product_validate(&p, NULL, NULL), NY_OK);
+		product_free(&p);
+	}
+	make(&p, "download", "Bad Slug", 1);
+	expect_bad(&p, "slug");
+	make(&p, "download", "", 1);
+	expect_bad(&p, "slug");
+	make(&p, "ebook", "x", 1);
+	expect_bad(&p, "kind");
+	make(&p, "download", "x", 1);
+	set(&p.title, "");
+	expect_bad(&p, "title");
+	make(&p, "download", "x", 1);
+	p.title = xrealloc(p.title, 202);
+	memset(p.title, 'a', 201);
+	p.title[201] = '\0';
+	expect_bad(&p, "title");
+	make(&p, "download", "x", 1);
+	set(&p.title, "bad\x01title");
+	expect_bad(&p, "title");
+	make(&p, "download", "x", 1);
+	p.price_minor = -1;
+	expect_bad(&p, "price_minor");
+	make(&p, "download", "x", 1);
+	snprintf(p.currency, sizeof p.currency, "EUR");
+	expect_bad(&p, "currency");
+	make(&p, "subscription", "x", 1);
+	p.period_days = 0;
+	expect_bad(&p, "period_days");
+	make(&p, "download", "x", 1);
+	p.period_days = 30;
+	expect_bad(&p, "period_days");
+	make(&p, "ticket", "x", 1);
+	p.starts_at = 0;
+	expect_bad(&p, "starts_at");
+	make(&p, "ticket", "x", 1);
+	p.capacity = -1;
+	expect_bad(&p, "capacity");
+	make(&p, "webinar", "x", 1);
+	p.capacity = 10;
+	expect_bad(&p, "capacity");
+	make(&p, "webinar", "x", 1);
+	p.starts_at = 0;
+	expect_bad(&p, "starts_at");
+	make(&p, "webinar", "x", 1);
+	set(&p.join_url, "javascript:alert(1)");
+	expect_bad(&p, "join_url");
+	make(&p, "download", "x", 1);
+	set(&p.venue, "somewhere");
+	expect_bad(&p, "venue");
+	/* A webinar draft may leave the link for later. */
+	make(&p, "webinar", "x", 1);
+	set(&p.join_url, "");
+	ck_assert_int_eq(product_validate(&p, NULL, NULL), NY_OK);
+	product_free(&p);
+}
+END_TEST
+
+START_TEST(create_get_update)
+{
+	char *path;
+	int64_t cid, id, id2;
+	struct db *db = open_db(&path, &cid);
+	struct product p, g;
+	const char *field = NULL;
+
+	make(&p, "ticket", "open-mic", cid);
+	ck_assert_int_eq(product_create(db, &p, &id, &field), NY_OK);
+	ck_assert_int_eq(product_create(db, &p, &id2, &field), NY_EEXISTS);
+	ck_assert_str_eq(field, "slug");
+	p.creator_id = 999;
+	snprintf(p.slug, sizeof p.slug, "other");
+	ck_assert_int_eq(product_create(db, &p, &id2, NULL), NY_ENOTFOUND);
+	ck_assert_int_eq(product_get_by_id(db, id, &g), NY_OK);
+	ck_assert_str_eq(g.slug, "open-mic");
+	ck_assert_str_eq(g.kind, "ticket");
+	ck_assert_str_eq(g.title, "Nairobi Nights — usiku");
+	ck_assert_str_eq(g.status, "draft");
+	ck_assert_str_eq(g.venue, "Kilimani");
+	ck_assert_int_eq(g.capacity, 100);
+	ck_assert_int_eq(g.starts_at, 1800000000);
+	ck_assert_int_eq(g.period_days, 0);
+	ck_assert_int_eq(g.published_at, 0);
+	ck_assert_str_eq(g.join_url, "");
+	/* Update */
+	set(&g.title, "Open Mic");
+	g.capacity = 0;
+	g.price_minor = 0;
+	ck_assert_int_eq(product_update(db, &g, NULL), NY_OK);
+	product_free(&g);
+	ck_assert_int_eq(product_get_by_slug(db, "open-mic", &g), NY_OK);
+	ck_assert_str_eq(g.title, "Open Mic");
+	ck_assert_int_eq(g.capacity, 0);
+	g.price_minor = -5;
+	field = NULL;
+	ck_assert_int_eq(product_update(db, &g, &field), NY_EINVAL);
+	ck_assert_str_eq(field, "price_minor");
+	g.id = 999;
+	g.price_minor = 1;
+	ck_assert_int_eq(product_update(db, &g, NULL), NY_ENOTFOUND);
+	product_free(&g);
+	ck_assert_int_eq(product_get_by_slug(db, "nope", &g), NY_ENOTFOUND);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM events WHERE "
+	    "kind = 'product'"), 2);
+	/* Full-text index follows (trigger). */
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM products_fts WHERE "
+	    "products_fts MATCH 'open'"), 1);
+	product_free(&p);
+	db_close(db);
+	free(path);
+}
+END_TEST
+
+START_TEST(slugs)
+{
+	char *path;
+	int64_t cid;
+	struct db *db = open_db(&path, &cid);
+	char slug[PRODUCT_SLUG_MAX + 1];
+	struct product p;
+
+	ck_assert_int_eq(product_slug_from_title(db, "Nairobi Nights!", slug),
+	    NY_OK);
+	ck_assert_str_eq(slug, "nairobi-nights");
+	make(&p, "download", slug, cid);
+	ck_assert_int_eq(product_create(db, &p, NULL, NULL), NY_OK);
+	ck_assert_int_eq(product_slug_from_title(db, "  Nairobi -- nights ",
+	    slug), NY_OK);
+	ck_assert_str_eq(slug, "nairobi-nights-2");
+	ck_assert_int_eq(product_slug_from_title(db, "Sauti za Pwani: Ep 1",
+	    slug), NY_OK);
+	ck_assert_str_eq(slug, "sauti-za-pwani-ep-1");
+	ck_assert_int_eq(product_slug_from_title(db, "Ñ—é", slug), NY_OK);
+	ck_assert(product_slug_ok(slug));
+	ck_assert_int_eq(product_slug_from_title(db, "", slug), NY_OK);
+	ck_assert_str_eq(slug, "product");
+	ck_assert(product_slug_ok("a"));
+	ck_assert(!product_slug_ok("a_b"));
+	product_free(&p);
+	db_close(db);
+	free(path);
+}
+END_TEST
+
+START_TEST(status_moves_and_files)
+{
+	char *path, *dir = tmp_path("data");
+	int64_t cid, id, fid, fid2;
+	struct db *db = open_db(&path, &cid);
+	char sha[STORE_SHA_LEN];
+	struct product p, g;
+	struct product_file *files, f;
+	size_t n;
+
+	make(&p, "download", "book", cid);
+	ck_assert_int_eq(product_create(db, &p, &id, NULL), NY_OK);
+	/* No file yet: a download cannot be published. */
+	ck_assert_int_eq(product_set_status(db, id, "published"), NY_ESTATE);
+	ck_assert_int_eq(store_write_mem(dir, "hello", 5, "a.txt", sha, NULL),
+	    NY_OK);
+	ck_assert_int_eq(product_add_file(db, id, "a.txt", sha, &fid),
+	    NY_ENOTFOUND);	/* no blob row yet */
+	ck_assert_int_eq(store_blob_add(db, sha, 5, "text/plain"), NY_OK);
+	ck_assert_int_eq(product_add_file(db, id, "a/b.txt", sha, NULL),
+	    NY_EINVAL);
+	ck_assert_int_eq(product_add_file(db, id, "..", sha, NULL), NY_EINVAL);
+	ck_assert_int_eq(product_add_file(db, id, "a.txt", sha, &fid), NY_OK);
+	ck_assert_int_eq(product_add_file(db, id, "a.txt", sha, NULL),
+	    NY_EEXISTS);
+	ck_assert_int_eq(product_add_file(db, id, "copy.txt", sha, &fid2),
+	    NY_OK);
+	ck_assert_int_eq(product_add_file(db, 999, "x.txt", sha, NULL),
+	    NY_ENOTFOUND);
+	ck_assert_int_eq(product_files(db, id, &files, &n), NY_OK);
+	ck_assert_int_eq(n, 2);
+	ck_assert_str_eq(files[0].name, "a.txt");
+	ck_assert_int_eq(files[0].size, 5);
+	ck_assert_str_eq(files[0].mime, "text/plain");
+	ck_assert_int_lt(files[0].position, files[1].position);
+	free(files);
+	ck_assert_int_eq(product_file_by_id(db, fid2, &f), NY_OK);
+	ck_assert_str_eq(f.name, "copy.txt");
+	ck_assert_int_eq(product_remove_file(db, id, fid2), NY_OK);
+	ck_assert_int_eq(product_remove_file(db, id, fid2), NY_ENOTFOUND);
+	/* draft → published → archived → published; never back to draft. */
+	ck_assert_int_eq(product_set_status(db, id, "bogus"), NY_EINVAL);
+	ck_assert_int_eq(product_set_status(db, id, "published"), NY_OK);
+	ck_assert_int_eq(product_get_by_id(db, id, &g), NY_OK);
+	ck_assert_str_eq(g.status, "published");
+	ck_assert_int_gt(g.published_at, 0);
+	product_free(&g);
+	ck_assert_int_eq(product_set_status(db, id, "published"), NY_OK);
+	ck_assert_int_eq(product_set_status(db, id, "draft"), NY_ESTATE);
+	ck_assert_int_eq(product_set_status(db, id, "archived"), NY_OK);
+	ck_assert_int_eq(product_set_status(db, id, "draft"), NY_ESTATE);
+	ck_assert_int_eq(product_set_status(db, id, "published"), NY_OK);
+	ck_assert_int_eq(product_set_status(db, 999, "published"),
+	    NY_ENOTFOUND);
+	/* Tickets publish without files; drafts can be archived. */
+	product_free(&p);
+	make(&p, "ticket", "gig", cid);
+	ck_assert_int_eq(product_create(db, &p, &id, NULL), NY_OK);
+	ck_assert_int_eq(product_set_status(db, id, "archived"), NY_OK);
+	ck_assert_int_eq(product_set_status(db, id, "published"), NY_OK);
+	product_free(&p);
+	db_close(db);
+	free(path);
+	free(dir);
+}
+END_TEST
+
+START_TEST(list_with_sales)
+{
+	char *path;
+	int64_t cid, a, b;
+	struct db *db = open_db(&path, &cid);
+	struct product p, *v;
+	size_t n;
+
+	make(&p, "ticket", "first", cid);
+	ck_assert_int_eq(product_create(db, &p, &a, NULL), NY_OK);
+	snprintf(p.slug, sizeof p.slug, "second");
+	ck_assert_int_eq(product_create(db, &p, &b, NULL), NY_OK);
+	ck_assert_int_eq(db_exec(db,
+	    "INSERT INTO customers(phone, created_at) VALUES ('254712345678', 0);"
+	    "INSERT INTO orders(ref, customer_id, product_id, amount_minor, "
+	    "currency, status, created_at, updated_at, expires_at) VALUES "
+	    "('r1', 1, 1, 50000, 'KES', 'paid', 0, 0, 0),"
+	    "('r2', 1, 1, 50000, 'KES', 'paid', 0, 0, 0),"
+	    "('r3', 1, 1, 50000, 'KES', 'failed', 0, 0, 0)"), NY_OK);
+	ck_assert_int_eq(product_list_by_creator(db, cid, &v, &n), NY_OK);
+	ck_assert_int_eq(n, 2);
+	ck_assert_str_eq(v[0].slug, "second");	/* newest first */
+	ck_assert_int_eq(v[0].sales, 0);
+	ck_assert_int_eq(v[1].sales, 2);
+	ck_assert_int_eq(v[1].revenue_minor, 100000);
+	product_list_free(v, n);
+	ck_assert_int_eq(product_list_by_creator(db, 999, &v, &n), NY_OK);
+	ck_assert_int_eq(n, 0);
+	product_free(&p);
+	db_close(db);
+	free(path);
+}
+END_TEST
+
+static Suite *
+product_suite(void)
+{
+	Suite *s = suite_create("product");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, validation_per_kind);
+	tcase_add_test(tc, create_get_update);
+	tcase_add_test(tc, slugs);
+	tcase_add_test(tc, status_moves_and_files);
+	tcase_add_test(tc, list_with_sales);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return run_suite(product_suite());
+}

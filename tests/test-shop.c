@@ -1,0 +1,263 @@
+/*
+ * test-shop: the public read model: only published products of enabled
+ * creators, order and paging, kind filter, FTS5 search with hostile
+ * input, product by slug with files, seats left, creator page.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "shop.h"
+#include "testutil.h"
+
+static struct db *
+seeded(void)
+{
+	char *path = tmp_path("shop"), *cause = NULL, *sql;
+	struct db *db;
+	size_t len;
+
+	ck_assert_int_eq(db_open(path, &db, &cause), NY_OK);
+	ck_assert_int_eq(db_migrate(db, &cause), NY_OK);
+	ck_assert_int_eq(ny_read_file("tests/integration/storefront-seed.sql",
+	    1 << 20, &sql, &len), NY_OK);
+	ck_assert_int_eq(db_exec(db, sql), NY_OK);
+	free(sql);
+	free(path);
+	return db;
+}
+
+START_TEST(lists_published_newest_first)
+{
+	struct db *db = seeded();
+	struct shop_list l;
+
+	ck_assert_int_eq(shop_list_products(db, NULL, 1, 0, &l), NY_OK);
+	ck_assert_int_eq(l.n, 4);
+	ck_assert_int_eq(l.more, 0);
+	ck_assert_str_eq(l.items[0].slug, "masterclass-sauti");
+	ck_assert_str_eq(l.items[1].slug, "tamasha-live");
+	ck_assert_str_eq(l.items[2].slug, "msafiri-club");
+	ck_assert_str_eq(l.items[3].slug, "nairobi-nights");
+	ck_assert_str_eq(l.items[3].creator_handle, "amani");
+	ck_assert_str_eq(l.items[3].creator_name, "Amani Studio");
+	ck_assert_str_eq(l.items[3].currency, "KES");
+	ck_assert_int_eq(l.items[3].price_minor, 50000);
+	ck_assert_int_eq(l.items[1].seats_left, 100);
+	shop_list_free(&l);
+	db_close(db);
+}
+END_TEST
+
+START_TEST(kind_filter_and_pages)
+{
+	struct db *db = seeded();
+	struct shop_list l;
+
+	ck_assert_int_eq(shop_list_products(db, "ticket", 1, 0, &l), NY_OK);
+	ck_assert_int_eq(l.n, 1);
+	ck_assert_str_eq(l.items[0].slug, "tamasha-live");
+	ck_assert_str_eq(l.items[0].venue, "Alliance Française, Nairobi");
+	shop_list_free(&l);
+	ck_assert_int_eq(shop_list_products(db, "bogus", 1, 0, &l), NY_EINVAL);
+	ck_assert_int_eq(shop_list_products(db, NULL, 1, 3, &l), NY_OK);
+	ck_assert_int_eq(l.n, 3);
+	ck_assert_int_eq(l.more, 1);
+	shop_list_free(&l);
+	ck_assert_int_eq(shop_list_products(db, NULL, 2, 3, &l), NY_OK);
+	ck_assert_int_eq(l.n, 1);
+	ck_assert_int_eq(l.more, 0);
+	ck_assert_str_eq(l.items[0].slug, "nairobi-nights");
+	shop_list_free(&l);
+	ck_assert_int_eq(shop_list_products(db, NULL, 99, 3, &l), NY_OK);
+	ck_assert_int_eq(l.n, 0);
+	shop_list_free(&l);
+	db_close(db);
+}
+END_TEST
+
+START_TEST(fts_expression)
+{
+	char *e;
+
+	shop_fts_expr("nai nig", &e);
+	ck_assert_str_eq(e, "\"nai\"* \"nig\"*");
+	free(e);
+	shop_fts_expr("\" * NEAR( AND", &e);
+	ck_assert_str_eq(e, "\"NEAR\"* \"AND\"*");
+	free(e);
+	shop_fts_expr("\"*()^:-+", &e);
+	ck_assert_str_eq(e, "");
+	free(e);
+	shop_fts_expr(NULL, &e);
+	ck_assert_str_eq(e, "");
+	free(e);
+	shop_fts_expr("title:x", &e);
+	ck_assert_str_eq(e, "\"title\"* \"x\"*");
+	free(e);
+}
+END_TEST
+
+START_TEST(search_ranks_and_prefixes)
+{
+	struct db *db = seeded();
+	struct shop_list l;
+
+	ck_assert_int_eq(shop_search(db, "nai", NULL, 1, 0, &l), NY_OK);
+	ck_assert_int_ge(l.n, 1);
+	/* the title match ranks above the venue-only mention */
+	ck_assert_str_eq(l.items[0].slug, "nairobi-nights");
+	shop_list_free(&l);
+	ck_assert_int_eq(shop_search(db, "THREE nig", NULL, 1, 0, &l), NY_OK);
+	ck_assert_int_eq(l.n, 1);
+	shop_list_free(&l);
+	/* drafts, archived and disabled creators stay hidden */
+	ck_assert_int_eq(shop_search(db, "album", NULL, 1, 0, &l), NY_OK);
+	ck_assert_int_eq(l.n, 0);
+	shop_list_free(&l);
+	ck_assert_int_eq(shop_search(db, "taarab", "download", 1, 0, &l),
+	    NY_OK);
+	ck_assert_int_eq(l.n, 0);
+	shop_list_free(&l);
+	ck_assert_int_eq(shop_search(db, "taarab", "ticket", 1, 0, &l), NY_OK);
+	ck_assert_int_eq(l.n, 1);
+	shop_list_free(&l);
+	db_close(db);
+}
+END_TEST
+
+START_TEST(search_hostile_input)
+{
+	static const char *const qs[] = {
+		"\"", "*", "NEAR(", "NEAR(a b", "AND", "OR", "NOT", "a OR b",
+		"\"unterminated", "title:nairobi", "^start", "-x", "(((", ")",
+		"a AND", "{title}: x", "—", "ñ*", "'; DROP TABLE products; --",
+		"",
+	};
+	struct db *db = seeded();
+	struct shop_list l;
+	char *lng = xmalloc(5001);
+	size_t i;
+
+	for (i = 0; i < sizeof qs / sizeof *qs; i++) {
+		ck_assert_msg(shop_search(db, qs[i], NULL, 1, 0, &l) == NY_OK,
+		    "query %s", qs[i]);
+		shop_list_free(&l);
+	}
+	memset(lng, 'n', 5000);
+	lng[5000] = '\0';
+	ck_assert_int_eq(shop_search(db, lng, NULL, 1, 0, &l), NY_OK);
+	shop_list_free(&l);
+	for (i = 0; i < 5000; i++)
+		lng[i] = "a \"*(N"[i % 6];
+	ck_assert_int_eq(shop_search(db, lng, NULL, 1, 0, &l), NY_OK);
+	shop_list_free(&l);
+	free(lng);
+	db_close(db);
+}
+END_TEST
+
+START_TEST(product_by_slug)
+{
+	struct db *db = seeded();
+	struct shop_product *p;
+
+	ck_assert_int_eq(shop_product_by_slug(db, "nairobi-nights", &p), NY_OK);
+	ck_assert_str_eq(p->title, "Nairobi Nights");
+	ck_assert_ptr_nonnull(strstr(p->story_md, "three nights"));
+	ck_assert_int_eq(p->nfiles, 2);
+	ck_assert_str_eq(p->files[0].name, "nairobi-nights.zip");
+	ck_assert_int_eq(p->files[0].size, 52428800);
+	ck_assert_str_eq(p->files[1].name, "liner-notes.pdf");
+	shop_product_free(p);
+	ck_assert_int_eq(shop_product_by_slug(db, "msafiri-club", &p), NY_OK);
+	ck_assert_int_eq(p->period_days, 30);
+	shop_product_free(p);
+	ck_assert_int_eq(shop_product_by_slug(db, "secret-draft", &p),
+	    NY_ENOTFOUND);
+	ck_assert_int_eq(shop_product_by_slug(db, "old-archived", &p),
+	    NY_ENOTFOUND);
+	ck_assert_int_eq(shop_product_by_slug(db, "ghost-product", &p),
+	    NY_ENOTFOUND);
+	ck_assert_int_eq(shop_product_by_slug(db, "../etc", &p), NY_ENOTFOUND);
+	ck_assert_int_eq(shop_product_by_slug(db, "", &p), NY_ENOTFOUND);
+	db_close(db);
+}
+END_TEST
+
+START_TEST(seats_left)
+{
+	struct db *db = seeded();
+	struct shop_product *p;
+	int64_t left;
+
+	ck_assert_int_eq(db_exec(db,
+	    "INSERT INTO customers(id, phone, created_at) VALUES"
+	    " (1, '254712345678', 1), (2, '254712345679', 1);"
+	    "INSERT INTO orders(id, ref, customer_id, product_id, quantity,"
+	    " amount_minor, currency, status, created_at, updated_at, expires_at)"
+	    " VALUES (1, 'r1', 1, 3, 3, 450000, 'KES', 'paid', 1, 1, 2),"
+	    " (2, 'r2', 2, 3, 2, 300000, 'KES', 'pending', 1, 1, 2),"
+	    " (3, 'r3', 2, 3, 5, 750000, 'KES', 'expired', 1, 1, 2);"
+	    "INSERT INTO reservations(order_id, product_id, seats) VALUES"
+	    " (2, 3, 2), (3, 3, 5);"), NY_OK);
+	ck_assert_int_eq(shop_seats_left(db, 3, &left), NY_OK);
+	ck_assert_int_eq(left, 95);
+	ck_assert_int_eq(shop_product_by_slug(db, "tamasha-live", &p), NY_OK);
+	ck_assert_int_eq(p->seats_left, 95);
+	ck_assert_int_eq(p->capacity, 100);
+	shop_product_free(p);
+	ck_assert_int_eq(db_exec(db, "UPDATE products SET capacity = 4"
+	    " WHERE id = 3"), NY_OK);
+	ck_assert_int_eq(shop_seats_left(db, 3, &left), NY_OK);
+	ck_assert_int_eq(left, 0);
+	ck_assert_int_eq(shop_seats_left(db, 1, &left), NY_ENOTFOUND);
+	db_close(db);
+}
+END_TEST
+
+START_TEST(creator_page)
+{
+	struct db *db = seeded();
+	struct shop_creator *c;
+	struct shop_list l;
+
+	ck_assert_int_eq(shop_creator_by_handle(db, "amani", &c, &l), NY_OK);
+	ck_assert_str_eq(c->display_name, "Amani Studio");
+	ck_assert_int_eq(l.n, 2);
+	ck_assert_str_eq(l.items[0].slug, "msafiri-club");
+	shop_list_free(&l);
+	shop_creator_free(c);
+	ck_assert_int_eq(shop_creator_by_handle(db, "gone", &c, &l),
+	    NY_ENOTFOUND);
+	ck_assert_int_eq(shop_creator_by_handle(db, "nobody", &c, &l),
+	    NY_ENOTFOUND);
+	ck_assert_int_eq(shop_ping(db), NY_OK);
+	db_close(db);
+}
+END_TEST
+
+static Suite *
+shop_suite(void)
+{
+	Suite *s = suite_create("shop");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, lists_published_newest_first);
+	tcase_add_test(tc, kind_filter_and_pages);
+	tcase_add_test(tc, fts_expression);
+	tcase_add_test(tc, search_ranks_and_prefixes);
+	tcase_add_test(tc, search_hostile_input);
+	tcase_add_test(tc, product_by_slug);
+	tcase_add_test(tc, seats_left);
+	tcase_add_test(tc, creator_page);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return run_suite(shop_suite());
+}

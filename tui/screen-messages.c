@@ -1,0 +1,145 @@
+/*
+ * screen-messages.c: 6 Messages — the WhatsApp outbox, newest first,
+ * with status, attempts and the last error; f filters (all / failed /
+ * queued / sent), t retries the selected message now.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "outbox.h"
+#include "ssh-int.h"
+#include "ui.h"
+
+static const char *const msg_filters[] = { NULL, "failed", "queued", "sent" };
+#define MSG_NFILTERS	4
+
+struct messages {
+	struct outbox_row	*v;
+	size_t			 n;
+	int			 filter;
+	struct ui_list		 list;
+	int			 ok;
+};
+
+static void
+msg_load(struct messages *m, struct ui_ctx *ctx)
+{
+	outbox_rows_free(m->v, m->n);
+	m->v = NULL;
+	m->n = 0;
+	m->ok = outbox_list(ctx->db, msg_filters[m->filter], 200, &m->v,
+	    &m->n) == NY_OK;
+	ui_list_set(&m->list, (int)m->n, ctx->rows - 6);
+}
+
+static void *
+msg_init(struct ui_ctx *ctx)
+{
+	struct messages *m = xcalloc(1, sizeof *m);
+	int changed;
+
+	db_changed(ctx->db, &changed);
+	msg_load(m, ctx);
+	return m;
+}
+
+static void
+msg_row(struct messages *m, struct ui_ctx *ctx, WINDOW *w, int y, int i)
+{
+	const struct outbox_row *r = &m->v[i];
+	char line[400], tm[32], ph[32];
+
+	ui_time(r->created_at, ny_now(), tm, sizeof tm);
+	snprintf(ph, sizeof ph, "…%.3s", strlen(r->to_phone) > 3 ?
+	    r->to_phone + strlen(r->to_phone) - 3 : r->to_phone);
+	snprintf(line, sizeof line, "%-12s %-8s %-13.13s %-7s %3d  %s", tm, ph,
+	    r->kind, r->status, r->attempts, r->last_error);
+	if (i == m->list.sel)
+		wattron(w, A_REVERSE);
+	else if (strcmp(r->status, "failed") == 0)
+		wattron(w, ui_attr_bad(ctx));
+	ui_put(w, y, 1, line, ctx->cols - 2, 1);
+	wattroff(w, A_REVERSE | ui_attr_bad(ctx));
+}
+
+static void
+msg_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
+{
+	struct messages *m = data;
+	char head[200];
+	int i;
+
+	snprintf(head, sizeof head, "%s: %s   (%zu)",
+	    ui_tr(ctx, "tui.orders.filter"), msg_filters[m->filter] ?
+	    msg_filters[m->filter] : ui_tr(ctx, "tui.orders.all"), m->n);
+	ui_put(w, 1, 1, head, ctx->cols - 2, 0);
+	wattron(w, A_BOLD);
+	ui_put(w, 2, 1, ui_tr(ctx, "tui.msg.head"), ctx->cols - 2, 1);
+	wattroff(w, A_BOLD);
+	if (!m->ok)
+		ui_put(w, 3, 1, ui_tr(ctx, "tui.err.db"), ctx->cols - 2, 0);
+	else if (m->n == 0)
+		ui_put(w, 3, 1, ui_tr(ctx, "tui.msg.none"), ctx->cols - 2, 0);
+	ui_list_set(&m->list, (int)m->n, ctx->rows - 6);
+	for (i = 0; i < m->list.height && m->list.top + i < (int)m->n; i++)
+		msg_row(m, ctx, w, 3 + i, m->list.top + i);
+	if (m->list.sel >= 0 && m->v[m->list.sel].body != NULL)
+		ui_put(w, ctx->rows - 3, 1, m->v[m->list.sel].body,
+		    ctx->cols - 2, 0);
+}
+
+static int
+msg_key(void *data, struct ui_ctx *ctx, int ch)
+{
+	struct messages *m = data;
+	int err;
+
+	if (ui_list_key(&m->list, ch))
+		return UI_HANDLED | UI_REDRAW;
+	if (ch == 'f') {
+		m->filter = (m->filter + 1) % MSG_NFILTERS;
+		msg_load(m, ctx);
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (ch == 't' && m->list.sel >= 0) {
+		err = outbox_retry(ctx->db, m->v[m->list.sel].id, ny_now());
+		snprintf(ctx->flash, sizeof ctx->flash, "%s", ui_tr(ctx,
+		    err == NY_OK ? "tui.msg.retried" : err == NY_ESTATE ?
+		    "tui.msg.cannot" : "tui.err.db"));
+		msg_load(m, ctx);
+		return UI_HANDLED | UI_REDRAW;
+	}
+	return 0;
+}
+
+static int
+msg_tick(void *data, struct ui_ctx *ctx)
+{
+	int changed = 0;
+
+	if (db_changed(ctx->db, &changed) != NY_OK || !changed)
+		return 0;
+	msg_load(data, ctx);
+	return UI_REDRAW;
+}
+
+static void
+msg_free(void *data)
+{
+	struct messages *m = data;
+
+	outbox_rows_free(m->v, m->n);
+	free(m);
+}
+
+const struct screen screen_messages = {
+	.hotkey = '6',
+	.title = "tui.screen.messages",
+	.help = "tui.help.messages",
+	.init = msg_init,
+	.draw = msg_draw,
+	.key = msg_key,
+	.tick = msg_tick,
+	.free = msg_free,
+};

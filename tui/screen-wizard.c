@@ -1,0 +1,552 @@
+/*
+ * screen-wizard.c: n New product (and e Edit from Products) — the steps
+ * kind → basics → story → content by kind → review, as a const table.
+ * Each step validates before the next (inline message, focus on the bad
+ * field); back and next keep everything typed; Esc asks before
+ * discarding. Nothing is written until the review's publish or draft.
+ */
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "money.h"
+#include "product.h"
+#include "ssh-int.h"
+#include "store.h"
+#include "ui.h"
+
+enum wiz_field {
+	F_TITLE, F_SLUG, F_PRICE, F_CURRENCY, F_SUMMARY, F_FILE, F_PERIOD,
+	F_STARTS, F_VENUE, F_CAPACITY, F_URL, F_COUNT
+};
+
+static const char *const wiz_labels[F_COUNT] = {
+	"tui.wiz.title", "tui.wiz.slug", "tui.wiz.price", "tui.wiz.currency",
+	"tui.wiz.summary", "tui.wiz.file", "tui.wiz.period", "tui.wiz.starts",
+	"tui.wiz.venue", "tui.wiz.capacity", "tui.wiz.url"
+};
+
+/* Column names of product_validate → our fields. */
+static const char *const wiz_columns[F_COUNT] = {
+	"title", "slug", "price_minor", "currency", "summary", "files",
+	"period_days", "starts_at", "venue", "capacity", "join_url"
+};
+
+enum wiz_step_id { S_KIND, S_BASICS, S_STORY, S_CONTENT, S_REVIEW, S_COUNT };
+
+struct wizard {
+	int			 step;
+	int			 kind;		/* index in product_kinds */
+	struct ui_field		 f[F_COUNT];
+	int			 focus;		/* index into the step's fields */
+	struct ui_textarea	 story;
+	char			 err[200];
+	int64_t			 edit_id;
+	int			 slug_typed;	/* creator edited the slug */
+};
+
+/* The fields each step shows (content depends on the kind). */
+static int
+step_fields(const struct wizard *z, int step, int out[F_COUNT])
+{
+	static const int basics[] = { F_TITLE, F_SLUG, F_PRICE, F_CURRENCY,
+	    F_SUMMARY };
+	const char *kind = product_kinds[z->kind];
+	int n = 0;
+
+	if (step == S_BASICS) {
+		memcpy(out, basics, sizeof basics);
+		return 5;
+	}
+	if (step != S_CONTENT)
+		return 0;
+	if (strcmp(kind, "download") == 0)
+		out[n++] = F_FILE;
+	else if (strcmp(kind, "subscription") == 0)
+		out[n++] = F_PERIOD;
+	else {
+		out[n++] = F_STARTS;
+		if (strcmp(kind, "ticket") == 0) {
+			out[n++] = F_VENUE;
+			out[n++] = F_CAPACITY;
+		} else
+			out[n++] = F_URL;
+	}
+	return n;
+}
+
+static const char *const wiz_step_titles[S_COUNT] = {
+	"tui.wiz.s.kind", "tui.wiz.s.basics", "tui.wiz.s.story",
+	"tui.wiz.s.content", "tui.wiz.s.review"
+};
+
+static void
+fmt_time(int64_t t, char *buf, size_t len)
+{
+	time_t lt = (time_t)(t + 3 * 3600);
+	struct tm tm;
+
+	gmtime_r(&lt, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
+}
+
+/* "YYYY-MM-DD HH:MM" in East Africa Time. */
+static int
+parse_time(const char *s, int64_t *out)
+{
+	char iso[64];
+
+	if (strlen(s) != 16 || s[10] != ' ')
+		return NY_EINVAL;
+	snprintf(iso, sizeof iso, "%.10sT%.5s:00+03:00", s, s + 11);
+	return ny_parse_iso8601(iso, out);
+}
+
+static void
+wiz_load(struct wizard *z, struct ui_ctx *ctx)
+{
+	struct product p;
+	char buf[64];
+	int i;
+
+	product_init(&p);
+	if (product_get_by_id(ctx->db, z->edit_id, &p) != NY_OK ||
+	    p.creator_id != ctx->s->creator_id) {
+		z->edit_id = 0;
+		product_free(&p);
+		return;
+	}
+	for (i = 0; product_kinds[i] != NULL; i++)
+		if (strcmp(product_kinds[i], p.kind) == 0)
+			z->kind = i;
+	ui_field_init(&z->f[F_TITLE], 400, p.title);
+	ui_field_init(&z->f[F_SLUG], PRODUCT_SLUG_MAX, p.slug);
+	money_format(p.price_minor, p.currency, "en", buf, sizeof buf);
+	ui_field_init(&z->f[F_PRICE], 20, strchr(buf, ' ') ? strchr(buf, ' ')
+	    + 1 : buf);
+	ui_field_init(&z->f[F_CURRENCY], 3, p.currency);
+	ui_field_init(&z->f[F_SUMMARY], 500, p.summary);
+	snprintf(buf, sizeof buf, "%lld", (long long)p.period_days);
+	ui_field_init(&z->f[F_PERIOD], 5, p.period_days ? buf : "");
+	fmt_time(p.starts_at, buf, sizeof buf);
+	ui_field_init(&z->f[F_STARTS], 16, p.starts_at ? buf : "");
+	ui_field_init(&z->f[F_VENUE], 200, p.venue);
+	snprintf(buf, sizeof buf, "%lld", (long long)p.capacity);
+	ui_field_init(&z->f[F_CAPACITY], 7, p.capacity >= 0 ? buf : "");
+	ui_field_init(&z->f[F_URL], 400, p.join_url);
+	ui_textarea_free(&z->story);
+	ui_textarea_init(&z->story, PRODUCT_STORY_MAX, p.story_md);
+	z->slug_typed = 1;
+	product_free(&p);
+}
+
+static void *
+wiz_init(struct ui_ctx *ctx)
+{
+	struct wizard *z = xcalloc(1, sizeof *z);
+	int i;
+
+	for (i = 0; i < F_COUNT; i++)
+		ui_field_init(&z->f[i], i == F_CURRENCY ? 3 : 400, NULL);
+	ui_field_init(&z->f[F_CURRENCY], 3, "KES");
+	ui_field_init(&z->f[F_SLUG], PRODUCT_SLUG_MAX, NULL);
+	ui_textarea_init(&z->story, PRODUCT_STORY_MAX, NULL);
+	z->edit_id = ctx->edit_id;
+	ctx->edit_id = 0;
+	if (z->edit_id != 0)
+		wiz_load(z, ctx);
+	ui_textarea_resize(&z->story, ctx->cols - 6, ctx->rows - 8);
+	return z;
+}
+
+/* Fills p from the fields; on a parse error names the field. */
+static int
+wiz_build(struct wizard *z, struct ui_ctx *ctx, struct product *p, int *bad)
+{
+	const char *kind = product_kinds[z->kind];
+	int64_t v;
+
+	product_init(p);
+	p->id = z->edit_id;
+	p->creator_id = ctx->s->creator_id;
+	snprintf(p->kind, sizeof p->kind, "%s", kind);
+	snprintf(p->slug, sizeof p->slug, "%.80s", z->f[F_SLUG].text);
+	snprintf(p->currency, sizeof p->currency, "%.3s",
+	    z->f[F_CURRENCY].text);
+	snprintf(p->status, sizeof p->status, "draft");
+	free(p->title);
+	p->title = xstrdup(z->f[F_TITLE].text);
+	free(p->summary);
+	p->summary = xstrdup(z->f[F_SUMMARY].text);
+	free(p->story_md);
+	p->story_md = xstrdup(z->story.text);
+	if (money_parse(z->f[F_PRICE].text, p->currency, &p->price_minor)
+	    != NY_OK)
+		return *bad = F_PRICE, NY_EINVAL;
+	if (strcmp(kind, "subscription") == 0) {
+		if (ny_parse_int(z->f[F_PERIOD].text, 1, 3650, &v) != NY_OK)
+			return *bad = F_PERIOD, NY_EINVAL;
+		p->period_days = v;
+	}
+	if (strcmp(kind, "ticket") == 0 || strcmp(kind, "webinar") == 0) {
+		if (parse_time(z->f[F_STARTS].text, &p->starts_at) != NY_OK)
+			return *bad = F_STARTS, NY_EINVAL;
+	}
+	if (strcmp(kind, "ticket") == 0) {
+		if (ny_parse_int(z->f[F_CAPACITY].text, 0, 1000000, &v) != NY_OK)
+			return *bad = F_CAPACITY, NY_EINVAL;
+		p->capacity = v;
+		free(p->venue);
+		p->venue = xstrdup(z->f[F_VENUE].text);
+	}
+	if (strcmp(kind, "webinar") == 0) {
+		free(p->join_url);
+		p->join_url = xstrdup(z->f[F_URL].text);
+	}
+	return NY_OK;
+}
+
+static int
+step_of_field(const struct wizard *z, int f)
+{
+	int fs[F_COUNT], n, i, s;
+
+	for (s = S_BASICS; s <= S_CONTENT; s++) {
+		n = step_fields(z, s, fs);
+		for (i = 0; i < n; i++)
+			if (fs[i] == f)
+				return s;
+	}
+	return S_STORY;
+}
+
+/* Moves to the bad field when it belongs to this or an earlier step. */
+static int
+wiz_blame(struct wizard *z, struct ui_ctx *ctx, int f, const char *why)
+{
+	int fs[F_COUNT], n, i, s = step_of_field(z, f);
+
+	if (s > z->step)
+		return 0;
+	z->step = s;
+	n = step_fields(z, s, fs);
+	for (i = 0; i < n; i++)
+		if (fs[i] == f)
+			z->focus = i;
+	snprintf(z->err, sizeof z->err, "%s: %s", ui_tr(ctx, wiz_labels[f]),
+	    why);
+	return 1;
+}
+
+/* Checks everything up to the current step; 1 when fine. */
+static int
+wiz_validate(struct wizard *z, struct ui_ctx *ctx)
+{
+	struct product p;
+	const char *field = NULL, *why = NULL;
+	int bad = -1, i, ok = 1;
+
+	z->err[0] = '\0';
+	if (wiz_build(z, ctx, &p, &bad) != NY_OK) {
+		ok = !wiz_blame(z, ctx, bad, ui_tr(ctx, bad == F_PRICE ?
+		    "tui.wiz.err.price" : bad == F_STARTS ? "tui.wiz.err.time" :
+		    "tui.wiz.err.number"));
+	} else if (product_validate(&p, &field, &why) != NY_OK && field) {
+		for (i = 0; i < F_COUNT; i++)
+			if (strcmp(field, wiz_columns[i]) == 0)
+				ok = !wiz_blame(z, ctx, i, why);
+		if (strcmp(field, "story_md") == 0 && z->step >= S_STORY) {
+			z->step = S_STORY;
+			snprintf(z->err, sizeof z->err, "%s", why);
+			ok = 0;
+		}
+	}
+	product_free(&p);
+	return ok;
+}
+
+/* Proposes a unique slug from the title until the creator types one. */
+static void
+wiz_propose_slug(struct wizard *z, struct ui_ctx *ctx)
+{
+	char slug[PRODUCT_SLUG_MAX + 1];
+
+	if (z->slug_typed || z->f[F_TITLE].len == 0)
+		return;
+	if (product_slug_from_title(ctx->db, z->f[F_TITLE].text, slug)
+	    == NY_OK)
+		ui_field_init(&z->f[F_SLUG], PRODUCT_SLUG_MAX, slug);
+}
+
+static void
+wiz_next(struct wizard *z, struct ui_ctx *ctx)
+{
+	if (z->step == S_BASICS)
+		wiz_propose_slug(z, ctx);
+	if (!wiz_validate(z, ctx))
+		return;
+	if (z->step < S_REVIEW) {
+		z->step++;
+		z->focus = 0;
+	}
+}
+
+static void
+draw_fields(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
+{
+	int fs[F_COUNT], n = step_fields(z, z->step, fs), i, y = 4;
+
+	for (i = 0; i < n; i++, y += 2) {
+		ui_put(w, y, 2, ui_tr(ctx, wiz_labels[fs[i]]), 20, 0);
+		if (i != z->focus)
+			ui_field_draw(&z->f[fs[i]], w, y, 24, ctx->cols - 26, 0);
+	}
+	if (n > 0) {
+		ui_field_draw(&z->f[fs[z->focus]], w, 4 + 2 * z->focus, 24,
+		    ctx->cols - 26, 1);
+		curs_set(1);
+	}
+}
+
+static void
+draw_kind(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
+{
+	char key[40];
+	int i;
+
+	for (i = 0; product_kinds[i] != NULL; i++) {
+		snprintf(key, sizeof key, "tui.kind.%s", product_kinds[i]);
+		if (i == z->kind)
+			wattron(w, A_REVERSE);
+		ui_put(w, 4 + i, 4, ui_tr(ctx, key), 30, 1);
+		if (i == z->kind)
+			wattroff(w, A_REVERSE);
+		snprintf(key, sizeof key, "tui.kind.%s.about", product_kinds[i]);
+		ui_put(w, 4 + i, 36, ui_tr(ctx, key), ctx->cols - 38, 0);
+	}
+}
+
+static void
+draw_review(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
+{
+	int fs[F_COUNT], n, i, s, y = 4;
+	char line[600], key[40];
+
+	snprintf(key, sizeof key, "tui.kind.%s", product_kinds[z->kind]);
+	snprintf(line, sizeof line, "%-20s %s", ui_tr(ctx, "tui.wiz.kind"),
+	    ui_tr(ctx, key));
+	ui_put(w, y++, 2, line, ctx->cols - 4, 0);
+	for (s = S_BASICS; s <= S_CONTENT && y < ctx->rows - 4; s++) {
+		n = step_fields(z, s, fs);
+		for (i = 0; i < n && y < ctx->rows - 4; i++) {
+			snprintf(line, sizeof line, "%-20s %s",
+			    ui_tr(ctx, wiz_labels[fs[i]]), z->f[fs[i]].text);
+			ui_put(w, y++, 2, line, ctx->cols - 4, 0);
+		}
+	}
+	snprintf(line, sizeof line, "%-20s %zu B", ui_tr(ctx, "tui.wiz.story"),
+	    z->story.len);
+	ui_put(w, y++, 2, line, ctx->cols - 4, 0);
+	wattron(w, A_BOLD);
+	ui_put(w, y + 1, 2, ui_tr(ctx, "tui.wiz.review_keys"), ctx->cols - 4, 0);
+	wattroff(w, A_BOLD);
+}
+
+static void
+wiz_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
+{
+	struct wizard *z = data;
+	char head[200];
+
+	snprintf(head, sizeof head, "%s %d/%d · %s", ui_tr(ctx, z->edit_id ?
+	    "tui.wiz.editing" : "tui.wiz.step"), z->step + 1, S_COUNT,
+	    ui_tr(ctx, wiz_step_titles[z->step]));
+	wattron(w, A_BOLD);
+	ui_put(w, 2, 2, head, ctx->cols - 4, 0);
+	wattroff(w, A_BOLD);
+	if (z->err[0] != '\0') {
+		wattron(w, ui_attr_bad(ctx));
+		ui_put(w, ctx->rows - 3, 2, z->err, ctx->cols - 4, 1);
+		wattroff(w, ui_attr_bad(ctx));
+	}
+	switch (z->step) {
+	case S_KIND:
+		draw_kind(z, ctx, w);
+		break;
+	case S_STORY:
+		ui_textarea_resize(&z->story, ctx->cols - 6, ctx->rows - 9);
+		ui_textarea_draw(&z->story, w, 4, 3, 1);
+		curs_set(1);
+		break;
+	case S_REVIEW:
+		draw_review(z, ctx, w);
+		break;
+	default:
+		draw_fields(z, ctx, w);
+	}
+}
+
+static void
+progress(void *arg, int64_t done, int64_t total)
+{
+	struct ui_ctx *ctx = arg;
+	char buf[80];
+
+	snprintf(buf, sizeof buf, "%s %lld%%", ui_tr(ctx, "tui.wiz.copying"),
+	    (long long)(total > 0 ? done * 100 / total : 0));
+	ui_put(stdscr, ctx->rows - 2, 2, buf, ctx->cols - 4, 1);
+	refresh();
+}
+
+/* Copies the file into the store and attaches it. */
+static int
+wiz_attach(struct wizard *z, struct ui_ctx *ctx, int64_t id)
+{
+	const char *src = z->f[F_FILE].text;
+	char sha[STORE_SHA_LEN], mime[STORE_MIME_LEN], *path, *base, *tmp;
+	int64_t size;
+	int err;
+
+	if (src[0] == '\0')
+		return NY_OK;
+	path = strchr(src, '/') ? xstrdup(src) : xasprintf("%s/uploads/%s/%s",
+	    ctx->s->cfg->data_dir, ctx->s->handle, src);
+	tmp = xstrdup(path);
+	base = basename(tmp);
+	err = store_put_file(ctx->db, ctx->s->cfg->data_dir, path, base, sha,
+	    &size, mime, progress, ctx);
+	if (err == NY_OK)
+		err = product_add_file(ctx->db, id, base, sha, NULL);
+	free(tmp);
+	free(path);
+	return err == NY_EEXISTS ? NY_OK : err;
+}
+
+static int
+wiz_save(struct wizard *z, struct ui_ctx *ctx, int publish)
+{
+	struct product p;
+	const char *field = NULL;
+	int64_t id = z->edit_id;
+	int bad, err;
+
+	if (!wiz_validate(z, ctx))
+		return UI_HANDLED | UI_REDRAW;
+	wiz_build(z, ctx, &p, &bad);
+	err = id ? product_update(ctx->db, &p, &field) :
+	    product_create(ctx->db, &p, &id, &field);
+	product_free(&p);
+	if (err == NY_OK)
+		err = wiz_attach(z, ctx, id);
+	if (err == NY_OK && publish)
+		err = product_set_status(ctx->db, id, "published");
+	if (err != NY_OK) {
+		snprintf(z->err, sizeof z->err, "%s (%s%s%s)",
+		    ui_tr(ctx, "tui.wiz.err.save"), ny_strerror(err),
+		    field ? ": " : "", field ? field : "");
+		return UI_HANDLED | UI_REDRAW;
+	}
+	snprintf(ctx->flash, sizeof ctx->flash, "%s", ui_tr(ctx, publish ?
+	    "tui.wiz.published" : "tui.wiz.saved"));
+	ctx->switch_to = '3';
+	return UI_HANDLED | UI_REDRAW;
+}
+
+static int
+fields_key(struct wizard *z, struct ui_ctx *ctx, int ch)
+{
+	int fs[F_COUNT], n = step_fields(z, z->step, fs);
+
+	if (fs[z->focus] == F_TITLE && (ch == '\t' || ch == KEY_DOWN ||
+	    ch == '\r' || ch == '\n' || ch == KEY_ENTER))
+		wiz_propose_slug(z, ctx);
+	switch (ch) {
+	case '\t': case KEY_DOWN:
+		z->focus = (z->focus + 1) % n;
+		return UI_HANDLED | UI_REDRAW;
+	case KEY_UP:
+		z->focus = (z->focus + n - 1) % n;
+		return UI_HANDLED | UI_REDRAW;
+	case '\r': case '\n': case KEY_ENTER:
+		if (z->focus + 1 < n)
+			z->focus++;
+		else
+			wiz_next(z, ctx);
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (fs[z->focus] == F_SLUG)
+		z->slug_typed = 1;
+	if (ui_field_key(&z->f[fs[z->focus]], ch))
+		return UI_HANDLED | UI_REDRAW;
+	return UI_HANDLED;
+}
+
+static int
+step_key(struct wizard *z, struct ui_ctx *ctx, int ch)
+{
+	switch (z->step) {
+	case S_KIND:
+		if (ch == KEY_UP && z->kind > 0)
+			z->kind--;
+		else if (ch == KEY_DOWN && product_kinds[z->kind + 1] != NULL)
+			z->kind++;
+		else if (ch == '\r' || ch == '\n' || ch == KEY_ENTER)
+			wiz_next(z, ctx);
+		return UI_HANDLED | UI_REDRAW;
+	case S_STORY:
+		if (ch == '\t')
+			wiz_next(z, ctx);
+		else
+			ui_textarea_key(&z->story, ch);
+		return UI_HANDLED | UI_REDRAW;
+	case S_REVIEW:
+		if (ch == 'p' || ch == 'd')
+			return wiz_save(z, ctx, ch == 'p');
+		return UI_HANDLED;
+	default:
+		return fields_key(z, ctx, ch);
+	}
+}
+
+static int
+wiz_key(void *data, struct ui_ctx *ctx, int ch)
+{
+	struct wizard *z = data;
+
+	if (ch == 27) {
+		if (ui_confirm(ctx, ui_tr(ctx, "tui.wiz.cancel_q")))
+			ctx->switch_to = z->edit_id ? '3' : '1';
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (ch == KEY_BTAB || ch == 2) {	/* Shift-Tab, ^B: back */
+		if (z->step > S_KIND)
+			z->step--;
+		z->focus = 0;
+		z->err[0] = '\0';
+		return UI_HANDLED | UI_REDRAW;
+	}
+	return step_key(z, ctx, ch);
+}
+
+static void
+wiz_free(void *data)
+{
+	struct wizard *z = data;
+
+	ui_textarea_free(&z->story);
+	free(z);
+}
+
+const struct screen screen_wizard = {
+	.hotkey = 'n',
+	.title = "tui.screen.wizard",
+	.help = "tui.help.wizard",
+	.init = wiz_init,
+	.draw = wiz_draw,
+	.key = wiz_key,
+	.free = wiz_free,
+	.wants_text = 1,
+};

@@ -1,0 +1,331 @@
+/*
+ * ssh-conn.c: one SSH connection in its own process: key exchange,
+ * authentication (ssh-auth.c), then one session channel. A shell request
+ * runs the ncurses UI in a further child on a pty sized from pty-req;
+ * this process bridges the pty master and the channel. Exec requests run
+ * read-only commands (`stats`).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <utmp.h>
+
+#include "app.h"
+#include "log.h"
+#include "ssh-int.h"
+
+static int
+on_pty(ssh_session session, ssh_channel channel, const char *term,
+    int cols, int rows, int px, int py, void *userdata)
+{
+	struct ssh_conn *c = userdata;
+
+	(void)session; (void)channel; (void)px; (void)py;
+	snprintf(c->term, sizeof c->term, "%s", term ? term : "vt100");
+	c->cols = cols > 0 && cols < 1000 ? cols : 80;
+	c->rows = rows > 0 && rows < 1000 ? rows : 24;
+	return SSH_OK;
+}
+
+static int
+on_resize(ssh_session session, ssh_channel channel, int cols, int rows,
+    int px, int py, void *userdata)
+{
+	struct ssh_conn *c = userdata;
+	struct winsize ws;
+
+	(void)session; (void)channel; (void)px; (void)py;
+	c->cols = cols > 0 && cols < 1000 ? cols : c->cols;
+	c->rows = rows > 0 && rows < 1000 ? rows : c->rows;
+	if (c->master >= 0) {
+		memset(&ws, 0, sizeof ws);
+		ws.ws_col = c->cols;
+		ws.ws_row = c->rows;
+		ioctl(c->master, TIOCSWINSZ, &ws);
+	}
+	return SSH_OK;
+}
+
+static int
+on_shell(ssh_session session, ssh_channel channel, void *userdata)
+{
+	struct ssh_conn *c = userdata;
+
+	(void)session; (void)channel;
+	if (c->want_shell || c->exec_cmd != NULL)
+		return SSH_ERROR;
+	c->want_shell = 1;
+	return SSH_OK;
+}
+
+static int
+on_exec(ssh_session session, ssh_channel channel, const char *cmd,
+    void *userdata)
+{
+	struct ssh_conn *c = userdata;
+
+	(void)session; (void)channel;
+	if (c->want_shell || c->exec_cmd != NULL)
+		return SSH_ERROR;
+	c->exec_cmd = xstrndup(cmd, 256);
+	return SSH_OK;
+}
+
+static int
+on_data(ssh_session session, ssh_channel channel, void *data, uint32_t len,
+    int is_stderr, void *userdata)
+{
+	struct ssh_conn *c = userdata;
+	uint32_t off = 0;
+	ssize_t n;
+
+	(void)session; (void)channel; (void)is_stderr;
+	c->last_input = ny_now();
+	if (c->master < 0)
+		return (int)len;
+	while (off < len) {
+		n = write(c->master, (char *)data + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;	/* pty full: the rest comes back later */
+		off += (uint32_t)n;
+	}
+	return (int)off;
+}
+
+static void
+on_close(ssh_session session, ssh_channel channel, void *userdata)
+{
+	struct ssh_conn *c = userdata;
+
+	(void)session; (void)channel;
+	c->done = 1;
+}
+
+static ssh_channel
+on_channel_open(ssh_session session, void *userdata)
+{
+	struct ssh_conn *c = userdata;
+
+	if (c->mode == CONN_NONE || c->chan != NULL)
+		return NULL;
+	c->chan = ssh_channel_new(session);
+	c->ccb.userdata = c;
+	c->ccb.channel_pty_request_function = on_pty;
+	c->ccb.channel_pty_window_change_function = on_resize;
+	c->ccb.channel_shell_request_function = on_shell;
+	c->ccb.channel_exec_request_function = on_exec;
+	c->ccb.channel_data_function = on_data;
+	c->ccb.channel_close_function = on_close;
+	ssh_callbacks_init(&c->ccb);
+	ssh_set_channel_callbacks(c->chan, &c->ccb);
+	return c->chan;
+}
+
+/* Pty output → channel. */
+static int
+on_master(socket_t fd, int revents, void *userdata)
+{
+	struct ssh_conn *c = userdata;
+	char buf[8192];
+	ssize_t n;
+
+	if (revents & POLLIN) {
+		n = read(fd, buf, sizeof buf);
+		if (n > 0) {
+			ssh_channel_write(c->chan, buf, (uint32_t)n);
+			return 0;
+		}
+	}
+	if (revents & (POLLHUP | POLLERR | POLLNVAL | POLLIN)) {
+		/* The UI closed its side: stop watching before close. */
+		ssh_event_remove_fd(c->event, fd);
+		close(c->master);
+		c->master = -1;
+	}
+	return 0;
+}
+
+static void
+ui_session_fill(struct ssh_conn *c, struct ui_session *u)
+{
+	memset(u, 0, sizeof *u);
+	u->cfg = c->cfg;
+	u->mode = c->mode;
+	u->creator_id = c->creator_id;
+	snprintf(u->handle, sizeof u->handle, "%s", c->user);
+	snprintf(u->code, sizeof u->code, "%s", c->code);
+	snprintf(u->addr, sizeof u->addr, "%s", c->addr);
+	snprintf(u->lang, sizeof u->lang, "en");
+}
+
+/* Forks the UI on a new pty. */
+static int
+start_shell(struct ssh_conn *c)
+{
+	struct ui_session u;
+	struct winsize ws;
+	int slave, logfd;
+
+	memset(&ws, 0, sizeof ws);
+	ws.ws_col = c->cols > 0 ? c->cols : 80;
+	ws.ws_row = c->rows > 0 ? c->rows : 24;
+	if (openpty(&c->master, &slave, NULL, NULL, &ws) != 0)
+		return -1;
+	ui_session_fill(c, &u);
+	/* The UI opens its own connection; ours is closed before fork. */
+	db_close(c->db);
+	c->db = NULL;
+	c->child = fork();
+	if (c->child == 0) {
+		close(c->master);
+		/* Log lines go to the server's log, not the creator's pty. */
+		logfd = dup(STDERR_FILENO);
+		if (login_tty(slave) != 0)
+			_exit(1);
+		if (logfd >= 0) {
+			dup2(logfd, STDERR_FILENO);
+			close(logfd);
+		}
+		closefrom(3);
+		setenv("TERM", c->term[0] ? c->term : "vt100", 1);
+		signal(SIGPIPE, SIG_DFL);
+		_exit(ui_main(&u));
+	}
+	close(slave);
+	if (c->child < 0)
+		return -1;
+	fcntl(c->master, F_SETFL, fcntl(c->master, F_GETFL) | O_NONBLOCK);
+	ssh_event_add_fd(c->event, c->master, POLLIN, on_master, c);
+	return 0;
+}
+
+static void
+finish(struct ssh_conn *c, int status)
+{
+	if (c->chan == NULL)
+		return;
+	ssh_channel_request_send_exit_status(c->chan, status);
+	ssh_channel_send_eof(c->chan);
+	ssh_channel_close(c->chan);
+}
+
+static int
+run_exec(struct ssh_conn *c)
+{
+	char *out, *msg;
+
+	if (c->mode == CONN_CREATOR && strcmp(c->exec_cmd, "stats") == 0) {
+		out = ui_stats_json(c->db, c->creator_id);
+		ssh_channel_write(c->chan, out, (uint32_t)strlen(out));
+		free(out);
+		return 0;
+	}
+	msg = xasprintf("nyota: unknown command \"%.64s\"; the console "
+	    "accepts only: stats (or no command for the console)\r\n",
+	    c->exec_cmd);
+	ssh_channel_write_stderr(c->chan, msg, (uint32_t)strlen(msg));
+	free(msg);
+	return 1;
+}
+
+/* Waits for the UI child; returns its exit status or -1 while running. */
+static int
+ui_exited(struct ssh_conn *c)
+{
+	int st;
+
+	if (c->child <= 0 || waitpid(c->child, &st, WNOHANG) != c->child)
+		return -1;
+	c->child = 0;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+}
+
+static void
+loop(struct ssh_conn *c)
+{
+	int64_t start = ny_now();
+	int status = -1;
+
+	while (!c->done) {
+		if (ssh_event_dopoll(c->event, 200) == SSH_ERROR)
+			break;
+		if (c->mode == CONN_NONE) {
+			if (ny_now() - start > CONN_AUTH_TIMEOUT)
+				break;
+			continue;
+		}
+		if (c->exec_cmd != NULL && c->chan != NULL) {
+			finish(c, run_exec(c));
+			break;
+		}
+		if (c->want_shell && c->child == 0 && c->master < 0 &&
+		    status < 0 && start_shell(c) != 0)
+			break;
+		if (status < 0 && (status = ui_exited(c)) >= 0) {
+			/* Drain what the UI wrote last, then end. */
+			while (c->master >= 0)
+				on_master(c->master, POLLIN, c);
+			finish(c, status);
+			break;
+		}
+		if (ny_now() - c->last_input > CONN_IDLE_TIMEOUT) {
+			log_info("ssh session idle", "handle=%s", c->user);
+			break;
+		}
+	}
+}
+
+int
+ssh_conn_run(const struct ny_config *cfg, ssh_session session,
+    const char *addr)
+{
+	struct ssh_conn c;
+
+	memset(&c, 0, sizeof c);
+	c.cfg = cfg;
+	c.session = session;
+	c.master = -1;
+	c.last_input = ny_now();
+	snprintf(c.addr, sizeof c.addr, "%s", addr);
+	c.db = app_connect(cfg);
+	c.scb.userdata = &c;
+	c.scb.channel_open_request_session_function = on_channel_open;
+	ssh_auth_setup(&c);
+	ssh_callbacks_init(&c.scb);
+	ssh_set_server_callbacks(session, &c.scb);
+	if (ssh_handle_key_exchange(session) != SSH_OK) {
+		log_info("ssh key exchange failed", "addr=%s err=\"%s\"", addr,
+		    ssh_get_error(session));
+		goto out;
+	}
+	c.event = ssh_event_new();
+	ssh_event_add_session(c.event, session);
+	loop(&c);
+	if (c.child > 0) {
+		kill(c.child, SIGHUP);
+		waitpid(c.child, NULL, 0);
+	}
+	if (c.master >= 0) {
+		ssh_event_remove_fd(c.event, c.master);
+		close(c.master);
+	}
+	ssh_event_remove_session(c.event, session);
+	ssh_event_free(c.event);
+out:
+	ssh_disconnect(session);
+	ssh_free(session);
+	free(c.exec_cmd);
+	if (c.db != NULL)
+		db_close(c.db);
+	return 0;
+}

@@ -1,0 +1,82 @@
+/*
+ * ssh-int.h: what the listener (serve.c), the per-connection code
+ * (ssh-conn.c, ssh-auth.c) and the UI entry (ui-main.c) share inside tui/.
+ */
+#ifndef NY_SSH_INT_H
+#define NY_SSH_INT_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <libssh/libssh.h>
+#include <libssh/server.h>
+#include <libssh/callbacks.h>
+
+#include "config.h"
+#include "creator.h"
+#include "db.h"
+
+/* What an authenticated connection may do. */
+enum conn_mode {
+	CONN_NONE,	/* not authenticated */
+	CONN_CREATOR,	/* a creator: the console */
+	CONN_SETUP,	/* "setup" with the setup code: enrol the first */
+	CONN_INVITE,	/* "invite" with an invite code: enrol another */
+};
+
+#define CONN_AUTH_TIMEOUT	60	/* seconds to authenticate */
+#define CONN_IDLE_TIMEOUT	1800	/* seconds without client input */
+
+/* What the UI process needs to know about its session. */
+struct ui_session {
+	const struct ny_config	*cfg;
+	enum conn_mode		 mode;
+	int64_t			 creator_id;
+	char			 handle[CREATOR_HANDLE_MAX + 1];
+	char			 code[64];	/* invite code (enrolment) */
+	char			 addr[64];
+	char			 lang[3];
+};
+
+/* One SSH connection, owned by its forked process. */
+struct ssh_conn {
+	const struct ny_config			*cfg;
+	ssh_session				 session;
+	ssh_event				 event;
+	struct db				*db;
+	struct ssh_server_callbacks_struct	 scb;
+	struct ssh_channel_callbacks_struct	 ccb;
+	char					 addr[64];
+	char					 user[CREATOR_HANDLE_MAX + 1];
+	int					 user_ok;
+	/* Public key verified for key_user in this connection. */
+	int					 key_ok;
+	char					 key_user[CREATOR_HANDLE_MAX + 1];
+	enum conn_mode				 mode;
+	int64_t					 creator_id;
+	char					 code[64];
+	ssh_channel				 chan;
+	char					 term[64];
+	int					 cols, rows;
+	int					 want_shell;
+	char					*exec_cmd;
+	int					 master;
+	pid_t					 child;
+	int64_t					 last_input;
+	int					 done;
+};
+
+/* Runs one accepted connection to its end (in the forked process). */
+int	ssh_conn_run(const struct ny_config *cfg, ssh_session session,
+	    const char *addr);
+
+/* Installs the authentication callbacks on c (ssh-auth.c). */
+void	ssh_auth_setup(struct ssh_conn *c);
+
+/* Runs the UI for an authenticated session on the terminal (ui-main.c). */
+int	ui_main(struct ui_session *s);
+
+/* Writes the `stats` JSON for the creator (ui-main.c); caller frees. */
+char	*ui_stats_json(struct db *db, int64_t creator_id);
+
+#endif

@@ -1,0 +1,136 @@
+/*
+ * ui-enrol.c: enrolment over SSH for "setup" (setup code) and "invite"
+ * (invite code) sessions, line by line on the pty (the QR code must stay
+ * on screen while the creator scans it, which a full-screen UI would
+ * only complicate). Nothing is saved until a first code is confirmed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "i18n.h"
+#include "log.h"
+#include "qr.h"
+#include "ssh-int.h"
+#include "totp.h"
+#include "ui-int.h"
+
+static int
+read_line(const char *prompt, char *buf, size_t len)
+{
+	char *nl;
+
+	fputs(prompt, stdout);
+	fflush(stdout);
+	if (fgets(buf, (int)len, stdin) == NULL)
+		return -1;
+	if ((nl = strpbrk(buf, "\r\n")) != NULL)
+		*nl = '\0';
+	return 0;
+}
+
+static int
+ask_handle(struct db *db, const char *lang, char *handle, size_t len)
+{
+	struct creator cr;
+	int tries;
+
+	for (tries = 0; tries < 5; tries++) {
+		if (read_line(i18n_get(lang, "tui.enrol.handle"), handle, len))
+			return -1;
+		memset(&cr, 0, sizeof cr);
+		if (!creator_handle_ok(handle) || strcmp(handle, "setup") == 0 ||
+		    strcmp(handle, "invite") == 0) {
+			printf("%s\n", i18n_get(lang, "tui.enrol.bad_handle"));
+			continue;
+		}
+		if (creator_by_handle(db, handle, &cr) == NY_OK) {
+			creator_free(&cr);
+			printf("%s\n", i18n_get(lang, "tui.enrol.taken"));
+			continue;
+		}
+		return 0;
+	}
+	return -1;
+}
+
+static void
+show_secret(const char *lang, const char *handle, const char *b32)
+{
+	char *uri = totp_uri(handle, b32), *qr = NULL;
+	size_t cols;
+
+	printf("\n%s\n\n", i18n_get(lang, "tui.enrol.scan"));
+	if (qr_text(uri, QR_DARK_BG, &qr, &cols) == NY_OK) {
+		fputs(qr, stdout);
+		free(qr);
+	}
+	printf("\n%s %s\n%s\n\n", i18n_get(lang, "tui.enrol.secret"), b32, uri);
+	free(uri);
+}
+
+/* Saves the creator, secret and the used code in one transaction. */
+static int
+save(struct ui_session *s, struct db *db, const char *handle,
+    const unsigned char *raw, int64_t step)
+{
+	int64_t id;
+	int err;
+
+	if ((err = db_begin(db)) != NY_OK)
+		return err;
+	/* Another session may have enrolled meanwhile. */
+	if (s->mode == CONN_SETUP && setup_code_check(db, s->code) != NY_OK)
+		err = NY_EDENIED;
+	if (err == NY_OK)
+		err = creator_add_tx(db, handle, NULL, "en", &id);
+	if (err == NY_OK)
+		err = creator_set_secret_tx(db, id, raw, TOTP_SECRET_LEN, step);
+	if (err == NY_OK)
+		err = s->mode == CONN_SETUP ? setup_code_consume_tx(db) :
+		    invite_use_tx(db, s->code, id, ny_now());
+	if (err != NY_OK) {
+		db_rollback(db);
+		return err;
+	}
+	return db_commit(db);
+}
+
+int
+ui_enrol(struct ui_session *s, struct db *db)
+{
+	unsigned char raw[TOTP_SECRET_LEN];
+	char b32[TOTP_B32_LEN], handle[64], code[32];
+	const char *lang = s->lang;
+	int64_t step = 0;
+	int tries, err = NY_EDENIED;
+
+	printf("%s\n\n", i18n_get(lang, "tui.enrol.welcome"));
+	if (ask_handle(db, lang, handle, sizeof handle) != 0)
+		return 1;
+	totp_new_secret(raw, b32);
+	show_secret(lang, handle, b32);
+	for (tries = 0; tries < 5 && err != NY_OK; tries++) {
+		if (read_line(i18n_get(lang, "tui.enrol.code"), code,
+		    sizeof code))
+			return 1;
+		err = totp_check(raw, sizeof raw, code, ny_now(), 0, &step);
+		if (err != NY_OK)
+			printf("%s\n", i18n_get(lang, "tui.enrol.bad_code"));
+	}
+	if (err == NY_OK)
+		err = save(s, db, handle, raw, step);
+	explicit_bzero(raw, sizeof raw);
+	if (err != NY_OK) {
+		printf("%s (%s)\n", i18n_get(lang, "tui.enrol.failed"),
+		    ny_strerror(err));
+		return 1;
+	}
+	log_info("creator enrolled over ssh", "handle=%s addr=%s", handle,
+	    s->addr);
+	printf("\n%s\n  ssh -p %d %s@HOST\n\n", i18n_get(lang, "tui.enrol.done"),
+	    s->cfg->ssh_port, handle);
+	fflush(stdout);
+	return 0;
+}

@@ -1,0 +1,251 @@
+/*
+ * ui-main.c: the console's UI process: terminal set-up, the screen table
+ * and the one loop that acts on the masks key handlers return.
+ */
+#include <langinfo.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "i18n.h"
+#include "log.h"
+#include "stats.h"
+#include "ui-int.h"
+
+/* Key bindings: the screens in the order of their keys. */
+static const struct screen *const ui_screens[] = {
+	&screen_dashboard, &screen_orders, &screen_products, &screen_wizard,
+	&screen_customers, &screen_checkin, &screen_messages, &screen_settings,
+	NULL
+};
+
+struct ui_state {
+	struct ui_ctx		 ctx;
+	const struct screen	*sc;
+	void			*data;
+};
+
+static const struct screen *
+screen_for(int ch)
+{
+	int i;
+
+	for (i = 0; ui_screens[i] != NULL; i++)
+		if (ui_screens[i]->hotkey == ch)
+			return ui_screens[i];
+	return NULL;
+}
+
+static void
+ui_switch(struct ui_state *u, const struct screen *sc)
+{
+	if (u->sc != NULL && u->sc->free != NULL)
+		u->sc->free(u->data);
+	u->sc = sc;
+	u->data = sc->init(&u->ctx);
+}
+
+static void
+ui_draw(struct ui_state *u)
+{
+	getmaxyx(stdscr, u->ctx.rows, u->ctx.cols);
+	erase();
+	curs_set(0);
+	ui_bar_title(&u->ctx, stdscr, u->sc);
+	u->sc->draw(u->data, &u->ctx, stdscr);
+	ui_bar_status(&u->ctx, stdscr, u->sc);
+	refresh();
+}
+
+static void
+ui_help(struct ui_state *u)
+{
+	char *text = xasprintf("%s  |  %s", ui_tr(&u->ctx, u->sc->help),
+	    ui_tr(&u->ctx, "tui.help.global"));
+
+	ui_message(&u->ctx, text);
+	free(text);
+}
+
+/* Keys for every screen; returns the mask. */
+static int
+global_key(struct ui_state *u, int ch)
+{
+	const struct screen *sc;
+
+	if (ch == 'q' || ch == 'Q')
+		return UI_QUIT;
+	if (ch == '?') {
+		ui_help(u);
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (ch >= KEY_F(1) && ch <= KEY_F(7))
+		ch = '1' + (ch - KEY_F(1));
+	if ((sc = screen_for(ch)) != NULL) {
+		ui_switch(u, sc);
+		return UI_HANDLED | UI_REDRAW;
+	}
+	return 0;
+}
+
+/* Escape then a key (what Alt+key sends) is always a global key. */
+static int
+escape_key(struct ui_state *u)
+{
+	int ch, mask;
+
+	timeout(300);
+	ch = getch();
+	timeout(200);
+	if (ch == ERR || ch == 27)
+		return u->sc->key(u->data, &u->ctx, 27);
+	mask = global_key(u, ch);
+	return mask ? mask : UI_HANDLED;
+}
+
+static int
+ui_key(struct ui_state *u, int ch)
+{
+	int mask;
+
+	if (ch == KEY_RESIZE) {
+		getmaxyx(stdscr, u->ctx.rows, u->ctx.cols);
+		if (u->sc->resize != NULL)
+			u->sc->resize(u->data, &u->ctx);
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (ch == 27)
+		return escape_key(u);
+	u->ctx.flash[0] = '\0';
+	mask = u->sc->key(u->data, &u->ctx, ch);
+	if (!(mask & UI_HANDLED))
+		mask |= global_key(u, ch) | UI_REDRAW;
+	return mask;
+}
+
+static void
+ui_loop(struct ui_state *u)
+{
+	int ch, mask = UI_REDRAW;
+
+	for (;;) {
+		if (u->ctx.switch_to != 0) {
+			const struct screen *sc = screen_for(u->ctx.switch_to);
+
+			u->ctx.switch_to = 0;
+			if (sc != NULL)
+				ui_switch(u, sc);
+			mask |= UI_REDRAW;
+		}
+		if (mask & UI_REDRAW)
+			ui_draw(u);
+		ch = getch();
+		if (ch == ERR)
+			mask = u->sc->tick ? u->sc->tick(u->data, &u->ctx) : 0;
+		else
+			mask = ui_key(u, ch);
+		if (mask & UI_QUIT)
+			break;
+	}
+}
+
+static void
+ui_colors(struct ui_ctx *ctx)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	ctx->color = has_colors() && (nc == NULL || *nc == '\0');
+	if (!ctx->color)
+		return;
+	start_color();
+	use_default_colors();
+	init_pair(1, COLOR_BLACK, COLOR_YELLOW);
+	init_pair(2, COLOR_GREEN, -1);
+	init_pair(3, COLOR_RED, -1);
+	init_pair(4, COLOR_CYAN, -1);
+}
+
+/* A terminal the UI can drive: the client's, else vt100. */
+static SCREEN *
+ui_term(void)
+{
+	SCREEN *scr = newterm(NULL, stdout, stdin);
+
+	if (scr == NULL) {
+		setenv("TERM", "vt100", 1);
+		scr = newterm("vt100", stdout, stdin);
+	}
+	return scr;
+}
+
+static void
+ui_locale(void)
+{
+	if (setlocale(LC_ALL, "") == NULL ||
+	    strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		setlocale(LC_ALL, "C.UTF-8");
+}
+
+static void
+ui_lang(struct ui_state *u)
+{
+	struct creator cr;
+
+	memset(&cr, 0, sizeof cr);
+	if (creator_by_id(u->ctx.db, u->ctx.s->creator_id, &cr) == NY_OK &&
+	    i18n_lang_ok(cr.locale))
+		snprintf(u->ctx.lang, sizeof u->ctx.lang, "%s", cr.locale);
+	creator_free(&cr);
+}
+
+int
+ui_main(struct ui_session *s)
+{
+	struct ui_state u;
+	SCREEN *scr;
+	int rc = 0;
+
+	memset(&u, 0, sizeof u);
+	ui_locale();
+	u.ctx.db = app_connect(s->cfg);
+	u.ctx.s = s;
+	snprintf(u.ctx.lang, sizeof u.ctx.lang, "%s", s->lang);
+	if (s->mode != CONN_CREATOR) {
+		rc = ui_enrol(s, u.ctx.db);
+		db_close(u.ctx.db);
+		return rc;
+	}
+	ui_lang(&u);
+	if ((scr = ui_term()) == NULL) {
+		db_close(u.ctx.db);
+		return 1;
+	}
+	set_escdelay(50);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	timeout(200);
+	ui_colors(&u.ctx);
+	getmaxyx(stdscr, u.ctx.rows, u.ctx.cols);
+	ui_switch(&u, &screen_dashboard);
+	ui_loop(&u);
+	if (u.sc->free != NULL)
+		u.sc->free(u.data);
+	endwin();
+	delscreen(scr);
+	db_close(u.ctx.db);
+	return rc;
+}
+
+char *
+ui_stats_json(struct db *db, int64_t creator_id)
+{
+	struct stats st;
+
+	if (stats_get(db, creator_id, ny_now(), &st) != NY_OK)
+		return xstrdup("{\"error\":\"database\"}\n");
+	return stats_json(&st);
+}

@@ -1,0 +1,107 @@
+/*
+ * ui-text.c: UTF-8 aware text helpers for the screens.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <wchar.h>
+
+#include "i18n.h"
+#include "money.h"
+#include "ui.h"
+
+const char *
+ui_tr(const struct ui_ctx *ctx, const char *key)
+{
+	return i18n_get(ctx->lang, key);
+}
+
+/* Decodes one character at s; returns its bytes (≥ 1) and columns. */
+static size_t
+next_char(const char *s, size_t n, int *cols)
+{
+	mbstate_t ms;
+	wchar_t wc;
+	size_t r;
+	int c;
+
+	memset(&ms, 0, sizeof ms);
+	r = mbrtowc(&wc, s, n, &ms);
+	if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
+		*cols = 1;
+		return 1;
+	}
+	c = wcwidth(wc);
+	*cols = c < 0 ? 1 : c;
+	return r;
+}
+
+int
+ui_width(const char *s)
+{
+	size_t n = strlen(s), i = 0;
+	int w = 0, c;
+
+	while (i < n) {
+		i += next_char(s + i, n - i, &c);
+		w += c;
+	}
+	return w;
+}
+
+size_t
+ui_fit(const char *s, int cols)
+{
+	size_t n = strlen(s), i = 0, r;
+	int w = 0, c;
+
+	while (i < n) {
+		r = next_char(s + i, n - i, &c);
+		if (w + c > cols)
+			break;
+		w += c;
+		i += r;
+	}
+	return i;
+}
+
+void
+ui_put(WINDOW *w, int y, int x, const char *s, int cols, int pad)
+{
+	size_t n;
+	int used;
+
+	if (cols <= 0)
+		return;
+	n = ui_fit(s, cols);
+	mvwaddnstr(w, y, x, s, (int)n);
+	if (pad) {
+		char tmp[UI_FIELD_MAX];
+
+		snprintf(tmp, sizeof tmp, "%.*s", (int)n, s);
+		for (used = ui_width(tmp); used < cols; used++)
+			waddch(w, ' ');
+	}
+}
+
+char *
+ui_money(const struct ui_ctx *ctx, int64_t minor, const char *currency)
+{
+	char buf[64];
+
+	money_format(minor, currency, ctx->lang, buf, sizeof buf);
+	return xstrdup(buf);
+}
+
+void
+ui_time(int64_t t, int64_t now, char *buf, size_t len)
+{
+	time_t lt = (time_t)(t + 3 * 3600);	/* EAT, as stats.h */
+	struct tm tm;
+
+	gmtime_r(&lt, &tm);
+	if (now - t < 20 * 3600 && t <= now)
+		strftime(buf, len, "%H:%M:%S", &tm);
+	else
+		strftime(buf, len, "%d %b %H:%M", &tm);
+}
