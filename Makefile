@@ -80,8 +80,14 @@ integration: $(B)/nyota-storefront $(B)/nyota-console
 
 test: deps all unit integration
 
+# Sanitizer reports go to stderr (a server's stderr is its log, which the
+# integration helpers scan on exit); abort_on_error makes a report kill the
+# process with SIGABRT, so Check's forked tests and servers fail loudly.
+ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_string_checks=1:disable_coredump=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:abort_on_error=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 asan: deps
-	$(MAKE) B=build-asan OPT=-O1 CC=clang \
+	$(ASAN_ENV) $(MAKE) B=build-asan OPT=-O1 CC=clang \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	  all unit integration
 

@@ -92,12 +92,22 @@ run() {	# name url header-args…
 	grep -E 'Non-2xx|Socket errors' "$T/$name.txt" || true
 }
 echo "product page: $BYTES bytes; wrk -t2 -c$CONNS -d${SECS}s on $(nproc) cores (wrk shares them)"
-run nginx "$NG_URL" -H "$COOKIE"
-run nyota "$SF_URL" -H "$COOKIE"
+# alternate the two servers and keep each one's best round: the machine
+# is shared, and a burst of other work should not decide the ratio
+ROUNDS=${BENCH_ROUNDS:-2}
+ng=0 sf=0
+for r in $(seq 1 "$ROUNDS"); do
+	run "nginx$r" "$NG_URL" -H "$COOKIE"
+	run "nyota$r" "$SF_URL" -H "$COOKIE"
+	a=$(rps "$T/nginx$r.txt"); b=$(rps "$T/nyota$r.txt")
+	printf '  round %d: nginx %.0f, nyota %.0f req/s\n' "$r" "$a" "$b"
+	ng=$(awk -v x="$ng" -v y="$a" 'BEGIN { print (y > x) ? y : x }')
+	sf=$(awk -v x="$sf" -v y="$b" 'BEGIN { print (y > x) ? y : x }')
+done
 run nyota-first "$SF_URL"
-ng=$(rps "$T/nginx.txt"); sf=$(rps "$T/nyota.txt"); sf1=$(rps "$T/nyota-first.txt")
+sf1=$(rps "$T/nyota-first.txt")
 p99() { awk '$1=="99%"{print $2}' "$1"; }
-printf '  nginx (static copy)       %10.0f req/s  p99 %s\n' "$ng" "$(p99 "$T/nginx.txt")"
-printf '  nyota-storefront          %10.0f req/s  p99 %s\n' "$sf" "$(p99 "$T/nyota.txt")"
-printf '  nyota, first visit (new csrf cookie per request) %10.0f req/s\n' "$sf1"
+printf '  nginx (static copy, same headers)  %10.0f req/s  p99 %s\n' "$ng" "$(p99 "$T/nginx1.txt")"
+printf '  nyota-storefront (returning buyer) %10.0f req/s  p99 %s\n' "$sf" "$(p99 "$T/nyota1.txt")"
+printf '  nyota-storefront (first visit: new CSRF cookie each time) %.0f req/s\n' "$sf1"
 awk -v a="$sf" -v b="$ng" 'BEGIN { printf "  ratio nyota/nginx: %.2f (target >= 0.70)\n", a / b }'

@@ -510,10 +510,11 @@ lib_load_tickets(struct db *db, int64_t customer_id, struct lib_item *it)
 static enum lib_state
 lib_state_of(int64_t now, int64_t expires, int revoked, const char *ostatus)
 {
-	if (revoked)
-		return LIB_REVOKED;
+	/* A refund also revokes (order.c); say "refunded", the reason. */
 	if (strcmp(ostatus, "refunded") == 0)
 		return LIB_REFUNDED;
+	if (revoked)
+		return LIB_REVOKED;
 	if (expires != 0 && expires <= now)
 		return LIB_EXPIRED;
 	return LIB_ACTIVE;

@@ -446,7 +446,7 @@ order_create_tx(struct db *db, const struct order_new *in, int64_t now,
 		return rc;	/* NY_OK: the same order again */
 	if ((rc = order_product_get(db, in->product_id, &p)) != NY_OK)
 		return rc;
-	if (in->quantity < 1 || in->quantity > 10 ||
+	if (in->quantity < 1 || in->quantity > ORDER_MAX_QUANTITY ||
 	    (in->quantity > 1 && strcmp(p.kind, "ticket") != 0))
 		return NY_EINVAL;
 	if ((rc = customer_upsert_tx(db, in->phone, in->locale ? in->locale :
@@ -539,4 +539,49 @@ order_library_key(struct db *db, int64_t customer_id, int64_t *key_id)
 {
 	return order_scalar(db, "SELECT id FROM library_keys"
 	    " WHERE customer_id = ? AND revoked_at IS NULL", customer_id, key_id);
+}
+
+static const char *
+order_phone_key(enum phone_err e)
+{
+	switch (e) {
+	case PHONE_EMPTY:
+		return "phone.err.empty";
+	case PHONE_CHARS:
+		return "phone.err.chars";
+	case PHONE_LENGTH:
+		return "phone.err.length";
+	case PHONE_COUNTRY:
+		return "phone.err.country";
+	default:
+		return "phone.err.not_mobile";
+	}
+}
+
+int
+order_form_check(const char *phone_raw, const char *qty_raw, const char *kind,
+    char *phone, size_t len, int *qty, const char **err_key)
+{
+	enum phone_err pe;
+	int64_t n = 1;
+
+	*qty = 0;
+	*err_key = NULL;
+	if (phone_raw == NULL || strlen(phone_raw) > 64)
+		pe = phone_raw == NULL ? PHONE_EMPTY : PHONE_LENGTH;
+	else
+		pe = phone_normalize(phone_raw, NULL, phone, len);
+	if (pe != PHONE_OK) {
+		*err_key = order_phone_key(pe);
+		return NY_EINVAL;
+	}
+	if (qty_raw != NULL && qty_raw[0] != '\0' &&
+	    ny_parse_int(qty_raw, 1, ORDER_MAX_QUANTITY, &n) != NY_OK)
+		n = 0;
+	if (n == 0 || (n > 1 && (kind == NULL || strcmp(kind, "ticket") != 0))) {
+		*err_key = "co.err.quantity";
+		return NY_EINVAL;
+	}
+	*qty = (int)n;
+	return NY_OK;
 }

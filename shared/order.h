@@ -105,6 +105,19 @@ struct order_new {
 int	order_create(struct db *db, const struct order_new *in,
 	    struct order *out, int *created);
 
+/*
+ * Checks what a buyer typed into the checkout form for a product of kind
+ * ("download", "ticket", …): phone_raw in any common form, qty_raw the
+ * quantity field (NULL or "" = 1; more than 1 only for tickets, at most
+ * ORDER_MAX_QUANTITY). NY_OK with phone (E.164 digits; len ≥ 16) and
+ * *qty; or NY_EINVAL with *err_key the locale key of the reason
+ * ("phone.err.length", "co.err.quantity", …; static).
+ */
+#define ORDER_MAX_QUANTITY	10
+int	order_form_check(const char *phone_raw, const char *qty_raw,
+	    const char *kind, char *phone, size_t len, int *qty,
+	    const char **err_key);
+
 /* Reads one order (with product and payment columns). NY_OK or
  * NY_ENOTFOUND. Own statement, no transaction needed. */
 int	order_by_ref(struct db *db, const char *ref, struct order *out);

@@ -21,7 +21,6 @@
 #include "sse.h"
 #include "worker-pay.h"
 
-#define CO_MAX_QUANTITY	10
 #define CO_LIMIT_SLOTS	4096	/* addresses remembered per minute */
 #define CO_LIMIT_PROBE	16
 
@@ -202,7 +201,7 @@ co_form_again(struct http_req *rq, struct http_resp *rs, int status,
 	    "phone", phone ? phone : "", "quantity", qty ? qty : "1",
 	    "checkout_url", http_printf(rq, "/p/%s/checkout", p->slug),
 	    "is_ticket", strcmp(p->kind, "ticket") == 0);
-	json_object_set_new(ctx, "max_quantity", json_integer(CO_MAX_QUANTITY));
+	json_object_set_new(ctx, "max_quantity", json_integer(ORDER_MAX_QUANTITY));
 	return http_page(rq, rs, status, "checkout-form", ctx);
 }
 
@@ -222,22 +221,6 @@ co_idem_key(struct http_req *rq, const char *slug, const char *phone, int qty)
 	tok_hash(msg, h);
 	crypto_hex(h, 16, hex);
 	return http_strdup(rq, hex);
-}
-
-/* Parses quantity for p: 1 unless a ticket. 0 when invalid. */
-static int
-co_quantity(struct http_req *rq, const struct shop_product *p)
-{
-	const char *q = http_form(rq, "quantity");
-	int64_t n;
-
-	if (strcmp(p->kind, "ticket") != 0)
-		return q == NULL || q[0] == '\0' || strcmp(q, "1") == 0;
-	if (q == NULL || q[0] == '\0')
-		return 1;
-	if (ny_parse_int(q, 1, CO_MAX_QUANTITY, &n) != NY_OK)
-		return 0;
-	return (int)n;
 }
 
 /* A free product is paid at once: no push for nothing. */
@@ -296,9 +279,9 @@ int
 checkout_start(struct http_req *rq, struct http_resp *rs)
 {
 	const char *slug = http_param(rq, "slug"), *raw = http_form(rq, "phone");
+	const char *err;
 	struct shop_product *p = NULL;
 	char phone[16];
-	enum phone_err pe;
 	int qty, status;
 
 	if (co_limited(http_client_addr(rq), http_config()->checkout_limit))
@@ -307,12 +290,9 @@ checkout_start(struct http_req *rq, struct http_resp *rs)
 		return 404;
 	if (!http_csrf_ok(rq))
 		status = co_form_again(rq, rs, 403, p, "co.err.csrf");
-	else if ((pe = phone_normalize(raw ? raw : "", NULL, phone,
-	    sizeof phone)) != PHONE_OK)
-		status = co_form_again(rq, rs, 422, p, http_printf(rq,
-		    "phone.err.%s", phone_err_name(pe)));
-	else if ((qty = co_quantity(rq, p)) == 0)
-		status = co_form_again(rq, rs, 422, p, "co.err.quantity");
+	else if (order_form_check(raw, http_form(rq, "quantity"), p->kind,
+	    phone, sizeof phone, &qty, &err) != NY_OK)
+		status = co_form_again(rq, rs, 422, p, err);
 	else if (strcmp(p->kind, "ticket") == 0 && p->seats_left < qty)
 		status = co_form_again(rq, rs, 422, p, "co.err.sold_out");
 	else

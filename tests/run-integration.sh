@@ -9,7 +9,11 @@ mkdir -p tests/out
 for t in tests/integration/*.sh; do
 	[ "$(basename "$t")" = lib.sh ] && continue
 	name=$(basename "$t" .sh)
-	if timeout 600 bash "$t" > "tests/out/it-$name.log" 2>&1; then
+	# A sanitizer report anywhere in the output fails the test, even
+	# from a command whose exit status the script ignores.
+	if timeout 600 bash "$t" > "tests/out/it-$name.log" 2>&1 &&
+	    ! grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error: ' \
+	    "tests/out/it-$name.log"; then
 		pass=$((pass + 1))
 		echo "  ok   $name"
 	else

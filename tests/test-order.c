@@ -474,6 +474,37 @@ START_TEST(mpesa_helpers)
 }
 END_TEST
 
+START_TEST(form_check)
+{
+	char phone[16];
+	const char *err;
+	int qty;
+
+	ck_assert_int_eq(order_form_check("0712 345 678", NULL, "download",
+	    phone, sizeof phone, &qty, &err), NY_OK);
+	ck_assert_str_eq(phone, "254712345678");
+	ck_assert_int_eq(qty, 1);
+	ck_assert_int_eq(order_form_check("+254712345678", "3", "ticket",
+	    phone, sizeof phone, &qty, &err), NY_OK);
+	ck_assert_int_eq(qty, 3);
+	ck_assert_int_eq(order_form_check("0712345678", "2", "download",
+	    phone, sizeof phone, &qty, &err), NY_EINVAL);
+	ck_assert_str_eq(err, "co.err.quantity");
+	ck_assert_int_eq(order_form_check("0712345678", "11", "ticket",
+	    phone, sizeof phone, &qty, &err), NY_EINVAL);
+	ck_assert_int_eq(order_form_check("0712345678", "0x1", "ticket",
+	    phone, sizeof phone, &qty, &err), NY_EINVAL);
+	ck_assert_int_eq(order_form_check("", "1", "ticket",
+	    phone, sizeof phone, &qty, &err), NY_EINVAL);
+	ck_assert_str_eq(err, "phone.err.empty");
+	ck_assert_int_eq(order_form_check("07123", "1", "ticket",
+	    phone, sizeof phone, &qty, &err), NY_EINVAL);
+	ck_assert_str_eq(err, "phone.err.length");
+	ck_assert_int_eq(order_form_check(NULL, NULL, NULL,
+	    phone, sizeof phone, &qty, &err), NY_EINVAL);
+}
+END_TEST
+
 /* 20 processes, each with its own connection, race for 3 seats. */
 START_TEST(no_oversell_20_buyers)
 {
@@ -535,6 +566,7 @@ main(void)
 	tcase_add_test(tc, lists_for_console);
 	tcase_add_test(tc, sim_provider);
 	tcase_add_test(tc, mpesa_helpers);
+	tcase_add_test(tc, form_check);
 	tcase_add_test(tc, no_oversell_20_buyers);
 	suite_add_tcase(s, tc);
 	return run_suite(s);

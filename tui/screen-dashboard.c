@@ -44,10 +44,9 @@ dash_period(struct ui_ctx *ctx, WINDOW *w, int x, int width,
 	wattron(w, A_BOLD);
 	ui_put(w, 3, x, money, width, 0);
 	wattroff(w, A_BOLD);
-	snprintf(buf, sizeof buf, "%lld ", (long long)p->sales);
+	snprintf(buf, sizeof buf, "%s: %lld", ui_tr(ctx, "tui.dash.sales"),
+	    (long long)p->sales);
 	ui_put(w, 4, x, buf, width, 0);
-	ui_put(w, 4, x + (int)strlen(buf), ui_tr(ctx, "tui.dash.sales"),
-	    width - (int)strlen(buf), 0);
 	free(money);
 }
 

@@ -117,7 +117,7 @@ orders_row(struct orders *o, struct ui_ctx *ctx, WINDOW *w, int y, int i)
 		wattron(w, attr);
 	ui_put(w, y, 1, line, ctx->cols - 2, 1);
 	if (hl)
-		ui_put(w, y, ctx->cols - 6, " NEW ", 5, 0);
+		ui_put(w, y, ctx->cols - 7, ui_tr(ctx, "tui.orders.new"), 6, 1);
 	if (attr)
 		wattroff(w, attr);
 }

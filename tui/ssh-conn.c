@@ -75,7 +75,8 @@ on_exec(ssh_session session, ssh_channel channel, const char *cmd,
 	(void)session; (void)channel;
 	if (c->want_shell || c->exec_cmd != NULL)
 		return SSH_ERROR;
-	c->exec_cmd = xstrndup(cmd, 256);
+	/* xstrndup copies exactly n bytes: bound by the real length. */
+	c->exec_cmd = xstrndup(cmd, strnlen(cmd, 256));
 	return SSH_OK;
 }
 

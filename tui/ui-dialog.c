@@ -1,43 +1,66 @@
 /*
  * ui-dialog.c: modal boxes. They read keys themselves (the one place
  * outside the main loop that does), because a question must be answered
- * before the screen's action goes on.
+ * before the screen's action goes on. Text is wrapped to the box.
  */
 #include <string.h>
 
 #include "ui.h"
 
+#define BOX_LINES	16
+
+/* A box holding text wrapped, plus a last line for the keys. */
 static WINDOW *
-box_for(struct ui_ctx *ctx, const char *text, int extra)
+box_for(struct ui_ctx *ctx, const char *text, const char *keys)
 {
-	int w = ui_width(text) + 6, h = 5 + extra;
+	struct ui_textarea t;
+	struct ui_vline v[BOX_LINES];
+	int w = ui_width(text) + 6, h, n, i;
+	char line[UI_FIELD_MAX];
 	WINDOW *win;
 
 	if (w > ctx->cols - 2)
 		w = ctx->cols - 2;
-	if (w < 20)
-		w = 20;
+	if (w < 24)
+		w = 24;
+	ui_textarea_init(&t, 1 << 16, text);
+	ui_textarea_resize(&t, w - 4, 1);
+	n = ui_textarea_wrap(&t, v, BOX_LINES);
+	if (n > BOX_LINES)
+		n = BOX_LINES;
+	if (n > ctx->rows - 6)
+		n = ctx->rows - 6 > 1 ? ctx->rows - 6 : 1;
+	h = n + 4;
 	win = newwin(h, w, (ctx->rows - h) / 2, (ctx->cols - w) / 2);
 	box(win, 0, 0);
-	ui_put(win, 1, 2, text, w - 4, 0);
+	for (i = 0; i < n; i++) {
+		size_t len = v[i].end - v[i].start;
+
+		if (len >= sizeof line)
+			len = sizeof line - 1;
+		memcpy(line, t.text + v[i].start, len);
+		line[len] = '\0';
+		ui_put(win, 1 + i, 2, line, w - 4, 0);
+	}
+	ui_textarea_free(&t);
+	wattron(win, A_BOLD);
+	ui_put(win, h - 2, 2, keys, w - 4, 0);
+	wattroff(win, A_BOLD);
 	return win;
 }
 
 int
 ui_confirm(struct ui_ctx *ctx, const char *question)
 {
-	WINDOW *win = box_for(ctx, question, 0);
+	WINDOW *win = box_for(ctx, question, ui_tr(ctx, "tui.confirm.keys"));
 	int ch, yes = -1;
 
-	ui_put(win, 3, 2, ui_tr(ctx, "tui.confirm.keys"), getmaxx(win) - 4, 0);
 	wrefresh(win);
 	while (yes < 0) {
 		ch = wgetch(win);
 		if (ch == 'y' || ch == 'Y' || ch == 'n' || ch == 'N' ||
 		    ch == 27 || ch == 'q')
 			yes = ch == 'y' || ch == 'Y';
-		else if (ch == ERR)
-			continue;
 	}
 	delwin(win);
 	touchwin(stdscr);
@@ -47,9 +70,8 @@ ui_confirm(struct ui_ctx *ctx, const char *question)
 void
 ui_message(struct ui_ctx *ctx, const char *text)
 {
-	WINDOW *win = box_for(ctx, text, 0);
+	WINDOW *win = box_for(ctx, text, ui_tr(ctx, "tui.anykey"));
 
-	ui_put(win, 3, 2, ui_tr(ctx, "tui.anykey"), getmaxx(win) - 4, 0);
 	wrefresh(win);
 	while (wgetch(win) == ERR)
 		;

@@ -55,19 +55,27 @@ ask_handle(struct db *db, const char *lang, char *handle, size_t len)
 	return -1;
 }
 
-static void
+/*
+ * The secret as text first, then the QR code alone on a cleared screen
+ * with the code prompt as its last line: a version-5 code is 23 rows with
+ * its quiet zone, so it stays whole and scannable on an 80x24 terminal.
+ */
+static int
 show_secret(const char *lang, const char *handle, const char *b32)
 {
-	char *uri = totp_uri(handle, b32), *qr = NULL;
+	char *uri = totp_uri(handle, b32), *qr = NULL, line[8];
 	size_t cols;
 
-	printf("\n%s\n\n", i18n_get(lang, "tui.enrol.scan"));
+	printf("\n%s %s\n%s\n\n", i18n_get(lang, "tui.enrol.secret"), b32, uri);
+	if (read_line(i18n_get(lang, "tui.enrol.show_qr"), line, sizeof line))
+		return free(uri), -1;
 	if (qr_text(uri, QR_DARK_BG, &qr, &cols) == NY_OK) {
+		fputs("\033[H\033[2J", stdout);
 		fputs(qr, stdout);
 		free(qr);
 	}
-	printf("\n%s %s\n%s\n\n", i18n_get(lang, "tui.enrol.secret"), b32, uri);
 	free(uri);
+	return 0;
 }
 
 /* Saves the creator, secret and the used code in one transaction. */
@@ -110,7 +118,8 @@ ui_enrol(struct ui_session *s, struct db *db)
 	if (ask_handle(db, lang, handle, sizeof handle) != 0)
 		return 1;
 	totp_new_secret(raw, b32);
-	show_secret(lang, handle, b32);
+	if (show_secret(lang, handle, b32) != 0)
+		return 1;
 	for (tries = 0; tries < 5 && err != NY_OK; tries++) {
 		if (read_line(i18n_get(lang, "tui.enrol.code"), code,
 		    sizeof code))

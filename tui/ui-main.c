@@ -62,7 +62,7 @@ ui_draw(struct ui_state *u)
 static void
 ui_help(struct ui_state *u)
 {
-	char *text = xasprintf("%s  |  %s", ui_tr(&u->ctx, u->sc->help),
+	char *text = xasprintf("%s\n\n%s", ui_tr(&u->ctx, u->sc->help),
 	    ui_tr(&u->ctx, "tui.help.global"));
 
 	ui_message(&u->ctx, text);

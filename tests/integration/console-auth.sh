@@ -3,7 +3,7 @@
 # dashboard, check-in valid then duplicate, resize to 80x24, exec stats.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/console-lib.bash"
-trap 'console_cleanup; cleanup' EXIT
+trap console_cleanup EXIT
 
 start_console
 expect_match "$(cat "$T/console.log")" 'Setup code: [A-Z0-9]{4}-' "setup code printed"
@@ -60,7 +60,7 @@ wait_for s1 'U N K N O W N'
 
 # The dashboard counts the paid order; resize to 80x24 keeps it usable.
 tm send-keys -t s1 Escape 1
-wait_for s1 '1 sales'
+wait_for s1 'Sales: 1'
 tm resize-window -t s1 -x 80 -y 24
 sleep 0.5
 out=$(screen_of s1)

@@ -4,7 +4,7 @@
 # invite made in Settings enrols another creator.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/console-lib.bash"
-trap 'console_cleanup; cleanup' EXIT
+trap console_cleanup EXIT
 
 start_console
 SECRET=$(console creator add kofi 2>/dev/null | sed -n 's/^secret: //p')
@@ -36,7 +36,7 @@ wait_for k 'Kiswahili'
 
 # Invite another creator.
 tm send-keys -t k i
-wait_for k 'mwaliko'
+wait_for k 'Msimbo wa mwaliko'
 INV=$(screen_of k | grep -o '): [A-Za-z0-9_-]*' | head -1 | cut -c4-)
 [ -n "$INV" ] || fail "invite code on screen"
 tm send-keys -t k Enter q
@@ -67,6 +67,8 @@ wait_for inv 'Choose a handle'
 tm send-keys -t inv baraka Enter
 wait_for inv 'secret: [A-Z2-7]{32}'
 S2=$(screen_of inv | sed -n 's/.*secret: \([A-Z2-7]*\).*/\1/p' | head -1)
+tm send-keys -t inv Enter
+wait_for inv '6-digit code'
 tm send-keys -t inv "$(totp "$S2")" Enter
 wait_for inv 'Enrolled'
 expect_eq "$(sql "SELECT count(*) FROM invites WHERE used_by = (SELECT id FROM creators WHERE handle='baraka')")" 1 "invite used"

@@ -4,10 +4,23 @@
 # A private tmux server per test.
 TMUX_SOCK="nyota-it-$$"
 tm() { tmux -L "$TMUX_SOCK" "$@"; }
+# A session that outlives the others: tmux exits when its last session
+# ends, and a new-session racing that exit fails ("server exited").
+tm new-session -d -s keep "sleep 3600"
 console_cleanup() {
 	local rc=$?
-	[ "$rc" -ne 0 ] && [ -f "$T/console.log" ] && tail -20 "$T/console.log" >&2
 	tm kill-server 2>/dev/null || true
+	if [ -n "${CON_PID:-}" ]; then
+		kill "$CON_PID" 2>/dev/null || true
+		wait "$CON_PID" 2>/dev/null || true
+	fi
+	if [ -f "$T/console.log" ] && grep -q 'AddressSanitizer\|runtime error\|LeakSanitizer' "$T/console.log"; then
+		grep -A30 'AddressSanitizer\|runtime error\|LeakSanitizer' "$T/console.log" | head -60 >&2
+		rc=1
+	fi
+	[ "$rc" -ne 0 ] && [ -f "$T/console.log" ] && tail -20 "$T/console.log" >&2
+	cleanup
+	exit "$rc"
 }
 
 # start_console: the SSH console on a free port; sets SSH_PORT, CON_PID.
@@ -61,13 +74,18 @@ enrol() {
 	local code
 	code=$(sed -n 's/.*Setup code: \([A-Z0-9-]*\).*/\1/p' "$T/console.log" | head -1)
 	[ -n "$code" ] || fail "no setup code in the log"
-	ssh_in enrol setup 100 60
+	ssh_in enrol setup 80 24
 	wait_for enrol 'Setup code:'
 	tm send-keys -t enrol "$code" Enter
 	wait_for enrol 'Choose a handle'
 	tm send-keys -t enrol "$1" Enter
 	wait_for enrol 'secret: [A-Z2-7]{32}'
 	SECRET=$(screen_of enrol | sed -n 's/.*secret: \([A-Z2-7]*\).*/\1/p' | head -1)
+	tm send-keys -t enrol Enter
+	wait_for enrol '6-digit code'
+	# The whole QR code (quiet zone included) fits on 80x24.
+	screen_of enrol | head -1 | grep -q '^█████████████████████████' ||
+		fail "QR code cut at the top: $(screen_of enrol | head -2)"
 	LAST_STEP=$(( $(date +%s) / 30 ))
 	tm send-keys -t enrol "$(totp "$SECRET")" Enter
 	wait_for enrol 'Enrolled'

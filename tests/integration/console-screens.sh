@@ -3,7 +3,7 @@
 # the outbox and retries a failed message; Products lists with sales.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/console-lib.bash"
-trap 'console_cleanup; cleanup' EXIT
+trap console_cleanup EXIT
 
 start_console
 SECRET=$(console creator add amina 2>/dev/null | sed -n 's/^secret: //p')
@@ -47,7 +47,8 @@ tm send-keys -t a f
 wait_for a 'Status: failed'
 tm send-keys -t a t
 wait_for a 'Queued again'
-expect_eq "$(sql "SELECT status FROM messages WHERE id=(SELECT min(id) FROM messages)")" queued "retried"
+# (The storefront's outbox worker may already have sent it again.)
+expect_match "$(sql "SELECT status FROM messages WHERE id=(SELECT min(id) FROM messages)")" '^(queued|sending|sent)$' "retried"
 
 # Products: the sale is counted.
 tm send-keys -t a 3

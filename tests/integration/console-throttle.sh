@@ -3,7 +3,7 @@
 # logs in at once.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/console-lib.bash"
-trap 'console_cleanup; cleanup' EXIT
+trap console_cleanup EXIT
 
 start_console
 S1=$(console creator add juma 2>/dev/null | sed -n 's/^secret: //p')

@@ -3,7 +3,7 @@
 # then listed on the Products screen and on the storefront.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/console-lib.bash"
-trap 'console_cleanup; cleanup' EXIT
+trap console_cleanup EXIT
 
 start_console
 SECRET=$(console creator add wanjiru 2>/dev/null | sed -n 's/^secret: //p')

@@ -4,10 +4,20 @@
 set -eu
 T=$(mktemp -d /tmp/nyota-it.XXXXXX)
 PIDS=""
+# Sanitizer reports from servers land in their logs under $T (stderr);
+# cleanup copies them to the test's output and fails the test.
+SAN_RE='ERROR: (AddressSanitizer|LeakSanitizer)|runtime error: |SUMMARY: [A-Za-z]*Sanitizer'
 cleanup() {
+	local p f san=0
 	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
 	for p in $PIDS; do wait "$p" 2>/dev/null || true; done
+	for f in $(grep -rlE --binary-files=without-match "$SAN_RE" "$T" 2>/dev/null); do
+		echo "FAIL: sanitizer report in $f:" >&2
+		head -60 "$f" >&2
+		san=1
+	done
 	rm -rf "$T"
+	[ "$san" -eq 0 ] || exit 1
 }
 trap cleanup EXIT
 export NYOTA_DATA_DIR="$T/data" NYOTA_KEYS_DIR="$T/keys"

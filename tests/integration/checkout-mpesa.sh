@@ -1,0 +1,107 @@
+# Daraja against tests/fake-daraja.py: OAuth, push with the exact fields,
+# callbacks confirmed by the query API: success, duplicate callback x3,
+# every failure code, callback before the query agrees, unknown
+# CheckoutRequestID, amount mismatch, malformed JSON, wrong secret, and
+# Daraja down (retried with backoff until it is back).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/checkout.inc"
+FPORT=$(free_port)
+FAKE="http://127.0.0.1:$FPORT"
+SECRET=cb-secret-0123456789abcdef
+python3 "$(dirname "$0")/../fake-daraja.py" "$FPORT" ck cs 174379 passkey123 > "$T/fake.log" 2>&1 &
+PIDS="$PIDS $!"
+for _ in $(seq 1 50); do curl -fs "$FAKE/_ctl/stats" >/dev/null 2>&1 && break; sleep 0.1; done
+export NYOTA_PAYMENTS=mpesa NYOTA_MPESA_BASE_URL=$FAKE NYOTA_MPESA_CONSUMER_KEY=ck \
+	NYOTA_MPESA_CONSUMER_SECRET=cs NYOTA_MPESA_SHORTCODE=174379 \
+	NYOTA_MPESA_PASSKEY=passkey123 NYOTA_MPESA_CALLBACK_SECRET=$SECRET
+start_storefront
+seed_catalog
+csrf_init
+
+ctl() { curl -fsS -H 'Content-Type: application/json' -d "$2" "$FAKE/_ctl/$1"; }
+# push_id REF: the CheckoutRequestID of the order's push (waits for it).
+push_id() {
+	local i id
+	for i in $(seq 1 150); do
+		id=$(DB "SELECT coalesce(y.provider_ref, '') FROM payments y JOIN orders o ON o.id = y.order_id WHERE o.ref = '$1'")
+		[ -n "$id" ] && { echo "$id"; return 0; }
+		sleep 0.1
+	done
+	fail "no push for $1"
+}
+reason() { DB "SELECT coalesce(failure, '') FROM orders WHERE ref = '$1'"; }
+
+# Success, callback delivered three times: paid once.
+set -- $(checkout song "0712345601"); R=$2
+ID=$(push_id "$R")
+pushes=$(curl -fsS "$FAKE/_ctl/pushes")
+expect_match "$pushes" '"amount": 500' "amount in whole shillings"
+expect_match "$pushes" '"phone": "254712345601"' "E.164 phone"
+sse_open "$R" "$T/sse"
+out=$(ctl callback "{\"id\":\"$ID\",\"code\":0,\"receipt\":\"QKA1B2C3D4\",\"times\":3}")
+expect_eq "$out" '{"statuses": [200, 200, 200]}' "callbacks answered 200"
+wait_status "$R" paid 100
+wait "$SSE_PID" || true
+expect_match "$(cat "$T/sse")" '"status":"paid"' "paid over SSE"
+expect_eq "$(DB "SELECT receipt FROM payments WHERE provider_ref = '$ID'")" QKA1B2C3D4 "receipt"
+expect_match "$(DB "SELECT raw_callback FROM payments WHERE provider_ref = '$ID'")" 'QKA1B2C3D4' "raw callback kept"
+ctl callback "{\"id\":\"$ID\",\"code\":0,\"receipt\":\"QKA1B2C3D4\",\"times\":2}" >/dev/null
+sleep 0.5
+expect_eq "$(DB 'SELECT count(*) FROM entitlements')" 1 "granted once"
+expect_eq "$(DB "SELECT count(*) FROM messages WHERE kind = 'receipt'")" 1 "one receipt"
+
+# Every failure code, each mapped to its reason.
+n=10
+for pair in 1:insufficient_funds:failed 1032:cancelled:failed \
+    1037:unreachable:failed 2001:wrong_pin:failed 1001:busy:failed \
+    1019:expired:expired; do
+	code=${pair%%:*}; rest=${pair#*:}; want=${rest%%:*}; st=${rest#*:}
+	n=$((n + 1))
+	set -- $(checkout song "07123456$n"); R=$2
+	ID=$(push_id "$R")
+	ctl callback "{\"id\":\"$ID\",\"code\":$code}" >/dev/null
+	wait_status "$R" "$st" 100
+	expect_eq "$(reason "$R")" "$want" "reason for $code"
+done
+expect_match "$(curl -fsS -H 'Accept-Language: sw' "$URL/checkout/$R")" 'Muda wa ombi' "Swahili reason"
+
+# Callback before the query agrees: nothing granted until it does.
+set -- $(checkout song "0712345621"); R=$2
+ID=$(push_id "$R")
+ctl callback "{\"id\":\"$ID\",\"code\":0,\"query\":false}" >/dev/null
+sleep 1.5
+expect_match "$(curl -fsS "$URL/checkout/$R/status")" '"status":"pending"' "not paid before the query agrees"
+ctl query "{\"id\":\"$ID\",\"code\":0}" >/dev/null
+wait_status "$R" paid 150
+
+# Amount mismatch: the money is recorded, nothing is granted.
+set -- $(checkout song "0712345622"); R=$2
+ID=$(push_id "$R")
+ctl callback "{\"id\":\"$ID\",\"code\":0,\"amount\":1}" >/dev/null
+wait_status "$R" failed 100
+expect_eq "$(reason "$R")" amount_mismatch "amount mismatch"
+
+# Unknown CheckoutRequestID, malformed JSON, wrong secret.
+before=$(DB "SELECT group_concat(status) FROM orders")
+out=$(ctl callback "{\"raw\":\"{\\\"Body\\\":{\\\"stkCallback\\\":{\\\"CheckoutRequestID\\\":\\\"ws_CO_nope\\\",\\\"ResultCode\\\":0}}}\",\"url\":\"$URL/payments/mpesa/callback/$SECRET\"}")
+expect_eq "$out" '{"statuses": [200]}' "unknown id accepted"
+code=$(curl -s -o /dev/null -w '%{http_code}' -d '{"Body":' "$URL/payments/mpesa/callback/$SECRET")
+expect_eq "$code" 400 "malformed json"
+code=$(curl -s -o /dev/null -w '%{http_code}' -d '{}' "$URL/payments/mpesa/callback/wrong")
+expect_eq "$code" 404 "wrong secret"
+expect_eq "$(DB "SELECT group_concat(status) FROM orders")" "$before" "nothing changed"
+
+# Daraja down: the push is retried with backoff until Daraja is back.
+ctl down '{"down":true}' >/dev/null
+set -- $(checkout song "0712345623"); R=$2
+for _ in $(seq 1 60); do
+	[ "$(curl -fsS "$FAKE/_ctl/stats" | sed 's/.*"push_down": \([0-9]*\).*/\1/')" -ge 2 ] && break
+	sleep 0.1
+done
+expect_match "$(curl -fsS "$FAKE/_ctl/stats")" '"push_down": [2-9]' "push retried while down"
+ctl down '{"down":false}' >/dev/null
+ID=$(push_id "$R")
+ctl callback "{\"id\":\"$ID\",\"code\":0}" >/dev/null
+wait_status "$R" paid 100
+expect_match "$(curl -fsS "$FAKE/_ctl/stats")" '"oauth": 1,' "token cached"
+echo ok
