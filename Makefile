@@ -11,7 +11,9 @@ WARN     := -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes \
 CFLAGS   ?=
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(OPT) -g $(WARN) -MMD -MP -Ishared \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS) $(SAN)
-LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lutil -lpthread -lm
+# Recursive (=), not :=, like ALL_CFLAGS: on a fresh machine pkg-config and
+# the -dev packages arrive with `make deps`, after this file was read.
+LDLIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lutil -lpthread -lm
 B        ?= build
 
 SHARED_SRC := $(wildcard shared/*.c)

@@ -89,11 +89,12 @@ main(int argc, char **argv)
 	static const unsigned char key[32] = "bench-key-bench-key-bench-key-b";
 	struct db *raw, *db;
 	char *cause = NULL;
-	int64_t secs = argc > 2 ? strtol(argv[2], NULL, 10) : 3, errors;
+	int64_t secs = 3, errors;
 	double c, p;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: order-bench DIR SECONDS\n");
+	if (argc < 2 || (argc > 2 &&
+	    ny_parse_int(argv[2], 1, 3600, &secs) != NY_OK)) {
+		fprintf(stderr, "usage: order-bench DIR [SECONDS]\n");
 		return 2;
 	}
 	log_set_level(LOG_WARN);

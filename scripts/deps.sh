@@ -5,7 +5,7 @@ set -e
 PKGS="build-essential pkg-config clang libssh-dev libmicrohttpd-dev
 libncurses-dev libsqlite3-dev libsodium-dev liboath-dev libjansson-dev check
 libsubunit-dev libqrencode-dev libcmark-dev libcurl4-openssl-dev tmux
-openssh-client oathtool curl sqlite3 chromium wrk nginx-light procps"
+openssh-client oathtool curl sqlite3 chromium wrk nginx-light procps python3"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

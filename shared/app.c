@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "app.h"
 #include "log.h"
@@ -10,23 +11,19 @@
 int
 app_config(struct ny_config *cfg, int argc, char **argv)
 {
+	static const char *const levels[] = { "debug", "info", "warn", "error" };
 	char *cause = NULL;
-	int n = 0;
-	const char *lv = getenv("NYOTA_LOG");
+	int n = 0, i;
 
-	if (lv != NULL) {
-		if (lv[0] == 'd')
-			log_set_level(LOG_DEBUG);
-		else if (lv[0] == 'w')
-			log_set_level(LOG_WARN);
-		else if (lv[0] == 'e')
-			log_set_level(LOG_ERROR);
-	}
 	if (config_load(cfg, argc, argv, &n, &cause) != NY_OK) {
 		fprintf(stderr, "nyota: %s\n", cause);
 		free(cause);
 		exit(2);
 	}
+	/* config_load checked NYOTA_LOG is one of these. */
+	for (i = 0; i < 4; i++)
+		if (strcmp(cfg->log_level, levels[i]) == 0)
+			log_set_level((enum log_level)i);
 	return n;
 }
 

@@ -3,6 +3,7 @@
  * lands in struct ny_config and how it is checked. Defaults and checks live
  * only here.
  */
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,14 +12,14 @@
 #include "config.h"
 #include "ny.h"
 
-enum cfg_type { CFG_STR, CFG_PATH, CFG_PORT, CFG_INT, CFG_ENUM, CFG_URL };
+enum cfg_type { CFG_STR, CFG_PATH, CFG_PORT, CFG_INT, CFG_I64, CFG_ENUM, CFG_URL };
 
 struct cfg_var {
 	const char	*name;
 	const char	*def;		/* NULL: derived or empty */
 	enum cfg_type	 type;
 	size_t		 off;
-	const char	*choices;	/* CFG_ENUM: "a|b|c"; CFG_INT: "min max" */
+	const char	*choices;	/* CFG_ENUM: "a|b|c"; CFG_INT/I64: "min max" */
 };
 
 #define S(f) offsetof(struct ny_config, f)
@@ -50,6 +51,10 @@ static const struct cfg_var cfg_vars[] = {
 	  S(whatsapp_template), NULL },
 	{ "NYOTA_CHECKOUT_LIMIT", "20", CFG_INT, S(checkout_limit), "1 100000" },
 	{ "NYOTA_PAY_TIMEOUT_S", "120", CFG_INT, S(pay_timeout_s), "1 3600" },
+	{ "NYOTA_LOG", "info", CFG_ENUM, S(log_level), "debug|info|warn|error" },
+	/* Checked here so a typo stops the program; ny_now reads it itself. */
+	{ "NYOTA_CLOCK_OFFSET", "0", CFG_I64, S(clock_offset_s),
+	  "0 1099511627776" },
 };
 #undef S
 
@@ -59,6 +64,8 @@ cfg_enum_ok(const char *choices, const char *v)
 	size_t n = strlen(v);
 	const char *p = choices;
 
+	if (strchr(v, '|') != NULL)	/* "sim|mpesa" is not one choice */
+		return 0;
 	while (n && (p = strstr(p, v)) != NULL) {
 		if ((p == choices || p[-1] == '|') && (p[n] == '|' || p[n] == '\0'))
 			return 1;
@@ -67,38 +74,80 @@ cfg_enum_ok(const char *choices, const char *v)
 	return 0;
 }
 
+/*
+ * The value as shown in an error: at most 60 bytes, control characters
+ * (a newline would make the error two lines) replaced by '?'.
+ */
+static void
+cfg_show(const char *val, char out[64])
+{
+	size_t i;
+
+	for (i = 0; val[i] != '\0' && i < 60; i++)
+		out[i] = (unsigned char)val[i] < 0x20 || val[i] == 0x7f ?
+		    '?' : val[i];
+	if (val[i] != '\0' && i >= 3)
+		memcpy(out + i - 3, "...", 3);
+	out[i] = '\0';
+}
+
+/* http:// or https://, a host, no spaces or control characters. */
+static int
+cfg_url_ok(const char *val)
+{
+	const char *p;
+
+	if (strncmp(val, "http://", 7) == 0)
+		p = val + 7;
+	else if (strncmp(val, "https://", 8) == 0)
+		p = val + 8;
+	else
+		return 0;
+	if (*p == '\0' || *p == '/' || *p == '?' || *p == '#' || *p == ':')
+		return 0;
+	for (p = val; *p; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
 /* Checks and stores one value; on error returns the cause (caller frees). */
 static char *
 cfg_set(struct ny_config *cfg, const struct cfg_var *v, const char *val)
 {
-	char *base = (char *)cfg + v->off;
+	char *base = (char *)cfg + v->off, shown[64];
 	int64_t n, lo = 0, hi = 0;
 	size_t len = strlen(val);
 
+	cfg_show(val, shown);
 	switch (v->type) {
 	case CFG_PORT:
 		if (ny_parse_int(val, 1, 65535, &n) != NY_OK)
 			return xasprintf("%s: expected a port number 1-65535, "
-			    "got \"%s\"", v->name, val);
+			    "got \"%s\"", v->name, shown);
 		*(int *)base = (int)n;
 		return NULL;
 	case CFG_INT:
-		sscanf(v->choices, "%ld %ld", &lo, &hi);
+	case CFG_I64:
+		if (sscanf(v->choices, "%" SCNd64 " %" SCNd64, &lo, &hi) != 2)
+			abort();	/* the table is wrong */
 		if (ny_parse_int(val, lo, hi, &n) != NY_OK)
-			return xasprintf("%s: expected a whole number %ld-%ld, "
-			    "got \"%s\"", v->name, (long)lo, (long)hi, val);
-		*(int *)base = (int)n;
+			return xasprintf("%s: expected a whole number %" PRId64
+			    "-%" PRId64 ", got \"%s\"", v->name, lo, hi, shown);
+		if (v->type == CFG_I64)
+			*(int64_t *)base = n;
+		else
+			*(int *)base = (int)n;
 		return NULL;
 	case CFG_ENUM:
 		if (!cfg_enum_ok(v->choices, val))
 			return xasprintf("%s: expected one of %s, got \"%s\"",
-			    v->name, v->choices, val);
+			    v->name, v->choices, shown);
 		break;
 	case CFG_URL:
-		if (strncmp(val, "http://", 7) != 0 &&
-		    strncmp(val, "https://", 8) != 0)
+		if (!cfg_url_ok(val))
 			return xasprintf("%s: expected an http:// or https:// "
-			    "URL, got \"%s\"", v->name, val);
+			    "URL with a host, got \"%s\"", v->name, shown);
 		while (len > 8 && val[len - 1] == '/')
 			len--;
 		free(*(char **)base);
@@ -107,7 +156,7 @@ cfg_set(struct ny_config *cfg, const struct cfg_var *v, const char *val)
 	case CFG_PATH:
 		if (*val == '\0' || len > 3000)
 			return xasprintf("%s: expected a path, got \"%s\"",
-			    v->name, val);
+			    v->name, shown);
 		break;
 	case CFG_STR:
 		break;
@@ -155,18 +204,21 @@ config_load(struct ny_config *cfg, int argc, char **argv, int *nargs,
 		if (val == NULL)
 			continue;
 		if ((*cause = cfg_set(cfg, v, val)) != NULL)
-			return NY_EINVAL;
+			goto fail;
 	}
 	for (a = 0; a < argc && strncmp(argv[a], "--", 2) == 0; a++) {
 		if ((eq = strchr(argv[a], '=')) == NULL ||
 		    (v = cfg_find_flag(argv[a] + 2,
 		    (size_t)(eq - argv[a] - 2))) == NULL) {
+			char shown[64];
+
+			cfg_show(argv[a], shown);
 			*cause = xasprintf("%s: unknown option (expected "
-			    "--name=value for a NYOTA_ variable)", argv[a]);
-			return NY_EINVAL;
+			    "--name=value for a NYOTA_ variable)", shown);
+			goto fail;
 		}
 		if ((*cause = cfg_set(cfg, v, eq + 1)) != NULL)
-			return NY_EINVAL;
+			goto fail;
 	}
 	if (nargs)
 		*nargs = a;
@@ -179,15 +231,19 @@ config_load(struct ny_config *cfg, int argc, char **argv, int *nargs,
 		*cause = xstrdup("NYOTA_PAYMENTS=mpesa: expected NYOTA_MPESA_"
 		    "CONSUMER_KEY, _CONSUMER_SECRET, _SHORTCODE, _PASSKEY and a "
 		    "_CALLBACK_SECRET of at least 16 characters");
-		return NY_EINVAL;
+		goto fail;
 	}
 	if (strcmp(cfg->whatsapp, "cloud") == 0 &&
 	    (!*cfg->whatsapp_token || !*cfg->whatsapp_phone_id)) {
 		*cause = xstrdup("NYOTA_WHATSAPP=cloud: expected "
 		    "NYOTA_WHATSAPP_TOKEN and NYOTA_WHATSAPP_PHONE_ID");
-		return NY_EINVAL;
+		goto fail;
 	}
 	return NY_OK;
+fail:
+	/* nothing for the caller to free but the cause */
+	config_free(cfg);
+	return NY_EINVAL;
 }
 
 void
@@ -198,7 +254,8 @@ config_free(struct ny_config *cfg)
 	for (i = 0; i < sizeof cfg_vars / sizeof *cfg_vars; i++) {
 		const struct cfg_var *v = &cfg_vars[i];
 
-		if (v->type != CFG_PORT && v->type != CFG_INT) {
+		if (v->type != CFG_PORT && v->type != CFG_INT &&
+		    v->type != CFG_I64) {
 			free(*(char **)((char *)cfg + v->off));
 			*(char **)((char *)cfg + v->off) = NULL;
 		}

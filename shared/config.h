@@ -32,6 +32,9 @@ struct ny_config {
 	char	*whatsapp_template;
 	int	 checkout_limit;	/* NYOTA_CHECKOUT_LIMIT per address/min */
 	int	 pay_timeout_s;		/* NYOTA_PAY_TIMEOUT_S: push → expired (tests) */
+	char	*log_level;		/* NYOTA_LOG: debug|info|warn|error */
+	int64_t	 clock_offset_s;	/* NYOTA_CLOCK_OFFSET: seconds added to the
+					 * clock (tests; read by ny_now) */
 };
 
 /*
@@ -39,9 +42,10 @@ struct ny_config {
  * the form --name=value where name is the variable without NYOTA_ in lower
  * case with '-' for '_' (--http-port=8081). Unknown --flags are refused.
  * Returns NY_OK, or NY_EINVAL with *cause set to one line naming the
- * variable and what it expected (caller frees). argv entries that are not
- * flags are left for the caller; *nargs receives how many leading flags
- * were consumed.
+ * variable and what it expected (caller frees); the offending value is
+ * quoted with control characters replaced, so the cause is always one
+ * line. argv entries that are not flags are left for the caller; *nargs
+ * receives how many leading flags were consumed.
  */
 int	config_load(struct ny_config *cfg, int argc, char **argv, int *nargs,
 	    char **cause);

@@ -2,6 +2,7 @@
  * db.c: connection set-up, the statement cache, transactions, events,
  * change detection and backup. The migration runner is in db-migrate.c.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -283,9 +284,13 @@ db_backup(struct db *db, const char *file, char **cause)
 	sqlite3 *dst = NULL;
 	sqlite3_backup *b;
 	char *tmp = xasprintf("%s.tmp-%d", file, (int)getpid());
-	int rc;
+	int rc, fd;
 
 	unlink(tmp);
+	/* Created 0600 before SQLite opens it: a backup holds the sealed
+	 * TOTP secrets and every buyer's phone number. */
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600)) >= 0)
+		close(fd);
 	rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK)

@@ -25,7 +25,7 @@ log_msg(enum log_level lv, const char *msg, const char *kvfmt, ...)
 	struct timespec now;
 	struct tm tm;
 	va_list ap;
-	size_t n;
+	size_t n, i;
 	int w;
 
 	if (lv < log_min)
@@ -47,6 +47,11 @@ log_msg(enum log_level lv, const char *msg, const char *kvfmt, ...)
 	}
 	if (n > sizeof line - 2)
 		n = sizeof line - 2;
+	/* One event, one line: a newline in a value (an SQLite message, an
+	 * SSH user name chosen by a client) must not start a forged line. */
+	for (i = 0; i < n; i++)
+		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
+			line[i] = ' ';
 	line[n++] = '\n';
 	(void)!write(2, line, n);
 }

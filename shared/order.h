@@ -132,6 +132,10 @@ int	order_by_id(struct db *db, int64_t id, struct order *out);
 int	order_list_recent(struct db *db, const char *status, int max,
 	    struct order **out, int *n);
 
+/* The same, only for the products of one creator (the console). */
+int	order_list_for_creator(struct db *db, int64_t creator_id,
+	    const char *status, int max, struct order **out, int *n);
+
 /*
  * Orders of a phone still pending (for the simulated handset), newest
  * first, at most max. Same ownership as order_list_recent.

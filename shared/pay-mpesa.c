@@ -138,6 +138,7 @@ mpesa_http(const char *url, const char *body, const char *auth, int basic,
 	buf_init(&b, MPESA_BODY_MAX);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, MPESA_TIMEOUT_S);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, mpesa_write);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);

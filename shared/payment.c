@@ -118,13 +118,32 @@ payment_by_order(struct db *db, int64_t order_id, struct payment *out)
 	return payment_read_one(st, out);
 }
 
+/* Appends the rows of one payment_due statement to out (up to max). */
+static int
+payment_due_step(sqlite3_stmt *st, int64_t now, int nparts, int part, int max,
+    struct payment *out, int *n)
+{
+	int rc = SQLITE_DONE;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, max - *n);
+	sqlite3_bind_int(st, 3, nparts > 0 ? nparts : 1);
+	sqlite3_bind_int(st, 4, nparts > 0 ? part : 0);
+	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		payment_row(st, &out[(*n)++]);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? NY_OK : db_err(rc);
+}
+
 int
-payment_due(struct db *db, int64_t now, int max, struct payment **out,
-    int *n)
+payment_due(struct db *db, int64_t now, int nparts, int part, int max,
+    struct payment **out, int *n)
 {
 	sqlite3_stmt *st = db_stmt(db, PAYMENT_SELECT
-	    "WHERE y.status IN ('new', 'pending') AND y.next_attempt_at <= ?"
-	    " ORDER BY y.next_attempt_at, y.id LIMIT ?");
+	    "WHERE y.status IN ('new', 'pending') AND y.next_attempt_at <= ?1"
+	    " AND y.id % ?3 = ?4 ORDER BY y.next_attempt_at, y.id LIMIT ?2");
 	int rc = SQLITE_DONE;
 
 	*out = NULL;
@@ -133,19 +152,21 @@ payment_due(struct db *db, int64_t now, int max, struct payment **out,
 		return NY_EDB;
 	if (max <= 0)
 		return NY_OK;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int(st, 2, max);
 	*out = xcalloc((size_t)max, sizeof **out);
-	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		payment_row(st, &(*out)[(*n)++]);
-	sqlite3_reset(st);
-	if (*n < max && rc != SQLITE_DONE) {
+	rc = payment_due_step(st, now, nparts, part, max, *out, n);
+	/* Expired payments a late callback woke up (next_attempt_at ≥ 0;
+	 * every final transition sets -1): the worker confirms them. */
+	if (rc == NY_OK && *n < max)
+		rc = payment_due_step(db_stmt(db, PAYMENT_SELECT
+		    "WHERE y.status = 'expired' AND y.next_attempt_at BETWEEN 0"
+		    " AND ?1 AND y.id % ?3 = ?4 ORDER BY y.next_attempt_at, y.id"
+		    " LIMIT ?2"), now, nparts, part, max, *out, n);
+	if (rc != NY_OK) {
 		free(*out);
 		*out = NULL;
 		*n = 0;
-		return db_err(rc);
 	}
-	return NY_OK;
+	return rc;
 }
 
 int
@@ -176,7 +197,8 @@ payment_postpone(struct db *db, int64_t id, int64_t next_at, int bump,
 {
 	sqlite3_stmt *st = db_stmt(db, "UPDATE payments SET next_attempt_at = ?,"
 	    " attempts = attempts + ?, result_desc = coalesce(?, result_desc),"
-	    " updated_at = ? WHERE id = ? AND status IN ('new', 'pending')");
+	    " updated_at = ? WHERE id = ? AND status IN ('new', 'pending',"
+	    " 'expired')");
 	int rc;
 
 	if (st == NULL)
@@ -197,7 +219,7 @@ payment_keep_raw(struct db *db, int64_t id, const char *raw)
 {
 	sqlite3_stmt *st = db_stmt(db, "UPDATE payments SET raw_callback = ?,"
 	    " next_attempt_at = 0, updated_at = ?"
-	    " WHERE id = ? AND status IN ('new', 'pending')");
+	    " WHERE id = ? AND status IN ('new', 'pending', 'expired')");
 	int rc;
 
 	if (st == NULL)
@@ -266,8 +288,8 @@ settle_payment_row(struct db *db, const struct settle_state *s,
 {
 	sqlite3_stmt *st = db_stmt(db, "UPDATE payments SET status = ?,"
 	    " result_code = ?, result_desc = ?, receipt = ?,"
-	    " raw_callback = coalesce(?, raw_callback), updated_at = ?"
-	    " WHERE id = ?");
+	    " raw_callback = coalesce(?, raw_callback), updated_at = ?,"
+	    " next_attempt_at = -1 WHERE id = ?");
 	int rc;
 
 	if (st == NULL)

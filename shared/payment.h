@@ -100,11 +100,15 @@ int	payment_by_order(struct db *db, int64_t order_id, struct payment *out);
 
 /*
  * Payments the worker must act on now: status new or pending with
- * next_attempt_at ≤ now, oldest first, at most max. *out is an array the
- * caller frees with free(); *n its length.
+ * next_attempt_at ≤ now, oldest first (then expired ones a late callback
+ * woke up, to be confirmed: see payment_keep_raw), at most max, and only
+ * those with
+ * id % nparts == part (worker threads split the work so each payment has
+ * exactly one actor; nparts 1, part 0 = all). *out is an array the caller
+ * frees with free(); *n its length.
  */
-int	payment_due(struct db *db, int64_t now, int max, struct payment **out,
-	    int *n);
+int	payment_due(struct db *db, int64_t now, int nparts, int part, int max,
+	    struct payment **out, int *n);
 
 /*
  * Records a push the provider accepted: new → pending with provider_ref,
@@ -117,8 +121,9 @@ int	payment_mark_pushed(struct db *db, int64_t id, const char *provider_ref,
 	    int64_t next_at);
 
 /*
- * Postpones the next worker action on a non-final payment (retry with
- * backoff, next poll): attempts + 1 when bump, next_attempt_at = next_at.
+ * Postpones the next worker action on a non-final (or late-woken expired)
+ * payment (retry with backoff, next poll): attempts + 1 when bump,
+ * next_attempt_at = next_at (-1: nothing more to do for an expired one).
  * desc (may be NULL) is kept as result_desc. One statement, autocommit.
  */
 int	payment_postpone(struct db *db, int64_t id, int64_t next_at, int bump,
@@ -126,7 +131,9 @@ int	payment_postpone(struct db *db, int64_t id, int64_t next_at, int bump,
 
 /*
  * Keeps a raw provider message on a payment that is not final yet (e.g. a
- * callback waiting for the query to confirm it). Autocommit.
+ * callback waiting for the query to confirm it), or on an expired one (a
+ * late callback: if the provider confirms it was paid, payment_settle
+ * still gives the goods), and makes it due now. Autocommit.
  */
 int	payment_keep_raw(struct db *db, int64_t id, const char *raw);
 

@@ -235,6 +235,7 @@ co_settle_free(struct db *db, const struct order *o)
 	if (payment_settle(db, o->payment_id, NULL, &r, NULL) != NY_OK)
 		log_warn("free order not settled", "order=%lld",
 		    (long long)o->id);
+	sse_kick();
 }
 
 static int
@@ -360,6 +361,8 @@ checkout_sim_answer(struct http_req *rq, struct http_resp *rs)
 		return http_error(rq, rs, 409, "co.sim.gone");
 	if (rc != NY_OK)
 		return 503;
+	if (changed)
+		sse_kick();
 	if (phone != NULL && phone[0] != '\0')
 		return http_redirect(rq, rs, 303, http_printf(rq,
 		    "/sim/phone?phone=%s", phone));

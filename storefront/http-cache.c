@@ -192,7 +192,11 @@ http_cache_store(struct http_req *rq, struct http_resp *rs)
 	e->gen = rq->cache_gen;
 	e->key = xstrdup(key);
 	e->hash = http_hash64(key, strlen(key));
-	e->body = xstrndup(rs->body, rs->len);
+	/* bytes, not a string: xstrndup would stop at a NUL and e->len
+	 * would then read past the copy */
+	e->body = xmalloc(rs->len + 1);
+	memcpy(e->body, rs->body, rs->len);
+	e->body[rs->len] = '\0';
 	e->len = rs->len;
 	e->ctype = xstrdup(rs->ctype ? rs->ctype : "text/html; charset=utf-8");
 	e->etag64 = rs->etag64_set ? rs->etag64 : http_hash64(rs->body,

@@ -618,8 +618,11 @@ http_run(struct http_req *rq)
 	else {
 		status = rq->route->fn(rq, rs);
 		if (status < 100 || status > 599) {
+			/* The route's pattern, not the path: paths hold
+			 * library tokens, order refs and callback secrets. */
 			log_error("handler returned a bad status",
-			    "path=\"%s\" status=%d", rq->path, status);
+			    "route=\"%s\" status=%d", rq->route->pattern,
+			    status);
 			status = 500;
 		}
 		if (rs->mhd == NULL && !rs->has_body)

@@ -43,8 +43,17 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	struct db *db;
 	char *cause = NULL;
+	int n;
 
-	app_config(&cfg, argc - 1, argv + 1);
+	n = app_config(&cfg, argc - 1, argv + 1);
+	if (n < argc - 1) {
+		/* `nyota-storefront 8081` must not start quietly on 8080. */
+		fprintf(stderr, "nyota: %.60s: unexpected argument (expected "
+		    "only --name=value flags, e.g. --http-port=8081)\n",
+		    argv[n + 1]);
+		config_free(&cfg);
+		return 2;
+	}
 	db = app_open(&cfg);	/* creates folders, migrates */
 	if (crypto_init(cfg.keys_dir, &cause) != NY_OK)
 		sf_die("keys", cause);

@@ -261,6 +261,8 @@ page_healthz(struct http_req *rq, struct http_resp *rs)
 {
 	struct db *db = http_db(rq);
 
+	/* a probe's answer is about now: no cache may keep it */
+	http_add_header(rq, rs, "Cache-Control", "no-store");
 	if (db == NULL || shop_ping(db) != NY_OK)
 		return http_json(rq, rs, 503,
 		    json_pack("{s:s}", "status", "unavailable"));

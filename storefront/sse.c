@@ -45,7 +45,14 @@ static struct {
 	int			 running;
 	pthread_t		 th;
 	const struct ny_config	*cfg;
-} sse = { .mu = PTHREAD_MUTEX_INITIALIZER };
+	pthread_mutex_t		 kick_mu;	/* apart from mu: never held long */
+	pthread_cond_t		 kick_cv;
+	int			 kicked;
+} sse = {
+	.mu = PTHREAD_MUTEX_INITIALIZER,
+	.kick_mu = PTHREAD_MUTEX_INITIALIZER,
+	.kick_cv = PTHREAD_COND_INITIALIZER,
+};
 
 static size_t
 sse_bucket(int64_t id)
@@ -231,18 +238,46 @@ sse_scan(struct db *db, int64_t *seq)
 	} while (n == SSE_BATCH);
 }
 
+void
+sse_kick(void)
+{
+	pthread_mutex_lock(&sse.kick_mu);
+	sse.kicked = 1;
+	pthread_cond_signal(&sse.kick_cv);
+	pthread_mutex_unlock(&sse.kick_mu);
+}
+
+/* Sleeps SSE_POLL_MS or until kicked. */
+static void
+sse_sleep(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += SSE_POLL_MS * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&sse.kick_mu);
+	while (!sse.kicked)
+		if (pthread_cond_timedwait(&sse.kick_cv, &sse.kick_mu, &ts) != 0)
+			break;
+	sse.kicked = 0;
+	pthread_mutex_unlock(&sse.kick_mu);
+}
+
 static void *
 sse_main(void *arg)
 {
 	struct db *db = arg;
-	struct timespec ts = { 0, SSE_POLL_MS * 1000000L };
 	int64_t seq = 0, last_ping = ny_now_ms(), now;
 	int changed, stop = 0;
 
 	db_events_last(db, &seq);
 	db_changed(db, &changed);
 	while (!stop) {
-		nanosleep(&ts, NULL);
+		sse_sleep();
 		if (db_changed(db, &changed) == NY_OK && changed)
 			sse_scan(db, &seq);
 		now = ny_now_ms();
@@ -285,6 +320,7 @@ sse_stop(void)
 	pthread_mutex_lock(&sse.mu);
 	sse.stop = 1;
 	pthread_mutex_unlock(&sse.mu);
+	sse_kick();
 	pthread_join(sse.th, NULL);
 	sse_ping_all(1);
 	sse.running = 0;

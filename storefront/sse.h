@@ -30,6 +30,12 @@ int	sse_start(const struct ny_config *cfg, char **cause);
  * and stops the watcher. Call before http_stop.
  */
 void	sse_stop(void);
+/*
+ * Wakes the watcher now instead of at its next poll: for commits made in
+ * this process (the payment worker, the simulated handset), so their
+ * streams hear at once. Cheap, any thread.
+ */
+void	sse_kick(void);
 /* Streams open now (for logs and the benchmark). */
 size_t	sse_count(void);
 

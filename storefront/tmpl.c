@@ -160,7 +160,10 @@ tmpl_compile(const char *src, size_t len, struct tmpl **out, char **cause)
 	const char *p, *end, *open, *close, *err = NULL;
 	int depth = 0;
 
+	/* xstrndup stops at a NUL: the template ends there too, or end would
+	 * point past the copy (found by fuzz-tmpl). */
 	t->src = xstrndup(src, len);
+	len = strlen(t->src);
 	p = t->src;
 	end = t->src + len;
 	while (p < end) {

@@ -1,10 +1,10 @@
 /*
  * worker-pay.c: see worker-pay.h.
  *
- * One thread on purpose: a payment is acted on by exactly one actor, so a
- * push is never sent twice by two threads, and ordering per payment is
- * trivial. Pushes and queries are quick calls (sim) or bounded by curl's
- * timeout (Daraja); the throughput limit is the provider, not us.
+ * WP_THREADS threads, each with its own connection, split the payments by
+ * id (id % WP_THREADS): a payment has exactly one actor, so a push is never
+ * sent twice by two threads and ordering per payment is trivial, while one
+ * slow Daraja call (bounded by curl's timeouts) holds up only its share.
  *
  * The module keeps one static worker (the process has one), the one
  * deliberate piece of mutable global state here.
@@ -17,21 +17,30 @@
 #include "app.h"
 #include "log.h"
 #include "order.h"
+#include "sse.h"
 #include "worker-pay.h"
 
 #define WP_BATCH	64
 #define WP_TICK_MS	100	/* longest sleep between two looks */
 #define WP_GRACE_S	600	/* after expiry, keep asking a silent provider */
+#define WP_THREADS	4
+
+struct wp_thread {
+	pthread_t	 th;
+	struct db	*db;
+	int		 part;
+	unsigned	 seen;		/* last kick generation acted on */
+	unsigned	 seed;		/* rand_r state for jitter */
+};
 
 struct worker_pay {
 	const struct ny_config		*cfg;
 	const struct pay_provider	*prov;
 	void				*pstate;
-	struct db			*db;
-	pthread_t			 th;
+	struct wp_thread		 t[WP_THREADS];
 	pthread_mutex_t			 mu;
 	pthread_cond_t			 cv;
-	int				 kicked;
+	unsigned			 kicks;	/* generation, bumped by kick */
 	int				 stop;
 	int				 running;
 };
@@ -43,18 +52,18 @@ static struct worker_pay wp = {
 
 /* Seconds before retry n (1, 2, 4 … 60) with a little jitter. */
 static int64_t
-wp_backoff(int attempts)
+wp_backoff(struct wp_thread *t, int attempts)
 {
 	int64_t s = attempts >= 6 ? 60 : (int64_t)1 << attempts;
 
-	return s + (int64_t)(rand() % 2);
+	return s + (int64_t)(rand_r(&t->seed) % 2);
 }
 
 static void
-wp_settle(const struct payment *p, enum pay_outcome o, const char *reason)
+wp_settle(struct wp_thread *t, const struct payment *p, enum pay_outcome o, const char *reason)
 {
 	struct pay_result r;
-	int rc;
+	int rc, changed = 0;
 
 	memset(&r, 0, sizeof r);
 	r.outcome = o;
@@ -62,114 +71,155 @@ wp_settle(const struct payment *p, enum pay_outcome o, const char *reason)
 	r.reason = reason;
 	r.amount_minor = -1;
 	r.desc = reason;
-	if ((rc = payment_settle(wp.db, p->id, NULL, &r, NULL)) != NY_OK)
+	if ((rc = payment_settle(t->db, p->id, NULL, &r, &changed)) != NY_OK)
 		log_warn("settle failed", "payment=%lld err=%s",
 		    (long long)p->id, ny_strerror(rc));
+	if (changed)
+		sse_kick();
 }
 
 static void
-wp_push(const struct payment *p, int64_t now)
+wp_push(struct wp_thread *t, const struct payment *p, int64_t now)
 {
 	char ref[72], *cause = NULL;
 	int rc;
 
 	if (now >= p->order_expires_at) {
-		wp_settle(p, PAY_EXPIRED, p->attempts > 0 ? PAY_REASON_PUSH :
+		wp_settle(t, p, PAY_EXPIRED, p->attempts > 0 ? PAY_REASON_PUSH :
 		    PAY_REASON_EXPIRED);
 		return;
 	}
 	rc = wp.prov->push(wp.pstate, p, ref, sizeof ref, &cause);
 	if (rc == NY_OK) {
 		/* Due at once: the first query says when to ask again. */
-		rc = payment_mark_pushed(wp.db, p->id, ref, now);
+		rc = payment_mark_pushed(t->db, p->id, ref, now);
 		if (rc != NY_OK)
 			log_warn("cannot record push", "payment=%lld err=%s",
 			    (long long)p->id, ny_strerror(rc));
 	} else if (rc == NY_EIO) {
-		payment_postpone(wp.db, p->id, now + wp_backoff(p->attempts), 1,
+		payment_postpone(t->db, p->id, now + wp_backoff(t, p->attempts), 1,
 		    cause ? cause : "provider unreachable");
 		log_warn("push failed, will retry", "payment=%lld attempt=%d",
 		    (long long)p->id, p->attempts + 1);
 	} else {
 		log_warn("push refused", "payment=%lld cause=\"%s\"",
 		    (long long)p->id, cause ? cause : "");
-		wp_settle(p, PAY_FAILED, PAY_REASON_PUSH);
+		wp_settle(t, p, PAY_FAILED, PAY_REASON_PUSH);
 	}
 	free(cause);
 }
 
 static void
-wp_query(const struct payment *p, int64_t now)
+wp_query(struct wp_thread *t, const struct payment *p, int64_t now)
 {
 	struct pay_answer a;
 	char *raw = NULL;
 	int64_t next;
-	int rc;
+	int rc, changed = 0;
 
-	payment_raw(wp.db, p->id, &raw);
+	payment_raw(t->db, p->id, &raw);
 	memset(&a, 0, sizeof a);
 	rc = wp.prov->query(wp.pstate, p, raw, &a);
 	if (rc == NY_OK && a.final) {
-		if ((rc = payment_settle(wp.db, p->id, NULL, &a.result, NULL))
-		    != NY_OK)
+		if ((rc = payment_settle(t->db, p->id, NULL, &a.result,
+		    &changed)) != NY_OK)
 			log_warn("settle failed", "payment=%lld err=%s",
 			    (long long)p->id, ny_strerror(rc));
+		if (changed)
+			sse_kick();
 	} else if (rc == NY_OK && now >= p->order_expires_at) {
-		wp_settle(p, PAY_EXPIRED, PAY_REASON_EXPIRED);
+		wp_settle(t, p, PAY_EXPIRED, PAY_REASON_EXPIRED);
 	} else if (rc == NY_OK) {
 		next = now + (a.retry_s > 0 ? a.retry_s : wp.prov->poll_s);
 		if (next > p->order_expires_at)
 			next = p->order_expires_at;
-		payment_postpone(wp.db, p->id, next, 0, NULL);
+		payment_postpone(t->db, p->id, next, 0, NULL);
 	} else if (now >= p->order_expires_at + WP_GRACE_S) {
 		/* The provider stayed silent long past the deadline. */
-		wp_settle(p, PAY_EXPIRED, PAY_REASON_EXPIRED);
+		wp_settle(t, p, PAY_EXPIRED, PAY_REASON_EXPIRED);
 	} else {
-		payment_postpone(wp.db, p->id, now + wp_backoff(p->attempts), 1,
+		payment_postpone(t->db, p->id, now + wp_backoff(t, p->attempts), 1,
 		    "query failed");
 	}
 	pay_answer_clear(&a);
 	free(raw);
 }
 
+/*
+ * An expired payment a late callback woke up: ask the provider; a
+ * confirmed payment still gives the goods (payment_settle decides). Done
+ * either way unless the provider cannot be reached.
+ */
 static void
-wp_act(const struct payment *p, int64_t now)
+wp_late(struct wp_thread *t, const struct payment *p, int64_t now)
+{
+	struct pay_answer a;
+	char *raw = NULL;
+	int rc, changed = 0;
+
+	payment_raw(t->db, p->id, &raw);
+	memset(&a, 0, sizeof a);
+	rc = wp.prov->query(wp.pstate, p, raw, &a);
+	if (rc == NY_OK && a.final && a.result.outcome == PAY_PAID) {
+		if (payment_settle(t->db, p->id, NULL, &a.result, &changed) ==
+		    NY_OK && changed) {
+			log_warn("late payment confirmed after expiry",
+			    "payment=%lld", (long long)p->id);
+			sse_kick();
+		}
+	}
+	if (rc == NY_EIO && p->attempts < 20)
+		payment_postpone(t->db, p->id, now + wp_backoff(t, p->attempts),
+		    1, "late callback: query failed");
+	else
+		payment_postpone(t->db, p->id, -1, 0, NULL);
+	pay_answer_clear(&a);
+	free(raw);
+}
+
+static void
+wp_act(struct wp_thread *t, const struct payment *p, int64_t now)
 {
 	if (strcmp(p->provider, wp.prov->name) != 0) {
 		/* Made under another provider setting: nobody to ask. */
 		if (now >= p->order_expires_at)
-			wp_settle(p, PAY_EXPIRED, PAY_REASON_EXPIRED);
+			wp_settle(t, p, PAY_EXPIRED, PAY_REASON_EXPIRED);
 		else
-			payment_postpone(wp.db, p->id, p->order_expires_at, 0,
+			payment_postpone(t->db, p->id, p->order_expires_at, 0,
 			    NULL);
 	} else if (strcmp(p->status, "new") == 0)
-		wp_push(p, now);
-	else
-		wp_query(p, now);
+		wp_push(t, p, now);
+	else if (strcmp(p->status, "pending") == 0)
+		wp_query(t, p, now);
+	else if (strcmp(p->status, "expired") == 0)
+		wp_late(t, p, now);
 }
 
 /* One pass over what is due; returns how many payments were due. */
 static int
-wp_pass(void)
+wp_pass(struct wp_thread *t)
 {
 	struct payment *ps = NULL;
 	int64_t now = ny_now();
 	int i, n = 0, rc;
 
-	if ((rc = payment_due(wp.db, now, WP_BATCH, &ps, &n)) != NY_OK) {
+	rc = payment_due(t->db, now, WP_THREADS, t->part, WP_BATCH, &ps, &n);
+	if (rc != NY_OK) {
 		log_warn("payment worker cannot read", "err=%s", ny_strerror(rc));
 		return 0;
 	}
 	for (i = 0; i < n; i++)
-		wp_act(&ps[i], now);
+		wp_act(t, &ps[i], now);
 	free(ps);
 	return n;
 }
 
-static void
-wp_wait(void)
+/* Sleeps up to WP_TICK_MS, less when kicked. Returns 1 to stop. */
+static int
+wp_wait(struct wp_thread *t)
 {
 	struct timespec ts;
+	int stop;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_nsec += WP_TICK_MS * 1000000L;
@@ -178,26 +228,32 @@ wp_wait(void)
 		ts.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&wp.mu);
-	while (!wp.kicked && !wp.stop)
+	while (t->seen == wp.kicks && !wp.stop)
 		if (pthread_cond_timedwait(&wp.cv, &wp.mu, &ts) != 0)
 			break;
-	wp.kicked = 0;
+	t->seen = wp.kicks;
+	stop = wp.stop;
 	pthread_mutex_unlock(&wp.mu);
+	return stop;
 }
 
 static void *
 wp_main(void *arg)
 {
-	int stop = 0;
+	struct wp_thread *t = arg;
 
-	(void)arg;
-	payment_wake_all(wp.db);	/* resume everything in flight */
-	while (!stop) {
-		if (wp_pass() < WP_BATCH)
-			wp_wait();
-		pthread_mutex_lock(&wp.mu);
-		stop = wp.stop;
-		pthread_mutex_unlock(&wp.mu);
+	if (t->part == 0)
+		payment_wake_all(t->db);	/* resume everything in flight */
+	for (;;) {
+		if (wp_pass(t) == WP_BATCH) {
+			pthread_mutex_lock(&wp.mu);
+			if (wp.stop) {
+				pthread_mutex_unlock(&wp.mu);
+				break;
+			}
+			pthread_mutex_unlock(&wp.mu);
+		} else if (wp_wait(t))
+			break;
 	}
 	return NULL;
 }
@@ -205,7 +261,7 @@ wp_main(void *arg)
 int
 worker_pay_start(const struct ny_config *cfg, char **cause)
 {
-	int rc;
+	int i, rc;
 
 	if (wp.running)
 		return NY_OK;
@@ -217,14 +273,21 @@ worker_pay_start(const struct ny_config *cfg, char **cause)
 	}
 	if ((rc = wp.prov->init(cfg, &wp.pstate, cause)) != NY_OK)
 		return rc;
-	wp.db = app_connect(cfg);
 	wp.stop = 0;
-	if (pthread_create(&wp.th, NULL, wp_main, NULL) != 0) {
-		*cause = xstrdup("cannot start the payment worker thread");
-		return NY_EIO;
+	for (i = 0; i < WP_THREADS; i++) {
+		struct wp_thread *t = &wp.t[i];
+
+		t->part = i;
+		t->seed = (unsigned)(ny_now_ms() + i);
+		t->db = app_connect(cfg);
+		if (pthread_create(&t->th, NULL, wp_main, t) != 0) {
+			*cause = xstrdup("cannot start the payment worker");
+			return NY_EIO;
+		}
 	}
 	wp.running = 1;
-	log_info("payment worker started", "provider=%s", wp.prov->name);
+	log_info("payment worker started", "provider=%s threads=%d",
+	    wp.prov->name, WP_THREADS);
 	return NY_OK;
 }
 
@@ -232,23 +295,27 @@ void
 worker_pay_kick(void)
 {
 	pthread_mutex_lock(&wp.mu);
-	wp.kicked = 1;
-	pthread_cond_signal(&wp.cv);
+	wp.kicks++;
+	pthread_cond_broadcast(&wp.cv);
 	pthread_mutex_unlock(&wp.mu);
 }
 
 void
 worker_pay_stop(void)
 {
+	int i;
+
 	if (!wp.running)
 		return;
 	pthread_mutex_lock(&wp.mu);
 	wp.stop = 1;
-	pthread_cond_signal(&wp.cv);
+	pthread_cond_broadcast(&wp.cv);
 	pthread_mutex_unlock(&wp.mu);
-	pthread_join(wp.th, NULL);
+	for (i = 0; i < WP_THREADS; i++) {
+		pthread_join(wp.t[i].th, NULL);
+		db_close(wp.t[i].db);
+	}
 	wp.prov->free(wp.pstate);
-	db_close(wp.db);
 	wp.running = 0;
 }
 

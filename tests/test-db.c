@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -84,7 +85,62 @@ START_TEST(pragmas_set)
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
 	ck_assert_int_eq(sqlite3_column_int(st, 0), 2);	/* FULL */
 	sqlite3_reset(st);
+	st = db_stmt(db, "PRAGMA busy_timeout");
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_int_ge(sqlite3_column_int(st, 0), 1000);
+	sqlite3_reset(st);
 	db_close(db);
+	free(path);
+}
+END_TEST
+
+/* The same SQL gives the same prepared statement, reset and unbound. */
+START_TEST(statement_cache)
+{
+	char *path = tmp_path("db");
+	struct db *db = open_migrated(path);
+	sqlite3_stmt *a, *b, *c;
+	char sql[] = "SELECT ?1 + 1 FROM (SELECT 1 UNION ALL SELECT 2)";
+
+	a = db_stmt(db, "SELECT ?1 + 1 FROM (SELECT 1 UNION ALL SELECT 2)");
+	ck_assert_ptr_nonnull(a);
+	sqlite3_bind_int(a, 1, 41);
+	ck_assert_int_eq(sqlite3_step(a), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(a, 0), 42);
+	/* Left mid-way and bound: handed back reset and cleared, also when
+	 * the SQL text lives elsewhere in memory. */
+	b = db_stmt(db, sql);
+	ck_assert_ptr_eq(a, b);
+	ck_assert_int_eq(sqlite3_step(b), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_type(b, 0), SQLITE_NULL);
+	sqlite3_reset(b);
+	c = db_stmt(db, "SELECT 2");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_ne(a, c);
+	/* Bad SQL: NULL, and the cache still works afterwards. */
+	ck_assert_ptr_null(db_stmt(db, "SELEC nonsense"));
+	ck_assert_ptr_eq(db_stmt(db, "SELECT 2"), c);
+	db_close(db);
+	free(path);
+}
+END_TEST
+
+/* db_begin takes the write lock at once (BEGIN IMMEDIATE), so a second
+ * writer learns it must wait before it reads anything. */
+START_TEST(begin_is_immediate)
+{
+	char *path = tmp_path("db");
+	struct db *a = open_migrated(path), *b = open_migrated(path);
+
+	ck_assert_int_eq(db_begin(a), NY_OK);
+	sqlite3_busy_timeout(db_sqlite(b), 0);
+	ck_assert_int_eq(db_begin(b), NY_EBUSY);
+	ck_assert_int_eq(sqlite3_get_autocommit(db_sqlite(b)), 1);
+	db_rollback(a);
+	ck_assert_int_eq(db_begin(b), NY_OK);
+	db_rollback(b);
+	db_close(a);
+	db_close(b);
 	free(path);
 }
 END_TEST
@@ -216,6 +272,13 @@ START_TEST(backup_during_writes)
 	}
 	ck_assert_int_eq(waitpid(kid, &status, 0), kid);
 	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	/* Private: it holds sealed secrets and buyers' phone numbers. */
+	{
+		struct stat sb;
+
+		ck_assert_int_eq(stat(bk, &sb), 0);
+		ck_assert_int_eq(sb.st_mode & 0777, 0600);
+	}
 	db_close(db);
 	free(path);
 	free(bk);
@@ -283,6 +346,8 @@ main(void)
 	tcase_add_test(tc, migrate_empty_and_rerun);
 	tcase_add_test(tc, refuses_newer_database);
 	tcase_add_test(tc, pragmas_set);
+	tcase_add_test(tc, statement_cache);
+	tcase_add_test(tc, begin_is_immediate);
 	tcase_add_test(tc, data_version_moves_on_foreign_commit);
 	tcase_add_test(tc, events_read_since);
 	tcase_add_test(tc, two_writers_no_busy);

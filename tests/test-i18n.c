@@ -3,6 +3,7 @@
  * negotiation, and en/sw parity of the real embedded locale files.
  */
 #include <check.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,33 @@ START_TEST(real_files_not_copies)
 	    "Weka nambari ya simu.");
 	ck_assert_str_ne(i18n_get("en", "money.free"),
 	    i18n_get("sw", "money.free"));
+}
+END_TEST
+
+/* Across the whole files: at most 1 value in 20 is the same in both
+ * (names, numbers, placeholders-only strings), so sw is no English copy. */
+START_TEST(real_files_mostly_translated)
+{
+	const struct ny_asset *ea = asset_find("locales/en.json");
+	const struct ny_asset *sa = asset_find("locales/sw.json");
+	json_t *en, *sw, *v;
+	const char *k;
+	size_t total = 0, same = 0;
+
+	en = json_loadb((const char *)ea->data, ea->len, 0, NULL);
+	sw = json_loadb((const char *)sa->data, sa->len, 0, NULL);
+	ck_assert_ptr_nonnull(en);
+	ck_assert_ptr_nonnull(sw);
+	json_object_foreach(en, k, v) {
+		total++;
+		if (json_equal(v, json_object_get(sw, k)))
+			same++;
+	}
+	ck_assert_uint_ge(total, 50);
+	ck_assert_msg(same * 20 <= total, "%zu of %zu sw values are the "
+	    "English text", same, total);
+	json_decref(en);
+	json_decref(sw);
 }
 END_TEST
 
@@ -278,6 +306,7 @@ i18n_suite(void)
 
 	tcase_add_test(tc, real_files_parity);
 	tcase_add_test(tc, real_files_not_copies);
+	tcase_add_test(tc, real_files_mostly_translated);
 	tcase_add_test(tc, phone_error_keys_exist);
 	tcase_add_test(tc, fallback);
 	tcase_add_test(tc, placeholders);

@@ -7,6 +7,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "library.h"
 #include "library-fixture.h"
@@ -335,6 +336,69 @@ START_TEST(resend_after_rotate)
 }
 END_TEST
 
+static double
+lf_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int
+lf_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Recovery must not tell a stranger, by its timing, whether a phone bought
+ * anything: the known path queues a message in the same transaction, so
+ * both cost one write transaction and the medians stay close. Known and
+ * unknown calls alternate, each in a fresh hour and from a fresh address
+ * so no limit or dedupe window short-cuts either path.
+ */
+START_TEST(recover_timing_alike)
+{
+	enum { N = 41 };
+	struct db *db = lf_open(NULL);
+	double known[N], unknown[N], t, mk, mu;
+	int i, q;
+
+	lf_buy(db, 1, 1, 1);
+	for (i = 0; i < N; i++) {
+		char addr[32];
+		int64_t now = LF_T0 + (int64_t)(i + 1) * 3700;
+
+		snprintf(addr, sizeof addr, "10.1.%d.1", i);
+		t = lf_ms();
+		ck_assert_int_eq(library_recover(db, LF_PHONE1, NULL, addr,
+		    now, &q), NY_OK);
+		known[i] = lf_ms() - t;
+		ck_assert_int_eq(q, 1);
+		snprintf(addr, sizeof addr, "10.2.%d.1", i);
+		t = lf_ms();
+		ck_assert_int_eq(library_recover(db, "254700123456", NULL, addr,
+		    now, &q), NY_OK);
+		unknown[i] = lf_ms() - t;
+		ck_assert_int_eq(q, 0);
+	}
+	qsort(known, N, sizeof known[0], lf_cmp_double);
+	qsort(unknown, N, sizeof unknown[0], lf_cmp_double);
+	mk = known[N / 2];
+	mu = unknown[N / 2];
+	/* Within 2.5x of each other or 1 ms apart, whichever is looser:
+	 * well under what a network round trip hides. */
+	ck_assert_msg(mk <= mu * 2.5 + 1.0 && mu <= mk * 2.5 + 1.0,
+	    "recovery timing differs: known %.3f ms, unknown %.3f ms", mk, mu);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM messages"
+	    " WHERE kind = 'library_link'"), N);
+	db_close(db);
+}
+END_TEST
+
 START_TEST(time_format)
 {
 	char buf[40];
@@ -358,6 +422,7 @@ library_suite(void)
 	tcase_add_test(tc, items_grouped);
 	tcase_add_test(tc, recover_alike_and_limited);
 	tcase_add_test(tc, resend_after_rotate);
+	tcase_add_test(tc, recover_timing_alike);
 	tcase_add_test(tc, time_format);
 	suite_add_tcase(s, tc);
 	return s;

@@ -378,6 +378,12 @@ START_TEST(lists_for_console)
 	ck_assert_str_eq(v[0].product_title, "A song");
 	free(v);
 	ck_assert_int_eq(order_list_recent(db, "weird", 10, &v, &n), NY_EINVAL);
+	ck_assert_int_eq(order_list_for_creator(db, 1, NULL, 10, &v, &n), NY_OK);
+	ck_assert_int_eq(n, 2);
+	free(v);
+	ck_assert_int_eq(order_list_for_creator(db, 2, NULL, 10, &v, &n), NY_OK);
+	ck_assert_int_eq(n, 0);
+	free(v);
 	ck_assert_int_eq(order_list_pending_by_phone(db, "254712345678", 5, &v,
 	    &n), NY_OK);
 	ck_assert_int_eq(n, 1);
@@ -474,6 +480,66 @@ START_TEST(mpesa_helpers)
 }
 END_TEST
 
+START_TEST(worker_queue)
+{
+	struct db *db = open_db(NULL);
+	struct order o[4];
+	struct payment *v;
+	struct pay_result exp = result(PAY_EXPIRED, NULL, NULL, -1);
+	int i, n, n0, n1;
+	char *raw;
+
+	ck_assert_int_eq(buy(db, 1, "254700000001", 1, NULL, &o[0]), NY_OK);
+	ck_assert_int_eq(buy(db, 1, "254700000002", 1, NULL, &o[1]), NY_OK);
+	ck_assert_int_eq(buy(db, 4, "254700000003", 1, NULL, &o[2]), NY_OK);
+	ck_assert_int_eq(buy(db, 4, "254700000004", 1, NULL, &o[3]), NY_OK);
+	ck_assert_int_eq(payment_due(db, ny_now(), 1, 0, 10, &v, &n), NY_OK);
+	ck_assert_int_eq(n, 4);
+	ck_assert_str_eq(v[0].status, "new");
+	ck_assert_str_eq(v[0].order_ref, o[0].ref);
+	free(v);
+	/* Two workers split the queue with no overlap. */
+	ck_assert_int_eq(payment_due(db, ny_now(), 2, 0, 10, &v, &n0), NY_OK);
+	for (i = 0; i < n0; i++)
+		ck_assert_int_eq(v[i].id % 2, 0);
+	free(v);
+	ck_assert_int_eq(payment_due(db, ny_now(), 2, 1, 10, &v, &n1), NY_OK);
+	for (i = 0; i < n1; i++)
+		ck_assert_int_eq(v[i].id % 2, 1);
+	free(v);
+	ck_assert_int_eq(n0 + n1, 4);
+	/* Postponed: not due; woken: due again. */
+	ck_assert_int_eq(payment_postpone(db, o[0].payment_id, ny_now() + 100, 1,
+	    "later"), NY_OK);
+	ck_assert_int_eq(payment_due(db, ny_now(), 1, 0, 10, &v, &n), NY_OK);
+	ck_assert_int_eq(n, 3);
+	free(v);
+	ck_assert_int_eq(payment_wake_all(db), NY_OK);
+	ck_assert_int_eq(payment_due(db, ny_now(), 1, 0, 10, &v, &n), NY_OK);
+	ck_assert_int_eq(n, 4);
+	free(v);
+	/* A final payment leaves the queue; a late callback brings an
+	 * expired one back once, for confirmation. */
+	ck_assert_int_eq(payment_settle(db, o[1].payment_id, NULL, &exp, NULL), NY_OK);
+	ck_assert_int_eq(payment_due(db, ny_now(), 1, 0, 10, &v, &n), NY_OK);
+	ck_assert_int_eq(n, 3);
+	free(v);
+	ck_assert_int_eq(payment_keep_raw(db, o[1].payment_id, "{\"late\":1}"), NY_OK);
+	ck_assert_int_eq(payment_due(db, ny_now(), 1, 0, 10, &v, &n), NY_OK);
+	ck_assert_int_eq(n, 4);
+	ck_assert_str_eq(v[3].status, "expired");
+	free(v);
+	ck_assert_int_eq(payment_raw(db, o[1].payment_id, &raw), NY_OK);
+	ck_assert_str_eq(raw, "{\"late\":1}");
+	free(raw);
+	ck_assert_int_eq(payment_postpone(db, o[1].payment_id, -1, 0, NULL), NY_OK);
+	ck_assert_int_eq(payment_due(db, ny_now(), 1, 0, 10, &v, &n), NY_OK);
+	ck_assert_int_eq(n, 3);
+	free(v);
+	db_close(db);
+}
+END_TEST
+
 START_TEST(form_check)
 {
 	char phone[16];
@@ -567,6 +633,7 @@ main(void)
 	tcase_add_test(tc, sim_provider);
 	tcase_add_test(tc, mpesa_helpers);
 	tcase_add_test(tc, form_check);
+	tcase_add_test(tc, worker_queue);
 	tcase_add_test(tc, no_oversell_20_buyers);
 	suite_add_tcase(s, tc);
 	return run_suite(s);

@@ -190,6 +190,27 @@ START_TEST(embedded_templates_compile)
 }
 END_TEST
 
+/* A NUL inside the source ends the template (fuzz-tmpl found the
+ * compiler reading past its copy when it did not). */
+START_TEST(nul_ends_the_template)
+{
+	static const char src[] = "a{{x}}\0{{#y}}{{z}}{{/y}}{{{w}}}";
+	struct tmpl *t;
+	struct ny_buf b;
+	json_t *ctx = json_pack("{s:s}", "x", "<b>");
+	char *cause = NULL;
+
+	ck_assert_int_eq(tmpl_compile(src, sizeof src - 1, &t, &cause), NY_OK);
+	buf_init(&b, 0);
+	ck_assert_int_eq(tmpl_render(t, ctx, "en", &b), NY_OK);
+	ck_assert_uint_eq(b.len, 10);
+	ck_assert_int_eq(memcmp(b.data, "a&lt;b&gt;", 10), 0);
+	buf_free(&b);
+	tmpl_free(t);
+	json_decref(ctx);
+}
+END_TEST
+
 static Suite *
 tmpl_suite(void)
 {
@@ -205,6 +226,7 @@ tmpl_suite(void)
 	tcase_add_test(tc, compile_errors);
 	tcase_add_test(tc, output_limit);
 	tcase_add_test(tc, embedded_templates_compile);
+	tcase_add_test(tc, nul_ends_the_template);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -3,6 +3,7 @@
  * asks db_changed (PRAGMA data_version, in memory) and reloads only when
  * another process committed; rows that arrived while the screen was open
  * stay highlighted for ORDERS_HL_S seconds. 'f' cycles a status filter.
+ * Only the orders of the creator's own products are shown.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "order.h"
 #include "ssh-int.h"
+#include "stats.h"
 #include "ui.h"
 
 #define ORDERS_MAX	200
@@ -60,6 +62,35 @@ orders_is_new(const struct orders *o, int64_t id)
 	return 0;
 }
 
+static int
+cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Keeps the orders of the creator's own products (order_list_recent is
+ * shop-wide): a shop may host several creators.
+ */
+static void
+orders_mine(struct orders *o, struct ui_ctx *ctx)
+{
+	int64_t *ids;
+	int n, i, k = 0;
+
+	if (stats_product_ids(ctx->db, ctx->s->creator_id, &ids, &n) != NY_OK)
+		n = 0;
+	/* n > 0 first: ids is NULL on a failed read (bsearch wants non-NULL) */
+	for (i = 0; i < o->n; i++)
+		if (n > 0 &&
+		    bsearch(&o->v[i].product_id, ids, n, sizeof *ids, cmp_id))
+			o->v[k++] = o->v[i];
+	o->n = k;
+	free(ids);
+}
+
 static void
 orders_load(struct orders *o, struct ui_ctx *ctx)
 {
@@ -71,6 +102,8 @@ orders_load(struct orders *o, struct ui_ctx *ctx)
 	o->n = 0;
 	o->ok = order_list_recent(ctx->db, orders_filters[o->filter],
 	    ORDERS_MAX, &o->v, &o->n) == NY_OK;
+	if (o->ok)
+		orders_mine(o, ctx);
 	for (i = 0; i < o->n; i++)
 		if (o->v[i].id > o->max_id)
 			o->max_id = o->v[i].id;

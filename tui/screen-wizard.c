@@ -1,6 +1,7 @@
 /*
  * screen-wizard.c: n New product (and e Edit from Products) — the steps
- * kind → basics → story → content by kind → review, as a const table.
+ * kind → basics → story → content by kind → delivery (the WhatsApp
+ * messages previewed in en and sw) → review, as a const table.
  * Each step validates before the next (inline message, focus on the bad
  * field); back and next keep everything typed; Esc asks before
  * discarding. Nothing is written until the review's publish or draft.
@@ -12,6 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "money.h"
 #include "product.h"
 #include "ssh-int.h"
@@ -35,7 +37,9 @@ static const char *const wiz_columns[F_COUNT] = {
 	"period_days", "starts_at", "venue", "capacity", "join_url"
 };
 
-enum wiz_step_id { S_KIND, S_BASICS, S_STORY, S_CONTENT, S_REVIEW, S_COUNT };
+enum wiz_step_id {
+	S_KIND, S_BASICS, S_STORY, S_CONTENT, S_DELIVERY, S_REVIEW, S_COUNT
+};
 
 struct wizard {
 	int			 step;
@@ -80,7 +84,7 @@ step_fields(const struct wizard *z, int step, int out[F_COUNT])
 
 static const char *const wiz_step_titles[S_COUNT] = {
 	"tui.wiz.s.kind", "tui.wiz.s.basics", "tui.wiz.s.story",
-	"tui.wiz.s.content", "tui.wiz.s.review"
+	"tui.wiz.s.content", "tui.wiz.s.delivery", "tui.wiz.s.review"
 };
 
 static void
@@ -160,6 +164,31 @@ wiz_init(struct ui_ctx *ctx)
 		wiz_load(z, ctx);
 	ui_textarea_resize(&z->story, ctx->cols - 6, ctx->rows - 8);
 	return z;
+}
+
+/* A bare name is in uploads/HANDLE/; anything with a slash is a path. */
+static char *
+wiz_path(const struct wizard *z, const struct ui_ctx *ctx)
+{
+	const char *src = z->f[F_FILE].text;
+
+	return strchr(src, '/') ? xstrdup(src) : xasprintf("%s/uploads/%s/%s",
+	    ctx->s->cfg->data_dir, ctx->s->handle, src);
+}
+
+static int
+wiz_file_ok(const struct wizard *z, const struct ui_ctx *ctx)
+{
+	struct stat sb;
+	char *path;
+	int ok;
+
+	if (z->f[F_FILE].text[0] == '\0')
+		return 1;
+	path = wiz_path(z, ctx);
+	ok = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+	free(path);
+	return ok;
 }
 
 /* Fills p from the fields; on a parse error names the field. */
@@ -265,6 +294,8 @@ wiz_validate(struct wizard *z, struct ui_ctx *ctx)
 		}
 	}
 	product_free(&p);
+	if (ok && z->step >= S_CONTENT && !wiz_file_ok(z, ctx))
+		ok = !wiz_blame(z, ctx, F_FILE, ui_tr(ctx, "tui.wiz.err.file"));
 	return ok;
 }
 
@@ -329,6 +360,50 @@ draw_kind(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
 	}
 }
 
+/*
+ * The WhatsApp messages buyers will get, in both languages, as the
+ * fulfilment code writes them (the link and receipt are examples).
+ */
+static void
+draw_delivery(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
+{
+	static const char *const langs[] = { "en", "sw" };
+	const char *kind = product_kinds[z->kind], *extra = NULL;
+	char amount[64], link[256], when[32], *msg;
+	int64_t minor = 0, starts = 0;
+	int i, y = 4;
+
+	money_parse(z->f[F_PRICE].text, z->f[F_CURRENCY].text, &minor);
+	parse_time(z->f[F_STARTS].text, &starts);
+	fmt_time(starts ? starts : ny_now(), when, sizeof when);
+	snprintf(link, sizeof link, "%s/l/…", ctx->s->cfg->base_url);
+	if (strcmp(kind, "subscription") == 0)
+		extra = "msg.sub_reminder";
+	else if (strcmp(kind, "webinar") == 0)
+		extra = "msg.webinar_reminder";
+	for (i = 0; i < 2 && y < ctx->rows - 4; i++) {
+		money_format(minor, z->f[F_CURRENCY].text, langs[i], amount,
+		    sizeof amount);
+		wattron(w, A_BOLD);
+		ui_put(w, y++, 2, langs[i][0] == 'e' ? "English" : "Kiswahili",
+		    ctx->cols - 4, 0);
+		wattroff(w, A_BOLD);
+		msg = i18n_fmt(langs[i], "msg.receipt", "amount", amount,
+		    "product", z->f[F_TITLE].text, "receipt", "QK7XY2ABCD",
+		    "link", link, NULL);
+		y += ui_put_wrapped(w, y, 4, msg, ctx->cols - 6, 3);
+		free(msg);
+		if (extra != NULL) {
+			msg = i18n_fmt(langs[i], extra, "product",
+			    z->f[F_TITLE].text, "time", when, "link", link, NULL);
+			y += ui_put_wrapped(w, y, 4, msg, ctx->cols - 6, 3);
+			free(msg);
+		}
+		y++;
+	}
+	ui_put(w, y, 2, ui_tr(ctx, "tui.wiz.delivery_keys"), ctx->cols - 4, 0);
+}
+
 static void
 draw_review(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
 {
@@ -381,6 +456,9 @@ wiz_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 		ui_textarea_draw(&z->story, w, 4, 3, 1);
 		curs_set(1);
 		break;
+	case S_DELIVERY:
+		draw_delivery(z, ctx, w);
+		break;
 	case S_REVIEW:
 		draw_review(z, ctx, w);
 		break;
@@ -405,15 +483,13 @@ progress(void *arg, int64_t done, int64_t total)
 static int
 wiz_attach(struct wizard *z, struct ui_ctx *ctx, int64_t id)
 {
-	const char *src = z->f[F_FILE].text;
 	char sha[STORE_SHA_LEN], mime[STORE_MIME_LEN], *path, *base, *tmp;
 	int64_t size;
 	int err;
 
-	if (src[0] == '\0')
+	if (z->f[F_FILE].text[0] == '\0')
 		return NY_OK;
-	path = strchr(src, '/') ? xstrdup(src) : xasprintf("%s/uploads/%s/%s",
-	    ctx->s->cfg->data_dir, ctx->s->handle, src);
+	path = wiz_path(z, ctx);
 	tmp = xstrdup(path);
 	base = basename(tmp);
 	err = store_put_file(ctx->db, ctx->s->cfg->data_dir, path, base, sha,
@@ -439,8 +515,11 @@ wiz_save(struct wizard *z, struct ui_ctx *ctx, int publish)
 	err = id ? product_update(ctx->db, &p, &field) :
 	    product_create(ctx->db, &p, &id, &field);
 	product_free(&p);
-	if (err == NY_OK)
+	if (err == NY_OK) {
+		/* From now on a retry updates this product, never a copy. */
+		z->edit_id = id;
 		err = wiz_attach(z, ctx, id);
+	}
 	if (err == NY_OK && publish)
 		err = product_set_status(ctx->db, id, "published");
 	if (err != NY_OK) {
@@ -501,6 +580,10 @@ step_key(struct wizard *z, struct ui_ctx *ctx, int ch)
 			wiz_next(z, ctx);
 		else
 			ui_textarea_key(&z->story, ch);
+		return UI_HANDLED | UI_REDRAW;
+	case S_DELIVERY:
+		if (ch == '\r' || ch == '\n' || ch == KEY_ENTER || ch == '\t')
+			wiz_next(z, ctx);
 		return UI_HANDLED | UI_REDRAW;
 	case S_REVIEW:
 		if (ch == 'p' || ch == 'd')

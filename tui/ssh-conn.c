@@ -146,8 +146,11 @@ on_master(socket_t fd, int revents, void *userdata)
 			ssh_channel_write(c->chan, buf, (uint32_t)n);
 			return 0;
 		}
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return 0;
+		revents |= POLLHUP;	/* EOF or EIO: the UI is gone */
 	}
-	if (revents & (POLLHUP | POLLERR | POLLNVAL | POLLIN)) {
+	if (revents & (POLLHUP | POLLERR | POLLNVAL)) {
 		/* The UI closed its side: stop watching before close. */
 		ssh_event_remove_fd(c->event, fd);
 		close(c->master);
@@ -274,7 +277,7 @@ loop(struct ssh_conn *c)
 			break;
 		if (status < 0 && (status = ui_exited(c)) >= 0) {
 			/* Drain what the UI wrote last, then end. */
-			while (c->master >= 0)
+			for (int i = 0; i < 256 && c->master >= 0; i++)
 				on_master(c->master, POLLIN, c);
 			finish(c, status);
 			break;

@@ -105,3 +105,31 @@ ui_time(int64_t t, int64_t now, char *buf, size_t len)
 	else
 		strftime(buf, len, "%d %b %H:%M", &tm);
 }
+
+int
+ui_put_wrapped(WINDOW *w, int y, int x, const char *s, int cols, int max)
+{
+	struct ui_textarea t;
+	struct ui_vline v[32];
+	char line[UI_FIELD_MAX];
+	int n, i;
+
+	ui_textarea_init(&t, 1 << 16, s);
+	ui_textarea_resize(&t, cols, 1);
+	n = ui_textarea_wrap(&t, v, 32);
+	if (n > max)
+		n = max;
+	if (n > 32)
+		n = 32;
+	for (i = 0; i < n; i++) {
+		size_t len = v[i].end - v[i].start;
+
+		if (len >= sizeof line)
+			len = sizeof line - 1;
+		memcpy(line, t.text + v[i].start, len);
+		line[len] = '\0';
+		ui_put(w, y + i, x, line, cols, 0);
+	}
+	ui_textarea_free(&t);
+	return n;
+}

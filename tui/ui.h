@@ -67,6 +67,9 @@ size_t		 ui_fit(const char *s, int cols);
 /* Writes s at y, x cut to cols columns, padded with spaces when pad. */
 void		 ui_put(WINDOW *w, int y, int x, const char *s, int cols,
 		    int pad);
+/* Writes s wrapped at cols, at most max lines; returns lines used. */
+int		 ui_put_wrapped(WINDOW *w, int y, int x, const char *s,
+		    int cols, int max);
 /* Formats money for the console (caller frees). */
 char		*ui_money(const struct ui_ctx *ctx, int64_t minor,
 		    const char *currency);

@@ -104,4 +104,24 @@ ID=$(push_id "$R")
 ctl callback "{\"id\":\"$ID\",\"code\":0}" >/dev/null
 wait_status "$R" paid 100
 expect_match "$(curl -fsS "$FAKE/_ctl/stats")" '"oauth": 1,' "token cached"
+
+# A success that arrives after our own timeout: the query confirms it, so
+# the buyer gets the goods (money taken means goods given).
+kill "$SF_PID"; wait "$SF_PID" 2>/dev/null || true
+export NYOTA_PAY_TIMEOUT_S=2
+start_storefront
+set -- $(checkout song "0712345624"); R=$2
+ID=$(push_id "$R")
+wait_status "$R" expired 100
+ctl callback "{\"id\":\"$ID\",\"code\":0,\"receipt\":\"QKLATE0001\"}" >/dev/null
+wait_status "$R" paid 100
+expect_eq "$(DB "SELECT receipt FROM payments WHERE provider_ref = '$ID'")" QKLATE0001 "late receipt"
+# A late failure for an expired order changes nothing.
+set -- $(checkout song "0712345625"); R=$2
+ID=$(push_id "$R")
+wait_status "$R" expired 100
+ctl callback "{\"id\":\"$ID\",\"code\":1032}" >/dev/null
+sleep 0.5
+expect_match "$(curl -fsS "$URL/checkout/$R/status")" '"status":"expired"' "late failure ignored"
+expect_eq "$(DB "SELECT next_attempt_at FROM payments WHERE provider_ref = '$ID'")" -1 "late callback handled once"
 echo ok

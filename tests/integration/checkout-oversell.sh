@@ -1,5 +1,5 @@
-# 20 buyers at once for the last 3 seats: exactly 3 orders, 3 paid, 9
-# tickets never... exactly 3 tickets. Auto-approve pays them.
+# 20 buyers at once for the last 3 seats: exactly 3 orders, 17 "sold
+# out" answers, 3 paid (auto-approve) and exactly 3 tickets.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/checkout.inc"
 export NYOTA_SIM_AUTO=approve NYOTA_SIM_DELAY_MS=200

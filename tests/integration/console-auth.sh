@@ -62,11 +62,10 @@ wait_for s1 'U N K N O W N'
 tm send-keys -t s1 Escape 1
 wait_for s1 'Sales: 1'
 tm resize-window -t s1 -x 80 -y 24
-sleep 0.5
-out=$(screen_of s1)
-expect_eq "$(printf '%s\n' "$out" | wc -l)" 24 "24 rows"
-expect_match "$(printf '%s\n' "$out" | sed -n 24p)" 'q quit' "status bar on the last row"
-expect_match "$(printf '%s\n' "$out" | sed -n 1p)" 'Dashboard' "title on the first row"
+wait_line s1 24 'q quit'
+wait_line s1 1 'Dashboard'
+wait_line s1 3 'Today'
+expect_eq "$(screen_of s1 | wc -l)" 24 "24 rows"
 tm send-keys -t s1 q
 wait_for s1 'ssh-exit=0'
 

@@ -115,3 +115,13 @@ fresh_code() {
 	LAST_STEP=$step
 	CODE=$(oathtool --totp -b --now "$(date -u -d "@$((step * 30))" '+%Y-%m-%d %H:%M:%S UTC')" "$1")
 }
+
+# wait_line NAME N REGEX: until line N of the screen matches.
+wait_line() {
+	for _ in $(seq 1 50); do
+		screen_of "$1" | sed -n "${2}p" | grep -Eq -- "$3" && return 0
+		sleep 0.1
+	done
+	screen_of "$1" >&2
+	fail "line $2 of $1 never showed '$3'"
+}

@@ -36,8 +36,9 @@ echo "memory: $((rss / N)) KiB RSS, $((pss / N)) KiB PSS per session (connection
 
 # The feed: a paid order committed elsewhere shows up on screen.
 now=$(date +%s)
-sql "INSERT INTO creators (id, handle, created_at) VALUES (900, 'shop', $now);
-INSERT INTO products (id, creator_id, slug, kind, title, price_minor, currency, status, created_at, updated_at) VALUES (1, 900, 'pack', 'download', 'Photo Pack', 50000, 'KES', 'published', $now, $now);
+sql "INSERT INTO creators (id, handle, created_at) VALUES (900, 'other', $now);
+INSERT INTO products (id, creator_id, slug, kind, title, price_minor, currency, status, created_at, updated_at) VALUES (1, (SELECT id FROM creators WHERE handle='c1'), 'pack', 'download', 'Photo Pack', 50000, 'KES', 'published', $now, $now);
+INSERT INTO products (id, creator_id, slug, kind, title, price_minor, currency, status, created_at, updated_at) VALUES (2, 900, 'theirs', 'download', 'Not Mine', 50000, 'KES', 'published', $now, $now);
 INSERT INTO customers (id, phone, created_at) VALUES (1, '254712345678', $now);"
 tm send-keys -t s1 2
 wait_for s1 'Orders'
@@ -55,7 +56,11 @@ for k in 1 2 3 4 5; do
 	lat="$lat $ms"
 	[ "$ms" -lt 1000 ] || fail "feed latency $ms ms"
 done
-expect_match "$(screen_of s1)" 'NEW' "new rows highlighted"
+wait_for s1 'NEW'
+# Another creator's sale is not in c1's feed.
+sql "INSERT INTO orders (ref, customer_id, product_id, amount_minor, currency, status, created_at, updated_at, expires_at, paid_at) VALUES ('other-xyz', 1, 2, 50000, 'KES', 'paid', $now, $now, $now + 120, $now);"
+sleep 1
+screen_of s1 | grep -q 'other-xy' && fail "another creator's order in the feed"
 echo "feed latency (paid commit -> row on screen, ms):$lat"
 
 # Every session still answers; all quit cleanly.

@@ -29,8 +29,14 @@ wait_for w 'Doors at six'
 tm send-keys -t w Tab
 wait_for w 'Alliance Francaise'
 tm send-keys -t w Down Down BSpace BSpace BSpace BSpace 100 Enter
+wait_for w 'Delivery'
+wait_for w 'You paid KES 1,500.00 for Nairobi Gig'
+wait_for w 'KSh 1,500.00'
+expect_match "$(screen_of w)" 'Asante' "receipt preview sw"
+tm send-keys -t w Enter
 wait_for w 'Review'
-expect_match "$(screen_of w)" 'Nairobi Gig' "review shows the title"
+wait_for w 'Title +Nairobi Gig'
+
 tm send-keys -t w p
 wait_for w 'Published'
 wait_for w 'Nairobi Gig'
@@ -50,5 +56,27 @@ start_storefront
 code=$(curl -s -o "$T/page.html" -w '%{http_code}' "$URL/p/nairobi-gig")
 expect_eq "$code" 200 "product page"
 grep -q 'Nairobi Gig' "$T/page.html" || fail "title on the product page"
+# A download: the file comes from uploads/HANDLE/ into the store.
+mkdir -p "$NYOTA_DATA_DIR/uploads/wanjiru"
+head -c 3000000 /dev/urandom > "$NYOTA_DATA_DIR/uploads/wanjiru/pack.zip"
+tm send-keys -t w n
+wait_for w 'What are you selling'
+tm send-keys -t w Enter
+wait_for w 'Basics'
+tm send-keys -t w 'Photo Pack' Enter Enter 500 Enter Enter Enter
+wait_for w 'Story'
+tm send-keys -t w Tab
+wait_for w 'Content'
+tm send-keys -t w 'nope.zip' Enter
+wait_for w 'no such file'
+tm send-keys -t w C-u 'pack.zip' Enter
+wait_for w 'Delivery'
+tm send-keys -t w Enter
+wait_for w 'Review'
+tm send-keys -t w p
+wait_for w 'Published'
+sha=$(sha256sum "$NYOTA_DATA_DIR/uploads/wanjiru/pack.zip" | cut -c1-64)
+expect_eq "$(sql "SELECT f.name, f.sha256 FROM product_files f JOIN products p ON p.id = f.product_id WHERE p.slug = 'photo-pack'")" "pack.zip|$sha" "file attached"
+expect_eq "$(sql "SELECT status FROM products WHERE slug='photo-pack'")" published "download published"
 tm send-keys -t w q
 echo ok

@@ -23,6 +23,9 @@ signed() {
 loc=$(signed "$tokA" 1)
 expect_match "$loc" "^$URL/dl/1/Nairobi%20Nights%20%E2%80%94%20mix.bin\?e=1&exp=[0-9]+&sig=[A-Za-z0-9_-]{43}$" "signed URL"
 expect_eq "$(status "$URL/l/$tokA/files/1")" 303 "redirect status"
+exp=${loc#*exp=}; exp=${exp%%&*}
+ttl=$((exp - $(date +%s)))
+[ "$ttl" -ge 590 ] && [ "$ttl" -le 610 ] || fail "signed URL lives $ttl s, not 10 minutes"
 
 # Full download: exact bytes and headers.
 curl -fsS -D "$T/h" -o "$T/got" "$loc"
@@ -112,4 +115,18 @@ expect_eq "$(status "$loc2")" 403 "refunded at /dl"
 expect_eq "$(status "$URL/l/$tokA/files/2")" 403 "refunded at /l"
 # No token ever reaches the log.
 if grep -q "$tokA" "$T/storefront.log"; then fail "token in the log"; fi
+
+# Expiry for real: a URL signed now, with a valid signature, is refused
+# once the server's clock is 11 minutes on; the library signs a new one.
+DB "UPDATE orders SET status = 'paid' WHERE id = 1"
+loc3=$(signed "$tokB" 2)
+expect_eq "$(status "$loc3")" 200 "fresh URL"
+kill "$SF_PID"; wait "$SF_PID" 2>/dev/null || true
+NYOTA_CLOCK_OFFSET=660 start_storefront
+loc3=${loc3/127.0.0.1:[0-9]*\/dl/127.0.0.1:$PORT\/dl}
+expect_match "$loc3" ":$PORT/dl/2/" "URL moved to the new port"
+expect_eq "$(status "$loc3")" 403 "expired URL with a valid signature"
+expect_eq "$(status "$URL/l/$tokB/files/2")" 303 "a new URL from the library"
+curl -fsS -o "$T/gotB2" "$(signed "$tokB" 2)"
+cmp "$T/gotB2" "$T/intro.txt" || fail "bytes after re-signing"
 echo ok

@@ -13,6 +13,7 @@ expect_eq "$c1" 200 "known phone status"
 expect_eq "$c2" 200 "unknown phone status"
 body() { sed -n '/<main>/,/<\/main>/p' "$1"; }
 expect_eq "$(body "$known")" "$(body "$unknown")" "same page for known and unknown"
+expect_eq "$(wc -c < "$known")" "$(wc -c < "$unknown")" "same length for known and unknown"
 expect_match "$(body "$known")" 'on its way to WhatsApp' "answer text"
 
 link=$(link_for 254712345678)

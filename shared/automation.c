@@ -1,0 +1,219 @@
+/*
+ * automation.c: products' automatic messages. See automation.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "automation.h"
+
+/* Does the trigger make sense for this kind of product? */
+static int
+auto_kind_ok(const char *trigger, const char *kind)
+{
+	if (strcmp(trigger, "purchase") == 0)
+		return 1;
+	if (strcmp(trigger, "before_start") == 0)
+		return strcmp(kind, "ticket") == 0 ||
+		    strcmp(kind, "webinar") == 0;
+	if (strcmp(trigger, "before_end") == 0)
+		return strcmp(kind, "subscription") == 0;
+	return 0;
+}
+
+static int
+auto_body_ok(const char *s)
+{
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	return n > 0 && n <= AUTOMATION_BODY_MAX;
+}
+
+/* Commits when rc is NY_OK, else rolls back; returns the outcome. */
+static int
+auto_end(struct db *db, int rc)
+{
+	if (rc != NY_OK) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db);
+}
+
+static int
+auto_product_kind(struct db *db, int64_t product_id, char kind[16])
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT kind FROM products WHERE id = ?");
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, product_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(kind, 16, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return NY_OK;
+	return rc == SQLITE_DONE ? NY_ENOTFOUND : db_err(rc);
+}
+
+static int
+auto_add_tx(struct db *db, int64_t product_id, const char *trigger,
+    int offset, const char *en, const char *sw, int64_t *id)
+{
+	sqlite3_stmt *st;
+	char kind[16];
+	int rc;
+
+	if ((rc = auto_product_kind(db, product_id, kind)) != NY_OK)
+		return rc;
+	if (!auto_kind_ok(trigger, kind))
+		return NY_EINVAL;
+	st = db_stmt(db, "SELECT 1 FROM automations WHERE product_id = ?"
+	    " AND trigger = ? AND offset_minutes = ?");
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, product_id);
+	sqlite3_bind_text(st, 2, trigger, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, offset);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return NY_EEXISTS;
+	if (rc != SQLITE_DONE)
+		return db_err(rc);
+	st = db_stmt(db, "INSERT INTO automations(product_id, trigger,"
+	    " offset_minutes, body_en, body_sw, enabled, created_at)"
+	    " VALUES (?, ?, ?, ?, ?, 1, ?)");
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, product_id);
+	sqlite3_bind_text(st, 2, trigger, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, offset);
+	sqlite3_bind_text(st, 4, en, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, sw, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, ny_now());
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_err(rc);
+	if (id != NULL)
+		*id = sqlite3_last_insert_rowid(db_sqlite(db));
+	return db_event(db, "product", product_id, NULL);
+}
+
+int
+automation_add(struct db *db, int64_t product_id, const char *trigger,
+    int offset_minutes, const char *body_en, const char *body_sw,
+    int64_t *id)
+{
+	int rc;
+
+	if (trigger == NULL || offset_minutes < 0 ||
+	    offset_minutes > AUTOMATION_OFFSET_MAX || !auto_body_ok(body_en) ||
+	    !auto_body_ok(body_sw) || (strcmp(trigger, "purchase") != 0 &&
+	    strcmp(trigger, "before_start") != 0 &&
+	    strcmp(trigger, "before_end") != 0))
+		return NY_EINVAL;
+	if ((rc = db_begin(db)) != NY_OK)
+		return rc;
+	return auto_end(db, auto_add_tx(db, product_id, trigger,
+	    offset_minutes, body_en, body_sw, id));
+}
+
+int
+automation_list(struct db *db, int64_t product_id, struct automation **out,
+    size_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT id, product_id, trigger,"
+	    " offset_minutes, body_en, body_sw, enabled, created_at"
+	    " FROM automations WHERE product_id = ? ORDER BY id");
+	struct automation *v = NULL, *a;
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, product_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 4;
+			v = xrealloc(v, cap * sizeof *v);
+		}
+		a = &v[(*n)++];
+		memset(a, 0, sizeof *a);
+		a->id = sqlite3_column_int64(st, 0);
+		a->product_id = sqlite3_column_int64(st, 1);
+		snprintf(a->trigger, sizeof a->trigger, "%s",
+		    (const char *)sqlite3_column_text(st, 2));
+		a->offset_minutes = sqlite3_column_int(st, 3);
+		a->body_en = db_col_str(st, 4);
+		a->body_sw = db_col_str(st, 5);
+		a->enabled = sqlite3_column_int(st, 6);
+		a->created_at = sqlite3_column_int64(st, 7);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		automation_list_free(v, *n);
+		*n = 0;
+		return db_err(rc);
+	}
+	*out = v;
+	return NY_OK;
+}
+
+void
+automation_list_free(struct automation *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].body_en);
+		free(v[i].body_sw);
+	}
+	free(v);
+}
+
+/* Runs one "… WHERE id = ?2 RETURNING product_id" and its event. */
+static int
+auto_change(struct db *db, const char *sql, int64_t id, int value)
+{
+	sqlite3_stmt *st;
+	int64_t product_id = 0;
+	int rc;
+
+	if ((rc = db_begin(db)) != NY_OK)
+		return rc;
+	if ((st = db_stmt(db, sql)) == NULL)
+		return auto_end(db, NY_EDB);
+	sqlite3_bind_int(st, 1, value);
+	sqlite3_bind_int64(st, 2, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		product_id = sqlite3_column_int64(st, 0);
+	/* RETURNING: the change is done once the statement is reset. */
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return auto_end(db, NY_ENOTFOUND);
+	if (rc != SQLITE_ROW)
+		return auto_end(db, db_err(rc));
+	return auto_end(db, db_event(db, "product", product_id, NULL));
+}
+
+int
+automation_set_enabled(struct db *db, int64_t id, int enabled)
+{
+	return auto_change(db, "UPDATE automations SET enabled = ?1"
+	    " WHERE id = ?2 RETURNING product_id", id, enabled ? 1 : 0);
+}
+
+int
+automation_remove(struct db *db, int64_t id)
+{
+	/* ?1 is bound but unused so both changes share auto_change. */
+	return auto_change(db, "DELETE FROM automations WHERE id = ?2"
+	    " AND ?1 = ?1 RETURNING product_id", id, 0);
+}
