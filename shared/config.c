@@ -3,6 +3,7 @@
  * lands in struct ny_config and how it is checked. Defaults and checks live
  * only here.
  */
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -12,7 +13,8 @@
 #include "config.h"
 #include "ny.h"
 
-enum cfg_type { CFG_STR, CFG_PATH, CFG_PORT, CFG_INT, CFG_I64, CFG_ENUM, CFG_URL };
+enum cfg_type { CFG_STR, CFG_PATH, CFG_PORT, CFG_INT, CFG_I64, CFG_ENUM, CFG_URL,
+    CFG_IPV4, CFG_IP };
 
 struct cfg_var {
 	const char	*name;
@@ -27,9 +29,10 @@ static const struct cfg_var cfg_vars[] = {
 	{ "NYOTA_DATA_DIR", "./data", CFG_PATH, S(data_dir), NULL },
 	{ "NYOTA_DB", NULL, CFG_PATH, S(db_path), NULL },
 	{ "NYOTA_KEYS_DIR", "./keys", CFG_PATH, S(keys_dir), NULL },
-	{ "NYOTA_HTTP_ADDR", "127.0.0.1", CFG_STR, S(http_addr), NULL },
+	/* The HTTP listener binds IPv4 only (storefront/http.c). */
+	{ "NYOTA_HTTP_ADDR", "127.0.0.1", CFG_IPV4, S(http_addr), NULL },
 	{ "NYOTA_HTTP_PORT", "8080", CFG_PORT, S(http_port), NULL },
-	{ "NYOTA_SSH_ADDR", "0.0.0.0", CFG_STR, S(ssh_addr), NULL },
+	{ "NYOTA_SSH_ADDR", "0.0.0.0", CFG_IP, S(ssh_addr), NULL },
 	{ "NYOTA_SSH_PORT", "2222", CFG_PORT, S(ssh_port), NULL },
 	{ "NYOTA_BASE_URL", "http://localhost:8080", CFG_URL, S(base_url), NULL },
 	{ "NYOTA_PAYMENTS", "sim", CFG_ENUM, S(payments), "sim|mpesa" },
@@ -153,6 +156,17 @@ cfg_set(struct ny_config *cfg, const struct cfg_var *v, const char *val)
 		free(*(char **)base);
 		*(char **)base = xstrndup(val, len);
 		return NULL;
+	case CFG_IPV4:
+	case CFG_IP: {
+		unsigned char addr[sizeof(struct in6_addr)];
+
+		if (inet_pton(AF_INET, val, addr) != 1 && (v->type == CFG_IPV4 ||
+		    inet_pton(AF_INET6, val, addr) != 1))
+			return xasprintf("%s: expected an IP%s address such as "
+			    "127.0.0.1 or 0.0.0.0, got \"%s\"", v->name,
+			    v->type == CFG_IPV4 ? "v4" : "v4 or IPv6", shown);
+		break;
+	}
 	case CFG_PATH:
 		if (*val == '\0' || len > 3000)
 			return xasprintf("%s: expected a path, got \"%s\"",

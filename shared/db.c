@@ -11,7 +11,12 @@
 #include "db.h"
 #include "log.h"
 
-#define DB_CACHE 256	/* open-addressed; more statements than this is a bug */
+/*
+ * Open-addressed; more distinct statements than this is a bug. The code
+ * has about 160 SQL texts in all and one connection (a test binary, a
+ * console session) may touch most of them: keep the table under half full.
+ */
+#define DB_CACHE 1024
 
 struct db_slot {
 	const char	*sql;

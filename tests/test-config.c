@@ -219,6 +219,25 @@ START_TEST(bad_urls)
 }
 END_TEST
 
+START_TEST(bad_addrs)
+{
+	static const char *const bad[] = { "", "localhost", "bogus",
+	    "127.0.0.256", "1.2.3", "0.0.0.0 ", "10.0.0.1:80" };
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+		refused("NYOTA_HTTP_ADDR", bad[i], "NYOTA_HTTP_ADDR",
+		    "expected an IPv4 address");
+		refused("NYOTA_SSH_ADDR", bad[i], "NYOTA_SSH_ADDR",
+		    "expected an IPv4 or IPv6 address");
+	}
+	refused("NYOTA_HTTP_ADDR", "::1", "NYOTA_HTTP_ADDR", "IPv4");
+	accepted("NYOTA_HTTP_ADDR", "0.0.0.0");
+	accepted("NYOTA_SSH_ADDR", "127.0.0.1");
+	accepted("NYOTA_SSH_ADDR", "::");
+}
+END_TEST
+
 START_TEST(bad_paths)
 {
 	refused("NYOTA_DATA_DIR", "", "NYOTA_DATA_DIR", "expected a path");
@@ -312,6 +331,7 @@ config_suite(void)
 	tcase_add_test(tc, bad_numbers);
 	tcase_add_test(tc, bad_enums);
 	tcase_add_test(tc, bad_urls);
+	tcase_add_test(tc, bad_addrs);
 	tcase_add_test(tc, bad_paths);
 	tcase_add_test(tc, cause_is_one_bounded_line);
 	tcase_add_test(tc, bad_flags);

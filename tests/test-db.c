@@ -125,6 +125,30 @@ START_TEST(statement_cache)
 }
 END_TEST
 
+/* Every statement of a big program fits: 400 distinct texts, each found
+ * again afterwards. */
+START_TEST(statement_cache_roomy)
+{
+	char *path = tmp_path("db");
+	struct db *db = open_migrated(path);
+	char *sql[400];
+	sqlite3_stmt *st[400];
+	int i;
+
+	for (i = 0; i < 400; i++) {
+		sql[i] = xasprintf("SELECT %d", i);
+		st[i] = db_stmt(db, sql[i]);
+		ck_assert_ptr_nonnull(st[i]);
+	}
+	for (i = 0; i < 400; i++)
+		ck_assert_ptr_eq(db_stmt(db, sql[i]), st[i]);
+	db_close(db);
+	for (i = 0; i < 400; i++)
+		free(sql[i]);
+	free(path);
+}
+END_TEST
+
 /* db_begin takes the write lock at once (BEGIN IMMEDIATE), so a second
  * writer learns it must wait before it reads anything. */
 START_TEST(begin_is_immediate)
@@ -347,6 +371,7 @@ main(void)
 	tcase_add_test(tc, refuses_newer_database);
 	tcase_add_test(tc, pragmas_set);
 	tcase_add_test(tc, statement_cache);
+	tcase_add_test(tc, statement_cache_roomy);
 	tcase_add_test(tc, begin_is_immediate);
 	tcase_add_test(tc, data_version_moves_on_foreign_commit);
 	tcase_add_test(tc, events_read_since);

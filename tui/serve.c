@@ -26,22 +26,6 @@
 #include "ssh-int.h"
 
 #define SERVE_MAX_CHILDREN	256
-/*
- * Connection rate limit per address: a token bucket of RATE_BURST new
- * connections, refilled by one every RATE_REFILL seconds. Generous enough
- * for a team behind one NAT (and the 20-session test); login throttling
- * (login.h) is what stops code guessing.
- */
-#define RATE_SLOTS	128
-#define RATE_BURST	40
-#define RATE_REFILL	2
-
-struct rate_slot {
-	char	 addr[64];
-	double	 tokens;
-	int64_t	 at;
-};
-
 static volatile sig_atomic_t serve_stop;
 
 static void
@@ -51,9 +35,8 @@ serve_on_signal(int sig)
 	serve_stop = 1;
 }
 
-/* Takes one token for addr; 0 when the address is over its limit. */
-static int
-rate_take(struct rate_slot *slots, const char *addr, int64_t now)
+int
+serve_rate_take(struct rate_slot *slots, const char *addr, int64_t now)
 {
 	struct rate_slot *s = NULL, *oldest = &slots[0];
 	int i;
@@ -171,7 +154,7 @@ accept_one(const struct ny_config *cfg, ssh_bind bind,
 		return;
 	}
 	peer_addr(session, addr, sizeof addr);
-	if (!rate_take(slots, addr, ny_now()) || *nkids >= SERVE_MAX_CHILDREN) {
+	if (!serve_rate_take(slots, addr, ny_now()) || *nkids >= SERVE_MAX_CHILDREN) {
 		log_warn("ssh connection refused: rate limit", "addr=%s", addr);
 		ssh_disconnect(session);
 		ssh_free(session);

@@ -213,14 +213,24 @@ start_shell(struct ssh_conn *c)
 	return 0;
 }
 
+/*
+ * Sends the exit status and closes the channel, then waits (briefly) for
+ * the client's close: disconnecting at once makes OpenSSH report a broken
+ * pipe and exit 255 instead of the status.
+ */
 static void
 finish(struct ssh_conn *c, int status)
 {
+	int64_t until = ny_now_ms() + 2000;
+
 	if (c->chan == NULL)
 		return;
 	ssh_channel_request_send_exit_status(c->chan, status);
 	ssh_channel_send_eof(c->chan);
 	ssh_channel_close(c->chan);
+	while (!c->done && ny_now_ms() < until &&
+	    ssh_event_dopoll(c->event, 100) != SSH_ERROR)
+		;
 }
 
 static int

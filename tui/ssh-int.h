@@ -66,6 +66,27 @@ struct ssh_conn {
 	int					 done;
 };
 
+/*
+ * Connection rate limit per address (serve.c): a token bucket of
+ * RATE_BURST new connections, refilled by one every RATE_REFILL seconds,
+ * over RATE_SLOTS addresses (the least recently seen is forgotten).
+ * Generous enough for a team behind one NAT (and the 20-session test);
+ * login throttling (login.h) is what stops code guessing.
+ */
+#define RATE_SLOTS	128
+#define RATE_BURST	40
+#define RATE_REFILL	2
+
+struct rate_slot {
+	char	 addr[64];
+	double	 tokens;
+	int64_t	 at;
+};
+
+/* Takes one token for addr at now; 0 when the address is over limit. */
+int	serve_rate_take(struct rate_slot *slots, const char *addr,
+	    int64_t now);
+
 /* Runs one accepted connection to its end (in the forked process). */
 int	ssh_conn_run(const struct ny_config *cfg, ssh_session session,
 	    const char *addr);

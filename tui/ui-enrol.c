@@ -78,9 +78,8 @@ show_secret(const char *lang, const char *handle, const char *b32)
 	return 0;
 }
 
-/* Saves the creator, secret and the used code in one transaction. */
-static int
-save(struct ui_session *s, struct db *db, const char *handle,
+int
+ui_enrol_save(struct ui_session *s, struct db *db, const char *handle,
     const unsigned char *raw, int64_t step)
 {
 	int64_t id;
@@ -129,7 +128,7 @@ ui_enrol(struct ui_session *s, struct db *db)
 			printf("%s\n", i18n_get(lang, "tui.enrol.bad_code"));
 	}
 	if (err == NY_OK)
-		err = save(s, db, handle, raw, step);
+		err = ui_enrol_save(s, db, handle, raw, step);
 	explicit_bzero(raw, sizeof raw);
 	if (err != NY_OK) {
 		printf("%s (%s)\n", i18n_get(lang, "tui.enrol.failed"),

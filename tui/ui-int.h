@@ -10,4 +10,15 @@
 /* Line-mode enrolment for setup/invite sessions; exit status. */
 int	ui_enrol(struct ui_session *s, struct db *db);
 
+/*
+ * Saves an enrolment in ONE transaction: the creator (handle), the TOTP
+ * secret raw confirmed at step (so that code cannot be replayed to log
+ * in), and the setup code consumed or the invite s->code used. Returns
+ * NY_OK; NY_EDENIED (setup code or invite no longer valid: another
+ * session won), NY_EEXISTS (handle taken), NY_EINVAL, or a db error.
+ * Nothing is written unless everything is.
+ */
+int	ui_enrol_save(struct ui_session *s, struct db *db, const char *handle,
+	    const unsigned char *raw, int64_t step);
+
 #endif

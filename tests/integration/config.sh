@@ -40,6 +40,8 @@ for prog in nyota-storefront nyota-console; do
 	bad $prog 'NYOTA_MPESA_BASE_URL: expected an http' NYOTA_MPESA_BASE_URL=ftp://x
 	bad $prog 'NYOTA_WHATSAPP_API_URL: expected an http' "NYOTA_WHATSAPP_API_URL=https://graph facebook"
 	bad $prog 'NYOTA_DATA_DIR: expected a path' NYOTA_DATA_DIR=
+	bad $prog 'NYOTA_HTTP_ADDR: expected an IPv4 address' NYOTA_HTTP_ADDR=bogus
+	bad $prog 'NYOTA_SSH_ADDR: expected an IPv4 or IPv6 address' NYOTA_SSH_ADDR=localhost
 	bad $prog 'NYOTA_PAYMENTS=mpesa: expected NYOTA_MPESA_CONSUMER_KEY' NYOTA_PAYMENTS=mpesa
 	bad $prog 'NYOTA_WHATSAPP=cloud: expected NYOTA_WHATSAPP_TOKEN' NYOTA_WHATSAPP=cloud
 	bad $prog '--frobnicate=1: unknown option' -- --frobnicate=1

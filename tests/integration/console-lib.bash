@@ -10,6 +10,7 @@ tm new-session -d -s keep "sleep 3600"
 console_cleanup() {
 	local rc=$?
 	tm kill-server 2>/dev/null || true
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TMUX_SOCK"
 	if [ -n "${CON_PID:-}" ]; then
 		kill "$CON_PID" 2>/dev/null || true
 		wait "$CON_PID" 2>/dev/null || true

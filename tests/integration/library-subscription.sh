@@ -1,8 +1,10 @@
-# Subscriptions on a moved clock (NYOTA_CLOCK_OFFSET): the reminder goes
-# out 3 days before the end, once; after the end the library shows it
-# ended with a renew button and refuses its files; a renewal paid through
-# the checkout runs from now (the later of now and the old end) for the
-# period and opens the files again.
+# Reminders and subscriptions on a moved clock (NYOTA_CLOCK_OFFSET): the
+# webinar reminder goes out within the hour before it starts (library
+# link, no join link); the subscription reminder 3 days before the end,
+# once; after the end the library shows it ended with a renew button and
+# refuses its files; a renewal paid through the checkout runs from now
+# (the later of now and the old end) for the period and opens the files
+# again.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/library-lib.bash"
 day=86400
@@ -19,6 +21,20 @@ restart() {
 	start_storefront
 }
 
+# Half an hour before the webinar (it starts in 7 days): its reminder,
+# with the library link and never the join link itself.
+restart $((7 * day - 1800))
+line=""
+for _ in $(seq 1 50); do
+	line=$(grep '"kind":"reminder"' "$NYOTA_DATA_DIR/whatsapp.jsonl" 2>/dev/null | tail -1 || true)
+	[ -n "$line" ] && break
+	sleep 0.1
+done
+expect_match "$line" 'Class' "webinar reminder names it"
+expect_match "$line" "/l/$tok" "webinar reminder carries the library link"
+if printf '%s' "$line" | grep -q 'meet.example'; then fail "join link in a WhatsApp message"; fi
+expect_match "$(curl -fsS "$URL/l/$tok?lang=en")" 'https://meet.example/xyz' "join link in the library"
+
 # 27 days and an hour later: inside the 3-day window → one reminder.
 restart $((27 * day + 3600))
 line=""
@@ -28,13 +44,14 @@ for _ in $(seq 1 50); do
 	sleep 0.1
 done
 expect_match "$line" '"to":"254712345678"' "reminder to the subscriber"
+expect_eq "$(grep -c '"kind":"reminder"' "$NYOTA_DATA_DIR/whatsapp.jsonl")" 2 "webinar and subscription reminders"
 expect_match "$line" 'Club' "reminder names the product"
 expect_match "$line" '"lang":"sw"' "reminder in the buyer's language"
 expect_match "$line" "/l/$tok" "reminder carries the library link"
 expect_match "$(curl -fsS "$URL/l/$tok?lang=en")" 'Active until' "still active before the end"
 expect_eq "$(status "$URL/l/$tok/files/3")" 303 "file before the end"
 sleep 1.2
-expect_eq "$(grep -c '"kind":"reminder"' "$NYOTA_DATA_DIR/whatsapp.jsonl")" 1 "one reminder"
+expect_eq "$(grep -c '"kind":"reminder"' "$NYOTA_DATA_DIR/whatsapp.jsonl")" 2 "each reminder once"
 
 # A day after the end: ended, renew button, files refused.
 restart $((31 * day))

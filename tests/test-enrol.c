@@ -1,0 +1,176 @@
+/*
+ * test-enrol: console enrolment state — the setup code enrols exactly one
+ * first creator and is consumed, an invite is used once, nothing is
+ * written when any part fails, the confirming code cannot be replayed to
+ * log in; and the per-address connection rate limit.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "creator.h"
+#include "crypto.h"
+#include "db.h"
+#include "totp.h"
+#include "testutil.h"
+#include "../tui/ui-int.h"
+
+static struct db *
+fresh_db(void)
+{
+	static const unsigned char key[32] = { 7, 7, 7 };
+	char *path = tmp_path("enrol"), *cause = NULL;
+	struct db *db;
+
+	crypto_init_key(key);
+	ck_assert_int_eq(db_open(path, &db, &cause), NY_OK);
+	ck_assert_int_eq(db_migrate(db, &cause), NY_OK);
+	free(path);
+	return db;
+}
+
+/* A new secret and the step of its current code (as the creator typed). */
+static int64_t
+confirmed(unsigned char raw[TOTP_SECRET_LEN], char code[7])
+{
+	char b32[TOTP_B32_LEN];
+	int64_t step = 0;
+
+	totp_new_secret(raw, b32);
+	ck_assert_int_eq(totp_code(raw, TOTP_SECRET_LEN, ny_now(), code),
+	    NY_OK);
+	ck_assert_int_eq(totp_check(raw, TOTP_SECRET_LEN, code, ny_now(), 0,
+	    &step), NY_OK);
+	return step;
+}
+
+static int64_t
+count(struct db *db, const char *sql)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int64_t n;
+
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+START_TEST(setup_code_once)
+{
+	struct db *db = fresh_db();
+	struct ui_session s;
+	unsigned char raw[TOTP_SECRET_LEN];
+	char code[7], setup[SETUP_CODE_LEN];
+	int64_t step;
+
+	ck_assert_int_eq(setup_code_get_or_create(db, setup), NY_OK);
+	memset(&s, 0, sizeof s);
+	s.mode = CONN_SETUP;
+	snprintf(s.code, sizeof s.code, "%s", setup);
+	step = confirmed(raw, code);
+	ck_assert_int_eq(ui_enrol_save(&s, db, "amani", raw, step), NY_OK);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM creators WHERE"
+	    " handle = 'amani' AND totp_secret IS NOT NULL"), 1);
+	/* The setup code is spent: a second session cannot enrol. */
+	ck_assert_int_eq(setup_code_check(db, setup), NY_EDENIED);
+	step = confirmed(raw, code);
+	ck_assert_int_eq(ui_enrol_save(&s, db, "mallory", raw, step),
+	    NY_EDENIED);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM creators"), 1);
+	db_close(db);
+}
+END_TEST
+
+START_TEST(confirming_code_not_replayable)
+{
+	struct db *db = fresh_db();
+	struct ui_session s;
+	unsigned char raw[TOTP_SECRET_LEN];
+	char code[7], setup[SETUP_CODE_LEN];
+	int64_t step;
+
+	ck_assert_int_eq(setup_code_get_or_create(db, setup), NY_OK);
+	memset(&s, 0, sizeof s);
+	s.mode = CONN_SETUP;
+	snprintf(s.code, sizeof s.code, "%s", setup);
+	step = confirmed(raw, code);
+	ck_assert_int_eq(ui_enrol_save(&s, db, "amani", raw, step), NY_OK);
+	ck_assert_int_eq(creator_verify_code(db, "amani", code, ny_now()),
+	    NY_EREPLAY);
+	/* The next step's code logs in, once. */
+	ck_assert_int_eq(totp_code(raw, TOTP_SECRET_LEN, ny_now() + 30, code),
+	    NY_OK);
+	ck_assert_int_eq(creator_verify_code(db, "amani", code, ny_now()),
+	    NY_OK);
+	ck_assert_int_eq(creator_verify_code(db, "amani", code, ny_now()),
+	    NY_EREPLAY);
+	db_close(db);
+}
+END_TEST
+
+START_TEST(invite_once_and_atomic)
+{
+	struct db *db = fresh_db();
+	struct ui_session s;
+	unsigned char raw[TOTP_SECRET_LEN];
+	char code[7], inv[INVITE_CODE_LEN];
+	int64_t step, id;
+
+	ck_assert_int_eq(creator_add(db, "amani", NULL, NULL, &id), NY_OK);
+	ck_assert_int_eq(invite_create(db, id, inv, NULL), NY_OK);
+	memset(&s, 0, sizeof s);
+	s.mode = CONN_INVITE;
+	snprintf(s.code, sizeof s.code, "%s", inv);
+	/* A taken handle fails and leaves the invite usable. */
+	step = confirmed(raw, code);
+	ck_assert_int_eq(ui_enrol_save(&s, db, "amani", raw, step),
+	    NY_EEXISTS);
+	ck_assert_int_eq(invite_check(db, inv, ny_now()), NY_OK);
+	ck_assert_int_eq(ui_enrol_save(&s, db, "zawadi", raw, step), NY_OK);
+	ck_assert_int_eq(invite_check(db, inv, ny_now()), NY_EDENIED);
+	ck_assert_int_eq(ui_enrol_save(&s, db, "baraka", raw, step),
+	    NY_EDENIED);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM creators WHERE"
+	    " handle = 'baraka'"), 0);
+	db_close(db);
+}
+END_TEST
+
+START_TEST(connection_rate_limit)
+{
+	struct rate_slot slots[RATE_SLOTS];
+	int i, ok = 0;
+
+	memset(slots, 0, sizeof slots);
+	for (i = 0; i < RATE_BURST + 10; i++)
+		ok += serve_rate_take(slots, "10.0.0.1", 1000);
+	ck_assert_int_eq(ok, RATE_BURST);
+	/* Another address is not affected. */
+	ck_assert(serve_rate_take(slots, "10.0.0.2", 1000));
+	/* Tokens come back with time. */
+	ck_assert(!serve_rate_take(slots, "10.0.0.1", 1000 + RATE_REFILL - 1));
+	ck_assert(serve_rate_take(slots, "10.0.0.1", 1000 + 3 * RATE_REFILL));
+	/* Many addresses: slots are reused, nothing overflows. */
+	for (i = 0; i < 3 * RATE_SLOTS; i++) {
+		char a[32];
+
+		snprintf(a, sizeof a, "10.1.%d.%d", i / 256, i % 256);
+		ck_assert(serve_rate_take(slots, a, 2000 + i));
+	}
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("enrol");
+	TCase *tc = tcase_create("enrol");
+
+	tcase_add_test(tc, setup_code_once);
+	tcase_add_test(tc, confirming_code_not_replayable);
+	tcase_add_test(tc, invite_once_and_atomic);
+	tcase_add_test(tc, connection_rate_limit);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}
