@@ -7,10 +7,11 @@
 
 #include "automation.h"
 
-/* Does the trigger make sense for this kind of product? */
-static int
-auto_kind_ok(const char *trigger, const char *kind)
+int
+automation_trigger_ok(const char *trigger, const char *kind)
 {
+	if (trigger == NULL || kind == NULL)
+		return 0;
 	if (strcmp(trigger, "purchase") == 0)
 		return 1;
 	if (strcmp(trigger, "before_start") == 0)
@@ -27,6 +28,18 @@ auto_body_ok(const char *s)
 	size_t n = s != NULL ? strlen(s) : 0;
 
 	return n > 0 && n <= AUTOMATION_BODY_MAX;
+}
+
+/* Everything but the product's kind. */
+static int
+auto_values_ok(const char *trigger, int offset, const char *en,
+    const char *sw)
+{
+	return trigger != NULL && offset >= 0 &&
+	    offset <= AUTOMATION_OFFSET_MAX && auto_body_ok(en) &&
+	    auto_body_ok(sw) && (strcmp(trigger, "purchase") == 0 ||
+	    strcmp(trigger, "before_start") == 0 ||
+	    strcmp(trigger, "before_end") == 0);
 }
 
 /* Commits when rc is NY_OK, else rolls back; returns the outcome. */
@@ -68,7 +81,7 @@ auto_add_tx(struct db *db, int64_t product_id, const char *trigger,
 
 	if ((rc = auto_product_kind(db, product_id, kind)) != NY_OK)
 		return rc;
-	if (!auto_kind_ok(trigger, kind))
+	if (!automation_trigger_ok(trigger, kind))
 		return NY_EINVAL;
 	st = db_stmt(db, "SELECT 1 FROM automations WHERE product_id = ?"
 	    " AND trigger = ? AND offset_minutes = ?");
@@ -110,11 +123,7 @@ automation_add(struct db *db, int64_t product_id, const char *trigger,
 {
 	int rc;
 
-	if (trigger == NULL || offset_minutes < 0 ||
-	    offset_minutes > AUTOMATION_OFFSET_MAX || !auto_body_ok(body_en) ||
-	    !auto_body_ok(body_sw) || (strcmp(trigger, "purchase") != 0 &&
-	    strcmp(trigger, "before_start") != 0 &&
-	    strcmp(trigger, "before_end") != 0))
+	if (!auto_values_ok(trigger, offset_minutes, body_en, body_sw))
 		return NY_EINVAL;
 	if ((rc = db_begin(db)) != NY_OK)
 		return rc;
@@ -216,4 +225,144 @@ automation_remove(struct db *db, int64_t id)
 	/* ?1 is bound but unused so both changes share auto_change. */
 	return auto_change(db, "DELETE FROM automations WHERE id = ?2"
 	    " AND ?1 = ?1 RETURNING product_id", id, 0);
+}
+
+/* The product of automation id, or NY_ENOTFOUND. */
+static int
+auto_product_of(struct db *db, int64_t id, int64_t *product_id)
+{
+	sqlite3_stmt *st = db_stmt(db,
+	    "SELECT product_id FROM automations WHERE id = ?");
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*product_id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return NY_OK;
+	return rc == SQLITE_DONE ? NY_ENOTFOUND : db_err(rc);
+}
+
+static int
+auto_update_tx(struct db *db, int64_t id, const char *trigger, int offset,
+    const char *en, const char *sw)
+{
+	sqlite3_stmt *st;
+	int64_t product_id = 0;
+	char kind[16];
+	int rc;
+
+	if ((rc = auto_product_of(db, id, &product_id)) != NY_OK ||
+	    (rc = auto_product_kind(db, product_id, kind)) != NY_OK)
+		return rc;
+	if (!automation_trigger_ok(trigger, kind))
+		return NY_EINVAL;
+	st = db_stmt(db, "SELECT 1 FROM automations WHERE product_id = ?"
+	    " AND trigger = ? AND offset_minutes = ? AND id <> ?");
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, product_id);
+	sqlite3_bind_text(st, 2, trigger, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, offset);
+	sqlite3_bind_int64(st, 4, id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return NY_EEXISTS;
+	if (rc != SQLITE_DONE)
+		return db_err(rc);
+	st = db_stmt(db, "UPDATE automations SET trigger = ?, offset_minutes"
+	    " = ?, body_en = ?, body_sw = ? WHERE id = ?");
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_text(st, 1, trigger, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, offset);
+	sqlite3_bind_text(st, 3, en, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, sw, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_err(rc);
+	return db_event(db, "product", product_id, NULL);
+}
+
+int
+automation_update(struct db *db, int64_t id, const char *trigger,
+    int offset_minutes, const char *body_en, const char *body_sw)
+{
+	int rc;
+
+	if (!auto_values_ok(trigger, offset_minutes, body_en, body_sw))
+		return NY_EINVAL;
+	if ((rc = db_begin(db)) != NY_OK)
+		return rc;
+	return auto_end(db, auto_update_tx(db, id, trigger, offset_minutes,
+	    body_en, body_sw));
+}
+
+/*
+ * Update first (only when something differs), insert when no row has
+ * this trigger and offset: sqlite3_changes tells what happened.
+ */
+int
+automation_upsert_tx(struct db *db, int64_t product_id, const char *trigger,
+    int offset_minutes, const char *body_en, const char *body_sw,
+    int enabled, int *changed)
+{
+	sqlite3_stmt *st;
+	char kind[16];
+	int rc;
+
+	if (changed != NULL)
+		*changed = 0;
+	if (!auto_values_ok(trigger, offset_minutes, body_en, body_sw))
+		return NY_EINVAL;
+	if ((rc = auto_product_kind(db, product_id, kind)) != NY_OK)
+		return rc;
+	if (!automation_trigger_ok(trigger, kind))
+		return NY_EINVAL;
+	st = db_stmt(db, "UPDATE automations SET body_en = ?4, body_sw = ?5,"
+	    " enabled = ?6 WHERE product_id = ?1 AND trigger = ?2 AND"
+	    " offset_minutes = ?3 AND (body_en IS NOT ?4 OR body_sw IS NOT ?5"
+	    " OR enabled IS NOT ?6)");
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, product_id);
+	sqlite3_bind_text(st, 2, trigger, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, offset_minutes);
+	sqlite3_bind_text(st, 4, body_en, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, body_sw, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, enabled ? 1 : 0);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_err(rc);
+	if (sqlite3_changes(db_sqlite(db)) == 0) {
+		st = db_stmt(db, "INSERT INTO automations(product_id, trigger,"
+		    " offset_minutes, body_en, body_sw, enabled, created_at)"
+		    " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE NOT EXISTS"
+		    " (SELECT 1 FROM automations WHERE product_id = ?1 AND"
+		    " trigger = ?2 AND offset_minutes = ?3)");
+		if (st == NULL)
+			return NY_EDB;
+		sqlite3_bind_int64(st, 1, product_id);
+		sqlite3_bind_text(st, 2, trigger, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, offset_minutes);
+		sqlite3_bind_text(st, 4, body_en, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, body_sw, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 6, enabled ? 1 : 0);
+		sqlite3_bind_int64(st, 7, ny_now());
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return db_err(rc);
+	}
+	if (changed != NULL)
+		*changed = sqlite3_changes(db_sqlite(db)) > 0;
+	return NY_OK;
 }

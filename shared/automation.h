@@ -41,6 +41,34 @@ int	automation_add(struct db *db, int64_t product_id, const char *trigger,
 	    int64_t *id);
 
 /*
+ * 1 when trigger ("purchase", "before_start", "before_end") suits a
+ * product of kind: purchase any kind, before_start a ticket or webinar,
+ * before_end a subscription; 0 otherwise (also for unknown names).
+ */
+int	automation_trigger_ok(const char *trigger, const char *kind);
+
+/*
+ * Changes one automation's trigger, offset and bodies (same rules as
+ * automation_add; enabled is kept). Own transaction, "product" event.
+ * Returns NY_OK, NY_EINVAL, NY_ENOTFOUND, NY_EEXISTS (another automation
+ * of the product has that trigger and offset), NY_EBUSY / NY_EDB.
+ */
+int	automation_update(struct db *db, int64_t id, const char *trigger,
+	    int offset_minutes, const char *body_en, const char *body_sw);
+
+/*
+ * Inside the caller's transaction (the catalog import): makes the
+ * product's automation for (trigger, offset) have these bodies and
+ * enabled flag, adding it when missing. Same checks as automation_add.
+ * *changed (may be NULL) gets 1 when a row was added or changed, else 0.
+ * Appends no event (the caller does, once per product). Returns NY_OK,
+ * NY_EINVAL, NY_ENOTFOUND (no such product), NY_EDB.
+ */
+int	automation_upsert_tx(struct db *db, int64_t product_id,
+	    const char *trigger, int offset_minutes, const char *body_en,
+	    const char *body_sw, int enabled, int *changed);
+
+/*
  * The product's automations, oldest first, into *out (caller frees with
  * automation_list_free) and *n. Returns NY_OK or NY_EDB.
  */

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "automation.h"
 #include "catalog-io.h"
 #include "creator.h"
 #include "product.h"
@@ -359,6 +360,9 @@ cio_autos(json_t *o, const char *path, struct cio_product *cp, char **cause)
 		    strcmp(ca->trigger, "before_end"))
 			return cio_fail(cause, "%s.trigger: expected purchase, "
 			    "before_start or before_end", ap);
+		if (!automation_trigger_ok(ca->trigger, cp->p.kind))
+			return cio_fail(cause, "%s.trigger: %s does not suit a "
+			    "%s product", ap, ca->trigger, cp->p.kind);
 		if ((en = json_object_get(a, "enabled")) != NULL) {
 			if (!json_is_boolean(en))
 				return cio_fail(cause, "%s.enabled: expected "
@@ -814,46 +818,19 @@ cio_product_files(struct db *db, struct cio_product *cp, size_t *changes)
 	return rc;
 }
 
+/* The SQL lives in automation.c (one place for the automations table). */
 static int
 cio_product_autos(struct db *db, struct cio_product *cp, size_t *changes)
 {
-	sqlite3_stmt *st;
-	int rc = NY_OK;
+	int rc = NY_OK, changed;
 
 	for (size_t i = 0; rc == NY_OK && i < cp->nautos; i++) {
 		struct cio_auto *a = &cp->autos[i];
-		size_t before = *changes;
 
-		st = db_stmt(db, "UPDATE automations SET body_en = ?4, "
-		    "body_sw = ?5, enabled = ?6 WHERE product_id = ?1 AND "
-		    "trigger = ?2 AND offset_minutes = ?3 AND (body_en IS NOT ?4 "
-		    "OR body_sw IS NOT ?5 OR enabled IS NOT ?6)");
-		if (st == NULL)
-			return NY_EDB;
-		sqlite3_bind_int64(st, 1, cp->p.id);
-		sqlite3_bind_text(st, 2, a->trigger, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, a->offset);
-		sqlite3_bind_text(st, 4, a->body_en, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, a->body_sw, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 6, a->enabled);
-		if ((rc = cio_step(db, st, changes)) != NY_OK ||
-		    *changes != before)
-			continue;
-		st = db_stmt(db, "INSERT INTO automations(product_id, trigger, "
-		    "offset_minutes, body_en, body_sw, enabled, created_at) "
-		    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE NOT EXISTS (SELECT 1 "
-		    "FROM automations WHERE product_id = ?1 AND trigger = ?2 AND "
-		    "offset_minutes = ?3)");
-		if (st == NULL)
-			return NY_EDB;
-		sqlite3_bind_int64(st, 1, cp->p.id);
-		sqlite3_bind_text(st, 2, a->trigger, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, a->offset);
-		sqlite3_bind_text(st, 4, a->body_en, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, a->body_sw, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 6, a->enabled);
-		sqlite3_bind_int64(st, 7, ny_now());
-		rc = cio_step(db, st, changes);
+		rc = automation_upsert_tx(db, cp->p.id, a->trigger,
+		    (int)a->offset, a->body_en, a->body_sw, a->enabled,
+		    &changed);
+		*changes += (size_t)changed;
 	}
 	return rc;
 }
@@ -1096,38 +1073,32 @@ cio_json_kind(const struct product *p)
 static int
 cio_json_autos(struct db *db, int64_t product_id, json_t *o, size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT trigger, offset_minutes, "
-	    "body_en, body_sw, enabled FROM automations WHERE product_id = ? "
-	    "ORDER BY id");
+	struct automation *v;
+	size_t k, nv;
 	json_t *arr;
 	int rc;
 
-	if (st == NULL)
-		return NY_EDB;
+	if ((rc = automation_list(db, product_id, &v, &nv)) != NY_OK)
+		return rc;
 	arr = json_array();
-	sqlite3_bind_int64(st, 1, product_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	for (k = 0; k < nv; k++) {
 		json_t *a = json_object();
 
-		json_object_set_new(a, "trigger", json_string(
-		    (const char *)sqlite3_column_text(st, 0)));
+		json_object_set_new(a, "trigger", json_string(v[k].trigger));
 		json_object_set_new(a, "offset_minutes",
-		    json_integer(sqlite3_column_int64(st, 1)));
-		json_object_set_new(a, "body_en", json_string(
-		    (const char *)sqlite3_column_text(st, 2)));
-		json_object_set_new(a, "body_sw", json_string(
-		    (const char *)sqlite3_column_text(st, 3)));
-		json_object_set_new(a, "enabled",
-		    json_boolean(sqlite3_column_int(st, 4)));
+		    json_integer(v[k].offset_minutes));
+		json_object_set_new(a, "body_en", json_string(v[k].body_en));
+		json_object_set_new(a, "body_sw", json_string(v[k].body_sw));
+		json_object_set_new(a, "enabled", json_boolean(v[k].enabled));
 		json_array_append_new(arr, a);
 		(*n)++;
 	}
-	sqlite3_reset(st);
+	automation_list_free(v, nv);
 	if (json_array_size(arr) > 0)
 		json_object_set_new(o, "automations", arr);
 	else
 		json_decref(arr);
-	return rc == SQLITE_DONE ? NY_OK : db_err(rc);
+	return NY_OK;
 }
 
 static const char *

@@ -54,43 +54,111 @@ ob_log_free(void *data)
 	free(lg);
 }
 
-static enum outbox_result
-ob_log_send(void *data, const struct outbox_send *m, char *provider_id,
-    size_t idlen, char *reason, size_t reasonlen)
+/*
+ * A JSON string for s: "" for NULL, and invalid UTF-8 bytes replaced by
+ * '?'. json_pack("s") refuses both (the whole message then failed for
+ * good: a body cut inside a multi-byte character was never delivered).
+ */
+static json_t *
+ob_log_str(const char *s)
 {
-	struct ob_log *lg = data;
-	char at[32], tpl[64], *line;
+	json_t *v;
+	char *t;
+	size_t i, len;
+
+	if (s == NULL)
+		return json_string("");
+	if ((v = json_string(s)) != NULL)
+		return v;
+	/* Slow path, rare: keep ASCII and valid sequences, mark the rest. */
+	len = strlen(s);
+	t = xstrdup(s);
+	for (i = 0; i < len; i++) {
+		size_t n;
+
+		for (n = 1; n <= 4 && i + n <= len; n++)
+			if ((v = json_stringn(t + i, n)) != NULL)
+				break;
+		if (v != NULL) {
+			json_decref(v);
+			v = NULL;
+			i += n - 1;
+		} else
+			t[i] = '?';
+	}
+	v = json_string(t);
+	free(t);
+	return v != NULL ? v : json_string("");
+}
+
+/*
+ * The line for m, '\n'-terminated, malloc'd (caller frees), or NULL.
+ * Built with json_object_set_new rather than one json_pack: a vararg
+ * format is checked by nothing at compile time (a mis-typed argument is
+ * read as a pointer: the likeliest cause of the SIGSEGV once seen under
+ * json_pack here), and json_pack refuses a NULL or invalid UTF-8 string,
+ * which failed the message for good.
+ */
+static char *
+ob_log_line(const struct ob_log *lg, const struct outbox_send *m,
+    size_t *lenp)
+{
+	char at[64], tpl[64], *line;
 	json_t *o, *params;
 	size_t len;
-	ssize_t w;
-	int fd;
 
-	ny_iso8601(ny_now(), at, sizeof at);
+	/* ny_iso8601 leaves at as strftime left it when the time cannot be
+	 * formatted (gmtime_r fails on absurd clocks): start terminated. */
+	memset(at, 0, sizeof at);
+	ny_iso8601(ny_now(), at, sizeof at - 1);
 	if (*lg->template_name)
 		snprintf(tpl, sizeof tpl, "%s", lg->template_name);
 	else
-		snprintf(tpl, sizeof tpl, "nyota_%s", m->kind);
+		snprintf(tpl, sizeof tpl, "nyota_%s",
+		    m->kind != NULL ? m->kind : "message");
 	params = json_loads(m->params != NULL ? m->params : "[]", 0, NULL);
 	if (!json_is_array(params)) {
 		json_decref(params);
 		params = json_array();
 	}
-	o = json_pack("{sI ss ss ss ss ss ss ss? so}", "id", (json_int_t)m->id,
-	    "at", at, "to", m->to, "kind", m->kind, "template", tpl,
-	    "lang", m->locale, "body", m->body,
-	    "link", m->link,
-	    "params", params);
-	line = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+	o = json_object();
+	json_object_set_new(o, "id", json_integer((json_int_t)m->id));
+	json_object_set_new(o, "at", ob_log_str(at));
+	json_object_set_new(o, "to", ob_log_str(m->to));
+	json_object_set_new(o, "kind", ob_log_str(m->kind));
+	json_object_set_new(o, "template", ob_log_str(tpl));
+	json_object_set_new(o, "lang", ob_log_str(m->locale));
+	json_object_set_new(o, "body", ob_log_str(m->body));
+	json_object_set_new(o, "link", m->link != NULL ?
+	    ob_log_str(m->link) : json_null());
+	json_object_set_new(o, "params", params);
+	line = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII |
+	    JSON_PRESERVE_ORDER);
 	json_decref(o);
-	if (line == NULL) {
+	if (line == NULL)
+		return NULL;
+	len = strlen(line);
+	line = xrealloc(line, len + 2);
+	line[len++] = '\n';
+	line[len] = '\0';
+	*lenp = len;
+	return line;
+}
+
+static enum outbox_result
+ob_log_send(void *data, const struct outbox_send *m, char *provider_id,
+    size_t idlen, char *reason, size_t reasonlen)
+{
+	struct ob_log *lg = data;
+	char *line;
+	size_t len = 0;
+	ssize_t w;
+	int fd;
+
+	if ((line = ob_log_line(lg, m, &len)) == NULL) {
 		snprintf(reason, reasonlen, "cannot encode message");
 		return OUTBOX_FAIL;
 	}
-	len = strlen(line);
-	line = realloc(line, len + 2);
-	if (line == NULL)
-		abort();
-	line[len++] = '\n';
 	fd = open(lg->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		snprintf(reason, reasonlen, "open whatsapp.jsonl: %s",

@@ -410,33 +410,20 @@ ob_copy(char *dst, size_t len, sqlite3_stmt *st, int col)
 	snprintf(dst, len, "%s", s != NULL ? (const char *)s : "");
 }
 
-int
-outbox_list(struct db *db, const char *status, int max,
-    struct outbox_row **rows, size_t *n)
-{
+/* The columns every console listing reads, in ob_rows' order. */
 #define OB_LIST "SELECT id, coalesce(customer_id, 0), to_phone, kind," \
 	" locale, status, attempts, next_attempt_at, created_at," \
 	" coalesce(sent_at, 0), coalesce(last_error, ''), body FROM messages"
-	/* Two statements: "?1 IS NULL OR status = ?1" cannot use an index,
-	 * so a filter on a rare status (failed) read the whole table. */
-	sqlite3_stmt *st = status == NULL ?
-	    db_stmt(db, OB_LIST " ORDER BY id DESC LIMIT ?2") :
-	    db_stmt(db, OB_LIST " WHERE status = ?1 ORDER BY id DESC LIMIT ?2");
-#undef OB_LIST
+
+/* Steps st (bound) into at most max rows; resets st. */
+static int
+ob_rows(sqlite3_stmt *st, int max, struct outbox_row **rows, size_t *n)
+{
 	struct outbox_row *r;
 	int rc;
 
-	*rows = NULL;
-	*n = 0;
-	if (st == NULL)
-		return NY_EDB;
-	if (max <= 0)
-		max = 100;
-	if (status != NULL)
-		sqlite3_bind_text(st, 1, status, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, max);
 	*rows = xcalloc((size_t)max, sizeof **rows);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < (size_t)max) {
 		r = &(*rows)[(*n)++];
 		r->id = sqlite3_column_int64(st, 0);
 		r->customer_id = sqlite3_column_int64(st, 1);
@@ -452,7 +439,7 @@ outbox_list(struct db *db, const char *status, int max,
 		r->body = db_col_str(st, 11);
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		outbox_rows_free(*rows, *n);
 		*rows = NULL;
 		*n = 0;
@@ -460,6 +447,64 @@ outbox_list(struct db *db, const char *status, int max,
 	}
 	return NY_OK;
 }
+
+int
+outbox_list(struct db *db, const char *status, int max,
+    struct outbox_row **rows, size_t *n)
+{
+	/* Two statements: "?1 IS NULL OR status = ?1" cannot use an index,
+	 * so a filter on a rare status (failed) read the whole table. */
+	sqlite3_stmt *st = status == NULL ?
+	    db_stmt(db, OB_LIST " ORDER BY id DESC LIMIT ?2") :
+	    db_stmt(db, OB_LIST " WHERE status = ?1 ORDER BY id DESC LIMIT ?2");
+
+	*rows = NULL;
+	*n = 0;
+	if (st == NULL)
+		return NY_EDB;
+	if (max <= 0)
+		max = 100;
+	if (status != NULL)
+		sqlite3_bind_text(st, 1, status, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, max);
+	return ob_rows(st, max, rows, n);
+}
+
+/*
+ * A creator's messages: those of an order for one of their products,
+ * and those tied to no order (library links, reminders, automations) for
+ * a customer who paid for one of their products. The two IN lists are
+ * computed once per query; the scan walks messages newest first and
+ * stops at max.
+ */
+int
+outbox_list_creator(struct db *db, int64_t creator_id, const char *status,
+    int max, struct outbox_row **rows, size_t *n)
+{
+#define OB_MINE " (order_id IN (SELECT o.id FROM orders o JOIN products p" \
+	" ON p.id = o.product_id WHERE p.creator_id = ?3) OR (order_id IS NULL" \
+	" AND customer_id IN (SELECT o.customer_id FROM orders o JOIN" \
+	" products p ON p.id = o.product_id WHERE p.creator_id = ?3 AND" \
+	" o.status IN ('paid', 'refunded'))))"
+	sqlite3_stmt *st = status == NULL ?
+	    db_stmt(db, OB_LIST " WHERE" OB_MINE " ORDER BY id DESC LIMIT ?2") :
+	    db_stmt(db, OB_LIST " WHERE status = ?1 AND" OB_MINE
+	    " ORDER BY id DESC LIMIT ?2");
+#undef OB_MINE
+
+	*rows = NULL;
+	*n = 0;
+	if (st == NULL)
+		return NY_EDB;
+	if (max <= 0)
+		max = 100;
+	if (status != NULL)
+		sqlite3_bind_text(st, 1, status, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, max);
+	sqlite3_bind_int64(st, 3, creator_id);
+	return ob_rows(st, max, rows, n);
+}
+#undef OB_LIST
 
 void
 outbox_rows_free(struct outbox_row *rows, size_t n)

@@ -150,6 +150,14 @@ struct outbox_row {
  */
 int	outbox_list(struct db *db, const char *status, int max,
 	    struct outbox_row **rows, size_t *n);
+/*
+ * Like outbox_list, only the messages of creator_id's shop: those of an
+ * order for one of their products, and those with no order (library
+ * links, reminders, automations) to a customer who paid for one of
+ * their products. Opens no write transaction. NY_OK or NY_EDB.
+ */
+int	outbox_list_creator(struct db *db, int64_t creator_id,
+	    const char *status, int max, struct outbox_row **rows, size_t *n);
 void	outbox_rows_free(struct outbox_row *rows, size_t n);
 
 /*

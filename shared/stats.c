@@ -111,6 +111,29 @@ pending(struct db *db, int64_t creator_id, struct stats *s)
 	return rc == SQLITE_ROW ? NY_OK : NY_EDB;
 }
 
+/* Paid too late for a sold-out event: waiting for the creator's refund. */
+static int
+refunds_due(struct db *db, int64_t creator_id, struct stats *s)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT count(*),"
+	    " coalesce(sum(o.amount_minor), 0) FROM orders o"
+	    " JOIN products p ON p.id = o.product_id WHERE o.status ="
+	    " 'expired' AND o.failure = 'late_refund'"
+	    " AND (?1 = 0 OR p.creator_id = ?1)");
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, creator_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		s->refunds_due = sqlite3_column_int64(st, 0);
+		s->refunds_due_minor = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? NY_OK : NY_EDB;
+}
+
 static void
 sum_period(const struct stats *s, int days, struct stats_period *p)
 {
@@ -132,7 +155,8 @@ stats_get(struct db *db, int64_t creator_id, int64_t now, struct stats *out)
 	if ((err = main_currency(db, creator_id, since, out->currency)) ||
 	    (err = daily(db, creator_id, since, out)) ||
 	    (err = top(db, creator_id, since, out)) ||
-	    (err = pending(db, creator_id, out)))
+	    (err = pending(db, creator_id, out)) ||
+	    (err = refunds_due(db, creator_id, out)))
 		return err;
 	sum_period(out, 1, &out->today);
 	sum_period(out, 7, &out->week);
@@ -164,6 +188,8 @@ stats_json(const struct stats *s)
 	buf_init(&b, 0);
 	buf_printf(&b, "{\"currency\":\"%s\",\"pending\":%lld",
 	    s->currency, (long long)s->pending);
+	buf_printf(&b, ",\"refunds_due\":{\"orders\":%lld,\"amount_minor\":%lld}",
+	    (long long)s->refunds_due, (long long)s->refunds_due_minor);
 	buf_printf(&b, ",\"today\":{\"sales\":%lld,\"revenue_minor\":%lld}",
 	    (long long)s->today.sales, (long long)s->today.revenue);
 	buf_printf(&b, ",\"7d\":{\"sales\":%lld,\"revenue_minor\":%lld}",

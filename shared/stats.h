@@ -36,6 +36,10 @@ struct stats {
 	struct stats_top	 top[STATS_TOP];
 	int			 ntop;
 	int64_t			 pending;	/* orders waiting for payment */
+	/* Late payments for a sold-out event (order expired, failure
+	 * "late_refund"): money taken, no seat, the creator must refund. */
+	int64_t			 refunds_due;
+	int64_t			 refunds_due_minor;	/* their amount, any currency */
 };
 
 /*

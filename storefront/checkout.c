@@ -202,6 +202,13 @@ co_form_again(struct http_req *rq, struct http_resp *rs, int status,
 	    "checkout_url", http_printf(rq, "/p/%s/checkout", p->slug),
 	    "is_ticket", strcmp(p->kind, "ticket") == 0);
 	json_object_set_new(ctx, "max_quantity", json_integer(ORDER_MAX_QUANTITY));
+	/* Only a refused phone is marked invalid (not a stale CSRF token). */
+	json_object_set_new(ctx, "phone_invalid", json_boolean(
+	    strncmp(error_key, "phone.err.", 10) == 0 ||
+	    strcmp(error_key, "co.err.phone_limit") == 0));
+	/* The language switch opens the product page: this URL is POST. */
+	json_object_set_new(ctx, "path", json_string(http_printf(rq, "/p/%s",
+	    p->slug)));
 	return http_page(rq, rs, status, "checkout-form", ctx);
 }
 

@@ -41,7 +41,8 @@ http_page_globals(struct http_req *rq, json_t *ctx)
 	json_object_set_new(ctx, "css", json_string(http_static_url("app.css")));
 	json_object_set_new(ctx, "js", json_string(http_static_url("app.js")));
 	json_object_set_new(ctx, "csrf", json_string(HTTP_CSRF_MARK));
-	json_object_set_new(ctx, "path", json_string(rq->path));
+	if (json_object_get(ctx, "path") == NULL)	/* a POST page may set it */
+		json_object_set_new(ctx, "path", json_string(rq->path));
 	json_object_set_new(ctx, "base_url", json_string(
 	    http_config() ? http_config()->base_url : ""));
 	if (json_object_get(ctx, "title") == NULL)

@@ -778,7 +778,10 @@ http_start(const struct ny_config *cfg, struct http_server **out,
 	    MHD_OPTION_SOCK_ADDR, &sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_LIMIT, limit,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(48 * 1024),
+	    /* Per connection, held by every SSE stream for its whole life
+	     * (touched in full: 48 KiB cost ~40 KB RSS per stream, 16 KiB
+	     * ~24 KB); 16 KiB still takes request headers of ~8 KB. */
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
 	    MHD_OPTION_CONNECTION_TIMEOUT, 60u,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 	    MHD_OPTION_URI_LOG_CALLBACK, http_uri_log, NULL,

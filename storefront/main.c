@@ -2,6 +2,7 @@
  * nyota-storefront: the buyers' web server. Start-up only; the HTTP side
  * lives in the other storefront/ files.
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,15 +18,6 @@
 #include "tmpl.h"
 #include "worker-outbox.h"
 
-static volatile sig_atomic_t sf_stop;
-
-static void
-sf_signal(int sig)
-{
-	(void)sig;
-	sf_stop = 1;
-}
-
 /* One clear line and exit status 1 when start-up fails. */
 static void
 sf_die(const char *what, char *cause)
@@ -40,10 +32,10 @@ main(int argc, char **argv)
 {
 	struct ny_config cfg;
 	struct http_server *srv;
-	struct sigaction sa;
+	sigset_t stopset;
 	struct db *db;
 	char *cause = NULL;
-	int n;
+	int n, sig;
 
 	n = app_config(&cfg, argc - 1, argv + 1);
 	if (n < argc - 1) {
@@ -62,6 +54,15 @@ main(int argc, char **argv)
 	if (tmpl_load_all(&cause) != NY_OK)
 		sf_die("templates", cause);
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * Block the stop signals before any thread starts, so every thread
+	 * inherits the mask and only sigwait below receives them: no signal
+	 * can land on a worker or slip in between a flag test and pause().
+	 */
+	sigemptyset(&stopset);
+	sigaddset(&stopset, SIGINT);
+	sigaddset(&stopset, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stopset, NULL);
 	if (http_start(&cfg, &srv, &cause) != NY_OK)
 		sf_die("http", cause);
 	/* background workers (payments, outbox) start here, each with its
@@ -70,15 +71,11 @@ main(int argc, char **argv)
 		sf_die("whatsapp", cause);
 	if (checkout_services_start(&cfg, &cause) != NY_OK)
 		sf_die("payments", cause);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = sf_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 	log_info("storefront listening", "addr=%s port=%d url=%s",
 	    cfg.http_addr, cfg.http_port, cfg.base_url);
-	while (!sf_stop)
-		pause();
-	log_info("storefront stopping", "%s", "");
+	while (sigwait(&stopset, &sig) != 0)
+		;
+	log_info("storefront stopping", "signal=%d", sig);
 	checkout_services_stop();	/* ends SSE streams before http_stop */
 	worker_outbox_stop();
 	http_stop(srv);

@@ -109,6 +109,21 @@ wp_push(struct wp_thread *t, const struct payment *p, int64_t now)
 	free(cause);
 }
 
+/* 1 when a kept callback says the buyer paid (not yet confirmed). */
+static int
+wp_claims_paid(const char *raw)
+{
+	struct pay_answer cb;
+	int paid;
+
+	if (raw == NULL || wp.prov->parse_callback == NULL ||
+	    wp.prov->parse_callback(raw, strlen(raw), &cb) != NY_OK)
+		return 0;
+	paid = cb.result.outcome == PAY_PAID;
+	pay_answer_clear(&cb);
+	return paid;
+}
+
 static void
 wp_query(struct wp_thread *t, const struct payment *p, int64_t now)
 {
@@ -127,11 +142,14 @@ wp_query(struct wp_thread *t, const struct payment *p, int64_t now)
 			    (long long)p->id, ny_strerror(rc));
 		if (changed)
 			sse_kick();
-	} else if (rc == NY_OK && now >= p->order_expires_at) {
+	} else if (rc == NY_OK && now >= p->order_expires_at &&
+	    !(wp_claims_paid(raw) && now < p->order_expires_at + WP_GRACE_S)) {
 		wp_settle(t, p, PAY_EXPIRED, PAY_REASON_EXPIRED);
 	} else if (rc == NY_OK) {
+		/* Still waiting (or a callback says paid and the query has
+		 * not caught up yet: keep asking past the deadline). */
 		next = now + (a.retry_s > 0 ? a.retry_s : wp.prov->poll_s);
-		if (next > p->order_expires_at)
+		if (next > p->order_expires_at && now < p->order_expires_at)
 			next = p->order_expires_at;
 		payment_postpone(t->db, p->id, next, 0, NULL);
 	} else if (now >= p->order_expires_at + WP_GRACE_S) {

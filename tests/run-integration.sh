@@ -5,21 +5,22 @@ B=${B:-build}
 export NYOTA_BIN=$(cd "$B" && pwd)
 export NYOTA_SRC=$(pwd)
 pass=0 fail=0
-mkdir -p tests/out
+OUT=${OUT:-$B/test-out}
+mkdir -p "$OUT"
 for t in tests/integration/*.sh; do
 	[ "$(basename "$t")" = lib.sh ] && continue
 	name=$(basename "$t" .sh)
 	# A sanitizer report anywhere in the output fails the test, even
 	# from a command whose exit status the script ignores.
-	if timeout 600 bash "$t" > "tests/out/it-$name.log" 2>&1 &&
+	if timeout 600 bash "$t" > "$OUT/it-$name.log" 2>&1 &&
 	    ! grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error: ' \
-	    "tests/out/it-$name.log"; then
+	    "$OUT/it-$name.log"; then
 		pass=$((pass + 1))
 		echo "  ok   $name"
 	else
 		fail=$((fail + 1))
 		echo "  FAIL $name"
-		tail -40 "tests/out/it-$name.log"
+		tail -40 "$OUT/it-$name.log"
 	fi
 done
 echo "integration: $pass passed, $fail failed"

@@ -1,12 +1,15 @@
 #!/bin/sh
-# Runs every Check test binary given, each suite's log in tests/out/.
+# Runs every Check test binary given, each suite's log in $OUT
+# (default: the folder beside the test binaries, so parallel builds in
+# different build dirs never share logs).
 # Prints each suite's summary and a closing "unit: N passed, N failed"
 # counted in checks; exits non-zero when any check or binary failed.
 checks=0 failed=0 bad=0
-mkdir -p tests/out
+OUT=${OUT:-$(dirname "${1:-build/tests/x}")/../test-out}
+mkdir -p "$OUT"
 for t in "$@"; do
 	name=$(basename "$t")
-	log="tests/out/$name.log"
+	log="$OUT/$name.log"
 	CK_DEFAULT_TIMEOUT=120 "$t" > "$log" 2>&1
 	rc=$?
 	line=$(grep -E '^[0-9]+%: Checks: ' "$log" | tail -1)

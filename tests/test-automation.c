@@ -144,6 +144,66 @@ START_TEST(scheduler_follows_switch)
 }
 END_TEST
 
+/* Update keeps the kind rules and uniqueness; upsert (the import) adds,
+ * changes only when something differs, and checks the kind too. */
+START_TEST(update_and_upsert)
+{
+	struct db *db = lf_open(NULL);
+	struct automation *v;
+	int64_t a, b, seq;
+	size_t n;
+	int changed = -1;
+
+	ck_assert(automation_trigger_ok("purchase", "download"));
+	ck_assert(automation_trigger_ok("before_start", "webinar"));
+	ck_assert(!automation_trigger_ok("before_end", "ticket"));
+	ck_assert(!automation_trigger_ok(NULL, "ticket"));
+	ck_assert_int_eq(automation_add(db, 3, "purchase", 10, "Welcome",
+	    "Karibu", &a), NY_OK);
+	ck_assert_int_eq(automation_add(db, 3, "before_start", 60, "Soon",
+	    "Karibuni", &b), NY_OK);
+	seq = last_seq(db);
+	ck_assert_int_eq(automation_update(db, a, "purchase", 15, "Welcome!",
+	    "Karibu!"), NY_OK);
+	ck_assert_int_gt(last_seq(db), seq);
+	ck_assert_int_eq(automation_update(db, a, "before_start", 60, "x",
+	    "y"), NY_EEXISTS);
+	ck_assert_int_eq(automation_update(db, a, "before_end", 60, "x", "y"),
+	    NY_EINVAL);
+	ck_assert_int_eq(automation_update(db, a, "purchase", 15, "", "y"),
+	    NY_EINVAL);
+	ck_assert_int_eq(automation_update(db, 999, "purchase", 1, "x", "y"),
+	    NY_ENOTFOUND);
+	ck_assert_int_eq(automation_list(db, 3, &v, &n), NY_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(v[0].offset_minutes, 15);
+	ck_assert_str_eq(v[0].body_en, "Welcome!");
+	ck_assert_str_eq(v[0].body_sw, "Karibu!");
+	automation_list_free(v, n);
+
+	ck_assert_int_eq(db_begin(db), NY_OK);
+	ck_assert_int_eq(automation_upsert_tx(db, 3, "purchase", 15,
+	    "Welcome!", "Karibu!", 1, &changed), NY_OK);
+	ck_assert_int_eq(changed, 0);
+	ck_assert_int_eq(automation_upsert_tx(db, 3, "purchase", 15,
+	    "Hello", "Karibu!", 0, &changed), NY_OK);
+	ck_assert_int_eq(changed, 1);
+	ck_assert_int_eq(automation_upsert_tx(db, 3, "purchase", 30,
+	    "Later", "Baadaye", 1, &changed), NY_OK);
+	ck_assert_int_eq(changed, 1);
+	ck_assert_int_eq(automation_upsert_tx(db, 1, "before_end", 30,
+	    "x", "y", 1, &changed), NY_EINVAL);
+	ck_assert_int_eq(automation_upsert_tx(db, 99, "purchase", 30,
+	    "x", "y", 1, &changed), NY_ENOTFOUND);
+	ck_assert_int_eq(db_commit(db), NY_OK);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM automations"
+	    " WHERE product_id = 3"), 3);
+	ck_assert_int_eq(lf_scalar(db, "SELECT enabled FROM automations"
+	    " WHERE product_id = 3 AND offset_minutes = 15"), 0);
+	db_close(db);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -154,6 +214,7 @@ main(void)
 	tcase_add_test(tc, add_validates);
 	tcase_add_test(tc, list_switch_remove);
 	tcase_add_test(tc, scheduler_follows_switch);
+	tcase_add_test(tc, update_and_upsert);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -291,6 +291,15 @@ bad_missing_period(json_t *doc)
 	    "period_days");
 }
 
+/* before_start does not suit a subscription (it has no start). */
+static void
+bad_auto_trigger(json_t *doc)
+{
+	retitle(doc);
+	json_object_set_new(json_array_get(json_object_get(prod(doc, 1),
+	    "automations"), 1), "trigger", json_string("before_start"));
+}
+
 static void
 good_edit(json_t *doc)
 {
@@ -311,6 +320,8 @@ static const struct {
 	{ bad_kind_object, "products[0].webinar: only for kind \"webinar\"" },
 	{ bad_unknown_field, "creators[1].colour: unknown field" },
 	{ bad_missing_period, "products[1].subscription.period_days: missing" },
+	{ bad_auto_trigger, "products[1].automations[1].trigger: before_start "
+	    "does not suit a subscription product" },
 };
 
 START_TEST(malformed_changes_nothing)

@@ -137,6 +137,51 @@ START_TEST(invite_once_and_atomic)
 }
 END_TEST
 
+/* The first, bilingual question: what counts as an answer. */
+START_TEST(language_answers)
+{
+	char lang[3] = "en";
+
+	ck_assert_int_eq(ui_enrol_lang("sw", lang), 1);
+	ck_assert_str_eq(lang, "sw");
+	ck_assert_int_eq(ui_enrol_lang("  English ", lang), 1);
+	ck_assert_str_eq(lang, "en");
+	ck_assert_int_eq(ui_enrol_lang("KISWAHILI", lang), 1);
+	ck_assert_str_eq(lang, "sw");
+	ck_assert_int_eq(ui_enrol_lang("1", lang), 1);
+	ck_assert_str_eq(lang, "en");
+	ck_assert_int_eq(ui_enrol_lang("2", lang), 1);
+	ck_assert_str_eq(lang, "sw");
+	ck_assert_int_eq(ui_enrol_lang("", lang), 0);
+	ck_assert_int_eq(ui_enrol_lang("fr", lang), 0);
+	ck_assert_int_eq(ui_enrol_lang("sw en", lang), 0);
+	ck_assert_int_eq(ui_enrol_lang("swahilikiswahiliswahili", lang), 0);
+	ck_assert_str_eq(lang, "sw");
+}
+END_TEST
+
+/* The language chosen at enrolment is the creator's (console, texts). */
+START_TEST(enrol_keeps_language)
+{
+	struct db *db = fresh_db();
+	struct ui_session s;
+	unsigned char raw[TOTP_SECRET_LEN];
+	char code[7], setup[SETUP_CODE_LEN];
+	int64_t step;
+
+	ck_assert_int_eq(setup_code_get_or_create(db, setup), NY_OK);
+	memset(&s, 0, sizeof s);
+	s.mode = CONN_SETUP;
+	snprintf(s.code, sizeof s.code, "%s", setup);
+	snprintf(s.lang, sizeof s.lang, "sw");
+	step = confirmed(raw, code);
+	ck_assert_int_eq(ui_enrol_save(&s, db, "neema", raw, step), NY_OK);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM creators WHERE"
+	    " handle = 'neema' AND locale = 'sw'"), 1);
+	db_close(db);
+}
+END_TEST
+
 START_TEST(connection_rate_limit)
 {
 	struct rate_slot slots[RATE_SLOTS];
@@ -171,6 +216,8 @@ main(void)
 	tcase_add_test(tc, confirming_code_not_replayable);
 	tcase_add_test(tc, invite_once_and_atomic);
 	tcase_add_test(tc, connection_rate_limit);
+	tcase_add_test(tc, language_answers);
+	tcase_add_test(tc, enrol_keeps_language);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -544,6 +544,55 @@ START_TEST(automations_once)
 }
 END_TEST
 
+/* The Messages screen is per creator: receipts by the order's product,
+ * order-less messages by the customer's paid purchases. */
+START_TEST(list_per_creator)
+{
+	struct db *db = lf_open(NULL);
+	struct outbox_row *rows;
+	size_t n, i;
+	int64_t only2;
+
+	lf_buy(db, 1, 1, 1);		/* customer 1 buys amani's download */
+	lf_buy(db, 2, 5, 1);		/* customer 2 buys baraka's ticket */
+	queue(db, "recover-2", "Your link {link}");	/* customer 2 */
+	lf_order(db, 1, 5, 1, "pending");	/* not a purchase */
+	ck_assert_int_eq(outbox_list(db, NULL, 10, &rows, &n), NY_OK);
+	ck_assert_uint_eq(n, 3);
+	outbox_rows_free(rows, n);
+
+	ck_assert_int_eq(outbox_list_creator(db, 1, NULL, 10, &rows, &n),
+	    NY_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(rows[0].to_phone, LF_PHONE1);
+	ck_assert_str_eq(rows[0].kind, "receipt");
+	outbox_rows_free(rows, n);
+
+	ck_assert_int_eq(outbox_list_creator(db, 2, NULL, 10, &rows, &n),
+	    NY_OK);
+	ck_assert_uint_eq(n, 2);
+	for (i = 0; i < n; i++)
+		ck_assert_str_eq(rows[i].to_phone, LF_PHONE2);
+	ck_assert_str_eq(rows[0].kind, "library_link");	/* newest first */
+	outbox_rows_free(rows, n);
+
+	only2 = lf_scalar(db, "SELECT min(id) FROM messages WHERE"
+	    " to_phone = '" LF_PHONE2 "'");
+	ck_assert_int_eq(db_exec(db, "UPDATE messages SET status = 'failed'"
+	    " WHERE kind = 'receipt'"), NY_OK);
+	ck_assert_int_eq(outbox_list_creator(db, 2, "failed", 10, &rows, &n),
+	    NY_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(rows[0].id, only2);
+	outbox_rows_free(rows, n);
+	ck_assert_int_eq(outbox_list_creator(db, 3, NULL, 10, &rows, &n),
+	    NY_OK);
+	ck_assert_uint_eq(n, 0);
+	outbox_rows_free(rows, n);
+	db_close(db);
+}
+END_TEST
+
 static Suite *
 outbox_suite(void)
 {
@@ -560,6 +609,7 @@ outbox_suite(void)
 	tcase_add_test(tc, cloud_checks_and_timeouts);
 	tcase_add_test(tc, reminders_once);
 	tcase_add_test(tc, automations_once);
+	tcase_add_test(tc, list_per_creator);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

@@ -36,7 +36,11 @@ seeded(void)
 	    " ('r4', 1, 2, 500, 'KES', 'paid', 0, 0, 0, %d),"	/* 10 days ago */
 	    " ('r5', 1, 1, 1000, 'KES', 'pending', 0, 0, 0, NULL),"
 	    " ('r6', 1, 3, 9999, 'KES', 'paid', 0, 0, 0, %d),"	/* other creator */
-	    " ('r7', 1, 2, 500, 'KES', 'paid', 0, 0, 0, %d);",	/* 40 days ago */
+	    " ('r7', 1, 2, 500, 'KES', 'paid', 0, 0, 0, %d);"	/* 40 days ago */
+	    "INSERT INTO orders (ref, customer_id, product_id, amount_minor, currency, status, failure, created_at, updated_at, expires_at) VALUES"
+	    " ('r8', 1, 2, 500, 'KES', 'expired', 'late_refund', 0, 0, 0),"	/* paid too late */
+	    " ('r9', 1, 2, 500, 'KES', 'expired', 'expired', 0, 0, 0),"
+	    " ('r10', 1, 3, 9999, 'KES', 'expired', 'late_refund', 0, 0, 0);",
 	    NOW, NOW - 11 * 3600 - 1800, NOW - 12 * 3600 - 1800,
 	    NOW - 10 * 86400, NOW, NOW - 40 * 86400);
 	ck_assert_int_eq(db_exec(db, sql), NY_OK);
@@ -71,6 +75,8 @@ START_TEST(periods_and_series)
 	ck_assert_int_eq(s.daily[STATS_DAYS - 2], 500);
 	ck_assert_int_eq(s.daily[STATS_DAYS - 11], 500);
 	ck_assert_int_eq(s.pending, 1);
+	ck_assert_int_eq(s.refunds_due, 1);
+	ck_assert_int_eq(s.refunds_due_minor, 500);
 	ck_assert_int_eq(s.ntop, 2);
 	ck_assert_str_eq(s.top[0].title, "Alpha");
 	ck_assert_int_eq(s.top[0].sales, 2);
@@ -78,6 +84,7 @@ START_TEST(periods_and_series)
 	ck_assert_int_eq(stats_get(db, 0, NOW, &s), NY_OK);
 	ck_assert_int_eq(s.today.sales, 3);
 	ck_assert_str_eq(s.top[0].title, "Other");
+	ck_assert_int_eq(s.refunds_due, 2);
 	db_close(db);
 }
 END_TEST
@@ -94,6 +101,8 @@ START_TEST(json_and_ids)
 	j = stats_json(&s);
 	ck_assert_ptr_nonnull(strstr(j, "\"today\":{\"sales\":2,\"revenue_minor\":2000}"));
 	ck_assert_ptr_nonnull(strstr(j, "\"title\":\"Beta \\\"B\\\"\""));
+	ck_assert_ptr_nonnull(strstr(j,
+	    "\"refunds_due\":{\"orders\":1,\"amount_minor\":500}"));
 	free(j);
 	ck_assert_int_eq(stats_product_ids(db, 1, &ids, &n), NY_OK);
 	ck_assert_int_eq(n, 2);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../tui/ui.h"
+#include "i18n.h"
 #include "testutil.h"
 
 static void
@@ -208,6 +209,20 @@ START_TEST(chart_cells)
 }
 END_TEST
 
+/* Error words come from the locales, in the console language. */
+START_TEST(error_words)
+{
+	char *cause = NULL;
+
+	ck_assert_int_eq(i18n_load(&cause), NY_OK);
+	ck_assert_str_eq(ui_strerror("en", NY_EEXISTS), "already taken");
+	ck_assert_str_eq(ui_strerror("sw", NY_EEXISTS),
+	    "tayari imechukuliwa");
+	ck_assert_str_eq(ui_strerror("sw", NY_EREPLAY), "tayari imetumika");
+	ck_assert_str_eq(ui_strerror("sw", 99), ny_strerror(99));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -223,6 +238,7 @@ main(void)
 	tcase_add_test(tc, field_utf8);
 	tcase_add_test(tc, widths);
 	tcase_add_test(tc, chart_cells);
+	tcase_add_test(tc, error_words);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

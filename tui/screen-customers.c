@@ -2,7 +2,9 @@
  * screen-customers.c: 4 Customers — type a phone number (any usual form),
  * Enter: the customer's purchases. r resends the library link on
  * WhatsApp, R rotates it (the old link stops working; asks first), z
- * resets the download count of the selected purchase.
+ * resets the download count of the selected purchase. Only purchases of
+ * this creator's products are shown and acted on; a buyer of other shops
+ * only is "no customer" here (one creator must not learn another's).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include "customer.h"
 #include "library.h"
 #include "phone.h"
+#include "product.h"
 #include "ssh-int.h"
 #include "ui.h"
 
@@ -21,6 +24,8 @@ struct customers {
 	int		 found;		/* 1 found, 0 none yet, -1 not found */
 	struct library	 lib;
 	int		 have_lib;
+	size_t		*mine;		/* indices of this creator's items */
+	int		 nmine;
 	struct ui_list	 list;
 	char		 msg[200];
 };
@@ -40,8 +45,30 @@ cust_drop(struct customers *c)
 {
 	if (c->have_lib)
 		library_free(&c->lib);
+	free(c->mine);
+	c->mine = NULL;
+	c->nmine = 0;
 	c->have_lib = 0;
 	c->found = 0;
+}
+
+/* Keeps the indices of the items whose product is this creator's. */
+static void
+cust_keep_mine(struct customers *c, struct ui_ctx *ctx)
+{
+	struct product p;
+	size_t i;
+
+	if (!c->have_lib)
+		return;
+	c->mine = xcalloc(c->lib.nitems ? c->lib.nitems : 1, sizeof *c->mine);
+	for (i = 0; i < c->lib.nitems; i++) {
+		product_init(&p);
+		if (product_get_by_id(ctx->db, c->lib.items[i].product_id, &p)
+		    == NY_OK && p.creator_id == ctx->s->creator_id)
+			c->mine[c->nmine++] = i;
+		product_free(&p);
+	}
 }
 
 static void
@@ -61,17 +88,17 @@ cust_search(struct customers *c, struct ui_ctx *ctx)
 		c->found = -1;
 		return;
 	}
-	c->found = 1;
 	c->have_lib = library_items(ctx->db, c->cust.id, ny_now(), &c->lib)
 	    == NY_OK;
-	ui_list_set(&c->list, c->have_lib ? (int)c->lib.nitems : 0,
-	    ctx->rows - 9);
+	cust_keep_mine(c, ctx);
+	c->found = c->nmine > 0 ? 1 : -1;
+	ui_list_set(&c->list, c->nmine, ctx->rows - 9);
 }
 
 static void
 cust_item(struct customers *c, struct ui_ctx *ctx, WINDOW *w, int y, int i)
 {
-	const struct lib_item *it = &c->lib.items[i];
+	const struct lib_item *it = &c->lib.items[c->mine[i]];
 	char line[400], kind[40];
 	int dl = 0;
 	size_t k;
@@ -104,14 +131,13 @@ cust_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 		ui_put(w, 5, 2, ui_tr(ctx, "tui.cust.none"), ctx->cols - 4, 0);
 	if (c->found > 0) {
 		phone_display(c->cust.phone, 0, buf, sizeof buf);
-		snprintf(line, sizeof line, "%s · %s · %zu", buf,
-		    c->cust.locale, c->have_lib ? c->lib.nitems : 0);
+		snprintf(line, sizeof line, "%s · %s · %d", buf,
+		    c->cust.locale, c->nmine);
 		wattron(w, A_BOLD);
 		ui_put(w, 5, 2, line, ctx->cols - 4, 0);
 		ui_put(w, 6, 2, ui_tr(ctx, "tui.cust.head"), ctx->cols - 4, 1);
 		wattroff(w, A_BOLD);
-		ui_list_set(&c->list, c->have_lib ? (int)c->lib.nitems : 0,
-		    ctx->rows - 9);
+		ui_list_set(&c->list, c->nmine, ctx->rows - 9);
 		for (i = 0; i < c->list.height && c->list.top + i < c->list.n;
 		    i++)
 			cust_item(c, ctx, w, 7 + i, c->list.top + i);
@@ -135,10 +161,10 @@ cust_action(struct customers *c, struct ui_ctx *ctx, int ch)
 		done = "tui.cust.rotated";
 	}
 	if (ch == 'z') {
-		if (c->list.sel < 0)
+		if (c->list.sel < 0 || c->list.sel >= c->nmine)
 			return;
 		err = download_reset(ctx->db, c->cust.id,
-		    c->lib.items[c->list.sel].product_id, ny_now());
+		    c->lib.items[c->mine[c->list.sel]].product_id, ny_now());
 		done = "tui.cust.reset";
 	} else if (err == NY_OK)
 		err = library_recover(ctx->db, c->cust.phone, NULL, "console",

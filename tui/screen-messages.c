@@ -1,5 +1,6 @@
 /*
- * screen-messages.c: 6 Messages — the WhatsApp outbox, newest first,
+ * screen-messages.c: 6 Messages — this creator's WhatsApp outbox
+ * (outbox_list_creator), newest first,
  * with status, attempts and the last error; f filters (all / failed /
  * queued / sent), t retries the selected message now.
  */
@@ -28,8 +29,8 @@ msg_load(struct messages *m, struct ui_ctx *ctx)
 	outbox_rows_free(m->v, m->n);
 	m->v = NULL;
 	m->n = 0;
-	m->ok = outbox_list(ctx->db, msg_filters[m->filter], 200, &m->v,
-	    &m->n) == NY_OK;
+	m->ok = outbox_list_creator(ctx->db, ctx->s->creator_id,
+	    msg_filters[m->filter], 200, &m->v, &m->n) == NY_OK;
 	ui_list_set(&m->list, (int)m->n, ctx->rows - 6);
 }
 
@@ -44,6 +45,18 @@ msg_init(struct ui_ctx *ctx)
 	return m;
 }
 
+/* The label of a stored word (status, kind) under prefix, or the word. */
+static const char *
+msg_word(const struct ui_ctx *ctx, const char *prefix, const char *word)
+{
+	const char *t;
+	char key[48];
+
+	snprintf(key, sizeof key, "%s%s", prefix, word);
+	t = ui_tr(ctx, key);
+	return strcmp(t, key) == 0 ? word : t;	/* i18n_get falls back to key */
+}
+
 static void
 msg_row(struct messages *m, struct ui_ctx *ctx, WINDOW *w, int y, int i)
 {
@@ -53,8 +66,10 @@ msg_row(struct messages *m, struct ui_ctx *ctx, WINDOW *w, int y, int i)
 	ui_time(r->created_at, ny_now(), tm, sizeof tm);
 	snprintf(ph, sizeof ph, "…%.3s", strlen(r->to_phone) > 3 ?
 	    r->to_phone + strlen(r->to_phone) - 3 : r->to_phone);
-	snprintf(line, sizeof line, "%-12s %-8s %-13.13s %-7s %3d  %s", tm, ph,
-	    r->kind, r->status, r->attempts, r->last_error);
+	snprintf(line, sizeof line, "%-12s %-8s %-13.13s %-7.12s %3d  %s", tm,
+	    ph, msg_word(ctx, "tui.mkind.", r->kind),
+	    msg_word(ctx, "tui.mstatus.", r->status), r->attempts,
+	    r->last_error);
 	if (i == m->list.sel)
 		wattron(w, A_REVERSE);
 	else if (strcmp(r->status, "failed") == 0)
@@ -72,7 +87,8 @@ msg_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 
 	snprintf(head, sizeof head, "%s: %s   (%zu)",
 	    ui_tr(ctx, "tui.orders.filter"), msg_filters[m->filter] ?
-	    msg_filters[m->filter] : ui_tr(ctx, "tui.orders.all"), m->n);
+	    msg_word(ctx, "tui.mstatus.", msg_filters[m->filter]) :
+	    ui_tr(ctx, "tui.orders.all"), m->n);
 	ui_put(w, 1, 1, head, ctx->cols - 2, 0);
 	wattron(w, A_BOLD);
 	ui_put(w, 2, 1, ui_tr(ctx, "tui.msg.head"), ctx->cols - 2, 1);

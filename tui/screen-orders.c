@@ -138,6 +138,9 @@ orders_row(struct orders *o, struct ui_ctx *ctx, WINDOW *w, int y, int i)
 	    ui_tr(ctx, r->status == ORDER_PAID ? "tui.status.paid" :
 	    r->status == ORDER_PENDING ? "tui.status.pending" :
 	    r->status == ORDER_FAILED ? "tui.status.failed" :
+	    /* paid after the last seat went: money to give back */
+	    r->status == ORDER_EXPIRED &&
+	    strcmp(r->failure, "late_refund") == 0 ? "tui.status.refund_due" :
 	    r->status == ORDER_EXPIRED ? "tui.status.expired" :
 	    "tui.status.refunded"), money, r->phone_masked, r->ref,
 	    r->product_title);

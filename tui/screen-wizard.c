@@ -1,7 +1,9 @@
 /*
  * screen-wizard.c: n New product (and e Edit from Products) — the steps
  * kind → basics → story → content by kind → delivery (the WhatsApp
- * messages previewed in en and sw) → review, as a const table.
+ * messages previewed in en and sw) → automatic messages (add / remove,
+ * e.g. "Welcome" 10 minutes after the purchase; the outbox scheduler
+ * sends them) → review, as a const table.
  * Each step validates before the next (inline message, focus on the bad
  * field); back and next keep everything typed; Esc asks before
  * discarding. Nothing is written until the review's publish or draft.
@@ -13,6 +15,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "automation.h"
 #include "i18n.h"
 #include "money.h"
 #include "product.h"
@@ -38,7 +41,26 @@ static const char *const wiz_columns[F_COUNT] = {
 };
 
 enum wiz_step_id {
-	S_KIND, S_BASICS, S_STORY, S_CONTENT, S_DELIVERY, S_REVIEW, S_COUNT
+	S_KIND, S_BASICS, S_STORY, S_CONTENT, S_DELIVERY, S_AUTOS, S_REVIEW,
+	S_COUNT
+};
+
+#define WIZ_AUTOS_MAX	10
+
+/* An automation as the wizard holds it until the product is saved. */
+struct wiz_auto {
+	int64_t		 id;		/* 0 = not saved yet */
+	char		 trigger[16];
+	int		 offset;	/* minutes */
+	char		*en, *sw;
+	int		 removed;	/* saved one to delete on save */
+};
+
+/* The add form: trigger (cycled), minutes, en and sw bodies. */
+enum { A_TRIGGER, A_OFFSET, A_EN, A_SW, A_COUNT };
+
+static const char *const wiz_triggers[] = {
+	"purchase", "before_start", "before_end", NULL
 };
 
 struct wizard {
@@ -50,6 +72,13 @@ struct wizard {
 	char			 err[200];
 	int64_t			 edit_id;
 	int			 slug_typed;	/* creator edited the slug */
+	struct wiz_auto		 autos[WIZ_AUTOS_MAX];
+	int			 nautos;
+	struct ui_list		 alist;		/* over autos not removed */
+	int			 adding;	/* the add form is open */
+	int			 afocus;	/* A_* */
+	int			 atrig;		/* index in wiz_triggers */
+	struct ui_field		 af[A_COUNT];
 };
 
 /* The fields each step shows (content depends on the kind). */
@@ -84,7 +113,8 @@ step_fields(const struct wizard *z, int step, int out[F_COUNT])
 
 static const char *const wiz_step_titles[S_COUNT] = {
 	"tui.wiz.s.kind", "tui.wiz.s.basics", "tui.wiz.s.story",
-	"tui.wiz.s.content", "tui.wiz.s.delivery", "tui.wiz.s.review"
+	"tui.wiz.s.content", "tui.wiz.s.delivery", "tui.wiz.s.autos",
+	"tui.wiz.s.review"
 };
 
 static void
@@ -107,6 +137,27 @@ parse_time(const char *s, int64_t *out)
 		return NY_EINVAL;
 	snprintf(iso, sizeof iso, "%.10sT%.5s:00+03:00", s, s + 11);
 	return ny_parse_iso8601(iso, out);
+}
+
+/* The saved automations of the product being edited. */
+static void
+wiz_autos_load(struct wizard *z, struct ui_ctx *ctx)
+{
+	struct automation *v;
+	size_t n, i;
+
+	if (automation_list(ctx->db, z->edit_id, &v, &n) != NY_OK)
+		return;
+	for (i = 0; i < n && z->nautos < WIZ_AUTOS_MAX; i++) {
+		struct wiz_auto *a = &z->autos[z->nautos++];
+
+		a->id = v[i].id;
+		snprintf(a->trigger, sizeof a->trigger, "%s", v[i].trigger);
+		a->offset = v[i].offset_minutes;
+		a->en = xstrdup(v[i].body_en);
+		a->sw = xstrdup(v[i].body_sw);
+	}
+	automation_list_free(v, n);
 }
 
 static void
@@ -145,6 +196,7 @@ wiz_load(struct wizard *z, struct ui_ctx *ctx)
 	ui_textarea_init(&z->story, PRODUCT_STORY_MAX, p.story_md);
 	z->slug_typed = 1;
 	product_free(&p);
+	wiz_autos_load(z, ctx);
 }
 
 static void *
@@ -270,6 +322,8 @@ wiz_blame(struct wizard *z, struct ui_ctx *ctx, int f, const char *why)
 	return 1;
 }
 
+static int	autos_ok(struct wizard *, struct ui_ctx *);
+
 /* Checks everything up to the current step; 1 when fine. */
 static int
 wiz_validate(struct wizard *z, struct ui_ctx *ctx)
@@ -296,6 +350,8 @@ wiz_validate(struct wizard *z, struct ui_ctx *ctx)
 	product_free(&p);
 	if (ok && z->step >= S_CONTENT && !wiz_file_ok(z, ctx))
 		ok = !wiz_blame(z, ctx, F_FILE, ui_tr(ctx, "tui.wiz.err.file"));
+	if (ok && z->step >= S_AUTOS)
+		ok = autos_ok(z, ctx);
 	return ok;
 }
 
@@ -385,8 +441,8 @@ draw_delivery(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
 		money_format(minor, z->f[F_CURRENCY].text, langs[i], amount,
 		    sizeof amount);
 		wattron(w, A_BOLD);
-		ui_put(w, y++, 2, langs[i][0] == 'e' ? "English" : "Kiswahili",
-		    ctx->cols - 4, 0);
+		ui_put(w, y++, 2, ui_tr(ctx, langs[i][0] == 'e' ?
+		    "tui.lang.en" : "tui.lang.sw"), ctx->cols - 4, 0);
 		wattroff(w, A_BOLD);
 		msg = i18n_fmt(langs[i], "msg.receipt", "amount", amount,
 		    "product", z->f[F_TITLE].text, "receipt", "QK7XY2ABCD",
@@ -430,6 +486,270 @@ draw_review(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
 	wattroff(w, A_BOLD);
 }
 
+/* ---- automatic messages (the S_AUTOS step) ---------------------------- */
+
+/* Indices of the automations shown (not removed) into idx; how many. */
+static int
+autos_shown(const struct wizard *z, int idx[WIZ_AUTOS_MAX])
+{
+	int i, n = 0;
+
+	for (i = 0; i < z->nautos; i++)
+		if (!z->autos[i].removed)
+			idx[n++] = i;
+	return n;
+}
+
+/* "10 min after purchase" in the console language (caller frees). */
+static char *
+autos_when(const struct ui_ctx *ctx, const char *trigger, int offset)
+{
+	char key[48], n[16];
+
+	snprintf(key, sizeof key, "tui.auto.when.%s", trigger);
+	snprintf(n, sizeof n, "%d", offset);
+	return i18n_fmt(ctx->lang, key, "n", n, NULL);
+}
+
+/* Moves atrig to the next (dir 1) or previous trigger this kind allows. */
+static void
+autos_cycle(struct wizard *z, int dir)
+{
+	const char *kind = product_kinds[z->kind];
+	int i, n = 3, t = z->atrig;
+
+	for (i = 0; i < n; i++) {
+		t = (t + dir + n) % n;
+		if (automation_trigger_ok(wiz_triggers[t], kind)) {
+			z->atrig = t;
+			return;
+		}
+	}
+}
+
+static void
+autos_open(struct wizard *z, struct ui_ctx *ctx)
+{
+	if (z->nautos >= WIZ_AUTOS_MAX) {
+		snprintf(z->err, sizeof z->err, "%s",
+		    ui_tr(ctx, "tui.auto.err.full"));
+		return;
+	}
+	z->adding = 1;
+	z->afocus = A_OFFSET;
+	z->atrig = 0;		/* purchase suits every kind */
+	ui_field_init(&z->af[A_OFFSET], 6, "0");
+	ui_field_init(&z->af[A_EN], 400, NULL);
+	ui_field_init(&z->af[A_SW], 400, NULL);
+	z->err[0] = '\0';
+}
+
+/* Checks the form and keeps the automation (saved with the product). */
+static void
+autos_form_save(struct wizard *z, struct ui_ctx *ctx)
+{
+	const char *trigger = wiz_triggers[z->atrig], *why = NULL;
+	struct wiz_auto *a;
+	int64_t off = 0;
+	int i, bad = A_OFFSET;
+
+	if (ny_parse_int(z->af[A_OFFSET].text, 0, AUTOMATION_OFFSET_MAX, &off)
+	    != NY_OK)
+		why = "tui.auto.err.offset";
+	else if (z->af[A_EN].len == 0 || z->af[A_SW].len == 0) {
+		why = "tui.auto.err.body";
+		bad = z->af[A_EN].len == 0 ? A_EN : A_SW;
+	} else
+		for (i = 0; i < z->nautos; i++)
+			if (!z->autos[i].removed && z->autos[i].offset == off &&
+			    strcmp(z->autos[i].trigger, trigger) == 0)
+				why = "tui.auto.err.same";
+	if (why != NULL) {
+		z->afocus = bad;
+		snprintf(z->err, sizeof z->err, "%s", ui_tr(ctx, why));
+		return;
+	}
+	a = &z->autos[z->nautos++];
+	memset(a, 0, sizeof *a);
+	snprintf(a->trigger, sizeof a->trigger, "%s", trigger);
+	a->offset = (int)off;
+	a->en = xstrdup(z->af[A_EN].text);
+	a->sw = xstrdup(z->af[A_SW].text);
+	z->adding = 0;
+	z->err[0] = '\0';
+}
+
+/* Removes the selected one (a saved one is deleted when the product is). */
+static void
+autos_remove(struct wizard *z, struct ui_ctx *ctx)
+{
+	int idx[WIZ_AUTOS_MAX], n = autos_shown(z, idx), i;
+	struct wiz_auto *a;
+
+	if (z->alist.sel < 0 || z->alist.sel >= n ||
+	    !ui_confirm(ctx, ui_tr(ctx, "tui.auto.remove_q")))
+		return;
+	a = &z->autos[idx[z->alist.sel]];
+	if (a->id != 0) {
+		a->removed = 1;
+		return;
+	}
+	free(a->en);
+	free(a->sw);
+	for (i = idx[z->alist.sel]; i + 1 < z->nautos; i++)
+		z->autos[i] = z->autos[i + 1];
+	z->nautos--;
+}
+
+/* 1 when every kept automation suits the (maybe changed) kind. */
+static int
+autos_ok(struct wizard *z, struct ui_ctx *ctx)
+{
+	int i;
+
+	for (i = 0; i < z->nautos; i++)
+		if (!z->autos[i].removed && !automation_trigger_ok(
+		    z->autos[i].trigger, product_kinds[z->kind])) {
+			z->step = S_AUTOS;
+			snprintf(z->err, sizeof z->err, "%s",
+			    ui_tr(ctx, "tui.auto.err.kind"));
+			return 0;
+		}
+	return 1;
+}
+
+/* After the product is saved: deletes the removed ones, adds the new. */
+static int
+autos_save(struct wizard *z, struct ui_ctx *ctx, int64_t product_id)
+{
+	struct wiz_auto *a;
+	int i, err = NY_OK;
+
+	for (i = 0; i < z->nautos && err == NY_OK; i++) {
+		a = &z->autos[i];
+		if (a->removed && a->id != 0) {
+			err = automation_remove(ctx->db, a->id);
+			if (err == NY_ENOTFOUND)
+				err = NY_OK;
+			if (err == NY_OK)
+				a->id = 0;
+		} else if (!a->removed && a->id == 0)
+			err = automation_add(ctx->db, product_id, a->trigger,
+			    a->offset, a->en, a->sw, &a->id);
+	}
+	return err;
+}
+
+static void
+draw_autos_form(struct wizard *z, struct ui_ctx *ctx, WINDOW *w, int y)
+{
+	static const char *const labels[A_COUNT] = { "tui.auto.trigger",
+	    "tui.auto.offset", "tui.auto.en", "tui.auto.sw" };
+	char key[48], val[120];
+	int i;
+
+	for (i = 0; i < A_COUNT && y < ctx->rows - 4; i++, y += 2) {
+		ui_put(w, y, 2, ui_tr(ctx, labels[i]), 20, 0);
+		if (i != A_TRIGGER) {
+			ui_field_draw(&z->af[i], w, y, 24, ctx->cols - 26,
+			    i == z->afocus);
+			continue;
+		}
+		snprintf(key, sizeof key, "tui.auto.t.%s",
+		    wiz_triggers[z->atrig]);
+		snprintf(val, sizeof val, "< %s >", ui_tr(ctx, key));
+		if (z->afocus == A_TRIGGER)
+			wattron(w, A_REVERSE);
+		ui_put(w, y, 24, val, ctx->cols - 26, 0);
+		wattroff(w, A_REVERSE);
+	}
+	if (z->afocus != A_TRIGGER)
+		curs_set(1);
+	ui_put(w, ctx->rows - 4, 2, ui_tr(ctx, "tui.auto.form_keys"),
+	    ctx->cols - 4, 0);
+}
+
+static void
+draw_autos(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
+{
+	int idx[WIZ_AUTOS_MAX], n = autos_shown(z, idx), i, y = 4;
+	const struct wiz_auto *a;
+	char line[600], *when;
+
+	ui_put_wrapped(w, y, 2, ui_tr(ctx, "tui.auto.about"), ctx->cols - 4, 2);
+	y += 2;
+	if (n == 0)
+		ui_put(w, y++, 4, ui_tr(ctx, "tui.auto.none"), ctx->cols - 6, 0);
+	z->alist.height = z->adding ? 3 : ctx->rows - 10;
+	ui_list_set(&z->alist, n, z->alist.height);
+	for (i = 0; i < z->alist.height && z->alist.top + i < n; i++) {
+		a = &z->autos[idx[z->alist.top + i]];
+		when = autos_when(ctx, a->trigger, a->offset);
+		snprintf(line, sizeof line, "%-30s %s / %s", when, a->en, a->sw);
+		free(when);
+		if (!z->adding && z->alist.top + i == z->alist.sel)
+			wattron(w, A_REVERSE);
+		ui_put(w, y++, 4, line, ctx->cols - 6, 1);
+		wattroff(w, A_REVERSE);
+	}
+	if (z->adding)
+		draw_autos_form(z, ctx, w, y + 1);
+	else
+		ui_put(w, ctx->rows - 4, 2, ui_tr(ctx, "tui.auto.keys"),
+		    ctx->cols - 4, 0);
+}
+
+static int
+autos_form_key(struct wizard *z, struct ui_ctx *ctx, int ch)
+{
+	switch (ch) {
+	case 27:
+		z->adding = 0;
+		z->err[0] = '\0';
+		return UI_HANDLED | UI_REDRAW;
+	case '\t': case KEY_DOWN:
+		z->afocus = (z->afocus + 1) % A_COUNT;
+		return UI_HANDLED | UI_REDRAW;
+	case KEY_UP:
+		z->afocus = (z->afocus + A_COUNT - 1) % A_COUNT;
+		return UI_HANDLED | UI_REDRAW;
+	case '\r': case '\n': case KEY_ENTER:
+		if (z->afocus + 1 < A_COUNT)
+			z->afocus++;
+		else
+			autos_form_save(z, ctx);
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (z->afocus == A_TRIGGER) {
+		if (ch == KEY_LEFT || ch == KEY_RIGHT || ch == ' ')
+			autos_cycle(z, ch == KEY_LEFT ? -1 : 1);
+		return UI_HANDLED | UI_REDRAW;
+	}
+	ui_field_key(&z->af[z->afocus], ch);
+	return UI_HANDLED | UI_REDRAW;
+}
+
+static int
+autos_key(struct wizard *z, struct ui_ctx *ctx, int ch)
+{
+	if (z->adding)
+		return autos_form_key(z, ctx, ch);
+	if (ui_list_key(&z->alist, ch))
+		return UI_HANDLED | UI_REDRAW;
+	switch (ch) {
+	case 'a':
+		autos_open(z, ctx);
+		break;
+	case 'x': case KEY_DC:
+		autos_remove(z, ctx);
+		break;
+	case '\r': case '\n': case KEY_ENTER: case '\t':
+		wiz_next(z, ctx);
+		break;
+	}
+	return UI_HANDLED | UI_REDRAW;
+}
+
 static void
 wiz_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 {
@@ -458,6 +778,9 @@ wiz_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 		break;
 	case S_DELIVERY:
 		draw_delivery(z, ctx, w);
+		break;
+	case S_AUTOS:
+		draw_autos(z, ctx, w);
 		break;
 	case S_REVIEW:
 		draw_review(z, ctx, w);
@@ -520,11 +843,13 @@ wiz_save(struct wizard *z, struct ui_ctx *ctx, int publish)
 		z->edit_id = id;
 		err = wiz_attach(z, ctx, id);
 	}
+	if (err == NY_OK)
+		err = autos_save(z, ctx, id);
 	if (err == NY_OK && publish)
 		err = product_set_status(ctx->db, id, "published");
 	if (err != NY_OK) {
 		snprintf(z->err, sizeof z->err, "%s (%s%s%s)",
-		    ui_tr(ctx, "tui.wiz.err.save"), ny_strerror(err),
+		    ui_tr(ctx, "tui.wiz.err.save"), ui_strerror(ctx->lang, err),
 		    field ? ": " : "", field ? field : "");
 		return UI_HANDLED | UI_REDRAW;
 	}
@@ -585,6 +910,8 @@ step_key(struct wizard *z, struct ui_ctx *ctx, int ch)
 		if (ch == '\r' || ch == '\n' || ch == KEY_ENTER || ch == '\t')
 			wiz_next(z, ctx);
 		return UI_HANDLED | UI_REDRAW;
+	case S_AUTOS:
+		return autos_key(z, ctx, ch);
 	case S_REVIEW:
 		if (ch == 'p' || ch == 'd')
 			return wiz_save(z, ctx, ch == 'p');
@@ -599,12 +926,15 @@ wiz_key(void *data, struct ui_ctx *ctx, int ch)
 {
 	struct wizard *z = data;
 
+	if (ch == 27 && z->step == S_AUTOS && z->adding)
+		return autos_key(z, ctx, ch);
 	if (ch == 27) {
 		if (ui_confirm(ctx, ui_tr(ctx, "tui.wiz.cancel_q")))
 			ctx->switch_to = z->edit_id ? '3' : '1';
 		return UI_HANDLED | UI_REDRAW;
 	}
 	if (ch == KEY_BTAB || ch == 2) {	/* Shift-Tab, ^B: back */
+		z->adding = 0;
 		if (z->step > S_KIND)
 			z->step--;
 		z->focus = 0;
@@ -618,7 +948,12 @@ static void
 wiz_free(void *data)
 {
 	struct wizard *z = data;
+	int i;
 
+	for (i = 0; i < z->nautos; i++) {
+		free(z->autos[i].en);
+		free(z->autos[i].sw);
+	}
 	ui_textarea_free(&z->story);
 	free(z);
 }

@@ -15,16 +15,31 @@
  * method goes through the message callback.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "log.h"
 #include "login.h"
 #include "ssh-int.h"
 
+/* DESIGN §6 fixes this prompt's words; the enrolment prompts come before
+ * we know the person's language, so they are in both ("en / sw: "). */
 #define AUTH_PROMPT_CODE	"Verification code: "
-#define AUTH_PROMPT_SETUP	"Setup code: "
-#define AUTH_PROMPT_INVITE	"Invite code: "
+
+/* "English text / Kiswahili text" of key (caller frees). */
+static char *
+auth_both(const char *key, const char *name, const char *value)
+{
+	char *en = i18n_fmt("en", key, name, value, NULL);
+	char *sw = i18n_fmt("sw", key, name, value, NULL);
+	char *s = xasprintf("%s / %s", en, sw);
+
+	free(en);
+	free(sw);
+	return s;
+}
 
 static enum conn_mode
 user_mode(const char *user)
@@ -127,7 +142,7 @@ kbdint_start(struct ssh_conn *c, ssh_message msg)
 {
 	const char *user = ssh_message_auth_user(msg);
 	const char *prompt[1];
-	char echo[1] = { 0 }, why[128];
+	char echo[1] = { 0 }, secs[24], *why, *ask = NULL;
 	int64_t wait_s = 0;
 	enum conn_mode m;
 
@@ -143,17 +158,24 @@ kbdint_start(struct ssh_conn *c, ssh_message msg)
 		    c->user, c->addr, (long long)wait_s);
 		c->user_ok = 0;
 		/* Say why (a round with no prompts); its answer then fails. */
-		snprintf(why, sizeof why, "Too many failed attempts: try again"
-		    " in %lld s.", (long long)wait_s);
+		snprintf(secs, sizeof secs, "%lld", (long long)wait_s);
+		why = auth_both("tui.auth.throttled", "s", secs);
 		ssh_message_auth_interactive_request(msg, "Nyota", why, 0,
 		    NULL, NULL);
+		free(why);
 		return;
 	}
 	m = user_mode(c->user);
-	prompt[0] = m == CONN_SETUP ? AUTH_PROMPT_SETUP :
-	    m == CONN_INVITE ? AUTH_PROMPT_INVITE : AUTH_PROMPT_CODE;
+	if (m != CONN_CREATOR) {
+		why = auth_both(m == CONN_SETUP ? "tui.auth.setup" :
+		    "tui.auth.invite", NULL, NULL);
+		ask = xasprintf("%s: ", why);
+		free(why);
+	}
+	prompt[0] = ask != NULL ? ask : AUTH_PROMPT_CODE;
 	ssh_message_auth_interactive_request(msg, "Nyota", "", 1, prompt,
 	    echo);
+	free(ask);
 }
 
 static void

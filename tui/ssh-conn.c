@@ -19,6 +19,7 @@
 #include <utmp.h>
 
 #include "app.h"
+#include "i18n.h"
 #include "log.h"
 #include "ssh-int.h"
 
@@ -103,6 +104,27 @@ on_data(ssh_session session, ssh_channel channel, void *data, uint32_t len,
 	return (int)off;
 }
 
+/*
+ * OpenSSH sends LANG and LC_* by default (SendEnv): a Swahili locale
+ * (sw_KE.UTF-8) makes Swahili the default before login (enrolment).
+ * Nothing is put into the environment; everything else is refused.
+ */
+static int
+on_env(ssh_session session, ssh_channel channel, const char *name,
+    const char *value, void *userdata)
+{
+	struct ssh_conn *c = userdata;
+
+	(void)session; (void)channel;
+	if (name == NULL || value == NULL || (strcmp(name, "LANG") != 0 &&
+	    strcmp(name, "LC_ALL") != 0 && strcmp(name, "LC_MESSAGES") != 0))
+		return 1;
+	if (strncmp(value, "sw", 2) == 0 && (value[2] == '\0' ||
+	    value[2] == '_' || value[2] == '.'))
+		snprintf(c->lang, sizeof c->lang, "sw");
+	return 0;
+}
+
 static void
 on_close(ssh_session session, ssh_channel channel, void *userdata)
 {
@@ -125,6 +147,7 @@ on_channel_open(ssh_session session, void *userdata)
 	c->ccb.channel_pty_window_change_function = on_resize;
 	c->ccb.channel_shell_request_function = on_shell;
 	c->ccb.channel_exec_request_function = on_exec;
+	c->ccb.channel_env_request_function = on_env;
 	c->ccb.channel_data_function = on_data;
 	c->ccb.channel_close_function = on_close;
 	ssh_callbacks_init(&c->ccb);
@@ -169,7 +192,7 @@ ui_session_fill(struct ssh_conn *c, struct ui_session *u)
 	snprintf(u->handle, sizeof u->handle, "%s", c->user);
 	snprintf(u->code, sizeof u->code, "%s", c->code);
 	snprintf(u->addr, sizeof u->addr, "%s", c->addr);
-	snprintf(u->lang, sizeof u->lang, "en");
+	snprintf(u->lang, sizeof u->lang, "%s", c->lang[0] ? c->lang : "en");
 }
 
 /* Forks the UI on a new pty. */
@@ -233,6 +256,27 @@ finish(struct ssh_conn *c, int status)
 		;
 }
 
+/* The refusal in the creator's language (English before a login). */
+static char *
+exec_refusal(struct ssh_conn *c)
+{
+	struct creator cr;
+	char cmd[65], *text, *msg;
+	const char *lang = "en";
+
+	memset(&cr, 0, sizeof cr);
+	if (c->mode == CONN_CREATOR &&
+	    creator_by_id(c->db, c->creator_id, &cr) == NY_OK &&
+	    i18n_lang_ok(cr.locale))
+		lang = cr.locale;
+	snprintf(cmd, sizeof cmd, "%s", c->exec_cmd);
+	text = i18n_fmt(lang, "tui.exec.unknown", "cmd", cmd, NULL);
+	msg = xasprintf("%s\r\n", text);
+	free(text);
+	creator_free(&cr);
+	return msg;
+}
+
 static int
 run_exec(struct ssh_conn *c)
 {
@@ -244,9 +288,7 @@ run_exec(struct ssh_conn *c)
 		free(out);
 		return 0;
 	}
-	msg = xasprintf("nyota: unknown command \"%.64s\"; the console "
-	    "accepts only: stats (or no command for the console)\r\n",
-	    c->exec_cmd);
+	msg = exec_refusal(c);
 	ssh_channel_write_stderr(c->chan, msg, (uint32_t)strlen(msg));
 	free(msg);
 	return 1;

@@ -57,6 +57,8 @@ struct ssh_conn {
 	char					 code[64];
 	ssh_channel				 chan;
 	char					 term[64];
+	/* "sw" when the client sent LANG / LC_* for Swahili, else "". */
+	char					 lang[3];
 	int					 cols, rows;
 	int					 want_shell;
 	char					*exec_cmd;

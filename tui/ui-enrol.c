@@ -30,6 +30,59 @@ read_line(const char *prompt, char *buf, size_t len)
 	return 0;
 }
 
+int
+ui_enrol_lang(const char *answer, char lang[3])
+{
+	static const struct {
+		const char *word, *lang;
+	} words[] = {
+		{ "en", "en" }, { "english", "en" }, { "kiingereza", "en" },
+		{ "1", "en" }, { "sw", "sw" }, { "swahili", "sw" },
+		{ "kiswahili", "sw" }, { "2", "sw" },
+	};
+	char w[16];
+	size_t n = 0, i;
+
+	while (*answer == ' ' || *answer == '\t')
+		answer++;
+	for (; answer[n] != '\0' && answer[n] != ' ' && n < sizeof w - 1; n++)
+		w[n] = (char)(answer[n] >= 'A' && answer[n] <= 'Z' ?
+		    answer[n] - 'A' + 'a' : answer[n]);
+	w[n] = '\0';
+	for (i = n; answer[i] == ' ' || answer[i] == '\t'; i++)
+		;
+	if (answer[i] != '\0')
+		return 0;
+	for (i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strcmp(w, words[i].word) == 0) {
+			snprintf(lang, 3, "%s", words[i].lang);
+			return 1;
+		}
+	return 0;
+}
+
+/*
+ * The first question, in both languages (we do not know theirs yet):
+ * "Language / Lugha [en/sw]: ". Enter keeps the default (Swahili when
+ * the client's LANG says so, else English).
+ */
+static int
+ask_lang(struct ui_session *s)
+{
+	char line[32];
+	int tries;
+
+	for (tries = 0; tries < 5; tries++) {
+		printf("%s / %s [en/sw]: ", i18n_get("en", "tui.enrol.lang"),
+		    i18n_get("sw", "tui.enrol.lang"));
+		if (read_line("", line, sizeof line))
+			return -1;
+		if (line[0] == '\0' || ui_enrol_lang(line, s->lang))
+			return 0;
+	}
+	return -1;
+}
+
 static int
 ask_handle(struct db *db, const char *lang, char *handle, size_t len)
 {
@@ -91,7 +144,8 @@ ui_enrol_save(struct ui_session *s, struct db *db, const char *handle,
 	if (s->mode == CONN_SETUP && setup_code_check(db, s->code) != NY_OK)
 		err = NY_EDENIED;
 	if (err == NY_OK)
-		err = creator_add_tx(db, handle, NULL, "en", &id);
+		err = creator_add_tx(db, handle, NULL,
+		    i18n_lang_ok(s->lang) ? s->lang : "en", &id);
 	if (err == NY_OK)
 		err = creator_set_secret_tx(db, id, raw, TOTP_SECRET_LEN, step);
 	if (err == NY_OK)
@@ -109,11 +163,16 @@ ui_enrol(struct ui_session *s, struct db *db)
 {
 	unsigned char raw[TOTP_SECRET_LEN];
 	char b32[TOTP_B32_LEN], handle[64], code[32];
-	const char *lang = s->lang;
+	const char *lang;
 	int64_t step = 0;
 	int tries, err = NY_EDENIED;
 
-	printf("%s\n\n", i18n_get(lang, "tui.enrol.welcome"));
+	if (!i18n_lang_ok(s->lang))
+		snprintf(s->lang, sizeof s->lang, "en");
+	if (ask_lang(s) != 0)
+		return 1;
+	lang = s->lang;
+	printf("\n%s\n\n", i18n_get(lang, "tui.enrol.welcome"));
 	if (ask_handle(db, lang, handle, sizeof handle) != 0)
 		return 1;
 	totp_new_secret(raw, b32);
@@ -132,7 +191,7 @@ ui_enrol(struct ui_session *s, struct db *db)
 	explicit_bzero(raw, sizeof raw);
 	if (err != NY_OK) {
 		printf("%s (%s)\n", i18n_get(lang, "tui.enrol.failed"),
-		    ny_strerror(err));
+		    ui_strerror(lang, err));
 		return 1;
 	}
 	log_info("creator enrolled over ssh", "handle=%s addr=%s", handle,

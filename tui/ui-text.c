@@ -16,6 +16,17 @@ ui_tr(const struct ui_ctx *ctx, const char *key)
 	return i18n_get(ctx->lang, key);
 }
 
+const char *
+ui_strerror(const char *lang, int err)
+{
+	const char *t;
+	char key[24];
+
+	snprintf(key, sizeof key, "tui.e.%d", err);
+	t = i18n_get(lang, key);
+	return strcmp(t, key) == 0 ? ny_strerror(err) : t;
+}
+
 /* Decodes one character at s; returns its bytes (≥ 1) and columns. */
 static size_t
 next_char(const char *s, size_t n, int *cols)

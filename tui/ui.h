@@ -57,6 +57,11 @@ extern const struct screen screen_dashboard, screen_orders, screen_products,
 
 /* The label for key in the console language. */
 const char	*ui_tr(const struct ui_ctx *ctx, const char *key);
+/*
+ * An enum ny_err as words in lang (keys tui.e.N); ny_strerror's English
+ * name for a code without a label. Never NULL.
+ */
+const char	*ui_strerror(const char *lang, int err);
 /* Display columns of a UTF-8 string. */
 int		 ui_width(const char *s);
 /*

@@ -18,6 +18,10 @@ start_storefront
 seed_catalog
 csrf_init
 
+# The simulated handset exists only with NYOTA_PAYMENTS=sim.
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$URL/sim/phone?phone=0712345678")" 404 "no handset with mpesa"
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -d action=approve "$URL/sim/stk/x")" 404 "no sim answers with mpesa"
+
 ctl() { curl -fsS -H 'Content-Type: application/json' -d "$2" "$FAKE/_ctl/$1"; }
 # push_id REF: the CheckoutRequestID of the order's push (waits for it).
 push_id() {
@@ -124,4 +128,37 @@ ctl callback "{\"id\":\"$ID\",\"code\":1032}" >/dev/null
 sleep 0.5
 expect_match "$(curl -fsS "$URL/checkout/$R/status")" '"status":"expired"' "late failure ignored"
 expect_eq "$(DB "SELECT next_attempt_at FROM payments WHERE provider_ref = '$ID'")" -1 "late callback handled once"
+
+# kill -9 with Daraja payments in flight: the answers come while we are
+# down (the callbacks are lost), the restarted worker asks the query API
+# and ends every order final; a duplicate callback after that grants
+# nothing twice.
+kill "$SF_PID"; wait "$SF_PID" 2>/dev/null || true
+export NYOTA_PAY_TIMEOUT_S=120
+start_storefront
+set -- $(checkout song "0712345631"); A=$2
+set -- $(checkout song "0712345632"); B=$2
+set -- $(checkout gig "0712345633" 1); C=$2
+IA=$(push_id "$A"); IB=$(push_id "$B"); IC=$(push_id "$C")
+kill -9 "$SF_PID"; wait "$SF_PID" 2>/dev/null || true
+ctl query "{\"id\":\"$IA\",\"code\":0}" >/dev/null
+ctl query "{\"id\":\"$IB\",\"code\":1032}" >/dev/null
+ctl query "{\"id\":\"$IC\",\"code\":0}" >/dev/null
+expect_eq "$(DB "SELECT count(*) FROM orders WHERE ref IN ('$A', '$B', '$C') AND status = 'pending'")" 3 "in flight when killed"
+start_storefront
+wait_status "$A" paid 300
+wait_status "$B" failed 300
+wait_status "$C" paid 300
+expect_eq "$(reason "$B")" cancelled "cancelled while we were down"
+# (the restarted storefront listens on a new port: post to it)
+CB="$URL/payments/mpesa/callback/$SECRET"
+expect_eq "$(ctl callback "{\"id\":\"$IA\",\"code\":0,\"times\":2,\"url\":\"$CB\"}")" '{"statuses": [200, 200]}' "duplicate callbacks after restart"
+expect_eq "$(ctl callback "{\"id\":\"$IC\",\"code\":0,\"url\":\"$CB\"}")" '{"statuses": [200]}' "late callback after restart"
+sleep 0.5
+for r in "$A" "$C"; do
+	expect_eq "$(DB "SELECT count(*) FROM entitlements e JOIN orders o ON o.id = e.order_id WHERE o.ref = '$r'")" 1 "one entitlement for $r"
+	expect_eq "$(DB "SELECT count(*) FROM messages m JOIN orders o ON o.id = m.order_id WHERE o.ref = '$r' AND m.kind = 'receipt'")" 1 "one receipt for $r"
+done
+expect_eq "$(DB "SELECT count(*) FROM tickets t JOIN orders o ON o.id = t.order_id WHERE o.ref = '$C'")" 1 "one ticket"
+expect_eq "$(DB "SELECT count(*) FROM orders WHERE status = 'pending'")" 0 "nothing left pending"
 echo ok

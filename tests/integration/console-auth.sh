@@ -11,10 +11,10 @@ expect_eq "$(stat -c %a "$NYOTA_KEYS_DIR/ssh_host_ed25519_key")" 600 "host key m
 
 # A wrong setup code is refused (the prompt comes back).
 ssh_in bad setup
-wait_for bad 'Setup code:'
+wait_for bad 'Setup code / Msimbo wa usanidi:'
 tm send-keys -t bad "AAAA-BBBB-CCCC" Enter
 sleep 1.5
-expect_eq "$(count_of bad 'Setup code:')" 2 "wrong setup code refused"
+expect_eq "$(count_of bad 'Setup code / Msimbo wa usanidi:')" 2 "wrong setup code refused"
 tm kill-session -t bad
 
 enrol amani
@@ -75,7 +75,8 @@ wait_for e1 'Verification code:'
 fresh_code "$SECRET"
 tm send-keys -t e1 "$CODE" Enter
 wait_for e1 'ssh-exit=' 40
-expect_match "$(screen_of e1)" '"30d":\{"sales":1' "stats json"
+# -J joins the lines the terminal wrapped (the JSON is one long line).
+expect_match "$(tm capture-pane -p -J -t e1)" '"30d":\{"sales":1' "stats json"
 expect_match "$(screen_of e1)" 'ssh-exit=0' "stats exit 0"
 ssh_in e2 amani 80 24 rm
 wait_for e2 'Verification code:'

@@ -59,17 +59,24 @@ wait_for kk 'Dashibodi'
 tm send-keys -t kk q
 wait_for kk 'ssh-exit=0'
 
-# The invite enrols baraka.
+# The invite enrols baraka, in Kiswahili from the first question on (an
+# unknown answer asks again); his console then opens in Kiswahili.
 ssh_in inv invite 100 60
-wait_for inv 'Invite code:'
+wait_for inv 'Invite code / Msimbo wa mwaliko:'
 tm send-keys -t inv "$INV" Enter
-wait_for inv 'Choose a handle'
+wait_for inv 'Language / Lugha \[en/sw\]:'
+tm send-keys -t inv french Enter
+wait_for inv 'Lugha \[en/sw\]: french'
+expect_eq "$(count_of inv 'Lugha \[en/sw\]:')" 2 "asked again"
+tm send-keys -t inv Kiswahili Enter
+wait_for inv 'Chagua jina'
 tm send-keys -t inv baraka Enter
-wait_for inv 'secret: [A-Z2-7]{32}'
-S2=$(screen_of inv | sed -n 's/.*secret: \([A-Z2-7]*\).*/\1/p' | head -1)
+wait_for inv 'siri hii: [A-Z2-7]{32}'
+S2=$(screen_of inv | sed -n 's/.*siri hii: \([A-Z2-7]*\).*/\1/p' | head -1)
 tm send-keys -t inv Enter
-wait_for inv '6-digit code'
+wait_for inv 'tarakimu 6'
 tm send-keys -t inv "$(totp "$S2")" Enter
-wait_for inv 'Enrolled'
+wait_for inv 'Umesajiliwa'
+expect_eq "$(sql "SELECT locale FROM creators WHERE handle='baraka'")" sw "enrolled in Kiswahili"
 expect_eq "$(sql "SELECT count(*) FROM invites WHERE used_by = (SELECT id FROM creators WHERE handle='baraka')")" 1 "invite used"
 echo ok

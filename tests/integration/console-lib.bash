@@ -76,8 +76,11 @@ enrol() {
 	code=$(sed -n 's/.*Setup code: \([A-Z0-9-]*\).*/\1/p' "$T/console.log" | head -1)
 	[ -n "$code" ] || fail "no setup code in the log"
 	ssh_in enrol setup 80 24
-	wait_for enrol 'Setup code:'
+	wait_for enrol 'Setup code / Msimbo wa usanidi:'
 	tm send-keys -t enrol "$code" Enter
+	# The first question is in both languages; Enter keeps English.
+	wait_for enrol 'Language / Lugha \[en/sw\]:'
+	tm send-keys -t enrol Enter
 	wait_for enrol 'Choose a handle'
 	tm send-keys -t enrol "$1" Enter
 	wait_for enrol 'secret: [A-Z2-7]{32}'

@@ -1,6 +1,6 @@
 # A simulated purchase on the storefront lands live in the Orders feed;
 # Customers finds the buyer by phone and resends the link; Messages shows
-# the outbox and retries a failed message; Products lists with sales.
+# this creator's outbox only and retries a failed message; Products lists with sales.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/console-lib.bash"
 trap console_cleanup EXIT
@@ -28,23 +28,40 @@ wait_for a 'NEW'
 tm send-keys -t a f
 wait_for a 'Status: paid'
 
-# Customers: search by phone, resend the link.
+# Customers: search by phone, resend the link. Only amina's products are
+# shown: the buyer's purchase from another creator is not, and a buyer of
+# the other shop only is "no customer" here.
+sql "INSERT INTO creators (handle, display_name, locale, created_at) VALUES ('zuri', 'Zuri', 'en', $now);"
+sql "INSERT INTO products (creator_id, slug, kind, title, price_minor, currency, status, period_days, created_at, updated_at, published_at) VALUES ((SELECT id FROM creators WHERE handle='zuri'), 'zuri-club', 'subscription', 'Zuri Club', 1000, 'KES', 'published', 30, $now, $now, $now);"
+sql "INSERT INTO customers (phone, locale, created_at) VALUES ('254733000444', 'en', $now);"
+for ph in 254712345678 254733000444; do
+	sql "INSERT INTO orders (ref, customer_id, product_id, amount_minor, currency, status, created_at, updated_at, expires_at, paid_at) VALUES ('zuri-$ph', (SELECT id FROM customers WHERE phone='$ph'), (SELECT id FROM products WHERE slug='zuri-club'), 1000, 'KES', 'paid', $now, $now, $now + 120, $now);"
+	sql "INSERT INTO entitlements (customer_id, product_id, order_id, starts_at, expires_at) VALUES ((SELECT id FROM customers WHERE phone='$ph'), (SELECT id FROM products WHERE slug='zuri-club'), (SELECT id FROM orders WHERE ref='zuri-$ph'), $now, $now + 86400 * 30);"
+done
 tm send-keys -t a 4
 wait_for a 'Phone number'
-tm send-keys -t a '0712 345 678' Enter
+tm send-keys -t a '0733 000 444' Enter
+wait_for a 'No customer with that number'
+tm send-keys -t a C-u '0712 345 678' Enter
 wait_for a 'Taarab Night'
+expect_eq "$(count_of a 'Zuri Club')" 0 "another creator's purchase hidden"
 before=$(sql "SELECT count(*) FROM messages")
 tm send-keys -t a r
 wait_for a 'queued on WhatsApp|Too many links'
 after=$(sql "SELECT count(*) FROM messages")
 [ "$after" -ge "$before" ] || fail "messages vanished"
 
-# Messages: a failed message is retried.
+# Messages: a failed message is retried. Another shop's failed message
+# (a buyer who never bought from amina) is not on amina's screen.
 sql "UPDATE messages SET status='failed', last_error='test: 131026 undeliverable' WHERE id=(SELECT min(id) FROM messages);"
+sql "INSERT INTO customers (phone, locale, created_at) VALUES ('255700000999', 'sw', $now);"
+sql "INSERT INTO messages (customer_id, to_phone, kind, body, status, last_error, created_at) VALUES ((SELECT id FROM customers WHERE phone='255700000999'), '255700000999', 'library_link', 'x {link}', 'failed', 'other shop 470', $now);"
 tm send-keys -t a Escape 6
 wait_for a 'undeliverable'
+expect_eq "$(count_of a 'other shop')" 0 "another shop's message hidden"
 tm send-keys -t a f
 wait_for a 'Status: failed'
+expect_eq "$(count_of a 'other shop')" 0 "another shop's failure hidden"
 tm send-keys -t a t
 wait_for a 'Queued again'
 # (The storefront's outbox worker may already have sent it again.)

@@ -38,6 +38,7 @@ n=$(sql "SELECT count(*) FROM login_attempts WHERE handle='juma' AND ok=0")
 # (Default LogLevel: OpenSSH prints a round's instruction with logit.)
 tm new-session -d -s w3 -x 80 -y 24 "ssh -p $SSH_PORT -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o PreferredAuthentications=keyboard-interactive juma@127.0.0.1; echo ssh-exit=\$?; sleep 30"
 wait_for w3 'Too many failed attempts' 10
+wait_for w3 'Majaribio mengi mno yameshindwa' 5
 wait_for w3 'ssh-exit=255' 10
 screen_of w3 | grep -q Dashboard && fail "locked handle logged in"
 

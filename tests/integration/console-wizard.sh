@@ -1,5 +1,6 @@
 # The New product wizard end to end: a ticket product typed step by step
-# (an inline error on a bad capacity, back and next keep input), published,
+# (an inline error on a bad capacity, back and next keep input, an
+# automatic message added and one removed), published,
 # then listed on the Products screen and on the storefront.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/console-lib.bash"
@@ -34,6 +35,30 @@ wait_for w 'You paid KES 1,500.00 for Nairobi Gig'
 wait_for w 'KSh 1,500.00'
 expect_match "$(screen_of w)" 'Asante' "receipt preview sw"
 tm send-keys -t w Enter
+wait_for w 'Automatic messages'
+wait_for w 'Press a to add'
+# "Welcome" 10 minutes after the purchase; a second one (an hour before
+# the start) is added, then removed again; a bad number is refused inline.
+tm send-keys -t w a
+wait_for w 'Minutes'
+tm send-keys -t w BSpace 'soon' Enter 'x' Enter 'y' Enter
+wait_for w 'whole number from 0'
+tm send-keys -t w BSpace BSpace BSpace BSpace 10 Enter
+tm send-keys -t w BSpace 'Welcome to the gig: {link}' Enter
+tm send-keys -t w BSpace 'Karibu kwenye tamasha: {link}' Enter
+wait_for w '10 min after the purchase'
+tm send-keys -t w a
+wait_for w 'Minutes'
+tm send-keys -t w Up Right
+wait_for w '< before the start >'
+tm send-keys -t w Down BSpace 60 Enter 'Starts in an hour' Enter 'Inaanza baada ya saa moja' Enter
+wait_for w '60 min before the start'
+tm send-keys -t w Down x
+wait_for w 'y yes'
+tm send-keys -t w y
+sleep 0.3
+expect_eq "$(count_of w '60 min before the start')" 0 "automation removed"
+tm send-keys -t w Enter
 wait_for w 'Review'
 wait_for w 'Title +Nairobi Gig'
 
@@ -43,6 +68,8 @@ wait_for w 'Nairobi Gig'
 expect_eq "$(sql "SELECT kind, status, price_minor, capacity, venue FROM products WHERE slug='nairobi-gig'")" \
 	"ticket|published|150000|100|Alliance Francaise" "product row"
 expect_match "$(sql "SELECT story_md FROM products WHERE slug='nairobi-gig'")" 'Doors at six' "story kept"
+expect_eq "$(sql "SELECT a.trigger, a.offset_minutes, a.body_en, a.body_sw, a.enabled FROM automations a JOIN products p ON p.id = a.product_id WHERE p.slug='nairobi-gig'")" \
+	"purchase|10|Welcome to the gig: {link}|Karibu kwenye tamasha: {link}|1" "automation saved"
 
 # Archive from the Products screen (asks first).
 tm send-keys -t w a
@@ -50,6 +77,25 @@ wait_for w 'y yes'
 tm send-keys -t w n
 sleep 0.3
 expect_eq "$(sql "SELECT status FROM products WHERE slug='nairobi-gig'")" published "not archived on no"
+
+# Edit: the saved automatic message is there; cancelling writes nothing.
+tm send-keys -t w e
+wait_for w 'Editing, step'
+tm send-keys -t w Enter
+wait_for w 'Basics'
+tm send-keys -t w Enter Enter Enter Enter Enter
+wait_for w 'Story'
+tm send-keys -t w Tab
+wait_for w 'Content'
+tm send-keys -t w Enter Enter Enter
+wait_for w 'Delivery'
+tm send-keys -t w Enter
+wait_for w '10 min after the purchase'
+tm send-keys -t w Escape
+wait_for w 'Discard this product'
+tm send-keys -t w y
+wait_for w 'Products'
+expect_eq "$(sql "SELECT count(*) FROM automations")" 1 "edit cancelled, automation kept"
 
 # The storefront shows it.
 start_storefront
@@ -71,6 +117,8 @@ tm send-keys -t w 'nope.zip' Enter
 wait_for w 'no such file'
 tm send-keys -t w C-u 'pack.zip' Enter
 wait_for w 'Delivery'
+tm send-keys -t w Enter
+wait_for w 'Automatic messages'
 tm send-keys -t w Enter
 wait_for w 'Review'
 tm send-keys -t w p
