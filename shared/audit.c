@@ -9,7 +9,6 @@ audit_log(struct db *db, const char *actor, const char *action,
 {
 	sqlite3_stmt *st = db_stmt(db, "INSERT INTO audit_log(at, actor, "
 	    "action, detail, addr) VALUES (?, ?, ?, ?, ?)");
-	int rc;
 
 	if (st == NULL)
 		return NY_EDB;
@@ -18,7 +17,5 @@ audit_log(struct db *db, const char *actor, const char *action,
 	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, detail ? detail : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, addr, -1, SQLITE_STATIC);
-	rc = db_err(sqlite3_step(st));
-	sqlite3_reset(st);
-	return rc;
+	return db_done(st);
 }

@@ -42,21 +42,15 @@ auto_values_ok(const char *trigger, int offset, const char *en,
 	    strcmp(trigger, "before_end") == 0);
 }
 
-/* Commits when rc is NY_OK, else rolls back; returns the outcome. */
+/*
+ * NY_OK when trigger suits the kind of product product_id, NY_EINVAL when
+ * it does not, NY_ENOTFOUND without such a product.
+ */
 static int
-auto_end(struct db *db, int rc)
-{
-	if (rc != NY_OK) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db);
-}
-
-static int
-auto_product_kind(struct db *db, int64_t product_id, char kind[16])
+auto_trigger_fits(struct db *db, int64_t product_id, const char *trigger)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT kind FROM products WHERE id = ?");
+	char kind[16];
 	int rc;
 
 	if (st == NULL)
@@ -64,11 +58,36 @@ auto_product_kind(struct db *db, int64_t product_id, char kind[16])
 	sqlite3_bind_int64(st, 1, product_id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		snprintf(kind, 16, "%s", (const char *)sqlite3_column_text(st, 0));
+		snprintf(kind, sizeof kind, "%s",
+		    (const char *)sqlite3_column_text(st, 0));
 	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return NY_OK;
-	return rc == SQLITE_DONE ? NY_ENOTFOUND : db_err(rc);
+	if (rc != SQLITE_ROW)
+		return db_found(rc);
+	return automation_trigger_ok(trigger, kind) ? NY_OK : NY_EINVAL;
+}
+
+/*
+ * NY_EEXISTS when an automation of product_id other than except_id (0:
+ * none, ids start at 1) already sends trigger at offset, else NY_OK.
+ */
+static int
+auto_clash(struct db *db, int64_t product_id, const char *trigger,
+    int offset, int64_t except_id)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM automations WHERE"
+	    " product_id = ? AND trigger = ? AND offset_minutes = ?"
+	    " AND id <> ?");
+	int found, rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, product_id);
+	sqlite3_bind_text(st, 2, trigger, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, offset);
+	sqlite3_bind_int64(st, 4, except_id);
+	if ((rc = db_exists(st, &found)) != NY_OK)
+		return rc;
+	return found ? NY_EEXISTS : NY_OK;
 }
 
 static int
@@ -76,26 +95,11 @@ auto_add_tx(struct db *db, int64_t product_id, const char *trigger,
     int offset, const char *en, const char *sw, int64_t *id)
 {
 	sqlite3_stmt *st;
-	char kind[16];
 	int rc;
 
-	if ((rc = auto_product_kind(db, product_id, kind)) != NY_OK)
+	if ((rc = auto_trigger_fits(db, product_id, trigger)) != NY_OK ||
+	    (rc = auto_clash(db, product_id, trigger, offset, 0)) != NY_OK)
 		return rc;
-	if (!automation_trigger_ok(trigger, kind))
-		return NY_EINVAL;
-	st = db_stmt(db, "SELECT 1 FROM automations WHERE product_id = ?"
-	    " AND trigger = ? AND offset_minutes = ?");
-	if (st == NULL)
-		return NY_EDB;
-	sqlite3_bind_int64(st, 1, product_id);
-	sqlite3_bind_text(st, 2, trigger, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, offset);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return NY_EEXISTS;
-	if (rc != SQLITE_DONE)
-		return db_err(rc);
 	st = db_stmt(db, "INSERT INTO automations(product_id, trigger,"
 	    " offset_minutes, body_en, body_sw, enabled, created_at)"
 	    " VALUES (?, ?, ?, ?, ?, 1, ?)");
@@ -107,10 +111,8 @@ auto_add_tx(struct db *db, int64_t product_id, const char *trigger,
 	sqlite3_bind_text(st, 4, en, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, sw, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, ny_now());
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return db_err(rc);
+	if ((rc = db_done(st)) != NY_OK)
+		return rc;
 	if (id != NULL)
 		*id = sqlite3_last_insert_rowid(db_sqlite(db));
 	return db_event(db, "product", product_id, NULL);
@@ -127,7 +129,7 @@ automation_add(struct db *db, int64_t product_id, const char *trigger,
 		return NY_EINVAL;
 	if ((rc = db_begin(db)) != NY_OK)
 		return rc;
-	return auto_end(db, auto_add_tx(db, product_id, trigger,
+	return db_end(db, auto_add_tx(db, product_id, trigger,
 	    offset_minutes, body_en, body_sw, id));
 }
 
@@ -148,10 +150,7 @@ automation_list(struct db *db, int64_t product_id, struct automation **out,
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, product_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 4;
-			v = xrealloc(v, cap * sizeof *v);
-		}
+		v = xgrow(v, &cap, *n + 1, sizeof *v);
 		a = &v[(*n)++];
 		memset(a, 0, sizeof *a);
 		a->id = sqlite3_column_int64(st, 0);
@@ -197,7 +196,7 @@ auto_change(struct db *db, const char *sql, int64_t id, int value)
 	if ((rc = db_begin(db)) != NY_OK)
 		return rc;
 	if ((st = db_stmt(db, sql)) == NULL)
-		return auto_end(db, NY_EDB);
+		return db_end(db, NY_EDB);
 	sqlite3_bind_int(st, 1, value);
 	sqlite3_bind_int64(st, 2, id);
 	rc = sqlite3_step(st);
@@ -206,10 +205,10 @@ auto_change(struct db *db, const char *sql, int64_t id, int value)
 	/* RETURNING: the change is done once the statement is reset. */
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
-		return auto_end(db, NY_ENOTFOUND);
+		return db_end(db, NY_ENOTFOUND);
 	if (rc != SQLITE_ROW)
-		return auto_end(db, db_err(rc));
-	return auto_end(db, db_event(db, "product", product_id, NULL));
+		return db_end(db, db_err(rc));
+	return db_end(db, db_event(db, "product", product_id, NULL));
 }
 
 int
@@ -233,18 +232,11 @@ auto_product_of(struct db *db, int64_t id, int64_t *product_id)
 {
 	sqlite3_stmt *st = db_stmt(db,
 	    "SELECT product_id FROM automations WHERE id = ?");
-	int rc;
 
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*product_id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return NY_OK;
-	return rc == SQLITE_DONE ? NY_ENOTFOUND : db_err(rc);
+	return db_int64(st, product_id);
 }
 
 static int
@@ -253,28 +245,12 @@ auto_update_tx(struct db *db, int64_t id, const char *trigger, int offset,
 {
 	sqlite3_stmt *st;
 	int64_t product_id = 0;
-	char kind[16];
 	int rc;
 
 	if ((rc = auto_product_of(db, id, &product_id)) != NY_OK ||
-	    (rc = auto_product_kind(db, product_id, kind)) != NY_OK)
+	    (rc = auto_trigger_fits(db, product_id, trigger)) != NY_OK ||
+	    (rc = auto_clash(db, product_id, trigger, offset, id)) != NY_OK)
 		return rc;
-	if (!automation_trigger_ok(trigger, kind))
-		return NY_EINVAL;
-	st = db_stmt(db, "SELECT 1 FROM automations WHERE product_id = ?"
-	    " AND trigger = ? AND offset_minutes = ? AND id <> ?");
-	if (st == NULL)
-		return NY_EDB;
-	sqlite3_bind_int64(st, 1, product_id);
-	sqlite3_bind_text(st, 2, trigger, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, offset);
-	sqlite3_bind_int64(st, 4, id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return NY_EEXISTS;
-	if (rc != SQLITE_DONE)
-		return db_err(rc);
 	st = db_stmt(db, "UPDATE automations SET trigger = ?, offset_minutes"
 	    " = ?, body_en = ?, body_sw = ? WHERE id = ?");
 	if (st == NULL)
@@ -284,10 +260,8 @@ auto_update_tx(struct db *db, int64_t id, const char *trigger, int offset,
 	sqlite3_bind_text(st, 3, en, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, sw, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return db_err(rc);
+	if ((rc = db_done(st)) != NY_OK)
+		return rc;
 	return db_event(db, "product", product_id, NULL);
 }
 
@@ -301,7 +275,7 @@ automation_update(struct db *db, int64_t id, const char *trigger,
 		return NY_EINVAL;
 	if ((rc = db_begin(db)) != NY_OK)
 		return rc;
-	return auto_end(db, auto_update_tx(db, id, trigger, offset_minutes,
+	return db_end(db, auto_update_tx(db, id, trigger, offset_minutes,
 	    body_en, body_sw));
 }
 
@@ -315,17 +289,14 @@ automation_upsert_tx(struct db *db, int64_t product_id, const char *trigger,
     int enabled, int *changed)
 {
 	sqlite3_stmt *st;
-	char kind[16];
 	int rc;
 
 	if (changed != NULL)
 		*changed = 0;
 	if (!auto_values_ok(trigger, offset_minutes, body_en, body_sw))
 		return NY_EINVAL;
-	if ((rc = auto_product_kind(db, product_id, kind)) != NY_OK)
+	if ((rc = auto_trigger_fits(db, product_id, trigger)) != NY_OK)
 		return rc;
-	if (!automation_trigger_ok(trigger, kind))
-		return NY_EINVAL;
 	st = db_stmt(db, "UPDATE automations SET body_en = ?4, body_sw = ?5,"
 	    " enabled = ?6 WHERE product_id = ?1 AND trigger = ?2 AND"
 	    " offset_minutes = ?3 AND (body_en IS NOT ?4 OR body_sw IS NOT ?5"
@@ -338,10 +309,8 @@ automation_upsert_tx(struct db *db, int64_t product_id, const char *trigger,
 	sqlite3_bind_text(st, 4, body_en, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, body_sw, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 6, enabled ? 1 : 0);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return db_err(rc);
+	if ((rc = db_done(st)) != NY_OK)
+		return rc;
 	if (sqlite3_changes(db_sqlite(db)) == 0) {
 		st = db_stmt(db, "INSERT INTO automations(product_id, trigger,"
 		    " offset_minutes, body_en, body_sw, enabled, created_at)"
@@ -357,10 +326,8 @@ automation_upsert_tx(struct db *db, int64_t product_id, const char *trigger,
 		sqlite3_bind_text(st, 5, body_sw, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 6, enabled ? 1 : 0);
 		sqlite3_bind_int64(st, 7, ny_now());
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			return db_err(rc);
+		if ((rc = db_done(st)) != NY_OK)
+			return rc;
 	}
 	if (changed != NULL)
 		*changed = sqlite3_changes(db_sqlite(db)) > 0;

@@ -683,8 +683,7 @@ cio_step(struct db *db, sqlite3_stmt *st, size_t *changes)
 
 	if (st == NULL)
 		return NY_EDB;
-	rc = db_err(sqlite3_step(st));
-	sqlite3_reset(st);
+	rc = db_done(st);
 	if (rc == NY_OK)
 		*changes += (size_t)sqlite3_changes(db_sqlite(db));
 	return rc;

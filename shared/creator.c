@@ -129,8 +129,7 @@ creator_add_tx(struct db *db, const char *handle, const char *display_name,
 	sqlite3_bind_text(st, 2, display_name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, locale, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, ny_now());
-	rc = db_err(sqlite3_step(st));
-	sqlite3_reset(st);
+	rc = db_done(st);
 	if (rc != NY_OK)
 		return rc;
 	if (id != NULL)
@@ -147,11 +146,7 @@ creator_add(struct db *db, const char *handle, const char *display_name,
 
 	if ((rc = db_begin(db)) != NY_OK)
 		return rc;
-	if ((rc = creator_add_tx(db, handle, display_name, locale, id)) != NY_OK) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db);
+	return db_end(db, creator_add_tx(db, handle, display_name, locale, id));
 }
 
 static int
@@ -168,13 +163,10 @@ creator_get(struct db *db, const char *sql, const char *handle, int64_t id,
 	else
 		sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	if (rc == SQLITE_ROW)
 		creator_row(st, out);
-		rc = NY_OK;
-	} else
-		rc = rc == SQLITE_DONE ? NY_ENOTFOUND : db_err(rc);
 	sqlite3_reset(st);
-	return rc;
+	return db_found(rc);
 }
 
 int
@@ -204,10 +196,7 @@ creator_list(struct db *db, struct creator **out, size_t *n)
 	if (st == NULL)
 		return NY_EDB;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			*out = xrealloc(*out, cap * sizeof **out);
-		}
+		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
 		creator_row(st, &(*out)[(*n)++]);
 	}
 	sqlite3_reset(st);
@@ -217,12 +206,30 @@ creator_list(struct db *db, struct creator **out, size_t *n)
 static int
 creator_exec_id(struct db *db, sqlite3_stmt *st)
 {
-	int rc = db_err(sqlite3_step(st));
+	int rc = db_done(st);
 
-	sqlite3_reset(st);
 	if (rc == NY_OK && sqlite3_changes(db_sqlite(db)) == 0)
 		rc = NY_ENOTFOUND;
 	return rc;
+}
+
+/*
+ * Runs st (from db_stmt, bound by the caller; NULL: NY_EDB) in a
+ * transaction of its own with the "creator" event for creator_id; commits
+ * on NY_OK, else rolls back. NY_ENOTFOUND when st changed no row.
+ */
+static int
+creator_change(struct db *db, sqlite3_stmt *st, int64_t creator_id)
+{
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	if ((rc = db_begin(db)) != NY_OK)
+		return rc;
+	if ((rc = creator_exec_id(db, st)) == NY_OK)
+		rc = db_event(db, "creator", creator_id, NULL);
+	return db_end(db, rc);
 }
 
 int
@@ -230,60 +237,34 @@ creator_update(struct db *db, int64_t id, const char *display_name,
     const char *bio, const char *locale)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((display_name != NULL && (strlen(display_name) > CREATOR_NAME_MAX ||
 	    !text_ok(display_name, 0))) ||
 	    (bio != NULL && (strlen(bio) > CREATOR_BIO_MAX || !text_ok(bio, 1))) ||
 	    (locale != NULL && !locale_ok(locale)))
 		return NY_EINVAL;
-	if ((rc = db_begin(db)) != NY_OK)
-		return rc;
 	st = db_stmt(db, "UPDATE creators SET "
 	    "display_name = coalesce(?, display_name), bio = coalesce(?, bio), "
 	    "locale = coalesce(?, locale) WHERE id = ?");
-	if (st == NULL) {
-		db_rollback(db);
-		return NY_EDB;
-	}
 	sqlite3_bind_text(st, 1, display_name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, bio, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, locale, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, id);
-	if ((rc = creator_exec_id(db, st)) == NY_OK)
-		rc = db_event(db, "creator", id, NULL);
-	if (rc != NY_OK) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db);
+	return creator_change(db, st, id);
 }
 
 int
 creator_set_disabled(struct db *db, int64_t id, int on)
 {
 	sqlite3_stmt *st;
-	int rc;
 
-	if ((rc = db_begin(db)) != NY_OK)
-		return rc;
 	st = db_stmt(db, "UPDATE creators SET disabled_at = ? WHERE id = ?");
-	if (st == NULL) {
-		db_rollback(db);
-		return NY_EDB;
-	}
 	if (on)
 		sqlite3_bind_int64(st, 1, ny_now());
 	else
 		sqlite3_bind_null(st, 1);
 	sqlite3_bind_int64(st, 2, id);
-	if ((rc = creator_exec_id(db, st)) == NY_OK)
-		rc = db_event(db, "creator", id, NULL);
-	if (rc != NY_OK) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db);
+	return creator_change(db, st, id);
 }
 
 int
@@ -291,16 +272,11 @@ creator_count_enrolled(struct db *db, int64_t *n)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM creators "
 	    "WHERE totp_secret IS NOT NULL");
-	int rc;
 
 	*n = 0;
 	if (st == NULL)
 		return NY_EDB;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? NY_OK : db_err(rc);
+	return db_int64(st, n);
 }
 
 /* --- TOTP ------------------------------------------------------------- */
@@ -341,11 +317,7 @@ creator_set_secret(struct db *db, int64_t id, const unsigned char *raw,
 	if ((rc = db_begin(db)) != NY_OK)
 		return rc;
 	rc = creator_set_secret_tx(db, id, raw, rawlen, last_step);
-	if (rc != NY_OK) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db);
+	return db_end(db, rc);
 }
 
 int
@@ -426,11 +398,7 @@ creator_verify_code(struct db *db, const char *handle, const char *code,
 				rc = NY_EREPLAY;
 		}
 	}
-	if (rc != NY_OK) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db);
+	return db_end(db, rc);
 }
 
 /* --- SSH keys ---------------------------------------------------------- */
@@ -484,11 +452,7 @@ creator_key_add(struct db *db, int64_t creator_id, const char *fp,
 		*id = sqlite3_last_insert_rowid(db_sqlite(db));
 	if (rc == NY_OK)
 		rc = db_event(db, "creator", creator_id, NULL);
-	if (rc != NY_OK) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db);
+	return db_end(db, rc);
 }
 
 int
@@ -509,10 +473,7 @@ creator_key_list(struct db *db, int64_t creator_id, struct creator_key **out,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct creator_key *k;
 
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 4;
-			*out = xrealloc(*out, cap * sizeof **out);
-		}
+		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
 		k = &(*out)[(*n)++];
 		memset(k, 0, sizeof *k);
 		k->id = sqlite3_column_int64(st, 0);
@@ -531,25 +492,12 @@ int
 creator_key_remove(struct db *db, int64_t creator_id, int64_t key_id)
 {
 	sqlite3_stmt *st;
-	int rc;
 
-	if ((rc = db_begin(db)) != NY_OK)
-		return rc;
 	st = db_stmt(db, "DELETE FROM creator_keys WHERE id = ? "
 	    "AND creator_id = ?");
-	if (st == NULL) {
-		db_rollback(db);
-		return NY_EDB;
-	}
 	sqlite3_bind_int64(st, 1, key_id);
 	sqlite3_bind_int64(st, 2, creator_id);
-	if ((rc = creator_exec_id(db, st)) == NY_OK)
-		rc = db_event(db, "creator", creator_id, NULL);
-	if (rc != NY_OK) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db);
+	return creator_change(db, st, creator_id);
 }
 
 int
@@ -576,7 +524,7 @@ creator_key_match(struct db *db, const char *handle, const char *fp)
 	sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM creator_keys k "
 	    "JOIN creators c ON c.id = k.creator_id "
 	    "WHERE c.handle = ? AND k.fingerprint = ? AND c.disabled_at IS NULL");
-	int rc;
+	int found, rc;
 
 	if (st == NULL)
 		return NY_EDB;
@@ -584,11 +532,9 @@ creator_key_match(struct db *db, const char *handle, const char *fp)
 		return NY_EDENIED;
 	sqlite3_bind_text(st, 1, handle, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, fp, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return NY_OK;
-	return rc == SQLITE_DONE ? NY_EDENIED : db_err(rc);
+	if ((rc = db_exists(st, &found)) != NY_OK)
+		return rc;
+	return found ? NY_OK : NY_EDENIED;
 }
 
 /* --- Codes (invites, setup) ------------------------------------------- */
@@ -669,8 +615,7 @@ invite_create(struct db *db, int64_t created_by, char code[INVITE_CODE_LEN],
 		sqlite3_bind_null(st, 2);
 	sqlite3_bind_int64(st, 3, now);
 	sqlite3_bind_int64(st, 4, now + INVITE_TTL);
-	rc = db_err(sqlite3_step(st));
-	sqlite3_reset(st);
+	rc = db_done(st);
 	if (rc != NY_OK) {
 		sodium_memzero(code, INVITE_CODE_LEN);
 		return rc;
@@ -686,18 +631,16 @@ invite_check(struct db *db, const char *code, int64_t now)
 	unsigned char h[TOK_HASH_LEN];
 	sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM invites WHERE "
 	    "code_hash = ? AND used_at IS NULL AND expires_at > ?");
-	int rc;
+	int found, rc;
 
 	if (st == NULL)
 		return NY_EDB;
 	code_hash(code, h);
 	sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, now);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return NY_OK;
-	return rc == SQLITE_DONE ? NY_EDENIED : db_err(rc);
+	if ((rc = db_exists(st, &found)) != NY_OK)
+		return rc;
+	return found ? NY_OK : NY_EDENIED;
 }
 
 int
@@ -731,13 +674,10 @@ setting_get(struct db *db, const char *key, char **out)
 		return NY_EDB;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	if (rc == SQLITE_ROW)
 		*out = db_col_str(st, 0);
-		rc = NY_OK;
-	} else
-		rc = rc == SQLITE_DONE ? NY_ENOTFOUND : db_err(rc);
 	sqlite3_reset(st);
-	return rc;
+	return db_found(rc);
 }
 
 static int
@@ -745,15 +685,12 @@ setting_put(struct db *db, const char *key, const char *value)
 {
 	sqlite3_stmt *st = db_stmt(db, "INSERT INTO settings(key, value) "
 	    "VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-	int rc;
 
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	rc = db_err(sqlite3_step(st));
-	sqlite3_reset(st);
-	return rc;
+	return db_done(st);
 }
 
 /* Opens the sealed setup code (hex) into out. */
@@ -859,13 +796,10 @@ setup_code_consume_tx(struct db *db)
 {
 	sqlite3_stmt *st = db_stmt(db, "DELETE FROM settings WHERE key IN "
 	    "('setup_code_hash', 'setup_code_sealed')");
-	int rc;
 
 	if (st == NULL)
 		return NY_EDB;
-	rc = db_err(sqlite3_step(st));
-	sqlite3_reset(st);
-	return rc;
+	return db_done(st);
 }
 
 int

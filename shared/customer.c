@@ -60,12 +60,10 @@ customer_get(struct db *db, sqlite3_stmt *st, struct customer *out)
 		snprintf(out->locale, sizeof out->locale, "%s",
 		    (const char *)sqlite3_column_text(st, 2));
 		out->created_at = sqlite3_column_int64(st, 3);
-		rc = NY_OK;
-	} else
-		rc = rc == SQLITE_DONE ? NY_ENOTFOUND : db_err(rc);
+	}
 	sqlite3_reset(st);
 	(void)db;
-	return rc;
+	return db_found(rc);
 }
 
 int

@@ -54,6 +54,14 @@ db_err(int rc)
 }
 
 int
+db_found(int rc)
+{
+	if (rc == SQLITE_ROW)
+		return NY_OK;
+	return rc == SQLITE_DONE ? NY_ENOTFOUND : db_err(rc);
+}
+
+int
 db_open(const char *path, struct db **out, char **cause)
 {
 	struct db *db = xcalloc(1, sizeof *db);
@@ -189,10 +197,63 @@ db_rollback(struct db *db)
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 }
 
+int
+db_end(struct db *db, int rc)
+{
+	if (rc != NY_OK) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db);
+}
+
 void
 db_fault_busy_after(struct db *db, int n)
 {
 	db->fault_busy = n;
+}
+
+int
+db_done(sqlite3_stmt *st)
+{
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return db_err(rc);
+}
+
+int
+db_exists(sqlite3_stmt *st, int *found)
+{
+	int rc;
+
+	*found = 0;
+	if (st == NULL)
+		return NY_EDB;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW) {
+		*found = 1;
+		return NY_OK;
+	}
+	return db_err(rc);
+}
+
+int
+db_int64(sqlite3_stmt *st, int64_t *out)
+{
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && out != NULL)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return db_found(rc);
 }
 
 char *
@@ -215,10 +276,8 @@ db_event(struct db *db, const char *kind, int64_t row_id, int64_t *seq)
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, row_id);
 	sqlite3_bind_int64(st, 3, ny_now());
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return db_err(rc);
+	if ((rc = db_done(st)) != NY_OK)
+		return rc;
 	if (seq)
 		*seq = sqlite3_last_insert_rowid(db->h);
 	return NY_OK;

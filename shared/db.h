@@ -38,11 +38,22 @@ int		 db_begin(struct db *db);
 int		 db_commit(struct db *db);
 void		 db_rollback(struct db *db);
 
+/*
+ * Ends the transaction db_begin opened: commits when rc is NY_OK, else
+ * rolls back. Returns rc, or db_commit's error.
+ */
+int		 db_end(struct db *db, int rc);
+
 /* Runs SQL without results (several statements allowed). */
 int		 db_exec(struct db *db, const char *sql);
 
 /* Maps an SQLite result code to an ny_err (CONSTRAINT_UNIQUE → EEXISTS). */
 int		 db_err(int sqlite_rc);
+/*
+ * Maps the code of stepping a lookup: SQLITE_ROW → NY_OK, SQLITE_DONE (no
+ * such row) → NY_ENOTFOUND, anything else as db_err.
+ */
+int		 db_found(int sqlite_rc);
 
 /* Last SQLite error message of the connection (owned by db). */
 const char	*db_errmsg(struct db *db);
@@ -90,6 +101,31 @@ int		 db_backup(struct db *db, const char *file, char **cause);
 
 /* Fault injection for tests: the Nth next db_begin returns NY_EBUSY. */
 void		 db_fault_busy_after(struct db *db, int n);
+
+/*
+ * Steps st once (a statement without result rows: INSERT, UPDATE,
+ * DELETE), resets it and returns db_err of the step: NY_OK for
+ * SQLITE_DONE, NY_EEXISTS for a UNIQUE clash, NY_EBUSY, NY_EDB... Runs in
+ * whatever transaction the caller holds. st may be NULL (a db_stmt that
+ * did not compile): NY_EDB.
+ */
+int		 db_done(sqlite3_stmt *st);
+
+/*
+ * Steps st once ("SELECT 1 ... WHERE ..."), resets it and sets *found to
+ * 1 when it returned a row, 0 when none. Returns NY_OK or the mapped
+ * error (then *found is 0). st may be NULL: NY_EDB.
+ */
+int		 db_exists(sqlite3_stmt *st, int *found);
+
+/*
+ * Steps st once ("SELECT id FROM ... WHERE ...", "SELECT count(*) ..."),
+ * copies column 0 of the row into *out (out may be NULL: only whether a
+ * row exists matters) and resets st. Returns NY_OK, NY_ENOTFOUND when
+ * there is no row (*out untouched) or the mapped error. st may be NULL:
+ * NY_EDB.
+ */
+int		 db_int64(sqlite3_stmt *st, int64_t *out);
 
 /* Helpers for reading columns as owned strings (never NULL: "" instead). */
 char		*db_col_str(sqlite3_stmt *st, int col);

@@ -404,10 +404,7 @@ placeholder_set(const char *s)
 	for (; *s != '\0'; s++) {
 		if ((n = placeholder_at(s, &name)) == 0)
 			continue;
-		if (count == cap) {
-			cap = cap ? cap * 2 : 8;
-			names = xrealloc(names, cap * sizeof *names);
-		}
+		names = xgrow(names, &cap, count + 1, sizeof *names);
 		names[count++] = xstrndup(name, n);
 		s += n + 1;
 	}

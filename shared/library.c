@@ -42,18 +42,11 @@ lib_live_key(struct db *db, int64_t customer_id, int64_t *key_id)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT id FROM library_keys"
 	    " WHERE customer_id = ? AND revoked_at IS NULL");
-	int rc;
 
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, customer_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*key_id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return NY_OK;
-	return rc == SQLITE_DONE ? NY_ENOTFOUND : db_err(rc);
+	return db_int64(st, key_id);
 }
 
 static int
@@ -76,10 +69,8 @@ lib_key_create(struct db *db, int64_t customer_id, int64_t *key_id)
 	sqlite3_bind_blob(st, 2, salt, sizeof salt, SQLITE_TRANSIENT);
 	sqlite3_bind_blob(st, 3, hash, sizeof hash, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 4, ny_now());
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return db_err(rc);
+	if ((rc = db_done(st)) != NY_OK)
+		return rc;
 	*key_id = sqlite3_last_insert_rowid(db_sqlite(db));
 	return NY_OK;
 }
@@ -110,9 +101,7 @@ library_key_token(struct db *db, int64_t key_id, char out[LIBRARY_TOKEN_MAX])
 	else if (rc == SQLITE_ROW)
 		rc = SQLITE_CORRUPT;
 	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return NY_OK;
-	return rc == SQLITE_DONE ? NY_ENOTFOUND : db_err(rc);
+	return db_found(rc);
 }
 
 int
@@ -168,9 +157,7 @@ library_key_resolve(struct db *db, const char *token, int64_t *customer_id,
 			*customer_id = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return NY_OK;
-	return rc == SQLITE_DONE ? NY_ENOTFOUND : db_err(rc);
+	return db_found(rc);
 }
 
 static int
@@ -178,15 +165,12 @@ lib_revoke_tx(struct db *db, int64_t customer_id)
 {
 	sqlite3_stmt *st = db_stmt(db, "UPDATE library_keys SET revoked_at = ?"
 	    " WHERE customer_id = ? AND revoked_at IS NULL");
-	int rc;
 
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, ny_now());
 	sqlite3_bind_int64(st, 2, customer_id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? NY_OK : db_err(rc);
+	return db_done(st);
 }
 
 static int
@@ -200,9 +184,7 @@ lib_customer_exists(struct db *db, int64_t customer_id)
 	sqlite3_bind_int64(st, 1, customer_id);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return NY_OK;
-	return rc == SQLITE_DONE ? NY_ENOTFOUND : db_err(rc);
+	return db_found(rc);
 }
 
 int
@@ -287,15 +269,12 @@ entitlement_revoke_order_tx(struct db *db, int64_t order_id, int64_t now)
 {
 	sqlite3_stmt *st = db_stmt(db, "UPDATE entitlements SET revoked_at = ?"
 	    " WHERE order_id = ? AND revoked_at IS NULL");
-	int rc;
 
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, order_id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? NY_OK : db_err(rc);
+	return db_done(st);
 }
 
 /* ---- fulfilment ----------------------------------------------------- */
@@ -353,9 +332,7 @@ lib_order_get(struct db *db, int64_t order_id, struct lib_order *o)
 		lib_copy(o->phone, sizeof o->phone, st, 11);
 	}
 	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return NY_OK;
-	return rc == SQLITE_DONE ? NY_ENOTFOUND : db_err(rc);
+	return db_found(rc);
 }
 
 static int
@@ -458,10 +435,8 @@ lib_load_files(struct db *db, struct lib_item *it, int64_t reset_at)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct lib_file *f;
 
-		if (it->nfiles == cap) {
-			cap = cap ? cap * 2 : 4;
-			it->files = xrealloc(it->files, cap * sizeof *it->files);
-		}
+		it->files = xgrow(it->files, &cap, it->nfiles + 1,
+		    sizeof *it->files);
 		f = &it->files[it->nfiles++];
 		memset(f, 0, sizeof *f);
 		f->id = sqlite3_column_int64(st, 0);
@@ -492,11 +467,8 @@ lib_load_tickets(struct db *db, int64_t customer_id, struct lib_item *it)
 		struct lib_ticket *t;
 		char code[TICKET_CODE_MAX];
 
-		if (it->ntickets == cap) {
-			cap = cap ? cap * 2 : 4;
-			it->tickets = xrealloc(it->tickets,
-			    cap * sizeof *it->tickets);
-		}
+		it->tickets = xgrow(it->tickets, &cap, it->ntickets + 1,
+		    sizeof *it->tickets);
 		t = &it->tickets[it->ntickets++];
 		t->id = sqlite3_column_int64(st, 0);
 		lib_copy(code, sizeof code, st, 1);
@@ -551,7 +523,7 @@ library_items(struct db *db, int64_t customer_id, int64_t now,
     struct library *lib)
 {
 	sqlite3_stmt *st;
-	size_t cap = 0, i;
+	size_t cap = 0, rcap = 0, i;
 	int64_t *resets = NULL;
 	int rc;
 
@@ -568,7 +540,7 @@ library_items(struct db *db, int64_t customer_id, int64_t now,
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? NY_ENOTFOUND : db_err(rc);
+		return db_found(rc);
 
 	st = db_stmt(db,
 	    "SELECT e.id, e.product_id, p.kind, p.slug, p.title,"
@@ -586,12 +558,9 @@ library_items(struct db *db, int64_t customer_id, int64_t now,
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, customer_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (lib->nitems == cap) {
-			cap = cap ? cap * 2 : 8;
-			lib->items = xrealloc(lib->items,
-			    cap * sizeof *lib->items);
-			resets = xrealloc(resets, cap * sizeof *resets);
-		}
+		lib->items = xgrow(lib->items, &cap, lib->nitems + 1,
+		    sizeof *lib->items);
+		resets = xgrow(resets, &rcap, lib->nitems + 1, sizeof *resets);
 		resets[lib->nitems] = lib_item_read(st, now,
 		    &lib->items[lib->nitems]);
 		lib->nitems++;
@@ -708,7 +677,7 @@ dl_fetch(struct db *db, int64_t customer_id, int64_t ent_id, int64_t file_id,
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? NY_ENOTFOUND : db_err(rc);
+		return db_found(rc);
 	if (lib_state_of(now, expires, revoked, ostatus) != LIB_ACTIVE)
 		return NY_EDENIED;
 	return NY_OK;
@@ -762,17 +731,11 @@ download_log(struct db *db, int64_t entitlement_id, int64_t file_id,
 	sqlite3_bind_int64(st, 3, now);
 	if (addr != NULL)
 		sqlite3_bind_text(st, 4, addr, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		db_rollback(db);
-		return db_err(rc);
-	}
-	if ((rc = db_event(db, "download", entitlement_id, NULL)) != NY_OK) {
+	if ((rc = db_done(st)) != NY_OK) {
 		db_rollback(db);
 		return rc;
 	}
-	return db_commit(db);
+	return db_end(db, db_event(db, "download", entitlement_id, NULL));
 }
 
 int
@@ -793,11 +756,9 @@ download_reset(struct db *db, int64_t customer_id, int64_t product_id,
 	sqlite3_bind_int64(st, 1, now + 1);
 	sqlite3_bind_int64(st, 2, customer_id);
 	sqlite3_bind_int64(st, 3, product_id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	if ((rc = db_done(st)) != NY_OK) {
 		db_rollback(db);
-		return db_err(rc);
+		return rc;
 	}
 	if (sqlite3_changes(db_sqlite(db)) == 0) {
 		db_rollback(db);
@@ -871,17 +832,13 @@ lib_recover_throttle(struct db *db, const char *phone, const char *addr,
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_text(st, 2, phone, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, addr, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return db_err(rc);
+	if ((rc = db_done(st)) != NY_OK)
+		return rc;
 	st = db_stmt(db, "DELETE FROM recover_attempts WHERE at < ?");
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, now - 2 * RECOVER_WINDOW);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? NY_OK : db_err(rc);
+	return db_done(st);
 }
 
 /* The customer of phone when they own anything paid: *customer_id. */
@@ -904,9 +861,7 @@ lib_recover_owner(struct db *db, const char *phone, int64_t *customer_id,
 		lib_copy(locale, 4, st, 1);
 	}
 	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return NY_OK;
-	return rc == SQLITE_DONE ? NY_ENOTFOUND : db_err(rc);
+	return db_found(rc);
 }
 
 /* Queues the current link; dedupe names the slot ("recover:…:slot"). */
@@ -963,11 +918,7 @@ library_recover(struct db *db, const char *phone, const char *receipt,
 		} else if (rc == NY_ENOTFOUND)
 			rc = NY_OK;
 	}
-	if (rc != NY_OK) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db);
+	return db_end(db, rc);
 }
 
 int
@@ -994,7 +945,7 @@ library_resend(struct db *db, int64_t customer_id, int64_t now,
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW) {
 		db_rollback(db);
-		return rc == SQLITE_DONE ? NY_ENOTFOUND : db_err(rc);
+		return db_found(rc);
 	}
 	snprintf(dedupe, sizeof dedupe, "resend:%lld:%lld",
 	    (long long)customer_id, (long long)now);

@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "audit.h"
 #include "log.h"
 #include "login.h"
 
@@ -80,7 +81,7 @@ login_record(struct db *db, const char *handle, const char *addr, int ok)
 {
 	sqlite3_stmt *st;
 	int64_t now = ny_now();
-	int err, rc;
+	int err;
 
 	if ((err = db_begin(db)) != NY_OK)
 		return err;
@@ -92,22 +93,8 @@ login_record(struct db *db, const char *handle, const char *addr, int ok)
 	sqlite3_bind_text(st, 2, handle, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, addr, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, ok ? 1 : 0);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		goto fail;
-	st = db_stmt(db, "INSERT INTO audit_log (at, actor, action, detail,"
-	    " addr) VALUES (?, 'ssh', ?, ?, ?)");
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_text(st, 2, ok ? "login.ok" : "login.fail", -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, handle, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, addr, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	if (db_done(st) != NY_OK || audit_log(db, "ssh",
+	    ok ? "login.ok" : "login.fail", handle, addr) != NY_OK)
 		goto fail;
 	return db_commit(db);
 fail:

@@ -39,6 +39,13 @@ char		*xstrdup(const char *s);
 char		*xstrndup(const char *s, size_t n);
 char		*xasprintf(const char *fmt, ...) NY_PRINTF(1, 2);
 char		*xvasprintf(const char *fmt, va_list ap) NY_PRINTF(1, 0);
+/*
+ * Makes room for need elements of size bytes in the array p of *cap
+ * elements: returns p unchanged when need <= *cap, else the reallocated
+ * array (old contents kept) with *cap doubled (from 8) until it fits. Used
+ * when appending rows one at a time: p = xgrow(p, &cap, n + 1, sizeof *p).
+ */
+void		*xgrow(void *p, size_t *cap, size_t need, size_t size);
 
 /*
  * A growable byte buffer with a hard maximum (0 = none). Appends past the

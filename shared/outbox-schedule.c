@@ -65,10 +65,7 @@ sched_collect(sqlite3_stmt *st, int is_auto, struct sched_row **out,
 
 	*n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			r = xrealloc(r, cap * sizeof *r);
-		}
+		r = xgrow(r, &cap, *n + 1, sizeof *r);
 		x = &r[(*n)++];
 		memset(x, 0, sizeof *x);
 		x->ent_id = sqlite3_column_int64(st, 0);
@@ -122,15 +119,12 @@ sched_mark_reminded(struct db *db, int64_t ent_id, int64_t now)
 {
 	sqlite3_stmt *st = db_stmt(db,
 	    "UPDATE entitlements SET reminded_at = ? WHERE id = ?");
-	int rc;
 
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, ent_id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? NY_OK : db_err(rc);
+	return db_done(st);
 }
 
 static int
@@ -204,7 +198,6 @@ sched_mark_run(struct db *db, const struct sched_row *r, int64_t msg_id,
 	sqlite3_stmt *st = db_stmt(db, "INSERT OR IGNORE INTO automation_runs"
 	    " (automation_id, entitlement_id, message_id, at)"
 	    " VALUES (?, ?, ?, ?)");
-	int rc;
 
 	if (st == NULL)
 		return NY_EDB;
@@ -212,9 +205,7 @@ sched_mark_run(struct db *db, const struct sched_row *r, int64_t msg_id,
 	sqlite3_bind_int64(st, 2, r->ent_id);
 	sqlite3_bind_int64(st, 3, msg_id);
 	sqlite3_bind_int64(st, 4, now);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? NY_OK : db_err(rc);
+	return db_done(st);
 }
 
 static int

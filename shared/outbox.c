@@ -26,18 +26,11 @@ ob_dedupe_id(struct db *db, const char *key, int64_t *id)
 {
 	sqlite3_stmt *st = db_stmt(db,
 	    "SELECT id FROM messages WHERE dedupe_key = ?");
-	int rc;
 
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && id != NULL)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return NY_OK;
-	return rc == SQLITE_DONE ? NY_ENOTFOUND : db_err(rc);
+	return db_int64(st, id);
 }
 
 int
@@ -72,10 +65,8 @@ outbox_queue_tx(struct db *db, const struct outbox_msg *m, int64_t *id)
 	sqlite3_bind_int64(st, 9, m->order_id);
 	sqlite3_bind_int64(st, 10, m->not_before);
 	sqlite3_bind_int64(st, 11, ny_now());
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return db_err(rc);
+	if ((rc = db_done(st)) != NY_OK)
+		return rc;
 	if (id != NULL)
 		*id = sqlite3_last_insert_rowid(db_sqlite(db));
 	return db_event(db, "message", sqlite3_last_insert_rowid(db_sqlite(db)),
@@ -219,10 +210,7 @@ ob_claim(struct db *db, int64_t now, int batch, struct ob_claim **out,
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int(st, 2, batch);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			c = xrealloc(c, cap * sizeof *c);
-		}
+		c = xgrow(c, &cap, *n + 1, sizeof *c);
 		c[*n].id = sqlite3_column_int64(st, 0);
 		c[*n].key_id = sqlite3_column_int64(st, 1);
 		c[*n].attempts = sqlite3_column_int(st, 2);
@@ -300,17 +288,11 @@ ob_mark(struct db *db, int64_t id, const char *sql, int64_t t,
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, t);
 	sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		db_rollback(db);
-		return db_err(rc);
-	}
-	if ((rc = db_event(db, "message", id, NULL)) != NY_OK) {
+	if ((rc = db_done(st)) != NY_OK) {
 		db_rollback(db);
 		return rc;
 	}
-	return db_commit(db);
+	return db_end(db, db_event(db, "message", id, NULL));
 }
 
 static int
@@ -538,7 +520,7 @@ outbox_retry(struct db *db, int64_t id, int64_t now)
 	sqlite3_reset(st);
 	if (!found) {
 		db_rollback(db);
-		return rc == SQLITE_DONE ? NY_ENOTFOUND : db_err(rc);
+		return db_found(rc);
 	}
 	if (strcmp(status, "failed") != 0 && strcmp(status, "queued") != 0) {
 		db_rollback(db);
@@ -552,12 +534,7 @@ outbox_retry(struct db *db, int64_t id, int64_t now)
 	}
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, now);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	rc = rc == SQLITE_DONE ? db_event(db, "message", id, NULL) : db_err(rc);
-	if (rc != NY_OK) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db);
+	if ((rc = db_done(st)) == NY_OK)
+		rc = db_event(db, "message", id, NULL);
+	return db_end(db, rc);
 }

@@ -317,11 +317,7 @@ product_create_tx(struct db *db, const struct product *p, int64_t *id,
 static int
 product_in_tx(struct db *db, int rc)
 {
-	if (rc != NY_OK) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db);
+	return db_end(db, rc);
 }
 
 int
@@ -449,8 +445,7 @@ product_set_status_tx(struct db *db, int64_t id, const char *status)
 	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, ny_now());
 	sqlite3_bind_int64(st, 3, id);
-	rc = db_err(sqlite3_step(st));
-	sqlite3_reset(st);
+	rc = db_done(st);
 	if (rc == NY_OK)
 		rc = db_event(db, "product", id, NULL);
 out:
@@ -506,13 +501,10 @@ product_get(sqlite3_stmt *st, struct product *out)
 	if (st == NULL)
 		return NY_EDB;
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	if (rc == SQLITE_ROW)
 		product_row(st, out);
-		rc = NY_OK;
-	} else
-		rc = rc == SQLITE_DONE ? NY_ENOTFOUND : db_err(rc);
 	sqlite3_reset(st);
-	return rc;
+	return db_found(rc);
 }
 
 int
@@ -558,10 +550,7 @@ product_list_by_creator(struct db *db, int64_t creator_id,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct product *p;
 
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			*out = xrealloc(*out, cap * sizeof **out);
-		}
+		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
 		p = &(*out)[(*n)++];
 		product_row(st, p);
 		p->sales = sqlite3_column_int64(st, PRODUCT_NCOLS);
@@ -575,16 +564,11 @@ int
 product_count(struct db *db, int64_t *n)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM products");
-	int rc;
 
 	*n = 0;
 	if (st == NULL)
 		return NY_EDB;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? NY_OK : db_err(rc);
+	return db_int64(st, n);
 }
 
 /* --- Files ------------------------------------------------------------- */
@@ -703,10 +687,7 @@ product_files(struct db *db, int64_t product_id, struct product_file **out,
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, product_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 4;
-			*out = xrealloc(*out, cap * sizeof **out);
-		}
+		*out = xgrow(*out, &cap, *n + 1, sizeof **out);
 		file_row(st, &(*out)[(*n)++]);
 	}
 	sqlite3_reset(st);
@@ -723,11 +704,8 @@ product_file_by_id(struct db *db, int64_t file_id, struct product_file *out)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, file_id);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	if (rc == SQLITE_ROW)
 		file_row(st, out);
-		rc = NY_OK;
-	} else
-		rc = rc == SQLITE_DONE ? NY_ENOTFOUND : db_err(rc);
 	sqlite3_reset(st);
-	return rc;
+	return db_found(rc);
 }

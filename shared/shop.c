@@ -279,17 +279,15 @@ shop_files(struct db *db, struct shop_product *p)
 	sqlite3_stmt *st = db_stmt(db, "SELECT f.id, f.name, b.size"
 	    " FROM product_files f JOIN blobs b ON b.sha256 = f.sha256"
 	    " WHERE f.product_id = ? ORDER BY f.position, f.id LIMIT 200");
-	int rc, cap = 0;
+	size_t cap = 0;
+	int rc;
 
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, p->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (p->nfiles == cap) {
-			cap = cap ? cap * 2 : 8;
-			p->files = xrealloc(p->files, (size_t)cap *
-			    sizeof *p->files);
-		}
+		p->files = xgrow(p->files, &cap, (size_t)p->nfiles + 1,
+		    sizeof *p->files);
 		p->files[p->nfiles].id = sqlite3_column_int64(st, 0);
 		p->files[p->nfiles].name = db_col_str(st, 1);
 		p->files[p->nfiles].size = sqlite3_column_int64(st, 2);

@@ -210,27 +210,3 @@ stats_json(const struct stats *s)
 	buf_adds(&b, "]}\n");
 	return buf_steal(&b, NULL);
 }
-
-int
-stats_product_ids(struct db *db, int64_t creator_id, int64_t **ids, int *n)
-{
-	sqlite3_stmt *st = db_stmt(db, "SELECT id FROM products WHERE"
-	    " creator_id = ? ORDER BY id");
-	int rc, cap = 16;
-
-	*ids = NULL;
-	*n = 0;
-	if (st == NULL)
-		return NY_EDB;
-	*ids = xmalloc(cap * sizeof **ids);
-	sqlite3_bind_int64(st, 1, creator_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap *= 2;
-			*ids = xrealloc(*ids, cap * sizeof **ids);
-		}
-		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? NY_OK : NY_EDB;
-}

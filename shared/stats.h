@@ -50,14 +50,6 @@ struct stats {
 int	stats_get(struct db *db, int64_t creator_id, int64_t now,
 	    struct stats *out);
 
-/*
- * The ids of the creator's products, ascending, into *ids (caller frees),
- * *n how many: the console keeps a creator's feed to their own orders.
- * Returns NY_OK or NY_EDB.
- */
-int	stats_product_ids(struct db *db, int64_t creator_id, int64_t **ids,
-	    int *n);
-
 /* Start (Unix s) of the EAT day containing t. */
 int64_t	stats_day_start(int64_t t);
 

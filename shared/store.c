@@ -349,7 +349,6 @@ store_blob_add(struct db *db, const char *sha, int64_t size, const char *mime)
 {
 	sqlite3_stmt *st = db_stmt(db, "INSERT OR IGNORE INTO blobs(sha256, "
 	    "size, mime, created_at) VALUES (?, ?, ?, ?)");
-	int rc;
 
 	if (!store_sha_ok(sha) || size < 0)
 		return NY_EINVAL;
@@ -360,9 +359,7 @@ store_blob_add(struct db *db, const char *sha, int64_t size, const char *mime)
 	sqlite3_bind_text(st, 3, mime ? mime : "application/octet-stream", -1,
 	    SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, ny_now());
-	rc = db_err(sqlite3_step(st));
-	sqlite3_reset(st);
-	return rc;
+	return db_done(st);
 }
 
 int
@@ -405,9 +402,7 @@ store_blob_get(struct db *db, const char *sha, int64_t *size,
 		if (mime != NULL)
 			snprintf(mime, STORE_MIME_LEN, "%s",
 			    (const char *)sqlite3_column_text(st, 1));
-		rc = NY_OK;
-	} else
-		rc = rc == SQLITE_DONE ? NY_ENOTFOUND : db_err(rc);
+	}
 	sqlite3_reset(st);
-	return rc;
+	return db_found(rc);
 }

@@ -122,13 +122,11 @@ ticket_issue_tx(struct db *db, int64_t order_id, int64_t product_id,
 			sqlite3_bind_int64(st, 3, customer_id);
 			sqlite3_bind_text(st, 4, code, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_int64(st, 5, ny_now());
-			rc = sqlite3_step(st);
-			sqlite3_reset(st);
-			if (rc == SQLITE_DONE || db_err(rc) != NY_EEXISTS)
+			if ((rc = db_done(st)) != NY_EEXISTS)
 				break;
 		}
-		if (rc != SQLITE_DONE)
-			return db_err(rc);
+		if (rc != NY_OK)
+			return rc;
 	}
 	return NY_OK;
 }

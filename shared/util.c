@@ -75,6 +75,24 @@ xrealloc(void *p, size_t n)
 	return p;
 }
 
+void *
+xgrow(void *p, size_t *cap, size_t need, size_t size)
+{
+	size_t n = *cap ? *cap : 8;
+
+	if (need <= *cap)
+		return p;
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			oom();
+		n *= 2;
+	}
+	if (size != 0 && n > SIZE_MAX / size)
+		oom();
+	*cap = n;
+	return xrealloc(p, n * size);
+}
+
 char *
 xstrdup(const char *s)
 {

@@ -30,15 +30,14 @@ static const unsigned char lf_key[32] = "library-test-key-0123456789abcde";
 static struct db *
 lf_open(char **pathp)
 {
-	char *path = tmp_path("lib"), *cause = NULL, *sql;
+	char *cause = NULL, *sql;
 	struct db *db;
 
 	crypto_init_key(lf_key);
 	if (i18n_load(&cause) != NY_OK)
 		free(cause);
 	ny_clock_set(LF_T0);
-	ck_assert_int_eq(db_open(path, &db, &cause), NY_OK);
-	ck_assert_int_eq(db_migrate(db, &cause), NY_OK);
+	db = test_db("lib", pathp);
 	sql = xasprintf(
 	    "INSERT INTO creators(id, handle, display_name, created_at) VALUES"
 	    " (1, 'amani', 'Amani Studio', 0), (2, 'baraka', '', 0);"
@@ -72,10 +71,6 @@ lf_open(char **pathp)
 	    0, 0, LF_START, LF_START, LF_START, 0, 0, 0);
 	ck_assert_int_eq(db_exec(db, sql), NY_OK);
 	free(sql);
-	if (pathp != NULL)
-		*pathp = path;
-	else
-		free(path);
 	return db;
 }
 

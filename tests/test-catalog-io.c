@@ -34,13 +34,7 @@ setup(void)
 static struct db *
 open_db(void)
 {
-	char *path = tmp_path("cio.db"), *cause = NULL;
-	struct db *db;
-
-	ck_assert_int_eq(db_open(path, &db, &cause), NY_OK);
-	ck_assert_int_eq(db_migrate(db, &cause), NY_OK);
-	free(path);
-	return db;
+	return test_db("cio.db", NULL);
 }
 
 static char *
@@ -67,18 +61,6 @@ slurp(const char *path)
 
 	ck_assert_int_eq(ny_read_file(path, 1 << 24, &s, &len), NY_OK);
 	return s;
-}
-
-static int64_t
-scalar(struct db *db, const char *sql)
-{
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int64_t n;
-
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return n;
 }
 
 /* A digest of everything import touches, to prove nothing changed. */
@@ -166,7 +148,7 @@ START_TEST(import_twice_idempotent)
 	ck_assert_int_eq(product_get_by_slug(db, "open-mic-kilimani", &p), NY_OK);
 	ck_assert_int_eq(p.id, id);
 	product_free(&p);
-	ck_assert_int_eq(scalar(db, "SELECT count(*) FROM automations"), 2);
+	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM automations"), 2);
 	free(s1); free(s2); free(data); free(demo);
 	db_close(db);
 }

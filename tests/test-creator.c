@@ -25,13 +25,7 @@ static const unsigned char raw_secret[TOTP_SECRET_LEN] =
 static struct db *
 open_db(char **path)
 {
-	struct db *db;
-	char *cause = NULL;
-
-	*path = tmp_path("creator.db");
-	ck_assert_int_eq(db_open(*path, &db, &cause), NY_OK);
-	ck_assert_int_eq(db_migrate(db, &cause), NY_OK);
-	return db;
+	return test_db("creator.db", path);
 }
 
 static void
@@ -39,18 +33,6 @@ setup(void)
 {
 	crypto_init_key(test_key);
 	ny_clock_set(0);
-}
-
-static int64_t
-count(struct db *db, const char *sql)
-{
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int64_t n;
-
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return n;
 }
 
 START_TEST(handles)
@@ -103,7 +85,7 @@ START_TEST(add_get_list)
 	ck_assert_str_eq(v[1].display_name, "Juma");
 	ck_assert_str_eq(v[1].bio, "Bio\nline 2");
 	creator_list_free(v, n);
-	ck_assert_int_ge(count(db, "SELECT count(*) FROM events "
+	ck_assert_int_ge(sql_int(db, "SELECT count(*) FROM events "
 	    "WHERE kind = 'creator'"), 3);
 	db_close(db);
 	free(path);
@@ -127,7 +109,7 @@ START_TEST(verify_and_replay)
 	ck_assert_int_eq(creator_set_secret(db, id, raw_secret,
 	    sizeof raw_secret, 0), NY_OK);
 	/* The stored secret is sealed, not in clear. */
-	ck_assert_int_eq(count(db, "SELECT instr(totp_secret, "
+	ck_assert_int_eq(sql_int(db, "SELECT instr(totp_secret, "
 	    "'12345678901234567890') FROM creators"), 0);
 	memcpy(wrong, code, sizeof wrong);
 	wrong[0] = wrong[0] == '9' ? '0' : (char)(wrong[0] + 1);
@@ -305,7 +287,7 @@ START_TEST(invites)
 	ck_assert_int_eq(exp, now + INVITE_TTL);
 	ck_assert_int_ge(strlen(code), 16);
 	/* Only the hash is stored. */
-	ck_assert_int_eq(count(db, "SELECT length(code_hash) FROM invites"),
+	ck_assert_int_eq(sql_int(db, "SELECT length(code_hash) FROM invites"),
 	    TOK_HASH_LEN);
 	ck_assert_int_eq(invite_check(db, code, now), NY_OK);
 	for (size_t i = 0; i <= strlen(code); i++)
@@ -321,7 +303,7 @@ START_TEST(invites)
 	ck_assert_int_eq(creator_enrol_new(db, CREATOR_GRANT_INVITE, code,
 	    "juma2", NULL, NULL, raw_secret, sizeof raw_secret, 7, NULL),
 	    NY_EDENIED);
-	ck_assert_int_eq(count(db, "SELECT count(*) FROM creators"), 1);
+	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM creators"), 1);
 	/* A taken handle leaves the invite unused. */
 	ck_assert_int_eq(invite_create(db, id, code2, NULL), NY_OK);
 	ck_assert_int_eq(creator_enrol_new(db, CREATOR_GRANT_INVITE, code2,
@@ -371,7 +353,7 @@ START_TEST(setup_code)
 	    NY_OK);
 	ck_assert_int_eq(setup_code_check(db, code), NY_EDENIED);
 	ck_assert_int_eq(setup_code_get_or_create(db, again), NY_ESTATE);
-	ck_assert_int_eq(count(db, "SELECT count(*) FROM settings WHERE key "
+	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM settings WHERE key "
 	    "LIKE 'setup_code%'"), 0);
 	ck_assert_int_eq(creator_enrol_new(db, CREATOR_GRANT_SETUP, code,
 	    "juma", NULL, NULL, raw_secret, sizeof raw_secret, 0, NULL),
@@ -413,7 +395,7 @@ START_TEST(customers_and_audit)
 	ck_assert_int_eq(customer_by_id(db, 999, &c), NY_ENOTFOUND);
 	ck_assert_int_eq(audit_log(db, "cli", "test.outside", "d", "1.2.3.4"),
 	    NY_OK);
-	ck_assert_int_eq(count(db, "SELECT count(*) FROM audit_log"), 2);
+	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM audit_log"), 2);
 	db_close(db);
 	free(path);
 }

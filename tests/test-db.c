@@ -360,6 +360,64 @@ START_TEST(schema_checks_constraints)
 }
 END_TEST
 
+START_TEST(stmt_and_tx_helpers)
+{
+	char *path = tmp_path("done.db");
+	struct db *db = open_migrated(path);
+	sqlite3_stmt *st;
+	int64_t v = 0;
+	int found = -1;
+
+	ck_assert_int_eq(db_exec(db, "CREATE TABLE t(k TEXT UNIQUE)"), NY_OK);
+	st = db_stmt(db, "INSERT INTO t(k) VALUES (?)");
+	sqlite3_bind_text(st, 1, "a", -1, SQLITE_STATIC);
+	ck_assert_int_eq(db_done(st), NY_OK);
+	sqlite3_bind_text(st, 1, "a", -1, SQLITE_STATIC);
+	ck_assert_int_eq(db_done(st), NY_EEXISTS);
+	ck_assert_int_eq(db_done(NULL), NY_EDB);
+
+	st = db_stmt(db, "SELECT 1 FROM t WHERE k = ?");
+	sqlite3_bind_text(st, 1, "a", -1, SQLITE_STATIC);
+	ck_assert_int_eq(db_exists(st, &found), NY_OK);
+	ck_assert_int_eq(found, 1);
+	sqlite3_bind_text(st, 1, "b", -1, SQLITE_STATIC);
+	ck_assert_int_eq(db_exists(st, &found), NY_OK);
+	ck_assert_int_eq(found, 0);
+	found = -1;
+	ck_assert_int_eq(db_exists(NULL, &found), NY_EDB);
+	ck_assert_int_eq(found, 0);
+
+	st = db_stmt(db, "SELECT count(*) FROM t WHERE k <> ?");
+	sqlite3_bind_text(st, 1, "b", -1, SQLITE_STATIC);
+	ck_assert_int_eq(db_int64(st, &v), NY_OK);
+	ck_assert_int_eq(v, 1);
+	st = db_stmt(db, "SELECT rowid FROM t WHERE k = ?");
+	sqlite3_bind_text(st, 1, "b", -1, SQLITE_STATIC);
+	v = 7;
+	ck_assert_int_eq(db_int64(st, &v), NY_ENOTFOUND);
+	ck_assert_int_eq(v, 7);
+	sqlite3_bind_text(st, 1, "a", -1, SQLITE_STATIC);
+	ck_assert_int_eq(db_int64(st, NULL), NY_OK);
+	ck_assert_int_eq(db_int64(NULL, &v), NY_EDB);
+
+	/* db_end: rolls back on an error and passes it on, else commits. */
+	ck_assert_int_eq(db_begin(db), NY_OK);
+	ck_assert_int_eq(db_exec(db, "INSERT INTO t(k) VALUES ('c')"), NY_OK);
+	ck_assert_int_eq(db_end(db, NY_EINVAL), NY_EINVAL);
+	ck_assert_int_eq(db_begin(db), NY_OK);
+	ck_assert_int_eq(db_exec(db, "INSERT INTO t(k) VALUES ('d')"), NY_OK);
+	ck_assert_int_eq(db_end(db, NY_OK), NY_OK);
+	st = db_stmt(db, "SELECT count(*) FROM t WHERE k IN ('c', 'd')");
+	ck_assert_int_eq(db_int64(st, &v), NY_OK);
+	ck_assert_int_eq(v, 1);
+	/* Both reset the statement: a writer can still commit. */
+	ck_assert_int_eq(db_begin(db), NY_OK);
+	ck_assert_int_eq(db_commit(db), NY_OK);
+	db_close(db);
+	free(path);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -379,6 +437,7 @@ main(void)
 	tcase_add_test(tc, backup_during_writes);
 	tcase_add_test(tc, fault_injection_busy);
 	tcase_add_test(tc, schema_checks_constraints);
+	tcase_add_test(tc, stmt_and_tx_helpers);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

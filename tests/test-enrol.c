@@ -19,14 +19,9 @@ static struct db *
 fresh_db(void)
 {
 	static const unsigned char key[32] = { 7, 7, 7 };
-	char *path = tmp_path("enrol"), *cause = NULL;
-	struct db *db;
 
 	crypto_init_key(key);
-	ck_assert_int_eq(db_open(path, &db, &cause), NY_OK);
-	ck_assert_int_eq(db_migrate(db, &cause), NY_OK);
-	free(path);
-	return db;
+	return test_db("enrol", NULL);
 }
 
 /* A new secret and the step of its current code (as the creator typed). */
@@ -44,16 +39,14 @@ confirmed(unsigned char raw[TOTP_SECRET_LEN], char code[7])
 	return step;
 }
 
-static int64_t
-count(struct db *db, const char *sql)
+/* s: a console session in setup mode with the setup code (also in setup). */
+static void
+setup_session(struct db *db, struct ui_session *s, char setup[SETUP_CODE_LEN])
 {
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int64_t n;
-
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return n;
+	ck_assert_int_eq(setup_code_get_or_create(db, setup), NY_OK);
+	memset(s, 0, sizeof *s);
+	s->mode = CONN_SETUP;
+	snprintf(s->code, sizeof s->code, "%s", setup);
 }
 
 START_TEST(setup_code_once)
@@ -64,20 +57,17 @@ START_TEST(setup_code_once)
 	char code[7], setup[SETUP_CODE_LEN];
 	int64_t step;
 
-	ck_assert_int_eq(setup_code_get_or_create(db, setup), NY_OK);
-	memset(&s, 0, sizeof s);
-	s.mode = CONN_SETUP;
-	snprintf(s.code, sizeof s.code, "%s", setup);
+	setup_session(db, &s, setup);
 	step = confirmed(raw, code);
 	ck_assert_int_eq(ui_enrol_save(&s, db, "amani", raw, step), NY_OK);
-	ck_assert_int_eq(count(db, "SELECT count(*) FROM creators WHERE"
+	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM creators WHERE"
 	    " handle = 'amani' AND totp_secret IS NOT NULL"), 1);
 	/* The setup code is spent: a second session cannot enrol. */
 	ck_assert_int_eq(setup_code_check(db, setup), NY_EDENIED);
 	step = confirmed(raw, code);
 	ck_assert_int_eq(ui_enrol_save(&s, db, "mallory", raw, step),
 	    NY_EDENIED);
-	ck_assert_int_eq(count(db, "SELECT count(*) FROM creators"), 1);
+	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM creators"), 1);
 	db_close(db);
 }
 END_TEST
@@ -90,10 +80,7 @@ START_TEST(confirming_code_not_replayable)
 	char code[7], setup[SETUP_CODE_LEN];
 	int64_t step;
 
-	ck_assert_int_eq(setup_code_get_or_create(db, setup), NY_OK);
-	memset(&s, 0, sizeof s);
-	s.mode = CONN_SETUP;
-	snprintf(s.code, sizeof s.code, "%s", setup);
+	setup_session(db, &s, setup);
 	step = confirmed(raw, code);
 	ck_assert_int_eq(ui_enrol_save(&s, db, "amani", raw, step), NY_OK);
 	ck_assert_int_eq(creator_verify_code(db, "amani", code, ny_now()),
@@ -131,7 +118,7 @@ START_TEST(invite_once_and_atomic)
 	ck_assert_int_eq(invite_check(db, inv, ny_now()), NY_EDENIED);
 	ck_assert_int_eq(ui_enrol_save(&s, db, "baraka", raw, step),
 	    NY_EDENIED);
-	ck_assert_int_eq(count(db, "SELECT count(*) FROM creators WHERE"
+	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM creators WHERE"
 	    " handle = 'baraka'"), 0);
 	db_close(db);
 }
@@ -169,14 +156,11 @@ START_TEST(enrol_keeps_language)
 	char code[7], setup[SETUP_CODE_LEN];
 	int64_t step;
 
-	ck_assert_int_eq(setup_code_get_or_create(db, setup), NY_OK);
-	memset(&s, 0, sizeof s);
-	s.mode = CONN_SETUP;
-	snprintf(s.code, sizeof s.code, "%s", setup);
+	setup_session(db, &s, setup);
 	snprintf(s.lang, sizeof s.lang, "sw");
 	step = confirmed(raw, code);
 	ck_assert_int_eq(ui_enrol_save(&s, db, "neema", raw, step), NY_OK);
-	ck_assert_int_eq(count(db, "SELECT count(*) FROM creators WHERE"
+	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM creators WHERE"
 	    " handle = 'neema' AND locale = 'sw'"), 1);
 	db_close(db);
 }

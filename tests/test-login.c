@@ -15,13 +15,7 @@
 static struct db *
 fresh_db(void)
 {
-	char *path = tmp_path("login"), *cause = NULL;
-	struct db *db;
-
-	ck_assert_int_eq(db_open(path, &db, &cause), NY_OK);
-	ck_assert_int_eq(db_migrate(db, &cause), NY_OK);
-	free(path);
-	return db;
+	return test_db("login", NULL);
 }
 
 static void

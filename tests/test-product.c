@@ -16,26 +16,10 @@
 static struct db *
 open_db(char **path, int64_t *creator)
 {
-	struct db *db;
-	char *cause = NULL;
+	struct db *db = test_db("product.db", path);
 
-	*path = tmp_path("product.db");
-	ck_assert_int_eq(db_open(*path, &db, &cause), NY_OK);
-	ck_assert_int_eq(db_migrate(db, &cause), NY_OK);
 	ck_assert_int_eq(creator_add(db, "amani", NULL, NULL, creator), NY_OK);
 	return db;
-}
-
-static int64_t
-count(struct db *db, const char *sql)
-{
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int64_t n;
-
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return n;
 }
 
 static void
@@ -190,10 +174,10 @@ START_TEST(create_get_update)
 	ck_assert_int_eq(product_update(db, &g, NULL), NY_ENOTFOUND);
 	product_free(&g);
 	ck_assert_int_eq(product_get_by_slug(db, "nope", &g), NY_ENOTFOUND);
-	ck_assert_int_eq(count(db, "SELECT count(*) FROM events WHERE "
+	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM events WHERE "
 	    "kind = 'product'"), 2);
 	/* Full-text index follows (trigger). */
-	ck_assert_int_eq(count(db, "SELECT count(*) FROM products_fts WHERE "
+	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM products_fts WHERE "
 	    "products_fts MATCH 'open'"), 1);
 	product_free(&p);
 	db_close(db);

@@ -21,11 +21,7 @@ static char *path;
 static void
 setup(void)
 {
-	char *cause = NULL;
-
-	path = tmp_path("schema");
-	ck_assert_int_eq(db_open(path, &db, &cause), NY_OK);
-	ck_assert_int_eq(db_migrate(db, &cause), NY_OK);
+	db = test_db("schema", &path);
 }
 
 static void

@@ -14,17 +14,14 @@
 static struct db *
 seeded(void)
 {
-	char *path = tmp_path("shop"), *cause = NULL, *sql;
-	struct db *db;
+	struct db *db = test_db("shop", NULL);
+	char *sql;
 	size_t len;
 
-	ck_assert_int_eq(db_open(path, &db, &cause), NY_OK);
-	ck_assert_int_eq(db_migrate(db, &cause), NY_OK);
 	ck_assert_int_eq(ny_read_file("tests/integration/storefront-seed.sql",
 	    1 << 20, &sql, &len), NY_OK);
 	ck_assert_int_eq(db_exec(db, sql), NY_OK);
 	free(sql);
-	free(path);
 	return db;
 }
 

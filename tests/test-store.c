@@ -89,18 +89,16 @@ START_TEST(big_file_dedupe)
 {
 	char *dir = tmp_path("data"), *src = tmp_path("src.bin");
 	char sha[STORE_SHA_LEN], sha2[STORE_SHA_LEN], want[STORE_SHA_LEN];
-	char mime[STORE_MIME_LEN], path[4096], *dbp = tmp_path("s.db");
+	char mime[STORE_MIME_LEN], path[4096], *dbp;
 	unsigned char *data, digest[32];
 	size_t n = 9 * 1024 * 1024 + 123;
 	struct progress pr = { 0, 0, 0 };
 	struct stat sb, sb2;
 	struct db *db;
-	char *cause = NULL;
 	int64_t size = 0;
 	FILE *f;
 
-	ck_assert_int_eq(db_open(dbp, &db, &cause), NY_OK);
-	ck_assert_int_eq(db_migrate(db, &cause), NY_OK);
+	db = test_db("s.db", &dbp);
 	data = xmalloc(n);
 	for (size_t i = 0; i < n; i++)
 		data[i] = (unsigned char)(i * 2654435761u >> 13);

@@ -192,6 +192,9 @@ START_TEST(widths)
 	ck_assert_int_eq(ui_width("██"), 2);
 	ck_assert_int_eq(ui_fit("Ñyota", 2), 3);
 	ck_assert_int_eq(ui_fit("abc", 10), 3);
+	ck_assert_uint_eq(ui_utf8_prev("aÑb", 3), 1);
+	ck_assert_uint_eq(ui_utf8_prev("aÑb", 1), 0);
+	ck_assert_uint_eq(ui_utf8_prev("aÑb", 0), 0);
 }
 END_TEST
 

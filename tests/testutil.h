@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "db.h"
 #include "ny.h"
 
 /* A fresh path under a per-process temp dir (caller frees). */
@@ -25,6 +26,39 @@ tmp_path(const char *name)
 			abort();
 	}
 	return xasprintf("%s/%s-%d-%d", dir, name, (int)getpid(), ++n);
+}
+
+/*
+ * A fresh database at tmp_path(name) with every migration applied (the
+ * test fails otherwise). *path (may be NULL) gets the file's path, which
+ * the caller frees; close the database with db_close.
+ */
+static inline struct db *
+test_db(const char *name, char **path)
+{
+	char *p = tmp_path(name), *cause = NULL;
+	struct db *db;
+
+	ck_assert_int_eq(db_open(p, &db, &cause), NY_OK);
+	ck_assert_int_eq(db_migrate(db, &cause), NY_OK);
+	if (path != NULL)
+		*path = p;
+	else
+		free(p);
+	return db;
+}
+
+/* The integer in the first column of the row sql returns (a count). */
+static inline int64_t
+sql_int(struct db *db, const char *sql)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int64_t n;
+
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
 }
 
 /* Runs a suite; returns the process exit status. */

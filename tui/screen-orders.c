@@ -62,35 +62,6 @@ orders_is_new(const struct orders *o, int64_t id)
 	return 0;
 }
 
-static int
-cmp_id(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/*
- * Keeps the orders of the creator's own products (order_list_recent is
- * shop-wide): a shop may host several creators.
- */
-static void
-orders_mine(struct orders *o, struct ui_ctx *ctx)
-{
-	int64_t *ids;
-	int n, i, k = 0;
-
-	if (stats_product_ids(ctx->db, ctx->s->creator_id, &ids, &n) != NY_OK)
-		n = 0;
-	/* n > 0 first: ids is NULL on a failed read (bsearch wants non-NULL) */
-	for (i = 0; i < o->n; i++)
-		if (n > 0 &&
-		    bsearch(&o->v[i].product_id, ids, n, sizeof *ids, cmp_id))
-			o->v[k++] = o->v[i];
-	o->n = k;
-	free(ids);
-}
-
 static void
 orders_load(struct orders *o, struct ui_ctx *ctx)
 {
@@ -100,10 +71,9 @@ orders_load(struct orders *o, struct ui_ctx *ctx)
 	free(o->v);
 	o->v = NULL;
 	o->n = 0;
-	o->ok = order_list_recent(ctx->db, orders_filters[o->filter],
-	    ORDERS_MAX, &o->v, &o->n) == NY_OK;
-	if (o->ok)
-		orders_mine(o, ctx);
+	/* Only this creator's products: a shop may host several creators. */
+	o->ok = order_list_for_creator(ctx->db, ctx->s->creator_id,
+	    orders_filters[o->filter], ORDERS_MAX, &o->v, &o->n) == NY_OK;
 	for (i = 0; i < o->n; i++)
 		if (o->v[i].id > o->max_id)
 			o->max_id = o->v[i].id;

@@ -3,7 +3,6 @@
  * outside the main loop that does), because a question must be answered
  * before the screen's action goes on. Text is wrapped to the box.
  */
-#include <string.h>
 
 #include "ui.h"
 
@@ -15,8 +14,7 @@ box_for(struct ui_ctx *ctx, const char *text, const char *keys)
 {
 	struct ui_textarea t;
 	struct ui_vline v[BOX_LINES];
-	int w = ui_width(text) + 6, h, n, i;
-	char line[UI_FIELD_MAX];
+	int w = ui_width(text) + 6, h, n;
 	WINDOW *win;
 
 	if (w > ctx->cols - 2)
@@ -26,6 +24,7 @@ box_for(struct ui_ctx *ctx, const char *text, const char *keys)
 	ui_textarea_init(&t, 1 << 16, text);
 	ui_textarea_resize(&t, w - 4, 1);
 	n = ui_textarea_wrap(&t, v, BOX_LINES);
+	ui_textarea_free(&t);
 	if (n > BOX_LINES)
 		n = BOX_LINES;
 	if (n > ctx->rows - 6)
@@ -33,16 +32,7 @@ box_for(struct ui_ctx *ctx, const char *text, const char *keys)
 	h = n + 4;
 	win = newwin(h, w, (ctx->rows - h) / 2, (ctx->cols - w) / 2);
 	box(win, 0, 0);
-	for (i = 0; i < n; i++) {
-		size_t len = v[i].end - v[i].start;
-
-		if (len >= sizeof line)
-			len = sizeof line - 1;
-		memcpy(line, t.text + v[i].start, len);
-		line[len] = '\0';
-		ui_put(win, 1 + i, 2, line, w - 4, 0);
-	}
-	ui_textarea_free(&t);
+	ui_put_wrapped(win, 1, 2, text, w - 4, n);
 	wattron(win, A_BOLD);
 	ui_put(win, h - 2, 2, keys, w - 4, 0);
 	wattroff(win, A_BOLD);

@@ -21,14 +21,6 @@ ui_field_init(struct ui_field *f, size_t max, const char *text)
 }
 
 static size_t
-prev_start(const char *s, size_t i)
-{
-	while (i > 0 && ((unsigned char)s[--i] & 0xc0) == 0x80)
-		;
-	return i;
-}
-
-static size_t
 next_start(const char *s, size_t len, size_t i)
 {
 	if (i < len)
@@ -53,7 +45,7 @@ ui_field_key(struct ui_field *f, int ch)
 
 	switch (ch) {
 	case KEY_LEFT:
-		f->cur = prev_start(f->text, f->cur);
+		f->cur = ui_utf8_prev(f->text, f->cur);
 		return 1;
 	case KEY_RIGHT:
 		f->cur = next_start(f->text, f->len, f->cur);
@@ -66,7 +58,7 @@ ui_field_key(struct ui_field *f, int ch)
 		return 1;
 	case KEY_BACKSPACE: case 127: case 8:
 		if (f->cur > 0)
-			del_range(f, prev_start(f->text, f->cur), f->cur);
+			del_range(f, ui_utf8_prev(f->text, f->cur), f->cur);
 		return 1;
 	case KEY_DC:
 		if (f->cur < f->len)

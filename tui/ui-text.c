@@ -27,6 +27,14 @@ ui_strerror(const char *lang, int err)
 	return strcmp(t, key) == 0 ? ny_strerror(err) : t;
 }
 
+size_t
+ui_utf8_prev(const char *s, size_t i)
+{
+	while (i > 0 && ((unsigned char)s[--i] & 0xc0) == 0x80)
+		;
+	return i;
+}
+
 /* Decodes one character at s; returns its bytes (≥ 1) and columns. */
 static size_t
 next_char(const char *s, size_t n, int *cols)

@@ -198,14 +198,6 @@ move_line(struct ui_textarea *t, int delta)
 	free(v);
 }
 
-static size_t
-prev_char(const char *s, size_t i)
-{
-	while (i > 0 && ((unsigned char)s[--i] & 0xc0) == 0x80)
-		;
-	return i;
-}
-
 static void
 delete_range(struct ui_textarea *t, size_t a, size_t b)
 {
@@ -236,7 +228,7 @@ edit_key(struct ui_textarea *t, int ch)
 	switch (ch) {
 	case KEY_BACKSPACE: case 127: case 8:
 		if (t->cur > 0)
-			delete_range(t, prev_char(t->text, t->cur), t->cur);
+			delete_range(t, ui_utf8_prev(t->text, t->cur), t->cur);
 		return 1;
 	case KEY_DC:
 		if (t->cur < t->len)
@@ -260,7 +252,7 @@ ui_textarea_key(struct ui_textarea *t, int ch)
 
 	switch (ch) {
 	case KEY_LEFT:
-		t->cur = prev_char(t->text, t->cur);
+		t->cur = ui_utf8_prev(t->text, t->cur);
 		break;
 	case KEY_RIGHT:
 		if (t->cur < t->len)

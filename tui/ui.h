@@ -64,6 +64,8 @@ const char	*ui_tr(const struct ui_ctx *ctx, const char *key);
 const char	*ui_strerror(const char *lang, int err);
 /* Display columns of a UTF-8 string. */
 int		 ui_width(const char *s);
+/* Byte offset of the UTF-8 character before offset i of s (0 at 0). */
+size_t		 ui_utf8_prev(const char *s, size_t i);
 /*
  * Byte length of the longest prefix of s that fits in cols columns
  * (never splits a UTF-8 sequence).
