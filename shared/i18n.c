@@ -386,6 +386,28 @@ i18n_negotiate(const char *accept_language)
 	return i18n_langs[best >= 0 ? best : 0];
 }
 
+const char *
+i18n_locale_lang(const char *value)
+{
+	if (value != NULL && strncmp(value, "sw", 2) == 0 &&
+	    (value[2] == '\0' || value[2] == '_' || value[2] == '.' ||
+	    value[2] == '@'))
+		return "sw";
+	return i18n_langs[0];
+}
+
+const char *
+i18n_env_lang(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	const char *v;
+
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+		if ((v = getenv(vars[i])) != NULL && v[0] != '\0')
+			return i18n_locale_lang(v);
+	return i18n_langs[0];
+}
+
 static int
 name_cmp(const void *a, const void *b)
 {

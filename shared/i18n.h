@@ -48,6 +48,22 @@ char		*i18n_vfmt(const char *lang, const char *key, va_list ap);
 const char	*i18n_negotiate(const char *accept_language);
 
 /*
+ * The language of one POSIX locale value (LANG, LC_ALL or LC_MESSAGES):
+ * "sw" for sw, sw_KE.UTF-8, sw.UTF-8, sw@…; "en" for anything else,
+ * NULL and "" included. The one rule for the operator's (CLI) and the SSH
+ * client's (console enrolment) language.
+ */
+const char	*i18n_locale_lang(const char *value);
+
+/*
+ * The operator's language from the environment in POSIX order: the first
+ * of LC_ALL, LC_MESSAGES, LANG that is set and non-empty decides, through
+ * i18n_locale_lang; "en" when none is. Reads getenv (not thread-safe
+ * against setenv); returns a static string.
+ */
+const char	*i18n_env_lang(void);
+
+/*
  * Compares two locale documents (JSON text): every key of a is in b and
  * vice versa, with the same set of {placeholders}. Returns NY_OK, or
  * NY_EINVAL with *cause naming the first difference. For the parity test.

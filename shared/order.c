@@ -194,26 +194,7 @@ order_read_list(sqlite3_stmt *st, int max, struct order **out, int *n)
 }
 
 int
-order_list_recent(struct db *db, const char *status, int max,
-    struct order **out, int *n)
-{
-	enum order_status s;
-	sqlite3_stmt *st;
-
-	if (status != NULL && order_status_parse(status, &s) != NY_OK)
-		return NY_EINVAL;
-	st = db_stmt(db, ORDER_SELECT "WHERE (?1 IS NULL OR o.status = ?1)"
-	    " ORDER BY o.created_at DESC, o.id DESC LIMIT ?2");
-	if (st == NULL)
-		return NY_EDB;
-	if (status != NULL)
-		sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, max);
-	return order_read_list(st, max, out, n);
-}
-
-int
-order_list_for_creator(struct db *db, int64_t creator_id, const char *status,
+order_list_recent(struct db *db, int64_t creator_id, const char *status,
     int max, struct order **out, int *n)
 {
 	enum order_status s;
@@ -221,7 +202,7 @@ order_list_for_creator(struct db *db, int64_t creator_id, const char *status,
 
 	if (status != NULL && order_status_parse(status, &s) != NY_OK)
 		return NY_EINVAL;
-	st = db_stmt(db, ORDER_SELECT "WHERE p.creator_id = ?3"
+	st = db_stmt(db, ORDER_SELECT "WHERE (?3 = 0 OR p.creator_id = ?3)"
 	    " AND (?1 IS NULL OR o.status = ?1)"
 	    " ORDER BY o.created_at DESC, o.id DESC LIMIT ?2");
 	if (st == NULL)

@@ -126,15 +126,13 @@ int	order_by_id(struct db *db, int64_t id, struct order *out);
 /*
  * The newest orders first, for the console's live feed: at most max of
  * them into *out (caller frees the array with free()), *n how many.
- * status NULL = all statuses, else only that one ("paid", …).
- * Returns NY_OK, NY_EINVAL (unknown status) or a database error.
+ * creator_id 0 = every creator's products, else only that creator's (a
+ * shop may host several). status NULL = all statuses, else only that one
+ * ("paid", …). Returns NY_OK, NY_EINVAL (unknown status) or a database
+ * error.
  */
-int	order_list_recent(struct db *db, const char *status, int max,
-	    struct order **out, int *n);
-
-/* The same, only for the products of one creator (the console). */
-int	order_list_for_creator(struct db *db, int64_t creator_id,
-	    const char *status, int max, struct order **out, int *n);
+int	order_list_recent(struct db *db, int64_t creator_id, const char *status,
+	    int max, struct order **out, int *n);
 
 /*
  * Orders of a phone still pending (for the simulated handset), newest

@@ -119,7 +119,8 @@ mpesa_write(char *p, size_t size, size_t n, void *arg)
  * One request: GET when body is NULL, else POST JSON. auth is a bearer
  * token or, when basic is set, "key:secret". The answer body goes to
  * *resp (parsed JSON, may be NULL when not JSON), the status to *status.
- * NY_OK for any HTTP answer; NY_EIO when no answer came.
+ * NY_OK for any HTTP answer; NY_EIO when no connection was made; NY_EBUSY
+ * when the request may have been sent but no answer came.
  */
 static int
 mpesa_http(const char *url, const char *body, const char *auth, int basic,
@@ -168,7 +169,12 @@ mpesa_http(const char *url, const char *body, const char *auth, int basic,
 	buf_free(&b);
 	if (cc != CURLE_OK) {
 		log_warn("daraja unreachable", "err=\"%s\"", curl_easy_strerror(cc));
-		return NY_EIO;
+		/* Nothing was sent when no connection was made; otherwise
+		 * the request may have reached Daraja (NY_EBUSY). */
+		return cc == CURLE_COULDNT_CONNECT ||
+		    cc == CURLE_COULDNT_RESOLVE_HOST ||
+		    cc == CURLE_COULDNT_RESOLVE_PROXY ||
+		    cc == CURLE_FAILED_INIT ? NY_EIO : NY_EBUSY;
 	}
 	return NY_OK;
 }
@@ -193,8 +199,10 @@ mpesa_token(struct mpesa *m, char *tok, size_t len)
 	sodium_memzero(cred, strlen(cred));
 	free(cred);
 	free(url);
-	if (rc != NY_OK)
+	if (rc != NY_OK) {
+		rc = NY_EIO;	/* no push was sent yet */
 		goto out;
+	}
 	if (status != 200 || (v = json_object_get(r, "access_token")) == NULL ||
 	    !json_is_string(v) || json_string_length(v) >= sizeof m->token) {
 		log_warn("daraja oauth refused", "status=%ld", status);
@@ -342,8 +350,28 @@ mpesa_code(json_t *v, int *code)
 }
 
 /* Reads the callback metadata items (only present on success). */
+/* The PhoneNumber item (a number, or a string of digits) into phone. */
 static void
-mpesa_items(json_t *items, char *receipt, size_t rlen, int64_t *amount)
+mpesa_item_phone(json_t *val, char *phone, size_t plen)
+{
+	const char *d;
+	size_t i;
+
+	if (json_is_integer(val) && json_integer_value(val) > 0)
+		snprintf(phone, plen, "%lld", (long long)json_integer_value(val));
+	else if (json_is_string(val) && json_string_length(val) > 0 &&
+	    json_string_length(val) < plen) {
+		d = json_string_value(val);
+		for (i = 0; d[i] != '\0'; i++)
+			if (d[i] < '0' || d[i] > '9')
+				return;
+		snprintf(phone, plen, "%s", d);
+	}
+}
+
+static void
+mpesa_items(json_t *items, char *receipt, size_t rlen, int64_t *amount,
+    char *phone, size_t plen)
 {
 	size_t i;
 	json_t *it, *name, *val;
@@ -367,7 +395,8 @@ mpesa_items(json_t *items, char *receipt, size_t rlen, int64_t *amount)
 		    "MpesaReceiptNumber") == 0 && json_is_string(val) &&
 		    json_string_length(val) < rlen) {
 			snprintf(receipt, rlen, "%s", json_string_value(val));
-		}
+		} else if (strcmp(json_string_value(name), "PhoneNumber") == 0)
+			mpesa_item_phone(val, phone, plen);
 	}
 }
 
@@ -375,7 +404,7 @@ int
 pay_mpesa_parse_callback(const char *body, size_t len, struct pay_answer *a)
 {
 	json_t *root, *cb, *id, *desc;
-	char receipt[40] = "";
+	char receipt[40] = "", phone[16] = "";
 	int64_t amount;
 	int code, rc = NY_EINVAL;
 
@@ -393,7 +422,7 @@ pay_mpesa_parse_callback(const char *body, size_t len, struct pay_answer *a)
 	    json_string_value(id));
 	desc = json_object_get(cb, "ResultDesc");
 	mpesa_items(json_object_get(json_object_get(cb, "CallbackMetadata"),
-	    "Item"), receipt, sizeof receipt, &amount);
+	    "Item"), receipt, sizeof receipt, &amount, phone, sizeof phone);
 	if (code == 0)
 		pay_answer_final(a, PAY_PAID, 0, NULL, receipt, amount,
 		    json_is_string(desc) ? json_string_value(desc) : NULL);
@@ -401,10 +430,49 @@ pay_mpesa_parse_callback(const char *body, size_t len, struct pay_answer *a)
 		pay_answer_final(a, code == 1019 ? PAY_EXPIRED : PAY_FAILED,
 		    code, payment_reason_for_code(code), NULL, -1,
 		    json_is_string(desc) ? json_string_value(desc) : NULL);
+	if (code == 0)
+		snprintf(a->phone, sizeof a->phone, "%s", phone);
 	rc = NY_OK;
 out:
 	json_decref(root);
 	return rc;
+}
+
+char *
+pay_mpesa_redact_callback(const char *body, size_t len)
+{
+	json_t *root, *items, *it, *name, *val;
+	char masked[24], *out;
+	size_t i, n;
+	const char *d;
+	char digits[24] = "";
+
+	if (len > MPESA_BODY_MAX ||
+	    (root = json_loadb(body, len, 0, NULL)) == NULL)
+		return NULL;
+	items = json_object_get(json_object_get(json_object_get(json_object_get(
+	    root, "Body"), "stkCallback"), "CallbackMetadata"), "Item");
+	json_array_foreach(items, i, it) {
+		name = json_object_get(it, "Name");
+		val = json_object_get(it, "Value");
+		if (!json_is_string(name) || val == NULL ||
+		    strcmp(json_string_value(name), "PhoneNumber") != 0)
+			continue;
+		digits[0] = '\0';
+		if (json_is_integer(val))
+			snprintf(digits, sizeof digits, "%lld",
+			    (long long)json_integer_value(val));
+		else if (json_is_string(val))
+			snprintf(digits, sizeof digits, "%s",
+			    json_string_value(val));
+		d = digits;
+		n = strlen(d);
+		snprintf(masked, sizeof masked, "***%s", n > 3 ? d + n - 3 : "");
+		json_object_set_new(it, "Value", json_string(masked));
+	}
+	out = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	return out;
 }
 
 static int
@@ -456,8 +524,10 @@ mpesa_query(void *state, const struct payment *p, const char *raw,
 	json_object_set_new(req, "CheckoutRequestID",
 	    json_string(p->provider_ref));
 	rc = mpesa_call(m, "/mpesa/stkpushquery/v1/query", req, &status, &resp);
-	if (rc != NY_OK)
+	if (rc != NY_OK) {
+		rc = NY_EIO;	/* a query is always safe to repeat */
 		goto out;
+	}
 	v = json_object_get(resp, "errorCode");
 	if (json_is_string(v) &&
 	    strcmp(json_string_value(v), "500.001.1001") == 0)

@@ -31,6 +31,7 @@ struct pay_answer {
 	char			 receipt[40];
 	char			 reason[32];
 	char			 desc[160];
+	char			 phone[16];	/* payer's digits from a callback, or "" */
 	char			*raw;
 };
 void	pay_answer_clear(struct pay_answer *a);
@@ -47,9 +48,13 @@ struct pay_provider {
 	void		(*free)(void *state);
 	/*
 	 * Sends the push for p. NY_OK with provider_ref filled (the provider's
-	 * id for it); NY_EIO on a network error worth retrying; NY_EINVAL
-	 * when the provider refused the request (no retry). *cause may get a
-	 * short reason (caller frees).
+	 * id for it); NY_EIO when the provider certainly did not accept it
+	 * (no connection, or it answered with an error): worth retrying;
+	 * NY_EBUSY when the request may have reached the provider but no
+	 * answer came (timeout, connection lost): it must NOT be sent again,
+	 * its callback may still come; NY_EINVAL when the provider refused
+	 * the request (no retry). *cause may get a short reason (caller
+	 * frees).
 	 */
 	int		(*push)(void *state, const struct payment *p,
 			    char *provider_ref, size_t len, char **cause);
@@ -94,8 +99,16 @@ int	pay_sim_answer(struct db *db, const char *order_ref, int approve,
 void	pay_mpesa_timestamp(int64_t unix_s, char *ts, size_t len);
 char	*pay_mpesa_password(const char *shortcode, const char *passkey,
 	    const char *ts);	/* caller frees */
-/* Parses an STK callback body; same contract as parse_callback. */
+/* Parses an STK callback body; same contract as parse_callback. On
+ * success callbacks a->phone gets the PhoneNumber item (digits) and
+ * a->result.amount_minor the Amount item (whole shillings ×100). */
 int	pay_mpesa_parse_callback(const char *body, size_t len,
 	    struct pay_answer *a);
+/*
+ * The callback body with the PhoneNumber item masked (all but the last 3
+ * digits), compact JSON, for the audit log; NULL when body is not JSON.
+ * Caller frees.
+ */
+char	*pay_mpesa_redact_callback(const char *body, size_t len);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "library.h"
 #include "log.h"
 #include "order.h"
@@ -46,7 +47,7 @@ payment_col(sqlite3_stmt *st, int col, char *buf, size_t len)
 	"SELECT y.id, y.order_id, o.ref, y.provider, y.phone, y.amount_minor," \
 	" o.currency, y.status, coalesce(y.provider_ref, '')," \
 	" coalesce(y.receipt, ''), y.attempts, y.next_attempt_at," \
-	" y.created_at, o.expires_at" \
+	" y.created_at, o.expires_at, coalesce(y.push_started_at, 0)" \
 	" FROM payments y JOIN orders o ON o.id = y.order_id "
 
 static void
@@ -67,6 +68,7 @@ payment_row(sqlite3_stmt *st, struct payment *p)
 	p->next_attempt_at = sqlite3_column_int64(st, 11);
 	p->created_at = sqlite3_column_int64(st, 12);
 	p->order_expires_at = sqlite3_column_int64(st, 13);
+	p->push_started_at = sqlite3_column_int64(st, 14);
 }
 
 static int
@@ -167,6 +169,163 @@ payment_due(struct db *db, int64_t now, int nparts, int part, int max,
 		*n = 0;
 	}
 	return rc;
+}
+
+/* Runs one bound UPDATE; NY_ESTATE when it changed no row. */
+static int
+payment_update_one(struct db *db, sqlite3_stmt *st)
+{
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	rc = db_err(sqlite3_step(st));
+	sqlite3_reset(st);
+	if (rc == NY_OK && sqlite3_changes(db_sqlite(db)) == 0)
+		return NY_ESTATE;
+	return rc;
+}
+
+int
+payment_push_begin(struct db *db, int64_t id, int64_t now)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE payments SET push_started_at = ?1,"
+	    " updated_at = ?1 WHERE id = ?2 AND status = 'new'"
+	    " AND push_started_at IS NULL AND provider_ref IS NULL");
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, id);
+	return payment_update_one(db, st);
+}
+
+int
+payment_push_failed(struct db *db, int64_t id, int64_t next_at,
+    const char *desc)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE payments SET push_started_at ="
+	    " NULL, next_attempt_at = ?, attempts = attempts + 1,"
+	    " result_desc = coalesce(?, result_desc), updated_at = ?"
+	    " WHERE id = ? AND status = 'new' AND provider_ref IS NULL");
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, next_at);
+	if (desc != NULL)
+		sqlite3_bind_text(st, 2, desc, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, ny_now());
+	sqlite3_bind_int64(st, 4, id);
+	rc = payment_update_one(db, st);
+	return rc == NY_ESTATE ? NY_OK : rc;
+}
+
+int
+payment_push_wait(struct db *db, int64_t id, int64_t next_at)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE payments SET next_attempt_at = ?,"
+	    " updated_at = ? WHERE id = ? AND status = 'new'"
+	    " AND provider_ref IS NULL");
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, next_at);
+	sqlite3_bind_int64(st, 2, ny_now());
+	sqlite3_bind_int64(st, 3, id);
+	rc = payment_update_one(db, st);
+	return rc == NY_ESTATE ? NY_OK : rc;
+}
+
+/* Inside the caller's transaction: the candidates for an unknown callback
+ * (at most 2 read: one is adopted, two is already too many). */
+static int
+adopt_candidates_tx(struct db *db, const char *provider, const char *phone,
+    int64_t amount, int64_t since, int64_t ids[2], int *n)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT id FROM payments"
+	    " WHERE phone = ?1 AND push_started_at IS NOT NULL"
+	    " AND push_started_at >= ?2 AND provider_ref IS NULL"
+	    " AND status IN ('new', 'expired') AND provider = ?3"
+	    " AND (amount_minor = ?4 OR (amount_minor + 99) / 100 * 100 = ?4)"
+	    " ORDER BY id LIMIT 2");
+	int rc;
+
+	*n = 0;
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_text(st, 1, phone, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, since);
+	sqlite3_bind_text(st, 3, provider, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, amount);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < 2)
+		ids[(*n)++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? NY_OK : db_err(rc);
+}
+
+/* Inside the caller's transaction: candidate id takes ref and raw. */
+static int
+adopt_one_tx(struct db *db, int64_t id, const char *ref, const char *raw,
+    int64_t now)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE payments SET provider_ref = ?,"
+	    " raw_callback = ?, status = CASE status WHEN 'new' THEN 'pending'"
+	    " ELSE status END, attempts = attempts + 1, next_attempt_at = 0,"
+	    " updated_at = ? WHERE id = ? AND provider_ref IS NULL");
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, raw, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, id);
+	return payment_update_one(db, st);
+}
+
+int
+payment_adopt_callback(struct db *db, const char *provider, const char *phone,
+    int64_t amount_minor, const char *provider_ref, const char *raw,
+    const char *audit_detail, int64_t now, int64_t window_s, int64_t *id)
+{
+	int64_t ids[2];
+	char *detail;
+	int rc, n = 0;
+
+	*id = 0;
+	if (provider == NULL || phone == NULL || phone[0] == '\0' ||
+	    provider_ref == NULL || provider_ref[0] == '\0' || raw == NULL ||
+	    amount_minor < 0)
+		return NY_EINVAL;
+	if ((rc = db_begin(db)) != NY_OK)
+		return rc;
+	rc = adopt_candidates_tx(db, provider, phone, amount_minor,
+	    now - window_s, ids, &n);
+	if (rc == NY_OK && n == 1 &&
+	    (rc = adopt_one_tx(db, ids[0], provider_ref, raw, now)) == NY_OK)
+		*id = ids[0];
+	if (rc == NY_OK && n != 1) {
+		detail = xasprintf("manual review: %s candidates for unknown"
+		    " %s callback; raw=%s", n == 0 ? "no" : "several", provider,
+		    audit_detail != NULL ? audit_detail : "");
+		rc = audit_log(db, "system", "payment.callback.review", detail,
+		    NULL);
+		free(detail);
+	}
+	if (rc != NY_OK) {
+		db_rollback(db);
+		return rc;
+	}
+	if ((rc = db_commit(db)) != NY_OK)
+		return rc;
+	if (n == 1)
+		log_warn("unknown callback adopted by its push",
+		    "payment=%lld", (long long)*id);
+	else
+		log_warn("unknown callback kept for manual review",
+		    "candidates=%s", n == 0 ? "0" : "2+");
+	return n == 1 ? NY_OK : n == 0 ? NY_ENOTFOUND : NY_EEXISTS;
 }
 
 int

@@ -63,6 +63,7 @@ struct payment {
 	int64_t		 next_attempt_at;
 	int64_t		 created_at;
 	int64_t		 order_expires_at;
+	int64_t		 push_started_at;	/* 0: no push sent yet */
 };
 
 /*
@@ -109,6 +110,55 @@ int	payment_by_order(struct db *db, int64_t order_id, struct payment *out);
  */
 int	payment_due(struct db *db, int64_t now, int nparts, int part, int max,
 	    struct payment **out, int *n);
+
+/*
+ * Push intent (migration 0006). Before the HTTP call the worker records,
+ * committed, that a push is being sent: payment_push_begin sets
+ * push_started_at = now on a new payment that has none. NY_OK, or
+ * NY_ESTATE when the payment is no longer new or a push was already
+ * started (then it must NOT be pushed again). One statement, autocommit.
+ *
+ * A payment with a push started and no provider_ref is never pushed again:
+ * its callback may still come (see payment_adopt_callback), so the worker
+ * only waits for it until the order expires.
+ */
+int	payment_push_begin(struct db *db, int64_t id, int64_t now);
+
+/*
+ * The provider certainly did not accept the push (no connection, or it
+ * answered with an error): clears push_started_at so the worker may push
+ * again at next_at, attempts + 1, desc (may be NULL) kept as result_desc.
+ * Only while the payment is new without provider_ref. Autocommit.
+ */
+int	payment_push_failed(struct db *db, int64_t id, int64_t next_at,
+	    const char *desc);
+
+/*
+ * A push started and its answer was lost (crash, timeout after sending):
+ * next look at next_at, only while the payment is still new without
+ * provider_ref (an adoption meanwhile keeps its "due now"). Autocommit.
+ */
+int	payment_push_wait(struct db *db, int64_t id, int64_t next_at);
+
+/*
+ * A callback whose provider_ref matches no payment: the answer to a push
+ * whose reply we never recorded. In ONE transaction of its own, looks for
+ * candidates: payments of provider with push_started_at within window_s
+ * before now, no provider_ref, status new or expired, the same phone
+ * (E.164 digits) and amount_minor (the amount as reported; whole units
+ * ×100 also match an amount that was rounded up to whole units for the
+ * push). Exactly one → it takes provider_ref, raw is kept, a new one
+ * becomes pending, and it is due now so the worker confirms it with the
+ * provider's query before anything is settled; *id gets it, NY_OK.
+ * Zero → NY_ENOTFOUND, several → NY_EEXISTS: nothing is guessed, the
+ * callback (audit_detail, caller-redacted) goes to audit_log as action
+ * "payment.callback.review" for manual review. NY_EINVAL on empty
+ * phone/ref or amount < 0; NY_EBUSY / NY_EDB.
+ */
+int	payment_adopt_callback(struct db *db, const char *provider,
+	    const char *phone, int64_t amount_minor, const char *provider_ref,
+	    const char *raw, const char *audit_detail, int64_t now,
+	    int64_t window_s, int64_t *id);
 
 /*
  * Records a push the provider accepted: new → pending with provider_ref,

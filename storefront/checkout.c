@@ -379,10 +379,49 @@ checkout_sim_answer(struct http_req *rq, struct http_resp *rs)
 /* ---- Daraja ------------------------------------------------------------- */
 
 /*
+ * An unknown CheckoutRequestID: the answer to a push whose reply we never
+ * recorded (killed between Daraja's reply and our commit). A success
+ * callback carries PhoneNumber and Amount: it is adopted by the one
+ * payment that started a push within the timeout, with no reference yet,
+ * for the same phone and amount; the worker then confirms it with the STK
+ * query like any callback. Zero or several candidates: nothing is guessed,
+ * the (redacted) callback goes to the audit log for manual review. A
+ * failure callback carries no metadata: it is only logged (the payment
+ * expires by itself).
+ */
+static void
+checkout_mpesa_unknown(struct http_req *rq, const struct pay_answer *a,
+    const char *body, size_t len)
+{
+	const struct ny_config *cfg = http_config();
+	char *redacted;
+	int64_t id = 0;
+	int rc;
+
+	if (a->result.outcome != PAY_PAID || a->phone[0] == '\0' ||
+	    a->result.amount_minor < 0) {
+		log_warn("daraja callback for an unknown request",
+		    "code=%d adopt=no", a->result.result_code);
+		return;
+	}
+	redacted = pay_mpesa_redact_callback(body, len);
+	rc = payment_adopt_callback(http_db(rq), "mpesa", a->phone,
+	    a->result.amount_minor, a->provider_ref, body, redacted, ny_now(),
+	    cfg->pay_timeout_s, &id);
+	free(redacted);
+	if (rc == NY_OK)
+		worker_pay_kick();
+	else
+		log_warn("daraja callback for an unknown request", "err=%s",
+		    ny_strerror(rc));
+}
+
+/*
  * POST /payments/mpesa/callback/{secret}: keeps the raw callback on its
  * payment and wakes the worker, which confirms it with the STK query
- * before anything is granted. Answers fast; unknown ids are accepted (and
- * logged) so Daraja stops retrying, malformed bodies get 400.
+ * before anything is granted. Answers fast; unknown ids are accepted (see
+ * checkout_mpesa_unknown) so Daraja stops retrying, malformed bodies get
+ * 400.
  */
 int
 checkout_mpesa_callback(struct http_req *rq, struct http_resp *rs)
@@ -408,8 +447,10 @@ checkout_mpesa_callback(struct http_req *rq, struct http_resp *rs)
 	if (rc == NY_OK) {
 		payment_keep_raw(http_db(rq), p.id, body);
 		worker_pay_kick();
-	} else
-		log_warn("daraja callback for an unknown request", "err=%s",
+	} else if (rc == NY_ENOTFOUND)
+		checkout_mpesa_unknown(rq, &a, body, len);
+	else
+		log_warn("daraja callback not recorded", "err=%s",
 		    ny_strerror(rc));
 	pay_answer_clear(&a);
 	return http_json(rq, rs, 200, json_pack("{s:i, s:s}", "ResultCode", 0,

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "log.h"
@@ -78,6 +79,30 @@ wp_settle(struct wp_thread *t, const struct payment *p, enum pay_outcome o, cons
 		sse_kick();
 }
 
+/*
+ * Test-only fault hook (NYOTA_TEST_CRASH_AFTER_PUSH=1): the process dies
+ * right after the provider accepted a push, before its reference is
+ * committed, as a kill at the worst moment would
+ * (tests/integration/checkout-mpesa-crash.sh). Never set it in production.
+ */
+static void
+wp_test_crash_after_push(void)
+{
+	const char *v = getenv("NYOTA_TEST_CRASH_AFTER_PUSH");
+
+	if (v != NULL && strcmp(v, "1") == 0) {
+		log_warn("test fault hook: exiting after the push", "hook=%s",
+		    "NYOTA_TEST_CRASH_AFTER_PUSH");
+		_exit(99);
+	}
+}
+
+/*
+ * A new payment: the push intent is committed first, then the push is
+ * sent. A payment whose push was started before (its answer lost in a
+ * crash or a timeout) is never pushed again: it waits for the callback of
+ * that push (adopted by checkout.c) until the order expires.
+ */
 static void
 wp_push(struct wp_thread *t, const struct payment *p, int64_t now)
 {
@@ -85,22 +110,42 @@ wp_push(struct wp_thread *t, const struct payment *p, int64_t now)
 	int rc;
 
 	if (now >= p->order_expires_at) {
-		wp_settle(t, p, PAY_EXPIRED, p->attempts > 0 ? PAY_REASON_PUSH :
+		wp_settle(t, p, PAY_EXPIRED, p->attempts > 0 &&
+		    p->push_started_at == 0 ? PAY_REASON_PUSH :
 		    PAY_REASON_EXPIRED);
 		return;
 	}
+	if (p->push_started_at > 0) {
+		log_warn("push already started, waiting for its callback",
+		    "payment=%lld", (long long)p->id);
+		payment_push_wait(t->db, p->id, p->order_expires_at);
+		return;
+	}
+	if ((rc = payment_push_begin(t->db, p->id, now)) != NY_OK) {
+		if (rc != NY_ESTATE)
+			log_warn("cannot record push intent", "payment=%lld err=%s",
+			    (long long)p->id, ny_strerror(rc));
+		return;		/* ended meanwhile, or try again next pass */
+	}
 	rc = wp.prov->push(wp.pstate, p, ref, sizeof ref, &cause);
 	if (rc == NY_OK) {
+		wp_test_crash_after_push();
 		/* Due at once: the first query says when to ask again. */
 		rc = payment_mark_pushed(t->db, p->id, ref, now);
 		if (rc != NY_OK)
 			log_warn("cannot record push", "payment=%lld err=%s",
 			    (long long)p->id, ny_strerror(rc));
 	} else if (rc == NY_EIO) {
-		payment_postpone(t->db, p->id, now + wp_backoff(t, p->attempts), 1,
+		payment_push_failed(t->db, p->id,
+		    now + wp_backoff(t, p->attempts),
 		    cause ? cause : "provider unreachable");
 		log_warn("push failed, will retry", "payment=%lld attempt=%d",
 		    (long long)p->id, p->attempts + 1);
+	} else if (rc == NY_EBUSY) {
+		/* It may have reached the phone: never push twice. */
+		log_warn("push answer lost, waiting for its callback",
+		    "payment=%lld", (long long)p->id);
+		payment_push_wait(t->db, p->id, p->order_expires_at);
 	} else {
 		log_warn("push refused", "payment=%lld cause=\"%s\"",
 		    (long long)p->id, cause ? cause : "");

@@ -4,6 +4,16 @@
  * pending ones (also to confirm callbacks), retries network errors with
  * backoff and expires what the buyer never answered. All its state is in
  * the payments table, so a restart resumes everything in flight.
+ *
+ * Pushes are sent at most once: the intent (payments.push_started_at) is
+ * committed before the HTTP call; a payment whose push started but whose
+ * CheckoutRequestID was never recorded is not pushed again after a
+ * restart, it waits for its callback (adopted by phone and amount in
+ * checkout.c) until the order expires.
+ *
+ * Test-only fault hook: NYOTA_TEST_CRASH_AFTER_PUSH=1 makes the process
+ * _exit(99) right after the provider accepted a push and before its
+ * reference is committed (tests/integration/checkout-mpesa-crash.sh).
  */
 #ifndef NY_WORKER_PAY_H
 #define NY_WORKER_PAY_H

@@ -10,19 +10,28 @@ checks them, plus a small control API for the test script:
        times; unless query is false, the query API then agrees with it
   POST /_ctl/query {id, code}       what the query API answers for `id`
   POST /_ctl/down {down: bool}      Daraja unreachable (503 everywhere)
+  POST /_ctl/push_delay {ms}        accept (and count) a push, then wait ms
+       before answering it: a test kills the storefront meanwhile, so
+       the push reached the "phone" but its reply is never recorded.
+       Also settable at start with FAKE_DARAJA_PUSH_DELAY_MS.
+
+stats.push counts every push Daraja accepted (prompts sent to phones).
 
 usage: fake-daraja.py PORT KEY SECRET SHORTCODE PASSKEY
 """
 import base64
 import json
+import os
 import sys
 import threading
+import time
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PORT, KEY, SECRET, SHORTCODE, PASSKEY = sys.argv[1:6]
 LOCK = threading.Lock()
 STATE = {"pushes": [], "query": {}, "down": False, "tokens": set(),
+         "push_delay_ms": int(os.environ.get("FAKE_DARAJA_PUSH_DELAY_MS", "0")),
          "stats": {"oauth": 0, "push": 0, "push_down": 0, "query": 0}}
 PUSH_FIELDS = ("BusinessShortCode", "Password", "Timestamp", "TransactionType",
                "Amount", "PartyA", "PartyB", "PhoneNumber", "CallBackURL",
@@ -134,10 +143,16 @@ class H(BaseHTTPRequestHandler):
                     "phone": str(req["PhoneNumber"]), "amount": req["Amount"],
                     "callback": req["CallBackURL"], "ref": req["AccountReference"]}
             STATE["pushes"].append(push)
-        self.answer(200, {"MerchantRequestID": push["merchant"],
-                          "CheckoutRequestID": push["id"], "ResponseCode": "0",
-                          "ResponseDescription": "Success. Request accepted for processing",
-                          "CustomerMessage": "Success. Request accepted for processing"})
+            delay = STATE["push_delay_ms"]
+        if delay > 0:
+            time.sleep(delay / 1000.0)
+        try:
+            self.answer(200, {"MerchantRequestID": push["merchant"],
+                              "CheckoutRequestID": push["id"], "ResponseCode": "0",
+                              "ResponseDescription": "Success. Request accepted for processing",
+                              "CustomerMessage": "Success. Request accepted for processing"})
+        except OSError:
+            pass    # the storefront died while we were "slow"
 
     def query(self, req):
         if not self.check_password(req):
@@ -157,6 +172,10 @@ class H(BaseHTTPRequestHandler):
         if self.path == "/_ctl/down":
             STATE["down"] = bool(req.get("down"))
             return self.answer(200, {"down": STATE["down"]})
+        if self.path == "/_ctl/push_delay":
+            with LOCK:
+                STATE["push_delay_ms"] = int(req.get("ms", 0))
+            return self.answer(200, {"ms": STATE["push_delay_ms"]})
         with LOCK:
             push = next((p for p in STATE["pushes"] if p["id"] == req.get("id")), None)
         if push is None and "raw" not in req:

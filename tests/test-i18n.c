@@ -298,6 +298,49 @@ START_TEST(langs)
 }
 END_TEST
 
+/* One POSIX locale value → language (CLI operator, SSH client's LANG). */
+static const struct { const char *value, *lang; } loc[] = {
+	{ "sw_KE.UTF-8", "sw" }, { "sw_TZ", "sw" }, { "sw", "sw" },
+	{ "sw.UTF-8", "sw" }, { "sw@latin", "sw" }, { "en_GB.UTF-8", "en" },
+	{ "C", "en" }, { "C.UTF-8", "en" }, { "POSIX", "en" }, { "", "en" },
+	{ NULL, "en" }, { "s", "en" }, { "swx", "en" }, { "SW_KE", "en" },
+	{ "sv_SE.UTF-8", "en" }, { "de_DE.UTF-8", "en" },
+};
+
+START_TEST(locale_lang)
+{
+	ck_assert_str_eq(i18n_locale_lang(loc[_i].value), loc[_i].lang);
+}
+END_TEST
+
+/* LC_ALL, then LC_MESSAGES, then LANG; unset or empty ones are skipped. */
+START_TEST(env_lang)
+{
+	unsetenv("LC_ALL");
+	unsetenv("LC_MESSAGES");
+	unsetenv("LANG");
+	ck_assert_str_eq(i18n_env_lang(), "en");
+	setenv("LANG", "sw_KE.UTF-8", 1);
+	ck_assert_str_eq(i18n_env_lang(), "sw");
+	setenv("LC_MESSAGES", "", 1);
+	ck_assert_str_eq(i18n_env_lang(), "sw");
+	setenv("LC_MESSAGES", "C", 1);
+	ck_assert_str_eq(i18n_env_lang(), "en");
+	setenv("LC_ALL", "sw_TZ.UTF-8", 1);
+	ck_assert_str_eq(i18n_env_lang(), "sw");
+	setenv("LC_ALL", "en_US.UTF-8", 1);
+	setenv("LC_MESSAGES", "sw_KE", 1);
+	ck_assert_str_eq(i18n_env_lang(), "en");
+	setenv("LC_ALL", "", 1);
+	ck_assert_str_eq(i18n_env_lang(), "sw");
+	setenv("LANG", "C", 1);
+	unsetenv("LC_MESSAGES");
+	ck_assert_str_eq(i18n_env_lang(), "en");
+	unsetenv("LC_ALL");
+	unsetenv("LANG");
+}
+END_TEST
+
 static Suite *
 i18n_suite(void)
 {
@@ -316,6 +359,8 @@ i18n_suite(void)
 	tcase_add_loop_test(tc, compare, 0, sizeof cmp / sizeof cmp[0]);
 	tcase_add_test(tc, threads_lookup);
 	tcase_add_test(tc, langs);
+	tcase_add_loop_test(tc, locale_lang, 0, sizeof loc / sizeof loc[0]);
+	tcase_add_test(tc, env_lang);
 	suite_add_tcase(s, tc);
 	return s;
 }

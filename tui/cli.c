@@ -2,6 +2,11 @@
  * cli.c: the admin commands of nyota-console (DESIGN §3). They run as the
  * operator on the server, so they print to the terminal; errors are one
  * line "nyota: …" with exit status 1 (2 for usage).
+ *
+ * Human-facing text comes from locales/ (keys cli.*) in the operator's
+ * language: i18n_env_lang (LC_ALL, LC_MESSAGES, LANG; "sw…" → Swahili).
+ * Lines that programs read stay the same in every language: "secret: ",
+ * "uri: ", "setup code: ", "invite code: ", and the export JSON.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +19,7 @@
 #include "cli.h"
 #include "creator.h"
 #include "crypto.h"
+#include "i18n.h"
 #include "product.h"
 #include "qr.h"
 #include "totp.h"
@@ -27,31 +33,69 @@ struct cli_cmd {
 			    int, char **);
 };
 
-int
-cli_usage(void)
+/*
+ * The operator's language; loads the embedded locales the first time.
+ * They are built in, so failing to load them is a broken build: one line
+ * and exit 1.
+ */
+static const char *
+cli_lang(void)
 {
-	fprintf(stderr, "usage: nyota-console [--name=value ...] "
-	    "[serve | creator add HANDLE [--name=NAME] [--locale=en|sw] "
-	    "[--reset] | creator list | creator check HANDLE CODE | invite | "
-	    "setup-code | export FILE | "
-	    "import FILE [--if-empty] | backup FILE]\n");
-	return 2;
+	static const char *lang;
+	char *cause = NULL;
+
+	if (lang == NULL) {
+		if (i18n_load(&cause) != NY_OK) {
+			fprintf(stderr, "nyota: locales: %s\n", cause);
+			free(cause);
+			exit(1);
+		}
+		lang = i18n_env_lang();
+	}
+	return lang;
 }
 
-static int
-cli_fail(const char *fmt, ...) NY_PRINTF(1, 2);
+/* Prints key (name, value, …, NULL placeholders) and a newline to f. */
+static void
+cli_vput(FILE *f, const char *prefix, const char *key, va_list ap)
+{
+	char *s = i18n_vfmt(cli_lang(), key, ap);
 
-static int
-cli_fail(const char *fmt, ...)
+	fprintf(f, "%s%s\n", prefix, s);
+	free(s);
+}
+
+static void	cli_say(const char *key, ...) __attribute__((sentinel));
+static int	cli_fail(const char *key, ...) __attribute__((sentinel));
+
+/* Prints key with its placeholders (name, value, …, NULL) to stdout. */
+static void
+cli_say(const char *key, ...)
 {
 	va_list ap;
 
-	fputs("nyota: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	va_start(ap, key);
+	cli_vput(stdout, "", key, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+}
+
+/* The one-line error "nyota: <key rendered>" on stderr; returns 1. */
+static int
+cli_fail(const char *key, ...)
+{
+	va_list ap;
+
+	va_start(ap, key);
+	cli_vput(stderr, "nyota: ", key, ap);
+	va_end(ap);
 	return 1;
+}
+
+int
+cli_usage(void)
+{
+	fprintf(stderr, "%s\n", i18n_get(cli_lang(), "cli.usage"));
+	return 2;
 }
 
 /* Finds --key=value among opts; NULL when absent. */
@@ -80,16 +124,16 @@ static void
 cli_print_secret(const struct ny_config *cfg, const char *handle,
     const char *b32)
 {
-	char *uri = totp_uri(handle, b32), *qr = NULL;
+	char *uri = totp_uri(handle, b32), *qr = NULL, port[16];
 
 	printf("secret: %s\n", b32);
 	printf("uri: %s\n", uri);
 	if (qr_text(uri, QR_DARK_BG, &qr, NULL) == NY_OK) {
-		printf("\nScan this with an authenticator app:\n\n%s\n", qr);
+		printf("\n%s\n\n%s\n", i18n_get(cli_lang(), "cli.add.scan"), qr);
 		free(qr);
 	}
-	printf("Log in with: ssh -p %d %s@HOST (the 6-digit code from the "
-	    "app)\n", cfg->ssh_port, handle);
+	snprintf(port, sizeof port, "%d", cfg->ssh_port);
+	cli_say("cli.add.login", "port", port, "handle", handle, NULL);
 	free(uri);
 }
 
@@ -99,21 +143,19 @@ cli_creator_add(const struct ny_config *cfg, struct db *db, char **args,
 {
 	const char *handle = args[0], *name = cli_opt(opts, nopts, "--name");
 	const char *locale = cli_opt(opts, nopts, "--locale");
-	char b32[TOTP_B32_LEN];
+	char b32[TOTP_B32_LEN], max[16];
 	struct creator c;
 	int64_t id = 0;
 	int rc;
 
 	if (!creator_handle_ok(handle))
-		return cli_fail("invalid handle \"%s\": expected 2-32 characters "
-		    "of a-z, 0-9, _ and -, starting with a letter (not setup "
-		    "or invite)", handle);
+		return cli_fail("cli.err.handle", "handle", handle, NULL);
 	rc = creator_add(db, handle, name, locale, &id);
 	if (rc == NY_EEXISTS) {
 		/* Imported creators exist without a secret: enrol them. */
 		if ((rc = creator_by_handle(db, handle, &c)) != NY_OK)
-			return cli_fail("creator %s: %s", handle,
-			    ny_strerror(rc));
+			return cli_fail("cli.err.creator", "handle", handle,
+			    "cause", ny_strerror(rc), NULL);
 		id = c.id;
 		rc = c.enrolled && !cli_flag(opts, nopts, "--reset") ?
 		    NY_EEXISTS : NY_OK;
@@ -121,19 +163,21 @@ cli_creator_add(const struct ny_config *cfg, struct db *db, char **args,
 		if (rc == NY_OK && (name != NULL || locale != NULL))
 			rc = creator_update(db, id, name, NULL, locale);
 		if (rc == NY_EEXISTS)
-			return cli_fail("creator %s already exists and is "
-			    "enrolled (--reset issues a new secret)", handle);
+			return cli_fail("cli.err.enrolled", "handle", handle,
+			    NULL);
 	}
-	if (rc == NY_EINVAL)
-		return cli_fail("invalid creator: --name must be at most %d "
-		    "bytes of text, --locale en or sw", CREATOR_NAME_MAX);
+	if (rc == NY_EINVAL) {
+		snprintf(max, sizeof max, "%d", CREATOR_NAME_MAX);
+		return cli_fail("cli.err.invalid", "max", max, NULL);
+	}
 	if (rc != NY_OK)
-		return cli_fail("cannot add creator %s: %s", handle,
-		    ny_strerror(rc));
+		return cli_fail("cli.err.add", "handle", handle, "cause",
+		    ny_strerror(rc), NULL);
 	if ((rc = creator_enrol_secret(db, id, b32)) != NY_OK)
-		return cli_fail("cannot store the secret: %s", ny_strerror(rc));
+		return cli_fail("cli.err.secret", "cause", ny_strerror(rc),
+		    NULL);
 	audit_log(db, "cli", "creator.enrol", handle, NULL);
-	printf("creator %s ready\n", handle);
+	cli_say("cli.add.ready", "handle", handle, NULL);
 	cli_print_secret(cfg, handle, b32);
 	return 0;
 }
@@ -148,31 +192,36 @@ cli_creator_check(const struct ny_config *cfg, struct db *db, char **args,
 	(void)cfg; (void)nopts; (void)opts;
 	rc = creator_verify_code(db, args[0], args[1], ny_now());
 	if (rc == NY_OK) {
-		printf("code accepted for %s\n", args[0]);
+		cli_say("cli.check.ok", "handle", args[0], NULL);
 		return 0;
 	}
 	if (rc == NY_EREPLAY)
-		return cli_fail("code already used: wait for the next one");
+		return cli_fail("cli.err.replay", NULL);
 	if (rc == NY_EDENIED)
-		return cli_fail("code refused for %s", args[0]);
-	return cli_fail("cannot check the code: %s", ny_strerror(rc));
+		return cli_fail("cli.err.denied", "handle", args[0], NULL);
+	return cli_fail("cli.err.check", "cause", ny_strerror(rc), NULL);
 }
 
 static int
 cli_creator_list(const struct ny_config *cfg, struct db *db, char **args,
     int nopts, char **opts)
 {
+	const char *lang = cli_lang();
+	const char *enrolled = i18n_get(lang, "cli.list.enrolled");
+	const char *disabled = i18n_get(lang, "cli.list.disabled");
 	struct creator *cs;
 	size_t n;
-	int rc;
+	int rc, w;
 
 	(void)cfg; (void)args; (void)nopts; (void)opts;
 	if ((rc = creator_list(db, &cs, &n)) != NY_OK)
-		return cli_fail("cannot list creators: %s", ny_strerror(rc));
+		return cli_fail("cli.err.list", "cause", ny_strerror(rc), NULL);
+	w = (int)strlen(enrolled);
 	for (size_t i = 0; i < n; i++)
-		printf("%-32s %-8s %s%s\n", cs[i].handle,
-		    cs[i].enrolled ? "enrolled" : "-", cs[i].display_name,
-		    cs[i].disabled_at ? " (disabled)" : "");
+		printf("%-32s %-*s %s%s%s\n", cs[i].handle, w,
+		    cs[i].enrolled ? enrolled : "-", cs[i].display_name,
+		    cs[i].disabled_at ? " " : "",
+		    cs[i].disabled_at ? disabled : "");
 	creator_list_free(cs, n);
 	return 0;
 }
@@ -181,18 +230,19 @@ static int
 cli_invite(const struct ny_config *cfg, struct db *db, char **args,
     int nopts, char **opts)
 {
-	char code[INVITE_CODE_LEN], when[32];
+	char code[INVITE_CODE_LEN], when[32], port[16];
 	int64_t exp;
 	int rc;
 
 	(void)args; (void)nopts; (void)opts;
 	if ((rc = invite_create(db, 0, code, &exp)) != NY_OK)
-		return cli_fail("cannot create an invite: %s", ny_strerror(rc));
+		return cli_fail("cli.err.invite", "cause", ny_strerror(rc),
+		    NULL);
 	audit_log(db, "cli", "invite.create", NULL, NULL);
 	ny_iso8601(exp, when, sizeof when);
-	printf("invite code: %s (valid until %s)\n", code, when);
-	printf("The new creator enrols with: ssh -p %d invite@HOST\n",
-	    cfg->ssh_port);
+	snprintf(port, sizeof port, "%d", cfg->ssh_port);
+	printf("invite code: %s\n", code);
+	cli_say("cli.invite.enrol", "when", when, "port", port, NULL);
 	return 0;
 }
 
@@ -200,19 +250,18 @@ static int
 cli_setup_code(const struct ny_config *cfg, struct db *db, char **args,
     int nopts, char **opts)
 {
-	char code[SETUP_CODE_LEN];
+	char code[SETUP_CODE_LEN], port[16];
 	int rc;
 
 	(void)args; (void)nopts; (void)opts;
 	rc = setup_code_get_or_create(db, code);
 	if (rc == NY_ESTATE)
-		return cli_fail("a creator is already enrolled: add more with "
-		    "`nyota-console creator add HANDLE` or an invite");
+		return cli_fail("cli.err.setup_enrolled", NULL);
 	if (rc != NY_OK)
-		return cli_fail("cannot make a setup code: %s", ny_strerror(rc));
+		return cli_fail("cli.err.setup", "cause", ny_strerror(rc), NULL);
+	snprintf(port, sizeof port, "%d", cfg->ssh_port);
 	printf("setup code: %s\n", code);
-	printf("Enrol the first creator with: ssh -p %d setup@HOST\n",
-	    cfg->ssh_port);
+	cli_say("cli.setup.enrol", "port", port, NULL);
 	return 0;
 }
 
@@ -221,16 +270,19 @@ cli_export(const struct ny_config *cfg, struct db *db, char **args,
     int nopts, char **opts)
 {
 	struct catalog_counts n;
-	char *cause = NULL;
+	char *cause = NULL, nc[24], np[24], nf[24];
 
 	(void)nopts; (void)opts;
 	if (catalog_export(db, cfg->data_dir, args[0], &n, &cause) != NY_OK) {
-		cli_fail("export failed: %s", cause);
+		cli_fail("cli.err.export", "cause", cause, NULL);
 		free(cause);
 		return 1;
 	}
-	printf("exported %zu creators, %zu products, %zu files to %s\n",
-	    n.creators, n.products, n.files, args[0]);
+	snprintf(nc, sizeof nc, "%zu", n.creators);
+	snprintf(np, sizeof np, "%zu", n.products);
+	snprintf(nf, sizeof nf, "%zu", n.files);
+	cli_say("cli.export.done", "creators", nc, "products", np, "files", nf,
+	    "file", args[0], NULL);
 	return 0;
 }
 
@@ -239,20 +291,20 @@ cli_import(const struct ny_config *cfg, struct db *db, char **args,
     int nopts, char **opts)
 {
 	struct catalog_counts n;
-	char *cause = NULL, detail[64];
+	char *cause = NULL, detail[64], nc[24], np[24], nf[24], nch[24];
 	int64_t have = 0;
 
 	if (cli_flag(opts, nopts, "--if-empty")) {
 		if (product_count(db, &have) != NY_OK)
-			return cli_fail("cannot read the catalog");
+			return cli_fail("cli.err.catalog", NULL);
 		if (have > 0) {
-			printf("catalog has %lld products: import skipped\n",
-			    (long long)have);
+			snprintf(np, sizeof np, "%lld", (long long)have);
+			cli_say("cli.import.skipped", "n", np, NULL);
 			return 0;
 		}
 	}
 	if (catalog_import(db, cfg->data_dir, args[0], &n, &cause) != NY_OK) {
-		cli_fail("import refused, nothing changed: %s", cause);
+		cli_fail("cli.err.import", "cause", cause, NULL);
 		free(cause);
 		return 1;
 	}
@@ -260,9 +312,12 @@ cli_import(const struct ny_config *cfg, struct db *db, char **args,
 		snprintf(detail, sizeof detail, "%zu changes", n.changes);
 		audit_log(db, "cli", "catalog.import", detail, NULL);
 	}
-	printf("imported %zu creators, %zu products, %zu files from %s "
-	    "(%zu rows changed)\n", n.creators, n.products, n.files, args[0],
-	    n.changes);
+	snprintf(nc, sizeof nc, "%zu", n.creators);
+	snprintf(np, sizeof np, "%zu", n.products);
+	snprintf(nf, sizeof nf, "%zu", n.files);
+	snprintf(nch, sizeof nch, "%zu", n.changes);
+	cli_say("cli.import.done", "creators", nc, "products", np, "files", nf,
+	    "file", args[0], "changes", nch, NULL);
 	return 0;
 }
 
@@ -274,12 +329,12 @@ cli_backup(const struct ny_config *cfg, struct db *db, char **args,
 
 	(void)cfg; (void)nopts; (void)opts;
 	if (db_backup(db, args[0], &cause) != NY_OK) {
-		cli_fail("backup failed: %s", cause);
+		cli_fail("cli.err.backup", "cause", cause, NULL);
 		free(cause);
 		return 1;
 	}
-	printf("backup written to %s (keep %s/ safe too: without master.key "
-	    "the TOTP secrets cannot be opened)\n", args[0], cfg->keys_dir);
+	cli_say("cli.backup.done", "file", args[0], "keys", cfg->keys_dir,
+	    NULL);
 	return 0;
 }
 
@@ -336,8 +391,9 @@ cli_run(const struct ny_config *cfg, int argc, char **argv)
 		return cli_usage();
 	if (c->crypto && (ny_mkdirs(cfg->keys_dir, 0700) != NY_OK ||
 	    crypto_init(cfg->keys_dir, &cause) != NY_OK)) {
-		rc = cli_fail("%s: %s", cfg->keys_dir, cause ? cause :
-		    "cannot create the keys folder");
+		fprintf(stderr, "nyota: %s: %s\n", cfg->keys_dir, cause ? cause :
+		    i18n_get(cli_lang(), "cli.err.keys_dir"));
+		rc = 1;
 		free(cause);
 		return rc;
 	}

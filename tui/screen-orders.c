@@ -72,7 +72,7 @@ orders_load(struct orders *o, struct ui_ctx *ctx)
 	o->v = NULL;
 	o->n = 0;
 	/* Only this creator's products: a shop may host several creators. */
-	o->ok = order_list_for_creator(ctx->db, ctx->s->creator_id,
+	o->ok = order_list_recent(ctx->db, ctx->s->creator_id,
 	    orders_filters[o->filter], ORDERS_MAX, &o->v, &o->n) == NY_OK;
 	for (i = 0; i < o->n; i++)
 		if (o->v[i].id > o->max_id)

@@ -106,7 +106,8 @@ on_data(ssh_session session, ssh_channel channel, void *data, uint32_t len,
 
 /*
  * OpenSSH sends LANG and LC_* by default (SendEnv): a Swahili locale
- * (sw_KE.UTF-8) makes Swahili the default before login (enrolment).
+ * (sw_KE.UTF-8, the rule of i18n_locale_lang) makes Swahili the default
+ * before login (enrolment).
  * Nothing is put into the environment; everything else is refused.
  */
 static int
@@ -119,8 +120,7 @@ on_env(ssh_session session, ssh_channel channel, const char *name,
 	if (name == NULL || value == NULL || (strcmp(name, "LANG") != 0 &&
 	    strcmp(name, "LC_ALL") != 0 && strcmp(name, "LC_MESSAGES") != 0))
 		return 1;
-	if (strncmp(value, "sw", 2) == 0 && (value[2] == '\0' ||
-	    value[2] == '_' || value[2] == '.'))
+	if (strcmp(i18n_locale_lang(value), "sw") == 0)
 		snprintf(c->lang, sizeof c->lang, "sw");
 	return 0;
 }

@@ -1,10 +1,23 @@
 # The admin CLI: creator add (secret, URI, QR; codes from oathtool accepted
 # once), handle validation, setup code, import → export → import round
 # trip, malformed import refused with its JSON path and nothing changed,
-# idempotent re-import, backup during writes, one-line errors.
+# idempotent re-import, backup during writes, one-line errors; messages in
+# the operator's language (LC_ALL, LC_MESSAGES, LANG), machine lines not.
 . "$(dirname "$0")/lib.sh"
 SRC=${NYOTA_SRC:-$(pwd)}
 DB="$NYOTA_DATA_DIR/nyota.db"
+# English unless a check says otherwise (the greps below are English).
+unset LC_ALL LC_MESSAGES
+export LANG=C
+
+# in_lang VAR=VALUE… -- ARGS…: the console with those locale variables
+# (env, so the shell itself never switches locale).
+in_lang() {
+	local vars=()
+	while [ "$1" != -- ]; do vars+=("$1"); shift; done
+	shift
+	env "${vars[@]}" "$NYOTA_BIN/nyota-console" "$@"
+}
 
 # run_err CMD…: runs a command that must fail; sets OUT (stderr+stdout)
 # and RC; checks it is exactly one line.
@@ -100,6 +113,46 @@ run_err console export /proc/nyota/x.json
 run_err console backup /proc/nyota/x.db
 set +e; console frobnicate > /dev/null 2>&1; rc=$?; set -e
 expect_eq "$rc" 2 "unknown command is a usage error"
+
+# The operator's language: Swahili for sw…, English otherwise; LC_ALL
+# beats LC_MESSAGES beats LANG. Errors stay one line in both.
+set +e; out=$(in_lang LANG=sw_KE.UTF-8 -- frobnicate 2>&1); rc=$?; set -e
+expect_eq "$rc" 2 "usage error in Swahili: status"
+expect_match "$out" '^matumizi: nyota-console .*creator add JINA' "usage in Swahili"
+set +e; out=$(in_lang LANG=C -- frobnicate 2>&1); rc=$?; set -e
+expect_eq "$rc" 2 "usage error in English: status"
+expect_match "$out" '^usage: nyota-console .*creator add HANDLE' "usage in English"
+run_err in_lang LANG=sw_KE.UTF-8 -- creator add 9abc
+expect_match "$OUT" '^nyota: jina "9abc" si sahihi' "error line in Swahili"
+run_err in_lang LANG=sw_KE.UTF-8 -- creator check amani 000000
+expect_match "$OUT" '^nyota: msimbo umekataliwa kwa amani$' "refusal in Swahili"
+out=$(in_lang LANG=sw_KE.UTF-8 -- creator list)
+expect_match "$out" '^amani +amesajiliwa ' "creator list in Swahili"
+out=$(in_lang LANG=C -- creator list)
+expect_match "$out" '^amani +enrolled ' "creator list in English"
+out=$(in_lang LANG=C LC_MESSAGES=sw_TZ.UTF-8 -- creator list)
+expect_match "$out" 'amesajiliwa' "LC_MESSAGES beats LANG"
+out=$(in_lang LANG=sw_KE.UTF-8 LC_ALL=C.UTF-8 -- creator list)
+expect_match "$out" 'enrolled' "LC_ALL beats LANG"
+out=$(in_lang LANG=sw_KE.UTF-8 LC_ALL= -- creator list)
+expect_match "$out" 'amesajiliwa' "empty LC_ALL is unset"
+# A successful command in Swahili keeps its machine lines.
+out=$(in_lang LANG=sw_KE.UTF-8 -- creator add zuri)
+expect_match "$out" '^mbunifu zuri yuko tayari' "creator add in Swahili"
+secret=$(printf '%s\n' "$out" | sed -n 's/^secret: //p')
+expect_match "$secret" '^[A-Z2-7]{32}$' "secret line in Swahili"
+expect_match "$out" "otpauth://totp/Nyota:zuri\\?secret=$secret&issuer=Nyota" "URI in Swahili"
+expect_match "$out" 'Changanua msimbo huu' "QR caption in Swahili"
+out=$(in_lang LANG=sw_KE.UTF-8 -- creator check zuri "$(oathtool --totp -b "$secret")")
+expect_match "$out" '^msimbo umekubaliwa kwa zuri$' "check in Swahili"
+out=$(NYOTA_DATA_DIR="$T/data3" in_lang LANG=sw_KE.UTF-8 -- setup-code 2>/dev/null)
+expect_match "$out" '^setup code: [A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$' "setup code line in Swahili"
+expect_match "$out" 'Msajili mbunifu wa kwanza kwa: ssh -p [0-9]+ setup@HOST' "setup hint in Swahili"
+out=$(in_lang LANG=sw_KE.UTF-8 -- import "$SRC/scripts/demo/catalog.json")
+expect_match "$out" '^imeingiza wabunifu 2, bidhaa 4, .*\(safu 0 zimebadilika\)' "import in Swahili"
+in_lang LANG=sw_KE.UTF-8 -- export "$T/exp3/catalog.json" > /dev/null
+in_lang LANG=C -- export "$T/exp4/catalog.json" > /dev/null
+cmp "$T/exp3/catalog.json" "$T/exp4/catalog.json" || fail "export JSON differs by language"
 
 # Backup while a writer commits as fast as it can.
 python3 - "$DB" "$T/stop" <<'PY' &
