@@ -63,15 +63,18 @@ $(B)/libtui.a: $(TUI_OBJ)
 	@$(if $^,ar rcs $@ $^)
 
 $(B)/nyota-storefront: $(B)/storefront/main.o $(B)/libsf.a $(B)/libnyota.a
-	$(CC) $(ALL_CFLAGS) $(filter %.o %.a,$^) $(LDLIBS) -o $@
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) $(filter %.o %.a,$^) $(LDLIBS) -o $@
 
 $(B)/nyota-console: $(B)/tui/main.o $(B)/libtui.a $(B)/libnyota.a
-	$(CC) $(ALL_CFLAGS) $(filter %.o %.a,$^) $(LDLIBS) -o $@
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) $(filter %.o %.a,$^) $(LDLIBS) -o $@
 
 # Unit tests link every library; a test binary may exercise any module.
 $(B)/tests/%: tests/%.c $(B)/libsf.a $(B)/libtui.a $(B)/libnyota.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests $(shell pkg-config --cflags check) $(filter %.c %.a,$^) \
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -Itests $(shell pkg-config --cflags check) $(filter %.c %.a,$^) \
 	  $(LDLIBS) $(shell pkg-config --libs check) -o $@
 
 unit: $(TESTS)
