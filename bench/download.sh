@@ -7,44 +7,17 @@
 # ratios (target >= 0.9).
 # Env: B (build dir), BENCH_DL_MB (200), BENCH_DL_RUNS (5),
 # BENCH_SECONDS (10), BENCH_CONNS (4).
-set -eu
-cd "$(dirname "$0")/.."
-B=${B:-build}
+. "$(dirname "$0")/lib.sh"
 MB=${BENCH_DL_MB:-200}
 RUNS=${BENCH_DL_RUNS:-5}
 SECS=${BENCH_SECONDS:-10}
 CONNS=${BENCH_CONNS:-4}
-BIN=$(cd "$B" && pwd)/nyota-storefront
-for tool in wrk nginx curl sqlite3 python3; do
-	command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] ||
-		{ echo "bench: $tool is missing (make deps)"; exit 1; }
-done
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-T=$(mktemp -d /tmp/nyota-bench-dl.XXXXXX)
-SF_PID="" NG_PID=""
-cleanup() {
-	[ -n "$SF_PID" ] && kill "$SF_PID" 2>/dev/null
-	[ -n "$NG_PID" ] && kill "$NG_PID" 2>/dev/null
-	wait 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-DB() { sqlite3 -cmd '.timeout 5000' "$T/data/nyota.db" "$@"; }
+bench_need wrk nginx curl sqlite3 python3
 
-SF_PORT=$(port)
-SF="http://127.0.0.1:$SF_PORT"
-NYOTA_DATA_DIR="$T/data" NYOTA_KEYS_DIR="$T/keys" NYOTA_HTTP_PORT=$SF_PORT \
-NYOTA_BASE_URL=$SF NYOTA_LOG=warn "$BIN" > "$T/sf.log" 2>&1 &
-SF_PID=$!
-for _ in $(seq 1 100); do
-	curl -fs "$SF/healthz" >/dev/null 2>&1 && break
-	sleep 0.1
-done
+start_storefront
 
 # The file, in the content store and as nginx's document.
 mkdir -p "$T/www"
-chmod 755 "$T" "$T/www"	# nginx workers drop to an unprivileged user
 head -c $((MB * 1024 * 1024)) /dev/urandom > "$T/www/big.bin"
 chmod 644 "$T/www/big.bin"
 SHA=$(sha256sum "$T/www/big.bin" | cut -d' ' -f1)
@@ -53,7 +26,7 @@ mkdir -p "$T/data/files/${SHA:0:2}"
 ln "$T/www/big.bin" "$T/data/files/${SHA:0:2}/${SHA:2}" 2>/dev/null ||
 	cp "$T/www/big.bin" "$T/data/files/${SHA:0:2}/${SHA:2}"
 NOW=$(date +%s)
-DB <<SQL
+bench_db <<SQL
 INSERT INTO creators(id, handle, created_at) VALUES (1, 'bench', 0);
 INSERT INTO blobs VALUES ('$SHA', $SIZE, 'application/octet-stream', 0);
 INSERT INTO products(id, creator_id, slug, kind, title, price_minor, currency, status, created_at, updated_at)
@@ -76,35 +49,8 @@ LINK=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline(
 DL=$(curl -sS -o /dev/null -w '%{redirect_url}' "$LINK/files/1")
 case "$DL" in "$SF"/dl/*) ;; *) echo "bench: no signed URL"; exit 1 ;; esac
 
-NG_PORT=$(port)
-NG="http://127.0.0.1:$NG_PORT/big.bin"
-mkdir -p "$T/nginx/logs"
-cat > "$T/nginx/nginx.conf" <<NGX
-worker_processes $(nproc);
-pid $T/nginx/nginx.pid;
-error_log $T/nginx/logs/error.log warn;
-daemon off;
-events { worker_connections 1024; }
-http {
-	access_log off;
-	client_body_temp_path $T/nginx/body;
-	proxy_temp_path $T/nginx/proxy;
-	fastcgi_temp_path $T/nginx/fastcgi;
-	sendfile on;
-	tcp_nopush on;
-	server {
-		listen 127.0.0.1:$NG_PORT;
-		root $T/www;
-		default_type application/octet-stream;
-	}
-}
-NGX
-"$NGINX" -p "$T/nginx" -c "$T/nginx/nginx.conf" &
-NG_PID=$!
-for _ in $(seq 1 50); do
-	curl -fsI "$NG" >/dev/null 2>&1 && break
-	sleep 0.1
-done
+start_nginx "$T/www" "	default_type application/octet-stream;"
+NG="$NG/big.bin"
 
 # Both serve the same bytes.
 curl -fsS "$DL" | cmp - "$T/www/big.bin" || { echo "bench: /dl bytes differ"; exit 1; }
@@ -123,11 +69,11 @@ parallel() {
 		     if (u == "GB") n *= 1024; else if (u == "KB") n /= 1024;
 		     printf "%.1f", n }'
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
 echo "file: $MB MB, single stream median of $RUNS, parallel $CONNS conns ${SECS}s"
 s_sf=$(single "$DL"); s_ng=$(single "$NG")
-echo "single   nyota /dl ${s_sf} MB/s   nginx ${s_ng} MB/s   ratio $(ratio "$s_sf" "$s_ng")"
+versus "single stream" "$s_sf" "$s_ng" MB/s "(target >= 0.9)"
 p_sf=$(parallel "$DL"); p_ng=$(parallel "$NG")
-echo "parallel nyota /dl ${p_sf} MB/s   nginx ${p_ng} MB/s   ratio $(ratio "$p_sf" "$p_ng")"
-echo "downloads logged: $(DB 'SELECT count(*) FROM downloads')"
+versus "parallel ($CONNS)" "$p_sf" "$p_ng" MB/s "(target >= 0.9)"
+result "downloads logged" "$(bench_db 'SELECT count(*) FROM downloads')"
+summary "$MB MB download: single nyota $s_sf MB/s, nginx $s_ng MB/s, ratio $(ratio "$s_sf" "$s_ng"); parallel($CONNS) nyota $p_sf MB/s, nginx $p_ng MB/s, ratio $(ratio "$p_sf" "$p_ng") (target >= 0.9)"

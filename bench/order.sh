@@ -1,36 +1,27 @@
 #!/bin/bash
 # Order pipeline throughput beside raw SQLite commits (see
 # bench/order-bench.c). ORDER_BENCH_SECONDS per measurement (default 3).
-set -eu
-cd "$(dirname "$0")/.."
-B=${B:-build}
+. "$(dirname "$0")/lib.sh"
+set -o pipefail	# the figures go through tee
 make -s B="$B" "$B/libnyota.a"
-T=$(mktemp -d /tmp/nyota-bench-order.XXXXXX)
-trap 'rm -rf "$T"' EXIT
 PKGS="libssh libmicrohttpd ncursesw sqlite3 libsodium liboath jansson libqrencode libcmark libcurl"
 cc -std=c11 -D_GNU_SOURCE -O2 -Ishared $(pkg-config --cflags $PKGS) \
 	bench/order-bench.c "$B/libnyota.a" $(pkg-config --libs $PKGS) -lutil -lpthread -lm \
 	-o "$T/order-bench"
-NYOTA_LOG=warn "$T/order-bench" "$T" "${ORDER_BENCH_SECONDS:-3}"
+NYOTA_LOG=warn "$T/order-bench" "$T" "${ORDER_BENCH_SECONDS:-3}" | tee "$T/pipe.txt"
 
 # The same pipeline end to end over HTTP: ORDER_HTTP_N checkouts (one
 # phone each, ORDER_HTTP_C at a time) against the real storefront with the
 # simulated handset approving at once; time until every order is paid.
 N=${ORDER_HTTP_N:-2000}
 C=${ORDER_HTTP_C:-16}
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-NYOTA_DATA_DIR="$T/data" NYOTA_KEYS_DIR="$T/keys" NYOTA_HTTP_PORT=$PORT \
-NYOTA_BASE_URL="http://127.0.0.1:$PORT" NYOTA_PAYMENTS=sim NYOTA_SIM_AUTO=approve \
-NYOTA_SIM_DELAY_MS=0 NYOTA_CHECKOUT_LIMIT=100000 NYOTA_LOG=warn \
-	"$B/nyota-storefront" > "$T/sf.log" 2>&1 &
-SF=$!
-trap 'kill $SF 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
-for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-sqlite3 -cmd ".timeout 10000" "$T/data/nyota.db" "INSERT INTO creators(id, handle, created_at)
+start_storefront NYOTA_PAYMENTS=sim NYOTA_SIM_AUTO=approve NYOTA_SIM_DELAY_MS=0 \
+	NYOTA_CHECKOUT_LIMIT=100000
+bench_db "INSERT INTO creators(id, handle, created_at)
   VALUES (1, 'bench', 0); INSERT INTO products(id, creator_id, slug, kind, title,
   price_minor, currency, status, created_at, updated_at, published_at) VALUES
   (1, 1, 'song', 'download', 'Bench song', 50000, 'KES', 'published', 0, 0, 1);"
-python3 - "$PORT" "$N" "$C" "$T/data/nyota.db" <<'PY'
+python3 - "$SF_PORT" "$N" "$C" "$T/data/nyota.db" <<'PY' | tee "$T/http.txt"
 import http.client, sqlite3, sys, threading, time, urllib.parse
 port, n, c, dbp = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 h = http.client.HTTPConnection("127.0.0.1", port); h.request("GET", "/p/song")
@@ -64,3 +55,7 @@ print("HTTP checkouts: %d in %.2f s = %.0f/s (answers %s)" % (n, t1 - t0, n / (t
 print("HTTP pipeline checkout -> paid -> entitled -> queued: %d orders in %.2f s = %.0f orders/s"
       " (%d entitlements, %d messages queued)" % (paid, t2 - t0, paid / (t2 - t0), ent, q))
 PY
+raw=$(sed -n 's/^raw SQLite commits[^:]*: \([0-9]*\).*/\1/p' "$T/pipe.txt")
+pipe=$(sed -n 's/^order pipeline[^:]*: \([0-9]*\) orders.*, \([0-9]*\)% of raw.*/\1 orders\/s (\2% of raw commits)/p' "$T/pipe.txt")
+http=$(sed -n 's/^HTTP pipeline.*= \([0-9]*\) orders\/s.*/\1/p' "$T/http.txt")
+summary "order pipeline $pipe, raw SQLite $raw commits/s; over HTTP $http orders/s"

@@ -5,27 +5,14 @@
 # simulated handset and report how long after each payment its streams
 # hear "paid" (per stream and last stream per order, p50/p99). The
 # reference beside it: a bare HTTP round trip (GET /healthz) latency.
-set -eu
-cd "$(dirname "$0")/.."
-B=${B:-build}
+. "$(dirname "$0")/lib.sh"
 N=${SSE_STREAMS:-10000}
 O=${SSE_ORDERS:-100}
 PER=$(( (N + O - 1) / O ))
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 echo "fd limit: $(ulimit -n)"
-T=$(mktemp -d /tmp/nyota-bench-sse.XXXXXX)
-SF=""; CL=""
-cleanup() { [ -n "$CL" ] && kill "$CL" 2>/dev/null; [ -n "$SF" ] && kill "$SF" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"; }
-trap cleanup EXIT
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-URL="http://127.0.0.1:$PORT"
-export NYOTA_DATA_DIR="$T/data" NYOTA_KEYS_DIR="$T/keys" NYOTA_HTTP_PORT=$PORT \
-	NYOTA_BASE_URL=$URL NYOTA_PAYMENTS=sim NYOTA_SIM_AUTO=off NYOTA_LOG=warn
-"$B/nyota-storefront" > "$T/sf.log" 2>&1 &
-SF=$!
-for _ in $(seq 1 100); do curl -fs "$URL/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-DB() { sqlite3 -cmd ".timeout 10000" "$T/data/nyota.db" "$@"; }
-DB "INSERT INTO creators(id, handle, created_at) VALUES (1, 'bench', 0);
+start_storefront NYOTA_PAYMENTS=sim NYOTA_SIM_AUTO=off
+bench_db "INSERT INTO creators(id, handle, created_at) VALUES (1, 'bench', 0);
 INSERT INTO products(id, creator_id, slug, kind, title, price_minor, currency,
   status, created_at, updated_at, published_at)
   VALUES (1, 1, 'song', 'download', 'Bench song', 50000, 'KES', 'published', 0, 0, 1);
@@ -40,41 +27,48 @@ INSERT INTO payments(order_id, provider, phone, amount_minor, status,
   provider_ref, next_attempt_at, created_at, updated_at)
   SELECT i, 'sim', '2547' || printf('%08d', i), 50000, 'pending',
   'sim-0-' || i, 4000000000, 0, 0 FROM n;"
-DB "SELECT ref FROM orders ORDER BY id" > "$T/refs"
-rss() { awk '/VmRSS/ { print $2 }' "/proc/$SF/status"; }
-cpu() { awk '{ print $14 + $15 }' "/proc/$SF/stat"; }
+bench_db "SELECT ref FROM orders ORDER BY id" > "$T/refs"
+rss() { awk '/VmRSS/ { print $2 }' "/proc/$SF_PID/status"; }
+cpu() { awk '{ print $14 + $15 }' "/proc/$SF_PID/stat"; }
 sleep 0.5
 rss0=$(rss)
 : > "$T/paid"
-python3 bench/sse-client.py 127.0.0.1 "$PORT" "$T/refs" "$PER" "$T/ready" "$T/paid" "$T/out.json" &
+python3 bench/sse-client.py 127.0.0.1 "$SF_PORT" "$T/refs" "$PER" "$T/ready" "$T/paid" "$T/out.json" &
 CL=$!
+bench_track "$CL"
 for _ in $(seq 1 1200); do [ -s "$T/ready" ] && break; sleep 0.1; done
 [ -s "$T/ready" ] || { echo "sse: streams never got ready"; exit 1; }
 read -r open failed < "$T/ready"
 sleep 1
 rss1=$(rss)
 c0=$(cpu); sleep 5; c1=$(cpu)
-echo "streams held: $open (failed to open: $failed)"
-echo "storefront RSS: ${rss0} KiB idle, ${rss1} KiB holding streams"
-[ "$open" -gt 0 ] && echo "memory per stream: $(( (rss1 - rss0) * 1024 / open )) bytes"
-echo "CPU while holding them idle: $(( (c1 - c0) * 10 / 5 )) ms per second"
+per_stream=0
+[ "$open" -gt 0 ] && per_stream=$(( (rss1 - rss0) * 1024 / open ))
+result "streams held" "$open" "(failed to open: $failed)"
+result "storefront RSS" "${rss0} KiB idle, ${rss1} KiB" "holding streams"
+result "memory per stream" "$per_stream" bytes
+result "CPU while holding them idle" "$(( (c1 - c0) * 10 / 5 ))" "ms per second"
 # Reference: a plain HTTP round trip on the same server.
-ref_ms=$(for _ in $(seq 1 50); do curl -s -o /dev/null -w '%{time_total}\n' "$URL/healthz"; done | sort -n | awk '{ a[NR] = $1 } END { printf "%.2f", a[int(NR / 2)] * 1000 }')
-echo "reference: GET /healthz round trip p50 ${ref_ms} ms"
+ref_ms=$(for _ in $(seq 1 50); do curl -s -o /dev/null -w '%{time_total}\n' "$SF/healthz"; done | sort -n | awk '{ a[NR] = $1 } END { printf "%.2f", a[int(NR / 2)] * 1000 }')
+result "reference: GET /healthz round trip p50" "$ref_ms" ms
 t0=$(date +%s%N)
 while read -r ref; do
 	echo "$ref $(date +%s%N)" >> "$T/paid"
-	curl -s -o /dev/null -d action=approve "$URL/sim/stk/$ref"
+	curl -s -o /dev/null -d action=approve "$SF/sim/stk/$ref"
 done < "$T/refs"
 t1=$(date +%s%N)
-echo "paid $O orders through the handset in $(( (t1 - t0) / 1000000 )) ms"
+result "paid $O orders through the handset in" "$(( (t1 - t0) / 1000000 ))" ms
 wait "$CL" || true
-CL=""
-python3 - "$T/out.json" <<'PY'
+# prints its result lines, then one line for the summary
+python3 - "$T/out.json" > "$T/lat.txt" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 print("paid events received: %d of %d streams" % (r["paid_received"], r["streams_open"]))
 print("commit -> stream receives paid: p50 %s ms, p99 %s ms" % (r["stream_p50_ms"], r["stream_p99_ms"]))
 print("commit -> LAST stream of an order: p50 %s ms, p99 %s ms (%d orders)" % (
     r["last_stream_p50_ms"], r["last_stream_p99_ms"], r["orders_complete"]))
+print("commit->paid p50 %s ms, p99 %s ms (last stream of an order p50 %s, p99 %s ms)" % (
+    r["stream_p50_ms"], r["stream_p99_ms"], r["last_stream_p50_ms"], r["last_stream_p99_ms"]))
 PY
+head -n 3 "$T/lat.txt"
+summary "$open streams held ($failed failed), $per_stream B per stream; $(tail -n 1 "$T/lat.txt"); /healthz p50 $ref_ms ms"
