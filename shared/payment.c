@@ -391,6 +391,30 @@ payment_keep_raw(struct db *db, int64_t id, const char *raw)
 	return rc;
 }
 
+int
+payment_late_receipt(struct db *db, int64_t id, const char *receipt,
+    const char *raw)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE payments SET receipt = ?,"
+	    " raw_callback = ?, updated_at = ? WHERE id = ? AND"
+	    " status = 'paid' AND receipt IS NULL AND raw_callback IS NULL");
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	if (receipt == NULL || receipt[0] == '\0' || raw == NULL) {
+		sqlite3_reset(st);
+		return NY_EINVAL;
+	}
+	sqlite3_bind_text(st, 1, receipt, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, raw, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, ny_now());
+	sqlite3_bind_int64(st, 4, id);
+	rc = db_err(sqlite3_step(st));
+	sqlite3_reset(st);
+	return rc;
+}
+
 /* What payment_settle reads at the start of its transaction. */
 struct settle_state {
 	int64_t			 payment_id;

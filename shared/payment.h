@@ -188,6 +188,15 @@ int	payment_postpone(struct db *db, int64_t id, int64_t next_at, int bump,
 int	payment_keep_raw(struct db *db, int64_t id, const char *raw);
 
 /*
+ * A success callback that arrives after the STK query already settled
+ * payment id as paid (the query carries no receipt): records its receipt
+ * and raw message, once, on a paid payment that has neither. Nothing is
+ * granted or changed otherwise. Autocommit.
+ */
+int	payment_late_receipt(struct db *db, int64_t id, const char *receipt,
+	    const char *raw);
+
+/*
  * The raw callback kept on payment id (caller frees *raw; NULL when none).
  * NY_OK or NY_ENOTFOUND.
  */

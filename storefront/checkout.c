@@ -444,7 +444,11 @@ checkout_mpesa_callback(struct http_req *rq, struct http_resp *rs)
 		    "ResultCode", 1, "ResultDesc", "Malformed"));
 	}
 	rc = payment_by_provider_ref(http_db(rq), a.provider_ref, &p);
-	if (rc == NY_OK) {
+	if (rc == NY_OK && strcmp(p.status, "paid") == 0 &&
+	    a.result.outcome == PAY_PAID && a.receipt[0] != '\0') {
+		/* The query settled it first (no receipt): keep the receipt. */
+		payment_late_receipt(http_db(rq), p.id, a.receipt, body);
+	} else if (rc == NY_OK) {
 		payment_keep_raw(http_db(rq), p.id, body);
 		worker_pay_kick();
 	} else if (rc == NY_ENOTFOUND)

@@ -40,7 +40,7 @@ set -- $(checkout song "+254 712 345 678")
 expect_eq "$2" "$A" "double submit, same order"
 # Free products are paid at once, no push.
 set -- $(checkout free "0712345670")
-wait_status "$2" paid 30
+wait_status "$2" paid 600
 # The page after paying links the library.
 expect_match "$(curl -fsS "$URL/checkout/$REF")" 'id="co-library"' "library button"
 echo ok

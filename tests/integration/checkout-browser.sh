@@ -15,7 +15,7 @@ csrf_init
 set -- $(checkout song "0712345678")
 expect_eq "$1" 303 "checkout"
 REF=$2
-dom=$(timeout 60 "$CHROME" --headless --no-sandbox --disable-gpu --disable-quic \
+dom=$(timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu --disable-quic \
 	--no-first-run --disable-background-networking --disable-component-update \
 	--disable-sync --disable-dev-shm-usage --user-data-dir="$(mktemp -d "$T/chrome.XXXXXX")" \
 	--window-size=360,740 --virtual-time-budget=15000 --dump-dom \

@@ -28,7 +28,9 @@ t0=$(date +%s)
 wait "$SSE_PID" || true
 t1=$(date +%s)
 expect_match "$(cat "$T/sse2")" '"status":"expired","reason":"expired"' "expired over SSE"
-[ $((t1 - t0)) -le 6 ] || fail "expiry took $((t1 - t0)) s"
+# It expires by itself (not at the stream's 60 s max-time); how fast is
+# not this test's business (a loaded CI machine is slow).
+[ $((t1 - t0)) -le 45 ] || fail "expiry took $((t1 - t0)) s"
 expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -d action=approve "$URL/sim/stk/$REF")" 409 "late approve refused"
 expect_match "$(curl -fsS "$URL/checkout/$REF/status")" '"status":"expired"' "status expired"
 echo ok

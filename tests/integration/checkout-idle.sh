@@ -23,7 +23,7 @@ for i in $(seq 1 100); do
 	PIDS="$PIDS $!"
 done
 # Every stream has its first event.
-for _ in $(seq 1 100); do
+for _ in $(seq 1 600); do
 	n=$(grep -l '"status":"pending"' "$T"/sse.* 2>/dev/null | wc -l)
 	[ "$n" -eq 100 ] && break
 	sleep 0.1
@@ -32,13 +32,14 @@ expect_eq "$n" 100 "streams open"
 tick() { awk '{ print $14 + $15 }' "/proc/$SF_PID/stat"; }
 c0=$(tick); sleep 5; c1=$(tick)
 # A busy loop burns 100 ticks a second per thread; idle polling (the change
-# watcher's data_version, the workers) is a few ticks in 5 s.
-[ $((c1 - c0)) -lt 50 ] || fail "100 idle streams used $((c1 - c0)) ticks in 5 s"
+# watcher's data_version, the workers) is a few ticks in 5 s; the bound
+# leaves room for an ASan build, well under one busy thread (500).
+[ $((c1 - c0)) -lt 200 ] || fail "100 idle streams used $((c1 - c0)) ticks in 5 s"
 echo "idle with 100 streams: $((c1 - c0)) ticks in 5 s"
 for i in $(seq 1 10); do
 	expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -d action=approve "$URL/sim/stk/idleref$(printf '%06d' "$i")")" 200 "approve $i"
 done
-for _ in $(seq 1 100); do
+for _ in $(seq 1 600); do
 	n=$(grep -l '"status":"paid"' "$T"/sse.* 2>/dev/null | wc -l)
 	[ "$n" -eq 100 ] && break
 	sleep 0.1

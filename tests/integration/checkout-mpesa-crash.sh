@@ -10,12 +10,8 @@
 #  3. A lost push nobody answers: not pushed again, expires on time.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/checkout.inc"
-FPORT=$(free_port)
-FAKE="http://127.0.0.1:$FPORT"
 SECRET=cb-secret-0123456789abcdef
-python3 "$(dirname "$0")/../fake-daraja.py" "$FPORT" ck cs 174379 passkey123 > "$T/fake.log" 2>&1 &
-PIDS="$PIDS $!"
-for _ in $(seq 1 50); do curl -fs "$FAKE/_ctl/stats" >/dev/null 2>&1 && break; sleep 0.1; done
+start_fake_daraja
 export NYOTA_PAYMENTS=mpesa NYOTA_MPESA_BASE_URL=$FAKE NYOTA_MPESA_CONSUMER_KEY=ck \
 	NYOTA_MPESA_CONSUMER_SECRET=cs NYOTA_MPESA_SHORTCODE=174379 \
 	NYOTA_MPESA_PASSKEY=passkey123 NYOTA_MPESA_CALLBACK_SECRET=$SECRET
@@ -27,7 +23,7 @@ last_push() { curl -fsS "$FAKE/_ctl/pushes" | python3 -c 'import json,sys; print
 pay() { DB "SELECT y.status || '|' || coalesce(y.provider_ref, '') || '|' || (y.push_started_at IS NOT NULL) FROM payments y JOIN orders o ON o.id = y.order_id WHERE o.ref = '$1'"; }
 # wait_dead: until the storefront process has gone.
 wait_dead() {
-	for _ in $(seq 1 100); do
+	for _ in $(seq 1 600); do
 		kill -0 "$SF_PID" 2>/dev/null || { wait "$SF_PID" 2>/dev/null || true; return 0; }
 		sleep 0.1
 	done
@@ -55,7 +51,7 @@ expect_eq "$(pushes)" 1 "no second push after restart"
 expect_eq "$(pay "$R")" "new||1" "waiting for the first push's callback"
 CB="$URL/payments/mpesa/callback/$SECRET"
 expect_eq "$(ctl callback "{\"id\":\"$ID\",\"code\":0,\"receipt\":\"QKCRASH001\",\"url\":\"$CB\"}")" '{"statuses": [200]}' "callback accepted"
-wait_status "$R" paid 100
+wait_status "$R" paid 600
 expect_eq "$(DB "SELECT provider_ref || ' ' || receipt FROM payments y JOIN orders o ON o.id = y.order_id WHERE o.ref = '$R'")" "$ID QKCRASH001" "adopted the first push"
 # Daraja retries its callback: nothing twice.
 ctl callback "{\"id\":\"$ID\",\"code\":0,\"receipt\":\"QKCRASH001\",\"times\":2,\"url\":\"$CB\"}" >/dev/null
@@ -67,7 +63,7 @@ expect_eq "$(DB "SELECT count(*) FROM audit_log WHERE action = 'payment.callback
 # ---- 2. kill -9 while Daraja is answering the push ----------------------
 ctl push_delay '{"ms":3000}' >/dev/null
 set -- $(checkout song "0712345702"); R=$2
-for _ in $(seq 1 100); do [ "$(pushes)" = 2 ] && break; sleep 0.05; done
+for _ in $(seq 1 600); do [ "$(pushes)" = 2 ] && break; sleep 0.05; done
 expect_eq "$(pushes)" 2 "second order pushed"
 ID=$(last_push)
 kill -9 "$SF_PID"; wait "$SF_PID" 2>/dev/null || true
@@ -79,7 +75,7 @@ sleep 1.5
 expect_eq "$(pushes)" 2 "no second push after kill -9"
 CB="$URL/payments/mpesa/callback/$SECRET"
 ctl callback "{\"id\":\"$ID\",\"code\":0,\"receipt\":\"QKCRASH002\",\"url\":\"$CB\"}" >/dev/null
-wait_status "$R" paid 100
+wait_status "$R" paid 600
 granted "$R"
 
 # A failure callback for an unknown push carries no metadata: only logged.
@@ -101,7 +97,7 @@ set -- $(checkout song "0712345703"); R=$2
 wait_dead
 expect_eq "$(pushes)" 3 "third push sent"
 start_storefront
-wait_status "$R" expired 100
+wait_status "$R" expired 600
 expect_eq "$(pushes)" 3 "never pushed again"
 expect_eq "$(DB "SELECT count(*) FROM entitlements e JOIN orders o ON o.id = e.order_id WHERE o.ref = '$R'")" 0 "nothing granted"
 # The buyer may start a new checkout: a fresh push (a new form; the same
@@ -110,6 +106,6 @@ csrf_init
 set -- $(checkout song "0712345703"); R2=$2
 expect_eq "$1" 303 "new checkout after expiry"
 [ "$R2" != "$R" ] || fail "a new order"
-for _ in $(seq 1 100); do [ "$(pushes)" = 4 ] && break; sleep 0.05; done
+for _ in $(seq 1 600); do [ "$(pushes)" = 4 ] && break; sleep 0.05; done
 expect_eq "$(pushes)" 4 "new checkout pushed"
 echo ok

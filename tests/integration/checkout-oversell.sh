@@ -6,17 +6,19 @@ export NYOTA_SIM_AUTO=approve NYOTA_SIM_DELAY_MS=200
 start_storefront
 seed_catalog
 csrf_init
+buyers=""
 for i in $(seq 10 29); do
 	( checkout gig "07123456$i" 1 > "$T/buyer-$i" ) &
+	buyers="$buyers $!"
 done
-wait_buyers() { for i in $(seq 10 29); do while [ ! -s "$T/buyer-$i" ]; do sleep 0.05; done; done; }
-wait_buyers
+# Wait for the buyers themselves (not for their files to fill).
+for p in $buyers; do wait "$p" || fail "buyer $p failed"; done
 won=$(cat "$T"/buyer-* | grep -c '^303 ' || true)
 lost=$(cat "$T"/buyer-* | grep -c '^422 ' || true)
 expect_eq "$won" 3 "orders created"
 expect_eq "$lost" 17 "sold out answers"
 for r in $(cat "$T"/buyer-* | awk '$1 == 303 { print $2 }'); do
-	wait_status "$r" paid 100
+	wait_status "$r" paid 600
 done
 expect_eq "$(DB "SELECT count(*) FROM tickets")" 3 "tickets issued"
 expect_eq "$(DB "SELECT count(*) FROM orders WHERE status = 'paid'")" 3 "paid orders"

@@ -13,14 +13,16 @@ for i in 1 2 3 4 5 6; do
 	refs="$refs $2"
 done
 set -- $(checkout gig "0712345690" 2); refs="$refs $2"
-sleep 0.3
+# Kill once a push is in flight (the simulated handset answers 1.5 s later).
+in_flight() { [ "$(DB "SELECT count(*) FROM payments WHERE status = 'pending'")" -gt 0 ]; }
+wait_until 30 "a push in flight" in_flight
 kill -9 "$SF_PID"
 wait "$SF_PID" 2>/dev/null || true
 pending=$(DB "SELECT count(*) FROM orders WHERE status = 'pending'")
 [ "$pending" -gt 0 ] || fail "nothing was in flight when killed"
 # Restart on the same data: the worker resumes what was in flight.
 start_storefront
-for r in $refs; do wait_status "$r" paid 100; done
+for r in $refs; do wait_status "$r" paid 600; done
 expect_eq "$(DB "SELECT count(*) FROM orders WHERE status <> 'paid'")" 0 "all final and paid"
 expect_eq "$(DB "SELECT count(*) FROM payments WHERE status <> 'paid'")" 0 "payments final"
 expect_eq "$(DB "SELECT count(*) FROM entitlements")" 7 "one entitlement per order"
@@ -36,5 +38,5 @@ set -- $(checkout song "0712345699"); R=$2
 kill -9 "$SF_PID"; wait "$SF_PID" 2>/dev/null || true
 sleep 1.5
 start_storefront
-wait_status "$R" expired 60
+wait_status "$R" expired 600
 echo ok

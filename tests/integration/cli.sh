@@ -168,7 +168,8 @@ while not os.path.exists(sys.argv[2]):
 PY
 WRITER=$!
 PIDS="$PIDS $WRITER"
-sleep 0.5
+writing() { [ "$(sqlite3 -cmd '.timeout 5000' "$DB" "SELECT count(*) FROM audit_log WHERE actor = 'it'")" -gt 0 ]; }
+wait_until 30 "the writer commits" writing
 for n in 1 2 3; do
 	console backup "$T/backup$n.db" > /dev/null
 	expect_eq "$(sqlite3 "$T/backup$n.db" 'PRAGMA integrity_check')" ok "backup $n integrity"

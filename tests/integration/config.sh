@@ -63,7 +63,7 @@ PORT=$(free_port)
 NYOTA_LOG=warn "$NYOTA_BIN/nyota-storefront" --http-port="$PORT" \
 	--base-url="http://127.0.0.1:$PORT/" > "$T/sf.log" 2>&1 &
 PIDS="$PIDS $!"
-for _ in $(seq 1 100); do
+for _ in $(seq 1 600); do
 	curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
 	sleep 0.1
 done

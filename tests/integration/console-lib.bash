@@ -25,15 +25,24 @@ console_cleanup() {
 }
 
 # start_console: the SSH console on a free port; sets SSH_PORT, CON_PID.
+# If the port was taken between free_port and bind (the server exits),
+# it starts again on another port.
 start_console() {
-	SSH_PORT=$(free_port)
-	NYOTA_SSH_PORT=$SSH_PORT NYOTA_SSH_ADDR=127.0.0.1 \
-		"$NYOTA_BIN/nyota-console" serve > "$T/console.log" 2>&1 &
-	CON_PID=$!
-	PIDS="$PIDS $CON_PID"
-	for _ in $(seq 1 100); do
-		grep -q 'console listening' "$T/console.log" 2>/dev/null && return 0
-		sleep 0.1
+	local try
+	for try in 1 2 3 4 5; do
+		SSH_PORT=$(free_port)
+		NYOTA_SSH_PORT=$SSH_PORT NYOTA_SSH_ADDR=127.0.0.1 \
+			"$NYOTA_BIN/nyota-console" serve > "$T/console.log" 2>&1 &
+		CON_PID=$!
+		PIDS="$PIDS $CON_PID"
+		for _ in $(seq 1 600); do
+			grep -q 'console listening' "$T/console.log" 2>/dev/null && return 0
+			kill -0 "$CON_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -0 "$CON_PID" 2>/dev/null && break
+		wait "$CON_PID" 2>/dev/null || true
+		cp "$T/console.log" "$T/console.log.try$try"
 	done
 	cat "$T/console.log" >&2
 	fail "console did not start"
@@ -47,11 +56,16 @@ ssh_in() {
 		"ssh -p $SSH_PORT $SSH_OPTS $2@127.0.0.1 ${5:-}; echo ssh-exit=\$?; sleep 30"
 }
 
-screen_of() { tm capture-pane -p -t "$1"; }
+# screen_of NAME: the pane's text, wrapped lines joined (-J), so a long
+# line (Swahili is longer) matches whatever the width.
+screen_of() { tm capture-pane -p -J -t "$1"; }
+# screen_rows NAME: the pane row by row (for tests of the layout).
+screen_rows() { tm capture-pane -p -t "$1"; }
 
-# wait_for NAME REGEX [SECONDS]: until the screen matches.
+# wait_for NAME REGEX [SECONDS]: until the screen matches (default 30 s:
+# a slow machine under load, not a slow console, is the usual cause).
 wait_for() {
-	local i n=$(( ${3:-10} * 10 ))
+	local i n=$(( ${3:-30} * 10 ))
 	for i in $(seq 1 $n); do
 		screen_of "$1" | grep -Eq -- "$2" && return 0
 		sleep 0.1
@@ -62,6 +76,18 @@ wait_for() {
 
 # count_of NAME REGEX: lines of the screen matching.
 count_of() { screen_of "$1" | grep -Ec -- "$2" || true; }
+
+# wait_count NAME REGEX N [SECONDS]: until exactly N lines of the screen
+# match (e.g. a prompt shown again after a refused answer).
+wait_count() {
+	local i n=$(( ${4:-30} * 10 ))
+	for i in $(seq 1 $n); do
+		[ "$(count_of "$1" "$2")" = "$3" ] && return 0
+		sleep 0.1
+	done
+	screen_of "$1" >&2
+	fail "screen $1: expected $3 lines matching '$2', got $(count_of "$1" "$2")"
+}
 
 # totp SECRET [OFFSET_S]: the code at now + offset.
 totp() {
@@ -88,8 +114,8 @@ enrol() {
 	tm send-keys -t enrol Enter
 	wait_for enrol '6-digit code'
 	# The whole QR code (quiet zone included) fits on 80x24.
-	screen_of enrol | head -1 | grep -q '^█████████████████████████' ||
-		fail "QR code cut at the top: $(screen_of enrol | head -2)"
+	screen_rows enrol | head -1 | grep -q '^█████████████████████████' ||
+		fail "QR code cut at the top: $(screen_rows enrol | head -2)"
 	LAST_STEP=$(( $(date +%s) / 30 ))
 	tm send-keys -t enrol "$(totp "$SECRET")" Enter
 	wait_for enrol 'Enrolled'
@@ -122,10 +148,10 @@ fresh_code() {
 
 # wait_line NAME N REGEX: until line N of the screen matches.
 wait_line() {
-	for _ in $(seq 1 50); do
-		screen_of "$1" | sed -n "${2}p" | grep -Eq -- "$3" && return 0
+	for _ in $(seq 1 300); do
+		screen_rows "$1" | sed -n "${2}p" | grep -Eq -- "$3" && return 0
 		sleep 0.1
 	done
-	screen_of "$1" >&2
+	screen_rows "$1" >&2
 	fail "line $2 of $1 never showed '$3'"
 }

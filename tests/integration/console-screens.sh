@@ -23,7 +23,7 @@ page=$(curl -fsS -c "$jar" "$URL/p/taarab-night")
 csrf=$(printf '%s' "$page" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
 [ -n "$csrf" ] || fail "no csrf on the product page"
 curl -fsS -b "$jar" -c "$jar" -o /dev/null -d "phone=0712345678&quantity=2&csrf=$csrf" "$URL/p/taarab-night/checkout"
-wait_for a 'paid .*Taarab Night' 15
+wait_for a 'paid .*Taarab Night'
 wait_for a 'NEW'
 tm send-keys -t a f
 wait_for a 'Status: paid'

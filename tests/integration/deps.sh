@@ -7,7 +7,8 @@ start=$(date +%s%N)
 out=$(sh "$SRC/scripts/deps.sh" 2>&1)
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 expect_eq "$out" "" "deps output when all present"
-[ "$ms" -lt 3000 ] || fail "deps took ${ms} ms with everything present"
+# Generous: "quick" means no install or network, not a benchmark.
+[ "$ms" -lt 30000 ] || fail "deps took ${ms} ms with everything present"
 for p in tmux openssh-client oathtool curl sqlite3 chromium wrk nginx-light \
     python3 check libsubunit-dev clang pkg-config; do
 	grep -qw -- "$p" "$SRC/scripts/deps.sh" || fail "deps.sh lacks $p"

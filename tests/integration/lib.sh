@@ -36,20 +36,65 @@ expect_eq() { [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"; }
 expect_match() { printf '%s' "$1" | grep -Eq -- "$2" || fail "$3: no match for '$2' in: $(printf '%s' "$1" | head -c 400)"; }
 
 # start_storefront [flags]: starts the storefront on a free port, waits for
-# /healthz, sets PORT and URL.
+# /healthz, sets PORT and URL. The port can be taken by another process
+# between free_port and the server's bind: if the server dies before it
+# answers, it is started again on a new port (up to 5 times). Generous
+# timeout: CI machines are small and an ASan build under load is slow.
 start_storefront() {
-	PORT=$(free_port)
-	URL="http://127.0.0.1:$PORT"
-	NYOTA_HTTP_PORT=$PORT NYOTA_BASE_URL=$URL "$NYOTA_BIN/nyota-storefront" "$@" \
-		> "$T/storefront.log" 2>&1 &
-	SF_PID=$!
-	PIDS="$PIDS $SF_PID"
-	for _ in $(seq 1 100); do
-		curl -fsS "$URL/healthz" >/dev/null 2>&1 && return 0
-		sleep 0.1
+	local try i
+	for try in 1 2 3 4 5; do
+		PORT=$(free_port)
+		URL="http://127.0.0.1:$PORT"
+		NYOTA_HTTP_PORT=$PORT NYOTA_BASE_URL=$URL "$NYOTA_BIN/nyota-storefront" "$@" \
+			> "$T/storefront.log" 2>&1 &
+		SF_PID=$!
+		PIDS="$PIDS $SF_PID"
+		for i in $(seq 1 600); do
+			curl -fsS "$URL/healthz" >/dev/null 2>&1 && return 0
+			kill -0 "$SF_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -0 "$SF_PID" 2>/dev/null && break
+		wait "$SF_PID" 2>/dev/null || true
+		cp "$T/storefront.log" "$T/storefront.log.try$try"
 	done
 	cat "$T/storefront.log" >&2
 	fail "storefront did not start"
+}
+
+# wait_until TIMEOUT_S WHAT CMD...: polls CMD (every 0.1 s) until it
+# succeeds; fails with WHAT after TIMEOUT_S seconds.
+wait_until() {
+	local n=$(( $1 * 10 )) what=$2 i t=$1
+	shift 2
+	for i in $(seq 1 "$n"); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	fail "timed out after $t s: $what"
+}
+
+# wait_page PATH REGEX [SECONDS]: polls $URL$PATH until its body matches
+# (the storefront notices database changes made by other processes
+# asynchronously; a fixed sleep is too short on a loaded machine).
+wait_page() {
+	local i n=$(( ${3:-30} * 10 ))
+	for i in $(seq 1 "$n"); do
+		curl -sS -H 'Accept-Language: en' "$URL$1" 2>/dev/null | grep -Eq -- "$2" && return 0
+		sleep 0.1
+	done
+	fail "$1 never showed '$2'"
+}
+
+# wait_code PATH CODE [SECONDS]: polls $URL$PATH until it answers CODE.
+wait_code() {
+	local i c n=$(( ${3:-30} * 10 ))
+	for i in $(seq 1 "$n"); do
+		c=$(curl -s -o /dev/null -w '%{http_code}' "$URL$1")
+		[ "$c" = "$2" ] && return 0
+		sleep 0.1
+	done
+	fail "$1: expected HTTP $2, got $c"
 }
 
 console() { "$NYOTA_BIN/nyota-console" "$@"; }

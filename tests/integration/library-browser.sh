@@ -14,7 +14,7 @@ lib_seed
 read -r _ _ < <(recover "0712 345 678")
 tok=$(token_of "$(link_for 254712345678)")
 chrome() {
-	timeout 60 "$CHROME" --headless --no-sandbox --disable-gpu --disable-quic \
+	timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu --disable-quic \
 	    --no-first-run --disable-background-networking --disable-component-update \
 	    --disable-sync --disable-dev-shm-usage --hide-scrollbars \
 	    --user-data-dir="$(mktemp -d "$T/chrome.XXXXXX")" \

@@ -83,7 +83,7 @@ recover() {
 # newest link in it.
 link_for() {
 	local i line
-	for i in $(seq 1 50); do
+	for i in $(seq 1 300); do
 		line=$(grep "\"to\":\"$1\"" "$NYOTA_DATA_DIR/whatsapp.jsonl" 2>/dev/null | tail -1 || true)
 		if [ -n "$line" ]; then
 			printf '%s' "$line" | python3 -c 'import json,sys; print(json.load(sys.stdin)["link"])'

@@ -10,7 +10,7 @@ INSERT INTO messages(to_phone, kind, locale, body, dedupe_key, created_at)
 SELECT printf('2547%08d', i), 'automation', 'en', 'hello ' || i, 'it-' || i, strftime('%s','now') FROM n"
 J="$NYOTA_DATA_DIR/whatsapp.jsonl"
 sent() { [ -f "$J" ] && wc -l < "$J" || echo 0; }
-for _ in $(seq 1 200); do [ "$(sent)" -ge 20 ] && break; sleep 0.02; done
+for _ in $(seq 1 1500); do [ "$(sent)" -ge 20 ] && break; sleep 0.02; done
 kill -TERM "$SF_PID"
 wait "$SF_PID" 2>/dev/null || true
 first=$(sent)
@@ -19,7 +19,7 @@ echo "sent before the restart: $first of $N"
 expect_eq "$(DB "SELECT count(*) FROM messages WHERE status = 'sending'")" 0 "nothing left claimed by a clean stop"
 expect_eq "$(DB "SELECT count(*) FROM messages WHERE status = 'sent'")" "$first" "sent rows = lines written"
 start_storefront
-for _ in $(seq 1 300); do
+for _ in $(seq 1 1200); do
 	[ "$(DB "SELECT count(*) FROM messages WHERE status = 'sent'")" = "$N" ] && break
 	sleep 0.1
 done

@@ -17,7 +17,7 @@ loc=$(curl -sS -o /dev/null -w '%{redirect_url}' -c "$T/jar" -b "$T/jar" \
 ref=${loc##*/checkout/}
 [ -n "$ref" ] && [ "$ref" != "$loc" ] || fail "checkout did not redirect: $loc"
 st=""
-for _ in $(seq 1 100); do
+for _ in $(seq 1 600); do
 	st=$(curl -fsS "$URL/checkout/$ref/status")
 	printf '%s' "$st" | grep -q '"paid"' && break
 	sleep 0.1

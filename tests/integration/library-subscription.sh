@@ -25,7 +25,7 @@ restart() {
 # with the library link and never the join link itself.
 restart $((7 * day - 1800))
 line=""
-for _ in $(seq 1 50); do
+for _ in $(seq 1 300); do
 	line=$(grep '"kind":"reminder"' "$NYOTA_DATA_DIR/whatsapp.jsonl" 2>/dev/null | tail -1 || true)
 	[ -n "$line" ] && break
 	sleep 0.1
@@ -38,7 +38,7 @@ expect_match "$(curl -fsS "$URL/l/$tok?lang=en")" 'https://meet.example/xyz' "jo
 # 27 days and an hour later: inside the 3-day window → one reminder.
 restart $((27 * day + 3600))
 # The webinar reminder is already there: wait for the second line.
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
 	[ "$(grep -c '"kind":"reminder"' "$NYOTA_DATA_DIR/whatsapp.jsonl")" -ge 2 ] && break
 	sleep 0.1
 done
@@ -70,7 +70,7 @@ loc=$(curl -sS -o /dev/null -w '%{redirect_url}' -c "$T/jar" -b "$T/jar" \
 	--data "phone=0712345678&csrf=$csrf" "$URL/p/club/checkout")
 ref=${loc##*/checkout/}
 st=""
-for _ in $(seq 1 100); do
+for _ in $(seq 1 600); do
 	st=$(curl -fsS "$URL/checkout/$ref/status")
 	printf '%s' "$st" | grep -q '"paid"' && break
 	sleep 0.1

@@ -28,7 +28,9 @@ curl -s -o /dev/null "$URL/dl/1/x.pdf?exp=1&sig=c2VjcmV0c2lnbmF0dXJl"
 curl -s -o /dev/null -X POST "$URL/payments/mpesa/callback/s3cr3t-callback-path"
 curl -s -o /dev/null -b "$JAR" --data-urlencode "csrf=$CSRF" \
 	--data-urlencode "phone=0712345678" "$URL/library/recover"
-sleep 1	# let the outbox worker send the messages
+# Let the outbox worker send the messages (the receipt, the recovery link).
+sent_all() { [ "$(DB "SELECT count(*) FROM messages WHERE status IN ('queued', 'sending')")" = 0 ]; }
+wait_until 60 "outbox sent everything" sent_all
 kill "$SF_PID"; wait "$SF_PID" 2>/dev/null || true
 
 log="$T/storefront.log"

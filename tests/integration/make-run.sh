@@ -11,7 +11,7 @@ start_run() {
 	B="$NYOTA_BIN" sh "$SRC/scripts/run.sh" > "$T/run$1.log" 2>&1 &
 	RUN_PID=$!
 	PIDS="$PIDS $RUN_PID"
-	for _ in $(seq 1 100); do
+	for _ in $(seq 1 600); do
 		curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
@@ -21,15 +21,14 @@ start_run() {
 
 stop_run() {
 	kill -TERM "$RUN_PID"
-	for _ in $(seq 1 50); do
+	for _ in $(seq 1 300); do
 		kill -0 "$RUN_PID" 2>/dev/null || break
 		sleep 0.1
 	done
 	kill -0 "$RUN_PID" 2>/dev/null && fail "run.sh did not stop"
-	sleep 0.2
-	curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 &&
-		fail "storefront still running after stop"
-	return 0
+	wait "$RUN_PID" 2>/dev/null || true
+	sf_gone() { ! curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; }
+	wait_until 10 "storefront still running after stop" sf_gone
 }
 
 start_run 1

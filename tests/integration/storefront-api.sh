@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 start_storefront
 sqlite3 "$NYOTA_DATA_DIR/nyota.db" < "$NYOTA_SRC/tests/integration/storefront-seed.sql"
-sleep 0.1
+wait_page / 'Nairobi Nights'
 
 h=$(curl -s -D - -o "$T/list.json" "$URL/api/v1/products")
 expect_match "$h" '^HTTP/1.1 200' "list status"

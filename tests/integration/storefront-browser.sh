@@ -8,9 +8,9 @@ if [ -z "$CHROME" ]; then
 fi
 start_storefront
 sqlite3 "$NYOTA_DATA_DIR/nyota.db" < "$NYOTA_SRC/tests/integration/storefront-seed.sql"
-sleep 0.1
+wait_page / 'Nairobi Nights'
 chrome() {
-	timeout 60 "$CHROME" --headless --no-sandbox --disable-gpu --disable-quic \
+	timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu --disable-quic \
 	    --no-first-run --disable-background-networking --disable-component-update \
 	    --disable-sync --disable-dev-shm-usage --user-data-dir="$(mktemp -d "$T/chrome.XXXXXX")" \
 	    --window-size=360,740 "$@" 2>>"$T/chrome.log"

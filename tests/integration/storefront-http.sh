@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 start_storefront
 sqlite3 "$NYOTA_DATA_DIR/nyota.db" < "$NYOTA_SRC/tests/integration/storefront-seed.sql"
-sleep 0.1
+wait_page / 'Nairobi Nights'
 
 headers() { curl -s -o /dev/null -D - "$@"; }
 html=$(curl -s "$URL/p/nairobi-nights")

@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 start_storefront
 sqlite3 "$NYOTA_DATA_DIR/nyota.db" < "$NYOTA_SRC/tests/integration/storefront-seed.sql"
-sleep 0.1
+wait_page / 'Nairobi Nights'
 
 page=$(curl -s "$URL/")
 expect_match "$page" '<html lang="en">' "default English"
