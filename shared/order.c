@@ -345,8 +345,7 @@ order_idem(struct db *db, const char *key, int64_t now, int64_t *id)
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, *id);
-	rc = db_err(sqlite3_step(st));
-	sqlite3_reset(st);
+	rc = db_done(st);
 	*id = 0;
 	return rc == NY_OK ? NY_ENOTFOUND : rc;
 }
@@ -515,8 +514,7 @@ order_refund(struct db *db, int64_t order_id)
 	}
 	sqlite3_bind_int64(st, 1, ny_now());
 	sqlite3_bind_int64(st, 2, order_id);
-	rc = db_err(sqlite3_step(st));
-	sqlite3_reset(st);
+	rc = db_done(st);
 	if (rc == NY_OK && sqlite3_changes(db_sqlite(db)) == 0) {
 		int64_t one;
 

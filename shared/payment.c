@@ -179,8 +179,7 @@ payment_update_one(struct db *db, sqlite3_stmt *st)
 
 	if (st == NULL)
 		return NY_EDB;
-	rc = db_err(sqlite3_step(st));
-	sqlite3_reset(st);
+	rc = db_done(st);
 	if (rc == NY_OK && sqlite3_changes(db_sqlite(db)) == 0)
 		return NY_ESTATE;
 	return rc;
@@ -343,8 +342,7 @@ payment_mark_pushed(struct db *db, int64_t id, const char *provider_ref,
 	sqlite3_bind_int64(st, 2, next_at);
 	sqlite3_bind_int64(st, 3, ny_now());
 	sqlite3_bind_int64(st, 4, id);
-	rc = db_err(sqlite3_step(st));
-	sqlite3_reset(st);
+	rc = db_done(st);
 	if (rc == NY_OK && sqlite3_changes(db_sqlite(db)) == 0)
 		return NY_ESTATE;
 	return rc;
@@ -368,8 +366,7 @@ payment_postpone(struct db *db, int64_t id, int64_t next_at, int bump,
 		sqlite3_bind_text(st, 3, desc, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, ny_now());
 	sqlite3_bind_int64(st, 5, id);
-	rc = db_err(sqlite3_step(st));
-	sqlite3_reset(st);
+	rc = db_done(st);
 	return rc;
 }
 
@@ -386,8 +383,7 @@ payment_keep_raw(struct db *db, int64_t id, const char *raw)
 	sqlite3_bind_text(st, 1, raw, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, ny_now());
 	sqlite3_bind_int64(st, 3, id);
-	rc = db_err(sqlite3_step(st));
-	sqlite3_reset(st);
+	rc = db_done(st);
 	return rc;
 }
 
@@ -410,8 +406,7 @@ payment_late_receipt(struct db *db, int64_t id, const char *receipt,
 	sqlite3_bind_text(st, 2, raw, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, ny_now());
 	sqlite3_bind_int64(st, 4, id);
-	rc = db_err(sqlite3_step(st));
-	sqlite3_reset(st);
+	rc = db_done(st);
 	return rc;
 }
 
@@ -488,8 +483,7 @@ settle_payment_row(struct db *db, const struct settle_state *s,
 		sqlite3_bind_text(st, 5, r->raw, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, now);
 	sqlite3_bind_int64(st, 7, s->payment_id);
-	rc = db_err(sqlite3_step(st));
-	sqlite3_reset(st);
+	rc = db_done(st);
 	return rc;
 }
 
@@ -510,8 +504,7 @@ settle_order_row(struct db *db, int64_t order_id, enum order_status to,
 		sqlite3_bind_text(st, 2, failure, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, now);
 	sqlite3_bind_int64(st, 4, order_id);
-	rc = db_err(sqlite3_step(st));
-	sqlite3_reset(st);
+	rc = db_done(st);
 	return rc;
 }
 
@@ -525,8 +518,7 @@ settle_release(struct db *db, int64_t order_id)
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, order_id);
-	rc = db_err(sqlite3_step(st));
-	sqlite3_reset(st);
+	rc = db_done(st);
 	return rc;
 }
 
@@ -665,7 +657,6 @@ payment_wake_all(struct db *db)
 
 	if (st == NULL)
 		return NY_EDB;
-	rc = db_err(sqlite3_step(st));
-	sqlite3_reset(st);
+	rc = db_done(st);
 	return rc;
 }
