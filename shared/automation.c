@@ -279,6 +279,19 @@ automation_update(struct db *db, int64_t id, const char *trigger,
 	    body_en, body_sw));
 }
 
+/* Binds ?1..?6 of the upsert statements: the natural key, then the values. */
+static void
+auto_bind_upsert(sqlite3_stmt *st, int64_t product_id, const char *trigger,
+    int offset_minutes, const char *body_en, const char *body_sw, int enabled)
+{
+	sqlite3_bind_int64(st, 1, product_id);
+	sqlite3_bind_text(st, 2, trigger, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, offset_minutes);
+	sqlite3_bind_text(st, 4, body_en, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, body_sw, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, enabled ? 1 : 0);
+}
+
 /*
  * Update first (only when something differs), insert when no row has
  * this trigger and offset: sqlite3_changes tells what happened.
@@ -303,12 +316,8 @@ automation_upsert_tx(struct db *db, int64_t product_id, const char *trigger,
 	    " OR enabled IS NOT ?6)");
 	if (st == NULL)
 		return NY_EDB;
-	sqlite3_bind_int64(st, 1, product_id);
-	sqlite3_bind_text(st, 2, trigger, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, offset_minutes);
-	sqlite3_bind_text(st, 4, body_en, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, body_sw, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 6, enabled ? 1 : 0);
+	auto_bind_upsert(st, product_id, trigger, offset_minutes, body_en,
+	    body_sw, enabled);
 	if ((rc = db_done(st)) != NY_OK)
 		return rc;
 	if (sqlite3_changes(db_sqlite(db)) == 0) {
@@ -319,12 +328,8 @@ automation_upsert_tx(struct db *db, int64_t product_id, const char *trigger,
 		    " trigger = ?2 AND offset_minutes = ?3)");
 		if (st == NULL)
 			return NY_EDB;
-		sqlite3_bind_int64(st, 1, product_id);
-		sqlite3_bind_text(st, 2, trigger, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 3, offset_minutes);
-		sqlite3_bind_text(st, 4, body_en, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, body_sw, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 6, enabled ? 1 : 0);
+		auto_bind_upsert(st, product_id, trigger, offset_minutes,
+		    body_en, body_sw, enabled);
 		sqlite3_bind_int64(st, 7, ny_now());
 		if ((rc = db_done(st)) != NY_OK)
 			return rc;
