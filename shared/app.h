@@ -17,11 +17,33 @@
 int	app_config(struct ny_config *cfg, int argc, char **argv);
 
 /*
- * Creates data_dir (and files/, uploads/) and keys_dir (0700), opens the
- * database and applies migrations. On failure prints one line and exits 1.
- * Returns the open connection (caller closes).
+ * Creates data_dir (and files/, uploads/) and keys_dir (0700), makes them
+ * private (app_secure), opens the database and applies migrations. On
+ * failure prints one line and exits 1 (2 when a folder is open to others
+ * and not ours). Returns the open connection (caller closes).
  */
 struct db *app_open(const struct ny_config *cfg);
+
+/*
+ * Keeps path private: no group or other permission bits. dir 1: a folder
+ * (a symlink to one is followed: the operator's choice); dir 0: a file
+ * (a symlink is left alone). Missing: NY_OK, nothing done. Too open and
+ * owned by our effective uid: chmod'ed to drop the group/other bits, *was
+ * gets the old mode bits (else *was is -1), NY_OK. Too open and owned by
+ * someone else: NY_EDENIED, nothing changed, *cause is one line saying
+ * so (caller frees). NY_EIO when stat or chmod fails (*cause set).
+ */
+int	app_private(const char *path, int dir, int *was, char **cause);
+
+/*
+ * Start-up check shared by both programs and the admin commands
+ * (app_open calls it): the data and keys
+ * folders, the folders and files directly inside them, and the database
+ * with its -wal and -shm go through app_private. Each fix is logged as a
+ * warning; a folder or file that is too open and not ours stops the
+ * program: one line on stderr, exit 2.
+ */
+void	app_secure(const struct ny_config *cfg);
 
 /* Opens another connection to the same (already migrated) database. */
 struct db *app_connect(const struct ny_config *cfg);

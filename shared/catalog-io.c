@@ -987,7 +987,10 @@ cio_copy(const char *src, const char *dst)
 
 	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0)
 		return errno == ENOENT ? NY_ENOTFOUND : NY_EIO;
-	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* Exports are private like the store (0600/0700): they carry paid
+	 * content and unpublished drafts; the operator shares them on
+	 * purpose (chmod) if at all. */
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (out < 0) {
 		close(in);
 		return NY_EIO;
@@ -1014,7 +1017,7 @@ cio_export_blob(const char *data_dir, const char *sha, const char *base,
 
 	store_path(data_dir, sha, src, sizeof src);
 	dir = cio_dirname(dst);
-	rc = ny_mkdirs(dir, 0755);
+	rc = ny_mkdirs(dir, 0700);
 	if (rc == NY_OK)
 		rc = cio_copy(src, dst);
 	if (rc != NY_OK)
@@ -1215,7 +1218,8 @@ cio_write_json(json_t *root, const char *json_path, char **cause)
 	char *text = json_dumps(root, JSON_INDENT(2));
 	char *tmp = xasprintf("%s.tmp", json_path);
 	size_t len = strlen(text);
-	FILE *f = fopen(tmp, "w");
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	int rc = NY_OK;
 
 	if (f == NULL || fwrite(text, 1, len, f) != len ||
@@ -1223,6 +1227,8 @@ cio_write_json(json_t *root, const char *json_path, char **cause)
 		rc = NY_EIO;
 	if (f != NULL && fclose(f) != 0)
 		rc = NY_EIO;
+	else if (f == NULL && fd >= 0)
+		close(fd);
 	if (rc == NY_OK && rename(tmp, json_path) != 0)
 		rc = NY_EIO;
 	if (rc != NY_OK) {
@@ -1254,7 +1260,7 @@ catalog_export(struct db *db, const char *data_dir, const char *json_path,
 	json_object_set_new(root, "version", json_integer(1));
 	json_object_set_new(root, "creators", carr);
 	json_object_set_new(root, "products", parr);
-	if ((rc = ny_mkdirs(base, 0755)) != NY_OK)
+	if ((rc = ny_mkdirs(base, 0700)) != NY_OK)
 		*cause = xasprintf("%s: cannot create the folder", base);
 	else if ((rc = creator_list(db, &cs, &ncs)) != NY_OK)
 		*cause = xasprintf("cannot read creators: %s", ny_strerror(rc));

@@ -14,7 +14,7 @@
 #include "ny.h"
 
 enum cfg_type { CFG_STR, CFG_PATH, CFG_PORT, CFG_INT, CFG_I64, CFG_ENUM, CFG_URL,
-    CFG_IPV4, CFG_IP };
+    CFG_IPV4, CFG_IP, CFG_STARTUPS };
 
 struct cfg_var {
 	const char	*name;
@@ -32,8 +32,19 @@ static const struct cfg_var cfg_vars[] = {
 	/* The HTTP listener binds IPv4 only (storefront/http.c). */
 	{ "NYOTA_HTTP_ADDR", "127.0.0.1", CFG_IPV4, S(http_addr), NULL },
 	{ "NYOTA_HTTP_PORT", "8080", CFG_PORT, S(http_port), NULL },
+	/* Open connections (SSE streams included) per client address; 0 is
+	 * off. Why 128: storefront/http.c, http_start. */
+	{ "NYOTA_HTTP_PER_IP_LIMIT", "128", CFG_INT, S(http_per_ip_limit),
+	  "0 65536" },
 	{ "NYOTA_SSH_ADDR", "0.0.0.0", CFG_IP, S(ssh_addr), NULL },
 	{ "NYOTA_SSH_PORT", "2222", CFG_PORT, S(ssh_port), NULL },
+	/* Console: seconds from accept to login, and how many connections
+	 * may be at that stage (MaxStartups-style; why: tui/serve.c). */
+	{ "NYOTA_SSH_GRACE_S", "30", CFG_INT, S(ssh_grace_s), "1 600" },
+	{ "NYOTA_SSH_MAX_STARTUPS", "40:30:100", CFG_STARTUPS,
+	  S(ssh_max_startups), NULL },
+	{ "NYOTA_SSH_PER_SOURCE_STARTUPS", "5:30:10", CFG_STARTUPS,
+	  S(ssh_per_source_startups), NULL },
 	{ "NYOTA_BASE_URL", "http://localhost:8080", CFG_URL, S(base_url), NULL },
 	{ "NYOTA_PAYMENTS", "sim", CFG_ENUM, S(payments), "sim|mpesa" },
 	{ "NYOTA_SIM_AUTO", "off", CFG_ENUM, S(sim_auto), "off|approve|decline" },
@@ -114,6 +125,43 @@ cfg_url_ok(const char *val)
 	return 1;
 }
 
+/*
+ * "start:rate:full" (or "n", meaning n:100:n) into *out: 1 ≤ start ≤ full
+ * ≤ 100000, rate a percentage. Returns 0, or -1 when val is not that.
+ */
+static int
+cfg_startups(const char *val, struct ny_startups *out)
+{
+	const char *p = val;
+	int64_t n[3];
+	char part[16];
+	size_t k, i;
+
+	for (i = 0; i < 3; i++) {
+		k = strcspn(p, ":");
+		if (k == 0 || k >= sizeof part)
+			return -1;
+		memcpy(part, p, k);
+		part[k] = '\0';
+		if (ny_parse_int(part, 0, 100000, &n[i]) != NY_OK)
+			return -1;
+		p += k;
+		if (i == 0 && *p == '\0') {	/* "n" */
+			n[1] = 100;
+			n[2] = n[0];
+			break;
+		}
+		if (i < 2 && *p++ != ':')
+			return -1;
+	}
+	if (*p != '\0' || n[0] < 1 || n[1] > 100 || n[2] < n[0])
+		return -1;
+	out->start = (int)n[0];
+	out->rate = (int)n[1];
+	out->full = (int)n[2];
+	return 0;
+}
+
 /* Checks and stores one value; on error returns the cause (caller frees). */
 static char *
 cfg_set(struct ny_config *cfg, const struct cfg_var *v, const char *val)
@@ -172,6 +220,12 @@ cfg_set(struct ny_config *cfg, const struct cfg_var *v, const char *val)
 			return xasprintf("%s: expected a path, got \"%s\"",
 			    v->name, shown);
 		break;
+	case CFG_STARTUPS:
+		if (cfg_startups(val, (struct ny_startups *)(void *)base) != 0)
+			return xasprintf("%s: expected start:rate:full such as "
+			    "10:30:100 (1 <= start <= full, rate 0-100), got "
+			    "\"%s\"", v->name, shown);
+		return NULL;
 	case CFG_STR:
 		break;
 	}
@@ -269,7 +323,7 @@ config_free(struct ny_config *cfg)
 		const struct cfg_var *v = &cfg_vars[i];
 
 		if (v->type != CFG_PORT && v->type != CFG_INT &&
-		    v->type != CFG_I64) {
+		    v->type != CFG_I64 && v->type != CFG_STARTUPS) {
 			free(*(char **)((char *)cfg + v->off));
 			*(char **)((char *)cfg + v->off) = NULL;
 		}

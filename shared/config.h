@@ -7,14 +7,30 @@
 
 #include <stdint.h>
 
+/*
+ * Connections not yet logged in, OpenSSH's MaxStartups "start:rate:full":
+ * below start all are accepted; from start a new one is dropped with
+ * probability rate %, rising linearly to 100 % at full.
+ */
+struct ny_startups {
+	int	 start;
+	int	 rate;	/* percent */
+	int	 full;
+};
+
 struct ny_config {
 	char	*data_dir;		/* NYOTA_DATA_DIR */
 	char	*db_path;		/* NYOTA_DB */
 	char	*keys_dir;		/* NYOTA_KEYS_DIR */
 	char	*http_addr;		/* NYOTA_HTTP_ADDR */
 	int	 http_port;		/* NYOTA_HTTP_PORT */
+	int	 http_per_ip_limit;	/* NYOTA_HTTP_PER_IP_LIMIT, 0 = off */
 	char	*ssh_addr;		/* NYOTA_SSH_ADDR */
 	int	 ssh_port;		/* NYOTA_SSH_PORT */
+	int	 ssh_grace_s;		/* NYOTA_SSH_GRACE_S: accept → login */
+	struct ny_startups ssh_max_startups;	/* NYOTA_SSH_MAX_STARTUPS */
+	struct ny_startups ssh_per_source_startups;
+					/* NYOTA_SSH_PER_SOURCE_STARTUPS */
 	char	*base_url;		/* NYOTA_BASE_URL, no trailing slash */
 	char	*payments;		/* "sim" | "mpesa" */
 	char	*sim_auto;		/* "off" | "approve" | "decline" */

@@ -69,6 +69,19 @@ db_open(const char *path, struct db **out, char **cause)
 
 	*out = NULL;
 	db->data_version = -1;
+	/* Created 0600 before SQLite does it with 0644 & ~umask: the file
+	 * holds sealed secrets and buyers' phone numbers. SQLite gives -wal
+	 * and -shm the main file's mode. An existing file keeps its mode
+	 * (app_secure tightens it); a failure here is SQLite's to report.
+	 * O_EXCL matters: opening and closing a database file this process
+	 * already has open would drop SQLite's POSIX locks on it (they are
+	 * per process), which corrupts the other connections' locking. */
+	if (path[0] != '\0' && path[0] != ':') {
+		int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+		if (fd >= 0)
+			close(fd);
+	}
 	rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {

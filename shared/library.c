@@ -421,7 +421,9 @@ lib_load_files(struct db *db, struct lib_item *it, int64_t reset_at)
 	sqlite3_stmt *st = db_stmt(db,
 	    "SELECT f.id, f.name, f.sha256, coalesce(b.size, 0),"
 	    " (SELECT count(*) FROM downloads d WHERE d.entitlement_id = ?1"
-	    "  AND d.file_id = f.id AND d.at >= ?3)"
+	    "  AND d.file_id = f.id AND d.at >= ?3),"
+	    " (SELECT coalesce(sum(coalesce(d.bytes, b.size)), 0) FROM downloads d"
+	    "  WHERE d.entitlement_id = ?1 AND d.file_id = f.id AND d.at >= ?3)"
 	    " FROM product_files f LEFT JOIN blobs b ON b.sha256 = f.sha256"
 	    " WHERE f.product_id = ?2 ORDER BY f.position, f.id");
 	size_t cap = 0;
@@ -443,7 +445,8 @@ lib_load_files(struct db *db, struct lib_item *it, int64_t reset_at)
 		f->name = db_col_str(st, 1);
 		lib_copy(f->sha256, sizeof f->sha256, st, 2);
 		f->size = sqlite3_column_int64(st, 3);
-		f->downloads = sqlite3_column_int(st, 4);
+		f->downloads = download_copies(sqlite3_column_int(st, 4),
+		    sqlite3_column_int64(st, 5), f->size);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? NY_OK : db_err(rc);
@@ -453,7 +456,8 @@ static int
 lib_load_tickets(struct db *db, int64_t customer_id, struct lib_item *it)
 {
 	sqlite3_stmt *st = db_stmt(db,
-	    "SELECT t.id, t.code, coalesce(t.checked_in_at, 0) FROM tickets t"
+	    "SELECT t.id, t.code, coalesce(t.checked_in_at, 0), t.order_id,"
+	    " t.code_sealed FROM tickets t"
 	    " JOIN orders o ON o.id = t.order_id WHERE t.customer_id = ?"
 	    " AND t.product_id = ? AND o.status = 'paid' ORDER BY t.id");
 	size_t cap = 0;
@@ -467,13 +471,21 @@ lib_load_tickets(struct db *db, int64_t customer_id, struct lib_item *it)
 		struct lib_ticket *t;
 		char code[TICKET_CODE_MAX];
 
+		if (ticket_code_reveal((const char *)sqlite3_column_text(st, 1),
+		    sqlite3_column_blob(st, 4),
+		    (size_t)sqlite3_column_bytes(st, 4), code) != NY_OK) {
+			log_warn("ticket code cannot be opened", "ticket=%lld",
+			    (long long)sqlite3_column_int64(st, 0));
+			continue;
+		}
 		it->tickets = xgrow(it->tickets, &cap, it->ntickets + 1,
 		    sizeof *it->tickets);
 		t = &it->tickets[it->ntickets++];
 		t->id = sqlite3_column_int64(st, 0);
-		lib_copy(code, sizeof code, st, 1);
 		ticket_code_format(code, t->code);
+		sodium_memzero(code, sizeof code);
 		t->checked_in_at = sqlite3_column_int64(st, 2);
+		t->order_id = sqlite3_column_int64(st, 3);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? NY_OK : db_err(rc);
@@ -582,26 +594,52 @@ library_items(struct db *db, int64_t customer_id, int64_t now,
 	return rc;
 }
 
+static void
+lib_item_free(struct lib_item *it)
+{
+	size_t j;
+
+	for (j = 0; j < it->nfiles; j++)
+		free(it->files[j].name);
+	free(it->files);
+	free(it->tickets);
+	free(it->slug);
+	free(it->title);
+	free(it->creator);
+	free(it->venue);
+	free(it->join_url);
+}
+
 void
 library_free(struct library *lib)
 {
-	size_t i, j;
+	size_t i;
+
+	for (i = 0; i < lib->nitems; i++)
+		lib_item_free(&lib->items[i]);
+	free(lib->items);
+	memset(lib, 0, sizeof *lib);
+}
+
+void
+library_keep_order(struct library *lib, int64_t product_id, int64_t order_id)
+{
+	size_t i, k = 0, t, n;
 
 	for (i = 0; i < lib->nitems; i++) {
 		struct lib_item *it = &lib->items[i];
 
-		for (j = 0; j < it->nfiles; j++)
-			free(it->files[j].name);
-		free(it->files);
-		free(it->tickets);
-		free(it->slug);
-		free(it->title);
-		free(it->creator);
-		free(it->venue);
-		free(it->join_url);
+		if (it->product_id != product_id) {
+			lib_item_free(it);
+			continue;
+		}
+		for (t = 0, n = 0; t < it->ntickets; t++)
+			if (it->tickets[t].order_id == order_id)
+				it->tickets[n++] = it->tickets[t];
+		it->ntickets = n;
+		lib->items[k++] = *it;
 	}
-	free(lib->items);
-	memset(lib, 0, sizeof *lib);
+	lib->nitems = k;
 }
 
 int
@@ -644,7 +682,10 @@ dl_fetch(struct db *db, int64_t customer_id, int64_t ent_id, int64_t file_id,
 	    " e.revoked_at IS NOT NULL, o.status,"
 	    " (SELECT count(*) FROM downloads d WHERE d.entitlement_id = e.id"
 	    "  AND d.file_id = f.id AND d.at >= e.downloads_reset_at),"
-	    " coalesce(b.mime, 'application/octet-stream')"
+	    " coalesce(b.mime, 'application/octet-stream'),"
+	    " (SELECT coalesce(sum(coalesce(d.bytes, b.size)), 0) FROM downloads d"
+	    "  WHERE d.entitlement_id = e.id AND d.file_id = f.id"
+	    "  AND d.at >= e.downloads_reset_at)"
 	    " FROM product_files f JOIN products p ON p.id = f.product_id"
 	    " JOIN entitlements e ON e.product_id = f.product_id"
 	    " JOIN orders o ON o.id = e.order_id"
@@ -672,7 +713,9 @@ dl_fetch(struct db *db, int64_t customer_id, int64_t ent_id, int64_t file_id,
 		expires = sqlite3_column_int64(st, 6);
 		revoked = sqlite3_column_int(st, 7);
 		lib_copy(ostatus, sizeof ostatus, st, 8);
-		g->count = sqlite3_column_int(st, 9);
+		g->used = sqlite3_column_int64(st, 11);
+		g->count = download_copies(sqlite3_column_int(st, 9), g->used,
+		    g->size);
 		lib_copy(g->mime, sizeof g->mime, st, 10);
 	}
 	sqlite3_reset(st);
@@ -706,14 +749,56 @@ download_lookup(struct db *db, int64_t entitlement_id, int64_t file_id,
 }
 
 int
+download_copies(int rows, int64_t used, int64_t size)
+{
+	if (size <= 0)
+		return rows;
+	/* To the nearest copy: a resumed copy (a little over one) is one,
+	 * and "bytes=1-" (one byte short) is one too. */
+	return (int)((used + size / 2) / size);
+}
+
+int
 download_limited(const struct dl_grant *g)
 {
-	return g->limit > 0 && g->count >= g->limit;
+	if (g->limit <= 0)
+		return 0;
+	/* Reached when no whole copy fits in the budget any more. */
+	return g->count >= g->limit;
+}
+
+int
+download_sent(struct db *db, int64_t entitlement_id, int64_t file_id,
+    int64_t *bytes)
+{
+	sqlite3_stmt *st = db_stmt(db,
+	    "SELECT coalesce(sum(coalesce(d.bytes, b.size)), 0)"
+	    " FROM downloads d JOIN entitlements e ON e.id = d.entitlement_id"
+	    " JOIN product_files f ON f.id = d.file_id"
+	    " LEFT JOIN blobs b ON b.sha256 = f.sha256"
+	    " WHERE d.entitlement_id = ? AND d.file_id = ?"
+	    " AND d.at >= e.downloads_reset_at");
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, entitlement_id);
+	sqlite3_bind_int64(st, 2, file_id);
+	rc = sqlite3_step(st);
+	*bytes = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? NY_OK : db_err(rc);
+}
+
+int64_t
+download_budget(const struct dl_grant *g)
+{
+	return (int64_t)g->limit * g->size + g->size / 2;
 }
 
 int
 download_log(struct db *db, int64_t entitlement_id, int64_t file_id,
-    const char *addr, int64_t now)
+    const char *addr, int64_t now, int64_t bytes)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -721,7 +806,7 @@ download_log(struct db *db, int64_t entitlement_id, int64_t file_id,
 	if ((rc = db_begin(db)) != NY_OK)
 		return rc;
 	st = db_stmt(db, "INSERT INTO downloads (entitlement_id, file_id, at,"
-	    " addr) VALUES (?, ?, ?, ?)");
+	    " addr, bytes) VALUES (?, ?, ?, ?, ?)");
 	if (st == NULL) {
 		db_rollback(db);
 		return NY_EDB;
@@ -731,6 +816,8 @@ download_log(struct db *db, int64_t entitlement_id, int64_t file_id,
 	sqlite3_bind_int64(st, 3, now);
 	if (addr != NULL)
 		sqlite3_bind_text(st, 4, addr, -1, SQLITE_TRANSIENT);
+	if (bytes >= 0)
+		sqlite3_bind_int64(st, 5, bytes);
 	if ((rc = db_done(st)) != NY_OK) {
 		db_rollback(db);
 		return rc;
@@ -788,12 +875,21 @@ library_time_fmt(int64_t t, char *buf, size_t len)
 
 /* ---- recovery ------------------------------------------------------- */
 
+/*
+ * Per hour: 3 per (phone, address), 10 per address, 30 per phone from
+ * anywhere. A stranger alone cannot block a phone's recovery (they use up
+ * only their own (phone, address) allowance); blocking it takes ten
+ * addresses. Messages to a phone stay bounded anyway: one per 10-minute
+ * slot (the dedupe in library_recover), 6 an hour.
+ */
 #define RECOVER_WINDOW		3600
-#define RECOVER_PER_PHONE	3
+#define RECOVER_PER_PAIR	3
 #define RECOVER_PER_ADDR	10
+#define RECOVER_PER_PHONE	30
 
 static int
-lib_count(struct db *db, const char *sql, const char *val, int64_t since)
+lib_count(struct db *db, const char *sql, const char *val, int64_t since,
+    const char *val2)
 {
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc, n = -1;
@@ -802,6 +898,8 @@ lib_count(struct db *db, const char *sql, const char *val, int64_t since)
 		return -1;
 	sqlite3_bind_text(st, 1, val, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, since);
+	if (val2 != NULL)
+		sqlite3_bind_text(st, 3, val2, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		n = sqlite3_column_int(st, 0);
@@ -815,15 +913,19 @@ lib_recover_throttle(struct db *db, const char *phone, const char *addr,
     int64_t now)
 {
 	sqlite3_stmt *st;
-	int np, na, rc;
+	int np, na, npa, rc;
 
 	np = lib_count(db, "SELECT count(*) FROM recover_attempts"
-	    " WHERE phone = ? AND at > ?", phone, now - RECOVER_WINDOW);
+	    " WHERE phone = ? AND at > ?", phone, now - RECOVER_WINDOW, NULL);
 	na = lib_count(db, "SELECT count(*) FROM recover_attempts"
-	    " WHERE addr = ? AND at > ?", addr, now - RECOVER_WINDOW);
-	if (np < 0 || na < 0)
+	    " WHERE addr = ? AND at > ?", addr, now - RECOVER_WINDOW, NULL);
+	npa = lib_count(db, "SELECT count(*) FROM recover_attempts"
+	    " WHERE phone = ?1 AND at > ?2 AND addr = ?3", phone,
+	    now - RECOVER_WINDOW, addr);
+	if (np < 0 || na < 0 || npa < 0)
 		return NY_EDB;
-	if (np >= RECOVER_PER_PHONE || na >= RECOVER_PER_ADDR)
+	if (npa >= RECOVER_PER_PAIR || na >= RECOVER_PER_ADDR ||
+	    np >= RECOVER_PER_PHONE)
 		return NY_ELIMIT;
 	st = db_stmt(db, "INSERT INTO recover_attempts (at, phone, addr)"
 	    " VALUES (?, ?, ?)");

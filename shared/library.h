@@ -13,8 +13,12 @@
  * Renewing a subscription extends from the later of now and the current end.
  *
  * Downloads: download_authorize decides whether a customer may fetch a file
- * now; download_log records one download (every /dl answer that includes
- * the first byte). Tokens never reach the log.
+ * now; download_log records what one /dl answer sent. For a product with a
+ * download limit, copies are counted in bytes actually handed to the
+ * network (so no sequence of ranged requests yields more copies than the
+ * limit; a resumed copy still counts as one); without a limit every
+ * answer that includes the first byte is one download (statistics).
+ * Tokens never reach the log.
  */
 #ifndef NY_LIBRARY_H
 #define NY_LIBRARY_H
@@ -120,6 +124,7 @@ struct lib_ticket {
 	int64_t	 id;
 	char	 code[32];	/* grouped for reading (ticket_code_format) */
 	int64_t	 checked_in_at;	/* 0 = not yet */
+	int64_t	 order_id;	/* the order that issued it */
 };
 
 enum lib_state {
@@ -166,6 +171,14 @@ int	library_items(struct db *db, int64_t customer_id, int64_t now,
 	    struct library *lib);
 void	library_free(struct library *lib);
 
+/*
+ * Narrows *lib to what one order bought: the item of product_id, with only
+ * the tickets order_id issued (the checkout page's own view; the phone's
+ * other purchases stay behind the WhatsApp link).
+ */
+void	library_keep_order(struct library *lib, int64_t product_id,
+	    int64_t order_id);
+
 /* Finds one ticket of the customer by (normalised) code; NY_ENOTFOUND. */
 int	library_ticket(const struct library *lib, const char *code,
 	    const struct lib_item **item, const struct lib_ticket **t);
@@ -180,9 +193,13 @@ struct dl_grant {
 	char	 sha256[65];
 	char	 mime[64];
 	int64_t	 size;
-	int	 count;		/* downloads so far (since reset) */
+	int	 count;		/* copies so far (since reset), see
+				   download_copies */
+	int64_t	 used;		/* bytes sent so far (since reset; a row
+				   without bytes counts as a whole copy) */
 	int	 limit;		/* 0 = none */
 };
+
 
 /*
  * May customer_id download file_id now? Fills *g. NY_OK; NY_ENOTFOUND (no
@@ -202,15 +219,40 @@ int	download_authorize(struct db *db, int64_t customer_id, int64_t file_id,
 int	download_lookup(struct db *db, int64_t entitlement_id, int64_t file_id,
 	    int64_t now, struct dl_grant *g);
 
-/* 1 when g->limit is set and reached. */
+/*
+ * 1 when g->limit is set and reached: copies (above) ≥ limit, that is no
+ * whole copy fits in download_budget any more (an empty file: limit
+ * answers). A resume on a URL already handed out may still fit.
+ */
 int	download_limited(const struct dl_grant *g);
 
 /*
- * Opens its own transaction: records one download (addr may be NULL).
- * NY_OK, NY_EBUSY, NY_EDB.
+ * Bytes a limited file may send in all: limit × size, plus half a copy of
+ * slack for what a dropped connection handed to the network but the buyer
+ * never received (socket buffers), so a resumed copy still fits. Half a
+ * copy never adds up to one more complete copy.
+ */
+int64_t	download_budget(const struct dl_grant *g);
+
+/*
+ * Bytes sent of file_id under entitlement_id since the last reset (as
+ * g->used), read now. NY_OK or a database error.
+ */
+int	download_sent(struct db *db, int64_t entitlement_id, int64_t file_id,
+	    int64_t *bytes);
+
+/*
+ * Copies from rows and bytes: bytes / size to the nearest copy (a resumed
+ * copy is one; so is a copy one byte short); an empty file counts rows.
+ */
+int	download_copies(int rows, int64_t used, int64_t size);
+
+/*
+ * Opens its own transaction: records one download (addr may be NULL);
+ * bytes sent, or -1 for a whole copy. NY_OK, NY_EBUSY, NY_EDB.
  */
 int	download_log(struct db *db, int64_t entitlement_id, int64_t file_id,
-	    const char *addr, int64_t now);
+	    const char *addr, int64_t now, int64_t bytes);
 
 /*
  * Opens its own transaction: the creator's "reset downloads" for one
@@ -238,9 +280,9 @@ void	library_time_fmt(int64_t t, char *buf, size_t len);
  * POST /library/recover: phone is E.164 digits; receipt (may be NULL or
  * "") an M-Pesa receipt code: accepted and ignored, since the link only
  * ever goes to that phone's own WhatsApp, the phone alone is enough (and
- * the answer must not depend on anything the caller typed). Opens its own transaction. Rate limits: per phone 3 per hour,
- * per address 10 per hour (NY_ELIMIT; the caller answers the same page
- * anyway, or 429). When the phone owns anything, ensures a live key and
+ * the answer must not depend on anything the caller typed). Opens its own
+ * transaction. Rate limits per hour: 3 per (phone, address), 10 per
+ * address, 30 per phone (NY_ELIMIT; the caller answers 429). When the phone owns anything, ensures a live key and
  * queues a "library_link" message with the current link (dedupe per
  * 10-minute slot). *queued (may be NULL) says whether a message was queued
  * — for tests, never for the answer page. NY_OK, NY_ELIMIT, NY_EDB.

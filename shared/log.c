@@ -2,6 +2,7 @@
  * log.c: logfmt on stderr. One write(2) per line so lines from threads and
  * forked children never interleave.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -54,6 +55,72 @@ log_msg(enum log_level lv, const char *msg, const char *kvfmt, ...)
 			line[i] = ' ';
 	line[n++] = '\n';
 	(void)!write(2, line, n);
+}
+
+/* The escape for byte ch into e (at most 5 bytes with the NUL), or 0. */
+static size_t
+log_escape(unsigned char ch, char e[5])
+{
+	static const char hex[] = "0123456789abcdef";
+
+	switch (ch) {
+	case '"': case '\\':
+		e[0] = '\\';
+		e[1] = (char)ch;
+		return 2;
+	case '\n':
+		memcpy(e, "\\n", 2);
+		return 2;
+	case '\r':
+		memcpy(e, "\\r", 2);
+		return 2;
+	case '\t':
+		memcpy(e, "\\t", 2);
+		return 2;
+	}
+	if (ch < 0x20 || ch == 0x7f) {
+		e[0] = '\\';
+		e[1] = 'x';
+		e[2] = hex[ch >> 4];
+		e[3] = hex[ch & 15];
+		return 4;
+	}
+	e[0] = (char)ch;
+	return 1;
+}
+
+const char *
+log_quote(const char *s, char *buf, size_t len)
+{
+	const char *p;
+	size_t n = 0, k, need = 3;	/* two quotes and the NUL */
+	char e[5];
+	int cut;
+
+	assert(len >= 6);
+	for (p = s; p != NULL && *p != '\0'; p++)
+		need += log_escape((unsigned char)*p, e);
+	cut = need > len;
+	buf[n++] = '"';
+	for (p = s; p != NULL && *p != '\0'; p++) {
+		k = log_escape((unsigned char)*p, e);
+		/* When cut, keep room for '..."' and the NUL (n + 5 <= len). */
+		if (cut && n + k + 5 > len) {
+			/* Not in the middle of a UTF-8 character. */
+			while (n > 1 && ((unsigned char)buf[n - 1] & 0xc0) == 0x80)
+				n--;
+			if (n > 1 && (unsigned char)buf[n - 1] >= 0xc0)
+				n--;
+			memcpy(buf + n, "...", 3);
+			n += 3;
+			break;
+		}
+		memcpy(buf + n, e, k);
+		n += k;
+	}
+	buf[n++] = '"';
+	buf[n] = '\0';
+	return buf;
 }
 
 void

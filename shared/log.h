@@ -1,8 +1,9 @@
 /*
  * log.h: levelled logfmt lines on stderr:
  *   ts=2026-11-25T16:28:49.123Z level=info msg="order paid" ref=…
- * Callers pass key=value pairs already formatted; log_ values are quoted
- * by log_kv_str. Never pass a token, code, secret or phone number whole.
+ * Callers pass key=value pairs already formatted; every value that comes
+ * from outside goes through log_quote. Never pass a token, code, secret
+ * or phone number whole.
  */
 #ifndef NY_LOG_H
 #define NY_LOG_H
@@ -22,6 +23,20 @@ void	log_msg(enum log_level lv, const char *msg, const char *kvfmt, ...)
 #define log_info(m, ...)	log_msg(LOG_INFO, m, __VA_ARGS__)
 #define log_warn(m, ...)	log_msg(LOG_WARN, m, __VA_ARGS__)
 #define log_error(m, ...)	log_msg(LOG_ERROR, m, __VA_ARGS__)
+
+/*
+ * Writes s as one logfmt value into buf and returns buf: always in double
+ * quotes, with '"' and '\\' escaped, \n \r \t as such and every other
+ * control byte (and DEL) as \xHH, so a value from outside (an SSH user
+ * name, a client's banner, an address) can neither end its field nor
+ * start a forged one. Bounded: when the escaped text does not fit in len
+ * bytes it is cut at a whole escape and ends in "..." before the closing
+ * quote. NULL is written as "". len must be at least 6.
+ */
+const char *log_quote(const char *s, char *buf, size_t len);
+
+/* A buffer size that holds any quoted value up to 60 input bytes. */
+#define LOG_QUOTE_LEN	256
 
 /*
  * Writes a redacted form of a secret for logs: the first 4 characters and

@@ -1,11 +1,45 @@
 /*
  * login.c: login throttling from the login_attempts table (see login.h).
  */
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "audit.h"
 #include "log.h"
 #include "login.h"
+
+#define LOGIN_HOUR	3600
+#define LOGIN_DAY	86400
+
+/*
+ * The counters, each a query over login_attempts with ?1 handle, ?2
+ * address key, ?3 lower bound of at, ?4 (handle only) the cap less one;
+ * each gives count(*) and a time the wait is measured from.
+ */
+enum login_counter { LC_KEY, LC_PAIR, LC_ADDR, LC_HANDLE };
+
+static const char *const login_sql[] = {
+	/* Failures with a key since the handle's last success. */
+	[LC_KEY] = "SELECT count(*), coalesce(max(at), 0) FROM login_attempts"
+	    " WHERE handle = ?1 AND with_key = 1 AND ok = 0 AND at >= ?3"
+	    " AND id > coalesce((SELECT max(id) FROM login_attempts"
+	    " WHERE handle = ?1 AND ok = 1 AND at >= ?3), 0)",
+	/* Failures of the pair since the pair's last success. */
+	[LC_PAIR] = "SELECT count(*), coalesce(max(at), 0) FROM login_attempts"
+	    " WHERE handle = ?1 AND addr = ?2 AND ok = 0 AND at >= ?3"
+	    " AND id > coalesce((SELECT max(id) FROM login_attempts"
+	    " WHERE handle = ?1 AND addr = ?2 AND ok = 1 AND at >= ?3), 0)",
+	/* Failures from the address, any handle. */
+	[LC_ADDR] = "SELECT count(*), coalesce(max(at), 0) FROM login_attempts"
+	    " WHERE addr = ?2 AND ok = 0 AND at >= ?3",
+	/* Failures on the handle, any address; the time of the newest one
+	 * that must age out before the count drops under the cap. */
+	[LC_HANDLE] = "SELECT count(*), coalesce((SELECT at FROM login_attempts"
+	    " WHERE handle = ?1 AND ok = 0 AND at >= ?3"
+	    " ORDER BY at DESC LIMIT 1 OFFSET ?4), 0) FROM login_attempts"
+	    " WHERE handle = ?1 AND ok = 0 AND at >= ?3",
+};
 
 int64_t
 login_delay(int n, int free)
@@ -20,85 +54,201 @@ login_delay(int n, int free)
 	return d > LOGIN_MAX_DELAY ? LOGIN_MAX_DELAY : d;
 }
 
-/*
- * Counts failures matching one column since a lower bound, and the time
- * of the newest. For the handle the bound moves up to its last success.
- */
-static int
-count_failures(struct db *db, int by_handle, const char *value,
-    int64_t since, int *n, int64_t *last)
+void
+login_addr_key(const char *addr, char *buf, size_t len)
 {
-	sqlite3_stmt *st;
+	unsigned char a6[16];
+	char text[INET6_ADDRSTRLEN];
+
+	snprintf(buf, len, "%s", addr != NULL ? addr : "");
+	if (addr == NULL || inet_pton(AF_INET6, addr, a6) != 1)
+		return;
+	if (memcmp(a6, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0) {
+		inet_ntop(AF_INET, a6 + 12, text, sizeof text);
+		snprintf(buf, len, "%s", text);
+		return;
+	}
+	memset(a6 + 8, 0, 8);
+	inet_ntop(AF_INET6, a6, text, sizeof text);
+	snprintf(buf, len, "%s/64", text);
+}
+
+/* Runs counter which for t (address key akey) since since. */
+static int
+login_count(struct db *db, enum login_counter which, const struct login_try *t,
+    const char *akey, int64_t since, int *n, int64_t *at)
+{
+	sqlite3_stmt *st = db_stmt(db, login_sql[which]);
 	int rc;
 
-	st = by_handle ?
-	    db_stmt(db, "SELECT count(*), coalesce(max(at), 0) FROM"
-		" login_attempts WHERE handle = ?1 AND ok = 0 AND at >= ?2"
-		" AND id > coalesce((SELECT max(id) FROM login_attempts"
-		" WHERE handle = ?1 AND ok = 1), 0)") :
-	    db_stmt(db, "SELECT count(*), coalesce(max(at), 0) FROM"
-		" login_attempts WHERE addr = ?1 AND ok = 0 AND at >= ?2");
 	if (st == NULL)
 		return NY_EDB;
-	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, since);
+	sqlite3_bind_text(st, 1, t->handle, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, akey, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, since);
+	if (which == LC_HANDLE)
+		sqlite3_bind_int(st, 4, LOGIN_HANDLE_HOUR - 1);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
 		return db_err(rc);
 	}
 	*n = sqlite3_column_int(st, 0);
-	*last = sqlite3_column_int64(st, 1);
+	*at = sqlite3_column_int64(st, 1);
 	sqlite3_reset(st);
 	return NY_OK;
 }
 
-int
-login_check_allowed(struct db *db, const char *handle, const char *addr,
+/* Raises *worst to the wait growing delays give after n failures. */
+static void
+login_worse(int64_t *worst, int n, int64_t last, int free, int64_t now)
+{
+	int64_t w = last + login_delay(n, free) - now;
+
+	if (n >= free && w > *worst)
+		*worst = w;
+}
+
+/*
+ * The limits of login.h for t at now: *wait_s 0 when t may be tried, else
+ * the seconds to wait. Returns NY_OK or a db error.
+ */
+static int
+login_limits(struct db *db, const struct login_try *t, const char *akey,
     int64_t now, int64_t *wait_s)
 {
-	int n, err;
-	int64_t last, w, worst = 0;
+	int64_t at, worst = 0;
+	int n, pair, err;
 
-	err = count_failures(db, 1, handle, now - 86400, &n, &last);
-	if (err != NY_OK)
+	*wait_s = 0;
+	if (t->with_key) {
+		if ((err = login_count(db, LC_KEY, t, akey, now - LOGIN_DAY, &n,
+		    &at)) != NY_OK)
+			return err;
+		login_worse(&worst, n, at, LOGIN_KEY_FREE, now);
+		*wait_s = worst;
+		return NY_OK;
+	}
+	if ((err = login_count(db, LC_PAIR, t, akey, now - LOGIN_DAY, &pair,
+	    &at)) != NY_OK)
 		return err;
-	w = last + login_delay(n, LOGIN_HANDLE_FREE) - now;
-	if (n >= LOGIN_HANDLE_FREE && w > worst)
-		worst = w;
-	err = count_failures(db, 0, addr, now - 3600, &n, &last);
-	if (err != NY_OK)
+	login_worse(&worst, pair, at, LOGIN_PAIR_FREE, now);
+	if ((err = login_count(db, LC_ADDR, t, akey, now - LOGIN_HOUR, &n,
+	    &at)) != NY_OK)
 		return err;
-	w = last + login_delay(n, LOGIN_ADDR_FREE) - now;
-	if (n >= LOGIN_ADDR_FREE && w > worst)
-		worst = w;
+	login_worse(&worst, n, at, LOGIN_ADDR_FREE, now);
+	if (pair >= LOGIN_TRUST_FAILS) {
+		if ((err = login_count(db, LC_HANDLE, t, akey,
+		    now - LOGIN_HOUR, &n, &at)) != NY_OK)
+			return err;
+		/* Under the cap again once the newest counted failure but
+		 * LOGIN_HANDLE_HOUR - 1 is older than an hour. */
+		if (n >= LOGIN_HANDLE_HOUR && at + LOGIN_HOUR + 1 - now > worst)
+			worst = at + LOGIN_HOUR + 1 - now;
+	}
 	*wait_s = worst;
-	return worst > 0 ? NY_ELIMIT : NY_OK;
+	return NY_OK;
 }
 
 int
-login_record(struct db *db, const char *handle, const char *addr, int ok)
+login_check_allowed(struct db *db, const struct login_try *t, int64_t now,
+    int64_t *wait_s)
+{
+	char akey[64];
+	int err;
+
+	login_addr_key(t->addr, akey, sizeof akey);
+	if ((err = login_limits(db, t, akey, now, wait_s)) != NY_OK)
+		return err;
+	return *wait_s > 0 ? NY_ELIMIT : NY_OK;
+}
+
+/* Inserts one attempt row (in the caller's transaction). */
+static int
+login_insert(struct db *db, const struct login_try *t, const char *akey,
+    int64_t now, int ok, int64_t *id)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO login_attempts"
+	    " (at, handle, addr, ok, with_key) VALUES (?, ?, ?, ?, ?)");
+	int err;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_text(st, 2, t->handle, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, akey, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, ok ? 1 : 0);
+	sqlite3_bind_int(st, 5, t->with_key ? 1 : 0);
+	if ((err = db_done(st)) != NY_OK)
+		return err;
+	if (id != NULL)
+		*id = sqlite3_last_insert_rowid(db_sqlite(db));
+	return NY_OK;
+}
+
+int
+login_reserve(struct db *db, const struct login_try *t, int64_t *id,
+    int64_t *wait_s)
+{
+	int64_t now = ny_now();
+	char akey[64];
+	int err;
+
+	*id = 0;
+	*wait_s = 0;
+	login_addr_key(t->addr, akey, sizeof akey);
+	if ((err = db_begin(db)) != NY_OK)
+		return err;
+	err = login_limits(db, t, akey, now, wait_s);
+	if (err == NY_OK && *wait_s > 0)
+		err = NY_ELIMIT;
+	if (err == NY_OK)
+		err = login_insert(db, t, akey, now, 0, id);
+	if (err == NY_ELIMIT) {
+		db_rollback(db);
+		return err;
+	}
+	return db_end(db, err);
+}
+
+int
+login_finish(struct db *db, const struct login_try *t, int64_t id, int ok)
 {
 	sqlite3_stmt *st;
-	int64_t now = ny_now();
 	int err;
 
 	if ((err = db_begin(db)) != NY_OK)
 		return err;
-	st = db_stmt(db, "INSERT INTO login_attempts (at, handle, addr, ok)"
-	    " VALUES (?, ?, ?, ?)");
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_text(st, 2, handle, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, addr, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, ok ? 1 : 0);
-	if (db_done(st) != NY_OK || audit_log(db, "ssh",
-	    ok ? "login.ok" : "login.fail", handle, addr) != NY_OK)
-		goto fail;
-	return db_commit(db);
-fail:
-	log_error("login record failed", "err=\"%s\"", db_errmsg(db));
-	db_rollback(db);
-	return NY_EDB;
+	if (ok) {
+		st = db_stmt(db, "UPDATE login_attempts SET ok = 1 WHERE id = ?");
+		if (st == NULL) {
+			err = NY_EDB;
+			goto out;
+		}
+		sqlite3_bind_int64(st, 1, id);
+		if ((err = db_done(st)) != NY_OK)
+			goto out;
+	}
+	err = audit_log(db, "ssh", ok ? "login.ok" : "login.fail", t->handle,
+	    t->addr);
+out:
+	if (err != NY_OK)
+		log_error("login record failed", "err=\"%s\"", db_errmsg(db));
+	return db_end(db, err);
+}
+
+int
+login_record(struct db *db, const struct login_try *t, int ok)
+{
+	char akey[64];
+	int err;
+
+	login_addr_key(t->addr, akey, sizeof akey);
+	if ((err = db_begin(db)) != NY_OK)
+		return err;
+	err = login_insert(db, t, akey, ny_now(), ok, NULL);
+	if (err == NY_OK)
+		err = audit_log(db, "ssh", ok ? "login.ok" : "login.fail",
+		    t->handle, t->addr);
+	return db_end(db, err);
 }

@@ -2,14 +2,19 @@
  * order.c: creating orders (customer, order, payment, seat reservation in
  * one transaction), reading them, and the status table.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "crypto.h"
 #include "customer.h"
+#include "i18n.h"
 #include "library.h"
 #include "log.h"
 #include "order.h"
+#include "outbox.h"
 #include "phone.h"
 
 static const char *const order_names[] = {
@@ -90,7 +95,8 @@ order_col(sqlite3_stmt *st, int col, char *buf, size_t len)
 	" o.amount_minor, o.currency, o.status, o.locale," \
 	" coalesce(o.failure, ''), o.created_at, o.updated_at, o.expires_at," \
 	" coalesce(o.paid_at, 0), c.phone, p.slug, p.kind, p.title," \
-	" coalesce(y.id, 0), coalesce(y.status, ''), coalesce(y.provider, '')" \
+	" coalesce(y.id, 0), coalesce(y.status, ''), coalesce(y.provider, '')," \
+	" o.browser_hash IS NOT NULL" \
 	" FROM orders o JOIN customers c ON c.id = o.customer_id" \
 	" JOIN products p ON p.id = o.product_id" \
 	" LEFT JOIN payments y ON y.order_id = o.id "
@@ -125,6 +131,7 @@ order_row(sqlite3_stmt *st, struct order *o)
 	o->payment_id = sqlite3_column_int64(st, 18);
 	order_col(st, 19, o->payment_status, sizeof o->payment_status);
 	order_col(st, 20, o->provider, sizeof o->provider);
+	o->has_browser = sqlite3_column_int(st, 21);
 }
 
 static int
@@ -279,13 +286,14 @@ struct order_product {
 	char	 kind[16];
 	char	 currency[4];
 	int64_t	 price;
+	char	 title[256];
 };
 
 static int
 order_product_get(struct db *db, int64_t id, struct order_product *p)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT kind, currency, price_minor"
-	    " FROM products WHERE id = ? AND status = 'published'");
+	sqlite3_stmt *st = db_stmt(db, "SELECT kind, currency, price_minor,"
+	    " title FROM products WHERE id = ? AND status = 'published'");
 	int rc;
 
 	if (st == NULL)
@@ -296,6 +304,7 @@ order_product_get(struct db *db, int64_t id, struct order_product *p)
 		order_col(st, 0, p->kind, sizeof p->kind);
 		order_col(st, 1, p->currency, sizeof p->currency);
 		p->price = sqlite3_column_int64(st, 2);
+		order_col(st, 3, p->title, sizeof p->title);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
@@ -350,25 +359,58 @@ order_idem(struct db *db, const char *key, int64_t now, int64_t *id)
 	return rc == NY_OK ? NY_ENOTFOUND : rc;
 }
 
+/* What order_insert stores besides the form: secrets as keyed hashes. */
+struct order_secrets {
+	char		 ref[ORDER_REF_LEN + 2];
+	unsigned char	 browser[TOK_HASH_LEN];	/* when has_browser */
+	int		 has_browser;
+	char		 code[8];		/* free orders: the code sent */
+	unsigned char	 code_hash[TOK_HASH_LEN];
+};
+
+/* The keyed hash of a browser secret (domain-separated from tokens). */
+static void
+order_browser_hash(const char *browser, unsigned char out[TOK_HASH_LEN])
+{
+	char msg[160];
+
+	snprintf(msg, sizeof msg, "browser:%s", browser);
+	tok_hash(msg, out);
+	sodium_memzero(msg, sizeof msg);
+}
+
+/* The keyed hash of a free order's code, bound to the order's ref. */
+static void
+order_code_hash(const char *ref, const char *code,
+    unsigned char out[TOK_HASH_LEN])
+{
+	char msg[64];
+
+	snprintf(msg, sizeof msg, "confirm:%s:%s", ref, code);
+	tok_hash(msg, out);
+	sodium_memzero(msg, sizeof msg);
+}
+
 static int
 order_insert(struct db *db, const struct order_new *in, int64_t customer,
-    const struct order_product *p, int64_t now, int64_t *id)
+    const struct order_product *p, const struct order_secrets *sec,
+    int64_t now, int64_t *id)
 {
 	sqlite3_stmt *st = db_stmt(db, "INSERT INTO orders(ref, customer_id,"
 	    " product_id, quantity, amount_minor, currency, status, locale,"
-	    " idem_key, client_addr, created_at, updated_at, expires_at)"
-	    " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)");
-	char ref[ORDER_REF_LEN + 2];
+	    " idem_key, client_addr, created_at, updated_at, expires_at,"
+	    " browser_hash, confirm_hash)"
+	    " VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)");
+	int64_t amount = p->price * in->quantity;
 	int rc;
 
 	if (st == NULL)
 		return NY_EDB;
-	tok_random(16, ref, sizeof ref);
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, sec->ref, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, customer);
 	sqlite3_bind_int64(st, 3, in->product_id);
 	sqlite3_bind_int(st, 4, in->quantity);
-	sqlite3_bind_int64(st, 5, p->price * in->quantity);
+	sqlite3_bind_int64(st, 5, amount);
 	sqlite3_bind_text(st, 6, p->currency, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 7, in->locale ? in->locale : "en", -1,
 	    SQLITE_STATIC);
@@ -378,8 +420,14 @@ order_insert(struct db *db, const struct order_new *in, int64_t customer,
 		sqlite3_bind_text(st, 9, in->client_addr, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 10, now);
 	sqlite3_bind_int64(st, 11, now);
-	sqlite3_bind_int64(st, 12, now + (in->timeout_s > 0 ? in->timeout_s :
-	    ORDER_TIMEOUT_S));
+	sqlite3_bind_int64(st, 12, now + (amount == 0 ? ORDER_CONFIRM_S :
+	    in->timeout_s > 0 ? in->timeout_s : ORDER_TIMEOUT_S));
+	if (sec->has_browser)
+		sqlite3_bind_blob(st, 13, sec->browser, TOK_HASH_LEN,
+		    SQLITE_TRANSIENT);
+	if (amount == 0)
+		sqlite3_bind_blob(st, 14, sec->code_hash, TOK_HASH_LEN,
+		    SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -388,13 +436,17 @@ order_insert(struct db *db, const struct order_new *in, int64_t customer,
 	return NY_OK;
 }
 
+/*
+ * The payment row. A free one is never pushed: it is due only when the
+ * order's wait for the code ends (the worker then expires it).
+ */
 static int
 order_insert_payment(struct db *db, const struct order_new *in,
     int64_t order_id, int64_t amount, int64_t now)
 {
 	sqlite3_stmt *st = db_stmt(db, "INSERT INTO payments(order_id,"
-	    " provider, phone, amount_minor, status, created_at, updated_at)"
-	    " VALUES (?, ?, ?, ?, 'new', ?, ?)");
+	    " provider, phone, amount_minor, status, created_at, updated_at,"
+	    " next_attempt_at) VALUES (?, ?, ?, ?, 'new', ?, ?, ?)");
 	int rc;
 
 	if (st == NULL)
@@ -405,9 +457,85 @@ order_insert_payment(struct db *db, const struct order_new *in,
 	sqlite3_bind_int64(st, 4, amount);
 	sqlite3_bind_int64(st, 5, now);
 	sqlite3_bind_int64(st, 6, now);
+	sqlite3_bind_int64(st, 7, amount == 0 ? now + ORDER_CONFIRM_S : 0);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? NY_OK : db_err(rc);
+}
+
+/*
+ * Inside order_create's transaction: the per-phone limits (order.h). A
+ * browser is the buyer cookie's hash; without one only the address counts.
+ */
+static int
+order_limits_tx(struct db *db, int64_t customer, const struct order_new *in,
+    const struct order_secrets *sec, int64_t now)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT"
+	    " (SELECT count(*) FROM orders WHERE customer_id = ?1"
+	    "  AND status = 'pending' AND expires_at > ?2 AND browser_hash = ?3),"
+	    " (SELECT count(*) FROM orders WHERE customer_id = ?1"
+	    "  AND status = 'pending' AND expires_at > ?2 AND client_addr = ?4),"
+	    " (SELECT count(*) FROM orders WHERE customer_id = ?1"
+	    "  AND created_at > ?2 - 3600),"
+	    " EXISTS (SELECT 1 FROM orders WHERE customer_id = ?1"
+	    "  AND browser_hash = ?3 AND paid_at IS NOT NULL)");
+	int64_t by_browser, by_addr, hourly;
+	int rc, owner;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, customer);
+	sqlite3_bind_int64(st, 2, now);
+	if (sec->has_browser)
+		sqlite3_bind_blob(st, 3, sec->browser, TOK_HASH_LEN,
+		    SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, in->client_addr ? in->client_addr : "", -1,
+	    SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	by_browser = sqlite3_column_int64(st, 0);
+	by_addr = sqlite3_column_int64(st, 1);
+	hourly = sqlite3_column_int64(st, 2);
+	owner = sqlite3_column_int(st, 3);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return db_err(rc);
+	if (by_browser >= ORDER_MAX_PENDING || by_addr >= ORDER_MAX_PENDING ||
+	    (!owner && hourly >= ORDER_PHONE_HOURLY))
+		return NY_ELIMIT;
+	return NY_OK;
+}
+
+/*
+ * Inside order_create's transaction: the code of a free order goes to the
+ * phone on WhatsApp (the code is in the message body until it is sent —
+ * worthless without the browser that made the order).
+ */
+static int
+order_queue_code_tx(struct db *db, int64_t order_id, int64_t customer,
+    const struct order_new *in, const struct order_product *p,
+    const char *code)
+{
+	const char *lang = in->locale ? in->locale : "en";
+	char dedupe[48], *body;
+	struct outbox_msg m;
+	int rc;
+
+	body = i18n_fmt(lang, "msg.confirm_code", "code", code, "product",
+	    p->title, NULL);
+	snprintf(dedupe, sizeof dedupe, "confirm:%lld", (long long)order_id);
+	memset(&m, 0, sizeof m);
+	m.customer_id = customer;
+	m.to_phone = in->phone;
+	m.kind = "confirm_code";
+	m.locale = lang;
+	m.body = body;
+	m.dedupe_key = dedupe;
+	m.order_id = order_id;
+	rc = outbox_queue_tx(db, &m, NULL);
+	sodium_memzero(body, strlen(body));
+	free(body);
+	return rc;
 }
 
 static int
@@ -439,7 +567,8 @@ order_create_tx(struct db *db, const struct order_new *in, int64_t now,
     int64_t *id, int *created)
 {
 	struct order_product p;
-	int64_t customer, pending;
+	struct order_secrets sec;
+	int64_t customer;
 	int rc;
 
 	if (in->idem_key != NULL &&
@@ -453,24 +582,35 @@ order_create_tx(struct db *db, const struct order_new *in, int64_t now,
 	if ((rc = customer_upsert_tx(db, in->phone, in->locale ? in->locale :
 	    "en", &customer)) != NY_OK)
 		return rc;
-	rc = order_scalar2(db, "SELECT count(*) FROM orders o WHERE"
-	    " o.customer_id = ?1 AND o.status = 'pending'"
-	    " AND o.expires_at > ?2", customer, now, &pending);
-	if (rc != NY_OK)
+	memset(&sec, 0, sizeof sec);
+	if (in->browser != NULL && *in->browser != '\0') {
+		order_browser_hash(in->browser, sec.browser);
+		sec.has_browser = 1;
+	}
+	if ((rc = order_limits_tx(db, customer, in, &sec, now)) != NY_OK)
 		return rc;
-	if (pending >= ORDER_MAX_PENDING)
-		return NY_ELIMIT;
-	if ((rc = order_insert(db, in, customer, &p, now, id)) != NY_OK ||
+	tok_random(16, sec.ref, sizeof sec.ref);
+	if (p.price * in->quantity == 0) {
+		snprintf(sec.code, sizeof sec.code, "%06u",
+		    (unsigned)randombytes_uniform(1000000));
+		order_code_hash(sec.ref, sec.code, sec.code_hash);
+	}
+	if ((rc = order_insert(db, in, customer, &p, &sec, now, id)) != NY_OK ||
 	    (rc = order_insert_payment(db, in, *id, p.price * in->quantity,
 	    now)) != NY_OK)
-		return rc;
+		goto out;
+	if (p.price * in->quantity == 0 && (rc = order_queue_code_tx(db, *id,
+	    customer, in, &p, sec.code)) != NY_OK)
+		goto out;
 	if (strcmp(p.kind, "ticket") == 0 &&
 	    (rc = order_reserve(db, *id, in->product_id, in->quantity)) != NY_OK)
-		return rc;
+		goto out;
 	if ((rc = db_event(db, "order", *id, NULL)) != NY_OK)
-		return rc;
+		goto out;
 	*created = 1;
-	return NY_OK;
+out:
+	sodium_memzero(&sec, sizeof sec);
+	return rc;
 }
 
 int
@@ -532,6 +672,92 @@ out:
 		return rc;
 	}
 	return db_commit(db);
+}
+
+int
+order_browser_ok(struct db *db, int64_t order_id, const char *browser)
+{
+	sqlite3_stmt *st;
+	unsigned char h[TOK_HASH_LEN];
+	int rc, ok = 0;
+
+	if (browser == NULL || *browser == '\0' || strlen(browser) > 128)
+		return 0;
+	if ((st = db_stmt(db, "SELECT browser_hash FROM orders WHERE id = ?"))
+	    == NULL)
+		return 0;
+	sqlite3_bind_int64(st, 1, order_id);
+	order_browser_hash(browser, h);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == TOK_HASH_LEN)
+		ok = sodium_memcmp(sqlite3_column_blob(st, 0), h,
+		    TOK_HASH_LEN) == 0;
+	sqlite3_reset(st);
+	return ok;
+}
+
+/* Inside order_confirm's transaction: counts the try, then compares. */
+static int
+order_confirm_tx(struct db *db, int64_t order_id, const char *code,
+    int64_t now)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT ref, confirm_hash, confirm_tries"
+	    " FROM orders WHERE id = ? AND status = 'pending' AND amount_minor = 0"
+	    " AND expires_at > ?");
+	unsigned char h[TOK_HASH_LEN], stored[TOK_HASH_LEN];
+	char ref[ORDER_REF_LEN + 2];
+	int rc, tries = 0, have = 0;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, order_id);
+	sqlite3_bind_int64(st, 2, now);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		order_col(st, 0, ref, sizeof ref);
+		if ((have = sqlite3_column_bytes(st, 1) == TOK_HASH_LEN))
+			memcpy(stored, sqlite3_column_blob(st, 1), TOK_HASH_LEN);
+		tries = sqlite3_column_int(st, 2);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? NY_ESTATE : db_err(rc);
+	if (!have || tries >= ORDER_CONFIRM_TRIES)
+		return NY_ELIMIT;
+	if ((st = db_stmt(db, "UPDATE orders SET confirm_tries ="
+	    " confirm_tries + 1 WHERE id = ?")) == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, order_id);
+	if ((rc = db_done(st)) != NY_OK)
+		return rc;
+	order_code_hash(ref, code, h);
+	if (sodium_memcmp(h, stored, TOK_HASH_LEN) == 0)
+		return NY_OK;
+	return tries + 1 >= ORDER_CONFIRM_TRIES ? NY_ELIMIT : NY_EDENIED;
+}
+
+int
+order_confirm(struct db *db, int64_t order_id, const char *code)
+{
+	int rc, err;
+	size_t i, n = code != NULL ? strlen(code) : 0;
+
+	if (n != 6)
+		return NY_EDENIED;
+	for (i = 0; i < n; i++)
+		if (code[i] < '0' || code[i] > '9')
+			return NY_EDENIED;
+	if ((err = db_begin(db)) != NY_OK)
+		return err;
+	rc = order_confirm_tx(db, order_id, code, ny_now());
+	/* A wrong try is committed too: it must count. */
+	if (rc == NY_OK || rc == NY_EDENIED || rc == NY_ELIMIT) {
+		if ((err = db_commit(db)) != NY_OK)
+			return err;
+		return rc;
+	}
+	db_rollback(db);
+	return rc;
 }
 
 int

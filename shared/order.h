@@ -29,8 +29,17 @@ enum order_status {
 
 /* Default time a buyer has to answer the push (seconds). */
 #define ORDER_TIMEOUT_S		120
-/* Pending orders one phone may have at once (anti-harassment). */
+/*
+ * Anti-harassment, without letting a stranger lock the phone's owner out:
+ * at most ORDER_MAX_PENDING pending orders per (phone, browser) and per
+ * (phone, address); at most ORDER_PHONE_HOURLY orders (pushes or codes) to
+ * one phone per hour from browsers that never paid for that phone — a
+ * browser that did (its owner, in practice) is never refused by that cap.
+ */
 #define ORDER_MAX_PENDING	3
+#define ORDER_PHONE_HOURLY	10
+/* How long a free order waits for the phone's WhatsApp code (seconds). */
+#define ORDER_CONFIRM_S		900
 #define ORDER_REF_LEN		23	/* 16 random bytes, base64url */
 
 /* "pending", "paid", …; never NULL. */
@@ -71,6 +80,7 @@ struct order {
 	int64_t			 payment_id;
 	char			 payment_status[8];	/* new|pending|paid|… */
 	char			 provider[8];		/* "sim" | "mpesa" */
+	int			 has_browser;		/* browser_hash set */
 };
 
 /* What order_create needs. Strings are borrowed for the call. */
@@ -83,6 +93,9 @@ struct order_new {
 	const char	*client_addr;	/* NULL or the buyer's address */
 	const char	*provider;	/* "sim" | "mpesa" */
 	int		 timeout_s;	/* 0 = ORDER_TIMEOUT_S */
+	const char	*browser;	/* NULL or the buyer's browser secret
+					   (cookie); only its keyed hash is
+					   kept (order_browser_ok) */
 };
 
 /*
@@ -97,10 +110,15 @@ struct order_new {
  * = 0); an older final order gives its key up to a new one. Otherwise
  * *created = 1 (created may be NULL).
  *
+ * A free order (amount 0) is not pushed: in the same transaction a
+ * 6-digit code is queued to the phone on WhatsApp (kind "confirm_code")
+ * and only its keyed hash is kept; order_confirm grants it. It waits
+ * ORDER_CONFIRM_S for the code.
+ *
  * Returns NY_OK and *out; NY_ENOTFOUND (no such published product),
  * NY_EINVAL (quantity out of range, or > 1 for a non-ticket), NY_ELIMIT
- * (the phone already has ORDER_MAX_PENDING pending orders), NY_ESTATE
- * (not enough seats left), NY_EBUSY / NY_EDB.
+ * (a per-phone limit above), NY_ESTATE (not enough seats left), NY_EBUSY /
+ * NY_EDB.
  */
 int	order_create(struct db *db, const struct order_new *in,
 	    struct order *out, int *created);
@@ -153,6 +171,25 @@ int	order_seats_left(struct db *db, int64_t product_id, int64_t *left);
  * NY_OK and *key_id, NY_ENOTFOUND when the customer has none.
  */
 int	order_library_key(struct db *db, int64_t customer_id, int64_t *key_id);
+
+/*
+ * 1 when browser (the buyer cookie, may be NULL) is the one that made
+ * order_id; compared as keyed hashes in constant time. 0 otherwise (also
+ * for orders made before browsers were recorded).
+ */
+int	order_browser_ok(struct db *db, int64_t order_id, const char *browser);
+
+/*
+ * The phone proof of a free order: checks code (what the buyer typed)
+ * against the code sent to the phone. One transaction of its own; the
+ * try is counted before the code is compared, so parallel guesses are
+ * counted too. NY_OK (right code: the caller settles the order as paid),
+ * NY_EDENIED (wrong code), NY_ELIMIT (ORDER_CONFIRM_TRIES wrong codes: no
+ * more tries; the caller fails the order), NY_ESTATE (not a pending free
+ * order), NY_ENOTFOUND, NY_EBUSY / NY_EDB.
+ */
+#define ORDER_CONFIRM_TRIES	5
+int	order_confirm(struct db *db, int64_t order_id, const char *code);
 
 /*
  * Marks a paid order refunded (console action): one transaction of its

@@ -322,6 +322,7 @@ ob_send_one(struct outbox *ob, struct db *db, const struct ob_claim *c,
 	struct outbox_send m;
 	enum outbox_result res;
 	char pid[128] = "", reason[256] = "", *link = NULL, *body, *params;
+	char qr[LOG_QUOTE_LEN];
 	int rc;
 
 	if (c->key_id > 0 && library_url(db, ob->base_url,
@@ -348,11 +349,12 @@ ob_send_one(struct outbox *ob, struct db *db, const struct ob_claim *c,
 	free(body);
 	free(params);
 	rc = ob_record(db, c, res, now, pid, reason);
-	log_info("outbox message", "id=%lld kind=%s attempt=%d result=%s%s%s%s",
+	/* The reason may quote the provider's answer: escaped. */
+	log_info("outbox message", "id=%lld kind=%s attempt=%d result=%s%s%s",
 	    (long long)c->id, c->kind, c->attempts, res == OUTBOX_SENT ? "sent" :
 	    res == OUTBOX_RETRY ? "retry" : "failed",
-	    res == OUTBOX_SENT ? "" : " reason=\"",
-	    res == OUTBOX_SENT ? "" : reason, res == OUTBOX_SENT ? "" : "\"");
+	    res == OUTBOX_SENT ? "" : " reason=",
+	    res == OUTBOX_SENT ? "" : log_quote(reason, qr, sizeof qr));
 	return rc;
 }
 

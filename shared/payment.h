@@ -35,6 +35,7 @@ enum pay_outcome {
 #define PAY_REASON_EXPIRED	"expired"		/* 1019, our timeout */
 #define PAY_REASON_AMOUNT	"amount_mismatch"	/* paid ≠ order amount */
 #define PAY_REASON_PUSH		"push_failed"		/* never reached the phone */
+#define PAY_REASON_CODE		"wrong_code"		/* free: phone not proven */
 #define PAY_REASON_OTHER	"failed"
 
 /* A provider's final answer about one payment. Strings borrowed. */

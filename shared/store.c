@@ -178,13 +178,15 @@ sw_open(struct store_w *w, const char *data_dir)
 	memset(w, 0, sizeof *w);
 	w->data_dir = data_dir;
 	w->fd = -1;
+	/* Private: paid content must not be readable by other local users,
+	 * whatever the umask (mkstemp makes 0600; folders 0700). */
 	if ((size_t)snprintf(dir, sizeof dir, "%s/files", data_dir) >=
-	    sizeof dir - 16 || ny_mkdirs(dir, 0755) != NY_OK)
+	    sizeof dir - 16 || ny_mkdirs(dir, 0700) != NY_OK)
 		return NY_EIO;
 	if ((size_t)snprintf(w->tmp, sizeof w->tmp, "%s/.tmp-XXXXXX", dir) >=
 	    sizeof w->tmp || (w->fd = mkstemp(w->tmp)) < 0)
 		return NY_EIO;
-	fchmod(w->fd, 0644);
+	fchmod(w->fd, 0600);
 	crypto_hash_sha256_init(&w->h);
 	return NY_OK;
 }
@@ -251,7 +253,7 @@ sw_finish(struct store_w *w, const char *name, char sha[STORE_SHA_LEN],
 		unlink(w->tmp);		/* dedupe */
 		return NY_OK;
 	}
-	if (ny_mkdirs(dir, 0755) != NY_OK || rename(w->tmp, dst) != 0) {
+	if (ny_mkdirs(dir, 0700) != NY_OK || rename(w->tmp, dst) != 0) {
 		unlink(w->tmp);
 		return NY_EIO;
 	}
@@ -271,7 +273,7 @@ base_name(const char *path)
 }
 
 int
-store_write_file(const char *data_dir, const char *src_path, const char *name,
+store_write_fd(const char *data_dir, int fd, const char *name,
     char sha[STORE_SHA_LEN], int64_t *size, char mime[STORE_MIME_LEN],
     store_progress_fn *progress, void *arg)
 {
@@ -280,23 +282,15 @@ store_write_file(const char *data_dir, const char *src_path, const char *name,
 	unsigned char *chunk;
 	int64_t total, tick = STORE_TICK;
 	ssize_t n;
-	int fd, rc;
+	int rc;
 
-	if ((fd = open(src_path, O_RDONLY | O_CLOEXEC)) < 0)
-		return errno == ENOENT ? NY_ENOTFOUND : NY_EIO;
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		close(fd);
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
 		return NY_EIO;
-	}
 	total = sb.st_size;
-	if (total > STORE_MAX_FILE) {
-		close(fd);
+	if (total > STORE_MAX_FILE)
 		return NY_ELIMIT;
-	}
-	if ((rc = sw_open(&w, data_dir)) != NY_OK) {
-		close(fd);
+	if ((rc = sw_open(&w, data_dir)) != NY_OK)
 		return rc;
-	}
 	chunk = xmalloc(STORE_CHUNK);
 	while ((n = read(fd, chunk, STORE_CHUNK)) != 0) {
 		if (n < 0 && errno == EINTR)
@@ -313,19 +307,32 @@ store_write_file(const char *data_dir, const char *src_path, const char *name,
 		}
 	}
 	free(chunk);
-	close(fd);
 	if (rc != NY_OK) {
 		sw_abort(&w);
 		return rc;
 	}
-	if ((rc = sw_finish(&w, name ? name : base_name(src_path), sha,
-	    mime)) != NY_OK)
+	if ((rc = sw_finish(&w, name, sha, mime)) != NY_OK)
 		return rc;
 	if (size != NULL)
 		*size = w.size;
 	if (progress != NULL)
 		progress(arg, w.size, total);
 	return NY_OK;
+}
+
+int
+store_write_file(const char *data_dir, const char *src_path, const char *name,
+    char sha[STORE_SHA_LEN], int64_t *size, char mime[STORE_MIME_LEN],
+    store_progress_fn *progress, void *arg)
+{
+	int fd, rc;
+
+	if ((fd = open(src_path, O_RDONLY | O_CLOEXEC)) < 0)
+		return errno == ENOENT ? NY_ENOTFOUND : NY_EIO;
+	rc = store_write_fd(data_dir, fd, name ? name : base_name(src_path),
+	    sha, size, mime, progress, arg);
+	close(fd);
+	return rc;
 }
 
 int
@@ -362,6 +369,22 @@ store_blob_add(struct db *db, const char *sha, int64_t size, const char *mime)
 	return db_done(st);
 }
 
+/* store_write_fd/store_write_file's result into the blobs table. */
+static int
+store_put_common(struct db *db, int rc, const char *sha, int64_t sz,
+    const char *m, int64_t *size, char mime[STORE_MIME_LEN])
+{
+	if (rc != NY_OK)
+		return rc;
+	if ((rc = store_blob_add(db, sha, sz, m)) != NY_OK)
+		return rc;
+	if (size != NULL)
+		*size = sz;
+	if (mime != NULL)
+		memcpy(mime, m, STORE_MIME_LEN);
+	return NY_OK;
+}
+
 int
 store_put_file(struct db *db, const char *data_dir, const char *src_path,
     const char *name, char sha[STORE_SHA_LEN], int64_t *size,
@@ -373,15 +396,20 @@ store_put_file(struct db *db, const char *data_dir, const char *src_path,
 
 	rc = store_write_file(data_dir, src_path, name, sha, &sz, m, progress,
 	    arg);
-	if (rc != NY_OK)
-		return rc;
-	if ((rc = store_blob_add(db, sha, sz, m)) != NY_OK)
-		return rc;
-	if (size != NULL)
-		*size = sz;
-	if (mime != NULL)
-		memcpy(mime, m, STORE_MIME_LEN);
-	return NY_OK;
+	return store_put_common(db, rc, sha, sz, m, size, mime);
+}
+
+int
+store_put_fd(struct db *db, const char *data_dir, int fd, const char *name,
+    char sha[STORE_SHA_LEN], int64_t *size, char mime[STORE_MIME_LEN],
+    store_progress_fn *progress, void *arg)
+{
+	char m[STORE_MIME_LEN];
+	int64_t sz = 0;
+	int rc;
+
+	rc = store_write_fd(data_dir, fd, name, sha, &sz, m, progress, arg);
+	return store_put_common(db, rc, sha, sz, m, size, mime);
 }
 
 int

@@ -2,7 +2,8 @@
  * store.h: the content-addressed file store. A file lives once, at
  * $NYOTA_DATA_DIR/files/ab/cdef… (the first two hex digits of its SHA-256
  * as a folder, the other 62 as the name), whatever product it belongs to;
- * the `blobs` table records its size and MIME type.
+ * the `blobs` table records its size and MIME type. Blobs are 0600 and
+ * their folders 0700: paid content is for the storefront's eyes only.
  *
  * Writes are atomic: the content goes to a temporary file in the same
  * folder, is fsync'ed, then renamed into place, so a reader never sees a
@@ -40,6 +41,17 @@ int	store_write_file(const char *data_dir, const char *src_path,
 	    const char *name, char sha[STORE_SHA_LEN], int64_t *size,
 	    char mime[STORE_MIME_LEN], store_progress_fn *progress, void *arg);
 
+/*
+ * The same from an open descriptor (read from where it stands to the end;
+ * the caller keeps and closes fd): for files opened safely elsewhere
+ * (upload_open), so the path is never opened a second time. name picks
+ * the MIME type (may be NULL: sniffed). Returns as store_write_file, and
+ * NY_EIO when fd is not a regular file.
+ */
+int	store_write_fd(const char *data_dir, int fd, const char *name,
+	    char sha[STORE_SHA_LEN], int64_t *size, char mime[STORE_MIME_LEN],
+	    store_progress_fn *progress, void *arg);
+
 /* The same from memory (tests, uploads already in memory). */
 int	store_write_mem(const char *data_dir, const void *data, size_t len,
 	    const char *name, char sha[STORE_SHA_LEN],
@@ -57,6 +69,11 @@ int	store_blob_add(struct db *db, const char *sha, int64_t size,
  * store_write_file.
  */
 int	store_put_file(struct db *db, const char *data_dir, const char *src_path,
+	    const char *name, char sha[STORE_SHA_LEN], int64_t *size,
+	    char mime[STORE_MIME_LEN], store_progress_fn *progress, void *arg);
+
+/* store_write_fd + store_blob_add. Arguments as for store_write_fd. */
+int	store_put_fd(struct db *db, const char *data_dir, int fd,
 	    const char *name, char sha[STORE_SHA_LEN], int64_t *size,
 	    char mime[STORE_MIME_LEN], store_progress_fn *progress, void *arg);
 

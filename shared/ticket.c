@@ -3,10 +3,62 @@
  */
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "crypto.h"
 #include "log.h"
 #include "ticket.h"
+
+/* "h:" + 64 hex digits + NUL: the keyed hash as tickets.code keeps it. */
+#define TK_STORED_MAX	(2 + 2 * TOK_HASH_LEN + 1)
+
+/*
+ * What tickets.code holds for a code: "h:" and the hex of its keyed hash.
+ * A copy of the database holds no code a door would accept; the code
+ * itself is kept sealed (code_sealed) so the buyer's library can show it.
+ * Rows from before this (a clear code) are still found.
+ */
+static void
+tk_stored(const char *code, char out[TK_STORED_MAX])
+{
+	unsigned char h[TOK_HASH_LEN];
+	char msg[TICKET_CODE_MAX + 8];
+
+	snprintf(msg, sizeof msg, "ticket:%s", code);
+	tok_hash(msg, h);
+	out[0] = 'h';
+	out[1] = ':';
+	crypto_hex(h, sizeof h, out + 2);
+}
+
+int
+ticket_code_reveal(const char *stored, const void *sealed, size_t len,
+    char out[TICKET_CODE_MAX])
+{
+	unsigned char *plain = NULL;
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (sealed == NULL || len == 0) {
+		/* an older row: the code in clear */
+		if (stored == NULL || strncmp(stored, "h:", 2) == 0)
+			return NY_ECRYPTO;
+		snprintf(out, TICKET_CODE_MAX, "%s", stored);
+		return NY_OK;
+	}
+	if (crypto_open(sealed, len, &plain, &n) != NY_OK)
+		return NY_ECRYPTO;
+	if (n == 0 || n >= TICKET_CODE_MAX) {
+		free(plain);
+		return NY_ECRYPTO;
+	}
+	memcpy(out, plain, n);
+	out[n] = '\0';
+	sodium_memzero(plain, n);
+	free(plain);
+	return NY_OK;
+}
 
 /* Crockford base32: no I, L, O, U. */
 static const char tk_alpha[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -101,7 +153,9 @@ ticket_issue_tx(struct db *db, int64_t order_id, int64_t product_id,
     int64_t customer_id, int count)
 {
 	sqlite3_stmt *st;
-	char code[TICKET_CODE_MAX];
+	char code[TICKET_CODE_MAX], stored[TK_STORED_MAX];
+	unsigned char *sealed;
+	size_t slen;
 	int have = 0, rc, tries;
 
 	if (count < 1 || count > 100)
@@ -112,17 +166,26 @@ ticket_issue_tx(struct db *db, int64_t order_id, int64_t product_id,
 		/* A collision of 120-bit codes does not happen; retry anyway. */
 		for (tries = 0; tries < 3; tries++) {
 			ticket_code_new(code);
+			tk_stored(code, stored);
+			crypto_seal(code, strlen(code), &sealed, &slen);
+			sodium_memzero(code, sizeof code);
 			st = db_stmt(db, "INSERT INTO tickets (order_id,"
-			    " product_id, customer_id, code, created_at)"
-			    " VALUES (?, ?, ?, ?, ?)");
-			if (st == NULL)
+			    " product_id, customer_id, code, code_sealed,"
+			    " created_at) VALUES (?, ?, ?, ?, ?, ?)");
+			if (st == NULL) {
+				free(sealed);
 				return NY_EDB;
+			}
 			sqlite3_bind_int64(st, 1, order_id);
 			sqlite3_bind_int64(st, 2, product_id);
 			sqlite3_bind_int64(st, 3, customer_id);
-			sqlite3_bind_text(st, 4, code, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_int64(st, 5, ny_now());
-			if ((rc = db_done(st)) != NY_EEXISTS)
+			sqlite3_bind_text(st, 4, stored, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_blob(st, 5, sealed, (int)slen,
+			    SQLITE_TRANSIENT);
+			sqlite3_bind_int64(st, 6, ny_now());
+			rc = db_done(st);
+			free(sealed);
+			if (rc != NY_EEXISTS)
 				break;
 		}
 		if (rc != NY_OK)
@@ -133,11 +196,11 @@ ticket_issue_tx(struct db *db, int64_t order_id, int64_t product_id,
 
 /* The deciding UPDATE: only one caller can move NULL to a time. */
 static int
-tk_claim(struct db *db, const char *code, int64_t creator_id, int64_t now,
-    struct ticket_checkin *res)
+tk_claim(struct db *db, const char *code, const char *stored,
+    int64_t creator_id, int64_t now, struct ticket_checkin *res)
 {
 	sqlite3_stmt *st = db_stmt(db,
-	    "UPDATE tickets SET checked_in_at = ?1 WHERE code = ?2"
+	    "UPDATE tickets SET checked_in_at = ?1 WHERE code IN (?2, ?4)"
 	    " AND checked_in_at IS NULL AND EXISTS (SELECT 1 FROM orders o"
 	    "  JOIN products p ON p.id = tickets.product_id"
 	    "  WHERE o.id = tickets.order_id AND o.status = 'paid'"
@@ -150,6 +213,7 @@ tk_claim(struct db *db, const char *code, int64_t creator_id, int64_t now,
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 3, creator_id);
+	sqlite3_bind_text(st, 4, stored, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		res->ticket_id = sqlite3_column_int64(st, 0);
@@ -167,13 +231,13 @@ tk_claim(struct db *db, const char *code, int64_t creator_id, int64_t now,
 
 /* After a failed claim: was it checked in already, or unknown? */
 static int
-tk_describe(struct db *db, const char *code, int64_t creator_id,
-    struct ticket_checkin *res)
+tk_describe(struct db *db, const char *code, const char *stored,
+    int64_t creator_id, struct ticket_checkin *res)
 {
 	sqlite3_stmt *st = db_stmt(db,
 	    "SELECT t.id, t.product_id, t.checked_in_at, p.title"
 	    " FROM tickets t JOIN products p ON p.id = t.product_id"
-	    " JOIN orders o ON o.id = t.order_id WHERE t.code = ?1"
+	    " JOIN orders o ON o.id = t.order_id WHERE t.code IN (?1, ?3)"
 	    " AND o.status = 'paid' AND (?2 <= 0 OR p.creator_id = ?2)");
 	int rc;
 
@@ -181,6 +245,7 @@ tk_describe(struct db *db, const char *code, int64_t creator_id,
 		return NY_EDB;
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, creator_id);
+	sqlite3_bind_text(st, 3, stored, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		const unsigned char *t = sqlite3_column_text(st, 3);
@@ -201,20 +266,21 @@ int
 ticket_check_in(struct db *db, const char *code, int64_t creator_id,
     int64_t now, struct ticket_checkin *res)
 {
-	char norm[TICKET_CODE_MAX];
+	char norm[TICKET_CODE_MAX], stored[TK_STORED_MAX];
 	int rc;
 
 	memset(res, 0, sizeof *res);
 	res->status = TICKET_UNKNOWN;
 	if (ticket_code_normalize(code, norm) != NY_OK)
 		return NY_OK;
+	tk_stored(norm, stored);
 	if ((rc = db_begin(db)) != NY_OK)
 		return rc;
-	rc = tk_claim(db, norm, creator_id, now, res);
+	rc = tk_claim(db, norm, stored, creator_id, now, res);
 	if (rc == NY_OK || rc == NY_ENOTFOUND) {
 		int valid = rc == NY_OK;
 
-		rc = tk_describe(db, norm, creator_id, res);
+		rc = tk_describe(db, norm, stored, creator_id, res);
 		if (valid) {
 			res->status = TICKET_VALID;
 			res->when = now;
@@ -237,4 +303,57 @@ ticket_check_in(struct db *db, const char *code, int64_t creator_id,
 		log_info("ticket checked in", "ticket=%lld",
 		    (long long)res->ticket_id);
 	return NY_OK;
+}
+
+int
+ticket_seal_legacy(struct db *db, int *n)
+{
+	sqlite3_stmt *st;
+	char code[TICKET_CODE_MAX], stored[TK_STORED_MAX];
+	unsigned char *sealed;
+	size_t slen;
+	int64_t id;
+	int rc;
+
+	*n = 0;
+	if ((rc = db_begin(db)) != NY_OK)
+		return rc;
+	for (;;) {
+		st = db_stmt(db, "SELECT id, code FROM tickets WHERE"
+		    " code_sealed IS NULL AND code NOT LIKE 'h:%' LIMIT 1");
+		if (st == NULL) {
+			rc = NY_EDB;
+			break;
+		}
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			id = sqlite3_column_int64(st, 0);
+			snprintf(code, sizeof code, "%s",
+			    (const char *)sqlite3_column_text(st, 1));
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW) {
+			rc = rc == SQLITE_DONE ? NY_OK : db_err(rc);
+			break;
+		}
+		tk_stored(code, stored);
+		crypto_seal(code, strlen(code), &sealed, &slen);
+		st = db_stmt(db, "UPDATE tickets SET code = ?, code_sealed = ?"
+		    " WHERE id = ?");
+		if (st == NULL) {
+			free(sealed);
+			rc = NY_EDB;
+			break;
+		}
+		sqlite3_bind_text(st, 1, stored, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_blob(st, 2, sealed, (int)slen, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 3, id);
+		rc = db_done(st);
+		free(sealed);
+		if (rc != NY_OK)
+			break;
+		(*n)++;
+	}
+	sodium_memzero(code, sizeof code);
+	return db_end(db, rc);
 }

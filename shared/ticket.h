@@ -29,6 +29,22 @@ int	ticket_code_normalize(const char *in, char out[TICKET_CODE_MAX]);
 void	ticket_code_format(const char *code, char out[TICKET_CODE_MAX]);
 
 /*
+ * The database keeps a code's keyed hash (tickets.code, "h:…") and the code
+ * sealed (tickets.code_sealed), so a copy of it opens no door. This gives
+ * the code back from those two columns (older rows: a clear code and no
+ * seal). NY_OK, or NY_ECRYPTO (tampered, or sealed under another key).
+ */
+int	ticket_code_reveal(const char *stored, const void *sealed, size_t len,
+	    char out[TICKET_CODE_MAX]);
+
+/*
+ * Once at start (after crypto_init): seals the codes of tickets issued
+ * before codes were sealed, in one transaction. *n gets how many.
+ * NY_OK, NY_EBUSY, NY_EDB.
+ */
+int	ticket_seal_legacy(struct db *db, int *n);
+
+/*
  * Inside the caller's transaction: makes sure order_id has count tickets
  * (issues only the missing ones, so a repeat is harmless). NY_OK, NY_EINVAL
  * (count outside 1..100), NY_EDB.

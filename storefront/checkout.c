@@ -4,6 +4,7 @@
  * Daraja callback. The order itself is made by shared/order.c; the worker
  * (worker-pay.c) pushes it, and sse.c streams its status.
  */
+#include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "phone.h"
 #include "shop.h"
 #include "sse.h"
+#include "worker-outbox.h"
 #include "worker-pay.h"
 
 #define CO_LIMIT_SLOTS	4096	/* addresses remembered per minute */
@@ -83,22 +85,67 @@ out:
 	return over;
 }
 
+/* ---- the browser that made the order ------------------------------------ */
+
+/*
+ * The buyer cookie: a random secret per browser, set when it first checks
+ * out. Orders keep only its keyed hash (order_browser_ok): this browser,
+ * and no one who merely learns a ref, sees what the order bought.
+ */
+#define CO_BUYER_COOKIE	"buyer"
+#define CO_BUYER_AGE	(90 * 86400)
+
+static int
+co_buyer_valid(const char *s)
+{
+	size_t i, n = s != NULL ? strlen(s) : 0;
+
+	if (n != 43)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
+			return 0;
+	return 1;
+}
+
+/* This browser's secret, made and set on rs when it has none. */
+static const char *
+co_buyer(struct http_req *rq, struct http_resp *rs)
+{
+	const char *c = http_cookie(rq, CO_BUYER_COOKIE);
+	char tok[64];
+
+	if (co_buyer_valid(c))
+		return c;
+	tok_random(32, tok, sizeof tok);
+	http_set_cookie(rq, rs, CO_BUYER_COOKIE, tok, CO_BUYER_AGE, 1);
+	return http_strdup(rq, tok);
+}
+
+int
+checkout_owner(struct http_req *rq, const struct order *o)
+{
+	const char *c = http_cookie(rq, CO_BUYER_COOKIE);
+
+	return o->has_browser && co_buyer_valid(c) &&
+	    order_browser_ok(http_db(rq), o->id, c);
+}
+
 /* ---- status -------------------------------------------------------------- */
 
 json_t *
-checkout_status_json(struct db *db, const struct order *o,
-    const char *base_url)
+checkout_status_json(const struct order *o, const char *base_url, int owner)
 {
 	json_t *j = json_object();
-	int64_t key;
-	char *url = NULL;
 
 	json_object_set_new(j, "status", json_string(order_status_name(o->status)));
 	json_object_set_new(j, "reason", o->failure[0] ?
 	    json_string(o->failure) : json_null());
-	if (o->status == ORDER_PAID &&
-	    order_library_key(db, o->customer_id, &key) == NY_OK &&
-	    library_url(db, base_url, key, &url) == NY_OK) {
+	/* The order's own items, for the browser that made it only; the
+	 * phone-wide library link goes to the phone, on WhatsApp. */
+	if (o->status == ORDER_PAID && owner) {
+		char *url = xasprintf("%s/checkout/%s/library", base_url, o->ref);
+
 		json_object_set_new(j, "library_url", json_string(url));
 		free(url);
 	} else
@@ -110,8 +157,13 @@ checkout_status_json(struct db *db, const struct order *o,
 static const char *
 co_reason_key(struct http_req *rq, const struct order *o)
 {
+	if (o->status == ORDER_PAID && !checkout_owner(rq, o))
+		return "co.status.paid_elsewhere";
 	if (o->status == ORDER_PAID)
-		return "co.status.paid";
+		return o->amount_minor == 0 ? "co.status.confirmed" :
+		    "co.status.paid";
+	if (o->status == ORDER_PENDING && o->amount_minor == 0)
+		return "co.confirm.sent";
 	if (o->status == ORDER_PENDING)
 		return "co.status.pending";
 	if (o->status == ORDER_REFUNDED)
@@ -140,24 +192,28 @@ checkout_status(struct http_req *rq, struct http_resp *rs)
 	    order_by_ref(http_db(rq), ref, &o) != NY_OK)
 		return 404;
 	http_add_header(rq, rs, "Cache-Control", "no-store");
-	return http_json(rq, rs, 200, checkout_status_json(http_db(rq), &o,
-	    http_config()->base_url));
+	return http_json(rq, rs, 200, checkout_status_json(&o,
+	    http_config()->base_url, checkout_owner(rq, &o)));
 }
 
-int
-checkout_page(struct http_req *rq, struct http_resp *rs)
+/*
+ * The waiting page. A free order waiting for its code shows the code form
+ * to the browser that made it (no auto-refresh: it would wipe what the
+ * buyer types). error_key (may be NULL) explains a refused code.
+ */
+static int
+co_page(struct http_req *rq, struct http_resp *rs, int status,
+    const struct order *op, const char *error_key)
 {
-	const char *ref = http_param(rq, "ref");
-	struct order o;
+	struct order o = *op;
+	int owner = checkout_owner(rq, &o);
+	int confirm = o.status == ORDER_PENDING && o.amount_minor == 0;
 	json_t *ctx, *st, *j;
 	char amount[64], *msg;
 
-	if (ref == NULL || strlen(ref) > ORDER_REF_LEN ||
-	    order_by_ref(http_db(rq), ref, &o) != NY_OK)
-		return 404;
 	money_format(o.amount_minor, o.currency, http_lang(rq), amount,
 	    sizeof amount);
-	st = checkout_status_json(http_db(rq), &o, http_config()->base_url);
+	st = checkout_status_json(&o, "", owner);
 	msg = i18n_fmt(http_lang(rq), co_reason_key(rq, &o), "phone",
 	    o.phone_masked, "amount", amount, NULL);
 	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:O}",
@@ -165,11 +221,18 @@ checkout_page(struct http_req *rq, struct http_resp *rs)
 	    "phone", o.phone_masked, "status", order_status_name(o.status),
 	    "message", msg,
 	    "events_url", http_printf(rq, "/checkout/%s/events", o.ref),
-	    "pending", o.status == ORDER_PENDING,
+	    "pending", o.status == ORDER_PENDING && !confirm,
 	    "retry", o.status == ORDER_FAILED || o.status == ORDER_EXPIRED,
 	    "library_url", json_object_get(st, "library_url"));
 	free(msg);
 	json_decref(st);
+	if (confirm && owner) {
+		json_object_set_new(j, "confirm_url", json_string(http_printf(rq,
+		    "/checkout/%s/confirm", o.ref)));
+		if (error_key != NULL)
+			json_object_set_new(j, "confirm_error", json_string(
+			    i18n_get(http_lang(rq), error_key)));
+	}
 	json_object_set_new(j, "product_url", json_string(
 	    http_printf(rq, "/p/%s", o.product_slug)));
 	if (co_sim_mode() && o.status == ORDER_PENDING)
@@ -179,7 +242,95 @@ checkout_page(struct http_req *rq, struct http_resp *rs)
 	    http_static_url("checkout.js")));
 	ctx = json_pack("{s:o, s:s}", "order", j, "title", o.product_title);
 	http_add_header(rq, rs, "Cache-Control", "no-store");
-	return http_page(rq, rs, 200, "checkout", ctx);
+	http_add_header(rq, rs, "X-Robots-Tag", "noindex, nofollow");
+	return http_page(rq, rs, status, "checkout", ctx);
+}
+
+int
+checkout_page(struct http_req *rq, struct http_resp *rs)
+{
+	const char *ref = http_param(rq, "ref");
+	struct order o;
+
+	if (ref == NULL || strlen(ref) > ORDER_REF_LEN ||
+	    order_by_ref(http_db(rq), ref, &o) != NY_OK)
+		return 404;
+	return co_page(rq, rs, 200, &o, NULL);
+}
+
+/* A free order is settled as paid (the phone proved itself). */
+static void
+co_settle_free(struct db *db, const struct order *o)
+{
+	struct pay_result r = {
+		.outcome = PAY_PAID, .result_code = 0, .amount_minor = 0,
+		.desc = "free: code confirmed",
+	};
+
+	if (payment_settle(db, o->payment_id, NULL, &r, NULL) != NY_OK)
+		log_warn("free order not settled", "order=%lld",
+		    (long long)o->id);
+	sse_kick();
+}
+
+/* Too many wrong codes: the order fails (a new checkout sends a new one). */
+static void
+co_fail_free(struct db *db, const struct order *o)
+{
+	struct pay_result r = {
+		.outcome = PAY_FAILED, .result_code = 1,
+		.reason = PAY_REASON_CODE, .amount_minor = -1,
+		.desc = "free: too many wrong codes",
+	};
+
+	if (payment_settle(db, o->payment_id, NULL, &r, NULL) != NY_OK)
+		log_warn("free order not failed", "order=%lld",
+		    (long long)o->id);
+	sse_kick();
+}
+
+/*
+ * POST /checkout/{ref}/confirm: code, csrf. Only the browser that made
+ * the order may try (one code was sent to the phone; ORDER_CONFIRM_TRIES
+ * tries, counted before they are compared).
+ */
+int
+checkout_confirm(struct http_req *rq, struct http_resp *rs)
+{
+	const char *ref = http_param(rq, "ref"), *code = http_form(rq, "code");
+	struct db *db = http_db(rq);
+	struct order o;
+	char digits[8];
+	size_t i, n = 0;
+	int rc;
+
+	if (ref == NULL || strlen(ref) > ORDER_REF_LEN ||
+	    order_by_ref(db, ref, &o) != NY_OK)
+		return 404;
+	if (!checkout_owner(rq, &o))
+		return 403;
+	if (!http_csrf_ok(rq))
+		return co_page(rq, rs, 403, &o, "co.err.csrf");
+	/* People type codes with spaces: "123 456". */
+	for (i = 0; code != NULL && code[i] != '\0' && n < sizeof digits - 1;
+	    i++)
+		if (code[i] != ' ' && code[i] != '-')
+			digits[n++] = code[i];
+	digits[n] = '\0';
+	rc = order_confirm(db, o.id, digits);
+	if (rc == NY_OK) {
+		co_settle_free(db, &o);
+		return http_redirect(rq, rs, 303, http_printf(rq,
+		    "/checkout/%s", o.ref));
+	}
+	if (rc == NY_ELIMIT)
+		co_fail_free(db, &o);
+	if (rc == NY_ELIMIT || rc == NY_ESTATE)
+		return http_redirect(rq, rs, 303, http_printf(rq,
+		    "/checkout/%s", o.ref));
+	if (rc != NY_EDENIED)
+		return 503;
+	return co_page(rq, rs, 422, &o, "co.confirm.wrong");
 }
 
 /* ---- the form ------------------------------------------------------------ */
@@ -230,21 +381,6 @@ co_idem_key(struct http_req *rq, const char *slug, const char *phone, int qty)
 	return http_strdup(rq, hex);
 }
 
-/* A free product is paid at once: no push for nothing. */
-static void
-co_settle_free(struct db *db, const struct order *o)
-{
-	struct pay_result r = {
-		.outcome = PAY_PAID, .result_code = 0, .amount_minor = 0,
-		.desc = "free",
-	};
-
-	if (payment_settle(db, o->payment_id, NULL, &r, NULL) != NY_OK)
-		log_warn("free order not settled", "order=%lld",
-		    (long long)o->id);
-	sse_kick();
-}
-
 static int
 co_create(struct http_req *rq, struct http_resp *rs,
     const struct shop_product *p, const char *phone, int qty)
@@ -259,6 +395,7 @@ co_create(struct http_req *rq, struct http_resp *rs,
 	int rc, created = 0;
 
 	in.idem_key = co_idem_key(rq, p->slug, phone, qty);
+	in.browser = co_buyer(rq, rs);
 	rc = order_create(http_db(rq), &in, &o, &created);
 	switch (rc) {
 	case NY_OK:
@@ -276,7 +413,7 @@ co_create(struct http_req *rq, struct http_resp *rs,
 		return 503;
 	}
 	if (created && o.amount_minor == 0)
-		co_settle_free(http_db(rq), &o);
+		worker_outbox_kick();	/* the code, to the phone */
 	else if (created)
 		worker_pay_kick();
 	return http_redirect(rq, rs, 303, http_printf(rq, "/checkout/%s",

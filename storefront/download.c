@@ -10,14 +10,27 @@
  *
  * /dl checks the signature in constant time, re-checks the entitlement
  * (a refund inside the ten minutes still stops it), then hands the file
- * to MHD with sendfile. One Range → 206, unsatisfiable → 416; If-Range
- * and If-None-Match against the strong ETag (the sha256). A response that
- * includes the first byte counts as a download (logged, and refused when
- * the per-file limit is reached); a resume (Range from a later byte)
- * within the URL's lifetime is always allowed and not counted again.
+ * to MHD. One Range → 206, unsatisfiable → 416; If-Range and
+ * If-None-Match against the strong ETag (the sha256).
+ *
+ * Counting. Without a download limit, a response that includes the first
+ * byte is one download (statistics) and the file goes out by sendfile.
+ * With a limit, what counts is bytes: the file is read through a callback
+ * that adds up what it hands to MHD, and the total is logged when the
+ * request ends. A request is refused when the bytes already sent, plus
+ * those of requests still running, plus its own would pass limit × size +
+ * a slack for what a dropped connection sent but never delivered
+ * (download_budget). So "Range: bytes=1-" five times gets nothing more
+ * than one copy, while a browser resuming one interrupted copy still
+ * fits. The trade-off: no sendfile for limited files (a copy through
+ * user space), which only they pay.
+ *
+ * /checkout/{ref}/files/{id} is the same redirect for the browser that
+ * made a paid order, limited to that order's product (lib_scope).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,19 +129,22 @@ dl_limit_page(struct http_req *rq, struct http_resp *rs,
 int
 dl_redirect(struct http_req *rq, struct http_resp *rs)
 {
-	const char *token = http_param(rq, "token");
 	struct db *db = http_db(rq);
+	struct lib_scope sc;
 	struct dl_grant g;
-	int64_t cid, fid, now = ny_now();
+	int64_t fid, now = ny_now();
 	const char *back;
 	int rc;
 
-	if (library_key_resolve(db, token, &cid, NULL) != NY_OK)
+	if (!lib_scope(rq, &sc))
 		return 404;
 	if (ny_parse_int(http_param(rq, "id"), 1, INT64_MAX, &fid) != NY_OK)
 		return 404;
-	back = http_printf(rq, "/l/%s", token);
-	rc = download_authorize(db, cid, fid, now, &g);
+	back = sc.order_id != 0 ? http_printf(rq, "%s/library", sc.base) :
+	    sc.base;
+	rc = download_authorize(db, sc.customer_id, fid, now, &g);
+	if (rc == NY_OK && sc.product_id != 0 && g.product_id != sc.product_id)
+		return 404;	/* not this order's */
 	if (rc == NY_ELIMIT)
 		return dl_limit_page(rq, rs, &g, back);
 	if (rc == NY_EDENIED)
@@ -186,6 +202,162 @@ dl_open(const struct dl_grant *g, int64_t *size)
 	return fd;
 }
 
+/* ---- limited files: bytes counted as they go ------------------------ */
+
+/*
+ * Bytes of limited files being sent right now, per (entitlement, file):
+ * counted before a request starts so parallel requests cannot each take
+ * the whole budget. In memory on purpose: after a restart nothing is in
+ * flight.
+ */
+#define DL_FLIGHT_SLOTS	1024
+
+struct dl_flight {
+	int64_t	 ent;
+	int64_t	 file;
+	int64_t	 bytes;
+	int	 n;		/* requests; 0 = free slot */
+};
+
+static struct {
+	pthread_mutex_t	 mu;
+	struct dl_flight slots[DL_FLIGHT_SLOTS];
+} dl_flights = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+/*
+ * Reserves len bytes for (ent, file) when sent + in flight + len stays
+ * within budget. 1 when reserved; 0 over budget, no free slot or no
+ * database. What was sent is read under the lock: a request that ends
+ * logs its bytes before it gives its reservation back (dl_counted_done),
+ * so every byte is in one of the two whenever we look.
+ */
+static int
+dl_flight_take(struct db *db, int64_t ent, int64_t file, int64_t len,
+    int64_t budget)
+{
+	struct dl_flight *f, *empty = NULL, *mine = NULL;
+	int64_t used;
+	int i, ok = 0;
+
+	pthread_mutex_lock(&dl_flights.mu);
+	if (db == NULL || download_sent(db, ent, file, &used) != NY_OK) {
+		pthread_mutex_unlock(&dl_flights.mu);
+		return 0;
+	}
+	for (i = 0; i < DL_FLIGHT_SLOTS && mine == NULL; i++) {
+		f = &dl_flights.slots[i];
+		if (f->n > 0 && f->ent == ent && f->file == file)
+			mine = f;
+		else if (f->n == 0 && empty == NULL)
+			empty = f;
+	}
+	if (mine == NULL && empty != NULL) {
+		mine = empty;
+		mine->ent = ent;
+		mine->file = file;
+		mine->bytes = 0;
+	}
+	if (mine != NULL && used + mine->bytes + len <= budget) {
+		mine->bytes += len;
+		mine->n++;
+		ok = 1;
+	}
+	pthread_mutex_unlock(&dl_flights.mu);
+	return ok;
+}
+
+static void
+dl_flight_give(int64_t ent, int64_t file, int64_t len)
+{
+	struct dl_flight *f;
+	int i;
+
+	pthread_mutex_lock(&dl_flights.mu);
+	for (i = 0; i < DL_FLIGHT_SLOTS; i++) {
+		f = &dl_flights.slots[i];
+		if (f->n > 0 && f->ent == ent && f->file == file) {
+			f->bytes -= len;
+			f->n--;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&dl_flights.mu);
+}
+
+/*
+ * One limited response. Owned twice: by MHD's response (dl_counted_free)
+ * and by the request's defer (dl_counted_done, which logs the bytes);
+ * the last one out frees it. Guarded by dl_flights.mu.
+ */
+struct dl_counted {
+	int		 fd;
+	int64_t		 first;
+	int64_t		 len;
+	int64_t		 sent;
+	int64_t		 ent;
+	int64_t		 file;
+	char		 addr[48];
+	int		 refs;
+};
+
+static void
+dl_counted_unref(struct dl_counted *c)
+{
+	int last;
+
+	pthread_mutex_lock(&dl_flights.mu);
+	last = --c->refs == 0;
+	pthread_mutex_unlock(&dl_flights.mu);
+	if (last) {
+		if (c->fd >= 0)
+			close(c->fd);
+		free(c);
+	}
+}
+
+static ssize_t
+dl_counted_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct dl_counted *c = cls;
+	ssize_t n;
+
+	if ((int64_t)pos >= c->len)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if ((int64_t)max > c->len - (int64_t)pos)
+		max = (size_t)(c->len - (int64_t)pos);
+	n = pread(c->fd, buf, max, (off_t)(c->first + (int64_t)pos));
+	if (n <= 0)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	pthread_mutex_lock(&dl_flights.mu);
+	c->sent += n;
+	pthread_mutex_unlock(&dl_flights.mu);
+	return n;
+}
+
+static void
+dl_counted_free(void *cls)
+{
+	dl_counted_unref(cls);
+}
+
+/* The request ended (sent, or the client left): log what went out. */
+static void
+dl_counted_done(void *cls)
+{
+	struct dl_counted *c = cls;
+	int64_t sent;
+
+	pthread_mutex_lock(&dl_flights.mu);
+	sent = c->sent;
+	pthread_mutex_unlock(&dl_flights.mu);
+	if (download_log(http_db(NULL), c->ent, c->file, c->addr, ny_now(),
+	    sent) != NY_OK)
+		log_warn("download not logged", "ent=%lld file=%lld bytes=%lld",
+		    (long long)c->ent, (long long)c->file, (long long)sent);
+	dl_flight_give(c->ent, c->file, c->len);
+	dl_counted_unref(c);
+}
+
 /* 1 when the request's If-None-Match names etag (or is "*"). */
 static int
 dl_not_modified(struct http_req *rq, const char *etag)
@@ -207,6 +379,25 @@ dl_unsatisfiable(struct http_req *rq, struct http_resp *rs, int fd,
 	    "range not satisfiable\n", 22);
 }
 
+/* The file's headers on r (200, or 206 with Content-Range), answered. */
+static int
+dl_answer(struct http_req *rq, struct http_resp *rs, struct MHD_Response *r,
+    int64_t size, int64_t first, int64_t last, int partial,
+    const struct dl_grant *g, const char *etag)
+{
+	MHD_add_response_header(r, "Content-Type", g->mime);
+	MHD_add_response_header(r, "Content-Disposition",
+	    dl_disposition(rq, g->name));
+	MHD_add_response_header(r, "ETag", etag);
+	MHD_add_response_header(r, "Accept-Ranges", "bytes");
+	MHD_add_response_header(r, "Cache-Control", "private, no-transform");
+	if (partial)
+		MHD_add_response_header(r, "Content-Range", http_printf(rq,
+		    "bytes %lld-%lld/%lld", (long long)first, (long long)last,
+		    (long long)size));
+	return http_mhd(rq, rs, partial ? 206 : 200, r);
+}
+
 static int
 dl_send(struct http_req *rq, struct http_resp *rs, int fd, int64_t size,
     int64_t first, int64_t last, int partial, const struct dl_grant *g,
@@ -220,17 +411,44 @@ dl_send(struct http_req *rq, struct http_resp *rs, int fd, int64_t size,
 		close(fd);
 		return 500;
 	}
-	MHD_add_response_header(r, "Content-Type", g->mime);
-	MHD_add_response_header(r, "Content-Disposition",
-	    dl_disposition(rq, g->name));
-	MHD_add_response_header(r, "ETag", etag);
-	MHD_add_response_header(r, "Accept-Ranges", "bytes");
-	MHD_add_response_header(r, "Cache-Control", "private, no-transform");
-	if (partial)
-		MHD_add_response_header(r, "Content-Range", http_printf(rq,
-		    "bytes %lld-%lld/%lld", (long long)first, (long long)last,
-		    (long long)size));
-	return http_mhd(rq, rs, partial ? 206 : 200, r);
+	return dl_answer(rq, rs, r, size, first, last, partial, g, etag);
+}
+
+/*
+ * A file with a download limit: refused (limit page) when the bytes would
+ * pass the budget, else sent through dl_counted_read.
+ */
+static int
+dl_send_counted(struct http_req *rq, struct http_resp *rs, int fd,
+    int64_t size, int64_t first, int64_t last, int partial,
+    const struct dl_grant *g, const char *etag)
+{
+	struct dl_counted *c;
+	struct MHD_Response *r;
+	int64_t len = last - first + 1;
+
+	if (!dl_flight_take(http_db(rq), g->entitlement_id, g->file_id, len,
+	    download_budget(g))) {
+		close(fd);
+		return dl_limit_page(rq, rs, g, NULL);
+	}
+	c = xcalloc(1, sizeof *c);
+	c->fd = fd;
+	c->first = first;
+	c->len = len;
+	c->ent = g->entitlement_id;
+	c->file = g->file_id;
+	snprintf(c->addr, sizeof c->addr, "%s", http_client_addr(rq));
+	c->refs = 2;
+	r = MHD_create_response_from_callback((uint64_t)len, 64 * 1024,
+	    dl_counted_read, c, dl_counted_free);
+	if (r == NULL) {
+		c->refs = 1;
+		dl_counted_done(c);
+		return 500;
+	}
+	http_defer(rq, dl_counted_done, c);
+	return dl_answer(rq, rs, r, size, first, last, partial, g, etag);
 }
 
 int
@@ -272,12 +490,15 @@ dl_file(struct http_req *rq, struct http_resp *rs)
 		first = 0;
 		last = size - 1;
 	}
+	if (g.limit > 0 && size > 0 && strcmp(http_method(rq), "HEAD") != 0)
+		return dl_send_counted(rq, rs, fd, size, first, last,
+		    rr == RANGE_PARTIAL, &g, etag);
 	if (first == 0 && strcmp(http_method(rq), "HEAD") != 0) {
 		if (download_limited(&g)) {
 			close(fd);
 			return dl_limit_page(rq, rs, &g, NULL);
 		}
-		if (download_log(db, ent, fid, http_client_addr(rq), now) !=
+		if (download_log(db, ent, fid, http_client_addr(rq), now, -1) !=
 		    NY_OK)
 			log_warn("download not logged", "ent=%lld file=%lld",
 			    (long long)ent, (long long)fid);

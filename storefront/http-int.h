@@ -53,6 +53,7 @@ struct http_req {
 	size_t				 body_seen;
 	int				 too_big;
 	int				 bad_body;
+	int				 malformed;	/* http_malformed: 400, close */
 	int				 started;
 	const char			*lang;
 	const char			*addr;

@@ -2,11 +2,13 @@
  * http-page.c: templated pages inside the layout, error pages in the
  * buyer's language, and the double-submit CSRF token.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
 #include "http-int.h"
+#include "http-link.h"
 #include "i18n.h"
 #include "log.h"
 #include "tmpl.h"
@@ -41,8 +43,15 @@ http_page_globals(struct http_req *rq, json_t *ctx)
 	json_object_set_new(ctx, "css", json_string(http_static_url("app.css")));
 	json_object_set_new(ctx, "js", json_string(http_static_url("app.js")));
 	json_object_set_new(ctx, "csrf", json_string(HTTP_CSRF_MARK));
-	if (json_object_get(ctx, "path") == NULL)	/* a POST page may set it */
-		json_object_set_new(ctx, "path", json_string(rq->path));
+	/* The language link is built from this: never the raw request path,
+	 * which `GET //evil.example/x` would turn into an off-site link. A
+	 * page that sets its own (a POST page) builds it from known parts. */
+	if (json_object_get(ctx, "path") == NULL) {
+		char *link = http_link_path(rq->path);
+
+		json_object_set_new(ctx, "path", json_string(link));
+		free(link);
+	}
 	json_object_set_new(ctx, "base_url", json_string(
 	    http_config() ? http_config()->base_url : ""));
 	if (json_object_get(ctx, "title") == NULL)

@@ -607,7 +607,10 @@ http_run(struct http_req *rq)
 	struct http_resp *rs = &rq->resp;
 	int status;
 
-	if (rq->too_big)
+	if (rq->malformed) {
+		status = http_error(rq, rs, 400, NULL);
+		http_add_header(rq, rs, MHD_HTTP_HEADER_CONNECTION, "close");
+	} else if (rq->too_big)
 		status = http_error(rq, rs, 413, NULL);
 	else if (rq->route == NULL)
 		status = http_error(rq, rs, rq->allowed ? 405 : 404, NULL);
@@ -646,9 +649,53 @@ http_wants_body(const struct http_req *rq)
 	    strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0;
 }
 
+static enum MHD_Result
+http_count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	int *n = cls;
+
+	(void)kind; (void)value;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+		n[0]++;
+	else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+		n[1]++;
+	return MHD_YES;
+}
+
+/*
+ * What libmicrohttpd 0.9.75 lets through but HTTP/1.1 (RFC 9112) refuses,
+ * found by tests/integration/security-battery.sh: a NUL (%00) in the path
+ * (MHD decodes it and the path silently ends there); several
+ * Content-Length headers, or one next to Transfer-Encoding (MHD takes the
+ * first, and the rest becomes a "next request" a proxy did not see:
+ * request smuggling); a Transfer-Encoding other than "chunked" (MHD never
+ * answers it); HTTP/1.1 without Host. 1 when the request is one of them.
+ */
+static int
+http_malformed(struct http_req *rq, const char *version)
+{
+	const char *q = rq->uri, *te;
+	int n[2] = { 0, 0 };
+
+	for (; *q != '\0' && *q != '?'; q++)
+		if (q[0] == '%' && q[1] == '0' && q[2] == '0')
+			return 1;
+	MHD_get_connection_values(rq->conn, MHD_HEADER_KIND,
+	    http_count_header, n);
+	if (n[0] > 1 || n[1] > 1 || (n[0] > 0 && n[1] > 0))
+		return 1;
+	te = http_header(rq, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	if (te != NULL && strcasecmp(te, "chunked") != 0)
+		return 1;
+	return version != NULL && strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
+	    http_header(rq, MHD_HTTP_HEADER_HOST) == NULL;
+}
+
 /* First call for a request: route it and prepare for its body. */
 static enum MHD_Result
-http_begin(struct http_req *rq, const char *url, const char *method)
+http_begin(struct http_req *rq, const char *url, const char *method,
+    const char *version)
 {
 	const char *cl;
 	int64_t n;
@@ -657,6 +704,12 @@ http_begin(struct http_req *rq, const char *url, const char *method)
 	rq->method = http_strdup(rq, method);
 	rq->path = http_strdup(rq, url);
 	http_negotiate(rq);
+	if (http_malformed(rq, version)) {
+		/* answered at once, and the connection closed after it:
+		 * nothing that follows on it can be trusted */
+		rq->malformed = 1;
+		return http_run(rq);
+	}
 	rq->route = http_route_find(rq, &rq->allowed);
 	if (!http_wants_body(rq))
 		return MHD_YES;
@@ -682,17 +735,19 @@ http_access(void *cls, struct MHD_Connection *c, const char *url,
 {
 	struct http_req *rq = *state;
 
-	(void)cls; (void)version;
+	(void)cls;
 	if (rq == NULL) {
 		/* no URI log call (should not happen): make one now */
 		rq = *state = http_uri_log(NULL, url, c);
 	}
+	if (rq->resp.queued && rq->malformed)
+		return MHD_NO;		/* answered 400: close, read no more */
 	if (rq->resp.queued) {
 		*upload_len = 0;	/* answered early (413): drain */
 		return MHD_YES;
 	}
 	if (!rq->started) {
-		enum MHD_Result ret = http_begin(rq, url, method);
+		enum MHD_Result ret = http_begin(rq, url, method, version);
 
 		/* answer on the next call, as MHD expects (queueing on the
 		 * first call costs the keep-alive) */
@@ -714,20 +769,33 @@ http_access(void *cls, struct MHD_Connection *c, const char *url,
 
 /* ---- the server ------------------------------------------------------- */
 
-static void
-http_raise_nofile(unsigned *limit)
+/*
+ * Raises RLIMIT_NOFILE (to 65536 at most) and returns how many
+ * connections MHD may hold. Each connection is a descriptor (two while a
+ * download goes out with sendfile); the rest of the process needs some
+ * too: per thread a database connection (+ -wal, -shm), MHD's epoll and
+ * eventfd, plus the listener, the store, logs, workers. Keep that reserve
+ * out, and never promise more than 65536 even when the soft limit was
+ * higher already (containers often start at 1M): every connection pins
+ * 16 KiB of MHD memory, so "unlimited" would only move the failure.
+ * A tiny limit (ulimit -n 200) still gets a working half instead of a
+ * figure above the descriptors that exist.
+ */
+static unsigned
+http_conn_limit(unsigned threads)
 {
 	struct rlimit rl;
+	rlim_t cur, reserve = 128 + 8 * (rlim_t)threads;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
-		return;
-	if (rl.rlim_cur < rl.rlim_max) {
+		return 512;
+	if (rl.rlim_cur < rl.rlim_max && rl.rlim_cur < 65536) {
 		rl.rlim_cur = rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
 		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
 			getrlimit(RLIMIT_NOFILE, &rl);
 	}
-	/* leave room for the database, files being sent and the store */
-	*limit = rl.rlim_cur > 256 ? (unsigned)(rl.rlim_cur - 128) : 128;
+	cur = rl.rlim_cur > 65536 ? 65536 : rl.rlim_cur;
+	return (unsigned)(cur > 2 * reserve ? cur - reserve : cur / 2);
 }
 
 static void http_mhd_log(void *, const char *, va_list) NY_PRINTF(2, 0);
@@ -735,12 +803,12 @@ static void http_mhd_log(void *, const char *, va_list) NY_PRINTF(2, 0);
 static void
 http_mhd_log(void *cls, const char *fmt, va_list ap)
 {
-	char msg[256];
+	char msg[256], q[300];
 
 	(void)cls;
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	msg[strcspn(msg, "\n")] = '\0';
-	log_debug("mhd", "detail=\"%s\"", msg);
+	/* MHD's messages may quote what a client sent */
+	log_debug("mhd", "detail=%s", log_quote(msg, q, sizeof q));
 }
 
 int
@@ -749,7 +817,7 @@ http_start(const struct ny_config *cfg, struct http_server **out,
 {
 	struct http_server *srv;
 	struct sockaddr_in sa;
-	unsigned limit = 1024, threads;
+	unsigned limit, threads, per_ip;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
 	if (sodium_init() < 0) {
@@ -769,8 +837,20 @@ http_start(const struct ny_config *cfg, struct http_server **out,
 	if (http_static_init(cause) != NY_OK || http_cache_init(cfg, cause)
 	    != NY_OK)
 		return NY_EIO;
-	http_raise_nofile(&limit);
 	threads = ncpu > 0 ? (unsigned)ncpu : 1;
+	limit = http_conn_limit(threads);
+	/*
+	 * Per client address (MHD counts it across the pool's threads and
+	 * closes the extra connection right after accept). Without it one
+	 * client can take the whole table. The default (config.c) is 128: a
+	 * phone's browser opens about 6 connections to a host plus one SSE
+	 * stream while it waits for a payment, and a mobile carrier's NAT
+	 * puts many buyers behind one address, so 128 leaves room for a
+	 * dozen or more busy phones there while one client takes under 1%
+	 * of the table. Behind a local reverse proxy every buyer is
+	 * 127.0.0.1: set 0 (off) and limit at the proxy.
+	 */
+	per_ip = (unsigned)cfg->http_per_ip_limit;
 	srv = xcalloc(1, sizeof *srv);
 	srv->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD |
 	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO | MHD_USE_ERROR_LOG, 0,
@@ -778,6 +858,7 @@ http_start(const struct ny_config *cfg, struct http_server **out,
 	    MHD_OPTION_SOCK_ADDR, &sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_LIMIT, limit,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
 	    /* Per connection, held by every SSE stream for its whole life
 	     * (touched in full: 48 KiB cost ~40 KB RSS per stream, 16 KiB
 	     * ~24 KB); 16 KiB still takes request headers of ~8 KB. */
@@ -794,7 +875,8 @@ http_start(const struct ny_config *cfg, struct http_server **out,
 		free(srv);
 		return NY_EIO;
 	}
-	log_info("http started", "threads=%u conn_limit=%u", threads, limit);
+	log_info("http started", "threads=%u conn_limit=%u per_ip_limit=%u",
+	    threads, limit, per_ip);
 	*out = srv;
 	return NY_OK;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkout.h"
 #include "i18n.h"
 #include "library-http.h"
 #include "library.h"
@@ -220,18 +221,42 @@ lib_sections_json(struct http_req *rq, const char *base,
 	return sections;
 }
 
-/* Resolves {token} and loads the library; 0 when unknown or revoked. */
-static int
-lib_load(struct http_req *rq, struct library *lib, const char **base)
+int
+lib_scope(struct http_req *rq, struct lib_scope *sc)
 {
-	const char *token = http_param(rq, "token");
-	int64_t cid;
+	const char *token = http_param(rq, "token"), *ref;
+	struct order o;
 
-	if (library_key_resolve(http_db(rq), token, &cid, NULL) != NY_OK)
+	memset(sc, 0, sizeof *sc);
+	if (token != NULL) {
+		if (library_key_resolve(http_db(rq), token, &sc->customer_id,
+		    NULL) != NY_OK)
+			return 0;
+		sc->base = http_printf(rq, "/l/%s", token);
+		return 1;
+	}
+	ref = http_param(rq, "ref");
+	if (ref == NULL || strlen(ref) > ORDER_REF_LEN ||
+	    order_by_ref(http_db(rq), ref, &o) != NY_OK ||
+	    o.status != ORDER_PAID || !checkout_owner(rq, &o))
 		return 0;
-	if (library_items(http_db(rq), cid, ny_now(), lib) != NY_OK)
+	sc->customer_id = o.customer_id;
+	sc->product_id = o.product_id;
+	sc->order_id = o.id;
+	sc->base = http_printf(rq, "/checkout/%s", o.ref);
+	return 1;
+}
+
+/* Resolves the scope and loads its library; 0 when not allowed. */
+static int
+lib_load(struct http_req *rq, struct library *lib, struct lib_scope *sc)
+{
+	if (!lib_scope(rq, sc))
 		return 0;
-	*base = http_printf(rq, "/l/%s", token);
+	if (library_items(http_db(rq), sc->customer_id, ny_now(), lib) != NY_OK)
+		return 0;
+	if (sc->order_id != 0)
+		library_keep_order(lib, sc->product_id, sc->order_id);
 	return 1;
 }
 
@@ -239,17 +264,22 @@ int
 lib_page(struct http_req *rq, struct http_resp *rs)
 {
 	struct library lib;
-	const char *base;
+	struct lib_scope sc;
 	char phone[32];
 	json_t *ctx;
 
-	if (!lib_load(rq, &lib, &base))
-		return lib_not_found(rq, rs);
+	if (!lib_load(rq, &lib, &sc))
+		return sc.order_id == 0 && http_param(rq, "ref") != NULL ? 404 :
+		    lib_not_found(rq, rs);
 	phone_display(lib.phone, 1, phone, sizeof phone);
-	ctx = json_pack("{ss ss so sb}", "title",
-	    i18n_get(http_lang(rq), "lib.title"), "intro",
-	    lib_fmt(rq, "lib.intro", "phone", phone, NULL, NULL),
-	    "sections", lib_sections_json(rq, base, &lib),
+	ctx = json_pack("{ss ss ss so sb}", "title",
+	    i18n_get(http_lang(rq), sc.order_id ? "lib.order.title" :
+	    "lib.title"), "heading",
+	    i18n_get(http_lang(rq), sc.order_id ? "lib.order.title" :
+	    "lib.title"), "intro",
+	    lib_fmt(rq, sc.order_id ? "lib.order.intro" : "lib.intro", "phone",
+	    phone, NULL, NULL),
+	    "sections", lib_sections_json(rq, sc.base, &lib),
 	    "empty", lib.nitems == 0);
 	library_free(&lib);
 	lib_private(rq, rs);
@@ -264,12 +294,15 @@ lib_ticket_page(struct http_req *rq, struct http_resp *rs)
 	const struct lib_item *it;
 	const struct lib_ticket *t;
 	struct library lib;
+	struct lib_scope sc;
 	const char *base;
 	char code[TICKET_CODE_MAX], *svg = NULL;
 	json_t *ctx;
 
-	if (!lib_load(rq, &lib, &base))
-		return lib_not_found(rq, rs);
+	if (!lib_load(rq, &lib, &sc))
+		return sc.base == NULL && http_param(rq, "ref") != NULL ? 404 :
+		    lib_not_found(rq, rs);
+	base = sc.base;
 	if (library_ticket(&lib, http_param(rq, "code"), &it, &t) != NY_OK ||
 	    it->state != LIB_ACTIVE) {
 		library_free(&lib);
@@ -353,16 +386,18 @@ lib_ics_time(struct ny_buf *b, const char *name, int64_t t)
 int
 lib_calendar(struct http_req *rq, struct http_resp *rs)
 {
-	const char *file = http_param(rq, "file"), *base, *dot;
+	const char *file = http_param(rq, "file"), *dot;
 	const struct lib_item *it = NULL;
 	struct library lib;
+	struct lib_scope sc;
 	struct ny_buf b;
 	int64_t ent;
 	size_t i;
 	int status;
 
-	if (!lib_load(rq, &lib, &base))
-		return lib_not_found(rq, rs);
+	if (!lib_load(rq, &lib, &sc))
+		return sc.base == NULL && http_param(rq, "ref") != NULL ? 404 :
+		    lib_not_found(rq, rs);
 	dot = strrchr(file, '.');
 	if (dot == NULL || strcmp(dot, ".ics") != 0 ||
 	    ny_parse_int(http_strndup(rq, file, (size_t)(dot - file)), 1,

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -15,6 +16,7 @@
 #include "http.h"
 #include "i18n.h"
 #include "log.h"
+#include "ticket.h"
 #include "tmpl.h"
 #include "worker-outbox.h"
 
@@ -35,8 +37,11 @@ main(int argc, char **argv)
 	sigset_t stopset;
 	struct db *db;
 	char *cause = NULL;
-	int n, sig;
+	int n, sig, sealed = 0;
 
+	/* Before anything is created: the database, blobs, logs we write
+	 * are for this user only (see shared/app.c). */
+	umask(077);
 	n = app_config(&cfg, argc - 1, argv + 1);
 	if (n < argc - 1) {
 		/* `nyota-storefront 8081` must not start quietly on 8080. */
@@ -49,6 +54,11 @@ main(int argc, char **argv)
 	db = app_open(&cfg);	/* creates folders, migrates */
 	if (crypto_init(cfg.keys_dir, &cause) != NY_OK)
 		sf_die("keys", cause);
+	/* Codes issued before they were sealed: sealed now, once. */
+	if (ticket_seal_legacy(db, &sealed) != NY_OK)
+		log_warn("older ticket codes not sealed yet", "tickets=?");
+	else if (sealed > 0)
+		log_info("older ticket codes sealed", "tickets=%d", sealed);
 	if (i18n_load(&cause) != NY_OK)
 		sf_die("locales", cause);
 	if (tmpl_load_all(&cause) != NY_OK)

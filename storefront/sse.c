@@ -35,6 +35,7 @@ struct sse_stream {
 	int			 final;		/* end after what is queued */
 	int			 closing;	/* server stopping */
 	int			 ping;
+	int			 owner;		/* the browser that made the order */
 };
 
 static struct {
@@ -143,23 +144,30 @@ sse_queue(struct sse_stream *s, const char *ev, int final)
 	sse_wake(s);
 }
 
-/* "event: status\ndata: {…}\n\n" for order id, and whether it is final. */
-static char *
-sse_render(struct db *db, int64_t id, int *final)
+/*
+ * "event: status\ndata: {…}\n\n" for order id, as the browser that made
+ * it sees it (ev[1]) and as anyone else does (ev[0]); whether it is final.
+ * NY_OK or NY_ENOTFOUND; the caller frees both.
+ */
+static int
+sse_render(struct db *db, int64_t id, char *ev[2], int *final)
 {
 	struct order o;
 	json_t *j;
-	char *data, *ev;
+	char *data;
+	int owner;
 
 	if (order_by_id(db, id, &o) != NY_OK)
-		return NULL;
-	j = checkout_status_json(db, &o, sse.cfg->base_url);
-	data = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	ev = xasprintf("event: status\ndata: %s\n\n", data);
-	free(data);
+		return NY_ENOTFOUND;
+	for (owner = 0; owner < 2; owner++) {
+		j = checkout_status_json(&o, sse.cfg->base_url, owner);
+		data = json_dumps(j, JSON_COMPACT);
+		json_decref(j);
+		ev[owner] = xasprintf("event: status\ndata: %s\n\n", data);
+		free(data);
+	}
 	*final = order_status_final(o.status);
-	return ev;
+	return NY_OK;
 }
 
 static int
@@ -176,15 +184,17 @@ sse_has(int64_t id)
 }
 
 static void
-sse_deliver(int64_t id, const char *ev, int final)
+sse_deliver(int64_t id, char *ev[2], int final)
 {
 	struct sse_stream *s;
 
 	pthread_mutex_lock(&sse.mu);
 	for (s = sse.buckets[sse_bucket(id)]; s != NULL; s = s->next)
 		if (s->order_id == id)
-			sse_queue(s, ev, final);
+			sse_queue(s, ev[s->owner], final);
 	pthread_mutex_unlock(&sse.mu);
+	free(ev[0]);
+	free(ev[1]);
 }
 
 static void
@@ -213,7 +223,7 @@ sse_scan(struct db *db, int64_t *seq)
 	struct db_event evs[SSE_BATCH];
 	int64_t ids[SSE_BATCH];
 	int i, j, n, nids, final;
-	char *ev;
+	char *ev[2];
 
 	do {
 		if (db_events_since(db, *seq, evs, SSE_BATCH, &n) != NY_OK)
@@ -230,10 +240,9 @@ sse_scan(struct db *db, int64_t *seq)
 				ids[nids++] = evs[i].row_id;
 		}
 		for (i = 0; i < nids; i++) {
-			if ((ev = sse_render(db, ids[i], &final)) == NULL)
+			if (sse_render(db, ids[i], ev, &final) != NY_OK)
 				continue;
 			sse_deliver(ids[i], ev, final);
-			free(ev);
 		}
 	} while (n == SSE_BATCH);
 }
@@ -344,7 +353,7 @@ sse_order_events(struct http_req *rq, struct http_resp *rs)
 	struct MHD_Response *r;
 	struct sse_stream *s;
 	struct order o;
-	char *ev;
+	char *ev[2];
 	size_t b;
 	int final = 0;
 
@@ -353,6 +362,7 @@ sse_order_events(struct http_req *rq, struct http_resp *rs)
 		return 404;
 	s = xcalloc(1, sizeof *s);
 	s->order_id = o.id;
+	s->owner = checkout_owner(rq, &o);
 	s->conn = http_conn(rq);
 	buf_init(&s->out, SSE_OUT_MAX);
 	buf_adds(&s->out, "retry: 3000\n\n");
@@ -366,11 +376,12 @@ sse_order_events(struct http_req *rq, struct http_resp *rs)
 	sse.buckets[b] = s;
 	sse.n++;
 	pthread_mutex_unlock(&sse.mu);
-	if ((ev = sse_render(http_db(rq), o.id, &final)) != NULL) {
+	if (sse_render(http_db(rq), o.id, ev, &final) == NY_OK) {
 		pthread_mutex_lock(&sse.mu);
-		sse_queue(s, ev, final);
+		sse_queue(s, ev[s->owner], final);
 		pthread_mutex_unlock(&sse.mu);
-		free(ev);
+		free(ev[0]);
+		free(ev[1]);
 	}
 	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, sse_read,
 	    s, sse_free);

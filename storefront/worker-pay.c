@@ -147,8 +147,11 @@ wp_push(struct wp_thread *t, const struct payment *p, int64_t now)
 		    "payment=%lld", (long long)p->id);
 		payment_push_wait(t->db, p->id, p->order_expires_at);
 	} else {
-		log_warn("push refused", "payment=%lld cause=\"%s\"",
-		    (long long)p->id, cause ? cause : "");
+		char q[160];
+
+		/* the provider's text: from outside, quoted */
+		log_warn("push refused", "payment=%lld cause=%s",
+		    (long long)p->id, log_quote(cause, q, sizeof q));
 		wp_settle(t, p, PAY_FAILED, PAY_REASON_PUSH);
 	}
 	free(cause);
@@ -245,6 +248,14 @@ wp_act(struct wp_thread *t, const struct payment *p, int64_t now)
 {
 	if (strcmp(p->provider, wp.prov->name) != 0) {
 		/* Made under another provider setting: nobody to ask. */
+		if (now >= p->order_expires_at)
+			wp_settle(t, p, PAY_EXPIRED, PAY_REASON_EXPIRED);
+		else
+			payment_postpone(t->db, p->id, p->order_expires_at, 0,
+			    NULL);
+	} else if (strcmp(p->status, "new") == 0 && p->amount_minor == 0) {
+		/* Free: never pushed; it waits for the phone's code
+		 * (checkout_confirm) until the order expires. */
 		if (now >= p->order_expires_at)
 			wp_settle(t, p, PAY_EXPIRED, PAY_REASON_EXPIRED);
 		else

@@ -99,8 +99,16 @@ START_TEST(defaults)
 	ck_assert_str_eq(cfg.keys_dir, "./keys");
 	ck_assert_str_eq(cfg.http_addr, "127.0.0.1");
 	ck_assert_int_eq(cfg.http_port, 8080);
+	ck_assert_int_eq(cfg.http_per_ip_limit, 128);
 	ck_assert_str_eq(cfg.ssh_addr, "0.0.0.0");
 	ck_assert_int_eq(cfg.ssh_port, 2222);
+	ck_assert_int_eq(cfg.ssh_grace_s, 30);
+	ck_assert_int_eq(cfg.ssh_max_startups.start, 40);
+	ck_assert_int_eq(cfg.ssh_max_startups.rate, 30);
+	ck_assert_int_eq(cfg.ssh_max_startups.full, 100);
+	ck_assert_int_eq(cfg.ssh_per_source_startups.start, 5);
+	ck_assert_int_eq(cfg.ssh_per_source_startups.rate, 30);
+	ck_assert_int_eq(cfg.ssh_per_source_startups.full, 10);
 	ck_assert_str_eq(cfg.base_url, "http://localhost:8080");
 	ck_assert_str_eq(cfg.payments, "sim");
 	ck_assert_str_eq(cfg.sim_auto, "off");
@@ -171,9 +179,57 @@ START_TEST(bad_numbers)
 	refused("NYOTA_CLOCK_OFFSET", "abc", "NYOTA_CLOCK_OFFSET",
 	    "expected a whole number 0-");
 	refused("NYOTA_CLOCK_OFFSET", "-1", "NYOTA_CLOCK_OFFSET", "whole");
+	refused("NYOTA_HTTP_PER_IP_LIMIT", "-1", "NYOTA_HTTP_PER_IP_LIMIT",
+	    "expected a whole number 0-65536");
+	refused("NYOTA_HTTP_PER_IP_LIMIT", "65537", "NYOTA_HTTP_PER_IP_LIMIT",
+	    "0-65536");
+	refused("NYOTA_HTTP_PER_IP_LIMIT", "many", "NYOTA_HTTP_PER_IP_LIMIT",
+	    "whole");
+	refused("NYOTA_HTTP_PER_IP_LIMIT", "", "NYOTA_HTTP_PER_IP_LIMIT",
+	    "whole");
+	accepted("NYOTA_HTTP_PER_IP_LIMIT", "0");	/* off */
+	accepted("NYOTA_HTTP_PER_IP_LIMIT", "8");
 	accepted("NYOTA_SIM_DELAY_MS", "0");
 	accepted("NYOTA_CHECKOUT_LIMIT", "100000");
 	accepted("NYOTA_CLOCK_OFFSET", "1099511627776");
+}
+END_TEST
+
+/* The console's pre-login limits (tui/serve.c). */
+START_TEST(ssh_startups)
+{
+	static const char *const bad[] = { "", "0", "0:30:10", "10:30:5",
+	    "10:101:20", "10:-1:20", "10:30", "10:30:", ":30:100",
+	    "10:30:100:1", "10::100", "a:b:c", "10 :30:100", "100001",
+	    "10:30:100 " };
+	struct ny_config cfg;
+	char *cause = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+		refused("NYOTA_SSH_MAX_STARTUPS", bad[i],
+		    "NYOTA_SSH_MAX_STARTUPS", "expected start:rate:full");
+		refused("NYOTA_SSH_PER_SOURCE_STARTUPS", bad[i],
+		    "NYOTA_SSH_PER_SOURCE_STARTUPS", "start:rate:full");
+	}
+	refused("NYOTA_SSH_GRACE_S", "0", "NYOTA_SSH_GRACE_S",
+	    "expected a whole number 1-600");
+	refused("NYOTA_SSH_GRACE_S", "30s", "NYOTA_SSH_GRACE_S", "whole");
+	accepted("NYOTA_SSH_GRACE_S", "1");
+	accepted("NYOTA_SSH_MAX_STARTUPS", "10:30:100");
+	accepted("NYOTA_SSH_PER_SOURCE_STARTUPS", "3:100:3");
+	/* "n" alone is n:100:n, as in sshd_config. */
+	setenv("NYOTA_SSH_PER_SOURCE_STARTUPS", "7", 1);
+	setenv("NYOTA_SSH_MAX_STARTUPS", "1:0:1", 1);
+	ck_assert_int_eq(config_load(&cfg, 0, NULL, NULL, &cause), NY_OK);
+	ck_assert_int_eq(cfg.ssh_per_source_startups.start, 7);
+	ck_assert_int_eq(cfg.ssh_per_source_startups.rate, 100);
+	ck_assert_int_eq(cfg.ssh_per_source_startups.full, 7);
+	ck_assert_int_eq(cfg.ssh_max_startups.start, 1);
+	ck_assert_int_eq(cfg.ssh_max_startups.rate, 0);
+	config_free(&cfg);
+	unsetenv("NYOTA_SSH_PER_SOURCE_STARTUPS");
+	unsetenv("NYOTA_SSH_MAX_STARTUPS");
 }
 END_TEST
 
@@ -329,6 +385,7 @@ config_suite(void)
 	tcase_add_test(tc, env_and_flags);
 	tcase_add_test(tc, bad_ports);
 	tcase_add_test(tc, bad_numbers);
+	tcase_add_test(tc, ssh_startups);
 	tcase_add_test(tc, bad_enums);
 	tcase_add_test(tc, bad_urls);
 	tcase_add_test(tc, bad_addrs);

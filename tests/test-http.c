@@ -9,6 +9,7 @@
 #include "i18n.h"
 #include "testutil.h"
 #include "../storefront/http-int.h"
+#include "../storefront/http-link.h"
 #include "../storefront/view.h"
 
 START_TEST(patterns)
@@ -104,6 +105,44 @@ START_TEST(markdown_is_safe)
 }
 END_TEST
 
+/* http_link_path's answer for path, freed; compared with want. */
+static void
+link_is(const char *path, const char *want)
+{
+	char *got = http_link_path(path);
+
+	ck_assert_msg(strcmp(got, want) == 0, "%s -> %s, want %s", path, got,
+	    want);
+	free(got);
+}
+
+START_TEST(link_paths_stay_on_site)
+{
+	link_is("/p/nairobi-nights", "/p/nairobi-nights");
+	link_is("/@amani", "/@amani");
+	link_is("/", "/");
+	link_is("", "/");
+	link_is(NULL, "/");
+	/* protocol-relative: another site to a browser */
+	link_is("//evil.example/x", "/evil.example/x");
+	link_is("///evil.example", "/evil.example");
+	link_is("/\\evil.example/x", "/%5Cevil.example/x");
+	link_is("/\\\\evil.example", "/%5C%5Cevil.example");
+	/* browsers drop tabs and newlines in URLs: keep them encoded */
+	link_is("/\t/evil.example", "/%09/evil.example");
+	link_is("/\n//evil.example", "/%0A/evil.example");
+	link_is("evil.example", "/evil.example");
+	link_is("https://evil.example/", "/https:/evil.example/");
+	link_is("javascript:alert(1)", "/javascript:alert(1)");
+	/* MHD decoded the path: encode again what would change its meaning */
+	link_is("/p/a?lang=xx#f", "/p/a%3Flang=xx%23f");
+	link_is("/p/100%", "/p/100%25");
+	link_is("/p/a b\"<", "/p/a%20b%22%3C");
+	link_is("/p/caf\xc3\xa9", "/p/caf%C3%A9");
+	link_is("/p/a//b/", "/p/a/b/");
+}
+END_TEST
+
 static Suite *
 http_suite(void)
 {
@@ -115,6 +154,7 @@ http_suite(void)
 	tcase_add_test(tc, dates_in_eat);
 	tcase_add_test(tc, sizes);
 	tcase_add_test(tc, markdown_is_safe);
+	tcase_add_test(tc, link_paths_stay_on_site);
 	suite_add_tcase(s, tc);
 	return s;
 }

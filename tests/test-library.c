@@ -184,8 +184,8 @@ START_TEST(download_rules)
 	/* The limit counts per file; a reset starts again. */
 	ck_assert_int_eq(download_authorize(db, 1, 1, LF_T0, &g), NY_OK);
 	ck_assert_int_eq(download_log(db, g.entitlement_id, 1, "1.2.3.4",
-	    LF_T0), NY_OK);
-	ck_assert_int_eq(download_log(db, g.entitlement_id, 1, NULL, LF_T0),
+	    LF_T0, -1), NY_OK);
+	ck_assert_int_eq(download_log(db, g.entitlement_id, 1, NULL, LF_T0, -1),
 	    NY_OK);
 	ck_assert_int_eq(download_authorize(db, 1, 1, LF_T0, &g), NY_ELIMIT);
 	ck_assert_int_eq(g.count, 2);
@@ -294,13 +294,27 @@ START_TEST(recover_alike_and_limited)
 	    LF_T0 + 1, &queued), NY_OK);
 	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM messages"
 	    " WHERE kind = 'library_link'"), 1);
-	/* Per phone: 3 an hour. */
+	/* Per (phone, address): 3 an hour; a stranger's three do not block
+	 * the owner at another address. */
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(library_recover(db, LF_PHONE1, NULL,
+		    "10.0.0.3", LF_T0 + 2, &queued), NY_OK);
 	ck_assert_int_eq(library_recover(db, LF_PHONE1, NULL, "10.0.0.3",
-	    LF_T0 + 2, &queued), NY_OK);
-	ck_assert_int_eq(library_recover(db, LF_PHONE1, NULL, "10.0.0.4",
 	    LF_T0 + 3, &queued), NY_ELIMIT);
 	ck_assert_int_eq(library_recover(db, LF_PHONE1, NULL, "10.0.0.4",
+	    LF_T0 + 3, &queued), NY_OK);
+	ck_assert_int_eq(library_recover(db, LF_PHONE1, NULL, "10.0.0.3",
 	    LF_T0 + 3700, &queued), NY_OK);
+	/* Per phone from anywhere: 30 an hour (ten strangers' worth). */
+	for (i = 0; i < 29; i++) {
+		char addr[32];
+
+		snprintf(addr, sizeof addr, "10.1.0.%d", i);
+		ck_assert_int_eq(library_recover(db, LF_PHONE1, NULL, addr,
+		    LF_T0 + 3701, NULL), NY_OK);
+	}
+	ck_assert_int_eq(library_recover(db, LF_PHONE1, NULL, "10.1.1.1",
+	    LF_T0 + 3702, NULL), NY_ELIMIT);
 	/* Per address: 10 an hour, whatever the phone. */
 	for (i = 0; i < 10; i++) {
 		char phone[16];

@@ -1,7 +1,8 @@
 /*
  * test-log.c: logfmt lines on stderr with a timestamp and a level; the
  * level filter; one event is always one line, however long or whatever
- * bytes its values hold; secrets are shown redacted.
+ * bytes its values hold; secrets are shown redacted; values from outside
+ * are quoted and escaped (log_quote).
  */
 #include <fcntl.h>
 #include <regex.h>
@@ -108,6 +109,56 @@ START_TEST(redact)
 }
 END_TEST
 
+START_TEST(quote)
+{
+	char buf[LOG_QUOTE_LEN], small[12];
+
+	ck_assert_str_eq(log_quote("bob", buf, sizeof buf), "\"bob\"");
+	ck_assert_str_eq(log_quote(NULL, buf, sizeof buf), "\"\"");
+	ck_assert_str_eq(log_quote("", buf, sizeof buf), "\"\"");
+	/* A forged field stays inside the value. */
+	ck_assert_str_eq(log_quote("x handle=admin ok=1", buf, sizeof buf),
+	    "\"x handle=admin ok=1\"");
+	ck_assert_str_eq(log_quote("a\"b\\c", buf, sizeof buf),
+	    "\"a\\\"b\\\\c\"");
+	ck_assert_str_eq(log_quote("l1\nl2\r\t\x01\x7f", buf, sizeof buf),
+	    "\"l1\\nl2\\r\\t\\x01\\x7f\"");
+	ck_assert_str_eq(log_quote("Nairobi \xc3\xa9", buf, sizeof buf),
+	    "\"Nairobi \xc3\xa9\"");
+	/* 9 bytes + 2 quotes + NUL fit in 12; 10 do not. */
+	ck_assert_str_eq(log_quote("123456789", small, sizeof small),
+	    "\"123456789\"");
+	ck_assert_str_eq(log_quote("1234567890", small, sizeof small),
+	    "\"123456...\"");
+	/* An escape is never split, nor a UTF-8 character. */
+	ck_assert_str_eq(log_quote("12345\"\"\"", small, sizeof small),
+	    "\"12345...\"");
+	ck_assert_str_eq(log_quote("12345\xc3\xa9\xc3\xa9\xc3\xa9", small,
+	    sizeof small), "\"12345...\"");
+	ck_assert_str_eq(log_quote("\n\n\n\n\n\n", small, sizeof small),
+	    "\"\\n\\n\\n...\"");
+	ck_assert_str_eq(log_quote("abcdefgh", small, 6), "\"...\"");
+}
+END_TEST
+
+static void
+write_quoted(void)
+{
+	char q[LOG_QUOTE_LEN];
+
+	log_info("ssh login refused", "handle=%s addr=%s",
+	    log_quote("x\" level=error forged=\"1", q, sizeof q), "127.0.0.1");
+}
+
+START_TEST(quoted_in_line)
+{
+	capture(write_quoted);
+	ck_assert_int_eq(lines(out), 1);
+	ck_assert_ptr_nonnull(strstr(out,
+	    " handle=\"x\\\" level=error forged=\\\"1\" addr=127.0.0.1\n"));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -117,6 +168,8 @@ main(void)
 	tcase_add_test(tc, format_and_levels);
 	tcase_add_test(tc, one_event_one_line);
 	tcase_add_test(tc, redact);
+	tcase_add_test(tc, quote);
+	tcase_add_test(tc, quoted_in_line);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -43,7 +43,11 @@ open_db(char **pathp)
 	    "INSERT INTO products(id, creator_id, slug, kind, title, price_minor,"
 	    " currency, status, period_days, created_at, updated_at) VALUES"
 	    " (4, 1, 'club', 'subscription', 'Club', 20000, 'KES', 'published',"
-	    " 30, 0, 0);"), NY_OK);
+	    " 30, 0, 0);"
+	    "INSERT INTO products(id, creator_id, slug, kind, title, price_minor,"
+	    " currency, status, created_at, updated_at) VALUES"
+	    " (5, 1, 'gift', 'download', 'A gift', 0, 'KES', 'published', 0, 0);"),
+	    NY_OK);
 	if (pathp != NULL)
 		*pathp = path;
 	else
@@ -201,6 +205,121 @@ START_TEST(pending_limit_per_phone)
 	/* One ends: room for one more. */
 	ck_assert_int_eq(payment_settle(db, o[0].payment_id, NULL, &r, NULL), NY_OK);
 	ck_assert_int_eq(buy(db, 1, "254712345678", 1, NULL, &o[3]), NY_OK);
+	db_close(db);
+}
+END_TEST
+
+/* An order from a given address and browser (the buyer cookie). */
+static int
+buy_from(struct db *db, int64_t product, const char *phone, const char *addr,
+    const char *browser, struct order *o)
+{
+	struct order_new in = {
+		.product_id = product, .phone = phone, .quantity = 1,
+		.locale = "en", .client_addr = addr, .browser = browser,
+		.provider = "sim",
+	};
+
+	return order_create(db, &in, o, NULL);
+}
+
+/*
+ * A stranger's checkouts for someone else's phone use up only their own
+ * (phone, browser) and (phone, address) allowance; the hourly cap per
+ * phone never refuses a browser that has paid for that phone before.
+ */
+START_TEST(stranger_cannot_block_owner)
+{
+	struct db *db = open_db(NULL);
+	struct pay_result paid = result(PAY_PAID, NULL, "QK1", 50000);
+	struct order o, mine;
+	char addr[32], br[48];
+	int i;
+
+	for (i = 0; i < ORDER_MAX_PENDING; i++)
+		ck_assert_int_eq(buy_from(db, 1, "254712345678", "10.6.6.6",
+		    "stranger-browser", &o), NY_OK);
+	ck_assert_int_eq(buy_from(db, 1, "254712345678", "10.6.6.6",
+	    "stranger-browser", &o), NY_ELIMIT);
+	/* Same address, another browser: the address is full too. */
+	ck_assert_int_eq(buy_from(db, 1, "254712345678", "10.6.6.6",
+	    "other-browser", &o), NY_ELIMIT);
+	/* The owner, elsewhere: fine; and pays. */
+	ck_assert_int_eq(buy_from(db, 1, "254712345678", "10.1.1.1",
+	    "owner-browser", &mine), NY_OK);
+	ck_assert_int_eq(payment_settle(db, mine.payment_id, NULL, &paid, NULL),
+	    NY_OK);
+	ck_assert_int_eq(order_browser_ok(db, mine.id, "owner-browser"), 1);
+	ck_assert_int_eq(order_browser_ok(db, mine.id, "stranger-browser"), 0);
+	ck_assert_int_eq(order_browser_ok(db, mine.id, NULL), 0);
+	/* Strangers from many addresses fill the hourly cap... */
+	for (i = 0; i < ORDER_PHONE_HOURLY; i++) {
+		snprintf(addr, sizeof addr, "10.7.0.%d", i);
+		snprintf(br, sizeof br, "b%d", i);
+		buy_from(db, 1, "254712345678", addr, br, &o);
+	}
+	ck_assert_int_eq(buy_from(db, 1, "254712345678", "10.8.0.1", "late",
+	    &o), NY_ELIMIT);
+	/* ...which never refuses the browser that paid for this phone. */
+	ck_assert_int_eq(buy_from(db, 1, "254712345678", "10.1.1.1",
+	    "owner-browser", &o), NY_OK);
+	db_close(db);
+}
+END_TEST
+
+/* The code a free order sent to the phone (from the queued message). */
+static void
+sent_code(struct db *db, int64_t order_id, char code[8])
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT body FROM messages"
+	    " WHERE kind = 'confirm_code' AND order_id = ?");
+	const char *body, *d;
+
+	ck_assert_ptr_nonnull(st);
+	sqlite3_bind_int64(st, 1, order_id);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	body = (const char *)sqlite3_column_text(st, 0);
+	d = strpbrk(body, "0123456789");
+	ck_assert_ptr_nonnull(d);
+	memcpy(code, d, 6);
+	code[6] = '\0';
+	sqlite3_reset(st);
+}
+
+/* A free order waits for the code sent to the phone; tries are bounded. */
+START_TEST(free_order_needs_the_phone_code)
+{
+	struct db *db = open_db(NULL);
+	struct order o, o2;
+	char code[8], wrong[8];
+	int i;
+
+	ck_assert_int_eq(buy_from(db, 5, "254712345678", "10.0.0.1", "br1", &o),
+	    NY_OK);
+	ck_assert_int_eq(o.status, ORDER_PENDING);
+	ck_assert_int_eq(o.amount_minor, 0);
+	/* Not pushed: the payment is due only when the order expires. */
+	ck_assert_int_eq(count(db, "SELECT y.next_attempt_at = o.expires_at"
+	    " FROM payments y JOIN orders o ON o.id = y.order_id"
+	    " WHERE o.amount_minor = 0"), 1);
+	sent_code(db, o.id, code);
+	snprintf(wrong, sizeof wrong, "%06d", ((int)strtol(code, NULL, 10) + 1) % 1000000);
+	ck_assert_int_eq(order_confirm(db, o.id, "12345"), NY_EDENIED);
+	ck_assert_int_eq(order_confirm(db, o.id, wrong), NY_EDENIED);
+	ck_assert_int_eq(order_confirm(db, o.id, code), NY_OK);
+	/* Another order: ORDER_CONFIRM_TRIES wrong codes, then no more. */
+	ck_assert_int_eq(buy_from(db, 5, "254700000009", "10.0.0.1", "br1",
+	    &o2), NY_OK);
+	sent_code(db, o2.id, code);
+	snprintf(wrong, sizeof wrong, "%06d", ((int)strtol(code, NULL, 10) + 1) % 1000000);
+	for (i = 0; i < ORDER_CONFIRM_TRIES - 1; i++)
+		ck_assert_int_eq(order_confirm(db, o2.id, wrong), NY_EDENIED);
+	ck_assert_int_eq(order_confirm(db, o2.id, wrong), NY_ELIMIT);
+	ck_assert_int_eq(order_confirm(db, o2.id, code), NY_ELIMIT);
+	/* A paid product has no code. */
+	ck_assert_int_eq(buy_from(db, 1, "254700000009", "10.0.0.1", "br1",
+	    &o2), NY_OK);
+	ck_assert_int_eq(order_confirm(db, o2.id, "123456"), NY_ESTATE);
 	db_close(db);
 }
 END_TEST
@@ -626,6 +745,8 @@ main(void)
 	tcase_add_test(tc, idem_key_moves_after_final);
 	tcase_add_test(tc, pending_limit_per_phone);
 	tcase_add_test(tc, paid_grants_once);
+	tcase_add_test(tc, stranger_cannot_block_owner);
+	tcase_add_test(tc, free_order_needs_the_phone_code);
 	tcase_add_test(tc, failed_and_amount_mismatch);
 	tcase_add_test(tc, expiry_and_late_payment);
 	tcase_add_test(tc, seats_reserved_and_released);

@@ -83,18 +83,31 @@ START_TEST(issue_idempotent)
 }
 END_TEST
 
-/* The stored code of the first ticket of order o (static buffer). */
+/* The code of a ticket as the buyer sees it (static buffer): the
+ * database keeps only its keyed hash and the code sealed. */
+static const char *
+code_where(struct db *db, const char *where)
+{
+	static char code[TICKET_CODE_MAX];
+	char *sql = xasprintf("SELECT code, code_sealed FROM tickets %s"
+	    " ORDER BY id LIMIT 1", where);
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	free(sql);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_str_eq(strncmp((const char *)sqlite3_column_text(st, 0),
+	    "h:", 2) == 0 ? "hashed" : "clear", "hashed");
+	ck_assert_int_eq(ticket_code_reveal((const char *)sqlite3_column_text(st,
+	    0), sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),
+	    code), NY_OK);
+	sqlite3_reset(st);
+	return code;
+}
+
 static const char *
 first_code(struct db *db)
 {
-	static char code[TICKET_CODE_MAX];
-	sqlite3_stmt *st = db_stmt(db, "SELECT code FROM tickets ORDER BY id"
-	    " LIMIT 1");
-
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	snprintf(code, sizeof code, "%s", sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
-	return code;
+	return code_where(db, "");
 }
 
 START_TEST(check_in_answers)
@@ -126,17 +139,9 @@ START_TEST(check_in_answers)
 	lf_buy(db, 2, 3, 1);
 	ck_assert_int_eq(db_exec(db, "UPDATE orders SET status = 'refunded'"
 	    " WHERE customer_id = 2"), NY_OK);
-	{
-		sqlite3_stmt *st = db_stmt(db, "SELECT code FROM tickets"
-		    " WHERE customer_id = 2");
-		char c2[TICKET_CODE_MAX];
-
-		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-		snprintf(c2, sizeof c2, "%s", sqlite3_column_text(st, 0));
-		sqlite3_reset(st);
-		ck_assert_int_eq(ticket_check_in(db, c2, 0, LF_T0, &r), NY_OK);
-		ck_assert_int_eq(r.status, TICKET_UNKNOWN);
-	}
+	ck_assert_int_eq(ticket_check_in(db, code_where(db,
+	    "WHERE customer_id = 2"), 0, LF_T0, &r), NY_OK);
+	ck_assert_int_eq(r.status, TICKET_UNKNOWN);
 	db_close(db);
 }
 END_TEST
@@ -202,6 +207,42 @@ START_TEST(twenty_simultaneous_check_ins)
 }
 END_TEST
 
+/* A copy of the database holds no code a door accepts; older clear codes
+ * keep working and are sealed at start. */
+START_TEST(codes_kept_hashed_and_sealed)
+{
+	struct db *db = lf_open(NULL);
+	struct ticket_checkin r;
+	char code[TICKET_CODE_MAX];
+	int n;
+
+	lf_buy(db, 1, 3, 1);
+	snprintf(code, sizeof code, "%s", first_code(db));
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM tickets WHERE"
+	    " code NOT LIKE 'h:%' OR code_sealed IS NULL"), 0);
+	/* The stored value itself is not a code. */
+	ck_assert_int_eq(ticket_check_in(db, "h:0000", 0, LF_T0, &r), NY_OK);
+	ck_assert_int_eq(r.status, TICKET_UNKNOWN);
+	/* An older row with its code in clear: found, then sealed. */
+	ck_assert_int_eq(db_exec(db, "INSERT INTO tickets (order_id, product_id,"
+	    " customer_id, code, created_at) SELECT order_id, product_id,"
+	    " customer_id, '7K3MQ9XHABCDEFGHJKMNPQRS', 0 FROM tickets LIMIT 1"),
+	    NY_OK);
+	ck_assert_int_eq(ticket_seal_legacy(db, &n), NY_OK);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM tickets WHERE"
+	    " code = '7K3MQ9XHABCDEFGHJKMNPQRS'"), 0);
+	ck_assert_int_eq(ticket_check_in(db, "7k3m-q9xh-abcd-efgh-jkmn-pqrs", 0,
+	    LF_T0, &r), NY_OK);
+	ck_assert_int_eq(r.status, TICKET_VALID);
+	ck_assert_int_eq(ticket_seal_legacy(db, &n), NY_OK);
+	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(ticket_check_in(db, code, 0, LF_T0, &r), NY_OK);
+	ck_assert_int_eq(r.status, TICKET_VALID);
+	db_close(db);
+}
+END_TEST
+
 static Suite *
 ticket_suite(void)
 {
@@ -213,6 +254,7 @@ ticket_suite(void)
 	tcase_add_test(tc, issue_idempotent);
 	tcase_add_test(tc, check_in_answers);
 	tcase_add_test(tc, twenty_simultaneous_check_ins);
+	tcase_add_test(tc, codes_kept_hashed_and_sealed);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

@@ -389,6 +389,7 @@ cli_run(const struct ny_config *cfg, int argc, char **argv)
 	if (argc - words > 16 || cli_split(argc - words, argv + words, pos,
 	    c->nargs, &npos, opts, &nopts) != 0 || npos != c->nargs)
 		return cli_usage();
+	app_secure(cfg);	/* before the keys are read (see serve.c) */
 	if (c->crypto && (ny_mkdirs(cfg->keys_dir, 0700) != NY_OK ||
 	    crypto_init(cfg->keys_dir, &cause) != NY_OK)) {
 		fprintf(stderr, "nyota: %s: %s\n", cfg->keys_dir, cause ? cause :

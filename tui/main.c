@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "app.h"
 #include "cli.h"
@@ -16,6 +17,9 @@ main(int argc, char **argv)
 	struct ny_config cfg;
 	int n, rc;
 
+	/* Before anything is created, for `serve` and every admin command
+	 * alike (exports, backups, the database): see shared/app.c. */
+	umask(077);
 	n = app_config(&cfg, argc - 1, argv + 1);
 	argc -= n + 1;
 	argv += n + 1;

@@ -8,12 +8,11 @@
  * field); back and next keep everything typed; Esc asks before
  * discarding. Nothing is written until the review's publish or draft.
  */
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "automation.h"
 #include "i18n.h"
@@ -22,6 +21,7 @@
 #include "ssh-int.h"
 #include "store.h"
 #include "ui.h"
+#include "upload.h"
 
 enum wiz_field {
 	F_TITLE, F_SLUG, F_PRICE, F_CURRENCY, F_SUMMARY, F_FILE, F_PERIOD,
@@ -218,29 +218,35 @@ wiz_init(struct ui_ctx *ctx)
 	return z;
 }
 
-/* A bare name is in uploads/HANDLE/; anything with a slash is a path. */
-static char *
-wiz_path(const struct wizard *z, const struct ui_ctx *ctx)
+/*
+ * Opens the file the creator named: only a plain name inside their own
+ * uploads folder (upload_open refuses paths, "..", symlinks, hard links,
+ * folders and FIFOs), so nothing else on the server — keys, the database,
+ * another creator's uploads — can be attached and sold. Returns as
+ * upload_open; *fd is for the caller to read and close.
+ */
+static int
+wiz_open(const struct wizard *z, const struct ui_ctx *ctx, int *fd)
 {
-	const char *src = z->f[F_FILE].text;
-
-	return strchr(src, '/') ? xstrdup(src) : xasprintf("%s/uploads/%s/%s",
-	    ctx->s->cfg->data_dir, ctx->s->handle, src);
+	return upload_open(ctx->s->cfg->data_dir, ctx->s->handle,
+	    z->f[F_FILE].text, fd);
 }
 
-static int
-wiz_file_ok(const struct wizard *z, const struct ui_ctx *ctx)
+/* NULL when the file field is empty or names a file we may attach, else
+ * the locale key of what is wrong. */
+static const char *
+wiz_file_err(const struct wizard *z, const struct ui_ctx *ctx)
 {
-	struct stat sb;
-	char *path;
-	int ok;
+	int fd, rc;
 
 	if (z->f[F_FILE].text[0] == '\0')
-		return 1;
-	path = wiz_path(z, ctx);
-	ok = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
-	free(path);
-	return ok;
+		return NULL;
+	if ((rc = wiz_open(z, ctx, &fd)) == NY_OK) {
+		close(fd);
+		return NULL;
+	}
+	return rc == NY_EINVAL ? "tui.wiz.err.filename" :
+	    rc == NY_EDENIED ? "tui.wiz.err.filekind" : "tui.wiz.err.file";
 }
 
 /* Fills p from the fields; on a parse error names the field. */
@@ -329,7 +335,7 @@ static int
 wiz_validate(struct wizard *z, struct ui_ctx *ctx)
 {
 	struct product p;
-	const char *field = NULL, *why = NULL;
+	const char *field = NULL, *why = NULL, *ferr;
 	int bad = -1, i, ok = 1;
 
 	z->err[0] = '\0';
@@ -348,8 +354,8 @@ wiz_validate(struct wizard *z, struct ui_ctx *ctx)
 		}
 	}
 	product_free(&p);
-	if (ok && z->step >= S_CONTENT && !wiz_file_ok(z, ctx))
-		ok = !wiz_blame(z, ctx, F_FILE, ui_tr(ctx, "tui.wiz.err.file"));
+	if (ok && z->step >= S_CONTENT && (ferr = wiz_file_err(z, ctx)) != NULL)
+		ok = !wiz_blame(z, ctx, F_FILE, ui_tr(ctx, ferr));
 	if (ok && z->step >= S_AUTOS)
 		ok = autos_ok(z, ctx);
 	return ok;
@@ -802,25 +808,25 @@ progress(void *arg, int64_t done, int64_t total)
 	refresh();
 }
 
-/* Copies the file into the store and attaches it. */
+/* Copies the file into the store, read from the descriptor upload_open
+ * gave (never from the path again), and attaches it. */
 static int
 wiz_attach(struct wizard *z, struct ui_ctx *ctx, int64_t id)
 {
-	char sha[STORE_SHA_LEN], mime[STORE_MIME_LEN], *path, *base, *tmp;
+	char sha[STORE_SHA_LEN], mime[STORE_MIME_LEN];
+	const char *name = z->f[F_FILE].text;
 	int64_t size;
-	int err;
+	int err, fd;
 
-	if (z->f[F_FILE].text[0] == '\0')
+	if (name[0] == '\0')
 		return NY_OK;
-	path = wiz_path(z, ctx);
-	tmp = xstrdup(path);
-	base = basename(tmp);
-	err = store_put_file(ctx->db, ctx->s->cfg->data_dir, path, base, sha,
+	if ((err = wiz_open(z, ctx, &fd)) != NY_OK)
+		return err;
+	err = store_put_fd(ctx->db, ctx->s->cfg->data_dir, fd, name, sha,
 	    &size, mime, progress, ctx);
+	close(fd);
 	if (err == NY_OK)
-		err = product_add_file(ctx->db, id, base, sha, NULL);
-	free(tmp);
-	free(path);
+		err = product_add_file(ctx->db, id, name, sha, NULL);
 	return err == NY_EEXISTS ? NY_OK : err;
 }
 

@@ -3,6 +3,20 @@
  * while it accepts: each connection is a forked process that opens its own
  * (a connection inherited across fork() corrupts SQLite's locks), so a
  * crash in one session never touches another or the listener.
+ *
+ * Connections that have not logged in yet are what a stranger can open
+ * for free, so they are bounded three ways (issue: silent connections
+ * from one address once filled every slot):
+ *   - each must log in within NYOTA_SSH_GRACE_S of accept (the connection
+ *     process enforces it; this process kills it a little later if it has
+ *     not, whatever it is blocked in);
+ *   - per address (an IPv6 /64) and over all, MaxStartups-style early
+ *     random drop (NYOTA_SSH_PER_SOURCE_STARTUPS, NYOTA_SSH_MAX_STARTUPS),
+ *     so one address cannot take what others need;
+ *   - SERVE_MAX_CHILDREN connections in all.
+ * Each connection process holds the write end of a pipe until it has
+ * logged in; the read end here turning readable (EOF) tells us it has, or
+ * that it is gone.
  */
 #include <errno.h>
 #include <poll.h>
@@ -13,9 +27,12 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <unistd.h>
+
+#include <sodium.h>
 
 #include "app.h"
 #include "console.h"
@@ -23,10 +40,20 @@
 #include "crypto.h"
 #include "i18n.h"
 #include "log.h"
+#include "login.h"
 #include "ssh-int.h"
 
 #define SERVE_MAX_CHILDREN	256
+#define SERVE_GRACE_SLACK_MS	5000	/* after the grace: SIGKILL */
 static volatile sig_atomic_t serve_stop;
+
+/* One connection process. */
+struct serve_kid {
+	pid_t	 pid;
+	int	 fd;		/* read end of its pipe until it logs in, or -1 */
+	int64_t	 at_ms;		/* accepted (monotonic) */
+	char	 key[64];	/* address key (login_addr_key) */
+};
 
 static void
 serve_on_signal(int sig)
@@ -123,15 +150,26 @@ peer_addr(ssh_session session, char *buf, size_t len)
 		    buf, len);
 }
 
+static int64_t
+serve_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void
-reap(pid_t *kids, int *nkids)
+reap(struct serve_kid *kids, int *nkids)
 {
 	pid_t pid;
 	int st, i;
 
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
 		for (i = 0; i < *nkids; i++) {
-			if (kids[i] == pid) {
+			if (kids[i].pid == pid) {
+				if (kids[i].fd >= 0)
+					close(kids[i].fd);
 				kids[i] = kids[--*nkids];
 				break;
 			}
@@ -139,40 +177,152 @@ reap(pid_t *kids, int *nkids)
 	}
 }
 
+int
+serve_startups_drop(const struct ny_startups *m, int n, unsigned roll)
+{
+	int p;
+
+	if (n < m->start)
+		return 0;
+	if (n >= m->full)
+		return 1;
+	p = m->rate + (100 - m->rate) * (n - m->start) / (m->full - m->start);
+	return (int)(roll % 100) < p;
+}
+
+/*
+ * Whether a new connection from key is dropped: the connections not yet
+ * logged in, from key and over all, against the two MaxStartups limits.
+ */
+static int
+startups_drop(const struct ny_config *cfg, const struct serve_kid *kids,
+    int nkids, const char *key)
+{
+	int i, mine = 0, all = 0;
+
+	for (i = 0; i < nkids; i++) {
+		if (kids[i].fd < 0)
+			continue;
+		all++;
+		mine += strcmp(kids[i].key, key) == 0;
+	}
+	return serve_startups_drop(&cfg->ssh_per_source_startups, mine,
+	    randombytes_random()) ||
+	    serve_startups_drop(&cfg->ssh_max_startups, all,
+	    randombytes_random());
+}
+
+/* Why a new connection is refused, or NULL. */
+static const char *
+refusal(const struct ny_config *cfg, struct rate_slot *slots,
+    const struct serve_kid *kids, int nkids, const char *key)
+{
+	if (!serve_rate_take(slots, key, ny_now()))
+		return "rate limit";
+	if (nkids >= SERVE_MAX_CHILDREN)
+		return "too many connections";
+	if (startups_drop(cfg, kids, nkids, key))
+		return "too many connections not logged in";
+	return NULL;
+}
+
+/* In a new connection process: runs it; never returns. */
+static void
+child_run(const struct ny_config *cfg, ssh_bind bind, ssh_session session,
+    const char *addr, int authfd, struct serve_kid *kids, int nkids)
+{
+	int i;
+
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	for (i = 0; i < nkids; i++)
+		if (kids[i].fd >= 0)
+			close(kids[i].fd);
+	ssh_bind_free(bind);
+	_exit(ssh_conn_run(cfg, session, addr, authfd));
+}
+
 /* Accepts one connection and forks its process. */
 static void
 accept_one(const struct ny_config *cfg, ssh_bind bind,
-    struct rate_slot *slots, pid_t *kids, int *nkids)
+    struct rate_slot *slots, struct serve_kid *kids, int *nkids)
 {
 	ssh_session session = ssh_new();
-	char addr[64];
+	char addr[64], key[64], qa[LOG_QUOTE_LEN];
+	const char *why;
+	int p[2];
 	pid_t pid;
 
 	if (ssh_bind_accept(bind, session) != SSH_OK) {
-		log_warn("accept failed", "err=\"%s\"", ssh_get_error(bind));
+		log_warn("accept failed", "err=%s", log_quote(ssh_get_error(bind),
+		    qa, sizeof qa));
 		ssh_free(session);
 		return;
 	}
 	peer_addr(session, addr, sizeof addr);
-	if (!serve_rate_take(slots, addr, ny_now()) || *nkids >= SERVE_MAX_CHILDREN) {
-		log_warn("ssh connection refused: rate limit", "addr=%s", addr);
+	login_addr_key(addr, key, sizeof key);
+	if ((why = refusal(cfg, slots, kids, *nkids, key)) != NULL ||
+	    pipe(p) != 0) {
+		log_warn("ssh connection refused", "addr=%s why=\"%s\"",
+		    log_quote(addr, qa, sizeof qa), why ? why : "no pipe");
 		ssh_disconnect(session);
 		ssh_free(session);
 		return;
 	}
 	pid = fork();
 	if (pid == 0) {
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGCHLD, SIG_DFL);
-		ssh_bind_free(bind);
-		_exit(ssh_conn_run(cfg, session, addr));
+		close(p[0]);
+		child_run(cfg, bind, session, addr, p[1], kids, *nkids);
 	}
-	if (pid < 0)
+	close(p[1]);
+	if (pid < 0) {
 		log_error("fork failed", "err=\"%s\"", strerror(errno));
-	else
-		kids[(*nkids)++] = pid;
+		close(p[0]);
+	} else {
+		kids[*nkids].pid = pid;
+		kids[*nkids].fd = p[0];
+		kids[*nkids].at_ms = serve_mono_ms();
+		snprintf(kids[*nkids].key, sizeof kids[*nkids].key, "%s", key);
+		(*nkids)++;
+	}
 	ssh_free(session);	/* the parent's copy: closes its socket */
+}
+
+/*
+ * Notes the connections that logged in (their pipe reads EOF) and kills
+ * those still not logged in well after the grace time.
+ */
+static void
+watch_kids(const struct ny_config *cfg, struct serve_kid *kids, int nkids,
+    const struct pollfd *pfds, int npfd)
+{
+	int64_t now = serve_mono_ms(), limit;
+	char buf[16];
+	int i, j;
+
+	for (j = 1; j < npfd; j++) {
+		if (!(pfds[j].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		for (i = 0; i < nkids; i++) {
+			if (kids[i].fd == pfds[j].fd &&
+			    read(kids[i].fd, buf, sizeof buf) <= 0) {
+				close(kids[i].fd);
+				kids[i].fd = -1;
+			}
+		}
+	}
+	limit = (int64_t)cfg->ssh_grace_s * 1000 + SERVE_GRACE_SLACK_MS;
+	for (i = 0; i < nkids; i++) {
+		if (kids[i].fd >= 0 && kids[i].pid > 0 &&
+		    now - kids[i].at_ms > limit) {
+			log_warn("ssh connection killed: not logged in",
+			    "pid=%d", (int)kids[i].pid);
+			kill(kids[i].pid, SIGKILL);
+			close(kids[i].fd);	/* no longer counted */
+			kids[i].fd = -1;
+		}
+	}
 }
 
 static ssh_bind
@@ -200,6 +350,8 @@ serve_init(const struct ny_config *cfg)
 	char *cause = NULL;
 	struct db *db;
 
+	app_secure(cfg);	/* before the keys are read: a loose key is
+				   fixed with a warning, not refused */
 	if (crypto_init(cfg->keys_dir, &cause) != NY_OK ||
 	    i18n_load(&cause) != NY_OK) {
 		fprintf(stderr, "nyota: %s\n", cause ? cause : "init failed");
@@ -216,9 +368,9 @@ int
 console_serve(const struct ny_config *cfg)
 {
 	struct rate_slot slots[RATE_SLOTS];
-	pid_t kids[SERVE_MAX_CHILDREN];
-	int nkids = 0, i;
-	struct pollfd pfd;
+	struct serve_kid kids[SERVE_MAX_CHILDREN];
+	struct pollfd pfds[1 + SERVE_MAX_CHILDREN];
+	int nkids = 0, npfd, i;
 	char *keypath;
 	ssh_bind bind;
 
@@ -236,15 +388,29 @@ console_serve(const struct ny_config *cfg)
 	signal(SIGINT, serve_on_signal);
 	log_info("console listening", "addr=%s port=%d", cfg->ssh_addr,
 	    cfg->ssh_port);
-	pfd.fd = ssh_bind_get_fd(bind);
-	pfd.events = POLLIN;
+	pfds[0].fd = ssh_bind_get_fd(bind);
+	pfds[0].events = POLLIN;
 	while (!serve_stop) {
-		if (poll(&pfd, 1, 500) > 0 && (pfd.revents & POLLIN))
+		npfd = 1;
+		for (i = 0; i < nkids; i++) {
+			if (kids[i].fd < 0)
+				continue;
+			pfds[npfd].fd = kids[i].fd;
+			pfds[npfd++].events = POLLIN;
+		}
+		if (poll(pfds, (nfds_t)npfd, 500) < 0)
+			for (i = 0; i < npfd; i++)
+				pfds[i].revents = 0;
+		watch_kids(cfg, kids, nkids, pfds, npfd);
+		if (pfds[0].revents & POLLIN)
 			accept_one(cfg, bind, slots, kids, &nkids);
 		reap(kids, &nkids);
 	}
-	for (i = 0; i < nkids; i++)
-		kill(kids[i], SIGTERM);
+	for (i = 0; i < nkids; i++) {
+		kill(kids[i].pid, SIGTERM);
+		if (kids[i].fd >= 0)
+			close(kids[i].fd);
+	}
 	ssh_bind_free(bind);
 	ssh_finalize();
 	return 0;

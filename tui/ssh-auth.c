@@ -8,6 +8,9 @@
  *   setup   the one-time setup code (only while no creator is enrolled).
  *   invite  an invite code made in Settings.
  *
+ * Every guess goes through the throttle (login.h): reserved, and counted,
+ * before its code is looked at.
+ *
  * Identity never carries over from a failed method (CVE-2023-43809): the
  * only state kept between methods is key_ok + key_user, set solely by a
  * valid signature, and checked against the user of the kbdint request.
@@ -58,7 +61,7 @@ auth_pubkey(ssh_session session, const char *user, struct ssh_key_struct *key,
 	struct ssh_conn *c = userdata;
 	unsigned char *hash = NULL;
 	size_t hlen = 0;
-	char *fp;
+	char *fp, qu[LOG_QUOTE_LEN], qa[LOG_QUOTE_LEN];
 	int ok;
 
 	if (!creator_handle_ok(user) || user_mode(user) != CONN_CREATOR)
@@ -81,8 +84,8 @@ auth_pubkey(ssh_session session, const char *user, struct ssh_key_struct *key,
 	c->key_ok = 1;
 	snprintf(c->key_user, sizeof c->key_user, "%s", user);
 	ssh_set_auth_methods(session, SSH_AUTH_METHOD_INTERACTIVE);
-	log_info("ssh key accepted, code needed", "handle=%s addr=%s", user,
-	    c->addr);
+	log_info("ssh key accepted, code needed", "handle=%s addr=%s",
+	    log_quote(user, qu, sizeof qu), log_quote(c->addr, qa, sizeof qa));
 	return SSH_AUTH_PARTIAL;
 }
 
@@ -136,13 +139,42 @@ auth_fail(struct ssh_conn *c, ssh_message msg)
 	ssh_message_reply_default(msg);
 }
 
-/* First kbdint message: check throttling, then ask for the code. */
+/* The throttle's view of this connection's guess for c->user. */
+static struct login_try
+auth_try(struct ssh_conn *c)
+{
+	struct login_try t;
+
+	t.handle = c->user;
+	t.addr = c->addr;
+	t.with_key = c->key_ok && strcmp(c->key_user, c->user) == 0;
+	return t;
+}
+
+/* The throttle stopped a guess: log it; this connection asks no more. */
+static void
+auth_throttled(struct ssh_conn *c, int64_t wait_s)
+{
+	char qu[LOG_QUOTE_LEN], qa[LOG_QUOTE_LEN];
+
+	log_warn("ssh login throttled", "handle=%s addr=%s wait=%lld",
+	    log_quote(c->user, qu, sizeof qu),
+	    log_quote(c->addr, qa, sizeof qa), (long long)wait_s);
+	c->user_ok = 0;
+}
+
+/*
+ * First kbdint message: a read-only look at the throttle (so a client
+ * that must wait is told so instead of typing a code that would not be
+ * checked), then the prompt. The guess itself is reserved on the answer.
+ */
 static void
 kbdint_start(struct ssh_conn *c, ssh_message msg)
 {
 	const char *user = ssh_message_auth_user(msg);
 	const char *prompt[1];
 	char echo[1] = { 0 }, secs[24], *why, *ask = NULL;
+	struct login_try t;
 	int64_t wait_s = 0;
 	enum conn_mode m;
 
@@ -152,11 +184,9 @@ kbdint_start(struct ssh_conn *c, ssh_message msg)
 	}
 	snprintf(c->user, sizeof c->user, "%s", user);
 	c->user_ok = 1;
-	if (login_check_allowed(c->db, c->user, c->addr, ny_now(), &wait_s)
-	    != NY_OK) {
-		log_warn("ssh login throttled", "handle=%s addr=%s wait=%lld",
-		    c->user, c->addr, (long long)wait_s);
-		c->user_ok = 0;
+	t = auth_try(c);
+	if (login_check_allowed(c->db, &t, ny_now(), &wait_s) != NY_OK) {
+		auth_throttled(c, wait_s);
 		/* Say why (a round with no prompts); its answer then fails. */
 		snprintf(secs, sizeof secs, "%lld", (long long)wait_s);
 		why = auth_both("tui.auth.throttled", "s", secs);
@@ -178,31 +208,51 @@ kbdint_start(struct ssh_conn *c, ssh_message msg)
 	free(ask);
 }
 
+/*
+ * The answer: reserve the guess (limits checked and the attempt counted
+ * in one transaction, so parallel connections cannot all pass the check
+ * before any failure is written), then check the code, then settle.
+ */
 static void
 kbdint_answer(struct ssh_conn *c, ssh_message msg)
 {
 	ssh_session s = c->session;
 	const char *answer = NULL;
+	char qu[LOG_QUOTE_LEN], qa[LOG_QUOTE_LEN];
+	struct login_try t;
+	int64_t id = 0, wait_s = 0;
 	int err;
 
 	if (!c->user_ok) {
 		auth_fail(c, msg);
 		return;
 	}
-	if (ssh_userauth_kbdint_getnanswers(s) == 1)
-		answer = ssh_userauth_kbdint_getanswer(s, 0);
-	err = answer ? check_answer(c, answer) : NY_EDENIED;
-	login_record(c->db, c->user, c->addr, err == NY_OK);
+	t = auth_try(c);
+	err = login_reserve(c->db, &t, &id, &wait_s);
+	if (err == NY_ELIMIT) {
+		auth_throttled(c, wait_s);
+		auth_fail(c, msg);
+		return;
+	}
+	if (err == NY_OK) {
+		if (ssh_userauth_kbdint_getnanswers(s) == 1)
+			answer = ssh_userauth_kbdint_getanswer(s, 0);
+		err = answer ? check_answer(c, answer) : NY_EDENIED;
+		login_finish(c->db, &t, id, err == NY_OK);
+	}
 	if (err != NY_OK) {
 		log_warn("ssh login refused", "handle=%s addr=%s why=%s",
-		    c->user, c->addr, ny_strerror(err));
+		    log_quote(c->user, qu, sizeof qu),
+		    log_quote(c->addr, qa, sizeof qa), ny_strerror(err));
 		c->user_ok = 0;
 		sleep(1);	/* slows guessing within one connection */
 		auth_fail(c, msg);
 		return;
 	}
 	c->mode = user_mode(c->user);
-	log_info("ssh login", "handle=%s addr=%s", c->user, c->addr);
+	log_info("ssh login", "handle=%s addr=%s",
+	    log_quote(c->user, qu, sizeof qu),
+	    log_quote(c->addr, qa, sizeof qa));
 	ssh_message_auth_reply_success(msg, 0);
 }
 

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <utmp.h>
 
@@ -306,20 +307,53 @@ ui_exited(struct ssh_conn *c)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
 }
 
+static int64_t
+conn_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The client did not log in within the grace time. */
+static void
+grace_over(struct ssh_conn *c)
+{
+	char qa[LOG_QUOTE_LEN];
+
+	log_info("ssh login grace time over", "addr=%s grace=%d",
+	    log_quote(c->addr, qa, sizeof qa), c->cfg->ssh_grace_s);
+}
+
+/* Logged in: tell the listener this connection no longer counts as a
+ * startup, and stop the grace clock. */
+static void
+logged_in(struct ssh_conn *c)
+{
+	if (c->auth_fd < 0)
+		return;
+	close(c->auth_fd);
+	c->auth_fd = -1;
+}
+
 static void
 loop(struct ssh_conn *c)
 {
-	int64_t start = ny_now();
+	char qu[LOG_QUOTE_LEN];
 	int status = -1;
 
 	while (!c->done) {
 		if (ssh_event_dopoll(c->event, 200) == SSH_ERROR)
 			break;
 		if (c->mode == CONN_NONE) {
-			if (ny_now() - start > CONN_AUTH_TIMEOUT)
+			if (conn_mono_ms() > c->deadline_ms) {
+				grace_over(c);
 				break;
+			}
 			continue;
 		}
+		logged_in(c);
 		if (c->exec_cmd != NULL && c->chan != NULL) {
 			finish(c, run_exec(c));
 			break;
@@ -335,15 +369,47 @@ loop(struct ssh_conn *c)
 			break;
 		}
 		if (ny_now() - c->last_input > CONN_IDLE_TIMEOUT) {
-			log_info("ssh session idle", "handle=%s", c->user);
+			log_info("ssh session idle", "handle=%s",
+			    log_quote(c->user, qu, sizeof qu));
 			break;
 		}
 	}
 }
 
+/*
+ * The key exchange, bounded by what is left of the grace time: libssh
+ * gives up (SSH_AGAIN) after SSH_OPTIONS_TIMEOUT, counted over the whole
+ * exchange, so a silent or trickling client cannot hold the process. The
+ * timeout is then lifted again (0: none), because libssh applies it to
+ * blocking channel writes too, which a slow terminal may legitimately
+ * need. Returns SSH_OK or not.
+ */
+static int
+key_exchange(struct ssh_conn *c)
+{
+	long left = (long)((c->deadline_ms - conn_mono_ms() + 999) / 1000);
+	char qa[LOG_QUOTE_LEN], qe[LOG_QUOTE_LEN];
+	int rc;
+
+	if (left < 1)
+		left = 1;
+	ssh_options_set(c->session, SSH_OPTIONS_TIMEOUT, &left);
+	rc = ssh_handle_key_exchange(c->session);
+	left = 0;
+	ssh_options_set(c->session, SSH_OPTIONS_TIMEOUT, &left);
+	if (rc == SSH_AGAIN || (rc != SSH_OK &&
+	    conn_mono_ms() > c->deadline_ms))
+		grace_over(c);
+	else if (rc != SSH_OK)
+		log_info("ssh key exchange failed", "addr=%s err=%s",
+		    log_quote(c->addr, qa, sizeof qa),
+		    log_quote(ssh_get_error(c->session), qe, sizeof qe));
+	return rc;
+}
+
 int
 ssh_conn_run(const struct ny_config *cfg, ssh_session session,
-    const char *addr)
+    const char *addr, int auth_fd)
 {
 	struct ssh_conn c;
 
@@ -351,6 +417,8 @@ ssh_conn_run(const struct ny_config *cfg, ssh_session session,
 	c.cfg = cfg;
 	c.session = session;
 	c.master = -1;
+	c.auth_fd = auth_fd;
+	c.deadline_ms = conn_mono_ms() + (int64_t)cfg->ssh_grace_s * 1000;
 	c.last_input = ny_now();
 	snprintf(c.addr, sizeof c.addr, "%s", addr);
 	c.db = app_connect(cfg);
@@ -359,11 +427,8 @@ ssh_conn_run(const struct ny_config *cfg, ssh_session session,
 	ssh_auth_setup(&c);
 	ssh_callbacks_init(&c.scb);
 	ssh_set_server_callbacks(session, &c.scb);
-	if (ssh_handle_key_exchange(session) != SSH_OK) {
-		log_info("ssh key exchange failed", "addr=%s err=\"%s\"", addr,
-		    ssh_get_error(session));
+	if (key_exchange(&c) != SSH_OK)
 		goto out;
-	}
 	c.event = ssh_event_new();
 	ssh_event_add_session(c.event, session);
 	loop(&c);
@@ -378,6 +443,7 @@ ssh_conn_run(const struct ny_config *cfg, ssh_session session,
 	ssh_event_remove_session(c.event, session);
 	ssh_event_free(c.event);
 out:
+	logged_in(&c);	/* closes the pipe either way */
 	ssh_disconnect(session);
 	ssh_free(session);
 	free(c.exec_cmd);

@@ -24,7 +24,6 @@ enum conn_mode {
 	CONN_INVITE,	/* "invite" with an invite code: enrol another */
 };
 
-#define CONN_AUTH_TIMEOUT	60	/* seconds to authenticate */
 #define CONN_IDLE_TIMEOUT	1800	/* seconds without client input */
 
 /* What the UI process needs to know about its session. */
@@ -65,6 +64,10 @@ struct ssh_conn {
 	int					 master;
 	pid_t					 child;
 	int64_t					 last_input;
+	/* Write end of the pipe to the listener, closed on login (-1). */
+	int					 auth_fd;
+	/* Monotonic ms by which the client must have logged in. */
+	int64_t					 deadline_ms;
 	int					 done;
 };
 
@@ -89,9 +92,20 @@ struct rate_slot {
 int	serve_rate_take(struct rate_slot *slots, const char *addr,
 	    int64_t now);
 
-/* Runs one accepted connection to its end (in the forked process). */
+/*
+ * MaxStartups early drop: 1 when a new connection is to be dropped with n
+ * connections not logged in already, roll a random number (any range).
+ */
+int	serve_startups_drop(const struct ny_startups *m, int n, unsigned roll);
+
+/*
+ * Runs one accepted connection to its end (in the forked process). The
+ * client has cfg->ssh_grace_s from now to log in (key exchange included);
+ * auth_fd (owned, closed) is closed as soon as it has, to tell the
+ * listener.
+ */
 int	ssh_conn_run(const struct ny_config *cfg, ssh_session session,
-	    const char *addr);
+	    const char *addr, int auth_fd);
 
 /* Installs the authentication callbacks on c (ssh-auth.c). */
 void	ssh_auth_setup(struct ssh_conn *c);

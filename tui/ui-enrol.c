@@ -163,6 +163,7 @@ ui_enrol(struct ui_session *s, struct db *db)
 {
 	unsigned char raw[TOTP_SECRET_LEN];
 	char b32[TOTP_B32_LEN], handle[64], code[32];
+	char qh[LOG_QUOTE_LEN], qa[LOG_QUOTE_LEN];
 	const char *lang;
 	int64_t step = 0;
 	int tries, err = NY_EDENIED;
@@ -194,8 +195,8 @@ ui_enrol(struct ui_session *s, struct db *db)
 		    ui_strerror(lang, err));
 		return 1;
 	}
-	log_info("creator enrolled over ssh", "handle=%s addr=%s", handle,
-	    s->addr);
+	log_info("creator enrolled over ssh", "handle=%s addr=%s",
+	    log_quote(handle, qh, sizeof qh), log_quote(s->addr, qa, sizeof qa));
 	printf("\n%s\n  ssh -p %d %s@HOST\n\n", i18n_get(lang, "tui.enrol.done"),
 	    s->cfg->ssh_port, handle);
 	fflush(stdout);

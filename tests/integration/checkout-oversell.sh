@@ -8,7 +8,9 @@ seed_catalog
 csrf_init
 buyers=""
 for i in $(seq 10 29); do
-	( checkout gig "07123456$i" 1 > "$T/buyer-$i" ) &
+	# (each buyer is a browser of its own: a jar of its own)
+	( cp "$T/jar" "$T/jar-$i"; JAR="$T/jar-$i"
+	  checkout gig "07123456$i" 1 > "$T/buyer-$i" ) &
 	buyers="$buyers $!"
 done
 # Wait for the buyers themselves (not for their files to fill).

@@ -33,6 +33,8 @@ for prog in nyota-storefront nyota-console; do
 	bad $prog 'NYOTA_LOG: expected one of debug\|info\|warn\|error' NYOTA_LOG=verbose
 	bad $prog 'NYOTA_SIM_DELAY_MS: expected a whole number 0-600000' NYOTA_SIM_DELAY_MS=-1
 	bad $prog 'NYOTA_CHECKOUT_LIMIT: expected a whole number' NYOTA_CHECKOUT_LIMIT=lots
+	bad $prog 'NYOTA_HTTP_PER_IP_LIMIT: expected a whole number 0-65536, got "-5"' NYOTA_HTTP_PER_IP_LIMIT=-5
+	bad $prog 'NYOTA_HTTP_PER_IP_LIMIT: expected a whole number' -- --http-per-ip-limit=lots
 	bad $prog 'NYOTA_PAY_TIMEOUT_S: expected a whole number 1-3600' NYOTA_PAY_TIMEOUT_S=0
 	bad $prog 'NYOTA_CLOCK_OFFSET: expected a whole number' NYOTA_CLOCK_OFFSET=1d
 	bad $prog 'NYOTA_BASE_URL: expected an http:// or https:// URL' NYOTA_BASE_URL=shop.example

@@ -16,7 +16,8 @@ cleanup() {
 		head -60 "$f" >&2
 		san=1
 	done
-	rm -rf "$T"
+	# KEEP=1 keeps the temp dir (logs, database) to look at a failure
+	[ -n "${KEEP:-}" ] || rm -rf "$T"
 	[ "$san" -eq 0 ] || exit 1
 }
 trap cleanup EXIT

@@ -1,6 +1,6 @@
 # The storefront's log (NYOTA_LOG=debug, the most it writes) never holds a
 # secret after a whole purchase: no order ref, library token, CSRF token,
-# full phone number or signed download URL — nor on error paths that
+# buyer cookie, full phone number or signed download URL — nor on error paths that
 # carry them in the URL.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/checkout.inc"
@@ -15,8 +15,14 @@ REF=$2
 wait_pushed "$REF"
 expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -d action=approve "$URL/sim/stk/$REF")" 200 "approve"
 wait_status "$REF" paid
-lib=$(curl -fsS "$URL/checkout/$REF/status" | sed 's/.*"library_url":"\([^"]*\)".*/\1/')
+# The library link went to the phone (WhatsApp log driver).
+got_link() { grep -q '"link":"' "$NYOTA_DATA_DIR/whatsapp.jsonl" 2>/dev/null; }
+wait_until 60 "the library link on WhatsApp" got_link
+lib=$(grep -o '"link":"[^"]*"' "$NYOTA_DATA_DIR/whatsapp.jsonl" | head -1 | sed 's/"link":"\(.*\)"/\1/')
 TOKEN=${lib##*/}
+BUYER=$(awk '$6 == "buyer" { print $7 }' "$JAR")
+expect_match "$BUYER" '^[A-Za-z0-9_-]{43}$' "buyer cookie"
+expect_eq "$(curl -s -b "$JAR" -o /dev/null -w '%{http_code}' "$URL/checkout/$REF/library")" 200 "order page"
 expect_match "$TOKEN" '^[A-Za-z0-9_-]{43}$' "library token"
 expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$lib")" 200 "library opens"
 # Error paths with secrets in the URL.
@@ -35,7 +41,7 @@ kill "$SF_PID"; wait "$SF_PID" 2>/dev/null || true
 
 log="$T/storefront.log"
 [ -s "$log" ] || fail "empty log"
-for secret in "$REF" "$TOKEN" "$CSRF" 254712345678 0712345678 \
+for secret in "$REF" "$TOKEN" "$CSRF" "$BUYER" 254712345678 0712345678 \
     c2VjcmV0c2lnbmF0dXJl s3cr3t-callback-path; do
 	if grep -qF -- "$secret" "$log"; then
 		grep -F -- "$secret" "$log" | head -3 >&2
