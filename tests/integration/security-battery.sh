@@ -28,6 +28,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/checkout.inc"
 . "$(dirname "$0")/library-lib.bash"
+. "$(dirname "$0")/security-lib.bash"
 HERE=$(dirname "$0")
 SECONDS=0
 BAD=0
@@ -62,22 +63,6 @@ python3 "$HERE/security-xss.py" catalog "$T/cat/catalog.json" "$T/cat"
 console import "$T/cat/catalog.json" > "$T/import.out" 2>&1 || { cat "$T/import.out" >&2; fail "import of the XSS catalog"; }
 wait_page / 'Plain album'
 
-# buy JAR SLUG PHONE [QTY]: that browser pays (simulated handset, approves
-# by itself); waits for paid; prints the order ref.
-buy() {
-	local jar=$1 slug=$2 phone=$3 qty=${4:-1} csrf loc ref
-	csrf=$(curl -fsS -c "$jar" -b "$jar" "$URL/p/$slug" |
-		sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
-	[ -n "$csrf" ] || fail "no CSRF token on /p/$slug"
-	loc=$(curl -sS -o /dev/null -w '%{redirect_url}' -c "$jar" -b "$jar" \
-		--data-urlencode "phone=$phone" --data-urlencode "quantity=$qty" \
-		--data-urlencode "csrf=$csrf" "$URL/p/$slug/checkout")
-	ref=${loc##*/checkout/}
-	[ -n "$ref" ] && [ "$ref" != "$loc" ] || fail "checkout of $slug did not redirect: '$loc'"
-	wait_until 30 "order for $slug paid" paid "$ref"
-	echo "$ref"
-}
-paid() { curl -fsS "$URL/checkout/$1/status" 2>/dev/null | grep -q '"status": *"paid"'; }
 JA="$T/jar-a" JB="$T/jar-b"
 for s in xss-download xss-ticket xss-webinar xss-sub sec-plain; do
 	REF_LAST=$(buy "$JA" "$s" "0712 000 111")

@@ -17,6 +17,7 @@
 # The probe is tests/integration/security-dbcopy.py.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/library-lib.bash"
+. "$(dirname "$0")/security-lib.bash"
 SECONDS=0
 export NYOTA_SIM_AUTO=approve NYOTA_SIM_DELAY_MS=100 NYOTA_CHECKOUT_LIMIT=1000
 start_storefront
@@ -51,22 +52,6 @@ console import "$T/cat/catalog.json" >/dev/null 2>"$T/import.err" || { cat "$T/i
 wait_page / 'Nairobi Nights'
 
 # ---- real purchases through the simulated provider ----------------------
-# buy JAR SLUG PHONE [QTY]: the buyer's browser (its own cookie jar) pays;
-# waits until the order is paid; prints the order ref.
-buy() {
-	local jar=$1 slug=$2 phone=$3 qty=${4:-1} csrf loc ref
-	csrf=$(curl -fsS -c "$jar" -b "$jar" "$URL/p/$slug" |
-		sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
-	[ -n "$csrf" ] || fail "no CSRF token on /p/$slug"
-	loc=$(curl -sS -o /dev/null -w '%{redirect_url}' -c "$jar" -b "$jar" \
-		--data-urlencode "phone=$phone" --data-urlencode "quantity=$qty" \
-		--data-urlencode "csrf=$csrf" "$URL/p/$slug/checkout")
-	ref=${loc##*/checkout/}
-	[ -n "$ref" ] && [ "$ref" != "$loc" ] || fail "checkout of $slug did not redirect: '$loc'"
-	wait_until 30 "order for $slug paid" paid "$ref"
-	echo "$ref"
-}
-paid() { curl -fsS "$URL/checkout/$1/status" 2>/dev/null | grep -q '"status": *"paid"'; }
 A="$T/jar-a" B="$T/jar-b"
 refs=""
 for item in "nights 0712 000 111 1" "club 0712 000 111 1" "gig 0712 000 111 2" \
