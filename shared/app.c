@@ -123,7 +123,14 @@ app_secure_dir(const char *dir)
 	closedir(d);
 }
 
-void
+/*
+ * The start-up check of both programs and the admin commands (app_open,
+ * before anything reads the keys): the data and keys folders, what lies
+ * directly in them, and the database with its -wal and -shm go through
+ * app_private. Each fix is logged as a warning; something too open and
+ * not ours stops the program: one line on stderr, exit 2.
+ */
+static void
 app_secure(const struct ny_config *cfg)
 {
 	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };

@@ -35,16 +35,6 @@ struct db *app_open(const struct ny_config *cfg);
  */
 int	app_private(const char *path, int dir, int *was, char **cause);
 
-/*
- * Start-up check shared by both programs and the admin commands
- * (app_open calls it): the data and keys
- * folders, the folders and files directly inside them, and the database
- * with its -wal and -shm go through app_private. Each fix is logged as a
- * warning; a folder or file that is too open and not ours stops the
- * program: one line on stderr, exit 2.
- */
-void	app_secure(const struct ny_config *cfg);
-
 /* Opens another connection to the same (already migrated) database. */
 struct db *app_connect(const struct ny_config *cfg);
 

@@ -697,24 +697,13 @@ setting_put(struct db *db, const char *key, const char *value)
 static int
 setup_code_open(const char *hex, char *out, size_t len)
 {
-	unsigned char bin[256], *plain = NULL;
-	size_t blen = 0, plen = 0;
-	int rc;
+	unsigned char bin[256];
+	size_t blen = 0;
 
 	if (sodium_hex2bin(bin, sizeof bin, hex, strlen(hex), NULL, &blen,
 	    NULL) != 0)
 		return NY_ECRYPTO;
-	if ((rc = crypto_open(bin, blen, &plain, &plen)) != NY_OK)
-		return rc;
-	if (plen == 0 || plen >= len) {
-		free(plain);
-		return NY_ECRYPTO;
-	}
-	memcpy(out, plain, plen);
-	out[plen] = '\0';
-	sodium_memzero(plain, plen);
-	free(plain);
-	return NY_OK;
+	return crypto_open_str(bin, blen, out, len);
 }
 
 static int

@@ -212,6 +212,41 @@ tok_hash(const char *token, unsigned char out[TOK_HASH_LEN])
 	    strlen(token), keys.tok, sizeof keys.tok);
 }
 
+void
+tok_hash_ctx(const char *ctx, const char *value,
+    unsigned char out[TOK_HASH_LEN])
+{
+	crypto_generichash_state st;
+
+	need_ready();
+	/* the same bytes as tok_hash("ctx:value"), without a copy */
+	crypto_generichash_init(&st, keys.tok, sizeof keys.tok, TOK_HASH_LEN);
+	crypto_generichash_update(&st, (const unsigned char *)ctx,
+	    strlen(ctx));
+	crypto_generichash_update(&st, (const unsigned char *)":", 1);
+	crypto_generichash_update(&st, (const unsigned char *)value,
+	    strlen(value));
+	crypto_generichash_final(&st, out, TOK_HASH_LEN);
+	sodium_memzero(&st, sizeof st);
+}
+
+int
+tok_shape_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; s[i] != '\0'; i++) {
+		char c = s[i];
+
+		if (i >= len || !((c >= 'A' && c <= 'Z') || (c >= 'a' &&
+		    c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return 0;
+	}
+	return i == len;
+}
+
 int
 tok_equal(const char *a, const char *b)
 {
@@ -271,6 +306,30 @@ crypto_open(const unsigned char *sealed, size_t len, unsigned char **out,
 	plain[len - over] = '\0';
 	*out = plain;
 	*outlen = len - over;
+	return NY_OK;
+}
+
+int
+crypto_open_str(const unsigned char *sealed, size_t len, char *out,
+    size_t outlen)
+{
+	unsigned char *plain = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (outlen > 0)
+		out[0] = '\0';
+	if ((rc = crypto_open(sealed, len, &plain, &n)) != NY_OK)
+		return rc;
+	if (n == 0 || n >= outlen) {
+		sodium_memzero(plain, n);
+		free(plain);
+		return NY_ECRYPTO;
+	}
+	memcpy(out, plain, n);
+	out[n] = '\0';
+	sodium_memzero(plain, n);
+	free(plain);
 	return NY_OK;
 }
 

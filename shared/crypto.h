@@ -37,6 +37,15 @@ void	tok_random(size_t nbytes, char *out, size_t outlen);
 /* Keyed hash (BLAKE2b with the token subkey) of a token, for storage. */
 void	tok_hash(const char *token, unsigned char out[TOK_HASH_LEN]);
 
+/*
+ * Keyed hash of "ctx:value" (the same as tok_hash of that string): one
+ * context per use (browser cookies, ticket codes …) so that a hash of one
+ * never matches another.
+ */
+void	tok_hash_ctx(const char *ctx, const char *value,
+	    unsigned char out[TOK_HASH_LEN]);
+/* 1 when s is exactly len base64url characters (a token's shape). */
+int	tok_shape_ok(const char *s, size_t len);
 /* Constant-time equality of two strings (lengths compared too). */
 int	tok_equal(const char *a, const char *b);
 
@@ -54,6 +63,13 @@ void	crypto_seal(const void *plain, size_t len, unsigned char **out,
 int	crypto_open(const unsigned char *sealed, size_t len, unsigned char **out,
 	    size_t *outlen);
 
+/*
+ * crypto_open for a short sealed string (a code): into out, NUL-terminated,
+ * the temporary plaintext wiped. NY_OK, or NY_ECRYPTO (tampered, empty, or
+ * longer than outlen - 1).
+ */
+int	crypto_open_str(const unsigned char *sealed, size_t len, char *out,
+	    size_t outlen);
 /*
  * Signs msg with HMAC-SHA256 under the URL subkey; writes the signature as
  * base64url (43 chars + NUL) into sig (≥ 44 bytes).

@@ -118,21 +118,6 @@ library_url(struct db *db, const char *base_url, int64_t key_id, char **out)
 }
 
 /* A token is 43 base64url characters; anything else is not looked up. */
-static int
-lib_token_ok(const char *t)
-{
-	size_t i;
-
-	for (i = 0; t[i] != '\0'; i++) {
-		char c = t[i];
-
-		if (i >= 43 || !((c >= 'A' && c <= 'Z') || (c >= 'a' &&
-		    c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
-			return 0;
-	}
-	return i == 43;
-}
-
 int
 library_key_resolve(struct db *db, const char *token, int64_t *customer_id,
     int64_t *key_id)
@@ -141,7 +126,7 @@ library_key_resolve(struct db *db, const char *token, int64_t *customer_id,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (token == NULL || !lib_token_ok(token))
+	if (!tok_shape_ok(token, 43))
 		return NY_ENOTFOUND;
 	tok_hash(token, hash);
 	st = db_stmt(db, "SELECT id, customer_id FROM library_keys"

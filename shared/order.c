@@ -372,11 +372,7 @@ struct order_secrets {
 static void
 order_browser_hash(const char *browser, unsigned char out[TOK_HASH_LEN])
 {
-	char msg[160];
-
-	snprintf(msg, sizeof msg, "browser:%s", browser);
-	tok_hash(msg, out);
-	sodium_memzero(msg, sizeof msg);
+	tok_hash_ctx("browser", browser, out);
 }
 
 /* The keyed hash of a free order's code, bound to the order's ref. */
@@ -384,11 +380,10 @@ static void
 order_code_hash(const char *ref, const char *code,
     unsigned char out[TOK_HASH_LEN])
 {
-	char msg[64];
+	char ctx[ORDER_REF_LEN + 16];
 
-	snprintf(msg, sizeof msg, "confirm:%s:%s", ref, code);
-	tok_hash(msg, out);
-	sodium_memzero(msg, sizeof msg);
+	snprintf(ctx, sizeof ctx, "confirm:%s", ref);
+	tok_hash_ctx(ctx, code, out);
 }
 
 static int

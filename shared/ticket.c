@@ -23,10 +23,8 @@ static void
 tk_stored(const char *code, char out[TK_STORED_MAX])
 {
 	unsigned char h[TOK_HASH_LEN];
-	char msg[TICKET_CODE_MAX + 8];
 
-	snprintf(msg, sizeof msg, "ticket:%s", code);
-	tok_hash(msg, h);
+	tok_hash_ctx("ticket", code, h);
 	out[0] = 'h';
 	out[1] = ':';
 	crypto_hex(h, sizeof h, out + 2);
@@ -36,9 +34,6 @@ int
 ticket_code_reveal(const char *stored, const void *sealed, size_t len,
     char out[TICKET_CODE_MAX])
 {
-	unsigned char *plain = NULL;
-	size_t n = 0;
-
 	out[0] = '\0';
 	if (sealed == NULL || len == 0) {
 		/* an older row: the code in clear */
@@ -47,17 +42,7 @@ ticket_code_reveal(const char *stored, const void *sealed, size_t len,
 		snprintf(out, TICKET_CODE_MAX, "%s", stored);
 		return NY_OK;
 	}
-	if (crypto_open(sealed, len, &plain, &n) != NY_OK)
-		return NY_ECRYPTO;
-	if (n == 0 || n >= TICKET_CODE_MAX) {
-		free(plain);
-		return NY_ECRYPTO;
-	}
-	memcpy(out, plain, n);
-	out[n] = '\0';
-	sodium_memzero(plain, n);
-	free(plain);
-	return NY_OK;
+	return crypto_open_str(sealed, len, out, TICKET_CODE_MAX);
 }
 
 /* Crockford base32: no I, L, O, U. */

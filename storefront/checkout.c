@@ -4,7 +4,6 @@
  * Daraja callback. The order itself is made by shared/order.c; the worker
  * (worker-pay.c) pushes it, and sse.c streams its status.
  */
-#include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,19 +93,7 @@ out:
  */
 #define CO_BUYER_COOKIE	"buyer"
 #define CO_BUYER_AGE	(90 * 86400)
-
-static int
-co_buyer_valid(const char *s)
-{
-	size_t i, n = s != NULL ? strlen(s) : 0;
-
-	if (n != 43)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
-			return 0;
-	return 1;
-}
+#define CO_BUYER_LEN	43		/* 32 random bytes, base64url */
 
 /* This browser's secret, made and set on rs when it has none. */
 static const char *
@@ -115,7 +102,7 @@ co_buyer(struct http_req *rq, struct http_resp *rs)
 	const char *c = http_cookie(rq, CO_BUYER_COOKIE);
 	char tok[64];
 
-	if (co_buyer_valid(c))
+	if (tok_shape_ok(c, CO_BUYER_LEN))
 		return c;
 	tok_random(32, tok, sizeof tok);
 	http_set_cookie(rq, rs, CO_BUYER_COOKIE, tok, CO_BUYER_AGE, 1);
@@ -127,7 +114,7 @@ checkout_owner(struct http_req *rq, const struct order *o)
 {
 	const char *c = http_cookie(rq, CO_BUYER_COOKIE);
 
-	return o->has_browser && co_buyer_valid(c) &&
+	return o->has_browser && tok_shape_ok(c, CO_BUYER_LEN) &&
 	    order_browser_ok(http_db(rq), o->id, c);
 }
 
@@ -258,33 +245,25 @@ checkout_page(struct http_req *rq, struct http_resp *rs)
 	return co_page(rq, rs, 200, &o, NULL);
 }
 
-/* A free order is settled as paid (the phone proved itself). */
+/*
+ * Ends a free order: paid when the phone proved itself, failed after too
+ * many wrong codes (a new checkout sends a new one).
+ */
 static void
-co_settle_free(struct db *db, const struct order *o)
+co_settle_free(struct db *db, const struct order *o, int proven)
 {
-	struct pay_result r = {
+	struct pay_result paid = {
 		.outcome = PAY_PAID, .result_code = 0, .amount_minor = 0,
 		.desc = "free: code confirmed",
-	};
-
-	if (payment_settle(db, o->payment_id, NULL, &r, NULL) != NY_OK)
-		log_warn("free order not settled", "order=%lld",
-		    (long long)o->id);
-	sse_kick();
-}
-
-/* Too many wrong codes: the order fails (a new checkout sends a new one). */
-static void
-co_fail_free(struct db *db, const struct order *o)
-{
-	struct pay_result r = {
+	}, failed = {
 		.outcome = PAY_FAILED, .result_code = 1,
 		.reason = PAY_REASON_CODE, .amount_minor = -1,
 		.desc = "free: too many wrong codes",
 	};
 
-	if (payment_settle(db, o->payment_id, NULL, &r, NULL) != NY_OK)
-		log_warn("free order not failed", "order=%lld",
+	if (payment_settle(db, o->payment_id, NULL, proven ? &paid : &failed,
+	    NULL) != NY_OK)
+		log_warn("free order not settled", "order=%lld",
 		    (long long)o->id);
 	sse_kick();
 }
@@ -319,12 +298,12 @@ checkout_confirm(struct http_req *rq, struct http_resp *rs)
 	digits[n] = '\0';
 	rc = order_confirm(db, o.id, digits);
 	if (rc == NY_OK) {
-		co_settle_free(db, &o);
+		co_settle_free(db, &o, 1);
 		return http_redirect(rq, rs, 303, http_printf(rq,
 		    "/checkout/%s", o.ref));
 	}
 	if (rc == NY_ELIMIT)
-		co_fail_free(db, &o);
+		co_settle_free(db, &o, 0);
 	if (rc == NY_ELIMIT || rc == NY_ESTATE)
 		return http_redirect(rq, rs, 303, http_printf(rq,
 		    "/checkout/%s", o.ref));

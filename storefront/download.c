@@ -350,6 +350,7 @@ dl_counted_done(void *cls)
 	pthread_mutex_lock(&dl_flights.mu);
 	sent = c->sent;
 	pthread_mutex_unlock(&dl_flights.mu);
+	/* Defers run on the request's own MHD thread: its connection. */
 	if (download_log(http_db(NULL), c->ent, c->file, c->addr, ny_now(),
 	    sent) != NY_OK)
 		log_warn("download not logged", "ent=%lld file=%lld bytes=%lld",

@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 
+#include "crypto.h"
 #include "http-int.h"
 #include "http-link.h"
 #include "i18n.h"
@@ -127,16 +128,7 @@ http_error(struct http_req *rq, struct http_resp *rs, int status,
 static int
 http_csrf_valid(const char *s)
 {
-	size_t i;
-
-	if (s == NULL || strlen(s) != HTTP_CSRF_LEN)
-		return 0;
-	for (i = 0; i < HTTP_CSRF_LEN; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
-		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
-		    s[i] == '-' || s[i] == '_'))
-			return 0;
-	return 1;
+	return tok_shape_ok(s, HTTP_CSRF_LEN);
 }
 
 const char *

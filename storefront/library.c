@@ -247,6 +247,16 @@ lib_scope(struct http_req *rq, struct lib_scope *sc)
 	return 1;
 }
 
+/*
+ * When lib_load refused: an unknown library link gets the recovery form;
+ * an order page without its browser a plain 404 (nothing to recover).
+ */
+static int
+lib_refused(struct http_req *rq, struct http_resp *rs)
+{
+	return http_param(rq, "ref") != NULL ? 404 : lib_not_found(rq, rs);
+}
+
 /* Resolves the scope and loads its library; 0 when not allowed. */
 static int
 lib_load(struct http_req *rq, struct library *lib, struct lib_scope *sc)
@@ -269,8 +279,7 @@ lib_page(struct http_req *rq, struct http_resp *rs)
 	json_t *ctx;
 
 	if (!lib_load(rq, &lib, &sc))
-		return sc.order_id == 0 && http_param(rq, "ref") != NULL ? 404 :
-		    lib_not_found(rq, rs);
+		return lib_refused(rq, rs);
 	phone_display(lib.phone, 1, phone, sizeof phone);
 	ctx = json_pack("{ss ss ss so sb}", "title",
 	    i18n_get(http_lang(rq), sc.order_id ? "lib.order.title" :
@@ -300,8 +309,7 @@ lib_ticket_page(struct http_req *rq, struct http_resp *rs)
 	json_t *ctx;
 
 	if (!lib_load(rq, &lib, &sc))
-		return sc.base == NULL && http_param(rq, "ref") != NULL ? 404 :
-		    lib_not_found(rq, rs);
+		return lib_refused(rq, rs);
 	base = sc.base;
 	if (library_ticket(&lib, http_param(rq, "code"), &it, &t) != NY_OK ||
 	    it->state != LIB_ACTIVE) {
@@ -396,8 +404,7 @@ lib_calendar(struct http_req *rq, struct http_resp *rs)
 	int status;
 
 	if (!lib_load(rq, &lib, &sc))
-		return sc.base == NULL && http_param(rq, "ref") != NULL ? 404 :
-		    lib_not_found(rq, rs);
+		return lib_refused(rq, rs);
 	dot = strrchr(file, '.');
 	if (dot == NULL || strcmp(dot, ".ics") != 0 ||
 	    ny_parse_int(http_strndup(rq, file, (size_t)(dot - file)), 1,

@@ -389,16 +389,16 @@ cli_run(const struct ny_config *cfg, int argc, char **argv)
 	if (argc - words > 16 || cli_split(argc - words, argv + words, pos,
 	    c->nargs, &npos, opts, &nopts) != 0 || npos != c->nargs)
 		return cli_usage();
-	app_secure(cfg);	/* before the keys are read (see serve.c) */
-	if (c->crypto && (ny_mkdirs(cfg->keys_dir, 0700) != NY_OK ||
-	    crypto_init(cfg->keys_dir, &cause) != NY_OK)) {
+	/* Folders first (created, made private: a loose key is fixed with a
+	 * warning, not refused), then the keys are read. */
+	db = app_open(cfg);
+	if (c->crypto && crypto_init(cfg->keys_dir, &cause) != NY_OK) {
 		fprintf(stderr, "nyota: %s: %s\n", cfg->keys_dir, cause ? cause :
 		    i18n_get(cli_lang(), "cli.err.keys_dir"));
-		rc = 1;
 		free(cause);
-		return rc;
+		db_close(db);
+		return 1;
 	}
-	db = app_open(cfg);
 	rc = c->run(cfg, db, pos, nopts, opts);
 	db_close(db);
 	return rc;

@@ -350,15 +350,16 @@ serve_init(const struct ny_config *cfg)
 	char *cause = NULL;
 	struct db *db;
 
-	app_secure(cfg);	/* before the keys are read: a loose key is
-				   fixed with a warning, not refused */
+	/* Folders first (made private, a loose key fixed with a warning),
+	 * then the keys are read. */
+	db = app_open(cfg);
 	if (crypto_init(cfg->keys_dir, &cause) != NY_OK ||
 	    i18n_load(&cause) != NY_OK) {
 		fprintf(stderr, "nyota: %s\n", cause ? cause : "init failed");
 		free(cause);
+		db_close(db);
 		return -1;
 	}
-	db = app_open(cfg);
 	announce_setup(cfg, db);
 	db_close(db);	/* never carried into the forked connections */
 	return 0;
