@@ -31,7 +31,11 @@ start_console() {
 	local try
 	for try in 1 2 3 4 5; do
 		SSH_PORT=$(free_port)
+		# fresh_code may wait up to 31 s for a new TOTP step while a
+		# client sits at the prompt: more than the default login grace
+		# (tests of the grace itself set their own).
 		NYOTA_SSH_PORT=$SSH_PORT NYOTA_SSH_ADDR=127.0.0.1 \
+			NYOTA_SSH_GRACE_S=${NYOTA_SSH_GRACE_S:-90} \
 			"$NYOTA_BIN/nyota-console" serve > "$T/console.log" 2>&1 &
 		CON_PID=$!
 		PIDS="$PIDS $CON_PID"
