@@ -14,7 +14,7 @@
 #include "ny.h"
 
 enum cfg_type { CFG_STR, CFG_PATH, CFG_PORT, CFG_INT, CFG_I64, CFG_ENUM, CFG_URL,
-    CFG_IPV4, CFG_IP, CFG_STARTUPS };
+    CFG_IPV4, CFG_IP, CFG_STARTUPS, CFG_HOSTPORT };
 
 struct cfg_var {
 	const char	*name;
@@ -45,6 +45,14 @@ static const struct cfg_var cfg_vars[] = {
 	  S(ssh_max_startups), NULL },
 	{ "NYOTA_SSH_PER_SOURCE_STARTUPS", "5:30:10", CFG_STARTUPS,
 	  S(ssh_per_source_startups), NULL },
+	/* host:port creators are told to ssh/scp/sftp to; default: the host
+	 * of NYOTA_BASE_URL and NYOTA_SSH_PORT (derived in config_load). */
+	{ "NYOTA_SSH_PUBLIC", NULL, CFG_HOSTPORT, S(ssh_public), NULL },
+	/* Uploads over SFTP: largest file, and all of one creator's files
+	 * (DESIGN §10; STORE_MAX_FILE is 4 GiB). */
+	{ "NYOTA_UPLOAD_MAX_MB", "2048", CFG_INT, S(upload_max_mb), "1 4096" },
+	{ "NYOTA_UPLOAD_QUOTA_MB", "10240", CFG_INT, S(upload_quota_mb),
+	  "1 16777216" },
 	{ "NYOTA_BASE_URL", "http://localhost:8080", CFG_URL, S(base_url), NULL },
 	{ "NYOTA_PAYMENTS", "sim", CFG_ENUM, S(payments), "sim|mpesa" },
 	{ "NYOTA_SIM_AUTO", "off", CFG_ENUM, S(sim_auto), "off|approve|decline" },
@@ -123,6 +131,48 @@ cfg_url_ok(const char *val)
 		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
 			return 0;
 	return 1;
+}
+
+/*
+ * "host:port" as a creator types it after ssh -p: a host name or IPv4
+ * address (letters, digits, '.', '-'), or an IPv6 address in brackets,
+ * then ':' and a port 1-65535.
+ */
+static int
+cfg_hostport_ok(const char *val)
+{
+	const char *colon = strrchr(val, ':'), *p;
+	int64_t port;
+
+	if (colon == NULL || colon == val || colon - val > 253 ||
+	    ny_parse_int(colon + 1, 1, 65535, &port) != NY_OK)
+		return 0;
+	if (val[0] == '[')
+		return colon[-1] == ']' && colon - val > 2 &&
+		    strspn(val + 1, "0123456789abcdefABCDEF:.") ==
+		    (size_t)(colon - val - 2);
+	for (p = val; p < colon; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-'))
+			return 0;
+	return 1;
+}
+
+/*
+ * The default NYOTA_SSH_PUBLIC: the host of base_url (an http(s) URL
+ * checked by cfg_url_ok) and the SSH port.
+ */
+static char *
+cfg_ssh_public(const struct ny_config *cfg)
+{
+	const char *h = strstr(cfg->base_url, "://") + 3;
+	size_t n;
+
+	if (*h == '[')
+		n = strcspn(h, "]") + 1;
+	else
+		n = strcspn(h, ":/?#");
+	return xasprintf("%.*s:%d", (int)n, h, cfg->ssh_port);
 }
 
 /*
@@ -226,6 +276,11 @@ cfg_set(struct ny_config *cfg, const struct cfg_var *v, const char *val)
 			    "10:30:100 (1 <= start <= full, rate 0-100), got "
 			    "\"%s\"", v->name, shown);
 		return NULL;
+	case CFG_HOSTPORT:
+		if (!cfg_hostport_ok(val))
+			return xasprintf("%s: expected host:port such as "
+			    "shop.example:2222, got \"%s\"", v->name, shown);
+		break;
 	case CFG_STR:
 		break;
 	}
@@ -292,6 +347,8 @@ config_load(struct ny_config *cfg, int argc, char **argv, int *nargs,
 		*nargs = a;
 	if (cfg->db_path == NULL)
 		cfg->db_path = xasprintf("%s/nyota.db", cfg->data_dir);
+	if (cfg->ssh_public == NULL)
+		cfg->ssh_public = cfg_ssh_public(cfg);
 	if (strcmp(cfg->payments, "mpesa") == 0 &&
 	    (!*cfg->mpesa_consumer_key || !*cfg->mpesa_consumer_secret ||
 	    !*cfg->mpesa_shortcode || !*cfg->mpesa_passkey ||

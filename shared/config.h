@@ -31,6 +31,10 @@ struct ny_config {
 	struct ny_startups ssh_max_startups;	/* NYOTA_SSH_MAX_STARTUPS */
 	struct ny_startups ssh_per_source_startups;
 					/* NYOTA_SSH_PER_SOURCE_STARTUPS */
+	char	*ssh_public;		/* NYOTA_SSH_PUBLIC: "host:port" shown
+					 * to creators for ssh/scp/sftp */
+	int	 upload_max_mb;		/* NYOTA_UPLOAD_MAX_MB: one file */
+	int	 upload_quota_mb;	/* NYOTA_UPLOAD_QUOTA_MB: one creator */
 	char	*base_url;		/* NYOTA_BASE_URL, no trailing slash */
 	char	*payments;		/* "sim" | "mpesa" */
 	char	*sim_auto;		/* "off" | "approve" | "decline" */

@@ -13,7 +13,20 @@
 #ifndef NY_UPLOAD_H
 #define NY_UPLOAD_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #define UPLOAD_NAME_MAX	255	/* bytes, like NAME_MAX */
+#define UPLOAD_PATH_MAX	1024	/* bytes of a relative path "a/b/c" */
+#define UPLOAD_DEPTH_MAX	8	/* folders below the creator's root */
+#define UPLOAD_TMP_PREFIX	".nyota-part-"	/* SFTP uploads in progress */
+
+/* One file in a creator's uploads. */
+struct upload_entry {
+	char	 path[UPLOAD_PATH_MAX + 1];	/* relative: "a.zip", "raw/b.png" */
+	int64_t	 size;
+	int64_t	 mtime;
+};
 
 /*
  * 1 when name is acceptable as a file name inside an uploads folder (and
@@ -24,13 +37,41 @@
 int	upload_name_ok(const char *name);
 
 /*
+ * 1 when path is a relative path of 1..UPLOAD_DEPTH_MAX+1 components
+ * joined by single '/', each one upload_name_ok, at most UPLOAD_PATH_MAX
+ * bytes in all.
+ */
+int	upload_path_ok(const char *path);
+
+/*
+ * The creator's uploads: every regular file with one link whose path is
+ * upload_path_ok (hidden files and temporaries are skipped, symlinks are
+ * never followed), newest first (then by path). *out is NULL when none;
+ * caller frees it. Returns NY_OK (a missing folder is no files), NY_EINVAL
+ * (bad handle), NY_EIO.
+ */
+int	upload_list(const char *data_dir, const char *handle,
+	    struct upload_entry **out, size_t *n);
+
+/*
+ * Bytes used by the creator's uploads (every regular file, temporaries
+ * included, not following symlinks: what counts against the quota).
+ * root is the creator's folder, open (O_DIRECTORY); the caller keeps it.
+ * Returns NY_OK or NY_EIO.
+ */
+int	upload_usage_at(int root, int64_t *bytes);
+
+/*
  * Opens data_dir/uploads/handle/name for reading. The uploads folder and
  * the handle's folder are opened with O_DIRECTORY|O_NOFOLLOW, the file
  * with openat(O_NOFOLLOW|O_NONBLOCK) (a FIFO cannot block us) and must
  * be a regular file with a single link (a hard link could name a file
  * outside the folder). On NY_OK *fd is open, blocking, close-on-exec,
  * positioned at 0, and the caller closes it.
- * Returns NY_OK; NY_EINVAL (name or handle refused by upload_name_ok);
+ * name may be a relative path (upload_path_ok): every folder on the way
+ * is opened with O_DIRECTORY|O_NOFOLLOW.
+ * Returns NY_OK; NY_EINVAL (handle refused by upload_name_ok, name by
+ * upload_path_ok);
  * NY_ENOTFOUND (no such file, or no uploads folder for this creator);
  * NY_EDENIED (a symlink, a folder, a FIFO, a device, a hard link: not
  * something a creator may attach); NY_EIO (anything else).

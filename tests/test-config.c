@@ -233,6 +233,49 @@ START_TEST(ssh_startups)
 }
 END_TEST
 
+/* Uploads and the address the console prints (DESIGN §10). */
+START_TEST(uploads_and_public_address)
+{
+	static const char *const bad[] = { "", "shop.example", ":2222",
+	    "shop.example:", "shop.example:0", "shop.example:65536",
+	    "shop example:22", "shop.example:22x", "a/b:22", "[::1:22",
+	    "[]:22", "host:22\n" };
+	struct ny_config cfg;
+	char *cause = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof *bad; i++)
+		refused("NYOTA_SSH_PUBLIC", bad[i], "NYOTA_SSH_PUBLIC",
+		    "expected host:port");
+	accepted("NYOTA_SSH_PUBLIC", "shop.example:2222");
+	accepted("NYOTA_SSH_PUBLIC", "[2001:db8::1]:22");
+	accepted("NYOTA_SSH_PUBLIC", "10.0.0.5:22");
+	refused("NYOTA_UPLOAD_MAX_MB", "0", "NYOTA_UPLOAD_MAX_MB", "1-4096");
+	refused("NYOTA_UPLOAD_MAX_MB", "4097", "NYOTA_UPLOAD_MAX_MB", "whole");
+	refused("NYOTA_UPLOAD_QUOTA_MB", "10G", "NYOTA_UPLOAD_QUOTA_MB",
+	    "whole");
+	accepted("NYOTA_UPLOAD_QUOTA_MB", "1");
+
+	/* Defaults: limits of §10; the address from the base URL. */
+	ck_assert_int_eq(config_load(&cfg, 0, NULL, NULL, &cause), NY_OK);
+	ck_assert_int_eq(cfg.upload_max_mb, 2048);
+	ck_assert_int_eq(cfg.upload_quota_mb, 10240);
+	ck_assert_str_eq(cfg.ssh_public, "localhost:2222");
+	config_free(&cfg);
+	setenv("NYOTA_BASE_URL", "https://shop.example:8443/", 1);
+	setenv("NYOTA_SSH_PORT", "22", 1);
+	ck_assert_int_eq(config_load(&cfg, 0, NULL, NULL, &cause), NY_OK);
+	ck_assert_str_eq(cfg.ssh_public, "shop.example:22");
+	config_free(&cfg);
+	setenv("NYOTA_BASE_URL", "http://[2001:db8::1]:80", 1);
+	ck_assert_int_eq(config_load(&cfg, 0, NULL, NULL, &cause), NY_OK);
+	ck_assert_str_eq(cfg.ssh_public, "[2001:db8::1]:22");
+	config_free(&cfg);
+	unsetenv("NYOTA_BASE_URL");
+	unsetenv("NYOTA_SSH_PORT");
+}
+END_TEST
+
 START_TEST(bad_enums)
 {
 	static const char *const bad[] = { "", "SIM", "si", "sim|mpesa", "|",
@@ -392,6 +435,7 @@ config_suite(void)
 	tcase_add_test(tc, bad_paths);
 	tcase_add_test(tc, cause_is_one_bounded_line);
 	tcase_add_test(tc, bad_flags);
+	tcase_add_test(tc, uploads_and_public_address);
 	tcase_add_test(tc, providers_need_their_settings);
 	suite_add_tcase(s, tc);
 	return s;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "crypto.h"
@@ -118,7 +119,14 @@ START_TEST(paths_refused)
 	ck_assert_int_eq(try_open(dir, "amani", ".."), NY_EINVAL);
 	ck_assert_int_eq(try_open(dir, "amani", "/etc/passwd"), NY_EINVAL);
 	ck_assert_int_eq(try_open(dir, "amani", "./song.mp3"), NY_EINVAL);
-	ck_assert_int_eq(try_open(dir, "amani", "sub/song.mp3"), NY_EINVAL);
+	ck_assert_int_eq(try_open(dir, "amani", "sub//song.mp3"), NY_EINVAL);
+	ck_assert_int_eq(try_open(dir, "amani", "sub/../song.mp3"), NY_EINVAL);
+	ck_assert_int_eq(try_open(dir, "amani", "sub/"), NY_EINVAL);
+	ck_assert_int_eq(try_open(dir, "amani", "sub/.hidden"), NY_EINVAL);
+	ck_assert_int_eq(try_open(dir, "amani", "a/b/c/d/e/f/g/h/i/j.mp3"),
+	    NY_EINVAL);	/* deeper than UPLOAD_DEPTH_MAX */
+	/* a folder path that is fine but absent */
+	ck_assert_int_eq(try_open(dir, "amani", "sub/song.mp3"), NY_ENOTFOUND);
 	/* a handle is a folder name too */
 	ck_assert_int_eq(try_open(dir, "..", "keys"), NY_EINVAL);
 	ck_assert_int_eq(try_open(dir, "amani/..", "x"), NY_EINVAL);
@@ -204,6 +212,83 @@ START_TEST(fifo_and_folder_refused)
 }
 END_TEST
 
+/* Subfolders open (each step O_NOFOLLOW); a symlinked folder does not. */
+START_TEST(subfolders)
+{
+	char *dir = jail(), *p, *q;
+
+	p = xasprintf("%s/uploads/amani/raw/2026", dir);
+	ck_assert_int_eq(ny_mkdirs(p, 0700), NY_OK);
+	free(p);
+	p = xasprintf("%s/uploads/amani/raw/2026/a.png", dir);
+	put_file(p, "png", 3);
+	free(p);
+	ck_assert_int_eq(try_open(dir, "amani", "raw/2026/a.png"), NY_OK);
+	p = xasprintf("%s/keys", dir);
+	q = xasprintf("%s/uploads/amani/secrets", dir);
+	ck_assert_int_eq(symlink(p, q), 0);
+	ck_assert_int_eq(try_open(dir, "amani", "secrets/master.key"),
+	    NY_EDENIED);
+	free(p);
+	free(q);
+	free(dir);
+}
+END_TEST
+
+/* The picker's list: newest first, subfolders in, links and hidden out. */
+START_TEST(list_and_usage)
+{
+	struct upload_entry *v;
+	struct timespec ts[2];
+	char *dir = jail(), *p, *q;
+	int64_t bytes;
+	size_t n;
+	int hd;
+
+	p = xasprintf("%s/uploads/amani/raw", dir);
+	ck_assert_int_eq(ny_mkdirs(p, 0700), NY_OK);
+	free(p);
+	p = xasprintf("%s/uploads/amani/raw/b.png", dir);
+	put_file(p, "0123456789", 10);
+	ts[0].tv_sec = ts[1].tv_sec = 2000000000;	/* newest */
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	ck_assert_int_eq(utimensat(AT_FDCWD, p, ts, 0), 0);
+	free(p);
+	p = xasprintf("%s/uploads/amani/.nyota-part-1", dir);
+	put_file(p, "partial", 7);
+	free(p);
+	p = xasprintf("%s/keys/master.key", dir);
+	q = xasprintf("%s/uploads/amani/key-link", dir);
+	ck_assert_int_eq(symlink(p, q), 0);
+	free(q);
+	q = xasprintf("%s/uploads/amani/hard", dir);
+	ck_assert_int_eq(link(p, q), 0);
+	free(p);
+	free(q);
+
+	ck_assert_int_eq(upload_list(dir, "amani", &v, &n), NY_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(v[0].path, "raw/b.png");
+	ck_assert_int_eq(v[0].size, 10);
+	ck_assert_str_eq(v[1].path, "song.mp3");
+	free(v);
+	ck_assert_int_eq(upload_list(dir, "nobody", &v, &n), NY_OK);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_ptr_null(v);
+	ck_assert_int_eq(upload_list(dir, "../keys", &v, &n), NY_EINVAL);
+
+	/* usage counts temporaries and the hard link, not the symlink */
+	p = xasprintf("%s/uploads/amani", dir);
+	hd = open(p, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(hd, 0);
+	ck_assert_int_eq(upload_usage_at(hd, &bytes), NY_OK);
+	ck_assert_int_eq(bytes, 5 + 10 + 7 + 6);
+	close(hd);
+	free(p);
+	free(dir);
+}
+END_TEST
+
 START_TEST(store_from_fd_is_private)
 {
 	static const unsigned char key[32] = "nyota-test-master-key-32-bytes!";
@@ -253,6 +338,8 @@ upload_suite(void)
 	tcase_add_test(tc, hard_link_refused);
 	tcase_add_test(tc, fifo_and_folder_refused);
 	tcase_add_test(tc, store_from_fd_is_private);
+	tcase_add_test(tc, subfolders);
+	tcase_add_test(tc, list_and_usage);
 	suite_add_tcase(s, tc);
 	return s;
 }
