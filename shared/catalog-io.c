@@ -22,6 +22,7 @@
 #include "automation.h"
 #include "catalog-io.h"
 #include "creator.h"
+#include "image.h"
 #include "product.h"
 #include "store.h"
 
@@ -48,14 +49,14 @@ struct cio_creator {
 	const char	*display_name;
 	const char	*locale;
 	const char	*bio;
+	char		*avatar;	/* resolved path or NULL (owned) */
+	char		 avatar_sha[STORE_SHA_LEN];
 };
 
 struct cio_product {
 	const char	*creator;
 	struct product	 p;		/* owned strings */
 	char		*cover;		/* resolved path or NULL (owned) */
-	int64_t		 cover_size;
-	char		 cover_mime[STORE_MIME_LEN];
 	struct cio_file	*files;
 	size_t		 nfiles;
 	struct cio_auto	*autos;
@@ -112,6 +113,8 @@ cio_doc_free(struct cio_doc *d)
 		free(cp->autos);
 	}
 	free(d->products);
+	for (size_t i = 0; i < d->ncreators; i++)
+		free(d->creators[i].avatar);
 	free(d->creators);
 	if (d->root != NULL)
 		json_decref(d->root);
@@ -247,6 +250,62 @@ cio_path(struct cio_doc *d, const char *rel, const char *path, char **out,
 	return NY_OK;
 }
 
+/*
+ * A cover or avatar must be an image image.c takes (PNG, JPEG or WebP, at
+ * most 5 MB and 4000 pixels a side), whatever its name: checked while
+ * validating (check_files) so a bad picture changes nothing, and again
+ * when it is stored (image_put_fd), which is what counts.
+ */
+static int
+cio_image(struct cio_doc *d, const char *file, const char *rel,
+    const char *path, char **cause)
+{
+	const char *why = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (!d->check_files)
+		return NY_OK;
+	rc = ny_read_file(file, (size_t)IMAGE_MAX_BYTES + 1, &buf, &len);
+	if (rc == NY_ELIMIT || (rc == NY_OK && len > (size_t)IMAGE_MAX_BYTES))
+		why = "larger than 5 MB";
+	else if (rc != NY_OK)
+		why = "cannot read the file";
+	else if (image_probe((const unsigned char *)buf, len, NULL, &why) ==
+	    NY_OK)
+		why = NULL;
+	free(buf);
+	if (why != NULL)
+		return cio_fail(cause, "%s: %s: %s", path, rel, why);
+	return NY_OK;
+}
+
+/* An optional picture member (cover, avatar): *out the resolved path. */
+static int
+cio_picture(struct cio_doc *d, json_t *o, const char *key, const char *path,
+    char **out, char **cause)
+{
+	const char *rel;
+	char ipath[160];
+	int rc;
+
+	*out = NULL;
+	if ((rc = cio_str(o, key, 0, path, &rel, cause)) != NY_OK ||
+	    rel == NULL)
+		return rc;
+	snprintf(ipath, sizeof ipath, "%s.%s", path, key);
+	if ((rc = cio_path(d, rel, ipath, out, cause)) != NY_OK)
+		return rc;
+	/* On a refusal nothing is kept: a creator that fails validation is
+	 * not counted, so cio_doc_free would not free the path. */
+	if ((rc = cio_image(d, *out, rel, ipath, cause)) != NY_OK) {
+		free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 /* --- Validation ------------------------------------------------------- */
 
 static int
@@ -254,7 +313,7 @@ cio_creator(struct cio_doc *d, json_t *o, const char *path,
     struct cio_creator *c, char **cause)
 {
 	static const char *const keys[] = {
-		"handle", "display_name", "locale", "bio", NULL
+		"handle", "display_name", "locale", "bio", "avatar", NULL
 	};
 	int rc;
 
@@ -283,7 +342,9 @@ cio_creator(struct cio_doc *d, json_t *o, const char *path,
 		if (strcmp(d->creators[i].handle, c->handle) == 0)
 			return cio_fail(cause, "%s.handle: \"%s\" appears twice",
 			    path, c->handle);
-	return NY_OK;
+	/* Last: the only check that allocates (c->avatar), kept on success
+	 * alone, when c is counted and cio_doc_free will free it. */
+	return cio_picture(d, o, "avatar", path, &c->avatar, cause);
 }
 
 static int
@@ -521,8 +582,7 @@ cio_product(struct cio_doc *d, json_t *o, const char *path,
 		"event", "webinar", "cover", "download_limit", "automations",
 		NULL
 	};
-	const char *field = NULL, *why = NULL, *cover;
-	char cpath[160];
+	const char *field = NULL, *why = NULL;
 	int rc;
 
 	product_init(&cp->p);
@@ -541,13 +601,8 @@ cio_product(struct cio_doc *d, json_t *o, const char *path,
 		    path, cio_field_path(&cp->p, field), why) : rc;
 	if ((rc = cio_files(d, o, path, cp, cause)) ||
 	    (rc = cio_autos(o, path, cp, cause)) ||
-	    (rc = cio_str(o, "cover", 0, path, &cover, cause)))
+	    (rc = cio_picture(d, o, "cover", path, &cp->cover, cause)))
 		return rc;
-	if (cover != NULL) {
-		snprintf(cpath, sizeof cpath, "%s.cover", path);
-		if ((rc = cio_path(d, cover, cpath, &cp->cover, cause)))
-			return rc;
-	}
 	if (strcmp(cp->p.kind, "download") == 0 &&
 	    strcmp(cp->p.status, "published") == 0 && cp->nfiles == 0)
 		return cio_fail(cause, "%s.files: a published download needs "
@@ -641,9 +696,44 @@ catalog_validate(const char *json, size_t len, const char *base_dir,
 
 /* --- Import: store, then one transaction ------------------------------ */
 
+/*
+ * Stores a cover or avatar through image_put_fd, which checks it again
+ * (the file may have changed since validation) and records its blob row
+ * with type and size at once: that row lands outside the import's
+ * transaction, harmless like the other blobs of this step (nothing points
+ * at it until the transaction commits).
+ */
 static int
-cio_store_files(struct cio_doc *d, const char *data_dir, char **cause)
+cio_store_image(struct db *db, const char *data_dir, const char *file,
+    char sha[STORE_SHA_LEN], const char *what, size_t i, char **cause)
 {
+	const char *why = NULL;
+	int fd, rc;
+
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
+		*cause = xasprintf("%s[%zu]: cannot open %s", what, i, file);
+		return NY_EIO;
+	}
+	rc = image_put_fd(db, data_dir, fd, sha, NULL, &why);
+	close(fd);
+	if (rc != NY_OK)
+		*cause = xasprintf("%s[%zu]: %s: %s", what, i, file,
+		    why ? why : ny_strerror(rc));
+	return rc;
+}
+
+static int
+cio_store_files(struct db *db, struct cio_doc *d, const char *data_dir,
+    char **cause)
+{
+	for (size_t i = 0; i < d->ncreators; i++) {
+		struct cio_creator *c = &d->creators[i];
+		int rc;
+
+		if (c->avatar != NULL && (rc = cio_store_image(db, data_dir,
+		    c->avatar, c->avatar_sha, "creators", i, cause)) != NY_OK)
+			return rc;
+	}
 	for (size_t i = 0; i < d->nproducts; i++) {
 		struct cio_product *cp = &d->products[i];
 
@@ -660,16 +750,11 @@ cio_store_files(struct cio_doc *d, const char *data_dir, char **cause)
 			}
 		}
 		if (cp->cover != NULL) {
-			int rc = store_write_file(data_dir, cp->cover, NULL,
-			    cp->p.cover_sha256, &cp->cover_size, cp->cover_mime,
-			    NULL, NULL);
+			int rc = cio_store_image(db, data_dir, cp->cover,
+			    cp->p.cover_sha256, "products", i, cause);
 
-			if (rc != NY_OK) {
-				*cause = xasprintf("products[%zu].cover: cannot "
-				    "copy %s into the store: %s", i, cp->cover,
-				    ny_strerror(rc));
+			if (rc != NY_OK)
 				return rc;
-			}
 		}
 	}
 	return NY_OK;
@@ -705,22 +790,28 @@ cio_upsert_creator(struct db *db, const struct cio_creator *c,
 		    c->locale, &id)) != NY_OK)
 			return rc;
 		(*changes)++;
-		if (c->bio == NULL || c->bio[0] == '\0')
+		if ((c->bio == NULL || c->bio[0] == '\0') && c->avatar == NULL)
 			return NY_OK;
 		if ((rc = creator_by_id(db, id, &cur)) != NY_OK)
 			return rc;
 	} else if (rc != NY_OK)
 		return rc;
+	/* An avatar absent from the document leaves the current one, like
+	 * the other fields: import never deletes. */
 	st = db_stmt(db, "UPDATE creators SET display_name = coalesce(?1, "
 	    "display_name), locale = coalesce(?2, locale), bio = coalesce(?3, "
-	    "bio) WHERE id = ?4 AND (display_name IS NOT coalesce(?1, "
-	    "display_name) OR locale IS NOT coalesce(?2, locale) OR "
-	    "bio IS NOT coalesce(?3, bio))");
+	    "bio), avatar_sha256 = coalesce(?5, avatar_sha256) WHERE id = ?4 "
+	    "AND (display_name IS NOT coalesce(?1, display_name) OR "
+	    "locale IS NOT coalesce(?2, locale) OR bio IS NOT coalesce(?3, bio) "
+	    "OR avatar_sha256 IS NOT coalesce(?5, avatar_sha256))");
 	if (st != NULL) {
 		sqlite3_bind_text(st, 1, c->display_name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, c->locale, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, c->bio, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 4, cur.id);
+		if (c->avatar != NULL)
+			sqlite3_bind_text(st, 5, c->avatar_sha, -1,
+			    SQLITE_STATIC);
 	}
 	rc = cio_step(db, st, changes);
 	if (rc == NY_OK && *changes != before)
@@ -851,15 +942,13 @@ cio_product_status(struct db *db, struct cio_product *cp, size_t *changes)
 	return cio_step(db, st, changes);
 }
 
-/* The blobs rows first: the product (cover) and its files point at them. */
+/* The blobs rows first: the product's files point at them (the cover's
+ * row is image_put_fd's, written when it was stored). */
 static int
 cio_product_blobs(struct db *db, struct cio_product *cp)
 {
 	int rc = NY_OK;
 
-	if (cp->cover != NULL)
-		rc = store_blob_add(db, cp->p.cover_sha256, cp->cover_size,
-		    cp->cover_mime);
 	for (size_t i = 0; rc == NY_OK && i < cp->nfiles; i++)
 		rc = store_blob_add(db, cp->files[i].sha, cp->files[i].size,
 		    cp->files[i].mime);
@@ -956,7 +1045,7 @@ catalog_import(struct db *db, const char *data_dir, const char *json_path,
 	d.check_files = 1;
 	rc = cio_parse(&d, db, json, len, cause);
 	if (rc == NY_OK)
-		rc = cio_store_files(&d, data_dir, cause);
+		rc = cio_store_files(db, &d, data_dir, cause);
 	if (rc == NY_OK)
 		rc = cio_apply(db, &d, &changes, cause);
 	if (rc == NY_OK && counts != NULL) {
@@ -1182,6 +1271,25 @@ cio_json_product(const struct product *p, const char *handle)
 	return o;
 }
 
+/* The creator's picture next to the JSON, as avatars/HANDLE.ext. */
+static int
+cio_json_avatar(struct db *db, const char *data_dir, const char *base,
+    const struct creator *c, json_t *o, char **cause)
+{
+	char mime[STORE_MIME_LEN], *rel;
+	int rc;
+
+	if (c->avatar_sha256[0] == '\0')
+		return NY_OK;
+	if ((rc = store_blob_get(db, c->avatar_sha256, NULL, mime)) != NY_OK)
+		return rc;
+	rel = xasprintf("avatars/%s%s", c->handle, cio_cover_ext(mime));
+	json_object_set_new(o, "avatar", json_string(rel));
+	rc = cio_export_blob(data_dir, c->avatar_sha256, base, rel, cause);
+	free(rel);
+	return rc;
+}
+
 static int
 cio_export_products(struct db *db, const char *data_dir, const char *base,
     const struct creator *cs, size_t ncs, json_t *arr,
@@ -1265,7 +1373,10 @@ catalog_export(struct db *db, const char *data_dir, const char *json_path,
 	else if ((rc = creator_list(db, &cs, &ncs)) != NY_OK)
 		*cause = xasprintf("cannot read creators: %s", ny_strerror(rc));
 	for (size_t i = 0; rc == NY_OK && i < ncs; i++) {
-		json_array_append_new(carr, cio_json_creator(&cs[i]));
+		json_t *co = cio_json_creator(&cs[i]);
+
+		json_array_append_new(carr, co);
+		rc = cio_json_avatar(db, data_dir, base, &cs[i], co, cause);
 		cnt.creators++;
 	}
 	if (rc == NY_OK)

@@ -22,8 +22,9 @@ struct catalog_counts {
 
 /*
  * Writes the catalog to json_path and copies every content file next to
- * it under files/SLUG/NAME (paths in the JSON are relative to the JSON
- * file's folder). Times are ISO 8601 UTC. Returns NY_OK (counts may be
+ * it under files/SLUG/NAME, covers under covers/SLUG.EXT and avatars under
+ * avatars/HANDLE.EXT (paths in the JSON are relative to the JSON file's
+ * folder). Times are ISO 8601 UTC. Returns NY_OK (counts may be
  * NULL), or an error with *cause (one line; caller frees).
  */
 int	catalog_export(struct db *db, const char *data_dir,
@@ -33,6 +34,10 @@ int	catalog_export(struct db *db, const char *data_dir,
  * Reads json_path and validates the WHOLE document first; on the first
  * problem returns NY_EINVAL with *cause naming its JSON path, e.g.
  * "products[2].price_minor: expected an integer ≥ 0", and changes nothing.
+ * A product's "cover" and a creator's "avatar" (paths like files) must be
+ * images image.h takes ("products[0].cover: img/x.png: not a PNG, JPEG or
+ * WebP image"); they are stored with image_put_fd, which records their
+ * type and pixel size. An avatar absent from the document is kept.
  * Then copies the content files into the store and upserts creators (by
  * handle), products (by slug), files (by product and name) and
  * automations (by product, trigger and offset) in ONE transaction.
@@ -46,7 +51,8 @@ int	catalog_import(struct db *db, const char *data_dir,
 /*
  * The validation step alone, on a document in memory (the fuzz target
  * uses it): base_dir is where relative file paths point (checked to
- * exist only when check_files is 1). NY_OK or NY_EINVAL with *cause.
+ * exist, and pictures to be images, only when check_files is 1). NY_OK
+ * or NY_EINVAL with *cause.
  */
 int	catalog_validate(const char *json, size_t len, const char *base_dir,
 	    int check_files, char **cause);

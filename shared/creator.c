@@ -10,13 +10,15 @@
 #include "creator.h"
 #include "crypto.h"
 #include "log.h"
+#include "store.h"
 
 /* Codes people type: no 0/O, 1/I/L, U. */
 static const char code_alphabet[] = "ABCDEFGHJKMNPQRSTVWXYZ23456789";
 
 #define CREATOR_COLS \
 	"id, handle, display_name, bio, locale, totp_secret IS NOT NULL, " \
-	"totp_last_step, created_at, coalesce(disabled_at, 0)"
+	"totp_last_step, created_at, coalesce(disabled_at, 0), " \
+	"coalesce(avatar_sha256, '')"
 
 void
 creator_free(struct creator *c)
@@ -105,6 +107,9 @@ creator_row(sqlite3_stmt *st, struct creator *c)
 	c->totp_last_step = sqlite3_column_int64(st, 6);
 	c->created_at = sqlite3_column_int64(st, 7);
 	c->disabled_at = sqlite3_column_int64(st, 8);
+	h = sqlite3_column_text(st, 9);
+	snprintf(c->avatar_sha256, sizeof c->avatar_sha256, "%s",
+	    h ? (const char *)h : "");
 }
 
 int
@@ -250,6 +255,24 @@ creator_update(struct db *db, int64_t id, const char *display_name,
 	sqlite3_bind_text(st, 2, bio, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, locale, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, id);
+	return creator_change(db, st, id);
+}
+
+int
+creator_set_avatar(struct db *db, int64_t id, const char *sha)
+{
+	sqlite3_stmt *st;
+
+	if (sha != NULL && *sha == '\0')
+		sha = NULL;
+	if (sha != NULL && !store_sha_ok(sha))
+		return NY_EINVAL;
+	/* An unknown blob changes no row: NY_ENOTFOUND, like an unknown id. */
+	st = db_stmt(db, "UPDATE creators SET avatar_sha256 = ?1 WHERE id = ?2 "
+	    "AND (?1 IS NULL OR EXISTS (SELECT 1 FROM blobs "
+	    "WHERE sha256 = ?1))");
+	sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
 	return creator_change(db, st, id);
 }
 

@@ -35,6 +35,7 @@ struct creator {
 	int64_t	 totp_last_step;
 	int64_t	 created_at;
 	int64_t	 disabled_at;		/* 0 = active */
+	char	 avatar_sha256[65];	/* image blob (image.h); "" = none */
 };
 
 /* Frees the strings inside c (not c itself); safe on a zeroed struct. */
@@ -78,6 +79,14 @@ int	creator_list(struct db *db, struct creator **out, size_t *n);
  */
 int	creator_update(struct db *db, int64_t id, const char *display_name,
 	    const char *bio, const char *locale);
+
+/*
+ * Sets the creator's avatar to the image blob sha (stored by
+ * image_put_fd), or removes it (sha NULL or ""). NY_OK, NY_EINVAL (not a
+ * digest), NY_ENOTFOUND (no such creator or blob). Appends
+ * db_event("creator", id).
+ */
+int	creator_set_avatar(struct db *db, int64_t id, const char *sha);
 
 /* Sets (on=1) or clears disabled_at. A disabled creator cannot log in. */
 int	creator_set_disabled(struct db *db, int64_t id, int on);

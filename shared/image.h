@@ -26,30 +26,48 @@ struct image_info {
 /*
  * Recognises the image in the first n bytes of a file (the whole file or
  * at least its first 64 KiB: JPEG's SOF marker may come after EXIF data).
- * Returns NY_OK with *out filled; NY_EINVAL when it is not a PNG, JPEG or
- * WebP this function can read (*why: a static English reason such as
- * "not a PNG, JPEG or WebP image"); NY_ELIMIT when a side is over
- * IMAGE_MAX_PX or 0. why may be NULL.
+ * Only headers are read, every read bounds-checked: any bytes are safe
+ * (tests/fuzz/fuzz-image.c). Returns NY_OK with *out filled (out may be
+ * NULL); NY_EINVAL when it is not a PNG, JPEG or WebP this function can
+ * read, *why a static English reason: "not a PNG, JPEG or WebP image"
+ * for other formats (GIF, SVG, executables...), one starting with
+ * "truncated" or "damaged" for a cut or malformed header; NY_ELIMIT when
+ * a side is over IMAGE_MAX_PX or 0 (the reason says which). why may be
+ * NULL; *why is only set on failure.
  */
 int	image_probe(const unsigned char *p, size_t n, struct image_info *out,
 	    const char **why);
 
 /*
  * Probes the file open on fd (a regular file, e.g. from upload_open; read
- * from offset 0), refuses one over IMAGE_MAX_BYTES (NY_ELIMIT), then
- * copies it into the content store and records the blob with its MIME
- * type and dimensions (store_put_fd + blobs.width/height). sha gets the
- * digest; info (may be NULL) the probe. Returns NY_OK, NY_EINVAL /
- * NY_ELIMIT (with *why, as image_probe; "larger than 5 MB" for the size),
- * NY_EIO.
+ * from offset 0 whatever the fd's position; the caller keeps and closes
+ * fd), refuses one over IMAGE_MAX_BYTES (NY_ELIMIT), then copies it into
+ * the content store and records the blob with its probed MIME type and
+ * dimensions in one statement (blobs.mime/width/height; an existing row
+ * for the same bytes is corrected). The file is read once into memory
+ * (≤ 5 MiB) and that buffer is both probed and stored, so a file changed
+ * meanwhile cannot slip a non-image in. Works inside or outside the
+ * caller's transaction. sha gets the digest; info (may be NULL) the
+ * probe. Returns NY_OK; NY_EINVAL / NY_ELIMIT with *why as image_probe
+ * ("larger than 5 MB" for the size, "not a regular file"); NY_EIO or
+ * NY_EDB ("cannot read the file", "cannot save the image").
  */
 int	image_put_fd(struct db *db, const char *data_dir, int fd,
 	    char sha[STORE_SHA_LEN], struct image_info *info, const char **why);
 
 /*
- * Width and height recorded for an image blob. NY_OK, or NY_ENOTFOUND
- * (no such blob, or not an image).
+ * Width and height recorded for an image blob (by image_put_fd). NY_OK,
+ * NY_ENOTFOUND (no such blob, or one never measured: not an image), NY_EDB.
  */
 int	image_dims(struct db *db, const char *sha, int *width, int *height);
+
+/*
+ * Covers and avatars stored before images were measured (no width and
+ * height recorded) are not shown; this measures those whose blob is a
+ * PNG, JPEG or WebP within the limits, once, at storefront start (others
+ * stay hidden). *measured gets how many. NY_OK or a database error.
+ */
+int	image_measure_legacy(struct db *db, const char *data_dir,
+	    int *measured);
 
 #endif

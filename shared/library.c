@@ -567,8 +567,7 @@ library_items(struct db *db, int64_t customer_id, int64_t now,
 	for (i = 0; rc == NY_OK && i < lib->nitems; i++) {
 		struct lib_item *it = &lib->items[i];
 
-		if (it->state == LIB_ACTIVE && (strcmp(it->kind, "download") == 0 ||
-		    strcmp(it->kind, "subscription") == 0))
+		if (it->state == LIB_ACTIVE && strcmp(it->kind, "ticket") != 0)
 			rc = lib_load_files(db, it, resets[i]);
 		if (rc == NY_OK && strcmp(it->kind, "ticket") == 0)
 			rc = lib_load_tickets(db, customer_id, it);

@@ -709,3 +709,111 @@ product_file_by_id(struct db *db, int64_t file_id, struct product_file *out)
 	sqlite3_reset(st);
 	return db_found(rc);
 }
+
+/* Detaches the product's files whose ids are not among v's. */
+static int
+files_drop_missing(struct db *db, int64_t product_id,
+    const struct product_file *v, size_t n)
+{
+	struct product_file *cur;
+	size_t ncur, i, j;
+	int rc;
+
+	if ((rc = product_files(db, product_id, &cur, &ncur)) != NY_OK)
+		return rc;
+	for (i = 0; i < ncur && rc == NY_OK; i++) {
+		for (j = 0; j < n && v[j].id != cur[i].id; j++)
+			;
+		if (j == n)
+			rc = product_remove_file_tx(db, product_id, cur[i].id);
+	}
+	free(cur);
+	return rc;
+}
+
+/* Moves the product's file id to pos; NY_ENOTFOUND when not its file. */
+static int
+file_move_tx(struct db *db, int64_t product_id, int64_t id, int64_t pos)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE product_files SET position = ?1 "
+	    "WHERE id = ?2 AND product_id = ?3");
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, pos);
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int64(st, 3, product_id);
+	if ((rc = db_done(st)) != NY_OK)
+		return rc;
+	return sqlite3_changes(db_sqlite(db)) == 0 ? NY_ENOTFOUND : NY_OK;
+}
+
+/* Attaches a new file at pos. */
+static int
+file_insert_tx(struct db *db, int64_t product_id,
+    const struct product_file *f, int64_t pos)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!product_file_name_ok(f->name) || !store_sha_ok(f->sha256))
+		return NY_EINVAL;
+	st = db_stmt(db, "INSERT INTO product_files(product_id, name, sha256, "
+	    "position) VALUES (?1, ?2, ?3, ?4)");
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, product_id);
+	sqlite3_bind_text(st, 2, f->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, f->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, pos);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return product_write_err(sqlite3_extended_errcode(db_sqlite(db)));
+	return NY_OK;
+}
+
+int
+product_set_files_tx(struct db *db, int64_t product_id,
+    const struct product_file *v, size_t n, size_t *bad)
+{
+	size_t i, dummy;
+	int rc;
+
+	if (bad == NULL)
+		bad = &dummy;
+	*bad = n;
+	/* Detach first: a new file may take the name of a dropped one. */
+	if ((rc = files_drop_missing(db, product_id, v, n)) != NY_OK)
+		return rc;
+	for (i = 0; i < n && rc == NY_OK; i++) {
+		*bad = i;
+		rc = v[i].id != 0 ?
+		    file_move_tx(db, product_id, v[i].id, (int64_t)i) :
+		    file_insert_tx(db, product_id, &v[i], (int64_t)i);
+	}
+	if (rc != NY_OK)
+		return rc;
+	*bad = n;
+	return db_event(db, "product", product_id, NULL);
+}
+
+int
+product_save(struct db *db, const struct product *p,
+    const struct product_file *files, size_t nfiles, int64_t *id,
+    const char **field, size_t *bad)
+{
+	int64_t pid = p->id;
+	int rc;
+
+	if ((rc = db_begin(db)) != NY_OK)
+		return rc;
+	rc = pid != 0 ? product_update_tx(db, p, field) :
+	    product_create_tx(db, p, &pid, field);
+	if (rc == NY_OK && files != NULL)
+		rc = product_set_files_tx(db, pid, files, nfiles, bad);
+	if ((rc = db_end(db, rc)) == NY_OK && id != NULL)
+		*id = pid;
+	return rc;
+}

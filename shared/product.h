@@ -172,6 +172,34 @@ int	product_remove_file(struct db *db, int64_t product_id, int64_t file_id);
 int	product_files(struct db *db, int64_t product_id,
 	    struct product_file **out, size_t *n);
 
+/*
+ * Replaces the product's file list with v[0..n) in that order (positions
+ * 0..n-1), inside the caller's transaction. An entry with id != 0 keeps
+ * that file of this product as it is (name and blob; its position
+ * changes); an entry with id 0 attaches the blob v[i].sha256 (already in
+ * the store) as v[i].name. Files of the product not named by id are
+ * detached. n may be 0 (no files). Returns NY_OK; NY_EINVAL (a new
+ * entry's name or sha256 is bad: *bad = i); NY_EEXISTS (a name twice:
+ * *bad = the later entry); NY_ENOTFOUND (an id that is not this
+ * product's, or a blob not in the store: *bad = i); NY_ESTATE (a file to
+ * detach was already downloaded by buyers: it stays for their history;
+ * *bad = n). bad may be NULL. On error the caller rolls back.
+ */
+int	product_set_files_tx(struct db *db, int64_t product_id,
+	    const struct product_file *v, size_t n, size_t *bad);
+
+/*
+ * Creates p (p->id 0) or updates it (p->id set) and, when files is not
+ * NULL, replaces its file list (product_set_files_tx) — in ONE
+ * transaction, so a product is never saved with half its files. Returns
+ * NY_OK and *id (may be NULL; written only on NY_OK), or the first error
+ * of product_create / product_update (*field) or product_set_files_tx
+ * (*bad); nothing is written then.
+ */
+int	product_save(struct db *db, const struct product *p,
+	    const struct product_file *files, size_t nfiles, int64_t *id,
+	    const char **field, size_t *bad);
+
 /* One file by id. NY_OK or NY_ENOTFOUND. */
 int	product_file_by_id(struct db *db, int64_t file_id,
 	    struct product_file *out);

@@ -10,7 +10,7 @@
 /* Columns read by shop_row, in order. Seats are computed for tickets only. */
 #define SHOP_COLS \
 	"p.id, p.slug, p.kind, p.title, p.summary, p.price_minor, " \
-	"p.currency, coalesce(p.cover_sha256, ''), " \
+	"p.currency, coalesce(cb.sha256, ''), " \
 	"coalesce(p.period_days, 0), coalesce(p.starts_at, 0), " \
 	"coalesce(p.venue, ''), coalesce(p.capacity, 0), " \
 	"coalesce(p.published_at, 0), c.handle, c.display_name, " \
@@ -20,10 +20,38 @@
 	" - (SELECT coalesce(sum(r.seats), 0) FROM reservations r" \
 	"    JOIN orders o ON o.id = r.order_id" \
 	"    WHERE r.product_id = p.id AND o.status = 'pending'))" \
-	" ELSE 0 END"
+	" ELSE 0 END, " \
+	"coalesce(cb.width, 0), coalesce(cb.height, 0)"
+
+/*
+ * The blob aliased b is an image image.c checked and measured: one of the
+ * three types it takes, with the pixel size it recorded. Only such blobs
+ * are shown as covers or avatars and served on /cover.
+ */
+#define SHOP_IMG(b) \
+	b ".width IS NOT NULL AND " b ".height IS NOT NULL AND " b ".mime" \
+	" IN ('image/png', 'image/jpeg', 'image/webp')"
+
+/*
+ * The tables SHOP_COLS reads. A cover counts only when its blob is an
+ * image whose size image.c recorded (image_put_fd checked it): a product
+ * whose cover is anything else shows as a text card, and /cover refuses
+ * the blob (shop_cover_mime), so pages never point at what is not served.
+ */
+#define SHOP_FROM \
+	" products p JOIN creators c ON c.id = p.creator_id" \
+	" LEFT JOIN blobs cb ON cb.sha256 = p.cover_sha256" \
+	"  AND " SHOP_IMG("cb")
 
 #define SHOP_PUBLIC \
 	"p.status = 'published' AND c.disabled_at IS NULL"
+
+/*
+ * A creator's avatar is public once they are enrolled (a TOTP secret: an
+ * imported or invited creator who never logged in has not chosen to be
+ * shown yet); disabled creators are filtered apart.
+ */
+#define SHOP_AVATAR_OK(c) c ".totp_secret IS NOT NULL"
 
 int
 shop_kind_ok(const char *kind)
@@ -63,8 +91,10 @@ shop_row(sqlite3_stmt *st, struct shop_product *p)
 	p->creator_handle = db_col_str(st, 13);
 	p->creator_name = db_col_str(st, 14);
 	p->seats_left = sqlite3_column_int64(st, 15);
-	if (sqlite3_column_count(st) > 16)
-		p->story_md = db_col_str(st, 16);
+	p->cover_width = sqlite3_column_int(st, 16);
+	p->cover_height = sqlite3_column_int(st, 17);
+	if (sqlite3_column_count(st) > 18)
+		p->story_md = db_col_str(st, 18);
 	else
 		p->story_md = xstrdup("");
 }
@@ -117,6 +147,7 @@ shop_creator_free(struct shop_creator *c)
 	free(c->display_name);
 	free(c->bio);
 	free(c->locale);
+	free(c->avatar_sha256);
 	free(c);
 }
 
@@ -169,8 +200,7 @@ shop_list_products(struct db *db, const char *kind, int page, int per_page,
 	if (kind != NULL && !shop_kind_ok(kind))
 		return NY_EINVAL;
 	shop_paging(&page, &per_page);
-	st = db_stmt(db, "SELECT " SHOP_COLS " FROM products p"
-	    " JOIN creators c ON c.id = p.creator_id"
+	st = db_stmt(db, "SELECT " SHOP_COLS " FROM" SHOP_FROM
 	    " WHERE " SHOP_PUBLIC " AND (?1 IS NULL OR p.kind = ?1)"
 	    " ORDER BY p.published_at DESC, p.id DESC LIMIT ?2 OFFSET ?3");
 	if (st == NULL)
@@ -241,6 +271,8 @@ shop_search(struct db *db, const char *query, const char *kind, int page,
 	st = db_stmt(db, "SELECT " SHOP_COLS " FROM products_fts f"
 	    " JOIN products p ON p.id = f.rowid"
 	    " JOIN creators c ON c.id = p.creator_id"
+	    " LEFT JOIN blobs cb ON cb.sha256 = p.cover_sha256"
+	    "  AND " SHOP_IMG("cb")
 	    " WHERE products_fts MATCH ?1 AND " SHOP_PUBLIC
 	    " AND (?2 IS NULL OR p.kind = ?2)"
 	    " ORDER BY bm25(products_fts, 10.0, 4.0, 1.0), p.id DESC"
@@ -308,8 +340,7 @@ shop_product_by_slug(struct db *db, const char *slug,
 	*out = NULL;
 	if (!shop_slug_ok(slug))
 		return NY_ENOTFOUND;
-	st = db_stmt(db, "SELECT " SHOP_COLS ", p.story_md FROM products p"
-	    " JOIN creators c ON c.id = p.creator_id"
+	st = db_stmt(db, "SELECT " SHOP_COLS ", p.story_md FROM" SHOP_FROM
 	    " WHERE p.slug = ? AND " SHOP_PUBLIC);
 	if (st == NULL)
 		return NY_EDB;
@@ -367,8 +398,12 @@ shop_creator_by_handle(struct db *db, const char *handle,
 	memset(products, 0, sizeof *products);
 	if (handle == NULL || strlen(handle) > 32)
 		return NY_ENOTFOUND;
-	st = db_stmt(db, "SELECT id, handle, display_name, bio, locale"
-	    " FROM creators WHERE handle = ? AND disabled_at IS NULL");
+	st = db_stmt(db, "SELECT c.id, c.handle, c.display_name, c.bio,"
+	    " c.locale, coalesce(ab.sha256, ''), coalesce(ab.width, 0),"
+	    " coalesce(ab.height, 0) FROM creators c"
+	    " LEFT JOIN blobs ab ON ab.sha256 = c.avatar_sha256"
+	    "  AND " SHOP_AVATAR_OK("c") " AND " SHOP_IMG("ab")
+	    " WHERE c.handle = ? AND c.disabled_at IS NULL");
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_text(st, 1, handle, -1, SQLITE_STATIC);
@@ -383,9 +418,11 @@ shop_creator_by_handle(struct db *db, const char *handle,
 	c->display_name = db_col_str(st, 2);
 	c->bio = db_col_str(st, 3);
 	c->locale = db_col_str(st, 4);
+	c->avatar_sha256 = db_col_str(st, 5);
+	c->avatar_width = sqlite3_column_int(st, 6);
+	c->avatar_height = sqlite3_column_int(st, 7);
 	sqlite3_reset(st);
-	st = db_stmt(db, "SELECT " SHOP_COLS " FROM products p"
-	    " JOIN creators c ON c.id = p.creator_id"
+	st = db_stmt(db, "SELECT " SHOP_COLS " FROM" SHOP_FROM
 	    " WHERE " SHOP_PUBLIC " AND p.creator_id = ?"
 	    " ORDER BY p.published_at DESC, p.id DESC LIMIT 101");
 	if (st == NULL) {
@@ -405,9 +442,11 @@ int
 shop_cover_mime(struct db *db, const char *sha, char *mime, size_t len)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT b.mime FROM blobs b"
-	    " WHERE b.sha256 = ? AND b.mime LIKE 'image/%' AND EXISTS"
-	    " (SELECT 1 FROM products p WHERE p.cover_sha256 = b.sha256"
-	    "  AND p.status = 'published')");
+	    " WHERE b.sha256 = ?1 AND " SHOP_IMG("b") " AND (EXISTS"
+	    " (SELECT 1 FROM products p JOIN creators c ON c.id = p.creator_id"
+	    "  WHERE p.cover_sha256 = ?1 AND " SHOP_PUBLIC ") OR EXISTS"
+	    " (SELECT 1 FROM creators c WHERE c.avatar_sha256 = ?1"
+	    "  AND " SHOP_AVATAR_OK("c") " AND c.disabled_at IS NULL))");
 	const unsigned char *m;
 	int rc;
 

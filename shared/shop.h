@@ -32,7 +32,10 @@ struct shop_product {
 	char	*story_md;	/* Markdown, untrusted */
 	int64_t	 price_minor;
 	char	 currency[4];
-	char	*cover_sha256;	/* "" when none */
+	char	*cover_sha256;	/* "" when none, or when the cover is not an
+				 * image image.c measured (never shown) */
+	int	 cover_width;	/* pixels, recorded with the blob; 0 when */
+	int	 cover_height;	/* there is no cover */
 	int64_t	 period_days;	/* subscription; 0 otherwise */
 	int64_t	 starts_at;	/* ticket, webinar; 0 otherwise */
 	char	*venue;		/* ticket; "" otherwise */
@@ -104,6 +107,10 @@ struct shop_creator {
 	char	*display_name;
 	char	*bio;
 	char	*locale;
+	char	*avatar_sha256;	/* "" when none, or until the creator is
+				 * enrolled (only then is it served) */
+	int	 avatar_width;	/* pixels; 0 when no avatar */
+	int	 avatar_height;
 };
 
 /*
@@ -114,8 +121,12 @@ int	 shop_creator_by_handle(struct db *db, const char *handle,
 	    struct shop_creator **out, struct shop_list *products);
 
 /*
- * The MIME type of a cover image (an image blob that is the cover of a
- * published product) into mime. Returns NY_OK, NY_ENOTFOUND, NY_EDB.
+ * The MIME type of a blob GET /cover/{sha} may serve, into mime: an image
+ * image.c checked (PNG, JPEG or WebP with its size recorded) that is the
+ * cover of a published product of an enabled creator, or the avatar of
+ * an enrolled, enabled creator. Anything else in the store (paid files
+ * above all, drafts' covers, a non-image named .png) is NY_ENOTFOUND.
+ * Returns NY_OK, NY_ENOTFOUND, NY_EDB.
  */
 int	 shop_cover_mime(struct db *db, const char *sha, char *mime,
 	    size_t len);

@@ -14,6 +14,7 @@
 #include "checkout.h"
 #include "crypto.h"
 #include "http.h"
+#include "image.h"
 #include "i18n.h"
 #include "log.h"
 #include "ticket.h"
@@ -37,7 +38,7 @@ main(int argc, char **argv)
 	sigset_t stopset;
 	struct db *db;
 	char *cause = NULL;
-	int n, sig, sealed = 0;
+	int n, sig, sealed = 0, measured = 0;
 
 	/* Before anything is created: the database, blobs, logs we write
 	 * are for this user only (see shared/app.c). */
@@ -59,6 +60,11 @@ main(int argc, char **argv)
 		log_warn("older ticket codes not sealed yet", "tickets=?");
 	else if (sealed > 0)
 		log_info("older ticket codes sealed", "tickets=%d", sealed);
+	/* Covers from before images were measured: measured now, once. */
+	if (image_measure_legacy(db, cfg.data_dir, &measured) != NY_OK)
+		log_warn("older covers not measured yet", "covers=?");
+	else if (measured > 0)
+		log_info("older covers measured", "covers=%d", measured);
 	if (i18n_load(&cause) != NY_OK)
 		sf_die("locales", cause);
 	if (tmpl_load_all(&cause) != NY_OK)

@@ -190,6 +190,14 @@ page_creator(struct http_req *rq, struct http_resp *rs)
 	json_object_set_new(ctx, "title", json_string(c->display_name[0] ?
 	    c->display_name : c->handle));
 	json_object_set_new(ctx, "bio", json_string(c->bio));
+	if (c->avatar_sha256[0] != '\0') {
+		json_object_set_new(ctx, "avatar_url", json_string(
+		    http_printf(rq, "/cover/%s", c->avatar_sha256)));
+		json_object_set_new(ctx, "avatar_width",
+		    json_integer(c->avatar_width));
+		json_object_set_new(ctx, "avatar_height",
+		    json_integer(c->avatar_height));
+	}
 	json_object_set_new(ctx, "products", view_list(http_lang(rq), &l));
 	json_object_set_new(ctx, "empty", json_boolean(l.n == 0));
 	shop_list_free(&l);
@@ -222,6 +230,13 @@ page_product(struct http_req *rq, struct http_resp *rs)
 	return http_page(rq, rs, 200, "product", ctx);
 }
 
+/*
+ * GET /cover/{sha}: a product cover or a creator's avatar. Which blobs
+ * qualify is shop_cover_mime's answer alone (checked images that are
+ * public by their role); every other digest, a paid file's included, is
+ * a 404 that says nothing about whether the blob exists. The bytes never
+ * change for a digest: cached for a year, immutable.
+ */
 int
 page_cover(struct http_req *rq, struct http_resp *rs)
 {

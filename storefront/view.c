@@ -134,6 +134,10 @@ view_product(const char *lang, const struct shop_product *p, int full)
 		url = xasprintf("/cover/%s", p->cover_sha256);
 		view_set_str(o, "cover_url", url);
 		free(url);
+		json_object_set_new(o, "cover_width",
+		    json_integer(p->cover_width));
+		json_object_set_new(o, "cover_height",
+		    json_integer(p->cover_height));
 	}
 	c = json_object();
 	view_set_str(c, "handle", p->creator_handle);

@@ -10,7 +10,8 @@
 
 /*
  * A product as JSON in lang: slug, kind, kind_label, title, summary,
- * price_minor, currency, price (formatted), free, url, cover_url, creator
+ * price_minor, currency, price (formatted), free, url, cover_url with
+ * cover_width and cover_height (pixels; all three only with a cover), creator
  * {handle, name}, is_<kind> flags, period_days, starts_at (ISO UTC),
  * starts_local (EAT, words), venue, capacity, seats_left, sold_out,
  * max_quantity; with full also story_md, story_html (cmark, safe) and

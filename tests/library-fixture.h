@@ -41,7 +41,7 @@ lf_open(char **pathp)
 	sql = xasprintf(
 	    "INSERT INTO creators(id, handle, display_name, created_at) VALUES"
 	    " (1, 'amani', 'Amani Studio', 0), (2, 'baraka', '', 0);"
-	    "INSERT INTO blobs VALUES"
+	    "INSERT INTO blobs(sha256, size, mime, created_at) VALUES"
 	    " ('%064d', 11, 'application/zip', 0),"
 	    " ('%063d1', 5, 'audio/mpeg', 0);"
 	    "INSERT INTO products(id, creator_id, slug, kind, title, price_minor,"

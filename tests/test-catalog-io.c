@@ -1,7 +1,8 @@
 /*
  * test-catalog-io: import → export → import round trip, idempotent
  * re-import, malformed documents refused with their JSON path and no
- * change, on the demo catalog (scripts/demo/catalog.json).
+ * change, on the demo catalog (scripts/demo/catalog.json); covers and
+ * avatars checked as images, measured, exported and imported again.
  */
 #include <check.h>
 #include <jansson.h>
@@ -282,6 +283,52 @@ bad_auto_trigger(json_t *doc)
 	    "automations"), 1), "trigger", json_string("before_start"));
 }
 
+static json_t *
+creator_at(json_t *doc, size_t i)
+{
+	return json_array_get(json_object_get(doc, "creators"), i);
+}
+
+/* A PDF named as a cover: refused by its bytes, not its name. */
+static void
+bad_cover_image(json_t *doc)
+{
+	retitle(doc);
+	json_object_set_new(prod(doc, 2), "cover",
+	    json_string("files/nairobi-nights.pdf"));
+}
+
+static void
+bad_avatar_image(json_t *doc)
+{
+	retitle(doc);
+	json_object_set_new(creator_at(doc, 0), "avatar",
+	    json_string("files/karibu.txt"));
+}
+
+static void
+bad_avatar_missing(json_t *doc)
+{
+	retitle(doc);
+	json_object_set_new(creator_at(doc, 1), "avatar",
+	    json_string("covers/none.png"));
+}
+
+static void
+bad_avatar_escape(json_t *doc)
+{
+	retitle(doc);
+	json_object_set_new(creator_at(doc, 1), "avatar",
+	    json_string("/etc/passwd"));
+}
+
+static void
+good_avatar(json_t *doc)
+{
+	json_object_set_new(creator_at(doc, 1), "avatar",
+	    json_string("covers/open-mic-kilimani.png"));
+}
+
 static void
 good_edit(json_t *doc)
 {
@@ -304,6 +351,12 @@ static const struct {
 	{ bad_missing_period, "products[1].subscription.period_days: missing" },
 	{ bad_auto_trigger, "products[1].automations[1].trigger: before_start "
 	    "does not suit a subscription product" },
+	{ bad_cover_image, "products[2].cover: files/nairobi-nights.pdf: not a "
+	    "PNG, JPEG or WebP image" },
+	{ bad_avatar_image, "creators[0].avatar: files/karibu.txt: not a PNG, "
+	    "JPEG or WebP image" },
+	{ bad_avatar_missing, "creators[1].avatar: no such file" },
+	{ bad_avatar_escape, "creators[1].avatar: expected a relative path" },
 };
 
 START_TEST(malformed_changes_nothing)
@@ -379,6 +432,47 @@ START_TEST(validate_only)
 }
 END_TEST
 
+START_TEST(pictures)
+{
+	struct db *db1 = open_db(), *db2 = open_db();
+	char *data1 = tmp_path("data"), *data2 = tmp_path("data");
+	char *out = tmp_path("export"), *j = xasprintf("%s/catalog.json", out);
+	char *path = variant(good_avatar), *cause = NULL, *a, *av;
+	struct catalog_counts n;
+
+	import_ok(db1, data1, path, NULL);
+	/* Covers and the avatar are measured images (the demo's are 96×64). */
+	ck_assert_int_eq(sql_int(db1, "SELECT count(*) FROM products p JOIN "
+	    "blobs b ON b.sha256 = p.cover_sha256 WHERE b.width = 96 AND "
+	    "b.height = 64 AND b.mime = 'image/png'"), 4);
+	ck_assert_int_eq(sql_int(db1, "SELECT count(*) FROM creators c JOIN "
+	    "blobs b ON b.sha256 = c.avatar_sha256 WHERE c.handle = 'wanjiru' "
+	    "AND b.width = 96 AND b.mime = 'image/png'"), 1);
+	import_ok(db1, data1, path, &n);
+	ck_assert_int_eq(n.changes, 0);
+	/* Exported next to the JSON and imported again elsewhere. */
+	ck_assert_int_eq(catalog_export(db1, data1, j, NULL, &cause), NY_OK);
+	a = slurp(j);
+	ck_assert_ptr_nonnull(strstr(a, "\"avatar\": \"avatars/wanjiru.png\""));
+	av = xasprintf("%s/avatars/wanjiru.png", out);
+	ck_assert_int_eq(access(av, R_OK), 0);
+	import_ok(db2, data2, j, NULL);
+	ck_assert_int_eq(sql_int(db2, "SELECT count(*) FROM creators c JOIN "
+	    "blobs b ON b.sha256 = c.avatar_sha256 WHERE c.handle = 'wanjiru' "
+	    "AND b.height = 64"), 1);
+	/* A document without the avatar leaves it (import never deletes). */
+	free(path);
+	path = demo_json();
+	import_ok(db2, data2, path, &n);
+	ck_assert_int_eq(sql_int(db2, "SELECT count(*) FROM creators "
+	    "WHERE avatar_sha256 IS NOT NULL"), 1);
+	free(a); free(av); free(j); free(out); free(path);
+	free(data1); free(data2);
+	db_close(db1);
+	db_close(db2);
+}
+END_TEST
+
 static Suite *
 cio_suite(void)
 {
@@ -390,6 +484,7 @@ cio_suite(void)
 	tcase_add_test(tc, import_twice_idempotent);
 	tcase_add_test(tc, malformed_changes_nothing);
 	tcase_add_test(tc, validate_only);
+	tcase_add_test(tc, pictures);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -15,6 +15,7 @@
 #include "crypto.h"
 #include "customer.h"
 #include "db.h"
+#include "store.h"
 #include "testutil.h"
 #include "totp.h"
 
@@ -87,6 +88,34 @@ START_TEST(add_get_list)
 	creator_list_free(v, n);
 	ck_assert_int_ge(sql_int(db, "SELECT count(*) FROM events "
 	    "WHERE kind = 'creator'"), 3);
+	db_close(db);
+	free(path);
+}
+END_TEST
+
+/* The avatar is an existing blob or nothing. */
+START_TEST(avatar)
+{
+	static const char sha[] =
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+	char *path;
+	struct db *db = open_db(&path);
+	struct creator c;
+	int64_t id = 0;
+
+	ck_assert_int_eq(creator_add(db, "amani", NULL, NULL, &id), NY_OK);
+	ck_assert_int_eq(creator_set_avatar(db, id, sha), NY_ENOTFOUND);
+	ck_assert_int_eq(creator_set_avatar(db, id, "../x"), NY_EINVAL);
+	ck_assert_int_eq(store_blob_add(db, sha, 10, "image/png"), NY_OK);
+	ck_assert_int_eq(creator_set_avatar(db, 999, sha), NY_ENOTFOUND);
+	ck_assert_int_eq(creator_set_avatar(db, id, sha), NY_OK);
+	ck_assert_int_eq(creator_by_id(db, id, &c), NY_OK);
+	ck_assert_str_eq(c.avatar_sha256, sha);
+	creator_free(&c);
+	ck_assert_int_eq(creator_set_avatar(db, id, ""), NY_OK);
+	ck_assert_int_eq(creator_by_id(db, id, &c), NY_OK);
+	ck_assert_str_eq(c.avatar_sha256, "");
+	creator_free(&c);
 	db_close(db);
 	free(path);
 }
@@ -417,6 +446,7 @@ creator_suite(void)
 	tcase_add_test(tc, invites);
 	tcase_add_test(tc, setup_code);
 	tcase_add_test(tc, customers_and_audit);
+	tcase_add_test(tc, avatar);
 	suite_add_tcase(s, tc);
 	return s;
 }

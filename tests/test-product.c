@@ -317,6 +317,142 @@ START_TEST(list_with_sales)
 }
 END_TEST
 
+/* A new entry for product_set_files_tx. */
+static struct product_file
+newf(const char *name, const char *sha)
+{
+	struct product_file f;
+
+	memset(&f, 0, sizeof f);
+	snprintf(f.name, sizeof f.name, "%s", name);
+	snprintf(f.sha256, sizeof f.sha256, "%s", sha);
+	return f;
+}
+
+static void
+expect_names(struct db *db, int64_t id, const char *want)
+{
+	struct product_file *files;
+	char got[512] = "";
+	size_t n, i;
+
+	ck_assert_int_eq(product_files(db, id, &files, &n), NY_OK);
+	for (i = 0; i < n; i++) {
+		ck_assert_int_eq(files[i].position, (int64_t)i);
+		strncat(got, files[i].name, sizeof got - strlen(got) - 2);
+		strncat(got, ",", sizeof got - strlen(got) - 1);
+	}
+	free(files);
+	ck_assert_str_eq(got, want);
+}
+
+START_TEST(replace_files)
+{
+	char *path, *dir = tmp_path("data");
+	int64_t cid, id, other, ids[3];
+	struct db *db = open_db(&path, &cid);
+	char a[STORE_SHA_LEN], b[STORE_SHA_LEN];
+	struct product_file v[4], *files;
+	struct product p;
+	size_t n, bad;
+
+	ck_assert_int_eq(store_write_mem(dir, "aaaa", 4, "a.txt", a, NULL),
+	    NY_OK);
+	ck_assert_int_eq(store_write_mem(dir, "bbbbbb", 6, "b.txt", b, NULL),
+	    NY_OK);
+	ck_assert_int_eq(store_blob_add(db, a, 4, "text/plain"), NY_OK);
+	ck_assert_int_eq(store_blob_add(db, b, 6, "text/plain"), NY_OK);
+	make(&p, "download", "pack", cid);
+	/* Product and files saved together. */
+	v[0] = newf("one.txt", a);
+	v[1] = newf("two.txt", b);
+	v[2] = newf("three.txt", a);
+	ck_assert_int_eq(product_save(db, &p, v, 3, &id, NULL, &bad), NY_OK);
+	expect_names(db, id, "one.txt,two.txt,three.txt,");
+	ck_assert_int_eq(product_files(db, id, &files, &n), NY_OK);
+	for (size_t i = 0; i < 3; i++)
+		ids[i] = files[i].id;
+	free(files);
+	/* Reorder, drop one, add one that takes a dropped name. */
+	memset(v, 0, sizeof v);
+	v[0].id = ids[2];
+	v[1].id = ids[0];
+	v[2] = newf("two.txt", a);
+	p.id = id;
+	ck_assert_int_eq(product_save(db, &p, v, 3, NULL, NULL, &bad), NY_OK);
+	expect_names(db, id, "three.txt,one.txt,two.txt,");
+	ck_assert_int_eq(product_files(db, id, &files, &n), NY_OK);
+	ck_assert_int_eq(files[0].id, ids[2]);	/* kept, not copied */
+	ck_assert_int_ne(files[2].id, ids[1]);
+	ck_assert_str_eq(files[2].sha256, a);
+	free(files);
+	/* The same name twice: nothing is written, bad names the later. */
+	v[3] = newf("one.txt", b);
+	set(&p.title, "Renamed");
+	ck_assert_int_eq(product_save(db, &p, v, 4, NULL, NULL, &bad),
+	    NY_EEXISTS);
+	ck_assert_int_eq(bad, 3);
+	expect_names(db, id, "three.txt,one.txt,two.txt,");
+	{
+		struct product g;
+
+		ck_assert_int_eq(product_get_by_id(db, id, &g), NY_OK);
+		ck_assert_str_ne(g.title, "Renamed");	/* rolled back */
+		product_free(&g);
+	}
+	/* Bad names and blobs, and another product's file. */
+	v[0] = newf("a/b.txt", a);
+	ck_assert_int_eq(product_save(db, &p, v, 1, NULL, NULL, &bad),
+	    NY_EINVAL);
+	ck_assert_int_eq(bad, 0);
+	v[0] = newf("x.txt", "0000000000000000000000000000000000000000000000000000000000000000");
+	ck_assert_int_eq(product_save(db, &p, v, 1, NULL, NULL, &bad),
+	    NY_ENOTFOUND);
+	snprintf(p.slug, sizeof p.slug, "other");
+	p.id = 0;
+	ck_assert_int_eq(product_save(db, &p, NULL, 0, &other, NULL, NULL),
+	    NY_OK);
+	memset(v, 0, sizeof v);
+	v[0].id = ids[0];
+	p.id = other;
+	ck_assert_int_eq(product_save(db, &p, v, 1, NULL, NULL, &bad),
+	    NY_ENOTFOUND);
+	expect_names(db, other, "");
+	/* A downloaded file stays (the buyer's history points at it). */
+	ck_assert_int_eq(db_exec(db,
+	    "INSERT INTO customers(phone, created_at) VALUES ('254712345678', 0);"
+	    "INSERT INTO orders(ref, customer_id, product_id, amount_minor, "
+	    "currency, status, created_at, updated_at, expires_at) VALUES "
+	    "('r1', 1, 1, 50000, 'KES', 'paid', 0, 0, 0);"
+	    "INSERT INTO entitlements(customer_id, product_id, order_id, "
+	    "starts_at) VALUES (1, 1, 1, 0);"), NY_OK);
+	{
+		char *sql = xasprintf("INSERT INTO downloads(entitlement_id, "
+		    "file_id, at) VALUES (1, %lld, 0)", (long long)ids[0]);
+
+		ck_assert_int_eq(db_exec(db, sql), NY_OK);
+		free(sql);
+	}
+	p.id = id;
+	snprintf(p.slug, sizeof p.slug, "pack");
+	ck_assert_int_eq(db_begin(db), NY_OK);
+	ck_assert_int_eq(product_set_files_tx(db, id, NULL, 0, &bad),
+	    NY_ESTATE);
+	db_rollback(db);
+	expect_names(db, id, "three.txt,one.txt,two.txt,");
+	/* Empty list: a draft download may have none, publishing refuses. */
+	ck_assert_int_eq(product_save(db, &p, v, 1, NULL, NULL, &bad), NY_OK);
+	expect_names(db, id, "one.txt,");
+	ck_assert_int_eq(product_save(db, &p, NULL, 0, NULL, NULL, &bad),
+	    NY_OK);	/* NULL: files left alone */
+	expect_names(db, id, "one.txt,");
+	product_free(&p);
+	db_close(db);
+	free(path);
+	free(dir);
+}
+END_TEST
+
 static Suite *
 product_suite(void)
 {
@@ -328,6 +464,7 @@ product_suite(void)
 	tcase_add_test(tc, slugs);
 	tcase_add_test(tc, status_moves_and_files);
 	tcase_add_test(tc, list_with_sales);
+	tcase_add_test(tc, replace_files);
 	suite_add_tcase(s, tc);
 	return s;
 }

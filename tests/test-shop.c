@@ -1,7 +1,8 @@
 /*
  * test-shop: the public read model: only published products of enabled
  * creators, order and paging, kind filter, FTS5 search with hostile
- * input, product by slug with files, seats left, creator page.
+ * input, product by slug with files, seats left, creator page; covers and
+ * avatars only when they are measured images, and what /cover may serve.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -235,6 +236,123 @@ START_TEST(creator_page)
 }
 END_TEST
 
+#define SHA_IMG "11111111111111111111111111111111" \
+	"11111111111111111111111111111111"
+#define SHA_AV "22222222222222222222222222222222" \
+	"22222222222222222222222222222222"
+#define SHA_ZIP "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" \
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define SHA_RAW "33333333333333333333333333333333" \
+	"33333333333333333333333333333333"
+#define SHA_NEW "44444444444444444444444444444444" \
+	"44444444444444444444444444444444"
+
+/* The seed plus: a measured cover on nairobi-nights, an unmeasured
+ * "image" (never checked by image.c) on msafiri-club, an avatar for
+ * amani (not enrolled yet). */
+static struct db *
+seeded_images(void)
+{
+	struct db *db = seeded();
+
+	ck_assert_int_eq(db_exec(db, "INSERT INTO blobs(sha256, size, mime, "
+	    "width, height, created_at) VALUES "
+	    "('" SHA_IMG "', 10, 'image/png', 640, 360, 1), "
+	    "('" SHA_AV "', 10, 'image/jpeg', 120, 80, 1);"
+	    "INSERT INTO blobs(sha256, size, mime, created_at) VALUES "
+	    "('" SHA_RAW "', 10, 'image/png', 1);"
+	    "UPDATE products SET cover_sha256 = '" SHA_IMG "' "
+	    "WHERE slug = 'nairobi-nights';"
+	    "UPDATE products SET cover_sha256 = '" SHA_RAW "' "
+	    "WHERE slug = 'msafiri-club';"
+	    "UPDATE creators SET avatar_sha256 = '" SHA_AV "' "
+	    "WHERE handle = 'amani';"), NY_OK);
+	return db;
+}
+
+static int
+served(struct db *db, const char *sha)
+{
+	char mime[64];
+
+	return shop_cover_mime(db, sha, mime, sizeof mime) == NY_OK;
+}
+
+START_TEST(covers_and_avatars)
+{
+	struct db *db = seeded_images();
+	struct shop_product *p;
+	struct shop_creator *c;
+	struct shop_list l;
+	char mime[64];
+
+	ck_assert_int_eq(shop_list_products(db, NULL, 1, 0, &l), NY_OK);
+	ck_assert_str_eq(l.items[3].slug, "nairobi-nights");
+	ck_assert_str_eq(l.items[3].cover_sha256, SHA_IMG);
+	ck_assert_int_eq(l.items[3].cover_width, 640);
+	ck_assert_int_eq(l.items[3].cover_height, 360);
+	/* An image nobody measured is no cover: a text card. */
+	ck_assert_str_eq(l.items[2].slug, "msafiri-club");
+	ck_assert_str_eq(l.items[2].cover_sha256, "");
+	ck_assert_int_eq(l.items[2].cover_width, 0);
+	ck_assert_str_eq(l.items[1].cover_sha256, "");
+	shop_list_free(&l);
+	ck_assert_int_eq(shop_search(db, "nairobi nights", NULL, 1, 0, &l),
+	    NY_OK);
+	ck_assert_int_ge(l.n, 1);
+	ck_assert_int_eq(l.items[0].cover_height, 360);
+	shop_list_free(&l);
+	ck_assert_int_eq(shop_product_by_slug(db, "nairobi-nights", &p), NY_OK);
+	ck_assert_int_eq(p->cover_width, 640);
+	ck_assert_int_eq(p->nfiles, 2);
+	ck_assert_ptr_nonnull(strstr(p->story_md, "three nights"));
+	shop_product_free(p);
+
+	/* The cover is served; the avatar only once amani is enrolled. */
+	ck_assert_int_eq(shop_cover_mime(db, SHA_IMG, mime, sizeof mime),
+	    NY_OK);
+	ck_assert_str_eq(mime, "image/png");
+	ck_assert(!served(db, SHA_AV));
+	ck_assert_int_eq(shop_creator_by_handle(db, "amani", &c, &l), NY_OK);
+	ck_assert_str_eq(c->avatar_sha256, "");
+	shop_creator_free(c);
+	shop_list_free(&l);
+	ck_assert_int_eq(db_exec(db, "UPDATE creators SET totp_secret = x'00' "
+	    "WHERE handle = 'amani'"), NY_OK);
+	ck_assert(served(db, SHA_AV));
+	ck_assert_int_eq(shop_creator_by_handle(db, "amani", &c, &l), NY_OK);
+	ck_assert_str_eq(c->avatar_sha256, SHA_AV);
+	ck_assert_int_eq(c->avatar_width, 120);
+	ck_assert_int_eq(c->avatar_height, 80);
+	shop_creator_free(c);
+	shop_list_free(&l);
+
+	/* Never served: a paid file, an unmeasured image, an unknown blob. */
+	ck_assert(!served(db, SHA_ZIP));
+	ck_assert(!served(db, SHA_RAW));
+	ck_assert(!served(db, SHA_NEW));
+	/* A paid file's bytes named as a cover or avatar are still not
+	 * served unless image.c measured them. */
+	ck_assert_int_eq(db_exec(db, "UPDATE creators SET avatar_sha256 = '"
+	    SHA_ZIP "' WHERE handle = 'zawadi'; UPDATE creators SET "
+	    "totp_secret = x'00' WHERE handle = 'zawadi'; UPDATE products SET "
+	    "cover_sha256 = '" SHA_ZIP "' WHERE slug = 'tamasha-live'"), NY_OK);
+	ck_assert(!served(db, SHA_ZIP));
+
+	/* Disabled creator: avatar gone. Unpublished product: cover gone. */
+	ck_assert_int_eq(db_exec(db, "UPDATE creators SET disabled_at = 5 "
+	    "WHERE handle = 'amani'"), NY_OK);
+	ck_assert(!served(db, SHA_AV));
+	ck_assert(!served(db, SHA_IMG));
+	ck_assert_int_eq(db_exec(db, "UPDATE creators SET disabled_at = NULL "
+	    "WHERE handle = 'amani'; UPDATE products SET status = 'draft' "
+	    "WHERE slug = 'nairobi-nights'"), NY_OK);
+	ck_assert(!served(db, SHA_IMG));
+	ck_assert(served(db, SHA_AV));
+	db_close(db);
+}
+END_TEST
+
 static Suite *
 shop_suite(void)
 {
@@ -249,6 +367,7 @@ shop_suite(void)
 	tcase_add_test(tc, product_by_slug);
 	tcase_add_test(tc, seats_left);
 	tcase_add_test(tc, creator_page);
+	tcase_add_test(tc, covers_and_avatars);
 	suite_add_tcase(s, tc);
 	return s;
 }

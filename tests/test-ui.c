@@ -1,14 +1,19 @@
 /*
  * test-ui: the console widgets' logic without a terminal: text area
  * editing, wrapping, cursor moves and scrolling; list scrolling; the
- * single-line field with UTF-8; chart cells; display widths.
+ * single-line field with UTF-8; chart cells; display widths; the uploads
+ * picker (filter, human sizes) and the scp/sftp/ssh command lines.
  */
 #include <check.h>
 #include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../tui/ui.h"
+#include "config.h"
 #include "i18n.h"
+#include "upload.h"
 #include "testutil.h"
 
 static void
@@ -226,6 +231,115 @@ START_TEST(error_words)
 }
 END_TEST
 
+/* The command lines creators are shown, IPv4, names and IPv6. */
+START_TEST(upload_commands)
+{
+	struct ny_config cfg;
+	char buf[256], host[64], port[8];
+
+	memset(&cfg, 0, sizeof cfg);
+	cfg.ssh_public = (char *)"shop.example:2222";
+	ck_assert_str_eq(ui_upload_cmd(&cfg, "wanjiru", buf, sizeof buf),
+	    "scp -P 2222 FILE wanjiru@shop.example:");
+	ck_assert_str_eq(ui_sftp_cmd(&cfg, "wanjiru", buf, sizeof buf),
+	    "sftp -P 2222 wanjiru@shop.example");
+	ck_assert_str_eq(ui_ssh_cmd(&cfg, "invite", buf, sizeof buf),
+	    "ssh -p 2222 invite@shop.example");
+	cfg.ssh_public = (char *)"[::1]:2222";
+	ck_assert_str_eq(ui_upload_cmd(&cfg, "wanjiru", buf, sizeof buf),
+	    "scp -P 2222 FILE wanjiru@[::1]:");
+	ck_assert_str_eq(ui_sftp_cmd(&cfg, "wanjiru", buf, sizeof buf),
+	    "sftp -P 2222 wanjiru@[::1]");
+	/* ssh wants the bare address ("[::1]" does not resolve). */
+	ck_assert_str_eq(ui_ssh_cmd(&cfg, "setup", buf, sizeof buf),
+	    "ssh -p 2222 setup@::1");
+	cfg.ssh_public = (char *)"[2001:db8::7]:22";
+	ck_assert_str_eq(ui_ssh_cmd(&cfg, "a", buf, sizeof buf),
+	    "ssh -p 22 a@2001:db8::7");
+	ui_hostport("[::1]", host, sizeof host, port);
+	ck_assert_str_eq(host, "[::1]");
+	ck_assert_str_eq(port, "22");
+	ui_hostport("10.0.0.5:2200", host, sizeof host, port);
+	ck_assert_str_eq(host, "10.0.0.5");
+	ck_assert_str_eq(port, "2200");
+	/* Cut, never overflowing. */
+	cfg.ssh_public = (char *)"shop.example:2222";
+	ui_upload_cmd(&cfg, "wanjiru", buf, 8);
+	ck_assert_str_eq(buf, "scp -P ");
+}
+END_TEST
+
+START_TEST(picker_helpers)
+{
+	char buf[32];
+
+	ck_assert(ui_match("Album/Cover.PNG", ""));
+	ck_assert(ui_match("Album/Cover.PNG", "cover"));
+	ck_assert(ui_match("Album/Cover.PNG", "M/C"));
+	ck_assert(ui_match("pack.zip", "PACK.ZIP"));
+	ck_assert(!ui_match("pack.zip", "pack.zip2"));
+	ck_assert(!ui_match("", "a"));
+	ck_assert(ui_image_name("a.png") && ui_image_name("B.JPG") &&
+	    ui_image_name("c.jpeg") && ui_image_name("x/d.WebP"));
+	ck_assert(!ui_image_name("png") && !ui_image_name("a.png.zip") &&
+	    !ui_image_name(".png") && !ui_image_name("a.gif"));
+	ck_assert_str_eq(ui_base_name("raw/b.png"), "b.png");
+	ck_assert_str_eq(ui_base_name("b.png"), "b.png");
+	ui_human_size(0, buf, sizeof buf);
+	ck_assert_str_eq(buf, "0 B");
+	ui_human_size(999, buf, sizeof buf);
+	ck_assert_str_eq(buf, "999 B");
+	ui_human_size(1200, buf, sizeof buf);
+	ck_assert_str_eq(buf, "1.2 kB");
+	ui_human_size(1234567, buf, sizeof buf);
+	ck_assert_str_eq(buf, "1.2 MB");
+	ui_human_size(3000000, buf, sizeof buf);
+	ck_assert_str_eq(buf, "3.0 MB");
+	ui_human_size(999999, buf, sizeof buf);	/* not "1000.0 kB" */
+	ck_assert_str_eq(buf, "1.0 MB");
+	ui_human_size(INT64_C(4294967296), buf, sizeof buf);
+	ck_assert_str_eq(buf, "4.3 GB");
+}
+END_TEST
+
+/* Typing narrows the list; Space / Enter pick, Esc closes. */
+START_TEST(picker_filter)
+{
+	struct upload_entry *v = calloc(4, sizeof *v);
+	struct ui_picker p;
+
+	memset(&p, 0, sizeof p);
+	snprintf(v[0].path, sizeof v[0].path, "raw/Cover.png");
+	snprintf(v[1].path, sizeof v[1].path, "pack.zip");
+	snprintf(v[2].path, sizeof v[2].path, "notes.pdf");
+	snprintf(v[3].path, sizeof v[3].path, "cover.webp");
+	ui_picker_set(&p, v, 4, 0);
+	ck_assert_int_eq(p.nshown, 4);
+	ck_assert_str_eq(ui_picker_selected(&p)->path, "raw/Cover.png");
+	ck_assert_int_eq(ui_picker_key(&p, 'C'), UI_PICK_NONE);
+	ck_assert_int_eq(ui_picker_key(&p, 'o'), UI_PICK_NONE);
+	ck_assert_int_eq(p.nshown, 2);
+	ck_assert_int_eq(ui_picker_key(&p, KEY_DOWN), UI_PICK_NONE);
+	ck_assert_str_eq(ui_picker_selected(&p)->path, "cover.webp");
+	ck_assert_int_eq(ui_picker_key(&p, ' '), UI_PICK_ADD);
+	ck_assert_int_eq(ui_picker_key(&p, '\r'), UI_PICK_DONE);
+	ck_assert_int_eq(ui_picker_key(&p, 'x'), UI_PICK_NONE);
+	ck_assert_int_eq(p.nshown, 0);
+	ck_assert_ptr_null(ui_picker_selected(&p));
+	ck_assert_int_eq(ui_picker_key(&p, '\r'), UI_PICK_NONE);
+	ck_assert_int_eq(ui_picker_key(&p, KEY_BACKSPACE), UI_PICK_NONE);
+	ck_assert_int_eq(p.nshown, 2);
+	ck_assert_int_eq(ui_picker_key(&p, 27), UI_PICK_CLOSE);
+	/* Images only: by name; the real check is image_put_fd's. */
+	ui_field_init(&p.filter, 64, NULL);
+	v = calloc(4, sizeof *v);
+	memcpy(v, p.all, 4 * sizeof *v);
+	ui_picker_set(&p, v, 4, UI_PICK_IMAGES);
+	ck_assert_int_eq(p.nshown, 2);
+	ui_picker_free(&p);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -242,6 +356,9 @@ main(void)
 	tcase_add_test(tc, widths);
 	tcase_add_test(tc, chart_cells);
 	tcase_add_test(tc, error_words);
+	tcase_add_test(tc, upload_commands);
+	tcase_add_test(tc, picker_helpers);
+	tcase_add_test(tc, picker_filter);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

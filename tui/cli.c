@@ -23,6 +23,7 @@
 #include "product.h"
 #include "qr.h"
 #include "totp.h"
+#include "ui.h"
 
 struct cli_cmd {
 	const char	*name;
@@ -124,7 +125,7 @@ static void
 cli_print_secret(const struct ny_config *cfg, const char *handle,
     const char *b32)
 {
-	char *uri = totp_uri(handle, b32), *qr = NULL, port[16];
+	char *uri = totp_uri(handle, b32), *qr = NULL, cmd[200];
 
 	printf("secret: %s\n", b32);
 	printf("uri: %s\n", uri);
@@ -132,8 +133,8 @@ cli_print_secret(const struct ny_config *cfg, const char *handle,
 		printf("\n%s\n\n%s\n", i18n_get(cli_lang(), "cli.add.scan"), qr);
 		free(qr);
 	}
-	snprintf(port, sizeof port, "%d", cfg->ssh_port);
-	cli_say("cli.add.login", "port", port, "handle", handle, NULL);
+	ui_ssh_cmd(cfg, handle, cmd, sizeof cmd);
+	cli_say("cli.add.login", "cmd", cmd, NULL);
 	free(uri);
 }
 
@@ -230,7 +231,7 @@ static int
 cli_invite(const struct ny_config *cfg, struct db *db, char **args,
     int nopts, char **opts)
 {
-	char code[INVITE_CODE_LEN], when[32], port[16];
+	char code[INVITE_CODE_LEN], when[32], cmd[200];
 	int64_t exp;
 	int rc;
 
@@ -240,9 +241,9 @@ cli_invite(const struct ny_config *cfg, struct db *db, char **args,
 		    NULL);
 	audit_log(db, "cli", "invite.create", NULL, NULL);
 	ny_iso8601(exp, when, sizeof when);
-	snprintf(port, sizeof port, "%d", cfg->ssh_port);
+	ui_ssh_cmd(cfg, "invite", cmd, sizeof cmd);
 	printf("invite code: %s\n", code);
-	cli_say("cli.invite.enrol", "when", when, "port", port, NULL);
+	cli_say("cli.invite.enrol", "when", when, "cmd", cmd, NULL);
 	return 0;
 }
 
@@ -250,7 +251,7 @@ static int
 cli_setup_code(const struct ny_config *cfg, struct db *db, char **args,
     int nopts, char **opts)
 {
-	char code[SETUP_CODE_LEN], port[16];
+	char code[SETUP_CODE_LEN], cmd[200];
 	int rc;
 
 	(void)args; (void)nopts; (void)opts;
@@ -259,9 +260,9 @@ cli_setup_code(const struct ny_config *cfg, struct db *db, char **args,
 		return cli_fail("cli.err.setup_enrolled", NULL);
 	if (rc != NY_OK)
 		return cli_fail("cli.err.setup", "cause", ny_strerror(rc), NULL);
-	snprintf(port, sizeof port, "%d", cfg->ssh_port);
+	ui_ssh_cmd(cfg, "setup", cmd, sizeof cmd);
 	printf("setup code: %s\n", code);
-	cli_say("cli.setup.enrol", "port", port, NULL);
+	cli_say("cli.setup.enrol", "cmd", cmd, NULL);
 	return 0;
 }
 

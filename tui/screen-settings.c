@@ -1,26 +1,44 @@
 /*
  * screen-settings.c: 7 Settings — the console language (l: English ⇄
- * Kiswahili, for the whole console, remembered on the creator), SSH keys
- * (a adds one by pasting the public key line, d removes the selected
- * one), invites (i makes a code for another creator, shown once).
+ * Kiswahili, for the whole console, remembered on the creator), the
+ * public profile shown on /@handle and product pages (n name, b bio,
+ * p picture picked from the uploads, x removes it), how to upload (the
+ * real scp/sftp commands), SSH keys (a adds one by pasting the public key
+ * line, d removes the selected one), invites (i makes a code for another
+ * creator, shown once with the command to run).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libssh/libssh.h>
 
 #include "creator.h"
 #include "i18n.h"
+#include "image.h"
 #include "ssh-int.h"
+#include "store.h"
 #include "ui.h"
+#include "upload.h"
+
+/* What the keys are typed into, if anything. */
+enum set_edit { SET_NONE, SET_KEY, SET_NAME, SET_BIO, SET_AVATAR };
+
+/* Rows above the key list; rows below it (invite line, editor, bars). */
+#define SET_TOP		15
+#define SET_BOTTOM	8
 
 struct settings {
+	struct creator		 me;
 	struct creator_key	*keys;
 	size_t			 nkeys;
 	struct ui_list		 list;
-	int			 adding;	/* typing a public key */
-	struct ui_field		 key;
+	enum set_edit		 edit;
+	struct ui_field		 field;		/* key line or name */
+	struct ui_textarea	 bio;
+	struct ui_picker	 pick;		/* avatar from the uploads */
+	char			 err[200];	/* under the editor */
 };
 
 static void
@@ -29,8 +47,11 @@ set_load(struct settings *s, struct ui_ctx *ctx)
 	free(s->keys);
 	s->keys = NULL;
 	s->nkeys = 0;
+	creator_free(&s->me);
+	if (creator_by_id(ctx->db, ctx->s->creator_id, &s->me) != NY_OK)
+		memset(&s->me, 0, sizeof s->me);
 	creator_key_list(ctx->db, ctx->s->creator_id, &s->keys, &s->nkeys);
-	ui_list_set(&s->list, (int)s->nkeys, ctx->rows - 12);
+	ui_list_set(&s->list, (int)s->nkeys, ctx->rows - SET_TOP - SET_BOTTOM);
 }
 
 static void *
@@ -43,21 +64,93 @@ set_init(struct ui_ctx *ctx)
 }
 
 static void
-set_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
+set_heading(WINDOW *w, int y, const char *text, int cols)
 {
-	struct settings *s = data;
-	char line[300];
-	int i;
+	wattron(w, A_BOLD);
+	ui_put(w, y, 2, text, cols, 0);
+	wattroff(w, A_BOLD);
+}
+
+/* "Label: value" at y, the value "—" when empty, cut to the width. */
+static void
+set_pair(struct ui_ctx *ctx, WINDOW *w, int y, const char *key,
+    const char *value)
+{
+	const char *shown = *value ? value : "—";
+	char line[400];
+
+	/* The first line only: the bio may have several. */
+	snprintf(line, sizeof line, "%s: %.*s", ui_tr(ctx, key),
+	    (int)strcspn(shown, "\n"), shown);
+	ui_put(w, y, 4, line, ctx->cols - 6, 0);
+}
+
+/* Profile, uploads and keys, top to bottom (rows SET_TOP fixed). */
+static void
+set_draw_info(struct settings *s, struct ui_ctx *ctx, WINDOW *w)
+{
+	char line[300], cmd[256];
 
 	snprintf(line, sizeof line, "%s: %s", ui_tr(ctx, "tui.set.lang"),
 	    strcmp(ctx->lang, "sw") == 0 ? "Kiswahili" : "English");
 	ui_put(w, 2, 2, line, ctx->cols - 4, 0);
-	wattron(w, A_BOLD);
-	ui_put(w, 4, 2, ui_tr(ctx, "tui.set.keys"), ctx->cols - 4, 0);
-	wattroff(w, A_BOLD);
+	set_heading(w, 4, ui_tr(ctx, "tui.set.profile"), ctx->cols - 4);
+	set_pair(ctx, w, 5, "tui.set.name", s->me.display_name ?
+	    s->me.display_name : "");
+	set_pair(ctx, w, 6, "tui.set.bio", s->me.bio ? s->me.bio : "");
+	set_pair(ctx, w, 7, "tui.set.avatar", s->me.avatar_sha256[0] ?
+	    ui_tr(ctx, "tui.set.avatar_set") : "");
+	set_heading(w, 9, ui_tr(ctx, "tui.set.uploads"), ctx->cols - 4);
+	ui_upload_cmd(ctx->s->cfg, ctx->s->handle, cmd, sizeof cmd);
+	ui_put(w, 10, 4, cmd, ctx->cols - 6, 0);
+	ui_sftp_cmd(ctx->s->cfg, ctx->s->handle, cmd, sizeof cmd);
+	ui_put(w, 11, 4, cmd, ctx->cols - 6, 0);
+	set_heading(w, 13, ui_tr(ctx, "tui.set.keys"), ctx->cols - 4);
+}
+
+/* The editor at the bottom: a prompt, the field, the error. */
+static void
+set_draw_edit(struct settings *s, struct ui_ctx *ctx, WINDOW *w)
+{
+	static const char *const prompt[] = {
+		[SET_KEY] = "tui.set.paste", [SET_NAME] = "tui.set.name_q",
+		[SET_BIO] = "tui.set.bio_q", [SET_AVATAR] = "tui.set.avatar_q",
+	};
+	int y = ctx->rows - SET_BOTTOM;
+
+	ui_put(w, y, 2, ui_tr(ctx, prompt[s->edit]), ctx->cols - 4, 1);
+	if (s->err[0] != '\0') {
+		wattron(w, ui_attr_bad(ctx));
+		ui_put(w, ctx->rows - 3, 2, s->err, ctx->cols - 4, 1);
+		wattroff(w, ui_attr_bad(ctx));
+	}
+	switch (s->edit) {
+	case SET_BIO:
+		ui_textarea_resize(&s->bio, ctx->cols - 4, SET_BOTTOM - 4);
+		ui_textarea_draw(&s->bio, w, y + 1, 2, 1);
+		break;
+	case SET_AVATAR:
+		ui_picker_draw(&s->pick, ctx, w, y + 1, 2, SET_BOTTOM - 4,
+		    ctx->cols - 4);
+		break;
+	default:
+		ui_field_draw(&s->field, w, y + 2, 2, ctx->cols - 4, 1);
+		break;
+	}
+}
+
+static void
+set_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
+{
+	struct settings *s = data;
+	char line[300], cmd[200], *about;
+	int i;
+
+	set_draw_info(s, ctx, w);
 	if (s->nkeys == 0)
-		ui_put(w, 5, 4, ui_tr(ctx, "tui.set.nokeys"), ctx->cols - 6, 0);
-	ui_list_set(&s->list, (int)s->nkeys, ctx->rows - 12);
+		ui_put(w, SET_TOP - 1, 4, ui_tr(ctx, "tui.set.nokeys"),
+		    ctx->cols - 6, 0);
+	ui_list_set(&s->list, (int)s->nkeys, ctx->rows - SET_TOP - SET_BOTTOM);
 	for (i = 0; i < s->list.height && s->list.top + i < (int)s->nkeys;
 	    i++) {
 		const struct creator_key *k = &s->keys[s->list.top + i];
@@ -66,17 +159,18 @@ set_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 		    k->comment);
 		if (s->list.top + i == s->list.sel)
 			wattron(w, A_REVERSE);
-		ui_put(w, 5 + i, 4, line, ctx->cols - 6, 1);
+		ui_put(w, SET_TOP - 1 + i, 4, line, ctx->cols - 6, 1);
 		wattroff(w, A_REVERSE);
 	}
-	ui_put(w, ctx->rows - 6, 2, ui_tr(ctx, "tui.set.invite_about"),
-	    ctx->cols - 4, 0);
-	if (s->adding) {
-		ui_put(w, ctx->rows - 4, 2, ui_tr(ctx, "tui.set.paste"),
-		    ctx->cols - 4, 0);
-		ui_field_draw(&s->key, w, ctx->rows - 3, 2, ctx->cols - 4, 1);
-		curs_set(1);
+	if (s->edit != SET_NONE) {
+		set_draw_edit(s, ctx, w);
+		return;
 	}
+	ui_ssh_cmd(ctx->s->cfg, "invite", cmd, sizeof cmd);
+	about = i18n_fmt(ctx->lang, "tui.set.invite_about", "cmd", cmd, NULL);
+	ui_put_wrapped(w, ctx->rows - SET_BOTTOM + 1, 2, about, ctx->cols - 4,
+	    2);
+	free(about);
 }
 
 /* Registers the pasted "ssh-ed25519 AAAA… comment" by fingerprint. */
@@ -89,7 +183,7 @@ set_add_key(struct settings *s, struct ui_ctx *ctx)
 	ssh_key key = NULL;
 	int err;
 
-	if (sscanf(s->key.text, "%63s %511s %127[^\n]", type, b64, comment) < 2
+	if (sscanf(s->field.text, "%63s %511s %127[^\n]", type, b64, comment) < 2
 	    || ssh_pki_import_pubkey_base64(b64, ssh_key_type_from_name(type),
 	    &key) != SSH_OK)
 		return NY_EINVAL;
@@ -107,39 +201,148 @@ set_add_key(struct settings *s, struct ui_ctx *ctx)
 	return err;
 }
 
-static int
-set_adding_key(struct settings *s, struct ui_ctx *ctx, int ch)
+/* Enter on the key line: registered, or said why not. */
+static void
+set_save_key(struct settings *s, struct ui_ctx *ctx)
+{
+	int err = set_add_key(s, ctx);
+
+	snprintf(ctx->flash, sizeof ctx->flash, "%s", ui_tr(ctx,
+	    err == NY_OK ? "tui.set.key_added" : err == NY_EEXISTS ?
+	    "tui.set.key_exists" : "tui.set.key_bad"));
+	s->edit = SET_NONE;
+}
+
+/*
+ * Saves the name or bio; on a refusal the editor stays open with what was
+ * typed and the reason under it.
+ */
+static void
+set_save_profile(struct settings *s, struct ui_ctx *ctx)
 {
 	int err;
 
+	if (s->edit == SET_NAME)
+		err = creator_update(ctx->db, ctx->s->creator_id, s->field.text,
+		    NULL, NULL);
+	else
+		err = creator_update(ctx->db, ctx->s->creator_id, NULL,
+		    s->bio.text ? s->bio.text : "", NULL);
+	if (err != NY_OK) {
+		snprintf(s->err, sizeof s->err, "%s", ui_tr(ctx,
+		    err == NY_EINVAL ? "tui.set.profile_bad" : "tui.err.db"));
+		return;
+	}
+	snprintf(ctx->flash, sizeof ctx->flash, "%s",
+	    ui_tr(ctx, "tui.set.saved"));
+	s->edit = SET_NONE;
+}
+
+/* Enter in the picker: the upload, checked as an image, is the avatar. */
+static void
+set_save_avatar(struct settings *s, struct ui_ctx *ctx)
+{
+	char sha[STORE_SHA_LEN];
+	const char *why = NULL;
+	int fd, err;
+
+	if (ui_picker_selected(&s->pick) == NULL)
+		return;
+	err = upload_open(ctx->s->cfg->data_dir, ctx->s->handle,
+	    ui_picker_selected(&s->pick)->path, &fd);
+	if (err == NY_OK) {
+		err = image_put_fd(ctx->db, ctx->s->cfg->data_dir, fd, sha, NULL,
+		    &why);
+		close(fd);
+	}
+	if (err == NY_OK)
+		err = creator_set_avatar(ctx->db, ctx->s->creator_id, sha);
+	if (err != NY_OK) {
+		ui_image_refusal(ctx, err, why, s->err, sizeof s->err);
+		return;
+	}
+	snprintf(ctx->flash, sizeof ctx->flash, "%s",
+	    ui_tr(ctx, "tui.set.saved"));
+	s->edit = SET_NONE;
+}
+
+static int
+set_editing(struct settings *s, struct ui_ctx *ctx, int ch)
+{
+	int enter = ch == '\r' || ch == '\n' || ch == KEY_ENTER;
+
 	if (ch == 27) {
-		s->adding = 0;
+		s->edit = SET_NONE;
 		return UI_HANDLED | UI_REDRAW;
 	}
-	if (ch == '\r' || ch == '\n' || ch == KEY_ENTER) {
-		err = set_add_key(s, ctx);
-		snprintf(ctx->flash, sizeof ctx->flash, "%s", ui_tr(ctx,
-		    err == NY_OK ? "tui.set.key_added" : err == NY_EEXISTS ?
-		    "tui.set.key_exists" : "tui.set.key_bad"));
-		s->adding = 0;
+	s->err[0] = '\0';
+	switch (s->edit) {
+	case SET_BIO:
+		/* Enter starts a new paragraph; Tab saves. */
+		if (ch == '\t')
+			set_save_profile(s, ctx);
+		else
+			ui_textarea_key(&s->bio, ch);
+		break;
+	case SET_AVATAR:
+		if (ui_picker_key(&s->pick, ch) != UI_PICK_NONE)
+			set_save_avatar(s, ctx);	/* Enter or Space */
+		break;
+	case SET_NAME:
+		if (enter)
+			set_save_profile(s, ctx);
+		else
+			ui_field_key(&s->field, ch);
+		break;
+	default:
+		if (enter)
+			set_save_key(s, ctx);
+		else
+			ui_field_key(&s->field, ch);
+		break;
+	}
+	if (s->edit == SET_NONE)
 		set_load(s, ctx);
-		return UI_HANDLED | UI_REDRAW;
-	}
-	ui_field_key(&s->key, ch);
 	return UI_HANDLED | UI_REDRAW;
+}
+
+/* Opens the editor for what. */
+static void
+set_open(struct settings *s, struct ui_ctx *ctx, enum set_edit what)
+{
+	s->edit = what;
+	s->err[0] = '\0';
+	switch (what) {
+	case SET_NAME:
+		ui_field_init(&s->field, CREATOR_NAME_MAX, s->me.display_name);
+		break;
+	case SET_BIO:
+		ui_textarea_free(&s->bio);
+		ui_textarea_init(&s->bio, CREATOR_BIO_MAX, s->me.bio);
+		break;
+	case SET_AVATAR:
+		ui_field_init(&s->pick.filter, 64, NULL);
+		ui_picker_load(&s->pick, ctx, UI_PICK_IMAGES);
+		break;
+	default:
+		ui_field_init(&s->field, UI_FIELD_MAX - 1, NULL);
+		break;
+	}
 }
 
 static void
 set_invite(struct ui_ctx *ctx)
 {
-	char code[INVITE_CODE_LEN], *text;
+	char code[INVITE_CODE_LEN], cmd[200], *text;
 
 	if (invite_create(ctx->db, ctx->s->creator_id, code, NULL) != NY_OK) {
 		snprintf(ctx->flash, sizeof ctx->flash, "%s",
 		    ui_tr(ctx, "tui.err.db"));
 		return;
 	}
-	text = i18n_fmt(ctx->lang, "tui.set.invite", "code", code, NULL);
+	ui_ssh_cmd(ctx->s->cfg, "invite", cmd, sizeof cmd);
+	text = i18n_fmt(ctx->lang, "tui.set.invite", "code", code, "cmd", cmd,
+	    NULL);
 	ui_message(ctx, text);
 	free(text);
 }
@@ -150,8 +353,8 @@ set_key(void *data, struct ui_ctx *ctx, int ch)
 	struct settings *s = data;
 	const char *lang;
 
-	if (s->adding)
-		return set_adding_key(s, ctx, ch);
+	if (s->edit != SET_NONE)
+		return set_editing(s, ctx, ch);
 	if (ui_list_key(&s->list, ch))
 		return UI_HANDLED | UI_REDRAW;
 	switch (ch) {
@@ -162,8 +365,22 @@ set_key(void *data, struct ui_ctx *ctx, int ch)
 			snprintf(ctx->lang, sizeof ctx->lang, "%s", lang);
 		return UI_HANDLED | UI_REDRAW;
 	case 'a':
-		s->adding = 1;
-		ui_field_init(&s->key, UI_FIELD_MAX - 1, NULL);
+		set_open(s, ctx, SET_KEY);
+		return UI_HANDLED | UI_REDRAW;
+	case 'n':
+		set_open(s, ctx, SET_NAME);
+		return UI_HANDLED | UI_REDRAW;
+	case 'b':
+		set_open(s, ctx, SET_BIO);
+		return UI_HANDLED | UI_REDRAW;
+	case 'p':
+		set_open(s, ctx, SET_AVATAR);
+		return UI_HANDLED | UI_REDRAW;
+	case 'x':
+		if (s->me.avatar_sha256[0] != '\0' && ui_confirm(ctx,
+		    ui_tr(ctx, "tui.set.avatar_remove_q")))
+			creator_set_avatar(ctx->db, ctx->s->creator_id, NULL);
+		set_load(s, ctx);
 		return UI_HANDLED | UI_REDRAW;
 	case 'd':
 		if (s->list.sel >= 0 && ui_confirm(ctx,
@@ -185,6 +402,9 @@ set_free(void *data)
 	struct settings *s = data;
 
 	free(s->keys);
+	creator_free(&s->me);
+	ui_textarea_free(&s->bio);
+	ui_picker_free(&s->pick);
 	free(s);
 }
 

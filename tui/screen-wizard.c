@@ -7,15 +7,26 @@
  * Each step validates before the next (inline message, focus on the bad
  * field); back and next keep everything typed; Esc asks before
  * discarding. Nothing is written until the review's publish or draft.
+ *
+ * Files and the cover come only from the creator's uploads folder
+ * through the picker (ui-picker.c): no field takes a server path. The
+ * wizard keeps the relative path the listing gave and opens it with
+ * upload_open when it saves (so a file swapped for a symlink meanwhile
+ * is refused), copies it into the store, and saves the product with its
+ * whole file list in one transaction (product_save). Editing keeps the
+ * files already attached without copying them again; the kind of a
+ * saved product cannot change.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "automation.h"
 #include "i18n.h"
+#include "image.h"
 #include "money.h"
 #include "product.h"
 #include "ssh-int.h"
@@ -24,20 +35,24 @@
 #include "upload.h"
 
 enum wiz_field {
-	F_TITLE, F_SLUG, F_PRICE, F_CURRENCY, F_SUMMARY, F_FILE, F_PERIOD,
-	F_STARTS, F_VENUE, F_CAPACITY, F_URL, F_COUNT
+	F_TITLE, F_SLUG, F_PRICE, F_CURRENCY, F_SUMMARY, F_PERIOD,
+	F_STARTS, F_VENUE, F_CAPACITY, F_URL,
+	F_FILES, F_COVER,	/* lists from the uploads, not text */
+	F_COUNT
 };
 
 static const char *const wiz_labels[F_COUNT] = {
 	"tui.wiz.title", "tui.wiz.slug", "tui.wiz.price", "tui.wiz.currency",
-	"tui.wiz.summary", "tui.wiz.file", "tui.wiz.period", "tui.wiz.starts",
-	"tui.wiz.venue", "tui.wiz.capacity", "tui.wiz.url"
+	"tui.wiz.summary", "tui.wiz.period", "tui.wiz.starts",
+	"tui.wiz.venue", "tui.wiz.capacity", "tui.wiz.url", "tui.wiz.files",
+	"tui.wiz.cover"
 };
 
 /* Column names of product_validate → our fields. */
 static const char *const wiz_columns[F_COUNT] = {
-	"title", "slug", "price_minor", "currency", "summary", "files",
-	"period_days", "starts_at", "venue", "capacity", "join_url"
+	"title", "slug", "price_minor", "currency", "summary",
+	"period_days", "starts_at", "venue", "capacity", "join_url", "files",
+	"cover_sha256"
 };
 
 enum wiz_step_id {
@@ -46,6 +61,17 @@ enum wiz_step_id {
 };
 
 #define WIZ_AUTOS_MAX	10
+#define WIZ_FILES_MAX	64
+
+/* A file of the product as the wizard holds it until the save. */
+struct wiz_file {
+	int64_t		 id;		/* product_files.id kept; 0 = new */
+	char		 path[UPLOAD_PATH_MAX + 1];	/* new: in uploads */
+	char		 name[PRODUCT_FILE_NAME_MAX + 1];	/* for buyers */
+	int64_t		 size;
+};
+
+enum { PICK_OFF, PICK_FILES, PICK_COVER };
 
 /* An automation as the wizard holds it until the product is saved. */
 struct wiz_auto {
@@ -79,7 +105,26 @@ struct wizard {
 	int			 afocus;	/* A_* */
 	int			 atrig;		/* index in wiz_triggers */
 	struct ui_field		 af[A_COUNT];
+	int			 editing;	/* opened with e: kind fixed */
+	int			 published;	/* saved product is on sale */
+	int64_t			 download_limit;	/* kept on edit */
+	struct wiz_file		 files[WIZ_FILES_MAX];
+	int			 nfiles;
+	struct ui_list		 flist;		/* selection in files */
+	int			 picking;	/* PICK_* */
+	struct ui_picker	 pick;
+	char			 cover_sha[STORE_SHA_LEN];	/* kept cover */
+	char			 cover_path[UPLOAD_PATH_MAX + 1];	/* new */
+	int64_t			 cover_size;
 };
+
+/* Kinds whose buyers get files: downloads, subscription releases,
+ * webinar slides and recordings (tickets have none). */
+static int
+kind_has_files(const char *kind)
+{
+	return strcmp(kind, "ticket") != 0;
+}
 
 /* The fields each step shows (content depends on the kind). */
 static int
@@ -96,11 +141,9 @@ step_fields(const struct wizard *z, int step, int out[F_COUNT])
 	}
 	if (step != S_CONTENT)
 		return 0;
-	if (strcmp(kind, "download") == 0)
-		out[n++] = F_FILE;
-	else if (strcmp(kind, "subscription") == 0)
+	if (strcmp(kind, "subscription") == 0)
 		out[n++] = F_PERIOD;
-	else {
+	else if (strcmp(kind, "download") != 0) {
 		out[n++] = F_STARTS;
 		if (strcmp(kind, "ticket") == 0) {
 			out[n++] = F_VENUE;
@@ -108,6 +151,9 @@ step_fields(const struct wizard *z, int step, int out[F_COUNT])
 		} else
 			out[n++] = F_URL;
 	}
+	if (kind_has_files(kind))
+		out[n++] = F_FILES;
+	out[n++] = F_COVER;
 	return n;
 }
 
@@ -160,6 +206,29 @@ wiz_autos_load(struct wizard *z, struct ui_ctx *ctx)
 	automation_list_free(v, n);
 }
 
+/* The files attached to the product being edited (or just saved). */
+static int
+wiz_files_load(struct wizard *z, struct ui_ctx *ctx)
+{
+	struct product_file *v;
+	size_t n, i;
+	int rc;
+
+	if ((rc = product_files(ctx->db, z->edit_id, &v, &n)) != NY_OK)
+		return rc;
+	z->nfiles = 0;
+	for (i = 0; i < n && z->nfiles < WIZ_FILES_MAX; i++) {
+		struct wiz_file *f = &z->files[z->nfiles++];
+
+		memset(f, 0, sizeof *f);
+		f->id = v[i].id;
+		snprintf(f->name, sizeof f->name, "%s", v[i].name);
+		f->size = v[i].size;
+	}
+	free(v);
+	return NY_OK;
+}
+
 static void
 wiz_load(struct wizard *z, struct ui_ctx *ctx)
 {
@@ -195,7 +264,13 @@ wiz_load(struct wizard *z, struct ui_ctx *ctx)
 	ui_textarea_free(&z->story);
 	ui_textarea_init(&z->story, PRODUCT_STORY_MAX, p.story_md);
 	z->slug_typed = 1;
+	z->download_limit = p.download_limit;
+	z->published = strcmp(p.status, "published") == 0;
+	snprintf(z->cover_sha, sizeof z->cover_sha, "%s", p.cover_sha256);
+	if (p.cover_sha256[0] != '\0')
+		store_blob_get(ctx->db, p.cover_sha256, &z->cover_size, NULL);
 	product_free(&p);
+	wiz_files_load(z, ctx);
 	wiz_autos_load(z, ctx);
 }
 
@@ -214,39 +289,13 @@ wiz_init(struct ui_ctx *ctx)
 	ctx->edit_id = 0;
 	if (z->edit_id != 0)
 		wiz_load(z, ctx);
+	if (z->edit_id != 0) {
+		/* The kind of a saved product is fixed: buyers hold it. */
+		z->editing = 1;
+		z->step = S_BASICS;
+	}
 	ui_textarea_resize(&z->story, ctx->cols - 6, ctx->rows - 8);
 	return z;
-}
-
-/*
- * Opens the file the creator named: only a plain name inside their own
- * uploads folder (upload_open refuses paths, "..", symlinks, hard links,
- * folders and FIFOs), so nothing else on the server — keys, the database,
- * another creator's uploads — can be attached and sold. Returns as
- * upload_open; *fd is for the caller to read and close.
- */
-static int
-wiz_open(const struct wizard *z, const struct ui_ctx *ctx, int *fd)
-{
-	return upload_open(ctx->s->cfg->data_dir, ctx->s->handle,
-	    z->f[F_FILE].text, fd);
-}
-
-/* NULL when the file field is empty or names a file we may attach, else
- * the locale key of what is wrong. */
-static const char *
-wiz_file_err(const struct wizard *z, const struct ui_ctx *ctx)
-{
-	int fd, rc;
-
-	if (z->f[F_FILE].text[0] == '\0')
-		return NULL;
-	if ((rc = wiz_open(z, ctx, &fd)) == NY_OK) {
-		close(fd);
-		return NULL;
-	}
-	return rc == NY_EINVAL ? "tui.wiz.err.filename" :
-	    rc == NY_EDENIED ? "tui.wiz.err.filekind" : "tui.wiz.err.file";
 }
 
 /* Fills p from the fields; on a parse error names the field. */
@@ -264,6 +313,8 @@ wiz_build(struct wizard *z, struct ui_ctx *ctx, struct product *p, int *bad)
 	snprintf(p->currency, sizeof p->currency, "%.3s",
 	    z->f[F_CURRENCY].text);
 	snprintf(p->status, sizeof p->status, "draft");
+	snprintf(p->cover_sha256, sizeof p->cover_sha256, "%s", z->cover_sha);
+	p->download_limit = z->download_limit;
 	free(p->title);
 	p->title = xstrdup(z->f[F_TITLE].text);
 	free(p->summary);
@@ -335,7 +386,7 @@ static int
 wiz_validate(struct wizard *z, struct ui_ctx *ctx)
 {
 	struct product p;
-	const char *field = NULL, *why = NULL, *ferr;
+	const char *field = NULL, *why = NULL;
 	int bad = -1, i, ok = 1;
 
 	z->err[0] = '\0';
@@ -354,8 +405,6 @@ wiz_validate(struct wizard *z, struct ui_ctx *ctx)
 		}
 	}
 	product_free(&p);
-	if (ok && z->step >= S_CONTENT && (ferr = wiz_file_err(z, ctx)) != NULL)
-		ok = !wiz_blame(z, ctx, F_FILE, ui_tr(ctx, ferr));
 	if (ok && z->step >= S_AUTOS)
 		ok = autos_ok(z, ctx);
 	return ok;
@@ -387,21 +436,349 @@ wiz_next(struct wizard *z, struct ui_ctx *ctx)
 	}
 }
 
+/* ---- files and cover (the Content step) ------------------------------ */
+
+/* Rows the file list may take on screen. */
+static int
+files_rows(const struct wizard *z, const struct ui_ctx *ctx)
+{
+	int fs[F_COUNT], n = step_fields(z, S_CONTENT, fs);
+	int room = ctx->rows - 10 - 2 * n;
+
+	return room < 2 ? 2 : room;
+}
+
+/* "+" in the picker for an upload already in the list. */
+static const char *
+files_mark(void *arg, const char *path)
+{
+	const struct wizard *z = arg;
+	int i;
+
+	if (z->picking == PICK_COVER)
+		return strcmp(z->cover_path, path) == 0 ? "+" : NULL;
+	for (i = 0; i < z->nfiles; i++)
+		if (z->files[i].id == 0 && strcmp(z->files[i].path, path) == 0)
+			return "+";
+	return NULL;
+}
+
+/* z->err = the locale key's text with {name}. */
+static void
+wiz_err_name(struct wizard *z, struct ui_ctx *ctx, const char *key,
+    const char *name)
+{
+	char *msg = i18n_fmt(ctx->lang, key, "name", name, NULL);
+
+	snprintf(z->err, sizeof z->err, "%s", msg);
+	free(msg);
+}
+
+/*
+ * Adds the upload to the list. Buyers see its base name, so two uploads
+ * named alike in different folders would collide (UNIQUE(product_id,
+ * name)): refused with a message rather than renamed behind the
+ * creator's back.
+ */
+static void
+files_add(struct wizard *z, struct ui_ctx *ctx, const struct upload_entry *e)
+{
+	const char *name = ui_base_name(e->path);
+	struct wiz_file *f;
+	int i;
+
+	z->err[0] = '\0';
+	for (i = 0; i < z->nfiles; i++) {
+		const char *key = NULL;
+
+		if (z->files[i].id == 0 && strcmp(z->files[i].path, e->path) == 0)
+			key = "tui.wiz.err.picked";
+		else if (strcmp(z->files[i].name, name) == 0)
+			key = "tui.wiz.err.samename";
+		if (key != NULL) {
+			wiz_err_name(z, ctx, key, name);
+			return;
+		}
+	}
+	if (z->nfiles >= WIZ_FILES_MAX || !product_file_name_ok(name)) {
+		snprintf(z->err, sizeof z->err, "%s", ui_tr(ctx,
+		    "tui.wiz.err.full"));
+		return;
+	}
+	f = &z->files[z->nfiles++];
+	memset(f, 0, sizeof *f);
+	snprintf(f->path, sizeof f->path, "%s", e->path);
+	snprintf(f->name, sizeof f->name, "%s", name);
+	f->size = e->size;
+	z->flist.n = z->nfiles;
+	z->flist.sel = z->nfiles - 1;
+	ui_list_fix(&z->flist);
+}
+
+static void
+files_remove(struct wizard *z)
+{
+	int i = z->flist.sel;
+
+	if (i < 0 || i >= z->nfiles)
+		return;
+	memmove(&z->files[i], &z->files[i + 1], (size_t)(z->nfiles - i - 1) *
+	    sizeof z->files[0]);
+	z->nfiles--;
+	ui_list_set(&z->flist, z->nfiles, z->flist.height);
+}
+
+/* Swaps the selected file with its neighbour (dir -1 up, 1 down). */
+static void
+files_move(struct wizard *z, int dir)
+{
+	int i = z->flist.sel, j = i + dir;
+	struct wiz_file t;
+
+	if (i < 0 || j < 0 || j >= z->nfiles)
+		return;
+	t = z->files[i];
+	z->files[i] = z->files[j];
+	z->files[j] = t;
+	z->flist.n = z->nfiles;
+	z->flist.sel = j;
+	ui_list_fix(&z->flist);
+}
+
+/*
+ * Checks the chosen upload is an image we take (image_probe on its first
+ * bytes, read through upload_open) and makes it the cover; the refusal's
+ * reason otherwise. image_put_fd checks it again when the product is
+ * saved: the file may change in between.
+ */
+static void
+cover_pick(struct wizard *z, struct ui_ctx *ctx, const struct upload_entry *e)
+{
+	unsigned char buf[65536];
+	struct image_info info;
+	const char *why = NULL;
+	struct stat st;
+	ssize_t got = 0;
+	int fd, err;
+
+	err = upload_open(ctx->s->cfg->data_dir, ctx->s->handle, e->path, &fd);
+	if (err == NY_OK) {
+		if (fstat(fd, &st) != 0)
+			err = NY_EIO;
+		else if (st.st_size > IMAGE_MAX_BYTES) {
+			err = NY_ELIMIT;
+			why = "larger than 5 MB";
+		} else if ((got = pread(fd, buf, sizeof buf, 0)) < 0)
+			err = NY_EIO;
+		else
+			err = image_probe(buf, (size_t)got, &info, &why);
+		close(fd);
+	}
+	if (err != NY_OK) {
+		char reason[160];
+
+		ui_image_refusal(ctx, err, why, reason, sizeof reason);
+		snprintf(z->err, sizeof z->err, "%s: %s", ui_base_name(e->path),
+		    reason);
+		return;
+	}
+	snprintf(z->cover_path, sizeof z->cover_path, "%s", e->path);
+	z->cover_sha[0] = '\0';
+	z->cover_size = e->size;
+	z->picking = PICK_OFF;
+	z->err[0] = '\0';
+}
+
+static void
+pick_open(struct wizard *z, struct ui_ctx *ctx, int what)
+{
+	ui_picker_free(&z->pick);
+	z->pick.mark = files_mark;
+	z->pick.mark_arg = z;
+	z->picking = what;
+	z->err[0] = '\0';
+	ui_picker_load(&z->pick, ctx, what == PICK_COVER ? UI_PICK_IMAGES : 0);
+}
+
+static int
+pick_key(struct wizard *z, struct ui_ctx *ctx, int ch)
+{
+	const struct upload_entry *e;
+	int r;
+
+	if (ch == 18) {		/* ^R: the folder again (an upload landed) */
+		ui_picker_load(&z->pick, ctx, z->pick.flags);
+		return UI_HANDLED | UI_REDRAW;
+	}
+	r = ui_picker_key(&z->pick, ch);
+	e = ui_picker_selected(&z->pick);
+	if (r == UI_PICK_CLOSE) {
+		z->picking = PICK_OFF;
+		z->err[0] = '\0';
+	} else if ((r == UI_PICK_ADD || r == UI_PICK_DONE) && e != NULL) {
+		if (z->picking == PICK_COVER)
+			cover_pick(z, ctx, e);
+		else {
+			files_add(z, ctx, e);
+			if (r == UI_PICK_DONE && z->err[0] == '\0')
+				z->picking = PICK_OFF;
+		}
+	}
+	return UI_HANDLED | UI_REDRAW;
+}
+
+static void
+draw_pick(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
+{
+	ui_put_wrapped(w, 4, 2, ui_tr(ctx, z->picking == PICK_COVER ?
+	    "tui.pick.cover_head" : "tui.pick.files_head"), ctx->cols - 4, 2);
+	ui_picker_draw(&z->pick, ctx, w, 7, 2, ctx->rows - 12, ctx->cols - 4);
+	ui_put(w, ctx->rows - 4, 2, ui_tr(ctx, "tui.pick.keys"), ctx->cols - 4,
+	    0);
+	curs_set(0);
+}
+
+/* The chosen files, numbered in the order buyers see them; rows used. */
+static int
+draw_files(struct wizard *z, struct ui_ctx *ctx, WINDOW *w, int y, int x,
+    int focused)
+{
+	char line[PRODUCT_FILE_NAME_MAX + 64], size[32], *msg, n[16];
+	int i, cols = ctx->cols - x - 2;
+
+	if (z->nfiles == 0) {
+		ui_put(w, y, x, ui_tr(ctx, "tui.wiz.files_none"), cols, 1);
+		return 1;
+	}
+	snprintf(n, sizeof n, "%d", z->nfiles);
+	msg = i18n_fmt(ctx->lang, "tui.wiz.files_n", "n", n, NULL);
+	ui_put(w, y++, x, msg, cols, 1);
+	free(msg);
+	ui_list_set(&z->flist, z->nfiles, files_rows(z, ctx) - 1);
+	for (i = 0; i < z->flist.height && z->flist.top + i < z->nfiles; i++) {
+		const struct wiz_file *f = &z->files[z->flist.top + i];
+
+		ui_human_size(f->size, size, sizeof size);
+		snprintf(line, sizeof line, "%2d. %s  (%s)", z->flist.top + i + 1,
+		    f->name, size);
+		if (focused && z->flist.top + i == z->flist.sel)
+			wattron(w, A_REVERSE);
+		ui_put(w, y++, x, line, cols, 1);
+		wattroff(w, A_REVERSE);
+	}
+	return 1 + i;
+}
+
+static void
+draw_cover(struct wizard *z, struct ui_ctx *ctx, WINDOW *w, int y, int x,
+    int focused)
+{
+	char line[UPLOAD_PATH_MAX + 64], size[32];
+
+	ui_human_size(z->cover_size, size, sizeof size);
+	if (z->cover_path[0] != '\0')
+		snprintf(line, sizeof line, "%s  (%s)", z->cover_path, size);
+	else if (z->cover_sha[0] != '\0')
+		snprintf(line, sizeof line, "%s  (%s)",
+		    ui_tr(ctx, "tui.wiz.cover_current"), size);
+	else
+		snprintf(line, sizeof line, "%s", ui_tr(ctx,
+		    "tui.wiz.cover_none"));
+	if (focused)
+		wattron(w, A_REVERSE);
+	ui_put(w, y, x, line, ctx->cols - x - 2, 0);
+	wattroff(w, A_REVERSE);
+}
+
+/* Label column: the step's widest label (no label cut at 20 columns
+ * when a translation is longer), within a third of the screen. */
+static int
+label_cols(const struct wizard *z, struct ui_ctx *ctx, const int *fs, int n)
+{
+	int i, lw = 20, cw;
+
+	(void)z;
+	for (i = 0; i < n; i++)
+		if ((cw = ui_width(ui_tr(ctx, wiz_labels[fs[i]]))) > lw)
+			lw = cw;
+	return lw > ctx->cols / 3 ? ctx->cols / 3 : lw;
+}
+
 static void
 draw_fields(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
 {
-	int fs[F_COUNT], n = step_fields(z, z->step, fs), i, y = 4;
+	int fs[F_COUNT], n = step_fields(z, z->step, fs), i, y = 4, fy = 4;
+	int lw = label_cols(z, ctx, fs, n), x = lw + 4, f;
 
+	curs_set(0);
 	for (i = 0; i < n; i++, y += 2) {
-		ui_put(w, y, 2, ui_tr(ctx, wiz_labels[fs[i]]), 20, 0);
-		if (i != z->focus)
-			ui_field_draw(&z->f[fs[i]], w, y, 24, ctx->cols - 26, 0);
+		f = fs[i];
+		ui_put(w, y, 2, ui_tr(ctx, wiz_labels[f]), lw, 0);
+		if (f == F_FILES)
+			y += draw_files(z, ctx, w, y, x, i == z->focus) - 1;
+		else if (f == F_COVER)
+			draw_cover(z, ctx, w, y, x, i == z->focus);
+		else if (i != z->focus)
+			ui_field_draw(&z->f[f], w, y, x, ctx->cols - x - 2, 0);
+		else
+			fy = y;
 	}
-	if (n > 0) {
-		ui_field_draw(&z->f[fs[z->focus]], w, 4 + 2 * z->focus, 24,
-		    ctx->cols - 26, 1);
-		curs_set(1);
+	if (n == 0)
+		return;
+	f = fs[z->focus];
+	if (f == F_FILES || f == F_COVER) {
+		ui_put(w, ctx->rows - 4, 2, ui_tr(ctx, f == F_FILES ?
+		    "tui.wiz.files_keys" : "tui.wiz.cover_keys"),
+		    ctx->cols - 4, 0);
+		return;
 	}
+	ui_field_draw(&z->f[f], w, fy, x, ctx->cols - x - 2, 1);
+	curs_set(1);
+}
+
+/* Keys on the files and cover items; 1 when handled. */
+static int
+list_item_key(struct wizard *z, struct ui_ctx *ctx, int f, int ch)
+{
+	switch (ch) {
+	case 'a': case ' ':
+		pick_open(z, ctx, f == F_FILES ? PICK_FILES : PICK_COVER);
+		return 1;
+	case 'x': case KEY_DC:
+		z->err[0] = '\0';
+		if (f == F_FILES)
+			files_remove(z);
+		else {
+			z->cover_path[0] = z->cover_sha[0] = '\0';
+			z->cover_size = 0;
+		}
+		return 1;
+	}
+	if (f != F_FILES)
+		return 0;
+	switch (ch) {
+	case 'u': case KEY_SR:
+		files_move(z, -1);
+		return 1;
+	case 'd': case KEY_SF:
+		files_move(z, 1);
+		return 1;
+	case KEY_UP:
+		if (z->flist.sel <= 0)
+			return 0;
+		z->flist.n = z->nfiles;
+		z->flist.sel--;
+		ui_list_fix(&z->flist);
+		return 1;
+	case KEY_DOWN:
+		if (z->flist.sel + 1 >= z->nfiles)
+			return 0;
+		z->flist.n = z->nfiles;
+		z->flist.sel++;
+		ui_list_fix(&z->flist);
+		return 1;
+	}
+	return 0;
 }
 
 static void
@@ -466,11 +843,38 @@ draw_delivery(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
 	ui_put(w, y, 2, ui_tr(ctx, "tui.wiz.delivery_keys"), ctx->cols - 4, 0);
 }
 
+/* A field's value for the review: the text, or the files' names in
+ * order, or the cover. */
+static void
+review_value(const struct wizard *z, struct ui_ctx *ctx, int f, char *buf,
+    size_t len)
+{
+	size_t o = 0;
+	int i;
+
+	if (f == F_COVER) {
+		snprintf(buf, len, "%.300s", z->cover_path[0] ? z->cover_path :
+		    ui_tr(ctx, z->cover_sha[0] ? "tui.wiz.cover_current" :
+		    "tui.wiz.none"));
+		return;
+	}
+	if (f != F_FILES) {
+		snprintf(buf, len, "%s", z->f[f].text);
+		return;
+	}
+	snprintf(buf, len, "%s", z->nfiles ? "" : ui_tr(ctx, "tui.wiz.none"));
+	for (i = 0; i < z->nfiles && o + 1 < len; i++) {
+		snprintf(buf + o, len - o, "%s%s", i ? ", " : "",
+		    z->files[i].name);
+		o += strlen(buf + o);
+	}
+}
+
 static void
 draw_review(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
 {
 	int fs[F_COUNT], n, i, s, y = 4;
-	char line[600], key[40];
+	char line[1200], key[40], val[1000];
 
 	snprintf(key, sizeof key, "tui.kind.%s", product_kinds[z->kind]);
 	snprintf(line, sizeof line, "%-20s %s", ui_tr(ctx, "tui.wiz.kind"),
@@ -479,8 +883,9 @@ draw_review(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
 	for (s = S_BASICS; s <= S_CONTENT && y < ctx->rows - 4; s++) {
 		n = step_fields(z, s, fs);
 		for (i = 0; i < n && y < ctx->rows - 4; i++) {
+			review_value(z, ctx, fs[i], val, sizeof val);
 			snprintf(line, sizeof line, "%-20s %s",
-			    ui_tr(ctx, wiz_labels[fs[i]]), z->f[fs[i]].text);
+			    ui_tr(ctx, wiz_labels[fs[i]]), val);
 			ui_put(w, y++, 2, line, ctx->cols - 4, 0);
 		}
 	}
@@ -762,6 +1167,13 @@ wiz_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 	struct wizard *z = data;
 	char head[200];
 
+	if (z->editing) {
+		/* The title bar says what this is: an edit, not a new one. */
+		struct screen sc = screen_wizard;
+
+		sc.title = "tui.wiz.edit_title";
+		ui_bar_title(ctx, w, &sc);
+	}
 	snprintf(head, sizeof head, "%s %d/%d · %s", ui_tr(ctx, z->edit_id ?
 	    "tui.wiz.editing" : "tui.wiz.step"), z->step + 1, S_COUNT,
 	    ui_tr(ctx, wiz_step_titles[z->step]));
@@ -772,6 +1184,10 @@ wiz_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 		wattron(w, ui_attr_bad(ctx));
 		ui_put(w, ctx->rows - 3, 2, z->err, ctx->cols - 4, 1);
 		wattroff(w, ui_attr_bad(ctx));
+	}
+	if (z->picking != PICK_OFF) {
+		draw_pick(z, ctx, w);
+		return;
 	}
 	switch (z->step) {
 	case S_KIND:
@@ -796,67 +1212,195 @@ wiz_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 	}
 }
 
+/* What the progress line shows while a file is copied. */
+struct wiz_progress {
+	struct ui_ctx	*ctx;
+	const char	*name;
+};
+
+/* store_put_fd's callback: "Copying NAME [#####     ] 45% 1.4 MB / 3.0 MB"
+ * on the line above the error line, drawn at once (the copy blocks the
+ * loop, so nothing else would draw it). */
 static void
 progress(void *arg, int64_t done, int64_t total)
 {
-	struct ui_ctx *ctx = arg;
-	char buf[80];
+	const struct wiz_progress *pr = arg;
+	struct ui_ctx *ctx = pr->ctx;
+	char buf[400], bar[23], d[32], t[32], *head;
+	int pct = total > 0 ? (int)(done * 100 / total) : 0, i;
 
-	snprintf(buf, sizeof buf, "%s %lld%%", ui_tr(ctx, "tui.wiz.copying"),
-	    (long long)(total > 0 ? done * 100 / total : 0));
+	for (i = 0; i < 20; i++)
+		bar[i + 1] = i < pct / 5 ? '#' : '.';
+	bar[0] = '[';
+	bar[21] = ']';
+	bar[22] = '\0';
+	ui_human_size(done, d, sizeof d);
+	ui_human_size(total, t, sizeof t);
+	head = i18n_fmt(ctx->lang, "tui.wiz.copying_file", "name", pr->name,
+	    NULL);
+	snprintf(buf, sizeof buf, "%s %s %3d%%  %s / %s", head, bar, pct, d, t);
+	free(head);
 	ui_put(stdscr, ctx->rows - 2, 2, buf, ctx->cols - 4, 1);
 	refresh();
 }
 
-/* Copies the file into the store, read from the descriptor upload_open
- * gave (never from the path again), and attaches it. */
-static int
-wiz_attach(struct wizard *z, struct ui_ctx *ctx, int64_t id)
+/* The message for an upload that cannot be opened at save time. */
+static void
+wiz_open_err(struct wizard *z, struct ui_ctx *ctx, int f, const char *name,
+    int err)
 {
-	char sha[STORE_SHA_LEN], mime[STORE_MIME_LEN];
-	const char *name = z->f[F_FILE].text;
-	int64_t size;
-	int err, fd;
+	char *msg = i18n_fmt(ctx->lang, err == NY_ENOTFOUND || err == NY_EINVAL ?
+	    "tui.wiz.err.gone" : err == NY_EDENIED ? "tui.wiz.err.notplain" :
+	    "tui.wiz.err.copy", "name", name, NULL);
 
-	if (name[0] == '\0')
+	wiz_blame(z, ctx, f, msg);
+	free(msg);
+}
+
+/*
+ * Copies the new files into the store, each read from the descriptor
+ * upload_open gives at this moment (never a path kept from the listing),
+ * and fills v (kept files by id). A file gone or turned into a link
+ * since it was picked stops the save with its name; nothing is lost.
+ */
+static int
+wiz_copy_files(struct wizard *z, struct ui_ctx *ctx, struct product_file *v)
+{
+	const char *dir = ctx->s->cfg->data_dir;
+	struct wiz_progress pr = { ctx, NULL };
+	int i, fd, err;
+
+	for (i = 0; i < z->nfiles; i++) {
+		struct wiz_file *f = &z->files[i];
+
+		memset(&v[i], 0, sizeof v[i]);
+		v[i].id = f->id;
+		snprintf(v[i].name, sizeof v[i].name, "%s", f->name);
+		if (f->id != 0)
+			continue;
+		if ((err = upload_open(dir, ctx->s->handle, f->path, &fd)) ==
+		    NY_OK) {
+			pr.name = f->name;
+			err = store_put_fd(ctx->db, dir, fd, f->name,
+			    v[i].sha256, &f->size, NULL, progress, &pr);
+			close(fd);
+		}
+		if (err != NY_OK) {
+			/* Select it, so x removes it at once. */
+			z->flist.n = z->nfiles;
+			z->flist.sel = i;
+			ui_list_fix(&z->flist);
+			wiz_open_err(z, ctx, F_FILES, f->path, err);
+			return err;
+		}
+	}
+	return NY_OK;
+}
+
+/* A new cover goes through image_put_fd (the real check); sha gets it. */
+static int
+wiz_copy_cover(struct wizard *z, struct ui_ctx *ctx, char sha[STORE_SHA_LEN])
+{
+	const char *why = NULL;
+	char reason[160];
+	int fd, err;
+
+	snprintf(sha, STORE_SHA_LEN, "%s", z->cover_sha);
+	if (z->cover_path[0] == '\0')
 		return NY_OK;
-	if ((err = wiz_open(z, ctx, &fd)) != NY_OK)
+	err = upload_open(ctx->s->cfg->data_dir, ctx->s->handle, z->cover_path,
+	    &fd);
+	if (err != NY_OK) {
+		wiz_open_err(z, ctx, F_COVER, z->cover_path, err);
 		return err;
-	err = store_put_fd(ctx->db, ctx->s->cfg->data_dir, fd, name, sha,
-	    &size, mime, progress, ctx);
+	}
+	err = image_put_fd(ctx->db, ctx->s->cfg->data_dir, fd, sha, NULL, &why);
 	close(fd);
-	if (err == NY_OK)
-		err = product_add_file(ctx->db, id, name, sha, NULL);
-	return err == NY_EEXISTS ? NY_OK : err;
+	if (err != NY_OK) {
+		ui_image_refusal(ctx, err, why, reason, sizeof reason);
+		wiz_blame(z, ctx, F_COVER, reason);
+	}
+	return err;
+}
+
+/* The message for a failed product_save. */
+static void
+wiz_save_err(struct wizard *z, struct ui_ctx *ctx, int err,
+    const char *field, size_t bad)
+{
+	if (err == NY_EEXISTS && field == NULL && bad < (size_t)z->nfiles)
+		wiz_err_name(z, ctx, "tui.wiz.err.samename", z->files[bad].name);
+	else if (err == NY_ESTATE && field == NULL)
+		snprintf(z->err, sizeof z->err, "%s",
+		    ui_tr(ctx, "tui.wiz.err.downloaded"));
+	else if (err == NY_ENOTFOUND && field == NULL && bad < (size_t)z->nfiles)
+		wiz_err_name(z, ctx, "tui.wiz.err.gone", z->files[bad].name);
+	else
+		snprintf(z->err, sizeof z->err, "%s (%s%s%s)",
+		    ui_tr(ctx, "tui.wiz.err.save"), ui_strerror(ctx->lang, err),
+		    field ? ": " : "", field ? field : "");
+}
+
+/*
+ * Copies the uploads, then saves the product with its files and cover
+ * in one transaction. Returns NY_OK with z->edit_id set (a retry updates
+ * this product, never a copy) and the files reloaded as kept ones.
+ */
+static int
+wiz_store(struct wizard *z, struct ui_ctx *ctx)
+{
+	struct product_file *v = xcalloc((size_t)z->nfiles + 1, sizeof *v);
+	int files = kind_has_files(product_kinds[z->kind]);
+	char sha[STORE_SHA_LEN];
+	const char *field = NULL;
+	int64_t id = z->edit_id;
+	struct product p;
+	size_t bad = (size_t)-1;
+	int err, unused;
+
+	if ((err = files ? wiz_copy_files(z, ctx, v) : NY_OK) != NY_OK ||
+	    (err = wiz_copy_cover(z, ctx, sha)) != NY_OK)
+		goto out;
+	wiz_build(z, ctx, &p, &unused);
+	snprintf(p.cover_sha256, sizeof p.cover_sha256, "%s", sha);
+	err = product_save(ctx->db, &p, v, files ? (size_t)z->nfiles : 0, &id,
+	    &field, &bad);
+	product_free(&p);
+	if (err != NY_OK) {
+		wiz_save_err(z, ctx, err, field, bad);
+		goto out;
+	}
+	z->edit_id = id;
+	snprintf(z->cover_sha, sizeof z->cover_sha, "%s", sha);
+	z->cover_path[0] = '\0';
+	err = wiz_files_load(z, ctx);
+out:
+	free(v);
+	return err;
 }
 
 static int
 wiz_save(struct wizard *z, struct ui_ctx *ctx, int publish)
 {
-	struct product p;
-	const char *field = NULL;
-	int64_t id = z->edit_id;
-	int bad, err;
+	int err;
 
 	if (!wiz_validate(z, ctx))
 		return UI_HANDLED | UI_REDRAW;
-	wiz_build(z, ctx, &p, &bad);
-	err = id ? product_update(ctx->db, &p, &field) :
-	    product_create(ctx->db, &p, &id, &field);
-	product_free(&p);
-	if (err == NY_OK) {
-		/* From now on a retry updates this product, never a copy. */
-		z->edit_id = id;
-		err = wiz_attach(z, ctx, id);
+	/* A download with nothing to download would be a broken sale; a
+	 * draft save of one on sale does not take it off sale either. */
+	if ((publish || z->published) && z->nfiles == 0 &&
+	    strcmp(product_kinds[z->kind], "download") == 0) {
+		wiz_blame(z, ctx, F_FILES, ui_tr(ctx, "tui.wiz.err.nofiles"));
+		return UI_HANDLED | UI_REDRAW;
 	}
-	if (err == NY_OK)
-		err = autos_save(z, ctx, id);
+	if (wiz_store(z, ctx) != NY_OK)
+		return UI_HANDLED | UI_REDRAW;
+	err = autos_save(z, ctx, z->edit_id);
 	if (err == NY_OK && publish)
-		err = product_set_status(ctx->db, id, "published");
+		err = product_set_status(ctx->db, z->edit_id, "published");
 	if (err != NY_OK) {
-		snprintf(z->err, sizeof z->err, "%s (%s%s%s)",
-		    ui_tr(ctx, "tui.wiz.err.save"), ui_strerror(ctx->lang, err),
-		    field ? ": " : "", field ? field : "");
+		snprintf(z->err, sizeof z->err, "%s (%s)",
+		    ui_tr(ctx, "tui.wiz.err.save"), ui_strerror(ctx->lang, err));
 		return UI_HANDLED | UI_REDRAW;
 	}
 	snprintf(ctx->flash, sizeof ctx->flash, "%s", ui_tr(ctx, publish ?
@@ -873,6 +1417,9 @@ fields_key(struct wizard *z, struct ui_ctx *ctx, int ch)
 	if (fs[z->focus] == F_TITLE && (ch == '\t' || ch == KEY_DOWN ||
 	    ch == '\r' || ch == '\n' || ch == KEY_ENTER))
 		wiz_propose_slug(z, ctx);
+	if ((fs[z->focus] == F_FILES || fs[z->focus] == F_COVER) &&
+	    list_item_key(z, ctx, fs[z->focus], ch))
+		return UI_HANDLED | UI_REDRAW;
 	switch (ch) {
 	case '\t': case KEY_DOWN:
 		z->focus = (z->focus + 1) % n;
@@ -887,6 +1434,8 @@ fields_key(struct wizard *z, struct ui_ctx *ctx, int ch)
 			wiz_next(z, ctx);
 		return UI_HANDLED | UI_REDRAW;
 	}
+	if (fs[z->focus] == F_FILES || fs[z->focus] == F_COVER)
+		return UI_HANDLED;
 	if (fs[z->focus] == F_SLUG)
 		z->slug_typed = 1;
 	if (ui_field_key(&z->f[fs[z->focus]], ch))
@@ -932,6 +1481,8 @@ wiz_key(void *data, struct ui_ctx *ctx, int ch)
 {
 	struct wizard *z = data;
 
+	if (z->picking != PICK_OFF)
+		return pick_key(z, ctx, ch);
 	if (ch == 27 && z->step == S_AUTOS && z->adding)
 		return autos_key(z, ctx, ch);
 	if (ch == 27) {
@@ -941,7 +1492,7 @@ wiz_key(void *data, struct ui_ctx *ctx, int ch)
 	}
 	if (ch == KEY_BTAB || ch == 2) {	/* Shift-Tab, ^B: back */
 		z->adding = 0;
-		if (z->step > S_KIND)
+		if (z->step > (z->editing ? S_BASICS : S_KIND))
 			z->step--;
 		z->focus = 0;
 		z->err[0] = '\0';
@@ -961,6 +1512,7 @@ wiz_free(void *data)
 		free(z->autos[i].sw);
 	}
 	ui_textarea_free(&z->story);
+	ui_picker_free(&z->pick);
 	free(z);
 }
 

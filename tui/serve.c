@@ -42,6 +42,7 @@
 #include "log.h"
 #include "login.h"
 #include "ssh-int.h"
+#include "ui.h"
 
 #define SERVE_MAX_CHILDREN	256
 #define SERVE_GRACE_SLACK_MS	5000	/* after the grace: SIGKILL */
@@ -123,12 +124,13 @@ host_key(const struct ny_config *cfg)
 static void
 announce_setup(const struct ny_config *cfg, struct db *db)
 {
-	char code[SETUP_CODE_LEN];
+	char code[SETUP_CODE_LEN], cmd[200];
 
 	if (setup_code_get_or_create(db, code) != NY_OK)
 		return;
+	ui_ssh_cmd(cfg, "setup", cmd, sizeof cmd);
 	fprintf(stderr, "nyota: no creator enrolled yet. Setup code: %s\n"
-	    "nyota: enrol with: ssh -p %d setup@HOST\n", code, cfg->ssh_port);
+	    "nyota: enrol with: %s\n", code, cmd);
 	fflush(stderr);
 }
 
@@ -379,6 +381,7 @@ console_serve(const struct ny_config *cfg)
 	memset(slots, 0, sizeof slots);
 	if (serve_init(cfg) != 0 || (keypath = host_key(cfg)) == NULL)
 		return 1;
+	sftp_sweep(cfg->data_dir);	/* stale upload temporaries: no session yet */
 	ssh_init();
 	bind = listen_on(cfg, keypath);
 	free(keypath);

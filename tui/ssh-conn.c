@@ -3,7 +3,8 @@
  * authentication (ssh-auth.c), then one session channel. A shell request
  * runs the ncurses UI in a further child on a pty sized from pty-req;
  * this process bridges the pty master and the channel. Exec requests run
- * read-only commands (`stats`).
+ * read-only commands (`stats`). The "sftp" subsystem (a creator's login
+ * only) runs in this process too, event-driven (sftp-ssh.c, sftp.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +24,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "ssh-int.h"
+#include "ui.h"
 
 static int
 on_pty(ssh_session session, ssh_channel channel, const char *term,
@@ -62,7 +64,7 @@ on_shell(ssh_session session, ssh_channel channel, void *userdata)
 	struct ssh_conn *c = userdata;
 
 	(void)session; (void)channel;
-	if (c->want_shell || c->exec_cmd != NULL)
+	if (c->want_shell || c->exec_cmd != NULL || c->sftp != NULL)
 		return SSH_ERROR;
 	c->want_shell = 1;
 	return SSH_OK;
@@ -75,7 +77,7 @@ on_exec(ssh_session session, ssh_channel channel, const char *cmd,
 	struct ssh_conn *c = userdata;
 
 	(void)session; (void)channel;
-	if (c->want_shell || c->exec_cmd != NULL)
+	if (c->want_shell || c->exec_cmd != NULL || c->sftp != NULL)
 		return SSH_ERROR;
 	/* xstrndup copies exactly n bytes: bound by the real length. */
 	c->exec_cmd = xstrndup(cmd, strnlen(cmd, 256));
@@ -90,8 +92,12 @@ on_data(ssh_session session, ssh_channel channel, void *data, uint32_t len,
 	uint32_t off = 0;
 	ssize_t n;
 
-	(void)session; (void)channel; (void)is_stderr;
+	(void)session; (void)channel;
 	c->last_input = ny_now();
+	/* sftp: the engine takes what it can; the rest stays in libssh's
+	 * buffer (returning 0 does not drop bytes, it leaves them). */
+	if (c->sftp != NULL)
+		return is_stderr ? (int)len : sftp_ssh_data(c, data, len);
 	if (c->master < 0)
 		return (int)len;
 	while (off < len) {
@@ -126,6 +132,31 @@ on_env(ssh_session session, ssh_channel channel, const char *name,
 	return 0;
 }
 
+/* "sftp" only, and only for a creator's login (sftp_ssh_start checks). */
+static int
+on_subsystem(ssh_session session, ssh_channel channel, const char *name,
+    void *userdata)
+{
+	struct ssh_conn *c = userdata;
+
+	(void)session; (void)channel;
+	if (name == NULL || strcmp(name, "sftp") != 0)
+		return SSH_ERROR;
+	return sftp_ssh_start(c) == 0 ? SSH_OK : SSH_ERROR;
+}
+
+/* The sftp client has nothing more to ask (it is done, or scp was
+ * killed and ssh's stdin closed): the loop ends the session, as sshd
+ * does when sftp-server exits on EOF. */
+static void
+on_eof(ssh_session session, ssh_channel channel, void *userdata)
+{
+	struct ssh_conn *c = userdata;
+
+	(void)session; (void)channel;
+	c->sftp_eof = 1;
+}
+
 static void
 on_close(ssh_session session, ssh_channel channel, void *userdata)
 {
@@ -150,7 +181,9 @@ on_channel_open(ssh_session session, void *userdata)
 	c->ccb.channel_exec_request_function = on_exec;
 	c->ccb.channel_env_request_function = on_env;
 	c->ccb.channel_data_function = on_data;
+	c->ccb.channel_subsystem_request_function = on_subsystem;
 	c->ccb.channel_close_function = on_close;
+	c->ccb.channel_eof_function = on_eof;
 	ssh_callbacks_init(&c->ccb);
 	ssh_set_channel_callbacks(c->chan, &c->ccb);
 	return c->chan;
@@ -278,6 +311,34 @@ exec_refusal(struct ssh_conn *c)
 	return msg;
 }
 
+/*
+ * Legacy scp (`scp -O`) runs "scp -t PATH" / "scp -f PATH": one line that
+ * says what works instead, with the real host and port (NULL when cmd is
+ * not scp).
+ */
+static char *
+scp_refusal(struct ssh_conn *c)
+{
+	struct creator cr;
+	char cmd[512], *text, *msg;
+	const char *lang = "en";
+
+	if (strncmp(c->exec_cmd, "scp ", 4) != 0)
+		return NULL;
+	memset(&cr, 0, sizeof cr);
+	if (c->mode == CONN_CREATOR &&
+	    creator_by_id(c->db, c->creator_id, &cr) == NY_OK &&
+	    i18n_lang_ok(cr.locale))
+		lang = cr.locale;
+	ui_upload_cmd(c->cfg, c->mode == CONN_CREATOR ? c->user : "HANDLE",
+	    cmd, sizeof cmd);
+	text = i18n_fmt(lang, "tui.sftp.scp_legacy", "cmd", cmd, NULL);
+	msg = xasprintf("%s\r\n", text);
+	free(text);
+	creator_free(&cr);
+	return msg;
+}
+
 static int
 run_exec(struct ssh_conn *c)
 {
@@ -289,7 +350,8 @@ run_exec(struct ssh_conn *c)
 		free(out);
 		return 0;
 	}
-	msg = exec_refusal(c);
+	if ((msg = scp_refusal(c)) == NULL)
+		msg = exec_refusal(c);
 	ssh_channel_write_stderr(c->chan, msg, (uint32_t)strlen(msg));
 	free(msg);
 	return 1;
@@ -354,6 +416,12 @@ loop(struct ssh_conn *c)
 			continue;
 		}
 		logged_in(c);
+		if (c->sftp != NULL && (sftp_ssh_pump(c) != 0 || c->sftp_eof)) {
+			/* exit status, EOF, close: OpenSSH's clients wait for
+			 * them, and report a bare disconnect as a failure */
+			finish(c, c->sftp_eof ? 0 : 1);
+			break;
+		}
 		if (c->exec_cmd != NULL && c->chan != NULL) {
 			finish(c, run_exec(c));
 			break;
@@ -432,6 +500,7 @@ ssh_conn_run(const struct ny_config *cfg, ssh_session session,
 	c.event = ssh_event_new();
 	ssh_event_add_session(c.event, session);
 	loop(&c);
+	sftp_ssh_end(&c);	/* unfinished uploads: temporaries removed */
 	if (c.child > 0) {
 		kill(c.child, SIGHUP);
 		waitpid(c.child, NULL, 0);

@@ -69,6 +69,14 @@ struct ssh_conn {
 	/* Monotonic ms by which the client must have logged in. */
 	int64_t					 deadline_ms;
 	int					 done;
+	/* The sftp subsystem (sftp-ssh.c), or NULL. While the engine is
+	 * busy or a request is half gathered in sftp_in, the data callback
+	 * leaves bytes in libssh's buffer (sftp_pending) for the pump. */
+	struct sftp				*sftp;
+	unsigned char				*sftp_in;
+	size_t					 sftp_inlen;
+	int					 sftp_pending;
+	int					 sftp_eof;	/* client sent EOF */
 };
 
 /*
@@ -115,5 +123,22 @@ int	ui_main(struct ui_session *s);
 
 /* Writes the `stats` JSON for the creator (ui-main.c); caller frees. */
 char	*ui_stats_json(struct db *db, int64_t creator_id);
+
+/*
+ * The sftp subsystem on c's channel (sftp-ssh.c). sftp_ssh_start: for a
+ * creator's session only (CONN_CREATOR); opens the jail and starts the
+ * engine; 0, or -1 to refuse the request. sftp_ssh_data: the channel
+ * data callback's work; returns the bytes used (the rest stays in
+ * libssh's buffer). sftp_ssh_pump: after each poll round, sends queued
+ * replies and feeds what was left waiting; -1 ends the connection.
+ * sftp_ssh_end: ends the session (unfinished uploads removed).
+ */
+int	sftp_ssh_start(struct ssh_conn *c);
+int	sftp_ssh_data(struct ssh_conn *c, const void *data, uint32_t len);
+int	sftp_ssh_pump(struct ssh_conn *c);
+void	sftp_ssh_end(struct ssh_conn *c);
+
+/* Removes stale upload temporaries at console start (sftp.c). */
+int	sftp_sweep(const char *data_dir);
 
 #endif

@@ -163,7 +163,7 @@ ui_enrol(struct ui_session *s, struct db *db)
 {
 	unsigned char raw[TOTP_SECRET_LEN];
 	char b32[TOTP_B32_LEN], handle[64], code[32];
-	char qh[LOG_QUOTE_LEN], qa[LOG_QUOTE_LEN];
+	char qh[LOG_QUOTE_LEN], qa[LOG_QUOTE_LEN], cmd[200];
 	const char *lang;
 	int64_t step = 0;
 	int tries, err = NY_EDENIED;
@@ -197,8 +197,8 @@ ui_enrol(struct ui_session *s, struct db *db)
 	}
 	log_info("creator enrolled over ssh", "handle=%s addr=%s",
 	    log_quote(handle, qh, sizeof qh), log_quote(s->addr, qa, sizeof qa));
-	printf("\n%s\n  ssh -p %d %s@HOST\n\n", i18n_get(lang, "tui.enrol.done"),
-	    s->cfg->ssh_port, handle);
+	ui_ssh_cmd(s->cfg, handle, cmd, sizeof cmd);
+	printf("\n%s\n  %s\n\n", i18n_get(lang, "tui.enrol.done"), cmd);
 	fflush(stdout);
 	return 0;
 }

@@ -175,4 +175,100 @@ int	ui_attr_hl(const struct ui_ctx *ctx);
 int	ui_attr_ok(const struct ui_ctx *ctx);
 int	ui_attr_bad(const struct ui_ctx *ctx);
 
+/* --- uploads: picker and the commands to upload (ui-picker.c) -------- */
+
+struct ny_config;
+struct upload_entry;
+
+/*
+ * The command lines a creator types on their own computer, built from
+ * cfg->ssh_public ("host:port" or "[v6]:port") into buf (cut to len):
+ *   ui_upload_cmd: "scp -P PORT FILE HANDLE@HOST:"
+ *   ui_sftp_cmd:   "sftp -P PORT HANDLE@HOST"
+ *   ui_ssh_cmd:    "ssh -p PORT USER@HOST"
+ * An IPv6 host keeps its brackets for scp and sftp (HANDLE@[::1]:) and
+ * loses them for ssh, which takes only the bare address (checked with
+ * OpenSSH 9). Each returns buf.
+ */
+char	*ui_upload_cmd(const struct ny_config *cfg, const char *handle,
+	    char *buf, size_t len);
+char	*ui_sftp_cmd(const struct ny_config *cfg, const char *handle,
+	    char *buf, size_t len);
+char	*ui_ssh_cmd(const struct ny_config *cfg, const char *user, char *buf,
+	    size_t len);
+/*
+ * Splits "host:port" / "[v6]:port" at its last ':' into host (brackets
+ * kept, cut to hlen) and port (digits; "22" when there is none).
+ */
+void	ui_hostport(const char *hostport, char *host, size_t hlen,
+	    char port[8]);
+
+/* 1 when filter ("" matches all) is in name, ASCII case ignored. */
+int	ui_match(const char *name, const char *filter);
+/* 1 when name ends in .png, .jpg, .jpeg or .webp (any case). */
+int	ui_image_name(const char *name);
+/* The part of a relative path after its last '/'. */
+const char *ui_base_name(const char *path);
+/* Bytes for people, in powers of 1000: "512 B", "1.2 kB", "3.0 MB". */
+void	ui_human_size(int64_t bytes, char *buf, size_t len);
+
+/*
+ * A list of the creator's uploads (upload_list: newest first, links and
+ * hidden files never shown), narrowed as the creator types (ui_match),
+ * with images only under UI_PICK_IMAGES. Space picks and stays open,
+ * Enter picks and closes, Esc closes (the caller acts on each: see
+ * ui_picker_key); ^R reads the folder again.
+ */
+struct ui_picker {
+	struct upload_entry	*all;		/* owned */
+	size_t			 nall;
+	int			*shown;		/* indices into all; owned */
+	int			 nshown;
+	int			 flags;		/* UI_PICK_IMAGES */
+	int			 rc;		/* upload_list's result */
+	struct ui_field		 filter;
+	struct ui_list		 list;
+	/* Mark in front of an upload ("+" when already chosen); may be NULL. */
+	const char		*(*mark)(void *arg, const char *path);
+	void			*mark_arg;
+};
+
+#define UI_PICK_IMAGES	0x100	/* flag: .png .jpg .jpeg .webp only */
+
+/* ui_picker_key's answers. */
+enum { UI_PICK_NONE, UI_PICK_ADD, UI_PICK_DONE, UI_PICK_CLOSE };
+
+/* Reads the session creator's uploads into p (zeroed or freed before;
+ * the filter and mark are kept). */
+void	ui_picker_load(struct ui_picker *p, struct ui_ctx *ctx, int flags);
+/* Takes the entries v[0..n) (owned from now on) instead of reading. */
+void	ui_picker_set(struct ui_picker *p, struct upload_entry *v, size_t n,
+	    int flags);
+void	ui_picker_free(struct ui_picker *p);
+/* Applies the filter again (after p->filter changed). */
+void	ui_picker_refilter(struct ui_picker *p);
+/* The selected entry, or NULL when nothing is shown. */
+const struct upload_entry *ui_picker_selected(const struct ui_picker *p);
+/*
+ * Handles a key: UI_PICK_ADD (Space with a selection: pick it, stay),
+ * UI_PICK_DONE (Enter with a selection: pick it, close), UI_PICK_CLOSE
+ * (Esc); else UI_PICK_NONE (the filter or the selection moved).
+ */
+int	ui_picker_key(struct ui_picker *p, int ch);
+/*
+ * Draws the picker in rows [y, y + height) and columns [x, x + cols) of
+ * w: the filter, then name, size and date per upload; with no uploads
+ * at all, how to upload (ui_upload_cmd, ui_sftp_cmd).
+ */
+void	ui_picker_draw(struct ui_picker *p, struct ui_ctx *ctx, WINDOW *w,
+	    int y, int x, int height, int cols);
+/*
+ * An image refused by image_put_fd / image_probe (err, its English why)
+ * in the console language into buf: "not a PNG, JPEG or WebP image",
+ * "larger than 5 MB", "wider or taller than 4000 pixels", else the
+ * error's words.
+ */
+void	ui_image_refusal(const struct ui_ctx *ctx, int err, const char *why,
+	    char *buf, size_t len);
+
 #endif

@@ -147,7 +147,12 @@ out=$(in_lang LANG=sw_KE.UTF-8 -- creator check zuri "$(oathtool --totp -b "$sec
 expect_match "$out" '^msimbo umekubaliwa kwa zuri$' "check in Swahili"
 out=$(NYOTA_DATA_DIR="$T/data3" in_lang LANG=sw_KE.UTF-8 -- setup-code 2>/dev/null)
 expect_match "$out" '^setup code: [A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$' "setup code line in Swahili"
-expect_match "$out" 'Msajili mbunifu wa kwanza kwa: ssh -p [0-9]+ setup@HOST' "setup hint in Swahili"
+expect_match "$out" 'Msajili mbunifu wa kwanza kwa: ssh -p [0-9]+ setup@localhost$' "setup hint in Swahili, the real host"
+# NYOTA_SSH_PUBLIC: what creators are told when the port is forwarded.
+out=$(NYOTA_DATA_DIR="$T/data3" NYOTA_SSH_PUBLIC=shop.example:2200 in_lang LANG=C -- setup-code 2>/dev/null)
+expect_match "$out" 'Enrol the first creator with: ssh -p 2200 setup@shop\.example$' "setup hint from NYOTA_SSH_PUBLIC"
+out=$(NYOTA_DATA_DIR="$T/data3" NYOTA_SSH_PUBLIC='[2001:db8::1]:22' in_lang LANG=C -- setup-code 2>/dev/null)
+expect_match "$out" 'with: ssh -p 22 setup@2001:db8::1$' "IPv6 host without brackets for ssh"
 out=$(in_lang LANG=sw_KE.UTF-8 -- import "$SRC/scripts/demo/catalog.json")
 expect_match "$out" '^imeingiza wabunifu 2, bidhaa 4, .*\(safu 0 zimebadilika\)' "import in Swahili"
 in_lang LANG=sw_KE.UTF-8 -- export "$T/exp3/catalog.json" > /dev/null

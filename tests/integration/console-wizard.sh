@@ -22,14 +22,18 @@ tm send-keys -t w Enter '1,500' Enter Enter 'Live music in town' Enter
 wait_for w 'Story'
 tm send-keys -t w 'A night of Benga and Taarab.' Enter 'Doors at six.' Tab
 wait_for w 'Content'
+# Tickets have no files, only the optional cover (the last item).
 tm send-keys -t w '2027-01-15 18:00' Enter 'Alliance Francaise' Enter 'many' Enter
+wait_for w 'Cover image +none'
+screen_of w | grep -q '^ *Files' && fail "a ticket offers files"
+tm send-keys -t w Enter
 wait_for w 'Capacity.*whole number'
 # Back to the story and forward again: what was typed is still there.
 tm send-keys -t w BTab
 wait_for w 'Doors at six'
 tm send-keys -t w Tab
 wait_for w 'Alliance Francaise'
-tm send-keys -t w Down Down BSpace BSpace BSpace BSpace 100 Enter
+tm send-keys -t w Down Down BSpace BSpace BSpace BSpace 100 Enter Enter
 wait_for w 'Delivery'
 wait_for w 'You paid KES 1,500.00 for Nairobi Gig'
 wait_for w 'KSh 1,500.00'
@@ -77,16 +81,21 @@ tm send-keys -t w n
 wait_count w 'y yes' 0 # the question is gone
 expect_eq "$(sql "SELECT status FROM products WHERE slug='nairobi-gig'")" published "not archived on no"
 
-# Edit: the saved automatic message is there; cancelling writes nothing.
+# Edit: the title says so, the kind step is skipped (and Shift-Tab does
+# not reach it); the saved automatic message is there; cancelling writes
+# nothing.
 tm send-keys -t w e
-wait_for w 'Editing, step'
-tm send-keys -t w Enter
+wait_for w 'Edit product, step 2/7'
+wait_for w 'n Edit product'
 wait_for w 'Basics'
+tm send-keys -t w BTab
+sleep 0.3
+screen_of w | grep -q 'What are you selling' && fail "kind step reachable on edit"
 tm send-keys -t w Enter Enter Enter Enter Enter
 wait_for w 'Story'
 tm send-keys -t w Tab
 wait_for w 'Content'
-tm send-keys -t w Enter Enter Enter
+tm send-keys -t w Enter Enter Enter Enter
 wait_for w 'Delivery'
 tm send-keys -t w Enter
 wait_for w '10 min after the purchase'
@@ -101,9 +110,11 @@ start_storefront
 code=$(curl -s -o "$T/page.html" -w '%{http_code}' "$URL/p/nairobi-gig")
 expect_eq "$code" 200 "product page"
 grep -q 'Nairobi Gig' "$T/page.html" || fail "title on the product page"
-# A download: the file comes from uploads/HANDLE/ into the store.
+# A download: the file is picked from uploads/HANDLE/ (no path typed)
+# and copied into the store.
 mkdir -p "$NYOTA_DATA_DIR/uploads/wanjiru"
 head -c 3000000 /dev/urandom > "$NYOTA_DATA_DIR/uploads/wanjiru/pack.zip"
+chmod 0640 "$NYOTA_DATA_DIR/uploads/wanjiru/pack.zip"
 tm send-keys -t w n
 wait_for w 'What are you selling'
 tm send-keys -t w Enter
@@ -112,9 +123,13 @@ tm send-keys -t w 'Photo Pack' Enter Enter 500 Enter Enter Enter
 wait_for w 'Story'
 tm send-keys -t w Tab
 wait_for w 'Content'
-tm send-keys -t w 'nope.zip' Enter
-wait_for w 'no such file'
-tm send-keys -t w C-u 'pack.zip' Enter
+wait_for w 'Files +none yet: press a'
+tm send-keys -t w a
+wait_for w 'Add files from your uploads'
+wait_for w 'pack\.zip +3\.0 MB'
+tm send-keys -t w Enter
+wait_for w '1\. pack\.zip +\(3\.0 MB\)'
+tm send-keys -t w Enter Enter
 wait_for w 'Delivery'
 tm send-keys -t w Enter
 wait_for w 'Automatic messages'

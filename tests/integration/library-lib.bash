@@ -17,7 +17,7 @@ put_blob() {
 	size=$(stat -c %s "$1")
 	mkdir -p "$NYOTA_DATA_DIR/files/${sha:0:2}"
 	cp "$1" "$NYOTA_DATA_DIR/files/${sha:0:2}/${sha:2}"
-	DB "INSERT OR IGNORE INTO blobs VALUES ('$sha', $size, 'application/octet-stream', 0)"
+	DB "INSERT OR IGNORE INTO blobs (sha256, size, mime, created_at) VALUES ('$sha', $size, 'application/octet-stream', 0)"
 	echo "$sha"
 }
 

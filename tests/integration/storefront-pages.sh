@@ -136,7 +136,8 @@ open(os.path.join(d, sha[2:]), "wb").write(png)
 print(sha)
 PY
 sha=$(cat "$T/sha")
-sqlite3 "$NYOTA_DATA_DIR/nyota.db" "INSERT INTO blobs VALUES ('$sha', 60, 'image/png', 1);
+# width/height: as image_put_fd records them (only measured images are covers)
+sqlite3 "$NYOTA_DATA_DIR/nyota.db" "INSERT INTO blobs(sha256, size, mime, created_at, width, height) VALUES ('$sha', 60, 'image/png', 1, 1, 1);
 UPDATE products SET cover_sha256='$sha' WHERE slug='tamasha-live'"
 wait_page /p/tamasha-live "src=\"/cover/$sha\""
 wait_page / "src=\"/cover/$sha\""
