@@ -163,6 +163,7 @@ struct upload_walk {
 	struct upload_entry	*v;
 	size_t			 n, cap;
 	int64_t			 bytes;
+	int64_t			 entries;
 	int			 all;	/* usage: count every regular file */
 };
 
@@ -192,9 +193,15 @@ upload_walk_dir(struct upload_walk *w, int dfd, const char *prefix,
 			continue;	/* removed meanwhile */
 		snprintf(path, sizeof path, "%s%s%s", prefix,
 		    *prefix ? "/" : "", de->d_name);
+		w->entries++;
 		if (S_ISDIR(sb.st_mode)) {
-			if (depth >= UPLOAD_DEPTH_MAX ||
-			    (!w->all && !upload_name_ok(de->d_name)))
+			/* Usage sees every folder, however it got there. */
+			if (w->all && depth >= UPLOAD_WALK_MAX) {
+				rc = NY_EIO;
+				break;
+			}
+			if (!w->all && (depth >= UPLOAD_DEPTH_MAX ||
+			    !upload_name_ok(de->d_name)))
 				continue;
 			if (upload_opendir(dirfd(d), de->d_name, &sub) != NY_OK)
 				continue;
@@ -255,18 +262,22 @@ upload_list(const char *data_dir, const char *handle,
 }
 
 int
-upload_usage_at(int root, int64_t *bytes)
+upload_usage_at(int root, int64_t *bytes, int64_t *entries)
 {
 	struct upload_walk w;
 	int fd, rc;
 
 	*bytes = 0;
+	if (entries != NULL)
+		*entries = 0;
 	if ((fd = openat(root, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return NY_EIO;
 	memset(&w, 0, sizeof w);
 	w.all = 1;
 	rc = upload_walk_dir(&w, fd, "", 0);
 	*bytes = w.bytes;
+	if (entries != NULL)
+		*entries = w.entries;
 	return rc;
 }
 

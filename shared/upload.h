@@ -19,6 +19,8 @@
 #define UPLOAD_NAME_MAX	255	/* bytes, like NAME_MAX */
 #define UPLOAD_PATH_MAX	1024	/* bytes of a relative path "a/b/c" */
 #define UPLOAD_DEPTH_MAX	8	/* folders below the creator's root */
+#define UPLOAD_WALK_MAX		64	/* usage: deeper trees fail closed */
+#define UPLOAD_ENTRIES_MAX	20000	/* files and folders per creator */
 #define UPLOAD_TMP_PREFIX	".nyota-part-"	/* SFTP uploads in progress */
 
 /* One file in a creator's uploads. */
@@ -55,11 +57,14 @@ int	upload_list(const char *data_dir, const char *handle,
 
 /*
  * Bytes used by the creator's uploads (every regular file, temporaries
- * included, not following symlinks: what counts against the quota).
- * root is the creator's folder, open (O_DIRECTORY); the caller keeps it.
+ * included, not following symlinks: what counts against the quota) and
+ * the number of entries (files, folders, links) below root. Folders at
+ * any depth count; a tree deeper than UPLOAD_WALK_MAX is NY_EIO (fails
+ * closed: nothing more may be uploaded). root is the creator's folder,
+ * open (O_DIRECTORY); the caller keeps it. entries may be NULL.
  * Returns NY_OK or NY_EIO.
  */
-int	upload_usage_at(int root, int64_t *bytes);
+int	upload_usage_at(int root, int64_t *bytes, int64_t *entries);
 
 /*
  * Opens data_dir/uploads/handle/name for reading. The uploads folder and

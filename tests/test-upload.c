@@ -241,7 +241,7 @@ START_TEST(list_and_usage)
 	struct upload_entry *v;
 	struct timespec ts[2];
 	char *dir = jail(), *p, *q;
-	int64_t bytes;
+	int64_t bytes, entries;
 	size_t n;
 	int hd;
 
@@ -281,8 +281,10 @@ START_TEST(list_and_usage)
 	p = xasprintf("%s/uploads/amani", dir);
 	hd = open(p, O_RDONLY | O_DIRECTORY);
 	ck_assert_int_ge(hd, 0);
-	ck_assert_int_eq(upload_usage_at(hd, &bytes), NY_OK);
+	ck_assert_int_eq(upload_usage_at(hd, &bytes, &entries), NY_OK);
 	ck_assert_int_eq(bytes, 5 + 10 + 7 + 6);
+	/* song.mp3 raw/ raw/b.png .nyota-part-1 key-link hard */
+	ck_assert_int_eq(entries, 6);
 	close(hd);
 	free(p);
 	free(dir);

@@ -69,11 +69,27 @@ sftp_ssh_start(struct ssh_conn *c)
 	return 0;
 }
 
+/*
+ * Most a client may have sent unread: a request being gathered and two
+ * windows of libssh's (1280000 bytes each) — more and it ignored the
+ * window (see sftp_ssh_data).
+ */
+#define SFTP_IN_MAX	(SFTP_PACKET_MAX + 2 * 1280000)
+
 int
 sftp_ssh_data(struct ssh_conn *c, const void *data, uint32_t len)
 {
 	ssize_t n;
 
+	/*
+	 * libssh 0.10 keeps data a client sends past the window it was given
+	 * (up to 256 MiB) and offers it all here: a client that does not read
+	 * our replies yet keeps sending is one we do not serve.
+	 */
+	if (len > SFTP_IN_MAX) {
+		c->done = 1;
+		return (int)len;
+	}
 	if (c->sftp_inlen > 0 || c->sftp_pending || sftp_busy(c->sftp)) {
 		c->sftp_pending = 1;	/* the pump takes them in order */
 		return 0;
@@ -135,8 +151,10 @@ sftp_ssh_gather(struct ssh_conn *c)
 	}
 	r = ssh_channel_read_nonblocking(c->chan, c->sftp_in + c->sftp_inlen,
 	    (uint32_t)need, 0);
-	if (r == SSH_ERROR || (r == 0 && ssh_channel_is_eof(c->chan)))
+	if (r == SSH_ERROR)
 		return -1;
+	if (r < 0)
+		r = 0;	/* SSH_EOF: the client closed and nothing is left */
 	c->sftp_inlen += (size_t)r;
 	return r;
 }
@@ -164,12 +182,27 @@ sftp_ssh_pump(struct ssh_conn *c)
 		}
 		if (r == 0) {
 			/* Nothing more waits; a half request stays in sftp_in
-			 * and the callback keeps leaving bytes for us. */
+			 * and the callback keeps leaving bytes for us, unless
+			 * the client has closed: then it never completes. */
 			c->sftp_pending = c->sftp_inlen > 0;
+			if (c->sftp_pending && ssh_channel_is_eof(c->chan))
+				return -1;
 			if (c->sftp_pending)
 				return 0;
 		}
 	}
+}
+
+int
+sftp_ssh_drained(struct ssh_conn *c)
+{
+	size_t len;
+
+	if (c->sftp == NULL)
+		return 1;
+	sftp_out(c->sftp, &len);
+	return !c->sftp_pending && c->sftp_inlen == 0 && len == 0 &&
+	    !sftp_busy(c->sftp);
 }
 
 void

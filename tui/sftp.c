@@ -82,7 +82,6 @@ struct sftp_handle {
 	char		 tmp[SFTP_TMP_LEN + 1];	/* H_WRITE: temporary's name */
 	char		 path[UPLOAD_PATH_MAX + 1];	/* resolved, for logs */
 	int64_t		 size;		/* H_WRITE: bytes the file will have */
-	int64_t		 replaces;	/* H_WRITE: size of the file replaced */
 	int		 append;
 	int		 failed;	/* H_WRITE: refused, temporary removed */
 	char		*why;		/* H_WRITE: the refusal (owned) */
@@ -102,7 +101,12 @@ struct sftp {
 	int64_t			 usage_base;
 	/* Bytes this session's uploads grew by since that measure. */
 	int64_t			 grown;
-	/* Over open uploads: sum of (size - replaces). */
+	/* Files and folders in the creator's folder at that measure. */
+	int64_t			 entries;
+	/* Over this session's open uploads: the sum of their sizes. A
+	 * temporary counts in full, also when it will replace a file: until
+	 * the rename the disk holds both (and the file it would replace may
+	 * be renamed or removed meanwhile). */
 	int64_t			 pending;
 	char			 handle[UPLOAD_NAME_MAX + 1];
 	char			 lang[3];
@@ -444,7 +448,7 @@ put_abandon(struct sftp *s, struct sftp_handle *h)
 		unlinkat(h->dirfd, h->tmp, 0);
 	h->tmp[0] = '\0';
 	if (!h->failed)
-		s->pending -= h->size - h->replaces;
+		s->pending -= h->size;
 	h->failed = 1;
 }
 
@@ -465,7 +469,7 @@ handle_free(struct sftp *s, struct sftp_handle *h)
 	h->dir = NULL;
 	h->fd = h->dirfd = -1;
 	h->failed = h->append = 0;
-	h->size = h->replaces = 0;
+	h->size = 0;
 	h->kind = H_FREE;
 }
 
@@ -585,6 +589,25 @@ sftp_text(struct sftp *s, const char *key, const char *name, int64_t v)
 	return i18n_fmt(s->lang, key, name, num, NULL);
 }
 
+/* The refusals of a write-open: over the quota, too many entries. */
+static void
+reply_quota(struct sftp *s, uint32_t id)
+{
+	char *msg = sftp_text(s, "tui.sftp.quota", "mb", s->quota_bytes >> 20);
+
+	reply_status(s, id, FX_FAILURE, msg);
+	free(msg);
+}
+
+static void
+reply_too_many(struct sftp *s, uint32_t id)
+{
+	char *msg = sftp_text(s, "tui.sftp.entries", "n", UPLOAD_ENTRIES_MAX);
+
+	reply_status(s, id, FX_FAILURE, msg);
+	free(msg);
+}
+
 static void
 log_upload(struct sftp *s, struct sftp_handle *h, const char *what,
     const char *why)
@@ -628,7 +651,7 @@ usage_measure(struct sftp *s)
 	int64_t usage = 0;
 	int i;
 
-	if (upload_usage_at(s->root, &usage) != NY_OK)
+	if (upload_usage_at(s->root, &usage, &s->entries) != NY_OK)
 		return -1;
 	s->usage_base = usage;
 	for (i = 0; i < SFTP_HANDLES; i++)
@@ -761,6 +784,7 @@ put_start(struct sftp *s, struct sftp_handle *h, const char *leaf,
     uint32_t pflags, const struct stat *old)
 {
 	unsigned char rnd[8];
+	int64_t seed;
 	int i;
 
 	randombytes_buf(rnd, sizeof rnd);
@@ -776,20 +800,28 @@ put_start(struct sftp *s, struct sftp_handle *h, const char *leaf,
 	}
 	h->kind = H_WRITE;
 	h->failed = 1;	/* not counted in pending until below */
-	if (fchmod(h->fd, SFTP_FILE_MODE) != 0 ||
-	    (old != NULL && !(pflags & FXF_TRUNC) &&
-	    put_seed(h, leaf, old) != 0))
+	if (fchmod(h->fd, SFTP_FILE_MODE) != 0)
 		return -1;
-	h->replaces = old != NULL ? old->st_size : 0;
-	h->append = (pflags & FXF_APPEND) != 0;
-	/* usage counts this temporary and the other uploads' as they are */
-	h->failed = 0;
+	/* usage counts the other uploads' temporaries as they are */
 	if (usage_measure(s) != 0) {
-		h->failed = 1;
 		errno = EIO;
 		return -1;
 	}
-	s->pending += h->size - h->replaces;
+	/* Resuming (reput) copies the file first: that copy counts too. */
+	seed = old != NULL && !(pflags & FXF_TRUNC) ? old->st_size : 0;
+	if (s->entries >= UPLOAD_ENTRIES_MAX) {
+		errno = EMLINK;
+		return -1;
+	}
+	if (s->usage_base + s->pending + seed > s->quota_bytes) {
+		errno = EDQUOT;
+		return -1;
+	}
+	if (seed > 0 && put_seed(h, leaf, old) != 0)
+		return -1;
+	h->append = (pflags & FXF_APPEND) != 0;
+	h->failed = 0;
+	s->pending += h->size;
 	return 0;
 }
 
@@ -829,7 +861,12 @@ open_write(struct sftp *s, uint32_t id, int i, int dfd, const char *path,
 		int e = errno;
 
 		handle_free(s, h);
-		reply_errno(s, id, e);
+		if (e == EMLINK)
+			reply_too_many(s, id);
+		else if (e == EDQUOT)
+			reply_quota(s, id);
+		else
+			reply_errno(s, id, e);
 		return;
 	}
 	reply_handle(s, id, i);
@@ -850,7 +887,12 @@ open_read(struct sftp *s, uint32_t id, int i, int dfd, const char *leaf)
 		reply_errno(s, id, e);
 		return;
 	}
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_nlink != 1) {
+	if (fstat(fd, &sb) != 0) {
+		close(fd);
+		reply_errno(s, id, EIO);
+		return;
+	}
+	if (!S_ISREG(sb.st_mode) || sb.st_nlink != 1) {
 		/* a folder, a FIFO, a device, a hard link: not readable */
 		close(fd);
 		reply_errno(s, id, S_ISDIR(sb.st_mode) ? EISDIR : EPERM);
@@ -919,9 +961,9 @@ put_finish(struct sftp *s, struct sftp_handle *h, uint32_t id)
 	}
 	h->tmp[0] = '\0';	/* renamed: nothing to remove */
 	fsync(h->dirfd);
-	s->pending -= h->size - h->replaces;
-	s->usage_base += h->size - h->replaces;
+	s->pending -= h->size;
 	h->failed = 1;	/* no longer counted in pending */
+	usage_measure(s);	/* the file it replaced, if any, is gone */
 	log_upload(s, h, "sftp upload", NULL);
 	handle_free(s, h);
 	reply_status(s, id, FX_OK, NULL);
@@ -1286,6 +1328,11 @@ op_name(struct sftp *s, struct sftp_req *q, int type)
 		reply_status(s, q->id, FX_PERMISSION_DENIED, "Too deep");
 		return;
 	}
+	if (type == FXP_MKDIR && (usage_measure(s) != 0 ||
+	    s->entries >= UPLOAD_ENTRIES_MAX)) {
+		reply_too_many(s, q->id);
+		return;
+	}
 	if ((dfd = jail_parent(s, path)) < 0) {
 		reply_errno(s, q->id, errno);
 		return;
@@ -1318,13 +1365,20 @@ op_name(struct sftp *s, struct sftp_req *q, int type)
 		reply_status(s, q->id, FX_OK, NULL);
 }
 
+/*
+ * RENAME never replaces (v3 says renaming onto a file fails) and moves a
+ * folder only at its own depth: moved deeper, what it holds could pass
+ * UPLOAD_DEPTH_MAX, where nothing can be listed or opened.
+ */
 static void
 op_rename(struct sftp *s, struct sftp_req *q)
 {
 	char from[UPLOAD_PATH_MAX + 1], to[UPLOAD_PATH_MAX + 1];
-	int fd1, fd2 = -1, rc = -1, e;
+	int fd1, fd2 = -1, rc = -1, e, dfrom = 0, dto = 0;
+	struct stat sb;
 
-	if (req_path(s, q, from, NULL) != 0 || req_path(s, q, to, NULL) != 0)
+	if (req_path(s, q, from, &dfrom) != 0 ||
+	    req_path(s, q, to, &dto) != 0)
 		return;
 	if (from[0] == '\0' || to[0] == '\0') {
 		reply_status(s, q->id, FX_PERMISSION_DENIED,
@@ -1332,16 +1386,23 @@ op_rename(struct sftp *s, struct sftp_req *q)
 		return;
 	}
 	if ((fd1 = jail_parent(s, from)) >= 0 &&
-	    (fd2 = jail_parent(s, to)) >= 0)
-		/* never replaces: v3 says renaming onto a file fails */
-		rc = renameat2(fd1, sftp_path_leaf(from), fd2,
-		    sftp_path_leaf(to), RENAME_NOREPLACE);
+	    (fd2 = jail_parent(s, to)) >= 0) {
+		if (dfrom != dto && fstatat(fd1, sftp_path_leaf(from), &sb,
+		    AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(sb.st_mode))
+			errno = EXDEV;
+		else
+			rc = renameat2(fd1, sftp_path_leaf(from), fd2,
+			    sftp_path_leaf(to), RENAME_NOREPLACE);
+	}
 	e = errno;
 	if (fd1 >= 0)
 		close(fd1);
 	if (fd2 >= 0)
 		close(fd2);
-	if (rc != 0)
+	if (rc != 0 && e == EXDEV)
+		reply_status(s, q->id, FX_PERMISSION_DENIED,
+		    "A folder keeps its depth: rename it in place");
+	else if (rc != 0)
 		reply_errno(s, q->id, e);
 	else
 		reply_status(s, q->id, FX_OK, NULL);

@@ -416,10 +416,11 @@ loop(struct ssh_conn *c)
 			continue;
 		}
 		logged_in(c);
-		if (c->sftp != NULL && (sftp_ssh_pump(c) != 0 || c->sftp_eof)) {
+		if (c->sftp != NULL && (sftp_ssh_pump(c) != 0 ||
+		    (c->sftp_eof && sftp_ssh_drained(c)))) {
 			/* exit status, EOF, close: OpenSSH's clients wait for
 			 * them, and report a bare disconnect as a failure */
-			finish(c, c->sftp_eof ? 0 : 1);
+			finish(c, c->sftp_eof && sftp_ssh_drained(c) ? 0 : 1);
 			break;
 		}
 		if (c->exec_cmd != NULL && c->chan != NULL) {

@@ -136,6 +136,9 @@ char	*ui_stats_json(struct db *db, int64_t creator_id);
 int	sftp_ssh_start(struct ssh_conn *c);
 int	sftp_ssh_data(struct ssh_conn *c, const void *data, uint32_t len);
 int	sftp_ssh_pump(struct ssh_conn *c);
+/* 1 when every request the client sent is answered and the answers sent
+ * (after its EOF: the session may end). */
+int	sftp_ssh_drained(struct ssh_conn *c);
 void	sftp_ssh_end(struct ssh_conn *c);
 
 /* Removes stale upload temporaries at console start (sftp.c). */

@@ -159,3 +159,34 @@ wait_line() {
 	screen_rows "$1" >&2
 	fail "line $2 of $1 never showed '$3'"
 }
+
+# wizard_download NAME TITLE: from any screen, n (new product), a
+# download titled TITLE (slug from the title, price 500), the story
+# skipped, up to the Content step.
+wizard_download() {
+	tm send-keys -t "$1" n
+	wait_for "$1" 'What are you selling'
+	tm send-keys -t "$1" Enter
+	wait_for "$1" 'Basics'
+	tm send-keys -t "$1" "$2" Enter Enter 500 Enter Enter Enter
+	wait_for "$1" 'Story'
+	tm send-keys -t "$1" Tab
+	wait_for "$1" 'Content'
+}
+
+# wizard_edit NAME: e on the selected product (Products); the title says
+# Edit, the kind step cannot be reached, Basics and Story unchanged, up
+# to the Content step.
+wizard_edit() {
+	tm send-keys -t "$1" e
+	wait_for "$1" 'Edit product, step 2/7'
+	wait_for "$1" 'n Edit product'
+	wait_for "$1" 'Basics'
+	tm send-keys -t "$1" BTab
+	sleep 0.3
+	screen_of "$1" | grep -q 'What are you selling' && fail "kind step reachable on edit"
+	tm send-keys -t "$1" Enter Enter Enter Enter Enter
+	wait_for "$1" 'Story'
+	tm send-keys -t "$1" Tab
+	wait_for "$1" 'Content'
+}

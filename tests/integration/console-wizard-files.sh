@@ -52,14 +52,7 @@ expect_eq "$(sha256sum "$UP/big.bin" | cut -c1-64)" "$BIG" "big.bin uploaded"
 code_for wanjiru
 login w wanjiru "$CODE" 100 30
 wait_for w 'Dashboard'
-tm send-keys -t w n
-wait_for w 'What are you selling'
-tm send-keys -t w Enter
-wait_for w 'Basics'
-tm send-keys -t w 'Song Pack' Enter Enter 500 Enter Enter Enter
-wait_for w 'Story'
-tm send-keys -t w Tab
-wait_for w 'Content'
+wizard_download w 'Song Pack'
 tm send-keys -t w a
 wait_for w 'Add files from your uploads'
 # Name, human size and date, newest first.
@@ -131,16 +124,7 @@ done < "$T/files"
 
 # Edit: title, fixed kind, the files shown; move big.bin down and save.
 wait_for w 'Song Pack'
-tm send-keys -t w e
-wait_for w 'n Edit product'
-wait_for w 'Basics'
-tm send-keys -t w BTab
-sleep 0.3
-screen_of w | grep -q 'What are you selling' && fail "kind step reachable on edit"
-tm send-keys -t w Enter Enter Enter Enter Enter
-wait_for w 'Story'
-tm send-keys -t w Tab
-wait_for w 'Content'
+wizard_edit w
 wait_for w '1\. big\.bin +\(3\.0 MB\)'
 wait_for w '2\. small\.pdf +\(1\.0 MB\)'
 wait_for w 'Cover image +the current cover'

@@ -84,17 +84,7 @@ expect_eq "$(sql "SELECT status FROM products WHERE slug='nairobi-gig'")" publis
 # Edit: the title says so, the kind step is skipped (and Shift-Tab does
 # not reach it); the saved automatic message is there; cancelling writes
 # nothing.
-tm send-keys -t w e
-wait_for w 'Edit product, step 2/7'
-wait_for w 'n Edit product'
-wait_for w 'Basics'
-tm send-keys -t w BTab
-sleep 0.3
-screen_of w | grep -q 'What are you selling' && fail "kind step reachable on edit"
-tm send-keys -t w Enter Enter Enter Enter Enter
-wait_for w 'Story'
-tm send-keys -t w Tab
-wait_for w 'Content'
+wizard_edit w
 tm send-keys -t w Enter Enter Enter Enter
 wait_for w 'Delivery'
 tm send-keys -t w Enter

@@ -35,14 +35,7 @@ ln "$KEY" "$UP/hard.zip"
 
 login w wanjiru "$(totp "$SECRET")" 100 30
 wait_for w 'Dashboard'
-tm send-keys -t w n
-wait_for w 'What are you selling'
-tm send-keys -t w Enter
-wait_for w 'Basics'
-tm send-keys -t w 'Key Sale' Enter Enter 500 Enter Enter Enter
-wait_for w 'Story'
-tm send-keys -t w Tab
-wait_for w 'Content'
+wizard_download w 'Key Sale'
 wait_for w 'Files +none yet: press a'
 
 # No field takes a path: typing one changes nothing (letters of the

@@ -57,5 +57,6 @@ expect_match "$out" 'raw-done' "raw client ($out)"
 expect_match "$out" 'message: .*kikomo cha MB 3' "quota message in Kiswahili"
 [ -e "$(up amani)/big" ] && fail "over the limit exists (raw)"
 [ -e "$(up amani)/c.bin" ] && fail "over the quota exists (raw)"
+expect_eq "$(stat -c %s "$(up amani)/a.bin")" 1572864 "file intact after a refused replacement"
 no_temporaries amani
 echo "ok sftp-limits"

@@ -157,6 +157,15 @@ def escapes(c):
     check("posix-rename extension",
           c.status(EXTENDED, s("posix-rename@openssh.com") + s("x") + s("y"))[0], UNSUPP)
     check("rename out lands inside", c.status(RENAME, s("x") + s("../../x3"))[0], OK)
+    # A folder is renamed at its own depth only: moved deeper, what it
+    # holds could pass the depth limit, out of sight of the quota.
+    check("mkdir f1", c.status(MKDIR, s("f1") + struct.pack(">I", 0))[0], OK)
+    check("mkdir f1/f2", c.status(MKDIR, s("f1/f2") + struct.pack(">I", 0))[0], OK)
+    check("folder moved deeper refused",
+          c.status(RENAME, s("f1/f2") + s("f2"))[0], DENIED)
+    check("folder renamed in place", c.status(RENAME, s("f1") + s("f3"))[0], OK)
+    check("rmdir f3/f2", c.status(RMDIR, s("f3/f2"))[0], OK)
+    check("rmdir f3", c.status(RMDIR, s("f3"))[0], OK)
     check("rename onto a file refused",
           c.status(RENAME, s("x3") + s("hl"))[0], FAILURE)
     check("setstat 0777 accepted (ignored)",
@@ -230,6 +239,11 @@ def limits(c):
     code, msg = put(c, "c.bin", b"w" * (1000 * 1000))
     check("over the quota", code, FAILURE)
     print("message: " + msg, flush=True)
+    # Replacing a file: until the rename the disk holds both, and the
+    # file replaced may be renamed away meanwhile, so the new one counts
+    # in full (2.5 MB + 0.9 MB is over 3 MB).
+    check("a replacement counts in full",
+          put(c, "a.bin", b"r" * (900 * 1000))[0], FAILURE)
 
 
 def parallel(c):
