@@ -290,52 +290,43 @@ finish(struct ssh_conn *c, int status)
 		;
 }
 
-/* The refusal in the creator's language (English before a login). */
-static char *
-exec_refusal(struct ssh_conn *c)
+/* The creator's language into lang ("en" before a login). */
+static void
+conn_lang(struct ssh_conn *c, char lang[3])
 {
 	struct creator cr;
-	char cmd[65], *text, *msg;
-	const char *lang = "en";
 
 	memset(&cr, 0, sizeof cr);
+	snprintf(lang, 3, "en");
 	if (c->mode == CONN_CREATOR &&
 	    creator_by_id(c->db, c->creator_id, &cr) == NY_OK &&
 	    i18n_lang_ok(cr.locale))
-		lang = cr.locale;
-	snprintf(cmd, sizeof cmd, "%s", c->exec_cmd);
-	text = i18n_fmt(lang, "tui.exec.unknown", "cmd", cmd, NULL);
-	msg = xasprintf("%s\r\n", text);
-	free(text);
+		snprintf(lang, 3, "%s", cr.locale);
 	creator_free(&cr);
-	return msg;
 }
 
 /*
- * Legacy scp (`scp -O`) runs "scp -t PATH" / "scp -f PATH": one line that
- * says what works instead, with the real host and port (NULL when cmd is
- * not scp).
+ * The refusal of an exec request, one line in the creator's language.
+ * Legacy scp (`scp -O`) runs "scp -t PATH" / "scp -f PATH": it is told
+ * what works instead, with the real host and port.
  */
 static char *
-scp_refusal(struct ssh_conn *c)
+exec_refusal(struct ssh_conn *c)
 {
-	struct creator cr;
-	char cmd[512], *text, *msg;
-	const char *lang = "en";
+	char lang[3], cmd[512], *text, *msg;
 
-	if (strncmp(c->exec_cmd, "scp ", 4) != 0)
-		return NULL;
-	memset(&cr, 0, sizeof cr);
-	if (c->mode == CONN_CREATOR &&
-	    creator_by_id(c->db, c->creator_id, &cr) == NY_OK &&
-	    i18n_lang_ok(cr.locale))
-		lang = cr.locale;
-	ui_upload_cmd(c->cfg, c->mode == CONN_CREATOR ? c->user : "HANDLE",
-	    cmd, sizeof cmd);
-	text = i18n_fmt(lang, "tui.sftp.scp_legacy", "cmd", cmd, NULL);
+	conn_lang(c, lang);
+	if (strncmp(c->exec_cmd, "scp ", 4) == 0) {
+		ui_upload_cmd(c->cfg, c->mode == CONN_CREATOR ? c->user :
+		    "HANDLE", cmd, sizeof cmd);
+		text = i18n_fmt(lang, "tui.sftp.scp_legacy", "cmd", cmd, NULL);
+	} else {
+		/* at most 64 bytes of what was asked */
+		snprintf(cmd, 65, "%s", c->exec_cmd);
+		text = i18n_fmt(lang, "tui.exec.unknown", "cmd", cmd, NULL);
+	}
 	msg = xasprintf("%s\r\n", text);
 	free(text);
-	creator_free(&cr);
 	return msg;
 }
 
@@ -350,8 +341,7 @@ run_exec(struct ssh_conn *c)
 		free(out);
 		return 0;
 	}
-	if ((msg = scp_refusal(c)) == NULL)
-		msg = exec_refusal(c);
+	msg = exec_refusal(c);
 	ssh_channel_write_stderr(c->chan, msg, (uint32_t)strlen(msg));
 	free(msg);
 	return 1;
