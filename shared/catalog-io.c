@@ -1206,13 +1206,36 @@ cio_cover_ext(const char *mime)
 	return "";
 }
 
+/*
+ * A picture (sha, "" for none) next to the JSON as FOLDER/NAME.ext, its
+ * path under key in o: a product's cover, a creator's avatar.
+ */
+static int
+cio_json_picture(struct db *db, const char *data_dir, const char *base,
+    const char *sha, const char *folder, const char *name, json_t *o,
+    const char *key, char **cause)
+{
+	char mime[STORE_MIME_LEN], *rel;
+	int rc;
+
+	if (sha[0] == '\0')
+		return NY_OK;
+	if ((rc = store_blob_get(db, sha, NULL, mime)) != NY_OK)
+		return rc;
+	rel = xasprintf("%s/%s%s", folder, name, cio_cover_ext(mime));
+	json_object_set_new(o, key, json_string(rel));
+	rc = cio_export_blob(data_dir, sha, base, rel, cause);
+	free(rel);
+	return rc;
+}
+
 static int
 cio_json_files(struct db *db, const char *data_dir, const char *base,
     const struct product *p, json_t *o, struct catalog_counts *cnt,
     char **cause)
 {
 	struct product_file *files;
-	char mime[STORE_MIME_LEN], *rel;
+	char *rel;
 	json_t *arr = json_array();
 	size_t n;
 	int rc;
@@ -1233,14 +1256,9 @@ cio_json_files(struct db *db, const char *data_dir, const char *base,
 		cnt->files++;
 	}
 	free(files);
-	if (rc == NY_OK && p->cover_sha256[0] != '\0') {
-		if ((rc = store_blob_get(db, p->cover_sha256, NULL, mime)))
-			return rc;
-		rel = xasprintf("covers/%s%s", p->slug, cio_cover_ext(mime));
-		json_object_set_new(o, "cover", json_string(rel));
-		rc = cio_export_blob(data_dir, p->cover_sha256, base, rel, cause);
-		free(rel);
-	}
+	if (rc == NY_OK)
+		rc = cio_json_picture(db, data_dir, base, p->cover_sha256,
+		    "covers", p->slug, o, "cover", cause);
 	return rc;
 }
 
@@ -1269,25 +1287,6 @@ cio_json_product(const struct product *p, const char *handle)
 		if (strcmp(p->kind, kobj[i]) == 0)
 			json_object_set_new(o, kobj[i + 1], cio_json_kind(p));
 	return o;
-}
-
-/* The creator's picture next to the JSON, as avatars/HANDLE.ext. */
-static int
-cio_json_avatar(struct db *db, const char *data_dir, const char *base,
-    const struct creator *c, json_t *o, char **cause)
-{
-	char mime[STORE_MIME_LEN], *rel;
-	int rc;
-
-	if (c->avatar_sha256[0] == '\0')
-		return NY_OK;
-	if ((rc = store_blob_get(db, c->avatar_sha256, NULL, mime)) != NY_OK)
-		return rc;
-	rel = xasprintf("avatars/%s%s", c->handle, cio_cover_ext(mime));
-	json_object_set_new(o, "avatar", json_string(rel));
-	rc = cio_export_blob(data_dir, c->avatar_sha256, base, rel, cause);
-	free(rel);
-	return rc;
 }
 
 static int
@@ -1376,7 +1375,8 @@ catalog_export(struct db *db, const char *data_dir, const char *json_path,
 		json_t *co = cio_json_creator(&cs[i]);
 
 		json_array_append_new(carr, co);
-		rc = cio_json_avatar(db, data_dir, base, &cs[i], co, cause);
+		rc = cio_json_picture(db, data_dir, base, cs[i].avatar_sha256,
+		    "avatars", cs[i].handle, co, "avatar", cause);
 		cnt.creators++;
 	}
 	if (rc == NY_OK)

@@ -312,6 +312,57 @@ img_record(struct db *db, const char *sha, size_t size,
 	return db_done(st);
 }
 
+/*
+ * Reads the regular file on fd (at most IMAGE_MAX_BYTES) and probes it:
+ * on NY_OK *buf (caller frees) holds its *len bytes and *ii the probe;
+ * else *why says why (as image_probe, or the size or a read error).
+ */
+static int
+img_read_fd(int fd, unsigned char **buf, size_t *len, struct image_info *ii,
+    const char **why)
+{
+	struct stat sb;
+	int rc;
+
+	*buf = NULL;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		*why = "not a regular file";
+		return NY_EINVAL;
+	}
+	if (sb.st_size > IMAGE_MAX_BYTES) {
+		*why = "larger than 5 MB";
+		return NY_ELIMIT;
+	}
+	if ((rc = img_slurp(fd, sb.st_size, buf, len)) != NY_OK) {
+		*why = rc == NY_ELIMIT ? "larger than 5 MB" :
+		    "cannot read the file";
+		return rc;
+	}
+	if ((rc = image_probe(*buf, *len, ii, why)) != NY_OK) {
+		free(*buf);
+		*buf = NULL;
+	}
+	return rc;
+}
+
+int
+image_check_fd(int fd, struct image_info *info, const char **why)
+{
+	struct image_info ii;
+	unsigned char *buf;
+	const char *w = NULL;
+	size_t len;
+	int rc;
+
+	rc = img_read_fd(fd, &buf, &len, &ii, &w);
+	free(buf);
+	if (rc == NY_OK && info != NULL)
+		*info = ii;
+	if (rc != NY_OK && why != NULL)
+		*why = w;
+	return rc;
+}
+
 int
 image_put_fd(struct db *db, const char *data_dir, int fd,
     char sha[STORE_SHA_LEN], struct image_info *info, const char **why)
@@ -319,25 +370,10 @@ image_put_fd(struct db *db, const char *data_dir, int fd,
 	struct image_info ii;
 	unsigned char *buf = NULL;
 	const char *w = NULL;
-	struct stat sb;
 	size_t len = 0;
 	int rc;
 
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		w = "not a regular file";
-		rc = NY_EINVAL;
-		goto out;
-	}
-	if (sb.st_size > IMAGE_MAX_BYTES) {
-		w = "larger than 5 MB";
-		rc = NY_ELIMIT;
-		goto out;
-	}
-	if ((rc = img_slurp(fd, sb.st_size, &buf, &len)) != NY_OK) {
-		w = rc == NY_ELIMIT ? "larger than 5 MB" : "cannot read the file";
-		goto out;
-	}
-	if ((rc = image_probe(buf, len, &ii, &w)) != NY_OK)
+	if ((rc = img_read_fd(fd, &buf, &len, &ii, &w)) != NY_OK)
 		goto out;
 	if ((rc = store_write_mem(data_dir, buf, len, img_name(ii.mime), sha,
 	    NULL)) != NY_OK || (rc = img_record(db, sha, len, &ii)) != NY_OK) {
@@ -403,7 +439,7 @@ image_measure_legacy(struct db *db, const char *data_dir, int *measured)
 	char (*v)[STORE_SHA_LEN] = NULL, path[4096];
 	struct image_info ii;
 	unsigned char *buf;
-	struct stat sb;
+	const char *why;
 	size_t n, len, i;
 	int fd, rc;
 
@@ -416,11 +452,7 @@ image_measure_legacy(struct db *db, const char *data_dir, int *measured)
 		store_path(data_dir, v[i], path, sizeof path);
 		if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 			continue;	/* a missing blob stays hidden */
-		buf = NULL;
-		if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
-		    sb.st_size <= IMAGE_MAX_BYTES &&
-		    img_slurp(fd, sb.st_size, &buf, &len) == NY_OK &&
-		    image_probe(buf, len, &ii, NULL) == NY_OK &&
+		if (img_read_fd(fd, &buf, &len, &ii, &why) == NY_OK &&
 		    (rc = img_record(db, v[i], len, &ii)) == NY_OK)
 			(*measured)++;
 		free(buf);

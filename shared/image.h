@@ -39,6 +39,13 @@ int	image_probe(const unsigned char *p, size_t n, struct image_info *out,
 	    const char **why);
 
 /*
+ * The check of image_put_fd without storing anything: the file open on fd
+ * (read from offset 0) is a regular file of at most IMAGE_MAX_BYTES
+ * holding an image image_probe takes. Returns and *why as image_put_fd.
+ */
+int	image_check_fd(int fd, struct image_info *info, const char **why);
+
+/*
  * Probes the file open on fd (a regular file, e.g. from upload_open; read
  * from offset 0 whatever the fd's position; the caller keeps and closes
  * fd), refuses one over IMAGE_MAX_BYTES (NY_ELIMIT), then copies it into

@@ -25,6 +25,11 @@
 /* What the keys are typed into, if anything. */
 enum set_edit { SET_NONE, SET_KEY, SET_NAME, SET_BIO, SET_AVATAR };
 
+/* The key that opens each editor. */
+static const char set_edit_keys[] = {
+	[SET_KEY] = 'a', [SET_NAME] = 'n', [SET_BIO] = 'b', [SET_AVATAR] = 'p',
+};
+
 /* Rows above the key list; rows below it (invite line, editor, bars). */
 #define SET_TOP		15
 #define SET_BOTTOM	8
@@ -352,29 +357,23 @@ set_key(void *data, struct ui_ctx *ctx, int ch)
 {
 	struct settings *s = data;
 	const char *lang;
+	enum set_edit e;
 
 	if (s->edit != SET_NONE)
 		return set_editing(s, ctx, ch);
 	if (ui_list_key(&s->list, ch))
 		return UI_HANDLED | UI_REDRAW;
+	for (e = SET_KEY; e <= SET_AVATAR; e++)
+		if (ch == set_edit_keys[e]) {
+			set_open(s, ctx, e);
+			return UI_HANDLED | UI_REDRAW;
+		}
 	switch (ch) {
 	case 'l':
 		lang = strcmp(ctx->lang, "sw") == 0 ? "en" : "sw";
 		if (creator_update(ctx->db, ctx->s->creator_id, NULL, NULL,
 		    lang) == NY_OK)
 			snprintf(ctx->lang, sizeof ctx->lang, "%s", lang);
-		return UI_HANDLED | UI_REDRAW;
-	case 'a':
-		set_open(s, ctx, SET_KEY);
-		return UI_HANDLED | UI_REDRAW;
-	case 'n':
-		set_open(s, ctx, SET_NAME);
-		return UI_HANDLED | UI_REDRAW;
-	case 'b':
-		set_open(s, ctx, SET_BIO);
-		return UI_HANDLED | UI_REDRAW;
-	case 'p':
-		set_open(s, ctx, SET_AVATAR);
 		return UI_HANDLED | UI_REDRAW;
 	case 'x':
 		if (s->me.avatar_sha256[0] != '\0' && ui_confirm(ctx,

@@ -554,24 +554,12 @@ files_move(struct wizard *z, int dir)
 static void
 cover_pick(struct wizard *z, struct ui_ctx *ctx, const struct upload_entry *e)
 {
-	unsigned char buf[65536];
-	struct image_info info;
 	const char *why = NULL;
-	struct stat st;
-	ssize_t got = 0;
 	int fd, err;
 
 	err = upload_open(ctx->s->cfg->data_dir, ctx->s->handle, e->path, &fd);
 	if (err == NY_OK) {
-		if (fstat(fd, &st) != 0)
-			err = NY_EIO;
-		else if (st.st_size > IMAGE_MAX_BYTES) {
-			err = NY_ELIMIT;
-			why = "larger than 5 MB";
-		} else if ((got = pread(fd, buf, sizeof buf, 0)) < 0)
-			err = NY_EIO;
-		else
-			err = image_probe(buf, (size_t)got, &info, &why);
+		err = image_check_fd(fd, NULL, &why);
 		close(fd);
 	}
 	if (err != NY_OK) {

@@ -949,8 +949,14 @@ static void
 put_finish(struct sftp *s, struct sftp_handle *h, uint32_t id)
 {
 	const char *leaf = sftp_path_leaf(h->path);
+	struct stat old;
+	int64_t replaced = 0;
 	int e;
 
+	/* The file this one replaces leaves the usage with the rename. */
+	if (fstatat(h->dirfd, leaf, &old, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(old.st_mode))
+		replaced = old.st_size;
 	if (fsync(h->fd) != 0 || renameat(h->dirfd, h->tmp, h->dirfd, leaf)
 	    != 0) {
 		e = errno;
@@ -962,8 +968,8 @@ put_finish(struct sftp *s, struct sftp_handle *h, uint32_t id)
 	h->tmp[0] = '\0';	/* renamed: nothing to remove */
 	fsync(h->dirfd);
 	s->pending -= h->size;
+	s->usage_base += h->size - replaced;
 	h->failed = 1;	/* no longer counted in pending */
-	usage_measure(s);	/* the file it replaced, if any, is gone */
 	log_upload(s, h, "sftp upload", NULL);
 	handle_free(s, h);
 	reply_status(s, id, FX_OK, NULL);

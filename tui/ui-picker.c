@@ -40,31 +40,14 @@ ui_hostport(const char *hostport, char *host, size_t hlen, char port[8])
 		snprintf(port, 8, "%s", colon + 1);
 }
 
-char *
-ui_upload_cmd(const struct ny_config *cfg, const char *handle, char *buf,
-    size_t len)
-{
-	char host[256], port[8];
-
-	ui_hostport(cfg->ssh_public, host, sizeof host, port);
-	snprintf(buf, len, "scp -P %s FILE %s@%s:", port, handle, host);
-	return buf;
-}
-
-char *
-ui_sftp_cmd(const struct ny_config *cfg, const char *handle, char *buf,
-    size_t len)
-{
-	char host[256], port[8];
-
-	ui_hostport(cfg->ssh_public, host, sizeof host, port);
-	snprintf(buf, len, "sftp -P %s %s@%s", port, handle, host);
-	return buf;
-}
-
-char *
-ui_ssh_cmd(const struct ny_config *cfg, const char *user, char *buf,
-    size_t len)
+/*
+ * "PROG PORTFLAG PORT ARG USER@HOST TAIL" from cfg->ssh_public; bare
+ * drops an IPv6 host's brackets (ssh USER@[::1] fails to resolve "[::1]";
+ * USER@::1 works, while scp and sftp need the brackets).
+ */
+static char *
+ui_cmd(const struct ny_config *cfg, const char *prog, const char *arg,
+    const char *user, const char *tail, int bare, char *buf, size_t len)
 {
 	char host[256], port[8];
 	const char *h = host;
@@ -72,13 +55,34 @@ ui_ssh_cmd(const struct ny_config *cfg, const char *user, char *buf,
 
 	ui_hostport(cfg->ssh_public, host, sizeof host, port);
 	n = (int)strlen(host);
-	/* ssh USER@[::1] fails to resolve "[::1]"; USER@::1 works. */
-	if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
+	if (bare && n >= 2 && host[0] == '[' && host[n - 1] == ']') {
 		h = host + 1;
 		n -= 2;
 	}
-	snprintf(buf, len, "ssh -p %s %s@%.*s", port, user, n, h);
+	snprintf(buf, len, "%s %s %s%s@%.*s%s", prog, port, arg, user, n, h,
+	    tail);
 	return buf;
+}
+
+char *
+ui_upload_cmd(const struct ny_config *cfg, const char *handle, char *buf,
+    size_t len)
+{
+	return ui_cmd(cfg, "scp -P", "FILE ", handle, ":", 0, buf, len);
+}
+
+char *
+ui_sftp_cmd(const struct ny_config *cfg, const char *handle, char *buf,
+    size_t len)
+{
+	return ui_cmd(cfg, "sftp -P", "", handle, "", 0, buf, len);
+}
+
+char *
+ui_ssh_cmd(const struct ny_config *cfg, const char *user, char *buf,
+    size_t len)
+{
+	return ui_cmd(cfg, "ssh -p", "", user, "", 1, buf, len);
 }
 
 static int

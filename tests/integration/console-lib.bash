@@ -190,3 +190,13 @@ wizard_edit() {
 	tm send-keys -t "$1" Tab
 	wait_for "$1" 'Content'
 }
+
+# wizard_review NAME: from the Delivery step (waited for), through the
+# automatic messages as they are, to Review.
+wizard_review() {
+	wait_for "$1" 'Delivery'
+	tm send-keys -t "$1" Enter
+	wait_for "$1" 'Automatic messages'
+	tm send-keys -t "$1" Enter
+	wait_for "$1" 'Review'
+}

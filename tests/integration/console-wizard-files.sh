@@ -73,11 +73,7 @@ wait_count w 'big\.bin' 0 # images only
 tm send-keys -t w Enter
 wait_for w 'Cover image +cover\.png'
 tm send-keys -t w Enter
-wait_for w 'Delivery'
-tm send-keys -t w Enter
-wait_for w 'Automatic messages'
-tm send-keys -t w Enter
-wait_for w 'Review'
+wizard_review w
 wait_for w 'Files +big\.bin, small\.pdf'
 tm send-keys -t w p
 wait_for w 'Published'
@@ -132,11 +128,7 @@ tm send-keys -t w d
 wait_for w '1\. small\.pdf'
 wait_for w '2\. big\.bin'
 tm send-keys -t w Enter Enter
-wait_for w 'Delivery'
-tm send-keys -t w Enter
-wait_for w 'Automatic messages'
-tm send-keys -t w Enter
-wait_for w 'Review'
+wizard_review w
 wait_for w 'Files +small\.pdf, big\.bin'
 tm send-keys -t w p
 wait_for w 'Published'

@@ -120,11 +120,7 @@ wait_for w 'pack\.zip +3\.0 MB'
 tm send-keys -t w Enter
 wait_for w '1\. pack\.zip +\(3\.0 MB\)'
 tm send-keys -t w Enter Enter
-wait_for w 'Delivery'
-tm send-keys -t w Enter
-wait_for w 'Automatic messages'
-tm send-keys -t w Enter
-wait_for w 'Review'
+wizard_review w
 tm send-keys -t w p
 wait_for w 'Published'
 sha=$(sha256sum "$NYOTA_DATA_DIR/uploads/wanjiru/pack.zip" | cut -c1-64)

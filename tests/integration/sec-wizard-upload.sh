@@ -98,11 +98,7 @@ wait_for w 'Cover image +none'
 rm "$UP/pack2.zip" "$UP/gone.zip"
 ln -s "$KEY" "$UP/pack2.zip"
 tm send-keys -t w Enter
-wait_for w 'Delivery'
-tm send-keys -t w Enter
-wait_for w 'Automatic messages'
-tm send-keys -t w Enter
-wait_for w 'Review'
+wizard_review w
 tm send-keys -t w p
 wait_for w 'pack2\.zip is no longer a plain file'
 wait_for w 'Content'
