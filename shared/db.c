@@ -269,6 +269,90 @@ db_int64(sqlite3_stmt *st, int64_t *out)
 	return db_found(rc);
 }
 
+enum ny_err
+db_one(sqlite3_stmt *st, enum ny_err none, int64_t *changed)
+{
+	int64_t n = 0;
+	int rc;
+
+	if (changed != NULL)
+		*changed = 0;
+	if (st == NULL)
+		return NY_EDB;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_err(rc);
+	n = sqlite3_changes64(sqlite3_db_handle(st));
+	if (changed != NULL)
+		*changed = n;
+	return n == 0 ? none : NY_OK;
+}
+
+enum ny_err
+db_each(sqlite3_stmt *st, size_t max, db_row_fn *fn, void *arg)
+{
+	enum ny_err err = NY_OK;
+	size_t rows = 0;
+	int rc = SQLITE_DONE;
+
+	if (st == NULL)
+		return NY_EDB;
+	while ((max == 0 || rows < max) &&
+	    (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rows++;
+		if ((err = fn(arg, st)) != NY_OK)
+			break;
+	}
+	sqlite3_reset(st);
+	if (err != NY_OK)
+		return err;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? NY_OK : db_err(rc);
+}
+
+struct db_rows_ctx {
+	char		*v;
+	size_t		*n;
+	size_t		 cap;
+	size_t		 size;
+	db_fill_fn	*fill;
+	void		*arg;
+};
+
+static enum ny_err
+db_rows_one(void *arg, sqlite3_stmt *st)
+{
+	struct db_rows_ctx *c = arg;
+	void *elem;
+
+	c->v = xgrow(c->v, &c->cap, *c->n + 1, c->size);
+	elem = c->v + *c->n * c->size;
+	memset(elem, 0, c->size);
+	(*c->n)++;
+	return c->fill(c->arg, elem, st);
+}
+
+enum ny_err
+db_rows(sqlite3_stmt *st, size_t max, void *vp, size_t *n, size_t size,
+    db_fill_fn *fill, void *arg)
+{
+	struct db_rows_ctx c = { .n = n, .size = size, .fill = fill,
+	    .arg = arg };
+	enum ny_err err;
+
+	/*
+	 * vp is the caller's `struct x **`: its pointer is read and written
+	 * as a void * (object pointers share one representation on every
+	 * platform we build for). The capacity starts at the count so an
+	 * array that already holds rows grows on the next append.
+	 */
+	memcpy(&c.v, vp, sizeof c.v);
+	c.cap = *n;
+	err = db_each(st, max, db_rows_one, &c);
+	memcpy(vp, &c.v, sizeof c.v);
+	return err;
+}
+
 char *
 db_col_str(sqlite3_stmt *st, int col)
 {

@@ -127,6 +127,39 @@ int		 db_exists(sqlite3_stmt *st, int *found);
  */
 int		 db_int64(sqlite3_stmt *st, int64_t *out);
 
+/*
+ * Like db_done, for a write that must change exactly one row (an UPDATE
+ * guarded by its WHERE, a DELETE by id): NY_OK when it changed a row,
+ * none when it changed none (NY_ENOTFOUND for a missing row, NY_ESTATE
+ * for a transition the row's state does not allow), else the mapped
+ * error. *changed (may be NULL) gets the number of rows changed.
+ */
+enum ny_err	 db_one(sqlite3_stmt *st, enum ny_err none, int64_t *changed);
+
+/*
+ * The row iterator: calls fn(arg, st) for each row st returns, at most
+ * max rows (0 = all), then resets st. fn reads the columns it needs and
+ * returns NY_OK to go on; any other value stops the walk and is returned.
+ * Returns NY_OK, fn's error or the mapped step error. st may be NULL (a
+ * db_stmt that did not compile): NY_EDB.
+ */
+typedef enum ny_err db_row_fn(void *arg, sqlite3_stmt *st);
+enum ny_err	 db_each(sqlite3_stmt *st, size_t max, db_row_fn *fn,
+		     void *arg);
+
+/*
+ * Reads the rows of st into a growable array: for each row (at most max,
+ * 0 = all) a zeroed element of size bytes is appended to the array *vp
+ * points at (a `struct x **`, the array may start NULL) and fill(arg,
+ * elem, st) reads the row into it. *n counts the elements. On an error
+ * the rows read so far stay in the array: the caller frees them exactly
+ * as it would after NY_OK. Returns NY_OK, fill's error or the mapped step
+ * error; st may be NULL: NY_EDB.
+ */
+typedef enum ny_err db_fill_fn(void *arg, void *elem, sqlite3_stmt *st);
+enum ny_err	 db_rows(sqlite3_stmt *st, size_t max, void *vp, size_t *n,
+		     size_t size, db_fill_fn *fill, void *arg);
+
 /* Helpers for reading columns as owned strings (never NULL: "" instead). */
 char		*db_col_str(sqlite3_stmt *st, int col);
 

@@ -360,6 +360,98 @@ START_TEST(schema_checks_constraints)
 }
 END_TEST
 
+struct kv {
+	char	*k;
+	int64_t	 n;
+};
+
+static enum ny_err
+kv_fill(void *arg, void *elem, sqlite3_stmt *st)
+{
+	struct kv *r = elem;
+
+	(void)arg;
+	r->k = db_col_str(st, 0);
+	r->n = sqlite3_column_int64(st, 1);
+	return r->n == 99 ? NY_EINVAL : NY_OK;
+}
+
+static enum ny_err
+sum_row(void *arg, sqlite3_stmt *st)
+{
+	*(int64_t *)arg += sqlite3_column_int64(st, 1);
+	return NY_OK;
+}
+
+START_TEST(row_helpers)
+{
+	char *path = tmp_path("rows.db");
+	struct db *db = open_migrated(path);
+	sqlite3_stmt *st;
+	struct kv *v = NULL;
+	size_t n = 0, i;
+	int64_t sum = 0, changed = -1;
+
+	ck_assert_int_eq(db_exec(db, "CREATE TABLE t(k TEXT, n INTEGER);"
+	    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c"
+	    " WHERE x < 20) INSERT INTO t SELECT 'k' || x, x FROM c"), NY_OK);
+
+	/* db_rows: every row, grown past its first capacity, in order. */
+	st = db_stmt(db, "SELECT k, n FROM t ORDER BY n");
+	ck_assert_int_eq(db_rows(st, 0, &v, &n, sizeof *v, kv_fill, NULL),
+	    NY_OK);
+	ck_assert_uint_eq(n, 20);
+	ck_assert_str_eq(v[19].k, "k20");
+	/* Appends to what is there; max bounds the rows read. */
+	st = db_stmt(db, "SELECT k, n FROM t ORDER BY n");
+	ck_assert_int_eq(db_rows(st, 3, &v, &n, sizeof *v, kv_fill, NULL),
+	    NY_OK);
+	ck_assert_uint_eq(n, 23);
+	ck_assert_str_eq(v[22].k, "k3");
+	/* fill's error stops the walk; the rows read so far stay. */
+	ck_assert_int_eq(db_exec(db, "INSERT INTO t VALUES ('bad', 99)"), NY_OK);
+	st = db_stmt(db, "SELECT k, n FROM t ORDER BY n");
+	ck_assert_int_eq(db_rows(st, 0, &v, &n, sizeof *v, kv_fill, NULL),
+	    NY_EINVAL);
+	ck_assert_uint_eq(n, 44);
+	ck_assert_str_eq(v[43].k, "bad");
+	for (i = 0; i < n; i++)
+		free(v[i].k);
+	free(v);
+	v = NULL;
+	n = 0;
+	ck_assert_int_eq(db_rows(NULL, 0, &v, &n, sizeof *v, kv_fill, NULL),
+	    NY_EDB);
+	ck_assert_ptr_null(v);
+
+	/* db_each, and the statement is reset: a writer can commit. */
+	st = db_stmt(db, "SELECT k, n FROM t WHERE n < 99");
+	ck_assert_int_eq(db_each(st, 0, sum_row, &sum), NY_OK);
+	ck_assert_int_eq(sum, 210);
+	ck_assert_int_eq(db_begin(db), NY_OK);
+	ck_assert_int_eq(db_commit(db), NY_OK);
+
+	/* db_one: exactly one row, none, several, an error. */
+	st = db_stmt(db, "UPDATE t SET n = n + 100 WHERE k = ?");
+	sqlite3_bind_text(st, 1, "k1", -1, SQLITE_STATIC);
+	ck_assert_int_eq(db_one(st, NY_ESTATE, &changed), NY_OK);
+	ck_assert_int_eq(changed, 1);
+	sqlite3_bind_text(st, 1, "nope", -1, SQLITE_STATIC);
+	ck_assert_int_eq(db_one(st, NY_ESTATE, &changed), NY_ESTATE);
+	ck_assert_int_eq(changed, 0);
+	st = db_stmt(db, "DELETE FROM t WHERE n < 5");
+	ck_assert_int_eq(db_one(st, NY_ENOTFOUND, &changed), NY_OK);
+	ck_assert_int_eq(changed, 3);
+	ck_assert_int_eq(db_exec(db, "CREATE TABLE u(k TEXT UNIQUE);"
+	    "INSERT INTO u VALUES ('a')"), NY_OK);
+	st = db_stmt(db, "INSERT INTO u VALUES ('a')");
+	ck_assert_int_eq(db_one(st, NY_ENOTFOUND, NULL), NY_EEXISTS);
+	ck_assert_int_eq(db_one(NULL, NY_ENOTFOUND, &changed), NY_EDB);
+	db_close(db);
+	free(path);
+}
+END_TEST
+
 START_TEST(stmt_and_tx_helpers)
 {
 	char *path = tmp_path("done.db");
@@ -438,6 +530,7 @@ main(void)
 	tcase_add_test(tc, fault_injection_busy);
 	tcase_add_test(tc, schema_checks_constraints);
 	tcase_add_test(tc, stmt_and_tx_helpers);
+	tcase_add_test(tc, row_helpers);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
