@@ -24,16 +24,16 @@
 #include "creator.h"
 #include "image.h"
 #include "product.h"
-#include "store.h"
+#include "blob.h"
 
 #define CIO_MAX_ITEMS	10000	/* creators, products, files per product */
 
 struct cio_file {
 	const char	*name;
 	char		*path;		/* resolved (owned) */
-	char		 sha[STORE_SHA_LEN];
+	char		 sha[BLOB_SHA_LEN];
 	int64_t		 size;
-	char		 mime[STORE_MIME_LEN];
+	char		 mime[BLOB_MIME_LEN];
 };
 
 struct cio_auto {
@@ -50,7 +50,7 @@ struct cio_creator {
 	const char	*locale;
 	const char	*bio;
 	char		*avatar;	/* resolved path or NULL (owned) */
-	char		 avatar_sha[STORE_SHA_LEN];
+	char		 avatar_sha[BLOB_SHA_LEN];
 };
 
 struct cio_product {
@@ -705,7 +705,7 @@ catalog_validate(const char *json, size_t len, const char *base_dir,
  */
 static int
 cio_store_image(struct db *db, const char *data_dir, const char *file,
-    char sha[STORE_SHA_LEN], const char *what, size_t i, char **cause)
+    char sha[BLOB_SHA_LEN], const char *what, size_t i, char **cause)
 {
 	const char *why = NULL;
 	int fd, rc;
@@ -739,7 +739,7 @@ cio_store_files(struct db *db, struct cio_doc *d, const char *data_dir,
 
 		for (size_t j = 0; j < cp->nfiles; j++) {
 			struct cio_file *f = &cp->files[j];
-			int rc = store_write_file(data_dir, f->path, f->name,
+			int rc = blob_write_file(data_dir, f->path, f->name,
 			    f->sha, &f->size, f->mime, NULL, NULL);
 
 			if (rc != NY_OK) {
@@ -950,7 +950,7 @@ cio_product_blobs(struct db *db, struct cio_product *cp)
 	int rc = NY_OK;
 
 	for (size_t i = 0; rc == NY_OK && i < cp->nfiles; i++)
-		rc = store_blob_add(db, cp->files[i].sha, cp->files[i].size,
+		rc = blob_add(db, cp->files[i].sha, cp->files[i].size,
 		    cp->files[i].mime);
 	return rc;
 }
@@ -1104,7 +1104,7 @@ cio_export_blob(const char *data_dir, const char *sha, const char *base,
 	char src[4096], *dst = xasprintf("%s/%s", base, rel), *dir;
 	int rc;
 
-	store_path(data_dir, sha, src, sizeof src);
+	blob_path(data_dir, sha, src, sizeof src);
 	dir = cio_dirname(dst);
 	rc = ny_mkdirs(dir, 0700);
 	if (rc == NY_OK)
@@ -1215,12 +1215,12 @@ cio_json_picture(struct db *db, const char *data_dir, const char *base,
     const char *sha, const char *folder, const char *name, json_t *o,
     const char *key, char **cause)
 {
-	char mime[STORE_MIME_LEN], *rel;
+	char mime[BLOB_MIME_LEN], *rel;
 	int rc;
 
 	if (sha[0] == '\0')
 		return NY_OK;
-	if ((rc = store_blob_get(db, sha, NULL, mime)) != NY_OK)
+	if ((rc = blob_get(db, sha, NULL, mime)) != NY_OK)
 		return rc;
 	rel = xasprintf("%s/%s%s", folder, name, cio_cover_ext(mime));
 	json_object_set_new(o, key, json_string(rel));

@@ -49,7 +49,7 @@ static const struct cfg_var cfg_vars[] = {
 	 * of NYOTA_BASE_URL and NYOTA_SSH_PORT (derived in config_load). */
 	{ "NYOTA_SSH_PUBLIC", NULL, CFG_HOSTPORT, S(ssh_public), NULL },
 	/* Uploads over SFTP: largest file, and all of one creator's files
-	 * (DESIGN §10; STORE_MAX_FILE is 4 GiB). */
+	 * (DESIGN §10; BLOB_MAX_FILE is 4 GiB). */
 	{ "NYOTA_UPLOAD_MAX_MB", "2048", CFG_INT, S(upload_max_mb), "1 4096" },
 	{ "NYOTA_UPLOAD_QUOTA_MB", "10240", CFG_INT, S(upload_quota_mb),
 	  "1 16777216" },

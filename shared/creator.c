@@ -10,7 +10,7 @@
 #include "creator.h"
 #include "crypto.h"
 #include "log.h"
-#include "store.h"
+#include "blob.h"
 
 /* Codes people type: no 0/O, 1/I/L, U. */
 static const char code_alphabet[] = "ABCDEFGHJKMNPQRSTVWXYZ23456789";
@@ -265,7 +265,7 @@ creator_set_avatar(struct db *db, int64_t id, const char *sha)
 
 	if (sha != NULL && *sha == '\0')
 		sha = NULL;
-	if (sha != NULL && !store_sha_ok(sha))
+	if (sha != NULL && !blob_sha_ok(sha))
 		return NY_EINVAL;
 	/* An unknown blob changes no row: NY_ENOTFOUND, like an unknown id. */
 	st = db_stmt(db, "UPDATE creators SET avatar_sha256 = ?1 WHERE id = ?2 "

@@ -272,7 +272,7 @@ img_slurp(int fd, int64_t size, unsigned char **out, size_t *len)
 	return NY_OK;
 }
 
-/* A name whose extension makes store.c record exactly the probed type. */
+/* A name whose extension makes blob.c record exactly the probed type. */
 static const char *
 img_name(const char *mime)
 {
@@ -365,7 +365,7 @@ image_check_fd(int fd, struct image_info *info, const char **why)
 
 int
 image_put_fd(struct db *db, const char *data_dir, int fd,
-    char sha[STORE_SHA_LEN], struct image_info *info, const char **why)
+    char sha[BLOB_SHA_LEN], struct image_info *info, const char **why)
 {
 	struct image_info ii;
 	unsigned char *buf = NULL;
@@ -375,7 +375,7 @@ image_put_fd(struct db *db, const char *data_dir, int fd,
 
 	if ((rc = img_read_fd(fd, &buf, &len, &ii, &w)) != NY_OK)
 		goto out;
-	if ((rc = store_write_mem(data_dir, buf, len, img_name(ii.mime), sha,
+	if ((rc = blob_write_mem(data_dir, buf, len, img_name(ii.mime), sha,
 	    NULL)) != NY_OK || (rc = img_record(db, sha, len, &ii)) != NY_OK) {
 		w = "cannot save the image";
 		goto out;
@@ -410,12 +410,12 @@ image_dims(struct db *db, const char *sha, int *width, int *height)
 
 /* The covers and avatars in use whose size was never measured. */
 static int
-img_unmeasured(struct db *db, char (**out)[STORE_SHA_LEN], size_t *n)
+img_unmeasured(struct db *db, char (**out)[BLOB_SHA_LEN], size_t *n)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT sha256 FROM blobs "
 	    "WHERE width IS NULL AND (sha256 IN (SELECT cover_sha256 "
 	    "FROM products) OR sha256 IN (SELECT avatar_sha256 FROM creators))");
-	char (*v)[STORE_SHA_LEN] = NULL;
+	char (*v)[BLOB_SHA_LEN] = NULL;
 	size_t cap = 0;
 	int rc;
 
@@ -424,7 +424,7 @@ img_unmeasured(struct db *db, char (**out)[STORE_SHA_LEN], size_t *n)
 		return NY_EDB;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		v = xgrow(v, &cap, *n + 1, sizeof *v);
-		snprintf(v[*n], STORE_SHA_LEN, "%s",
+		snprintf(v[*n], BLOB_SHA_LEN, "%s",
 		    (const char *)sqlite3_column_text(st, 0));
 		(*n)++;
 	}
@@ -436,7 +436,7 @@ img_unmeasured(struct db *db, char (**out)[STORE_SHA_LEN], size_t *n)
 int
 image_measure_legacy(struct db *db, const char *data_dir, int *measured)
 {
-	char (*v)[STORE_SHA_LEN] = NULL, path[4096];
+	char (*v)[BLOB_SHA_LEN] = NULL, path[4096];
 	struct image_info ii;
 	unsigned char *buf;
 	const char *why;
@@ -449,7 +449,7 @@ image_measure_legacy(struct db *db, const char *data_dir, int *measured)
 		return rc;
 	}
 	for (i = 0; i < n && rc == NY_OK; i++) {
-		store_path(data_dir, v[i], path, sizeof path);
+		blob_path(data_dir, v[i], path, sizeof path);
 		if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 			continue;	/* a missing blob stays hidden */
 		if (img_read_fd(fd, &buf, &len, &ii, &why) == NY_OK &&

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "db.h"
-#include "store.h"
+#include "blob.h"
 
 #define IMAGE_MAX_BYTES	((int64_t)5 << 20)	/* 5 MiB */
 #define IMAGE_MAX_PX	4000			/* width and height */
@@ -60,7 +60,7 @@ int	image_check_fd(int fd, struct image_info *info, const char **why);
  * NY_EDB ("cannot read the file", "cannot save the image").
  */
 int	image_put_fd(struct db *db, const char *data_dir, int fd,
-	    char sha[STORE_SHA_LEN], struct image_info *info, const char **why);
+	    char sha[BLOB_SHA_LEN], struct image_info *info, const char **why);
 
 /*
  * Width and height recorded for an image blob (by image_put_fd). NY_OK,

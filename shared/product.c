@@ -8,7 +8,7 @@
 
 #include "money.h"
 #include "product.h"
-#include "store.h"
+#include "blob.h"
 
 const char *const product_kinds[] = {
 	"download", "subscription", "ticket", "webinar", NULL
@@ -184,7 +184,7 @@ product_validate(const struct product *p, const char **field,
 		BAD("currency", "expected KES, TZS, UGX or USD");
 	if (!in_list(product_statuses, p->status))
 		BAD("status", "expected draft, published or archived");
-	if (p->cover_sha256[0] != '\0' && !store_sha_ok(p->cover_sha256))
+	if (p->cover_sha256[0] != '\0' && !blob_sha_ok(p->cover_sha256))
 		BAD("cover_sha256", "expected a SHA-256 in hex");
 	if (p->download_limit < 0)
 		BAD("download_limit", "expected an integer ≥ 1");
@@ -591,7 +591,7 @@ product_add_file_tx(struct db *db, int64_t product_id, const char *name,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (!product_file_name_ok(name) || !store_sha_ok(sha256))
+	if (!product_file_name_ok(name) || !blob_sha_ok(sha256))
 		return NY_EINVAL;
 	st = db_stmt(db, "INSERT INTO product_files(product_id, name, sha256, "
 	    "position) SELECT ?1, ?2, ?3, coalesce(max(position) + 1, 0) "
@@ -757,7 +757,7 @@ file_insert_tx(struct db *db, int64_t product_id,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (!product_file_name_ok(f->name) || !store_sha_ok(f->sha256))
+	if (!product_file_name_ok(f->name) || !blob_sha_ok(f->sha256))
 		return NY_EINVAL;
 	st = db_stmt(db, "INSERT INTO product_files(product_id, name, sha256, "
 	    "position) VALUES (?1, ?2, ?3, ?4)");

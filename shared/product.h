@@ -1,7 +1,7 @@
 /*
  * product.h: the creator's side of products: create, edit, publish,
  * archive, attach content files. (The public read model the storefront
- * uses is shop.h.) Every write appends db_event("product", id) in its
+ * uses is catalog.h.) Every write appends db_event("product", id) in its
  * transaction so consoles and the storefront follow live.
  *
  * Unless a function's name ends in _tx, writes open their own transaction;
@@ -154,7 +154,7 @@ struct product_file {
 int	product_file_name_ok(const char *name);
 
 /*
- * Attaches the blob sha256 (already in the store: store_put_file) to the
+ * Attaches the blob sha256 (already in the store: blob_put_file) to the
  * product as name, after its other files. Returns NY_OK and *file_id (may
  * be NULL), NY_EINVAL (bad name), NY_EEXISTS (name used on this product),
  * NY_ENOTFOUND (product or blob). _tx: inside the caller's transaction.

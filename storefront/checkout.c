@@ -17,7 +17,7 @@
 #include "money.h"
 #include "pay.h"
 #include "phone.h"
-#include "shop.h"
+#include "catalog.h"
 #include "sse.h"
 #include "worker-outbox.h"
 #include "worker-pay.h"
@@ -317,7 +317,7 @@ checkout_confirm(struct http_req *rq, struct http_resp *rs)
 /* The form again, with what the buyer typed and why it was refused. */
 static int
 co_form_again(struct http_req *rq, struct http_resp *rs, int status,
-    const struct shop_product *p, const char *error_key)
+    const struct catalog_product *p, const char *error_key)
 {
 	const char *phone = http_form(rq, "phone"), *qty = http_form(rq, "quantity");
 	char price[64];
@@ -362,7 +362,7 @@ co_idem_key(struct http_req *rq, const char *slug, const char *phone, int qty)
 
 static int
 co_create(struct http_req *rq, struct http_resp *rs,
-    const struct shop_product *p, const char *phone, int qty)
+    const struct catalog_product *p, const char *phone, int qty)
 {
 	const struct ny_config *cfg = http_config();
 	struct order_new in = {
@@ -404,13 +404,13 @@ checkout_start(struct http_req *rq, struct http_resp *rs)
 {
 	const char *slug = http_param(rq, "slug"), *raw = http_form(rq, "phone");
 	const char *err;
-	struct shop_product *p = NULL;
+	struct catalog_product *p = NULL;
 	char phone[16];
 	int qty, status;
 
 	if (co_limited(http_client_addr(rq), http_config()->checkout_limit))
 		return http_error(rq, rs, 429, "co.err.too_many");
-	if (slug == NULL || shop_product_by_slug(http_db(rq), slug, &p) != NY_OK)
+	if (slug == NULL || catalog_product_by_slug(http_db(rq), slug, &p) != NY_OK)
 		return 404;
 	if (!http_csrf_ok(rq))
 		status = co_form_again(rq, rs, 403, p, "co.err.csrf");
@@ -421,7 +421,7 @@ checkout_start(struct http_req *rq, struct http_resp *rs)
 		status = co_form_again(rq, rs, 422, p, "co.err.sold_out");
 	else
 		status = co_create(rq, rs, p, phone, qty);
-	shop_product_free(p);
+	catalog_product_free(p);
 	return status;
 }
 

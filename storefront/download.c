@@ -43,7 +43,7 @@
 #include "library.h"
 #include "log.h"
 #include "range.h"
-#include "store.h"
+#include "blob.h"
 
 /* RFC 3986 unreserved plus what RFC 5987 attr-char allows. */
 static int
@@ -186,9 +186,9 @@ dl_open(const struct dl_grant *g, int64_t *size)
 	struct stat sb;
 	int fd;
 
-	if (!store_sha_ok(g->sha256))
+	if (!blob_sha_ok(g->sha256))
 		return -1;
-	store_path(cfg->data_dir, g->sha256, path, sizeof path);
+	blob_path(cfg->data_dir, g->sha256, path, sizeof path);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		log_error("download blob missing", "sha=%.12s err=\"%s\"",
 		    g->sha256, strerror(errno));

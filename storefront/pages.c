@@ -12,11 +12,11 @@
 #include "i18n.h"
 #include "log.h"
 #include "pages.h"
-#include "shop.h"
-#include "store.h"
+#include "catalog.h"
+#include "blob.h"
 #include "view.h"
 
-#define PAGE_Q_MAX	SHOP_QUERY_MAX
+#define PAGE_Q_MAX	CATALOG_QUERY_MAX
 
 /* Appends s percent-encoded for a query string. */
 static void
@@ -130,18 +130,18 @@ page_catalog(struct http_req *rq, struct http_resp *rs)
 {
 	const char *q = page_q(rq), *kind = http_query(rq, "kind");
 	struct db *db = http_db(rq);
-	struct shop_list l;
+	struct catalog_list l;
 	json_t *ctx;
 	int page = page_number(rq), rc;
 
 	if (db == NULL)
 		return 503;
-	if (kind != NULL && !shop_kind_ok(kind))
+	if (kind != NULL && !catalog_kind_ok(kind))
 		kind = NULL;
 	if (q != NULL && *q != '\0')
-		rc = shop_search(db, q, kind, page, 0, &l);
+		rc = catalog_search(db, q, kind, page, 0, &l);
 	else
-		rc = shop_list_products(db, kind, page, 0, &l);
+		rc = catalog_list_products(db, kind, page, 0, &l);
 	if (rc != NY_OK) {
 		log_warn("catalog failed", "err=%s", ny_strerror(rc));
 		return 500;
@@ -163,7 +163,7 @@ page_catalog(struct http_req *rq, struct http_resp *rs)
 	json_object_set_new(ctx, "page", json_integer(page));
 	json_object_set_new(ctx, "title", json_string(i18n_get(http_lang(rq),
 	    q && *q ? "sf.search.title" : "sf.catalog.title")));
-	shop_list_free(&l);
+	catalog_list_free(&l);
 	return http_page(rq, rs, 200, "catalog", ctx);
 }
 
@@ -171,14 +171,14 @@ int
 page_creator(struct http_req *rq, struct http_resp *rs)
 {
 	struct db *db = http_db(rq);
-	struct shop_creator *c;
-	struct shop_list l;
+	struct catalog_creator *c;
+	struct catalog_list l;
 	json_t *ctx;
 	int rc;
 
 	if (db == NULL)
 		return 503;
-	rc = shop_creator_by_handle(db, http_param(rq, "handle"), &c, &l);
+	rc = catalog_creator_by_handle(db, http_param(rq, "handle"), &c, &l);
 	if (rc == NY_ENOTFOUND)
 		return 404;
 	if (rc != NY_OK)
@@ -200,8 +200,8 @@ page_creator(struct http_req *rq, struct http_resp *rs)
 	}
 	json_object_set_new(ctx, "products", view_list(http_lang(rq), &l));
 	json_object_set_new(ctx, "empty", json_boolean(l.n == 0));
-	shop_list_free(&l);
-	shop_creator_free(c);
+	catalog_list_free(&l);
+	catalog_creator_free(c);
 	return http_page(rq, rs, 200, "creator", ctx);
 }
 
@@ -209,13 +209,13 @@ int
 page_product(struct http_req *rq, struct http_resp *rs)
 {
 	struct db *db = http_db(rq);
-	struct shop_product *p;
+	struct catalog_product *p;
 	json_t *ctx;
 	int rc;
 
 	if (db == NULL)
 		return 503;
-	rc = shop_product_by_slug(db, http_param(rq, "slug"), &p);
+	rc = catalog_product_by_slug(db, http_param(rq, "slug"), &p);
 	if (rc == NY_ENOTFOUND)
 		return 404;
 	if (rc != NY_OK)
@@ -226,13 +226,13 @@ page_product(struct http_req *rq, struct http_resp *rs)
 	json_object_set_new(ctx, "description", json_string(p->summary));
 	json_object_set_new(ctx, "checkout_url",
 	    json_string(http_printf(rq, "/p/%s/checkout", p->slug)));
-	shop_product_free(p);
+	catalog_product_free(p);
 	return http_page(rq, rs, 200, "product", ctx);
 }
 
 /*
  * GET /cover/{sha}: a product cover or a creator's avatar. Which blobs
- * qualify is shop_cover_mime's answer alone (checked images that are
+ * qualify is catalog_cover_mime's answer alone (checked images that are
  * public by their role); every other digest, a paid file's included, is
  * a 404 that says nothing about whether the blob exists. The bytes never
  * change for a digest: cached for a year, immutable.
@@ -249,10 +249,10 @@ page_cover(struct http_req *rq, struct http_resp *rs)
 
 	if (db == NULL)
 		return 503;
-	if (!store_sha_ok(sha) ||
-	    shop_cover_mime(db, sha, mime, sizeof mime) != NY_OK)
+	if (!blob_sha_ok(sha) ||
+	    catalog_cover_mime(db, sha, mime, sizeof mime) != NY_OK)
 		return 404;
-	store_path(http_config()->data_dir, sha, path, sizeof path);
+	blob_path(http_config()->data_dir, sha, path, sizeof path);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return 404;
 	if (fstat(fd, &sb) != 0) {
@@ -278,7 +278,7 @@ page_healthz(struct http_req *rq, struct http_resp *rs)
 
 	/* a probe's answer is about now: no cache may keep it */
 	http_add_header(rq, rs, "Cache-Control", "no-store");
-	if (db == NULL || shop_ping(db) != NY_OK)
+	if (db == NULL || catalog_ping(db) != NY_OK)
 		return http_json(rq, rs, 503,
 		    json_pack("{s:s}", "status", "unavailable"));
 	return http_json(rq, rs, 200, json_pack("{s:s}", "status", "ok"));
@@ -289,25 +289,25 @@ api_products(struct http_req *rq, struct http_resp *rs)
 {
 	const char *q = page_q(rq), *kind = http_query(rq, "kind");
 	struct db *db = http_db(rq);
-	struct shop_list l;
+	struct catalog_list l;
 	int page = page_number(rq), rc;
 
 	if (db == NULL)
 		return http_json(rq, rs, 503, json_pack("{s:s}", "error",
 		    "unavailable"));
-	if (kind != NULL && !shop_kind_ok(kind))
+	if (kind != NULL && !catalog_kind_ok(kind))
 		return http_json(rq, rs, 400, json_pack("{s:s}", "error",
 		    "bad kind"));
 	if (q != NULL && *q != '\0')
-		rc = shop_search(db, q, kind, page, 0, &l);
+		rc = catalog_search(db, q, kind, page, 0, &l);
 	else
-		rc = shop_list_products(db, kind, page, 0, &l);
+		rc = catalog_list_products(db, kind, page, 0, &l);
 	if (rc != NY_OK)
 		return http_json(rq, rs, 500, json_pack("{s:s}", "error",
 		    "internal"));
 	rc = http_json(rq, rs, 200, json_pack("{s:o, s:i, s:b}", "products",
 	    view_list(http_lang(rq), &l), "page", page, "more", l.more));
-	shop_list_free(&l);
+	catalog_list_free(&l);
 	return rc;
 }
 
@@ -315,13 +315,13 @@ int
 api_product(struct http_req *rq, struct http_resp *rs)
 {
 	struct db *db = http_db(rq);
-	struct shop_product *p;
+	struct catalog_product *p;
 	int rc;
 
 	if (db == NULL)
 		return http_json(rq, rs, 503, json_pack("{s:s}", "error",
 		    "unavailable"));
-	rc = shop_product_by_slug(db, http_param(rq, "slug"), &p);
+	rc = catalog_product_by_slug(db, http_param(rq, "slug"), &p);
 	if (rc == NY_ENOTFOUND)
 		return http_json(rq, rs, 404, json_pack("{s:s}", "error",
 		    "not found"));
@@ -329,6 +329,6 @@ api_product(struct http_req *rq, struct http_resp *rs)
 		return http_json(rq, rs, 500, json_pack("{s:s}", "error",
 		    "internal"));
 	rc = http_json(rq, rs, 200, view_product(http_lang(rq), p, 1));
-	shop_product_free(p);
+	catalog_product_free(p);
 	return rc;
 }

@@ -1,5 +1,5 @@
 /*
- * view.c: turns the read model (shop.h) into the JSON values both the
+ * view.c: turns the read model (catalog.h) into the JSON values both the
  * page templates and the API show, so pages and API say the same facts.
  * Times are shown in East Africa Time (UTC+3, no daylight saving).
  */
@@ -73,7 +73,7 @@ view_set_str(json_t *o, const char *k, const char *v)
 
 /* Kind-specific facts. */
 static void
-view_kind(json_t *o, const char *lang, const struct shop_product *p)
+view_kind(json_t *o, const char *lang, const struct catalog_product *p)
 {
 	char iso[32], *s;
 
@@ -108,7 +108,7 @@ view_kind(json_t *o, const char *lang, const struct shop_product *p)
 }
 
 json_t *
-view_product(const char *lang, const struct shop_product *p, int full)
+view_product(const char *lang, const struct catalog_product *p, int full)
 {
 	json_t *o = json_object(), *files, *c;
 	char price[64], size[32], *url;
@@ -169,7 +169,7 @@ view_product(const char *lang, const struct shop_product *p, int full)
 }
 
 json_t *
-view_list(const char *lang, const struct shop_list *l)
+view_list(const char *lang, const struct catalog_list *l)
 {
 	json_t *a = json_array();
 	int i;

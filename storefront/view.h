@@ -6,7 +6,7 @@
 
 #include <jansson.h>
 
-#include "shop.h"
+#include "catalog.h"
 
 /*
  * A product as JSON in lang: slug, kind, kind_label, title, summary,
@@ -17,10 +17,10 @@
  * max_quantity; with full also story_md, story_html (cmark, safe) and
  * files [{name, size, size_label}]. Caller owns the reference.
  */
-json_t	*view_product(const char *lang, const struct shop_product *p,
+json_t	*view_product(const char *lang, const struct catalog_product *p,
 	    int full);
 /* An array of view_product(…, 0). */
-json_t	*view_list(const char *lang, const struct shop_list *l);
+json_t	*view_list(const char *lang, const struct catalog_list *l);
 /* "Fri 15 Jan 2027, 09:00 EAT" in lang (caller frees). */
 char	*view_date(const char *lang, int64_t t);
 /* "1.2 MB" */

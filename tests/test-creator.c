@@ -15,7 +15,7 @@
 #include "crypto.h"
 #include "customer.h"
 #include "db.h"
-#include "store.h"
+#include "blob.h"
 #include "testutil.h"
 #include "totp.h"
 
@@ -106,7 +106,7 @@ START_TEST(avatar)
 	ck_assert_int_eq(creator_add(db, "amani", NULL, NULL, &id), NY_OK);
 	ck_assert_int_eq(creator_set_avatar(db, id, sha), NY_ENOTFOUND);
 	ck_assert_int_eq(creator_set_avatar(db, id, "../x"), NY_EINVAL);
-	ck_assert_int_eq(store_blob_add(db, sha, 10, "image/png"), NY_OK);
+	ck_assert_int_eq(blob_add(db, sha, 10, "image/png"), NY_OK);
 	ck_assert_int_eq(creator_set_avatar(db, 999, sha), NY_ENOTFOUND);
 	ck_assert_int_eq(creator_set_avatar(db, id, sha), NY_OK);
 	ck_assert_int_eq(creator_by_id(db, id, &c), NY_OK);

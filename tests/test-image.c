@@ -15,7 +15,7 @@
 #include "crypto.h"
 #include "db.h"
 #include "image.h"
-#include "store.h"
+#include "blob.h"
 #include "testutil.h"
 
 static const unsigned char test_key[32] = "nyota-test-master-key-32-bytes!";
@@ -272,8 +272,8 @@ tmp_file(const unsigned char *p, size_t len, off_t size)
 
 START_TEST(put_records_dims)
 {
-	char *dir = tmp_path("data"), sha[STORE_SHA_LEN], sha2[STORE_SHA_LEN];
-	char mime[STORE_MIME_LEN];
+	char *dir = tmp_path("data"), sha[BLOB_SHA_LEN], sha2[BLOB_SHA_LEN];
+	char mime[BLOB_MIME_LEN];
 	struct db *db = test_db("image", NULL);
 	struct image_info ii;
 	const char *why = NULL;
@@ -284,7 +284,7 @@ START_TEST(put_records_dims)
 	ck_assert_int_eq(image_put_fd(db, dir, fd, sha, &ii, &why), NY_OK);
 	close(fd);
 	ck_assert_str_eq(ii.mime, "image/jpeg");
-	ck_assert_int_eq(store_blob_get(db, sha, &size, mime), NY_OK);
+	ck_assert_int_eq(blob_get(db, sha, &size, mime), NY_OK);
 	ck_assert_str_eq(mime, "image/jpeg");
 	ck_assert_int_eq(size, (int64_t)sizeof jpeg);
 	ck_assert_int_eq(image_dims(db, sha, &w, &h), NY_OK);
@@ -293,16 +293,16 @@ START_TEST(put_records_dims)
 
 	/* The same bytes stored before as a product file under another name
 	 * (octet-stream, no size): the row is corrected, not duplicated. */
-	ck_assert_int_eq(store_write_mem(dir, webp_vp8x, sizeof webp_vp8x,
+	ck_assert_int_eq(blob_write_mem(dir, webp_vp8x, sizeof webp_vp8x,
 	    "x.bin", sha2, mime), NY_OK);
-	ck_assert_int_eq(store_blob_add(db, sha2, sizeof webp_vp8x,
+	ck_assert_int_eq(blob_add(db, sha2, sizeof webp_vp8x,
 	    "application/octet-stream"), NY_OK);
 	ck_assert_int_eq(image_dims(db, sha2, &w, &h), NY_ENOTFOUND);
 	fd = tmp_file(webp_vp8x, sizeof webp_vp8x, 0);
 	ck_assert_int_eq(image_put_fd(db, dir, fd, sha, NULL, NULL), NY_OK);
 	close(fd);
 	ck_assert_str_eq(sha, sha2);
-	ck_assert_int_eq(store_blob_get(db, sha, NULL, mime), NY_OK);
+	ck_assert_int_eq(blob_get(db, sha, NULL, mime), NY_OK);
 	ck_assert_str_eq(mime, "image/webp");
 	ck_assert_int_eq(image_dims(db, sha, &w, &h), NY_OK);
 	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM blobs"), 2);
@@ -317,17 +317,17 @@ END_TEST
 /* Covers stored before images were measured get their size at start. */
 START_TEST(legacy_covers_measured)
 {
-	char *dir = tmp_path("data"), sha[STORE_SHA_LEN], bad[STORE_SHA_LEN];
-	char mime[STORE_MIME_LEN], *sql;
+	char *dir = tmp_path("data"), sha[BLOB_SHA_LEN], bad[BLOB_SHA_LEN];
+	char mime[BLOB_MIME_LEN], *sql;
 	struct db *db = test_db("image", NULL);
 	int w = 0, h = 0, n = -1;
 
-	ck_assert_int_eq(store_write_mem(dir, jpeg, sizeof jpeg, "c.jpg", sha,
+	ck_assert_int_eq(blob_write_mem(dir, jpeg, sizeof jpeg, "c.jpg", sha,
 	    mime), NY_OK);
-	ck_assert_int_eq(store_blob_add(db, sha, sizeof jpeg, mime), NY_OK);
-	ck_assert_int_eq(store_write_mem(dir, "GIF89a", 6, "c.gif", bad,
+	ck_assert_int_eq(blob_add(db, sha, sizeof jpeg, mime), NY_OK);
+	ck_assert_int_eq(blob_write_mem(dir, "GIF89a", 6, "c.gif", bad,
 	    mime), NY_OK);
-	ck_assert_int_eq(store_blob_add(db, bad, 6, mime), NY_OK);
+	ck_assert_int_eq(blob_add(db, bad, 6, mime), NY_OK);
 	sql = xasprintf("INSERT INTO creators(id, handle, created_at) "
 	    "VALUES (1, 'amani', 0);"
 	    "INSERT INTO products(creator_id, slug, kind, title, price_minor, "
@@ -351,7 +351,7 @@ END_TEST
 
 START_TEST(put_refuses)
 {
-	char *dir = tmp_path("data"), sha[STORE_SHA_LEN];
+	char *dir = tmp_path("data"), sha[BLOB_SHA_LEN];
 	struct db *db = test_db("image", NULL);
 	unsigned char big[sizeof png];
 	const char *why = NULL;

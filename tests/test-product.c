@@ -10,7 +10,7 @@
 #include "creator.h"
 #include "db.h"
 #include "product.h"
-#include "store.h"
+#include "blob.h"
 #include "testutil.h"
 
 static struct db *
@@ -221,7 +221,7 @@ START_TEST(status_moves_and_files)
 	char *path, *dir = tmp_path("data");
 	int64_t cid, id, fid, fid2;
 	struct db *db = open_db(&path, &cid);
-	char sha[STORE_SHA_LEN];
+	char sha[BLOB_SHA_LEN];
 	struct product p, g;
 	struct product_file *files, f;
 	size_t n;
@@ -230,11 +230,11 @@ START_TEST(status_moves_and_files)
 	ck_assert_int_eq(product_create(db, &p, &id, NULL), NY_OK);
 	/* No file yet: a download cannot be published. */
 	ck_assert_int_eq(product_set_status(db, id, "published"), NY_ESTATE);
-	ck_assert_int_eq(store_write_mem(dir, "hello", 5, "a.txt", sha, NULL),
+	ck_assert_int_eq(blob_write_mem(dir, "hello", 5, "a.txt", sha, NULL),
 	    NY_OK);
 	ck_assert_int_eq(product_add_file(db, id, "a.txt", sha, &fid),
 	    NY_ENOTFOUND);	/* no blob row yet */
-	ck_assert_int_eq(store_blob_add(db, sha, 5, "text/plain"), NY_OK);
+	ck_assert_int_eq(blob_add(db, sha, 5, "text/plain"), NY_OK);
 	ck_assert_int_eq(product_add_file(db, id, "a/b.txt", sha, NULL),
 	    NY_EINVAL);
 	ck_assert_int_eq(product_add_file(db, id, "..", sha, NULL), NY_EINVAL);
@@ -351,17 +351,17 @@ START_TEST(replace_files)
 	char *path, *dir = tmp_path("data");
 	int64_t cid, id, other, ids[3];
 	struct db *db = open_db(&path, &cid);
-	char a[STORE_SHA_LEN], b[STORE_SHA_LEN];
+	char a[BLOB_SHA_LEN], b[BLOB_SHA_LEN];
 	struct product_file v[4], *files;
 	struct product p;
 	size_t n, bad;
 
-	ck_assert_int_eq(store_write_mem(dir, "aaaa", 4, "a.txt", a, NULL),
+	ck_assert_int_eq(blob_write_mem(dir, "aaaa", 4, "a.txt", a, NULL),
 	    NY_OK);
-	ck_assert_int_eq(store_write_mem(dir, "bbbbbb", 6, "b.txt", b, NULL),
+	ck_assert_int_eq(blob_write_mem(dir, "bbbbbb", 6, "b.txt", b, NULL),
 	    NY_OK);
-	ck_assert_int_eq(store_blob_add(db, a, 4, "text/plain"), NY_OK);
-	ck_assert_int_eq(store_blob_add(db, b, 6, "text/plain"), NY_OK);
+	ck_assert_int_eq(blob_add(db, a, 4, "text/plain"), NY_OK);
+	ck_assert_int_eq(blob_add(db, b, 6, "text/plain"), NY_OK);
 	make(&p, "download", "pack", cid);
 	/* Product and files saved together. */
 	v[0] = newf("one.txt", a);

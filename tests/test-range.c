@@ -4,7 +4,7 @@
 #include <check.h>
 #include <string.h>
 
-#include "range.h"
+#include "../storefront/range.h"
 #include "testutil.h"
 
 static enum range_result

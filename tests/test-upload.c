@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "crypto.h"
-#include "store.h"
+#include "blob.h"
 #include "testutil.h"
 #include "upload.h"
 
@@ -291,10 +291,10 @@ START_TEST(list_and_usage)
 }
 END_TEST
 
-START_TEST(store_from_fd_is_private)
+START_TEST(blob_from_fd_is_private)
 {
 	static const unsigned char key[32] = "nyota-test-master-key-32-bytes!";
-	char *dir = jail(), sha[STORE_SHA_LEN], mime[STORE_MIME_LEN];
+	char *dir = jail(), sha[BLOB_SHA_LEN], mime[BLOB_MIME_LEN];
 	char path[4096], *p;
 	struct stat sb;
 	struct db *db = test_db("upload", NULL);
@@ -304,14 +304,14 @@ START_TEST(store_from_fd_is_private)
 
 	crypto_init_key(key);
 	ck_assert_int_eq(upload_open(dir, "amani", "song.mp3", &fd), NY_OK);
-	ck_assert_int_eq(store_put_fd(db, dir, fd, "song.mp3", sha, &size, mime,
+	ck_assert_int_eq(blob_put_fd(db, dir, fd, "song.mp3", sha, &size, mime,
 	    NULL, NULL), NY_OK);
 	close(fd);
 	umask(old);
 	ck_assert_int_eq(size, 5);
 	ck_assert_str_eq(mime, "audio/mpeg");
-	ck_assert_int_eq(store_blob_get(db, sha, &size, NULL), NY_OK);
-	store_path(dir, sha, path, sizeof path);
+	ck_assert_int_eq(blob_get(db, sha, &size, NULL), NY_OK);
+	blob_path(dir, sha, path, sizeof path);
 	ck_assert_int_eq(stat(path, &sb), 0);
 	ck_assert_int_eq(sb.st_mode & 0777, 0600);
 	p = xasprintf("%s/files", dir);
@@ -339,7 +339,7 @@ upload_suite(void)
 	tcase_add_test(tc, uploads_symlink_refused);
 	tcase_add_test(tc, hard_link_refused);
 	tcase_add_test(tc, fifo_and_folder_refused);
-	tcase_add_test(tc, store_from_fd_is_private);
+	tcase_add_test(tc, blob_from_fd_is_private);
 	tcase_add_test(tc, subfolders);
 	tcase_add_test(tc, list_and_usage);
 	suite_add_tcase(s, tc);

@@ -18,7 +18,7 @@
 #include "i18n.h"
 #include "image.h"
 #include "ssh-int.h"
-#include "store.h"
+#include "blob.h"
 #include "ui.h"
 #include "upload.h"
 
@@ -247,7 +247,7 @@ set_save_profile(struct settings *s, struct ui_ctx *ctx)
 static void
 set_save_avatar(struct settings *s, struct ui_ctx *ctx)
 {
-	char sha[STORE_SHA_LEN];
+	char sha[BLOB_SHA_LEN];
 	const char *why = NULL;
 	int fd, err;
 

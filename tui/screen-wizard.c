@@ -30,7 +30,7 @@
 #include "money.h"
 #include "product.h"
 #include "ssh-int.h"
-#include "store.h"
+#include "blob.h"
 #include "ui.h"
 #include "upload.h"
 
@@ -113,7 +113,7 @@ struct wizard {
 	struct ui_list		 flist;		/* selection in files */
 	int			 picking;	/* PICK_* */
 	struct ui_picker	 pick;
-	char			 cover_sha[STORE_SHA_LEN];	/* kept cover */
+	char			 cover_sha[BLOB_SHA_LEN];	/* kept cover */
 	char			 cover_path[UPLOAD_PATH_MAX + 1];	/* new */
 	int64_t			 cover_size;
 };
@@ -268,7 +268,7 @@ wiz_load(struct wizard *z, struct ui_ctx *ctx)
 	z->published = strcmp(p.status, "published") == 0;
 	snprintf(z->cover_sha, sizeof z->cover_sha, "%s", p.cover_sha256);
 	if (p.cover_sha256[0] != '\0')
-		store_blob_get(ctx->db, p.cover_sha256, &z->cover_size, NULL);
+		blob_get(ctx->db, p.cover_sha256, &z->cover_size, NULL);
 	product_free(&p);
 	wiz_files_load(z, ctx);
 	wiz_autos_load(z, ctx);
@@ -1206,7 +1206,7 @@ struct wiz_progress {
 	const char	*name;
 };
 
-/* store_put_fd's callback: "Copying NAME [#####     ] 45% 1.4 MB / 3.0 MB"
+/* blob_put_fd's callback: "Copying NAME [#####     ] 45% 1.4 MB / 3.0 MB"
  * on the line above the error line, drawn at once (the copy blocks the
  * loop, so nothing else would draw it). */
 static void
@@ -1269,7 +1269,7 @@ wiz_copy_files(struct wizard *z, struct ui_ctx *ctx, struct product_file *v)
 		if ((err = upload_open(dir, ctx->s->handle, f->path, &fd)) ==
 		    NY_OK) {
 			pr.name = f->name;
-			err = store_put_fd(ctx->db, dir, fd, f->name,
+			err = blob_put_fd(ctx->db, dir, fd, f->name,
 			    v[i].sha256, &f->size, NULL, progress, &pr);
 			close(fd);
 		}
@@ -1287,13 +1287,13 @@ wiz_copy_files(struct wizard *z, struct ui_ctx *ctx, struct product_file *v)
 
 /* A new cover goes through image_put_fd (the real check); sha gets it. */
 static int
-wiz_copy_cover(struct wizard *z, struct ui_ctx *ctx, char sha[STORE_SHA_LEN])
+wiz_copy_cover(struct wizard *z, struct ui_ctx *ctx, char sha[BLOB_SHA_LEN])
 {
 	const char *why = NULL;
 	char reason[160];
 	int fd, err;
 
-	snprintf(sha, STORE_SHA_LEN, "%s", z->cover_sha);
+	snprintf(sha, BLOB_SHA_LEN, "%s", z->cover_sha);
 	if (z->cover_path[0] == '\0')
 		return NY_OK;
 	err = upload_open(ctx->s->cfg->data_dir, ctx->s->handle, z->cover_path,
@@ -1339,7 +1339,7 @@ wiz_store(struct wizard *z, struct ui_ctx *ctx)
 {
 	struct product_file *v = xcalloc((size_t)z->nfiles + 1, sizeof *v);
 	int files = kind_has_files(product_kinds[z->kind]);
-	char sha[STORE_SHA_LEN];
+	char sha[BLOB_SHA_LEN];
 	const char *field = NULL;
 	int64_t id = z->edit_id;
 	struct product p;

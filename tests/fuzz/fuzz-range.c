@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "range.h"
+#include "../../storefront/range.c"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 

@@ -1,5 +1,5 @@
 /*
- * fuzz-search: any search text must give NY_OK from shop_search: the
+ * fuzz-search: any search text must give NY_OK from catalog_search: the
  * MATCH expression built from it may never be an FTS5 syntax error
  * (quotes, '*', NEAR(, AND/OR/NOT, column filters, bytes of any kind).
  * Runs against an in-memory database with the real schema and a product.
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "db.h"
-#include "shop.h"
+#include "catalog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -36,14 +36,14 @@ fuzz_db(void)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct shop_list l;
+	struct catalog_list l;
 	char *q = malloc(size + 1);
 
 	memcpy(q, data, size);
 	q[size] = '\0';
-	if (shop_search(fuzz_db(), q, NULL, 1, 0, &l) != NY_OK)
+	if (catalog_search(fuzz_db(), q, NULL, 1, 0, &l) != NY_OK)
 		abort();
-	shop_list_free(&l);
+	catalog_list_free(&l);
 	free(q);
 	return 0;
 }

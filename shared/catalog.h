@@ -1,5 +1,5 @@
 /*
- * shop.h: the public read model of the storefront: published products,
+ * catalog.h: the public read model of the storefront: published products,
  * search, a product with its files and seats left, a creator's page.
  * Everything here reads only published products of enabled creators;
  * drafts and archived products do not exist for these functions.
@@ -9,21 +9,21 @@
  * returning. Results are owned by the caller and freed with the matching
  * *_free function.
  */
-#ifndef NY_SHOP_H
-#define NY_SHOP_H
+#ifndef NY_CATALOG_H
+#define NY_CATALOG_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "db.h"
 
-struct shop_file {
+struct catalog_file {
 	int64_t	 id;
 	char	*name;
 	int64_t	 size;		/* bytes */
 };
 
-struct shop_product {
+struct catalog_product {
 	int64_t	 id;
 	char	*slug;
 	char	*kind;		/* download | subscription | ticket | webinar */
@@ -45,33 +45,33 @@ struct shop_product {
 	int64_t	 published_at;
 	char	*creator_handle;
 	char	*creator_name;	/* display name ("" → use the handle) */
-	struct shop_file *files;	/* download: its files; filled by
-				 * shop_product_by_slug only */
+	struct catalog_file *files;	/* download: its files; filled by
+				 * catalog_product_by_slug only */
 	int	 nfiles;
 };
 
 /* A page of products (newest published first). */
-struct shop_list {
-	struct shop_product *items;
+struct catalog_list {
+	struct catalog_product *items;
 	int	 n;
 	int	 more;		/* 1 when another page follows */
 };
 
 /* Products per page of the catalog. */
-#define SHOP_PAGE_SIZE	24
+#define CATALOG_PAGE_SIZE	24
 /* Longest search text considered (longer input is cut, never refused). */
-#define SHOP_QUERY_MAX	200
+#define CATALOG_QUERY_MAX	200
 
 /* Returns 1 when kind is one of the four product kinds. */
-int	 shop_kind_ok(const char *kind);
+int	 catalog_kind_ok(const char *kind);
 
 /*
  * Lists published products newest first. kind (NULL = all) filters;
- * page counts from 1; per_page ≤ 100 (0 = SHOP_PAGE_SIZE). Files are not
+ * page counts from 1; per_page ≤ 100 (0 = CATALOG_PAGE_SIZE). Files are not
  * loaded. Returns NY_OK and *out, NY_EINVAL for a bad kind, NY_EDB.
  */
-int	 shop_list_products(struct db *db, const char *kind, int page,
-	    int per_page, struct shop_list *out);
+int	 catalog_list_products(struct db *db, const char *kind, int page,
+	    int per_page, struct catalog_list *out);
 
 /*
  * Full-text search (FTS5 over title, summary, story) of published products,
@@ -81,27 +81,27 @@ int	 shop_list_products(struct db *db, const char *kind, int page,
  * OR and very long text never make a syntax error. A query with no words
  * gives an empty list. kind as above. Returns NY_OK and *out, or NY_EDB.
  */
-int	 shop_search(struct db *db, const char *query, const char *kind,
-	    int page, int per_page, struct shop_list *out);
+int	 catalog_search(struct db *db, const char *query, const char *kind,
+	    int page, int per_page, struct catalog_list *out);
 
 /*
  * Builds the FTS5 MATCH expression for query into out (caller frees):
  * "\"nai\"* \"nig\"*"; *out is "" when there is no word. Exposed for tests.
  */
-int	 shop_fts_expr(const char *query, char **out);
+int	 catalog_fts_expr(const char *query, char **out);
 
 /*
  * The published product with slug, with its files and seats left.
- * Returns NY_OK and *out (shop_product_free), NY_ENOTFOUND (no such slug,
+ * Returns NY_OK and *out (catalog_product_free), NY_ENOTFOUND (no such slug,
  * a draft, archived, or a disabled creator), or NY_EDB.
  */
-int	 shop_product_by_slug(struct db *db, const char *slug,
-	    struct shop_product **out);
+int	 catalog_product_by_slug(struct db *db, const char *slug,
+	    struct catalog_product **out);
 
-/* Seats left for a ticket product (see struct shop_product). */
-int	 shop_seats_left(struct db *db, int64_t product_id, int64_t *left);
+/* Seats left for a ticket product (see struct catalog_product). */
+int	 catalog_seats_left(struct db *db, int64_t product_id, int64_t *left);
 
-struct shop_creator {
+struct catalog_creator {
 	int64_t	 id;
 	char	*handle;
 	char	*display_name;
@@ -117,8 +117,8 @@ struct shop_creator {
  * The enabled creator with handle and up to 100 of their published
  * products (newest first) in *products. Returns NY_OK, NY_ENOTFOUND, NY_EDB.
  */
-int	 shop_creator_by_handle(struct db *db, const char *handle,
-	    struct shop_creator **out, struct shop_list *products);
+int	 catalog_creator_by_handle(struct db *db, const char *handle,
+	    struct catalog_creator **out, struct catalog_list *products);
 
 /*
  * The MIME type of a blob GET /cover/{sha} may serve, into mime: an image
@@ -128,14 +128,14 @@ int	 shop_creator_by_handle(struct db *db, const char *handle,
  * above all, drafts' covers, a non-image named .png) is NY_ENOTFOUND.
  * Returns NY_OK, NY_ENOTFOUND, NY_EDB.
  */
-int	 shop_cover_mime(struct db *db, const char *sha, char *mime,
+int	 catalog_cover_mime(struct db *db, const char *sha, char *mime,
 	    size_t len);
 
 /* SELECT 1: NY_OK when the database answers (health checks). */
-int	 shop_ping(struct db *db);
+int	 catalog_ping(struct db *db);
 
-void	 shop_product_free(struct shop_product *p);
-void	 shop_list_free(struct shop_list *l);
-void	 shop_creator_free(struct shop_creator *c);
+void	 catalog_product_free(struct catalog_product *p);
+void	 catalog_list_free(struct catalog_list *l);
+void	 catalog_creator_free(struct catalog_creator *c);
 
 #endif

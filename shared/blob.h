@@ -1,5 +1,5 @@
 /*
- * store.h: the content-addressed file store. A file lives once, at
+ * blob.h: the content-addressed file store. A file lives once, at
  * $NYOTA_DATA_DIR/files/ab/cdef… (the first two hex digits of its SHA-256
  * as a folder, the other 62 as the name), whatever product it belongs to;
  * the `blobs` table records its size and MIME type. Blobs are 0600 and
@@ -9,23 +9,23 @@
  * folder, is fsync'ed, then renamed into place, so a reader never sees a
  * half-written blob and a crash leaves at most a stray temporary file.
  */
-#ifndef NY_STORE_H
-#define NY_STORE_H
+#ifndef NY_BLOB_H
+#define NY_BLOB_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "db.h"
 
-#define STORE_SHA_LEN	65	/* 64 hex digits + NUL */
-#define STORE_MIME_LEN	64
-#define STORE_MAX_FILE	((int64_t)4 << 30)	/* 4 GiB per file */
+#define BLOB_SHA_LEN	65	/* 64 hex digits + NUL */
+#define BLOB_MIME_LEN	64
+#define BLOB_MAX_FILE	((int64_t)4 << 30)	/* 4 GiB per file */
 
 /*
  * Progress callback: done bytes of total (total 0 when unknown). Called
  * every few megabytes and once at the end.
  */
-typedef void store_progress_fn(void *arg, int64_t done, int64_t total);
+typedef void blob_progress_fn(void *arg, int64_t done, int64_t total);
 
 /*
  * Copies src_path into the store (streaming, hashing as it goes) without
@@ -35,63 +35,63 @@ typedef void store_progress_fn(void *arg, int64_t done, int64_t total);
  * copy is dropped (dedupe). sha gets the hex digest, *size the length
  * (may be NULL), mime the type (may be NULL). progress may be NULL.
  * Returns NY_OK, NY_ENOTFOUND (no src), NY_ELIMIT (bigger than
- * STORE_MAX_FILE), NY_EIO.
+ * BLOB_MAX_FILE), NY_EIO.
  */
-int	store_write_file(const char *data_dir, const char *src_path,
-	    const char *name, char sha[STORE_SHA_LEN], int64_t *size,
-	    char mime[STORE_MIME_LEN], store_progress_fn *progress, void *arg);
+int	blob_write_file(const char *data_dir, const char *src_path,
+	    const char *name, char sha[BLOB_SHA_LEN], int64_t *size,
+	    char mime[BLOB_MIME_LEN], blob_progress_fn *progress, void *arg);
 
 /*
  * The same from an open descriptor (read from where it stands to the end;
  * the caller keeps and closes fd): for files opened safely elsewhere
  * (upload_open), so the path is never opened a second time. name picks
- * the MIME type (may be NULL: sniffed). Returns as store_write_file, and
+ * the MIME type (may be NULL: sniffed). Returns as blob_write_file, and
  * NY_EIO when fd is not a regular file.
  */
-int	store_write_fd(const char *data_dir, int fd, const char *name,
-	    char sha[STORE_SHA_LEN], int64_t *size, char mime[STORE_MIME_LEN],
-	    store_progress_fn *progress, void *arg);
+int	blob_write_fd(const char *data_dir, int fd, const char *name,
+	    char sha[BLOB_SHA_LEN], int64_t *size, char mime[BLOB_MIME_LEN],
+	    blob_progress_fn *progress, void *arg);
 
 /* The same from memory (tests, uploads already in memory). */
-int	store_write_mem(const char *data_dir, const void *data, size_t len,
-	    const char *name, char sha[STORE_SHA_LEN],
-	    char mime[STORE_MIME_LEN]);
+int	blob_write_mem(const char *data_dir, const void *data, size_t len,
+	    const char *name, char sha[BLOB_SHA_LEN],
+	    char mime[BLOB_MIME_LEN]);
 
 /*
  * Records a blob row (INSERT OR IGNORE): a single statement, so it works
  * inside the caller's transaction or on its own.
  */
-int	store_blob_add(struct db *db, const char *sha, int64_t size,
+int	blob_add(struct db *db, const char *sha, int64_t size,
 	    const char *mime);
 
 /*
- * store_write_file + store_blob_add: the usual way in. Arguments as for
- * store_write_file.
+ * blob_write_file + blob_add: the usual way in. Arguments as for
+ * blob_write_file.
  */
-int	store_put_file(struct db *db, const char *data_dir, const char *src_path,
-	    const char *name, char sha[STORE_SHA_LEN], int64_t *size,
-	    char mime[STORE_MIME_LEN], store_progress_fn *progress, void *arg);
+int	blob_put_file(struct db *db, const char *data_dir, const char *src_path,
+	    const char *name, char sha[BLOB_SHA_LEN], int64_t *size,
+	    char mime[BLOB_MIME_LEN], blob_progress_fn *progress, void *arg);
 
-/* store_write_fd + store_blob_add. Arguments as for store_write_fd. */
-int	store_put_fd(struct db *db, const char *data_dir, int fd,
-	    const char *name, char sha[STORE_SHA_LEN], int64_t *size,
-	    char mime[STORE_MIME_LEN], store_progress_fn *progress, void *arg);
+/* blob_write_fd + blob_add. Arguments as for blob_write_fd. */
+int	blob_put_fd(struct db *db, const char *data_dir, int fd,
+	    const char *name, char sha[BLOB_SHA_LEN], int64_t *size,
+	    char mime[BLOB_MIME_LEN], blob_progress_fn *progress, void *arg);
 
 /* The blob's size and MIME type (mime may be NULL). NY_OK, NY_ENOTFOUND. */
-int	store_blob_get(struct db *db, const char *sha, int64_t *size,
-	    char mime[STORE_MIME_LEN]);
+int	blob_get(struct db *db, const char *sha, int64_t *size,
+	    char mime[BLOB_MIME_LEN]);
 
 /* Path of a blob: DATA_DIR/files/ab/cdef…  Returns buf. */
-char	*store_path(const char *data_dir, const char *sha, char *buf,
+char	*blob_path(const char *data_dir, const char *sha, char *buf,
 	    size_t len);
 
 /* 1 when sha is 64 lower-case hex digits. */
-int	store_sha_ok(const char *sha);
+int	blob_sha_ok(const char *sha);
 
 /* MIME type from a file name's extension, or NULL when unknown. */
-const char *store_mime_by_name(const char *name);
+const char *blob_mime_by_name(const char *name);
 /* MIME type from the first bytes (PDF, PNG, JPEG, GIF, ZIP, MP3, MP4,
  * Ogg, WebP, text), or NULL when unknown. */
-const char *store_mime_sniff(const unsigned char *p, size_t n);
+const char *blob_mime_sniff(const unsigned char *p, size_t n);
 
 #endif

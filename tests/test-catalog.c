@@ -1,5 +1,5 @@
 /*
- * test-shop: the public read model: only published products of enabled
+ * test-catalog: the public read model: only published products of enabled
  * creators, order and paging, kind filter, FTS5 search with hostile
  * input, product by slug with files, seats left, creator page; covers and
  * avatars only when they are measured images, and what /cover may serve.
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "db.h"
-#include "shop.h"
+#include "catalog.h"
 #include "testutil.h"
 
 static struct db *
@@ -29,9 +29,9 @@ seeded(void)
 START_TEST(lists_published_newest_first)
 {
 	struct db *db = seeded();
-	struct shop_list l;
+	struct catalog_list l;
 
-	ck_assert_int_eq(shop_list_products(db, NULL, 1, 0, &l), NY_OK);
+	ck_assert_int_eq(catalog_list_products(db, NULL, 1, 0, &l), NY_OK);
 	ck_assert_int_eq(l.n, 4);
 	ck_assert_int_eq(l.more, 0);
 	ck_assert_str_eq(l.items[0].slug, "masterclass-sauti");
@@ -43,7 +43,7 @@ START_TEST(lists_published_newest_first)
 	ck_assert_str_eq(l.items[3].currency, "KES");
 	ck_assert_int_eq(l.items[3].price_minor, 50000);
 	ck_assert_int_eq(l.items[1].seats_left, 100);
-	shop_list_free(&l);
+	catalog_list_free(&l);
 	db_close(db);
 }
 END_TEST
@@ -51,26 +51,26 @@ END_TEST
 START_TEST(kind_filter_and_pages)
 {
 	struct db *db = seeded();
-	struct shop_list l;
+	struct catalog_list l;
 
-	ck_assert_int_eq(shop_list_products(db, "ticket", 1, 0, &l), NY_OK);
+	ck_assert_int_eq(catalog_list_products(db, "ticket", 1, 0, &l), NY_OK);
 	ck_assert_int_eq(l.n, 1);
 	ck_assert_str_eq(l.items[0].slug, "tamasha-live");
 	ck_assert_str_eq(l.items[0].venue, "Alliance Française, Nairobi");
-	shop_list_free(&l);
-	ck_assert_int_eq(shop_list_products(db, "bogus", 1, 0, &l), NY_EINVAL);
-	ck_assert_int_eq(shop_list_products(db, NULL, 1, 3, &l), NY_OK);
+	catalog_list_free(&l);
+	ck_assert_int_eq(catalog_list_products(db, "bogus", 1, 0, &l), NY_EINVAL);
+	ck_assert_int_eq(catalog_list_products(db, NULL, 1, 3, &l), NY_OK);
 	ck_assert_int_eq(l.n, 3);
 	ck_assert_int_eq(l.more, 1);
-	shop_list_free(&l);
-	ck_assert_int_eq(shop_list_products(db, NULL, 2, 3, &l), NY_OK);
+	catalog_list_free(&l);
+	ck_assert_int_eq(catalog_list_products(db, NULL, 2, 3, &l), NY_OK);
 	ck_assert_int_eq(l.n, 1);
 	ck_assert_int_eq(l.more, 0);
 	ck_assert_str_eq(l.items[0].slug, "nairobi-nights");
-	shop_list_free(&l);
-	ck_assert_int_eq(shop_list_products(db, NULL, 99, 3, &l), NY_OK);
+	catalog_list_free(&l);
+	ck_assert_int_eq(catalog_list_products(db, NULL, 99, 3, &l), NY_OK);
 	ck_assert_int_eq(l.n, 0);
-	shop_list_free(&l);
+	catalog_list_free(&l);
 	db_close(db);
 }
 END_TEST
@@ -79,19 +79,19 @@ START_TEST(fts_expression)
 {
 	char *e;
 
-	shop_fts_expr("nai nig", &e);
+	catalog_fts_expr("nai nig", &e);
 	ck_assert_str_eq(e, "\"nai\"* \"nig\"*");
 	free(e);
-	shop_fts_expr("\" * NEAR( AND", &e);
+	catalog_fts_expr("\" * NEAR( AND", &e);
 	ck_assert_str_eq(e, "\"NEAR\"* \"AND\"*");
 	free(e);
-	shop_fts_expr("\"*()^:-+", &e);
+	catalog_fts_expr("\"*()^:-+", &e);
 	ck_assert_str_eq(e, "");
 	free(e);
-	shop_fts_expr(NULL, &e);
+	catalog_fts_expr(NULL, &e);
 	ck_assert_str_eq(e, "");
 	free(e);
-	shop_fts_expr("title:x", &e);
+	catalog_fts_expr("title:x", &e);
 	ck_assert_str_eq(e, "\"title\"* \"x\"*");
 	free(e);
 }
@@ -100,27 +100,27 @@ END_TEST
 START_TEST(search_ranks_and_prefixes)
 {
 	struct db *db = seeded();
-	struct shop_list l;
+	struct catalog_list l;
 
-	ck_assert_int_eq(shop_search(db, "nai", NULL, 1, 0, &l), NY_OK);
+	ck_assert_int_eq(catalog_search(db, "nai", NULL, 1, 0, &l), NY_OK);
 	ck_assert_int_ge(l.n, 1);
 	/* the title match ranks above the venue-only mention */
 	ck_assert_str_eq(l.items[0].slug, "nairobi-nights");
-	shop_list_free(&l);
-	ck_assert_int_eq(shop_search(db, "THREE nig", NULL, 1, 0, &l), NY_OK);
+	catalog_list_free(&l);
+	ck_assert_int_eq(catalog_search(db, "THREE nig", NULL, 1, 0, &l), NY_OK);
 	ck_assert_int_eq(l.n, 1);
-	shop_list_free(&l);
+	catalog_list_free(&l);
 	/* drafts, archived and disabled creators stay hidden */
-	ck_assert_int_eq(shop_search(db, "album", NULL, 1, 0, &l), NY_OK);
+	ck_assert_int_eq(catalog_search(db, "album", NULL, 1, 0, &l), NY_OK);
 	ck_assert_int_eq(l.n, 0);
-	shop_list_free(&l);
-	ck_assert_int_eq(shop_search(db, "taarab", "download", 1, 0, &l),
+	catalog_list_free(&l);
+	ck_assert_int_eq(catalog_search(db, "taarab", "download", 1, 0, &l),
 	    NY_OK);
 	ck_assert_int_eq(l.n, 0);
-	shop_list_free(&l);
-	ck_assert_int_eq(shop_search(db, "taarab", "ticket", 1, 0, &l), NY_OK);
+	catalog_list_free(&l);
+	ck_assert_int_eq(catalog_search(db, "taarab", "ticket", 1, 0, &l), NY_OK);
 	ck_assert_int_eq(l.n, 1);
-	shop_list_free(&l);
+	catalog_list_free(&l);
 	db_close(db);
 }
 END_TEST
@@ -134,23 +134,23 @@ START_TEST(search_hostile_input)
 		"",
 	};
 	struct db *db = seeded();
-	struct shop_list l;
+	struct catalog_list l;
 	char *lng = xmalloc(5001);
 	size_t i;
 
 	for (i = 0; i < sizeof qs / sizeof *qs; i++) {
-		ck_assert_msg(shop_search(db, qs[i], NULL, 1, 0, &l) == NY_OK,
+		ck_assert_msg(catalog_search(db, qs[i], NULL, 1, 0, &l) == NY_OK,
 		    "query %s", qs[i]);
-		shop_list_free(&l);
+		catalog_list_free(&l);
 	}
 	memset(lng, 'n', 5000);
 	lng[5000] = '\0';
-	ck_assert_int_eq(shop_search(db, lng, NULL, 1, 0, &l), NY_OK);
-	shop_list_free(&l);
+	ck_assert_int_eq(catalog_search(db, lng, NULL, 1, 0, &l), NY_OK);
+	catalog_list_free(&l);
 	for (i = 0; i < 5000; i++)
 		lng[i] = "a \"*(N"[i % 6];
-	ck_assert_int_eq(shop_search(db, lng, NULL, 1, 0, &l), NY_OK);
-	shop_list_free(&l);
+	ck_assert_int_eq(catalog_search(db, lng, NULL, 1, 0, &l), NY_OK);
+	catalog_list_free(&l);
 	free(lng);
 	db_close(db);
 }
@@ -159,27 +159,27 @@ END_TEST
 START_TEST(product_by_slug)
 {
 	struct db *db = seeded();
-	struct shop_product *p;
+	struct catalog_product *p;
 
-	ck_assert_int_eq(shop_product_by_slug(db, "nairobi-nights", &p), NY_OK);
+	ck_assert_int_eq(catalog_product_by_slug(db, "nairobi-nights", &p), NY_OK);
 	ck_assert_str_eq(p->title, "Nairobi Nights");
 	ck_assert_ptr_nonnull(strstr(p->story_md, "three nights"));
 	ck_assert_int_eq(p->nfiles, 2);
 	ck_assert_str_eq(p->files[0].name, "nairobi-nights.zip");
 	ck_assert_int_eq(p->files[0].size, 52428800);
 	ck_assert_str_eq(p->files[1].name, "liner-notes.pdf");
-	shop_product_free(p);
-	ck_assert_int_eq(shop_product_by_slug(db, "msafiri-club", &p), NY_OK);
+	catalog_product_free(p);
+	ck_assert_int_eq(catalog_product_by_slug(db, "msafiri-club", &p), NY_OK);
 	ck_assert_int_eq(p->period_days, 30);
-	shop_product_free(p);
-	ck_assert_int_eq(shop_product_by_slug(db, "secret-draft", &p),
+	catalog_product_free(p);
+	ck_assert_int_eq(catalog_product_by_slug(db, "secret-draft", &p),
 	    NY_ENOTFOUND);
-	ck_assert_int_eq(shop_product_by_slug(db, "old-archived", &p),
+	ck_assert_int_eq(catalog_product_by_slug(db, "old-archived", &p),
 	    NY_ENOTFOUND);
-	ck_assert_int_eq(shop_product_by_slug(db, "ghost-product", &p),
+	ck_assert_int_eq(catalog_product_by_slug(db, "ghost-product", &p),
 	    NY_ENOTFOUND);
-	ck_assert_int_eq(shop_product_by_slug(db, "../etc", &p), NY_ENOTFOUND);
-	ck_assert_int_eq(shop_product_by_slug(db, "", &p), NY_ENOTFOUND);
+	ck_assert_int_eq(catalog_product_by_slug(db, "../etc", &p), NY_ENOTFOUND);
+	ck_assert_int_eq(catalog_product_by_slug(db, "", &p), NY_ENOTFOUND);
 	db_close(db);
 }
 END_TEST
@@ -187,7 +187,7 @@ END_TEST
 START_TEST(seats_left)
 {
 	struct db *db = seeded();
-	struct shop_product *p;
+	struct catalog_product *p;
 	int64_t left;
 
 	ck_assert_int_eq(db_exec(db,
@@ -200,17 +200,17 @@ START_TEST(seats_left)
 	    " (3, 'r3', 2, 3, 5, 750000, 'KES', 'expired', 1, 1, 2);"
 	    "INSERT INTO reservations(order_id, product_id, seats) VALUES"
 	    " (2, 3, 2), (3, 3, 5);"), NY_OK);
-	ck_assert_int_eq(shop_seats_left(db, 3, &left), NY_OK);
+	ck_assert_int_eq(catalog_seats_left(db, 3, &left), NY_OK);
 	ck_assert_int_eq(left, 95);
-	ck_assert_int_eq(shop_product_by_slug(db, "tamasha-live", &p), NY_OK);
+	ck_assert_int_eq(catalog_product_by_slug(db, "tamasha-live", &p), NY_OK);
 	ck_assert_int_eq(p->seats_left, 95);
 	ck_assert_int_eq(p->capacity, 100);
-	shop_product_free(p);
+	catalog_product_free(p);
 	ck_assert_int_eq(db_exec(db, "UPDATE products SET capacity = 4"
 	    " WHERE id = 3"), NY_OK);
-	ck_assert_int_eq(shop_seats_left(db, 3, &left), NY_OK);
+	ck_assert_int_eq(catalog_seats_left(db, 3, &left), NY_OK);
 	ck_assert_int_eq(left, 0);
-	ck_assert_int_eq(shop_seats_left(db, 1, &left), NY_ENOTFOUND);
+	ck_assert_int_eq(catalog_seats_left(db, 1, &left), NY_ENOTFOUND);
 	db_close(db);
 }
 END_TEST
@@ -218,20 +218,20 @@ END_TEST
 START_TEST(creator_page)
 {
 	struct db *db = seeded();
-	struct shop_creator *c;
-	struct shop_list l;
+	struct catalog_creator *c;
+	struct catalog_list l;
 
-	ck_assert_int_eq(shop_creator_by_handle(db, "amani", &c, &l), NY_OK);
+	ck_assert_int_eq(catalog_creator_by_handle(db, "amani", &c, &l), NY_OK);
 	ck_assert_str_eq(c->display_name, "Amani Studio");
 	ck_assert_int_eq(l.n, 2);
 	ck_assert_str_eq(l.items[0].slug, "msafiri-club");
-	shop_list_free(&l);
-	shop_creator_free(c);
-	ck_assert_int_eq(shop_creator_by_handle(db, "gone", &c, &l),
+	catalog_list_free(&l);
+	catalog_creator_free(c);
+	ck_assert_int_eq(catalog_creator_by_handle(db, "gone", &c, &l),
 	    NY_ENOTFOUND);
-	ck_assert_int_eq(shop_creator_by_handle(db, "nobody", &c, &l),
+	ck_assert_int_eq(catalog_creator_by_handle(db, "nobody", &c, &l),
 	    NY_ENOTFOUND);
-	ck_assert_int_eq(shop_ping(db), NY_OK);
+	ck_assert_int_eq(catalog_ping(db), NY_OK);
 	db_close(db);
 }
 END_TEST
@@ -275,18 +275,18 @@ served(struct db *db, const char *sha)
 {
 	char mime[64];
 
-	return shop_cover_mime(db, sha, mime, sizeof mime) == NY_OK;
+	return catalog_cover_mime(db, sha, mime, sizeof mime) == NY_OK;
 }
 
 START_TEST(covers_and_avatars)
 {
 	struct db *db = seeded_images();
-	struct shop_product *p;
-	struct shop_creator *c;
-	struct shop_list l;
+	struct catalog_product *p;
+	struct catalog_creator *c;
+	struct catalog_list l;
 	char mime[64];
 
-	ck_assert_int_eq(shop_list_products(db, NULL, 1, 0, &l), NY_OK);
+	ck_assert_int_eq(catalog_list_products(db, NULL, 1, 0, &l), NY_OK);
 	ck_assert_str_eq(l.items[3].slug, "nairobi-nights");
 	ck_assert_str_eq(l.items[3].cover_sha256, SHA_IMG);
 	ck_assert_int_eq(l.items[3].cover_width, 640);
@@ -296,36 +296,36 @@ START_TEST(covers_and_avatars)
 	ck_assert_str_eq(l.items[2].cover_sha256, "");
 	ck_assert_int_eq(l.items[2].cover_width, 0);
 	ck_assert_str_eq(l.items[1].cover_sha256, "");
-	shop_list_free(&l);
-	ck_assert_int_eq(shop_search(db, "nairobi nights", NULL, 1, 0, &l),
+	catalog_list_free(&l);
+	ck_assert_int_eq(catalog_search(db, "nairobi nights", NULL, 1, 0, &l),
 	    NY_OK);
 	ck_assert_int_ge(l.n, 1);
 	ck_assert_int_eq(l.items[0].cover_height, 360);
-	shop_list_free(&l);
-	ck_assert_int_eq(shop_product_by_slug(db, "nairobi-nights", &p), NY_OK);
+	catalog_list_free(&l);
+	ck_assert_int_eq(catalog_product_by_slug(db, "nairobi-nights", &p), NY_OK);
 	ck_assert_int_eq(p->cover_width, 640);
 	ck_assert_int_eq(p->nfiles, 2);
 	ck_assert_ptr_nonnull(strstr(p->story_md, "three nights"));
-	shop_product_free(p);
+	catalog_product_free(p);
 
 	/* The cover is served; the avatar only once amani is enrolled. */
-	ck_assert_int_eq(shop_cover_mime(db, SHA_IMG, mime, sizeof mime),
+	ck_assert_int_eq(catalog_cover_mime(db, SHA_IMG, mime, sizeof mime),
 	    NY_OK);
 	ck_assert_str_eq(mime, "image/png");
 	ck_assert(!served(db, SHA_AV));
-	ck_assert_int_eq(shop_creator_by_handle(db, "amani", &c, &l), NY_OK);
+	ck_assert_int_eq(catalog_creator_by_handle(db, "amani", &c, &l), NY_OK);
 	ck_assert_str_eq(c->avatar_sha256, "");
-	shop_creator_free(c);
-	shop_list_free(&l);
+	catalog_creator_free(c);
+	catalog_list_free(&l);
 	ck_assert_int_eq(db_exec(db, "UPDATE creators SET totp_secret = x'00' "
 	    "WHERE handle = 'amani'"), NY_OK);
 	ck_assert(served(db, SHA_AV));
-	ck_assert_int_eq(shop_creator_by_handle(db, "amani", &c, &l), NY_OK);
+	ck_assert_int_eq(catalog_creator_by_handle(db, "amani", &c, &l), NY_OK);
 	ck_assert_str_eq(c->avatar_sha256, SHA_AV);
 	ck_assert_int_eq(c->avatar_width, 120);
 	ck_assert_int_eq(c->avatar_height, 80);
-	shop_creator_free(c);
-	shop_list_free(&l);
+	catalog_creator_free(c);
+	catalog_list_free(&l);
 
 	/* Never served: a paid file, an unmeasured image, an unknown blob. */
 	ck_assert(!served(db, SHA_ZIP));
@@ -354,7 +354,7 @@ START_TEST(covers_and_avatars)
 END_TEST
 
 static Suite *
-shop_suite(void)
+catalog_suite(void)
 {
 	Suite *s = suite_create("shop");
 	TCase *tc = tcase_create("core");
@@ -375,5 +375,5 @@ shop_suite(void)
 int
 main(void)
 {
-	return run_suite(shop_suite());
+	return run_suite(catalog_suite());
 }

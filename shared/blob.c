@@ -1,5 +1,5 @@
 /*
- * store.c: the content-addressed file store. See store.h.
+ * blob.c: the content-addressed file store. See blob.h.
  *
  * The temporary file goes into files/ itself (same file system as the
  * final place, so rename is atomic); the digest is known only at the end,
@@ -17,15 +17,15 @@
 #include <unistd.h>
 
 #include "crypto.h"
-#include "store.h"
+#include "blob.h"
 
-#define STORE_CHUNK	(256 * 1024)
-#define STORE_TICK	((int64_t)4 << 20)	/* progress every 4 MiB */
+#define BLOB_CHUNK	(256 * 1024)
+#define BLOB_TICK	((int64_t)4 << 20)	/* progress every 4 MiB */
 
 static const struct {
 	const char	*ext;
 	const char	*mime;
-} store_mimes[] = {
+} blob_mimes[] = {
 	{ "pdf", "application/pdf" },
 	{ "epub", "application/epub+zip" },
 	{ "zip", "application/zip" },
@@ -49,15 +49,15 @@ static const struct {
 };
 
 const char *
-store_mime_by_name(const char *name)
+blob_mime_by_name(const char *name)
 {
 	const char *dot = name ? strrchr(name, '.') : NULL;
 
 	if (dot == NULL || dot[1] == '\0' || strchr(dot, '/') != NULL)
 		return NULL;
-	for (size_t i = 0; i < sizeof store_mimes / sizeof store_mimes[0]; i++)
-		if (strcasecmp(dot + 1, store_mimes[i].ext) == 0)
-			return store_mimes[i].mime;
+	for (size_t i = 0; i < sizeof blob_mimes / sizeof blob_mimes[0]; i++)
+		if (strcasecmp(dot + 1, blob_mimes[i].ext) == 0)
+			return blob_mimes[i].mime;
 	return NULL;
 }
 
@@ -94,7 +94,7 @@ looks_text(const unsigned char *p, size_t n)
 }
 
 const char *
-store_mime_sniff(const unsigned char *p, size_t n)
+blob_mime_sniff(const unsigned char *p, size_t n)
 {
 #define HAS(off, s) (n >= (off) + sizeof(s) - 1 && \
 	memcmp(p + (off), s, sizeof(s) - 1) == 0)
@@ -129,14 +129,14 @@ store_mime_sniff(const unsigned char *p, size_t n)
 }
 
 int
-store_sha_ok(const char *sha)
+blob_sha_ok(const char *sha)
 {
 	return sha != NULL && strlen(sha) == 64 &&
 	    strspn(sha, "0123456789abcdef") == 64;
 }
 
 char *
-store_path(const char *data_dir, const char *sha, char *buf, size_t len)
+blob_path(const char *data_dir, const char *sha, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/files/%.2s/%s", data_dir, sha, sha + 2);
 	return buf;
@@ -160,7 +160,7 @@ write_all(int fd, const unsigned char *p, size_t n)
 }
 
 /* A streaming copy into the store: open, add bytes, finish. */
-struct store_w {
+struct blob_w {
 	const char			*data_dir;
 	char				 tmp[4096];
 	int				 fd;
@@ -171,7 +171,7 @@ struct store_w {
 };
 
 static int
-sw_open(struct store_w *w, const char *data_dir)
+sw_open(struct blob_w *w, const char *data_dir)
 {
 	char dir[4096];
 
@@ -192,9 +192,9 @@ sw_open(struct store_w *w, const char *data_dir)
 }
 
 static int
-sw_add(struct store_w *w, const unsigned char *p, size_t n)
+sw_add(struct blob_w *w, const unsigned char *p, size_t n)
 {
-	if (w->size + (int64_t)n > STORE_MAX_FILE)
+	if (w->size + (int64_t)n > BLOB_MAX_FILE)
 		return NY_ELIMIT;
 	if (w->nhead < sizeof w->head) {
 		size_t k = sizeof w->head - w->nhead;
@@ -209,7 +209,7 @@ sw_add(struct store_w *w, const unsigned char *p, size_t n)
 }
 
 static void
-sw_abort(struct store_w *w)
+sw_abort(struct blob_w *w)
 {
 	if (w->fd >= 0)
 		close(w->fd);
@@ -220,8 +220,8 @@ sw_abort(struct store_w *w)
 /* fsync's the file, renames it into place (or drops it when the blob is
  * already there) and fsync's the folder. */
 static int
-sw_finish(struct store_w *w, const char *name, char sha[STORE_SHA_LEN],
-    char mime[STORE_MIME_LEN])
+sw_finish(struct blob_w *w, const char *name, char sha[BLOB_SHA_LEN],
+    char mime[BLOB_MIME_LEN])
 {
 	unsigned char digest[crypto_hash_sha256_BYTES];
 	char dst[4096], dir[4096];
@@ -231,11 +231,11 @@ sw_finish(struct store_w *w, const char *name, char sha[STORE_SHA_LEN],
 
 	crypto_hash_sha256_final(&w->h, digest);
 	crypto_hex(digest, sizeof digest, sha);
-	m = store_mime_by_name(name);
+	m = blob_mime_by_name(name);
 	if (m == NULL)
-		m = store_mime_sniff(w->head, w->nhead);
+		m = blob_mime_sniff(w->head, w->nhead);
 	if (mime != NULL)
-		snprintf(mime, STORE_MIME_LEN, "%s",
+		snprintf(mime, BLOB_MIME_LEN, "%s",
 		    m ? m : "application/octet-stream");
 	if (fsync(w->fd) != 0 || close(w->fd) != 0) {
 		w->fd = -1;
@@ -248,7 +248,7 @@ sw_finish(struct store_w *w, const char *name, char sha[STORE_SHA_LEN],
 		unlink(w->tmp);
 		return NY_EIO;
 	}
-	store_path(w->data_dir, sha, dst, sizeof dst);
+	blob_path(w->data_dir, sha, dst, sizeof dst);
 	if (stat(dst, &sb) == 0 && sb.st_size == w->size) {
 		unlink(w->tmp);		/* dedupe */
 		return NY_OK;
@@ -273,26 +273,26 @@ base_name(const char *path)
 }
 
 int
-store_write_fd(const char *data_dir, int fd, const char *name,
-    char sha[STORE_SHA_LEN], int64_t *size, char mime[STORE_MIME_LEN],
-    store_progress_fn *progress, void *arg)
+blob_write_fd(const char *data_dir, int fd, const char *name,
+    char sha[BLOB_SHA_LEN], int64_t *size, char mime[BLOB_MIME_LEN],
+    blob_progress_fn *progress, void *arg)
 {
-	struct store_w w;
+	struct blob_w w;
 	struct stat sb;
 	unsigned char *chunk;
-	int64_t total, tick = STORE_TICK;
+	int64_t total, tick = BLOB_TICK;
 	ssize_t n;
 	int rc;
 
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
 		return NY_EIO;
 	total = sb.st_size;
-	if (total > STORE_MAX_FILE)
+	if (total > BLOB_MAX_FILE)
 		return NY_ELIMIT;
 	if ((rc = sw_open(&w, data_dir)) != NY_OK)
 		return rc;
-	chunk = xmalloc(STORE_CHUNK);
-	while ((n = read(fd, chunk, STORE_CHUNK)) != 0) {
+	chunk = xmalloc(BLOB_CHUNK);
+	while ((n = read(fd, chunk, BLOB_CHUNK)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -303,7 +303,7 @@ store_write_fd(const char *data_dir, int fd, const char *name,
 			break;
 		if (progress != NULL && w.size >= tick) {
 			progress(arg, w.size, total);
-			tick = w.size + STORE_TICK;
+			tick = w.size + BLOB_TICK;
 		}
 	}
 	free(chunk);
@@ -321,25 +321,25 @@ store_write_fd(const char *data_dir, int fd, const char *name,
 }
 
 int
-store_write_file(const char *data_dir, const char *src_path, const char *name,
-    char sha[STORE_SHA_LEN], int64_t *size, char mime[STORE_MIME_LEN],
-    store_progress_fn *progress, void *arg)
+blob_write_file(const char *data_dir, const char *src_path, const char *name,
+    char sha[BLOB_SHA_LEN], int64_t *size, char mime[BLOB_MIME_LEN],
+    blob_progress_fn *progress, void *arg)
 {
 	int fd, rc;
 
 	if ((fd = open(src_path, O_RDONLY | O_CLOEXEC)) < 0)
 		return errno == ENOENT ? NY_ENOTFOUND : NY_EIO;
-	rc = store_write_fd(data_dir, fd, name ? name : base_name(src_path),
+	rc = blob_write_fd(data_dir, fd, name ? name : base_name(src_path),
 	    sha, size, mime, progress, arg);
 	close(fd);
 	return rc;
 }
 
 int
-store_write_mem(const char *data_dir, const void *data, size_t len,
-    const char *name, char sha[STORE_SHA_LEN], char mime[STORE_MIME_LEN])
+blob_write_mem(const char *data_dir, const void *data, size_t len,
+    const char *name, char sha[BLOB_SHA_LEN], char mime[BLOB_MIME_LEN])
 {
-	struct store_w w;
+	struct blob_w w;
 	int rc;
 
 	if ((rc = sw_open(&w, data_dir)) != NY_OK)
@@ -352,12 +352,12 @@ store_write_mem(const char *data_dir, const void *data, size_t len,
 }
 
 int
-store_blob_add(struct db *db, const char *sha, int64_t size, const char *mime)
+blob_add(struct db *db, const char *sha, int64_t size, const char *mime)
 {
 	sqlite3_stmt *st = db_stmt(db, "INSERT OR IGNORE INTO blobs(sha256, "
 	    "size, mime, created_at) VALUES (?, ?, ?, ?)");
 
-	if (!store_sha_ok(sha) || size < 0)
+	if (!blob_sha_ok(sha) || size < 0)
 		return NY_EINVAL;
 	if (st == NULL)
 		return NY_EDB;
@@ -369,52 +369,52 @@ store_blob_add(struct db *db, const char *sha, int64_t size, const char *mime)
 	return db_done(st);
 }
 
-/* store_write_fd/store_write_file's result into the blobs table. */
+/* blob_write_fd/blob_write_file's result into the blobs table. */
 static int
-store_put_common(struct db *db, int rc, const char *sha, int64_t sz,
-    const char *m, int64_t *size, char mime[STORE_MIME_LEN])
+blob_put_common(struct db *db, int rc, const char *sha, int64_t sz,
+    const char *m, int64_t *size, char mime[BLOB_MIME_LEN])
 {
 	if (rc != NY_OK)
 		return rc;
-	if ((rc = store_blob_add(db, sha, sz, m)) != NY_OK)
+	if ((rc = blob_add(db, sha, sz, m)) != NY_OK)
 		return rc;
 	if (size != NULL)
 		*size = sz;
 	if (mime != NULL)
-		memcpy(mime, m, STORE_MIME_LEN);
+		memcpy(mime, m, BLOB_MIME_LEN);
 	return NY_OK;
 }
 
 int
-store_put_file(struct db *db, const char *data_dir, const char *src_path,
-    const char *name, char sha[STORE_SHA_LEN], int64_t *size,
-    char mime[STORE_MIME_LEN], store_progress_fn *progress, void *arg)
+blob_put_file(struct db *db, const char *data_dir, const char *src_path,
+    const char *name, char sha[BLOB_SHA_LEN], int64_t *size,
+    char mime[BLOB_MIME_LEN], blob_progress_fn *progress, void *arg)
 {
-	char m[STORE_MIME_LEN];
+	char m[BLOB_MIME_LEN];
 	int64_t sz = 0;
 	int rc;
 
-	rc = store_write_file(data_dir, src_path, name, sha, &sz, m, progress,
+	rc = blob_write_file(data_dir, src_path, name, sha, &sz, m, progress,
 	    arg);
-	return store_put_common(db, rc, sha, sz, m, size, mime);
+	return blob_put_common(db, rc, sha, sz, m, size, mime);
 }
 
 int
-store_put_fd(struct db *db, const char *data_dir, int fd, const char *name,
-    char sha[STORE_SHA_LEN], int64_t *size, char mime[STORE_MIME_LEN],
-    store_progress_fn *progress, void *arg)
+blob_put_fd(struct db *db, const char *data_dir, int fd, const char *name,
+    char sha[BLOB_SHA_LEN], int64_t *size, char mime[BLOB_MIME_LEN],
+    blob_progress_fn *progress, void *arg)
 {
-	char m[STORE_MIME_LEN];
+	char m[BLOB_MIME_LEN];
 	int64_t sz = 0;
 	int rc;
 
-	rc = store_write_fd(data_dir, fd, name, sha, &sz, m, progress, arg);
-	return store_put_common(db, rc, sha, sz, m, size, mime);
+	rc = blob_write_fd(data_dir, fd, name, sha, &sz, m, progress, arg);
+	return blob_put_common(db, rc, sha, sz, m, size, mime);
 }
 
 int
-store_blob_get(struct db *db, const char *sha, int64_t *size,
-    char mime[STORE_MIME_LEN])
+blob_get(struct db *db, const char *sha, int64_t *size,
+    char mime[BLOB_MIME_LEN])
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT size, mime FROM blobs "
 	    "WHERE sha256 = ?");
@@ -428,7 +428,7 @@ store_blob_get(struct db *db, const char *sha, int64_t *size,
 		if (size != NULL)
 			*size = sqlite3_column_int64(st, 0);
 		if (mime != NULL)
-			snprintf(mime, STORE_MIME_LEN, "%s",
+			snprintf(mime, BLOB_MIME_LEN, "%s",
 			    (const char *)sqlite3_column_text(st, 1));
 	}
 	sqlite3_reset(st);

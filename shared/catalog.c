@@ -1,14 +1,14 @@
 /*
- * shop.c: the public read model (see shop.h). All the storefront's SQL.
+ * catalog.c: the public read model (see catalog.h). All the storefront's SQL.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "shop.h"
+#include "catalog.h"
 
-/* Columns read by shop_row, in order. Seats are computed for tickets only. */
-#define SHOP_COLS \
+/* Columns read by catalog_row, in order. Seats are computed for tickets only. */
+#define CATALOG_COLS \
 	"p.id, p.slug, p.kind, p.title, p.summary, p.price_minor, " \
 	"p.currency, coalesce(cb.sha256, ''), " \
 	"coalesce(p.period_days, 0), coalesce(p.starts_at, 0), " \
@@ -28,22 +28,22 @@
  * three types it takes, with the pixel size it recorded. Only such blobs
  * are shown as covers or avatars and served on /cover.
  */
-#define SHOP_IMG(b) \
+#define CATALOG_IMG(b) \
 	b ".width IS NOT NULL AND " b ".height IS NOT NULL AND " b ".mime" \
 	" IN ('image/png', 'image/jpeg', 'image/webp')"
 
 /*
- * The tables SHOP_COLS reads. A cover counts only when its blob is an
+ * The tables CATALOG_COLS reads. A cover counts only when its blob is an
  * image whose size image.c recorded (image_put_fd checked it): a product
  * whose cover is anything else shows as a text card, and /cover refuses
- * the blob (shop_cover_mime), so pages never point at what is not served.
+ * the blob (catalog_cover_mime), so pages never point at what is not served.
  */
-#define SHOP_FROM \
+#define CATALOG_FROM \
 	" products p JOIN creators c ON c.id = p.creator_id" \
 	" LEFT JOIN blobs cb ON cb.sha256 = p.cover_sha256" \
-	"  AND " SHOP_IMG("cb")
+	"  AND " CATALOG_IMG("cb")
 
-#define SHOP_PUBLIC \
+#define CATALOG_PUBLIC \
 	"p.status = 'published' AND c.disabled_at IS NULL"
 
 /*
@@ -51,10 +51,10 @@
  * imported or invited creator who never logged in has not chosen to be
  * shown yet); disabled creators are filtered apart.
  */
-#define SHOP_AVATAR_OK(c) c ".totp_secret IS NOT NULL"
+#define CATALOG_AVATAR_OK(c) c ".totp_secret IS NOT NULL"
 
 int
-shop_kind_ok(const char *kind)
+catalog_kind_ok(const char *kind)
 {
 	static const char *const kinds[] = {
 		"download", "subscription", "ticket", "webinar", NULL
@@ -68,7 +68,7 @@ shop_kind_ok(const char *kind)
 }
 
 static void
-shop_row(sqlite3_stmt *st, struct shop_product *p)
+catalog_row(sqlite3_stmt *st, struct catalog_product *p)
 {
 	const unsigned char *cur;
 
@@ -100,7 +100,7 @@ shop_row(sqlite3_stmt *st, struct shop_product *p)
 }
 
 static void
-shop_product_clear(struct shop_product *p)
+catalog_product_clear(struct catalog_product *p)
 {
 	int i;
 
@@ -119,27 +119,27 @@ shop_product_clear(struct shop_product *p)
 }
 
 void
-shop_product_free(struct shop_product *p)
+catalog_product_free(struct catalog_product *p)
 {
 	if (p == NULL)
 		return;
-	shop_product_clear(p);
+	catalog_product_clear(p);
 	free(p);
 }
 
 void
-shop_list_free(struct shop_list *l)
+catalog_list_free(struct catalog_list *l)
 {
 	int i;
 
 	for (i = 0; i < l->n; i++)
-		shop_product_clear(&l->items[i]);
+		catalog_product_clear(&l->items[i]);
 	free(l->items);
 	memset(l, 0, sizeof *l);
 }
 
 void
-shop_creator_free(struct shop_creator *c)
+catalog_creator_free(struct catalog_creator *c)
 {
 	if (c == NULL)
 		return;
@@ -156,7 +156,7 @@ shop_creator_free(struct shop_creator *c)
  * noting whether one more came. Resets st.
  */
 static int
-shop_collect(sqlite3_stmt *st, int per_page, struct shop_list *out)
+catalog_collect(sqlite3_stmt *st, int per_page, struct catalog_list *out)
 {
 	int rc;
 
@@ -167,21 +167,21 @@ shop_collect(sqlite3_stmt *st, int per_page, struct shop_list *out)
 			out->more = 1;
 			continue;
 		}
-		shop_row(st, &out->items[out->n++]);
+		catalog_row(st, &out->items[out->n++]);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
-		shop_list_free(out);
+		catalog_list_free(out);
 		return db_err(rc) == NY_OK ? NY_EDB : db_err(rc);
 	}
 	return NY_OK;
 }
 
 static void
-shop_paging(int *page, int *per_page)
+catalog_paging(int *page, int *per_page)
 {
 	if (*per_page <= 0)
-		*per_page = SHOP_PAGE_SIZE;
+		*per_page = CATALOG_PAGE_SIZE;
 	if (*per_page > 100)
 		*per_page = 100;
 	if (*page < 1)
@@ -191,17 +191,17 @@ shop_paging(int *page, int *per_page)
 }
 
 int
-shop_list_products(struct db *db, const char *kind, int page, int per_page,
-    struct shop_list *out)
+catalog_list_products(struct db *db, const char *kind, int page, int per_page,
+    struct catalog_list *out)
 {
 	sqlite3_stmt *st;
 
 	memset(out, 0, sizeof *out);
-	if (kind != NULL && !shop_kind_ok(kind))
+	if (kind != NULL && !catalog_kind_ok(kind))
 		return NY_EINVAL;
-	shop_paging(&page, &per_page);
-	st = db_stmt(db, "SELECT " SHOP_COLS " FROM" SHOP_FROM
-	    " WHERE " SHOP_PUBLIC " AND (?1 IS NULL OR p.kind = ?1)"
+	catalog_paging(&page, &per_page);
+	st = db_stmt(db, "SELECT " CATALOG_COLS " FROM" CATALOG_FROM
+	    " WHERE " CATALOG_PUBLIC " AND (?1 IS NULL OR p.kind = ?1)"
 	    " ORDER BY p.published_at DESC, p.id DESC LIMIT ?2 OFFSET ?3");
 	if (st == NULL)
 		return NY_EDB;
@@ -209,20 +209,20 @@ shop_list_products(struct db *db, const char *kind, int page, int per_page,
 		sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, per_page + 1);
 	sqlite3_bind_int64(st, 3, (int64_t)(page - 1) * per_page);
-	return shop_collect(st, per_page, out);
+	return catalog_collect(st, per_page, out);
 }
 
 /* Word characters as FTS5's unicode61 sees them, roughly: ASCII letters
  * and digits, and every byte of a multi-byte UTF-8 sequence. */
 static int
-shop_word_byte(unsigned char c)
+catalog_word_byte(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	    (c >= '0' && c <= '9') || c >= 0x80;
 }
 
 int
-shop_fts_expr(const char *query, char **out)
+catalog_fts_expr(const char *query, char **out)
 {
 	struct ny_buf b;
 	const unsigned char *p = (const unsigned char *)(query ? query : "");
@@ -230,13 +230,13 @@ shop_fts_expr(const char *query, char **out)
 
 	buf_init(&b, 0);
 	buf_adds(&b, "");
-	while (*p != '\0' && n < SHOP_QUERY_MAX && words < 16) {
+	while (*p != '\0' && n < CATALOG_QUERY_MAX && words < 16) {
 		const unsigned char *w;
 
-		while (*p != '\0' && !shop_word_byte(*p))
+		while (*p != '\0' && !catalog_word_byte(*p))
 			p++, n++;
 		w = p;
-		while (*p != '\0' && shop_word_byte(*p) && n < SHOP_QUERY_MAX)
+		while (*p != '\0' && catalog_word_byte(*p) && n < CATALOG_QUERY_MAX)
 			p++, n++;
 		if (p == w)
 			continue;
@@ -251,29 +251,29 @@ shop_fts_expr(const char *query, char **out)
 }
 
 int
-shop_search(struct db *db, const char *query, const char *kind, int page,
-    int per_page, struct shop_list *out)
+catalog_search(struct db *db, const char *query, const char *kind, int page,
+    int per_page, struct catalog_list *out)
 {
 	sqlite3_stmt *st;
 	char *expr;
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if (kind != NULL && !shop_kind_ok(kind))
+	if (kind != NULL && !catalog_kind_ok(kind))
 		return NY_EINVAL;
-	shop_paging(&page, &per_page);
-	shop_fts_expr(query, &expr);
+	catalog_paging(&page, &per_page);
+	catalog_fts_expr(query, &expr);
 	if (expr[0] == '\0') {
 		free(expr);
 		out->items = xcalloc(1, sizeof *out->items);
 		return NY_OK;
 	}
-	st = db_stmt(db, "SELECT " SHOP_COLS " FROM products_fts f"
+	st = db_stmt(db, "SELECT " CATALOG_COLS " FROM products_fts f"
 	    " JOIN products p ON p.id = f.rowid"
 	    " JOIN creators c ON c.id = p.creator_id"
 	    " LEFT JOIN blobs cb ON cb.sha256 = p.cover_sha256"
-	    "  AND " SHOP_IMG("cb")
-	    " WHERE products_fts MATCH ?1 AND " SHOP_PUBLIC
+	    "  AND " CATALOG_IMG("cb")
+	    " WHERE products_fts MATCH ?1 AND " CATALOG_PUBLIC
 	    " AND (?2 IS NULL OR p.kind = ?2)"
 	    " ORDER BY bm25(products_fts, 10.0, 4.0, 1.0), p.id DESC"
 	    " LIMIT ?3 OFFSET ?4");
@@ -286,13 +286,13 @@ shop_search(struct db *db, const char *query, const char *kind, int page,
 		sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, per_page + 1);
 	sqlite3_bind_int64(st, 4, (int64_t)(page - 1) * per_page);
-	rc = shop_collect(st, per_page, out);
+	rc = catalog_collect(st, per_page, out);
 	free(expr);
 	return rc;
 }
 
 static int
-shop_slug_ok(const char *s)
+catalog_slug_ok(const char *s)
 {
 	size_t i, n = s ? strlen(s) : 0;
 
@@ -306,7 +306,7 @@ shop_slug_ok(const char *s)
 }
 
 static int
-shop_files(struct db *db, struct shop_product *p)
+catalog_files(struct db *db, struct catalog_product *p)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT f.id, f.name, b.size"
 	    " FROM product_files f JOIN blobs b ON b.sha256 = f.sha256"
@@ -330,18 +330,18 @@ shop_files(struct db *db, struct shop_product *p)
 }
 
 int
-shop_product_by_slug(struct db *db, const char *slug,
-    struct shop_product **out)
+catalog_product_by_slug(struct db *db, const char *slug,
+    struct catalog_product **out)
 {
-	struct shop_product *p;
+	struct catalog_product *p;
 	sqlite3_stmt *st;
 	int rc;
 
 	*out = NULL;
-	if (!shop_slug_ok(slug))
+	if (!catalog_slug_ok(slug))
 		return NY_ENOTFOUND;
-	st = db_stmt(db, "SELECT " SHOP_COLS ", p.story_md FROM" SHOP_FROM
-	    " WHERE p.slug = ? AND " SHOP_PUBLIC);
+	st = db_stmt(db, "SELECT " CATALOG_COLS ", p.story_md FROM" CATALOG_FROM
+	    " WHERE p.slug = ? AND " CATALOG_PUBLIC);
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
@@ -351,11 +351,11 @@ shop_product_by_slug(struct db *db, const char *slug,
 		return rc == SQLITE_DONE ? NY_ENOTFOUND : NY_EDB;
 	}
 	p = xcalloc(1, sizeof *p);
-	shop_row(st, p);
+	catalog_row(st, p);
 	sqlite3_reset(st);
 	if (strcmp(p->kind, "download") == 0 &&
-	    (rc = shop_files(db, p)) != NY_OK) {
-		shop_product_free(p);
+	    (rc = catalog_files(db, p)) != NY_OK) {
+		catalog_product_free(p);
 		return rc;
 	}
 	*out = p;
@@ -363,7 +363,7 @@ shop_product_by_slug(struct db *db, const char *slug,
 }
 
 int
-shop_seats_left(struct db *db, int64_t product_id, int64_t *left)
+catalog_seats_left(struct db *db, int64_t product_id, int64_t *left)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT max(0, p.capacity"
 	    " - (SELECT coalesce(sum(o.quantity), 0) FROM orders o"
@@ -387,10 +387,10 @@ shop_seats_left(struct db *db, int64_t product_id, int64_t *left)
 }
 
 int
-shop_creator_by_handle(struct db *db, const char *handle,
-    struct shop_creator **out, struct shop_list *products)
+catalog_creator_by_handle(struct db *db, const char *handle,
+    struct catalog_creator **out, struct catalog_list *products)
 {
-	struct shop_creator *c;
+	struct catalog_creator *c;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -402,7 +402,7 @@ shop_creator_by_handle(struct db *db, const char *handle,
 	    " c.locale, coalesce(ab.sha256, ''), coalesce(ab.width, 0),"
 	    " coalesce(ab.height, 0) FROM creators c"
 	    " LEFT JOIN blobs ab ON ab.sha256 = c.avatar_sha256"
-	    "  AND " SHOP_AVATAR_OK("c") " AND " SHOP_IMG("ab")
+	    "  AND " CATALOG_AVATAR_OK("c") " AND " CATALOG_IMG("ab")
 	    " WHERE c.handle = ? AND c.disabled_at IS NULL");
 	if (st == NULL)
 		return NY_EDB;
@@ -422,16 +422,16 @@ shop_creator_by_handle(struct db *db, const char *handle,
 	c->avatar_width = sqlite3_column_int(st, 6);
 	c->avatar_height = sqlite3_column_int(st, 7);
 	sqlite3_reset(st);
-	st = db_stmt(db, "SELECT " SHOP_COLS " FROM" SHOP_FROM
-	    " WHERE " SHOP_PUBLIC " AND p.creator_id = ?"
+	st = db_stmt(db, "SELECT " CATALOG_COLS " FROM" CATALOG_FROM
+	    " WHERE " CATALOG_PUBLIC " AND p.creator_id = ?"
 	    " ORDER BY p.published_at DESC, p.id DESC LIMIT 101");
 	if (st == NULL) {
-		shop_creator_free(c);
+		catalog_creator_free(c);
 		return NY_EDB;
 	}
 	sqlite3_bind_int64(st, 1, c->id);
-	if ((rc = shop_collect(st, 100, products)) != NY_OK) {
-		shop_creator_free(c);
+	if ((rc = catalog_collect(st, 100, products)) != NY_OK) {
+		catalog_creator_free(c);
 		return rc;
 	}
 	*out = c;
@@ -439,14 +439,14 @@ shop_creator_by_handle(struct db *db, const char *handle,
 }
 
 int
-shop_cover_mime(struct db *db, const char *sha, char *mime, size_t len)
+catalog_cover_mime(struct db *db, const char *sha, char *mime, size_t len)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT b.mime FROM blobs b"
-	    " WHERE b.sha256 = ?1 AND " SHOP_IMG("b") " AND (EXISTS"
+	    " WHERE b.sha256 = ?1 AND " CATALOG_IMG("b") " AND (EXISTS"
 	    " (SELECT 1 FROM products p JOIN creators c ON c.id = p.creator_id"
-	    "  WHERE p.cover_sha256 = ?1 AND " SHOP_PUBLIC ") OR EXISTS"
+	    "  WHERE p.cover_sha256 = ?1 AND " CATALOG_PUBLIC ") OR EXISTS"
 	    " (SELECT 1 FROM creators c WHERE c.avatar_sha256 = ?1"
-	    "  AND " SHOP_AVATAR_OK("c") " AND c.disabled_at IS NULL))");
+	    "  AND " CATALOG_AVATAR_OK("c") " AND c.disabled_at IS NULL))");
 	const unsigned char *m;
 	int rc;
 
@@ -464,7 +464,7 @@ shop_cover_mime(struct db *db, const char *sha, char *mime, size_t len)
 }
 
 int
-shop_ping(struct db *db)
+catalog_ping(struct db *db)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM products"
 	    " WHERE id = 0");
