@@ -775,52 +775,6 @@ cio_step(struct db *db, sqlite3_stmt *st, size_t *changes)
 }
 
 static int
-cio_upsert_creator(struct db *db, const struct cio_creator *c,
-    size_t *changes)
-{
-	struct creator cur;
-	sqlite3_stmt *st;
-	size_t before = *changes;
-	int64_t id;
-	int rc;
-
-	rc = creator_by_handle(db, c->handle, &cur);
-	if (rc == NY_ENOTFOUND) {
-		if ((rc = creator_add_tx(db, c->handle, c->display_name,
-		    c->locale, &id)) != NY_OK)
-			return rc;
-		(*changes)++;
-		if ((c->bio == NULL || c->bio[0] == '\0') && c->avatar == NULL)
-			return NY_OK;
-		if ((rc = creator_by_id(db, id, &cur)) != NY_OK)
-			return rc;
-	} else if (rc != NY_OK)
-		return rc;
-	/* An avatar absent from the document leaves the current one, like
-	 * the other fields: import never deletes. */
-	st = db_stmt(db, "UPDATE creators SET display_name = coalesce(?1, "
-	    "display_name), locale = coalesce(?2, locale), bio = coalesce(?3, "
-	    "bio), avatar_sha256 = coalesce(?5, avatar_sha256) WHERE id = ?4 "
-	    "AND (display_name IS NOT coalesce(?1, display_name) OR "
-	    "locale IS NOT coalesce(?2, locale) OR bio IS NOT coalesce(?3, bio) "
-	    "OR avatar_sha256 IS NOT coalesce(?5, avatar_sha256))");
-	if (st != NULL) {
-		sqlite3_bind_text(st, 1, c->display_name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, c->locale, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, c->bio, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, cur.id);
-		if (c->avatar != NULL)
-			sqlite3_bind_text(st, 5, c->avatar_sha, -1,
-			    SQLITE_STATIC);
-	}
-	rc = cio_step(db, st, changes);
-	if (rc == NY_OK && *changes != before)
-		rc = db_event(db, "creator", cur.id, NULL);
-	creator_free(&cur);
-	return rc;
-}
-
-static int
 cio_streq(const char *a, const char *b)
 {
 	return strcmp(a ? a : "", b ? b : "") == 0;
@@ -989,7 +943,10 @@ cio_apply(struct db *db, struct cio_doc *d, size_t *changes, char **cause)
 		return rc;
 	}
 	for (size_t i = 0; i < d->ncreators; i++)
-		if ((rc = cio_upsert_creator(db, &d->creators[i], changes))) {
+		if ((rc = creator_import_tx(db, d->creators[i].handle,
+		    d->creators[i].display_name, d->creators[i].locale,
+		    d->creators[i].bio, d->creators[i].avatar != NULL ?
+		    d->creators[i].avatar_sha : NULL, changes))) {
 			*cause = xasprintf("creators[%zu]: %s (%s)", i,
 			    ny_strerror(rc), db_errmsg(db));
 			goto fail;

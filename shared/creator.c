@@ -143,6 +143,49 @@ creator_add_tx(struct db *db, const char *handle, const char *display_name,
 	    NULL);
 }
 
+enum ny_err
+creator_import_tx(struct db *db, const char *handle, const char *display_name,
+    const char *locale, const char *bio, const char *avatar_sha256,
+    size_t *changes)
+{
+	struct creator cur;
+	sqlite3_stmt *st;
+	int64_t id, changed = 0;
+	int rc;
+
+	rc = creator_by_handle(db, handle, &cur);
+	if (rc == NY_ENOTFOUND) {
+		if ((rc = creator_add_tx(db, handle, display_name, locale,
+		    &id)) != NY_OK)
+			return rc;
+		(*changes)++;
+		if ((bio == NULL || bio[0] == '\0') && avatar_sha256 == NULL)
+			return NY_OK;
+		if ((rc = creator_by_id(db, id, &cur)) != NY_OK)
+			return rc;
+	} else if (rc != NY_OK)
+		return rc;
+	st = db_stmt(db, "UPDATE creators SET display_name = coalesce(?1, "
+	    "display_name), locale = coalesce(?2, locale), bio = coalesce(?3, "
+	    "bio), avatar_sha256 = coalesce(?5, avatar_sha256) WHERE id = ?4 "
+	    "AND (display_name IS NOT coalesce(?1, display_name) OR "
+	    "locale IS NOT coalesce(?2, locale) OR bio IS NOT coalesce(?3, bio) "
+	    "OR avatar_sha256 IS NOT coalesce(?5, avatar_sha256))");
+	if (st != NULL) {
+		sqlite3_bind_text(st, 1, display_name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, locale, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, bio, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, cur.id);
+		sqlite3_bind_text(st, 5, avatar_sha256, -1, SQLITE_STATIC);
+	}
+	rc = db_one(st, NY_OK, &changed);
+	*changes += (size_t)changed;
+	if (rc == NY_OK && changed > 0)
+		rc = db_event(db, "creator", cur.id, NULL);
+	creator_free(&cur);
+	return rc;
+}
+
 int
 creator_add(struct db *db, const char *handle, const char *display_name,
     const char *locale, int64_t *id)

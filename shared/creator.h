@@ -58,6 +58,17 @@ int	creator_handle_ok(const char *handle);
  * db_event("creator", id); auditing is the caller's (it knows the actor). creator_add_tx does the same inside the
  * caller's transaction.
  */
+/*
+ * For the catalog import, inside the caller's transaction: creates the
+ * creator handle when missing (display_name, locale as creator_add_tx),
+ * then sets bio and avatar_sha256, and on an existing creator every field
+ * given: NULL keeps the current value (import never deletes). Appends
+ * db_event("creator", id) when anything changed and adds the rows changed
+ * to *changes. Returns NY_OK or creator_add_tx's errors.
+ */
+enum ny_err creator_import_tx(struct db *db, const char *handle,
+	    const char *display_name, const char *locale, const char *bio,
+	    const char *avatar_sha256, size_t *changes);
 int	creator_add(struct db *db, const char *handle, const char *display_name,
 	    const char *locale, int64_t *id);
 int	creator_add_tx(struct db *db, const char *handle,
