@@ -46,7 +46,7 @@ app_dir(const char *path, int mode)
 	}
 }
 
-int
+enum ny_err
 app_private(const char *path, int dir, int *was, char **cause)
 {
 	struct stat sb;

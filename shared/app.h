@@ -33,7 +33,7 @@ struct db *app_open(const struct ny_config *cfg);
  * someone else: NY_EDENIED, nothing changed, *cause is one line saying
  * so (caller frees). NY_EIO when stat or chmod fails (*cause set).
  */
-int	app_private(const char *path, int dir, int *was, char **cause);
+enum ny_err app_private(const char *path, int dir, int *was, char **cause);
 
 /* Opens another connection to the same (already migrated) database. */
 struct db *app_connect(const struct ny_config *cfg);

@@ -3,7 +3,7 @@
  */
 #include "audit.h"
 
-int
+enum ny_err
 audit_log(struct db *db, const char *actor, const char *action,
     const char *detail, const char *addr)
 {

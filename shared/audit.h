@@ -14,7 +14,7 @@
  * transaction when one is open and commits on its own otherwise.
  * Returns NY_OK or NY_EBUSY / NY_EDB.
  */
-int	audit_log(struct db *db, const char *actor, const char *action,
+enum ny_err audit_log(struct db *db, const char *actor, const char *action,
 	    const char *detail, const char *addr);
 
 #endif

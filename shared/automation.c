@@ -46,7 +46,7 @@ auto_values_ok(const char *trigger, int offset, const char *en,
  * NY_OK when trigger suits the kind of product product_id, NY_EINVAL when
  * it does not, NY_ENOTFOUND without such a product.
  */
-static int
+static enum ny_err
 auto_trigger_fits(struct db *db, int64_t product_id, const char *trigger)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT kind FROM products WHERE id = ?");
@@ -58,8 +58,7 @@ auto_trigger_fits(struct db *db, int64_t product_id, const char *trigger)
 	sqlite3_bind_int64(st, 1, product_id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		snprintf(kind, sizeof kind, "%s",
-		    (const char *)sqlite3_column_text(st, 0));
+		db_col_buf(st, 0, kind, sizeof kind);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
 		return db_found(rc);
@@ -70,14 +69,15 @@ auto_trigger_fits(struct db *db, int64_t product_id, const char *trigger)
  * NY_EEXISTS when an automation of product_id other than except_id (0:
  * none, ids start at 1) already sends trigger at offset, else NY_OK.
  */
-static int
+static enum ny_err
 auto_clash(struct db *db, int64_t product_id, const char *trigger,
     int offset, int64_t except_id)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM automations WHERE"
 	    " product_id = ? AND trigger = ? AND offset_minutes = ?"
 	    " AND id <> ?");
-	int found, rc;
+	enum ny_err rc;
+	int found;
 
 	if (st == NULL)
 		return NY_EDB;
@@ -90,12 +90,13 @@ auto_clash(struct db *db, int64_t product_id, const char *trigger,
 	return found ? NY_EEXISTS : NY_OK;
 }
 
-static int
+/* automation_add inside its transaction. */
+static enum ny_err
 auto_add_tx(struct db *db, int64_t product_id, const char *trigger,
     int offset, const char *en, const char *sw, int64_t *id)
 {
 	sqlite3_stmt *st;
-	int rc;
+	enum ny_err rc;
 
 	if ((rc = auto_trigger_fits(db, product_id, trigger)) != NY_OK ||
 	    (rc = auto_clash(db, product_id, trigger, offset, 0)) != NY_OK)
@@ -118,12 +119,12 @@ auto_add_tx(struct db *db, int64_t product_id, const char *trigger,
 	return db_event(db, "product", product_id, NULL);
 }
 
-int
+enum ny_err
 automation_add(struct db *db, int64_t product_id, const char *trigger,
     int offset_minutes, const char *body_en, const char *body_sw,
     int64_t *id)
 {
-	int rc;
+	enum ny_err rc;
 
 	if (!auto_values_ok(trigger, offset_minutes, body_en, body_sw))
 		return NY_EINVAL;
@@ -133,44 +134,45 @@ automation_add(struct db *db, int64_t product_id, const char *trigger,
 	    offset_minutes, body_en, body_sw, id));
 }
 
-int
+/* Reads one automations row (the columns of automation_list). */
+static enum ny_err
+auto_fill(void *arg, void *elem, sqlite3_stmt *st)
+{
+	struct automation *a = elem;
+
+	(void)arg;
+	a->id = sqlite3_column_int64(st, 0);
+	a->product_id = sqlite3_column_int64(st, 1);
+	db_col_buf(st, 2, a->trigger, sizeof a->trigger);
+	a->offset_minutes = sqlite3_column_int(st, 3);
+	a->body_en = db_col_str(st, 4);
+	a->body_sw = db_col_str(st, 5);
+	a->enabled = sqlite3_column_int(st, 6);
+	a->created_at = sqlite3_column_int64(st, 7);
+	return NY_OK;
+}
+
+enum ny_err
 automation_list(struct db *db, int64_t product_id, struct automation **out,
     size_t *n)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT id, product_id, trigger,"
 	    " offset_minutes, body_en, body_sw, enabled, created_at"
 	    " FROM automations WHERE product_id = ? ORDER BY id");
-	struct automation *v = NULL, *a;
-	size_t cap = 0;
-	int rc;
+	enum ny_err rc;
 
 	*out = NULL;
 	*n = 0;
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, product_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		v = xgrow(v, &cap, *n + 1, sizeof *v);
-		a = &v[(*n)++];
-		memset(a, 0, sizeof *a);
-		a->id = sqlite3_column_int64(st, 0);
-		a->product_id = sqlite3_column_int64(st, 1);
-		snprintf(a->trigger, sizeof a->trigger, "%s",
-		    (const char *)sqlite3_column_text(st, 2));
-		a->offset_minutes = sqlite3_column_int(st, 3);
-		a->body_en = db_col_str(st, 4);
-		a->body_sw = db_col_str(st, 5);
-		a->enabled = sqlite3_column_int(st, 6);
-		a->created_at = sqlite3_column_int64(st, 7);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		automation_list_free(v, *n);
+	if ((rc = db_rows(st, 0, out, n, sizeof **out, auto_fill, NULL)) !=
+	    NY_OK) {
+		automation_list_free(*out, *n);
+		*out = NULL;
 		*n = 0;
-		return db_err(rc);
 	}
-	*out = v;
-	return NY_OK;
+	return rc;
 }
 
 void
@@ -185,40 +187,38 @@ automation_list_free(struct automation *v, size_t n)
 	free(v);
 }
 
-/* Runs one "… WHERE id = ?2 RETURNING product_id" and its event. */
-static int
+/*
+ * Runs one "… WHERE id = ?2 RETURNING product_id" and its event in one
+ * transaction. Returns NY_OK, NY_ENOTFOUND (no row id) or the db error.
+ */
+static enum ny_err
 auto_change(struct db *db, const char *sql, int64_t id, int value)
 {
 	sqlite3_stmt *st;
 	int64_t product_id = 0;
-	int rc;
+	enum ny_err rc;
 
 	if ((rc = db_begin(db)) != NY_OK)
 		return rc;
-	if ((st = db_stmt(db, sql)) == NULL)
-		return db_end(db, NY_EDB);
-	sqlite3_bind_int(st, 1, value);
-	sqlite3_bind_int64(st, 2, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		product_id = sqlite3_column_int64(st, 0);
-	/* RETURNING: the change is done once the statement is reset. */
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return db_end(db, NY_ENOTFOUND);
-	if (rc != SQLITE_ROW)
-		return db_end(db, db_err(rc));
+	if ((st = db_stmt(db, sql)) != NULL) {
+		sqlite3_bind_int(st, 1, value);
+		sqlite3_bind_int64(st, 2, id);
+	}
+	/* RETURNING: the change is done once db_int64 resets the statement;
+	 * no row returned means no row changed. */
+	if ((rc = db_int64(st, &product_id)) != NY_OK)
+		return db_end(db, rc);
 	return db_end(db, db_event(db, "product", product_id, NULL));
 }
 
-int
+enum ny_err
 automation_set_enabled(struct db *db, int64_t id, int enabled)
 {
 	return auto_change(db, "UPDATE automations SET enabled = ?1"
 	    " WHERE id = ?2 RETURNING product_id", id, enabled ? 1 : 0);
 }
 
-int
+enum ny_err
 automation_remove(struct db *db, int64_t id)
 {
 	/* ?1 is bound but unused so both changes share auto_change. */
@@ -227,7 +227,7 @@ automation_remove(struct db *db, int64_t id)
 }
 
 /* The product of automation id, or NY_ENOTFOUND. */
-static int
+static enum ny_err
 auto_product_of(struct db *db, int64_t id, int64_t *product_id)
 {
 	sqlite3_stmt *st = db_stmt(db,
@@ -239,13 +239,14 @@ auto_product_of(struct db *db, int64_t id, int64_t *product_id)
 	return db_int64(st, product_id);
 }
 
-static int
+/* automation_update inside its transaction. */
+static enum ny_err
 auto_update_tx(struct db *db, int64_t id, const char *trigger, int offset,
     const char *en, const char *sw)
 {
 	sqlite3_stmt *st;
 	int64_t product_id = 0;
-	int rc;
+	enum ny_err rc;
 
 	if ((rc = auto_product_of(db, id, &product_id)) != NY_OK ||
 	    (rc = auto_trigger_fits(db, product_id, trigger)) != NY_OK ||
@@ -265,11 +266,11 @@ auto_update_tx(struct db *db, int64_t id, const char *trigger, int offset,
 	return db_event(db, "product", product_id, NULL);
 }
 
-int
+enum ny_err
 automation_update(struct db *db, int64_t id, const char *trigger,
     int offset_minutes, const char *body_en, const char *body_sw)
 {
-	int rc;
+	enum ny_err rc;
 
 	if (!auto_values_ok(trigger, offset_minutes, body_en, body_sw))
 		return NY_EINVAL;
@@ -294,15 +295,17 @@ auto_bind_upsert(sqlite3_stmt *st, int64_t product_id, const char *trigger,
 
 /*
  * Update first (only when something differs), insert when no row has
- * this trigger and offset: sqlite3_changes tells what happened.
+ * this trigger and offset: the count of rows db_one changed tells what
+ * happened.
  */
-int
+enum ny_err
 automation_upsert_tx(struct db *db, int64_t product_id, const char *trigger,
     int offset_minutes, const char *body_en, const char *body_sw,
     int enabled, int *changed)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int64_t n = 0;
+	enum ny_err rc;
 
 	if (changed != NULL)
 		*changed = 0;
@@ -318,9 +321,10 @@ automation_upsert_tx(struct db *db, int64_t product_id, const char *trigger,
 		return NY_EDB;
 	auto_bind_upsert(st, product_id, trigger, offset_minutes, body_en,
 	    body_sw, enabled);
-	if ((rc = db_done(st)) != NY_OK)
+	/* NY_OK whether or not a row changed: n tells. */
+	if ((rc = db_one(st, NY_OK, &n)) != NY_OK)
 		return rc;
-	if (sqlite3_changes(db_sqlite(db)) == 0) {
+	if (n == 0) {
 		st = db_stmt(db, "INSERT INTO automations(product_id, trigger,"
 		    " offset_minutes, body_en, body_sw, enabled, created_at)"
 		    " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE NOT EXISTS"
@@ -331,10 +335,10 @@ automation_upsert_tx(struct db *db, int64_t product_id, const char *trigger,
 		auto_bind_upsert(st, product_id, trigger, offset_minutes,
 		    body_en, body_sw, enabled);
 		sqlite3_bind_int64(st, 7, ny_now());
-		if ((rc = db_done(st)) != NY_OK)
+		if ((rc = db_one(st, NY_OK, &n)) != NY_OK)
 			return rc;
 	}
 	if (changed != NULL)
-		*changed = sqlite3_changes(db_sqlite(db)) > 0;
+		*changed = n > 0;
 	return NY_OK;
 }

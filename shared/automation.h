@@ -36,9 +36,9 @@ struct automation {
  * NY_ENOTFOUND (no such product), NY_EEXISTS (same product, trigger and
  * offset already), or NY_EBUSY / NY_EDB.
  */
-int	automation_add(struct db *db, int64_t product_id, const char *trigger,
-	    int offset_minutes, const char *body_en, const char *body_sw,
-	    int64_t *id);
+enum ny_err automation_add(struct db *db, int64_t product_id,
+	    const char *trigger, int offset_minutes, const char *body_en,
+	    const char *body_sw, int64_t *id);
 
 /*
  * 1 when trigger ("purchase", "before_start", "before_end") suits a
@@ -53,7 +53,7 @@ int	automation_trigger_ok(const char *trigger, const char *kind);
  * Returns NY_OK, NY_EINVAL, NY_ENOTFOUND, NY_EEXISTS (another automation
  * of the product has that trigger and offset), NY_EBUSY / NY_EDB.
  */
-int	automation_update(struct db *db, int64_t id, const char *trigger,
+enum ny_err automation_update(struct db *db, int64_t id, const char *trigger,
 	    int offset_minutes, const char *body_en, const char *body_sw);
 
 /*
@@ -64,7 +64,7 @@ int	automation_update(struct db *db, int64_t id, const char *trigger,
  * Appends no event (the caller does, once per product). Returns NY_OK,
  * NY_EINVAL, NY_ENOTFOUND (no such product), NY_EDB.
  */
-int	automation_upsert_tx(struct db *db, int64_t product_id,
+enum ny_err automation_upsert_tx(struct db *db, int64_t product_id,
 	    const char *trigger, int offset_minutes, const char *body_en,
 	    const char *body_sw, int enabled, int *changed);
 
@@ -72,7 +72,7 @@ int	automation_upsert_tx(struct db *db, int64_t product_id,
  * The product's automations, oldest first, into *out (caller frees with
  * automation_list_free) and *n. Returns NY_OK or NY_EDB.
  */
-int	automation_list(struct db *db, int64_t product_id,
+enum ny_err automation_list(struct db *db, int64_t product_id,
 	    struct automation **out, size_t *n);
 
 void	automation_list_free(struct automation *v, size_t n);
@@ -83,13 +83,13 @@ void	automation_list_free(struct automation *v, size_t n);
  * event. Returns NY_OK (also when already so), NY_ENOTFOUND, NY_EBUSY /
  * NY_EDB.
  */
-int	automation_set_enabled(struct db *db, int64_t id, int enabled);
+enum ny_err automation_set_enabled(struct db *db, int64_t id, int enabled);
 
 /*
  * Removes one and its record of sent messages (the messages themselves
  * stay in the outbox). Own transaction, "product" event. Returns NY_OK,
  * NY_ENOTFOUND, NY_EBUSY / NY_EDB.
  */
-int	automation_remove(struct db *db, int64_t id);
+enum ny_err automation_remove(struct db *db, int64_t id);
 
 #endif

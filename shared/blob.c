@@ -142,7 +142,7 @@ blob_path(const char *data_dir, const char *sha, char *buf, size_t len)
 	return buf;
 }
 
-static int
+static enum ny_err
 write_all(int fd, const unsigned char *p, size_t n)
 {
 	while (n > 0) {
@@ -170,7 +170,7 @@ struct blob_w {
 	size_t				 nhead;
 };
 
-static int
+static enum ny_err
 sw_open(struct blob_w *w, const char *data_dir)
 {
 	char dir[4096];
@@ -191,7 +191,7 @@ sw_open(struct blob_w *w, const char *data_dir)
 	return NY_OK;
 }
 
-static int
+static enum ny_err
 sw_add(struct blob_w *w, const unsigned char *p, size_t n)
 {
 	if (w->size + (int64_t)n > BLOB_MAX_FILE)
@@ -219,7 +219,7 @@ sw_abort(struct blob_w *w)
 
 /* fsync's the file, renames it into place (or drops it when the blob is
  * already there) and fsync's the folder. */
-static int
+static enum ny_err
 sw_finish(struct blob_w *w, const char *name, char sha[BLOB_SHA_LEN],
     char mime[BLOB_MIME_LEN])
 {
@@ -272,7 +272,7 @@ base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-int
+enum ny_err
 blob_write_fd(const char *data_dir, int fd, const char *name,
     char sha[BLOB_SHA_LEN], int64_t *size, char mime[BLOB_MIME_LEN],
     blob_progress_fn *progress, void *arg)
@@ -282,7 +282,7 @@ blob_write_fd(const char *data_dir, int fd, const char *name,
 	unsigned char *chunk;
 	int64_t total, tick = BLOB_TICK;
 	ssize_t n;
-	int rc;
+	enum ny_err rc;
 
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
 		return NY_EIO;
@@ -320,12 +320,13 @@ blob_write_fd(const char *data_dir, int fd, const char *name,
 	return NY_OK;
 }
 
-int
+enum ny_err
 blob_write_file(const char *data_dir, const char *src_path, const char *name,
     char sha[BLOB_SHA_LEN], int64_t *size, char mime[BLOB_MIME_LEN],
     blob_progress_fn *progress, void *arg)
 {
-	int fd, rc;
+	enum ny_err rc;
+	int fd;
 
 	if ((fd = open(src_path, O_RDONLY | O_CLOEXEC)) < 0)
 		return errno == ENOENT ? NY_ENOTFOUND : NY_EIO;
@@ -335,12 +336,12 @@ blob_write_file(const char *data_dir, const char *src_path, const char *name,
 	return rc;
 }
 
-int
+enum ny_err
 blob_write_mem(const char *data_dir, const void *data, size_t len,
     const char *name, char sha[BLOB_SHA_LEN], char mime[BLOB_MIME_LEN])
 {
 	struct blob_w w;
-	int rc;
+	enum ny_err rc;
 
 	if ((rc = sw_open(&w, data_dir)) != NY_OK)
 		return rc;
@@ -351,7 +352,7 @@ blob_write_mem(const char *data_dir, const void *data, size_t len,
 	return sw_finish(&w, name, sha, mime);
 }
 
-int
+enum ny_err
 blob_add(struct db *db, const char *sha, int64_t size, const char *mime)
 {
 	sqlite3_stmt *st = db_stmt(db, "INSERT OR IGNORE INTO blobs(sha256, "
@@ -370,8 +371,8 @@ blob_add(struct db *db, const char *sha, int64_t size, const char *mime)
 }
 
 /* blob_write_fd/blob_write_file's result into the blobs table. */
-static int
-blob_put_common(struct db *db, int rc, const char *sha, int64_t sz,
+static enum ny_err
+blob_put_common(struct db *db, enum ny_err rc, const char *sha, int64_t sz,
     const char *m, int64_t *size, char mime[BLOB_MIME_LEN])
 {
 	if (rc != NY_OK)
@@ -385,34 +386,34 @@ blob_put_common(struct db *db, int rc, const char *sha, int64_t sz,
 	return NY_OK;
 }
 
-int
+enum ny_err
 blob_put_file(struct db *db, const char *data_dir, const char *src_path,
     const char *name, char sha[BLOB_SHA_LEN], int64_t *size,
     char mime[BLOB_MIME_LEN], blob_progress_fn *progress, void *arg)
 {
 	char m[BLOB_MIME_LEN];
 	int64_t sz = 0;
-	int rc;
+	enum ny_err rc;
 
 	rc = blob_write_file(data_dir, src_path, name, sha, &sz, m, progress,
 	    arg);
 	return blob_put_common(db, rc, sha, sz, m, size, mime);
 }
 
-int
+enum ny_err
 blob_put_fd(struct db *db, const char *data_dir, int fd, const char *name,
     char sha[BLOB_SHA_LEN], int64_t *size, char mime[BLOB_MIME_LEN],
     blob_progress_fn *progress, void *arg)
 {
 	char m[BLOB_MIME_LEN];
 	int64_t sz = 0;
-	int rc;
+	enum ny_err rc;
 
 	rc = blob_write_fd(data_dir, fd, name, sha, &sz, m, progress, arg);
 	return blob_put_common(db, rc, sha, sz, m, size, mime);
 }
 
-int
+enum ny_err
 blob_get(struct db *db, const char *sha, int64_t *size,
     char mime[BLOB_MIME_LEN])
 {
@@ -428,8 +429,7 @@ blob_get(struct db *db, const char *sha, int64_t *size,
 		if (size != NULL)
 			*size = sqlite3_column_int64(st, 0);
 		if (mime != NULL)
-			snprintf(mime, BLOB_MIME_LEN, "%s",
-			    (const char *)sqlite3_column_text(st, 1));
+			db_col_buf(st, 1, mime, BLOB_MIME_LEN);
 	}
 	sqlite3_reset(st);
 	return db_found(rc);

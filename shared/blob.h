@@ -37,7 +37,7 @@ typedef void blob_progress_fn(void *arg, int64_t done, int64_t total);
  * Returns NY_OK, NY_ENOTFOUND (no src), NY_ELIMIT (bigger than
  * BLOB_MAX_FILE), NY_EIO.
  */
-int	blob_write_file(const char *data_dir, const char *src_path,
+enum ny_err blob_write_file(const char *data_dir, const char *src_path,
 	    const char *name, char sha[BLOB_SHA_LEN], int64_t *size,
 	    char mime[BLOB_MIME_LEN], blob_progress_fn *progress, void *arg);
 
@@ -48,37 +48,37 @@ int	blob_write_file(const char *data_dir, const char *src_path,
  * the MIME type (may be NULL: sniffed). Returns as blob_write_file, and
  * NY_EIO when fd is not a regular file.
  */
-int	blob_write_fd(const char *data_dir, int fd, const char *name,
+enum ny_err blob_write_fd(const char *data_dir, int fd, const char *name,
 	    char sha[BLOB_SHA_LEN], int64_t *size, char mime[BLOB_MIME_LEN],
 	    blob_progress_fn *progress, void *arg);
 
 /* The same from memory (tests, uploads already in memory). */
-int	blob_write_mem(const char *data_dir, const void *data, size_t len,
-	    const char *name, char sha[BLOB_SHA_LEN],
-	    char mime[BLOB_MIME_LEN]);
+enum ny_err blob_write_mem(const char *data_dir, const void *data, size_t len,
+	    const char *name, char sha[BLOB_SHA_LEN], char mime[BLOB_MIME_LEN]);
 
 /*
  * Records a blob row (INSERT OR IGNORE): a single statement, so it works
  * inside the caller's transaction or on its own.
  */
-int	blob_add(struct db *db, const char *sha, int64_t size,
+enum ny_err blob_add(struct db *db, const char *sha, int64_t size,
 	    const char *mime);
 
 /*
  * blob_write_file + blob_add: the usual way in. Arguments as for
  * blob_write_file.
  */
-int	blob_put_file(struct db *db, const char *data_dir, const char *src_path,
-	    const char *name, char sha[BLOB_SHA_LEN], int64_t *size,
-	    char mime[BLOB_MIME_LEN], blob_progress_fn *progress, void *arg);
+enum ny_err blob_put_file(struct db *db, const char *data_dir,
+	    const char *src_path, const char *name, char sha[BLOB_SHA_LEN],
+	    int64_t *size, char mime[BLOB_MIME_LEN], blob_progress_fn *progress,
+	    void *arg);
 
 /* blob_write_fd + blob_add. Arguments as for blob_write_fd. */
-int	blob_put_fd(struct db *db, const char *data_dir, int fd,
+enum ny_err blob_put_fd(struct db *db, const char *data_dir, int fd,
 	    const char *name, char sha[BLOB_SHA_LEN], int64_t *size,
 	    char mime[BLOB_MIME_LEN], blob_progress_fn *progress, void *arg);
 
 /* The blob's size and MIME type (mime may be NULL). NY_OK, NY_ENOTFOUND. */
-int	blob_get(struct db *db, const char *sha, int64_t *size,
+enum ny_err blob_get(struct db *db, const char *sha, int64_t *size,
 	    char mime[BLOB_MIME_LEN]);
 
 /* Path of a blob: DATA_DIR/files/ab/cdef…  Returns buf. */

@@ -1,7 +1,13 @@
 /*
  * catalog-io.h: the whole catalog (creators, products, their files and
- * automations) to and from the JSON document of DESIGN §3. Secrets are
- * never exported: an imported creator enrols with `creator add`.
+ * automations) to and from one JSON document, described in README.md
+ * ("Admin commands"). Secrets are never exported: an imported creator
+ * enrols with `creator add`.
+ *
+ * catalog-parse.c reads and validates a document (catalog_validate) with
+ * the typed readers of catalog-json.c, catalog-import.c writes one into
+ * the database (catalog_import), catalog-export.c writes the database out
+ * as one (catalog_export); catalog-int.h is what they share.
  */
 #ifndef NY_CATALOG_IO_H
 #define NY_CATALOG_IO_H
@@ -27,7 +33,7 @@ struct catalog_counts {
  * folder). Times are ISO 8601 UTC. Returns NY_OK (counts may be
  * NULL), or an error with *cause (one line; caller frees).
  */
-int	catalog_export(struct db *db, const char *data_dir,
+enum ny_err catalog_export(struct db *db, const char *data_dir,
 	    const char *json_path, struct catalog_counts *counts, char **cause);
 
 /*
@@ -45,7 +51,7 @@ int	catalog_export(struct db *db, const char *data_dir,
  * Nothing is deleted. Returns NY_OK (counts = what the document holds,
  * may be NULL), or an error with *cause (caller frees).
  */
-int	catalog_import(struct db *db, const char *data_dir,
+enum ny_err catalog_import(struct db *db, const char *data_dir,
 	    const char *json_path, struct catalog_counts *counts, char **cause);
 
 /*
@@ -54,7 +60,7 @@ int	catalog_import(struct db *db, const char *data_dir,
  * exist, and pictures to be images, only when check_files is 1). NY_OK
  * or NY_EINVAL with *cause.
  */
-int	catalog_validate(const char *json, size_t len, const char *base_dir,
+enum ny_err catalog_validate(const char *json, size_t len, const char *base_dir,
 	    int check_files, char **cause);
 
 #endif

@@ -70,8 +70,6 @@ catalog_kind_ok(const char *kind)
 static void
 catalog_row(sqlite3_stmt *st, struct catalog_product *p)
 {
-	const unsigned char *cur;
-
 	memset(p, 0, sizeof *p);
 	p->id = sqlite3_column_int64(st, 0);
 	p->slug = db_col_str(st, 1);
@@ -79,9 +77,7 @@ catalog_row(sqlite3_stmt *st, struct catalog_product *p)
 	p->title = db_col_str(st, 3);
 	p->summary = db_col_str(st, 4);
 	p->price_minor = sqlite3_column_int64(st, 5);
-	cur = sqlite3_column_text(st, 6);
-	snprintf(p->currency, sizeof p->currency, "%s",
-	    cur ? (const char *)cur : "");
+	db_col_buf(st, 6, p->currency, sizeof p->currency);
 	p->cover_sha256 = db_col_str(st, 7);
 	p->period_days = sqlite3_column_int64(st, 8);
 	p->starts_at = sqlite3_column_int64(st, 9);
@@ -151,30 +147,44 @@ catalog_creator_free(struct catalog_creator *c)
 	free(c);
 }
 
+struct catalog_page {
+	struct catalog_list	*out;
+	int			 per_page;
+};
+
 /*
- * Steps st (already bound) into out, keeping at most per_page rows and
- * noting whether one more came. Resets st.
+ * db_each callback of catalog_collect: reads the row into the next item,
+ * or notes that the page is full and one more row came.
  */
-static int
+static enum ny_err
+catalog_collect_row(void *arg, sqlite3_stmt *st)
+{
+	struct catalog_page *pg = arg;
+	struct catalog_list *out = pg->out;
+
+	if (out->n == pg->per_page)
+		out->more = 1;
+	else
+		catalog_row(st, &out->items[out->n++]);
+	return NY_OK;
+}
+
+/*
+ * Steps st (already bound, LIMIT per_page + 1) into out, keeping at most
+ * per_page rows and noting whether one more came. Resets st. On an error
+ * out is emptied.
+ */
+static enum ny_err
 catalog_collect(sqlite3_stmt *st, int per_page, struct catalog_list *out)
 {
-	int rc;
+	struct catalog_page pg = { out, per_page };
+	enum ny_err rc;
 
 	memset(out, 0, sizeof *out);
 	out->items = xcalloc((size_t)per_page, sizeof *out->items);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (out->n == per_page) {
-			out->more = 1;
-			continue;
-		}
-		catalog_row(st, &out->items[out->n++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	if ((rc = db_each(st, 0, catalog_collect_row, &pg)) != NY_OK)
 		catalog_list_free(out);
-		return db_err(rc) == NY_OK ? NY_EDB : db_err(rc);
-	}
-	return NY_OK;
+	return rc;
 }
 
 static void
@@ -190,7 +200,7 @@ catalog_paging(int *page, int *per_page)
 		*page = 10000;
 }
 
-int
+enum ny_err
 catalog_list_products(struct db *db, const char *kind, int page, int per_page,
     struct catalog_list *out)
 {
@@ -221,7 +231,7 @@ catalog_word_byte(unsigned char c)
 	    (c >= '0' && c <= '9') || c >= 0x80;
 }
 
-int
+enum ny_err
 catalog_fts_expr(const char *query, char **out)
 {
 	struct ny_buf b;
@@ -250,13 +260,13 @@ catalog_fts_expr(const char *query, char **out)
 	return NY_OK;
 }
 
-int
+enum ny_err
 catalog_search(struct db *db, const char *query, const char *kind, int page,
     int per_page, struct catalog_list *out)
 {
 	sqlite3_stmt *st;
 	char *expr;
-	int rc;
+	enum ny_err rc;
 
 	memset(out, 0, sizeof *out);
 	if (kind != NULL && !catalog_kind_ok(kind))
@@ -305,36 +315,49 @@ catalog_slug_ok(const char *s)
 	return 1;
 }
 
-static int
+/* Reads one row of catalog_files into a file element. */
+static enum ny_err
+catalog_file_fill(void *arg, void *elem, sqlite3_stmt *st)
+{
+	struct catalog_file *f = elem;
+
+	(void)arg;
+	f->id = sqlite3_column_int64(st, 0);
+	f->name = db_col_str(st, 1);
+	f->size = sqlite3_column_int64(st, 2);
+	return NY_OK;
+}
+
+/*
+ * The files of download p, in their order (at most 200), into p->files.
+ * The files read stay in p on an error too (catalog_product_free frees
+ * them). Returns NY_OK or the db error.
+ */
+static enum ny_err
 catalog_files(struct db *db, struct catalog_product *p)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT f.id, f.name, b.size"
 	    " FROM product_files f JOIN blobs b ON b.sha256 = f.sha256"
 	    " WHERE f.product_id = ? ORDER BY f.position, f.id LIMIT 200");
-	size_t cap = 0;
-	int rc;
+	size_t n = 0;
+	enum ny_err rc;
 
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, p->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		p->files = xgrow(p->files, &cap, (size_t)p->nfiles + 1,
-		    sizeof *p->files);
-		p->files[p->nfiles].id = sqlite3_column_int64(st, 0);
-		p->files[p->nfiles].name = db_col_str(st, 1);
-		p->files[p->nfiles].size = sqlite3_column_int64(st, 2);
-		p->nfiles++;
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? NY_OK : NY_EDB;
+	rc = db_rows(st, 0, &p->files, &n, sizeof *p->files,
+	    catalog_file_fill, NULL);
+	p->nfiles = (int)n;
+	return rc;
 }
 
-int
+enum ny_err
 catalog_product_by_slug(struct db *db, const char *slug,
     struct catalog_product **out)
 {
 	struct catalog_product *p;
 	sqlite3_stmt *st;
+	enum ny_err err;
 	int rc;
 
 	*out = NULL;
@@ -348,21 +371,21 @@ catalog_product_by_slug(struct db *db, const char *slug,
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? NY_ENOTFOUND : NY_EDB;
+		return db_found(rc);
 	}
 	p = xcalloc(1, sizeof *p);
 	catalog_row(st, p);
 	sqlite3_reset(st);
 	if (strcmp(p->kind, "download") == 0 &&
-	    (rc = catalog_files(db, p)) != NY_OK) {
+	    (err = catalog_files(db, p)) != NY_OK) {
 		catalog_product_free(p);
-		return rc;
+		return err;
 	}
 	*out = p;
 	return NY_OK;
 }
 
-int
+enum ny_err
 catalog_seats_left(struct db *db, int64_t product_id, int64_t *left)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT max(0, p.capacity"
@@ -372,26 +395,21 @@ catalog_seats_left(struct db *db, int64_t product_id, int64_t *left)
 	    "    JOIN orders o ON o.id = r.order_id"
 	    "    WHERE r.product_id = p.id AND o.status = 'pending'))"
 	    " FROM products p WHERE p.id = ? AND p.kind = 'ticket'");
-	int rc;
 
 	*left = 0;
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, product_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*left = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? NY_OK : rc == SQLITE_DONE ? NY_ENOTFOUND :
-	    NY_EDB;
+	return db_int64(st, left);
 }
 
-int
+enum ny_err
 catalog_creator_by_handle(struct db *db, const char *handle,
     struct catalog_creator **out, struct catalog_list *products)
 {
 	struct catalog_creator *c;
 	sqlite3_stmt *st;
+	enum ny_err err;
 	int rc;
 
 	*out = NULL;
@@ -410,7 +428,7 @@ catalog_creator_by_handle(struct db *db, const char *handle,
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? NY_ENOTFOUND : NY_EDB;
+		return db_found(rc);
 	}
 	c = xcalloc(1, sizeof *c);
 	c->id = sqlite3_column_int64(st, 0);
@@ -430,15 +448,15 @@ catalog_creator_by_handle(struct db *db, const char *handle,
 		return NY_EDB;
 	}
 	sqlite3_bind_int64(st, 1, c->id);
-	if ((rc = catalog_collect(st, 100, products)) != NY_OK) {
+	if ((err = catalog_collect(st, 100, products)) != NY_OK) {
 		catalog_creator_free(c);
-		return rc;
+		return err;
 	}
 	*out = c;
 	return NY_OK;
 }
 
-int
+enum ny_err
 catalog_cover_mime(struct db *db, const char *sha, char *mime, size_t len)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT b.mime FROM blobs b"
@@ -447,32 +465,24 @@ catalog_cover_mime(struct db *db, const char *sha, char *mime, size_t len)
 	    "  WHERE p.cover_sha256 = ?1 AND " CATALOG_PUBLIC ") OR EXISTS"
 	    " (SELECT 1 FROM creators c WHERE c.avatar_sha256 = ?1"
 	    "  AND " CATALOG_AVATAR_OK("c") " AND c.disabled_at IS NULL))");
-	const unsigned char *m;
 	int rc;
 
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		m = sqlite3_column_text(st, 0);
-		snprintf(mime, len, "%s", m ? (const char *)m : "");
-	}
+	if (rc == SQLITE_ROW)
+		db_col_buf(st, 0, mime, len);
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? NY_OK : rc == SQLITE_DONE ? NY_ENOTFOUND :
-	    NY_EDB;
+	return db_found(rc);
 }
 
-int
+enum ny_err
 catalog_ping(struct db *db)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM products"
 	    " WHERE id = 0");
-	int rc;
 
-	if (st == NULL)
-		return NY_EDB;
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? NY_OK : db_err(rc) ? db_err(rc) : NY_EDB;
+	/* count(*) always returns its row: NY_OK or the step's error. */
+	return db_int64(st, NULL);
 }

@@ -70,8 +70,8 @@ int	 catalog_kind_ok(const char *kind);
  * page counts from 1; per_page ≤ 100 (0 = CATALOG_PAGE_SIZE). Files are not
  * loaded. Returns NY_OK and *out, NY_EINVAL for a bad kind, NY_EDB.
  */
-int	 catalog_list_products(struct db *db, const char *kind, int page,
-	    int per_page, struct catalog_list *out);
+enum ny_err	 catalog_list_products(struct db *db, const char *kind,
+		     int page, int per_page, struct catalog_list *out);
 
 /*
  * Full-text search (FTS5 over title, summary, story) of published products,
@@ -81,25 +81,27 @@ int	 catalog_list_products(struct db *db, const char *kind, int page,
  * OR and very long text never make a syntax error. A query with no words
  * gives an empty list. kind as above. Returns NY_OK and *out, or NY_EDB.
  */
-int	 catalog_search(struct db *db, const char *query, const char *kind,
-	    int page, int per_page, struct catalog_list *out);
+enum ny_err	 catalog_search(struct db *db, const char *query,
+		     const char *kind, int page, int per_page,
+		     struct catalog_list *out);
 
 /*
  * Builds the FTS5 MATCH expression for query into out (caller frees):
  * "\"nai\"* \"nig\"*"; *out is "" when there is no word. Exposed for tests.
  */
-int	 catalog_fts_expr(const char *query, char **out);
+enum ny_err	 catalog_fts_expr(const char *query, char **out);
 
 /*
  * The published product with slug, with its files and seats left.
  * Returns NY_OK and *out (catalog_product_free), NY_ENOTFOUND (no such slug,
  * a draft, archived, or a disabled creator), or NY_EDB.
  */
-int	 catalog_product_by_slug(struct db *db, const char *slug,
-	    struct catalog_product **out);
+enum ny_err	 catalog_product_by_slug(struct db *db, const char *slug,
+		     struct catalog_product **out);
 
 /* Seats left for a ticket product (see struct catalog_product). */
-int	 catalog_seats_left(struct db *db, int64_t product_id, int64_t *left);
+enum ny_err	 catalog_seats_left(struct db *db, int64_t product_id,
+		     int64_t *left);
 
 struct catalog_creator {
 	int64_t	 id;
@@ -117,8 +119,9 @@ struct catalog_creator {
  * The enabled creator with handle and up to 100 of their published
  * products (newest first) in *products. Returns NY_OK, NY_ENOTFOUND, NY_EDB.
  */
-int	 catalog_creator_by_handle(struct db *db, const char *handle,
-	    struct catalog_creator **out, struct catalog_list *products);
+enum ny_err	 catalog_creator_by_handle(struct db *db, const char *handle,
+		     struct catalog_creator **out,
+		     struct catalog_list *products);
 
 /*
  * The MIME type of a blob GET /cover/{sha} may serve, into mime: an image
@@ -128,11 +131,11 @@ int	 catalog_creator_by_handle(struct db *db, const char *handle,
  * above all, drafts' covers, a non-image named .png) is NY_ENOTFOUND.
  * Returns NY_OK, NY_ENOTFOUND, NY_EDB.
  */
-int	 catalog_cover_mime(struct db *db, const char *sha, char *mime,
-	    size_t len);
+enum ny_err	 catalog_cover_mime(struct db *db, const char *sha, char *mime,
+		     size_t len);
 
 /* SELECT 1: NY_OK when the database answers (health checks). */
-int	 catalog_ping(struct db *db);
+enum ny_err	 catalog_ping(struct db *db);
 
 void	 catalog_product_free(struct catalog_product *p);
 void	 catalog_list_free(struct catalog_list *l);

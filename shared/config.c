@@ -49,7 +49,7 @@ static const struct cfg_var cfg_vars[] = {
 	 * of NYOTA_BASE_URL and NYOTA_SSH_PORT (derived in config_load). */
 	{ "NYOTA_SSH_PUBLIC", NULL, CFG_HOSTPORT, S(ssh_public), NULL },
 	/* Uploads over SFTP: largest file, and all of one creator's files
-	 * (DESIGN §10; BLOB_MAX_FILE is 4 GiB). */
+	 * (BLOB_MAX_FILE is 4 GiB). */
 	{ "NYOTA_UPLOAD_MAX_MB", "2048", CFG_INT, S(upload_max_mb), "1 4096" },
 	{ "NYOTA_UPLOAD_QUOTA_MB", "10240", CFG_INT, S(upload_quota_mb),
 	  "1 16777216" },
@@ -177,9 +177,10 @@ cfg_ssh_public(const struct ny_config *cfg)
 
 /*
  * "start:rate:full" (or "n", meaning n:100:n) into *out: 1 ≤ start ≤ full
- * ≤ 100000, rate a percentage. Returns 0, or -1 when val is not that.
+ * ≤ 100000, rate a percentage. Returns NY_OK, or NY_EINVAL when val is
+ * not that (*out untouched).
  */
-static int
+static enum ny_err
 cfg_startups(const char *val, struct ny_startups *out)
 {
 	const char *p = val;
@@ -190,11 +191,11 @@ cfg_startups(const char *val, struct ny_startups *out)
 	for (i = 0; i < 3; i++) {
 		k = strcspn(p, ":");
 		if (k == 0 || k >= sizeof part)
-			return -1;
+			return NY_EINVAL;
 		memcpy(part, p, k);
 		part[k] = '\0';
 		if (ny_parse_int(part, 0, 100000, &n[i]) != NY_OK)
-			return -1;
+			return NY_EINVAL;
 		p += k;
 		if (i == 0 && *p == '\0') {	/* "n" */
 			n[1] = 100;
@@ -202,14 +203,14 @@ cfg_startups(const char *val, struct ny_startups *out)
 			break;
 		}
 		if (i < 2 && *p++ != ':')
-			return -1;
+			return NY_EINVAL;
 	}
 	if (*p != '\0' || n[0] < 1 || n[1] > 100 || n[2] < n[0])
-		return -1;
+		return NY_EINVAL;
 	out->start = (int)n[0];
 	out->rate = (int)n[1];
 	out->full = (int)n[2];
-	return 0;
+	return NY_OK;
 }
 
 /* Checks and stores one value; on error returns the cause (caller frees). */
@@ -271,7 +272,8 @@ cfg_set(struct ny_config *cfg, const struct cfg_var *v, const char *val)
 			    v->name, shown);
 		break;
 	case CFG_STARTUPS:
-		if (cfg_startups(val, (struct ny_startups *)(void *)base) != 0)
+		if (cfg_startups(val, (struct ny_startups *)(void *)base) !=
+		    NY_OK)
 			return xasprintf("%s: expected start:rate:full such as "
 			    "10:30:100 (1 <= start <= full, rate 0-100), got "
 			    "\"%s\"", v->name, shown);
@@ -308,7 +310,7 @@ cfg_find_flag(const char *flag, size_t n)
 	return NULL;
 }
 
-int
+enum ny_err
 config_load(struct ny_config *cfg, int argc, char **argv, int *nargs,
     char **cause)
 {

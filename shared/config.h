@@ -1,11 +1,14 @@
 /*
- * config.h: the settings of DESIGN §4, read from the environment (and
- * command-line flags that override it) once at start.
+ * config.h: the settings (the README's configuration table), read from
+ * the environment (and command-line flags that override it) once at
+ * start.
  */
 #ifndef NY_CONFIG_H
 #define NY_CONFIG_H
 
 #include <stdint.h>
+
+#include "ny.h"
 
 /*
  * Connections not yet logged in, OpenSSH's MaxStartups "start:rate:full":
@@ -67,8 +70,8 @@ struct ny_config {
  * line. argv entries that are not flags are left for the caller; *nargs
  * receives how many leading flags were consumed.
  */
-int	config_load(struct ny_config *cfg, int argc, char **argv, int *nargs,
-	    char **cause);
+enum ny_err config_load(struct ny_config *cfg, int argc, char **argv,
+	    int *nargs, char **cause);
 
 /* Frees every string in cfg. */
 void	config_free(struct ny_config *cfg);

@@ -67,12 +67,13 @@ crypto_init_key(const unsigned char key[32])
 }
 
 /* Reads an existing key file, refusing loose permissions or wrong size. */
-static int
+static enum ny_err
 key_read(const char *path, unsigned char master[MASTER_LEN], char **cause)
 {
 	struct stat st;
 	ssize_t n;
-	int fd, rc = NY_EIO;
+	enum ny_err rc = NY_EIO;
+	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));
@@ -117,12 +118,13 @@ out:
  * ever reads a half-written key. Returns NY_OK, NY_EEXISTS (someone else
  * won: read theirs) or NY_EIO.
  */
-static int
+static enum ny_err
 key_create(const char *dir, const char *path, char **cause)
 {
 	unsigned char master[MASTER_LEN];
 	char *tmp = xasprintf("%s/.master.key.%ld", dir, (long)getpid());
-	int fd, rc = NY_EIO, dfd;
+	enum ny_err rc = NY_EIO;
+	int fd, dfd;
 
 	randombytes_buf(master, sizeof master);
 	unlink(tmp);	/* a leftover from a crashed start with our pid */
@@ -156,12 +158,12 @@ out:
 	return rc;
 }
 
-int
+enum ny_err
 crypto_init(const char *keys_dir, char **cause)
 {
 	unsigned char master[MASTER_LEN];
 	char *path;
-	int rc;
+	enum ny_err rc;
 
 	if (sodium_init() < 0) {
 		*cause = xstrdup("libsodium: initialisation failed");
@@ -283,7 +285,7 @@ crypto_seal(const void *plain, size_t len, unsigned char **out,
  * *out gets len - 40 bytes of plaintext plus a NUL (not counted in
  * *outlen), so sealed strings come back as C strings.
  */
-int
+enum ny_err
 crypto_open(const unsigned char *sealed, size_t len, unsigned char **out,
     size_t *outlen)
 {
@@ -309,13 +311,13 @@ crypto_open(const unsigned char *sealed, size_t len, unsigned char **out,
 	return NY_OK;
 }
 
-int
+enum ny_err
 crypto_open_str(const unsigned char *sealed, size_t len, char *out,
     size_t outlen)
 {
 	unsigned char *plain = NULL;
 	size_t n = 0;
-	int rc;
+	enum ny_err rc;
 
 	if (outlen > 0)
 		out[0] = '\0';
@@ -353,7 +355,7 @@ crypto_sign_url(const char *msg, char *sig, size_t siglen)
  * (unused low bits of the last character), and a signature must have
  * exactly one.
  */
-int
+enum ny_err
 crypto_check_url(const char *msg, const char *sig)
 {
 	char want[64];

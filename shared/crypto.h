@@ -23,7 +23,7 @@
  * group/other permissions. Returns NY_OK or an error with *cause.
  * Call once at start, before threads.
  */
-int	crypto_init(const char *keys_dir, char **cause);
+enum ny_err crypto_init(const char *keys_dir, char **cause);
 
 /* Tests: use this key instead of a file (32 bytes). */
 void	crypto_init_key(const unsigned char key[32]);
@@ -60,15 +60,15 @@ void	crypto_seal(const void *plain, size_t len, unsigned char **out,
  * *out is NULL). *out (caller frees) has *outlen bytes plus a NUL not
  * counted in *outlen, so a sealed string comes back as a C string.
  */
-int	crypto_open(const unsigned char *sealed, size_t len, unsigned char **out,
-	    size_t *outlen);
+enum ny_err crypto_open(const unsigned char *sealed, size_t len,
+	    unsigned char **out, size_t *outlen);
 
 /*
  * crypto_open for a short sealed string (a code): into out, NUL-terminated,
  * the temporary plaintext wiped. NY_OK, or NY_ECRYPTO (tampered, empty, or
  * longer than outlen - 1).
  */
-int	crypto_open_str(const unsigned char *sealed, size_t len, char *out,
+enum ny_err crypto_open_str(const unsigned char *sealed, size_t len, char *out,
 	    size_t outlen);
 /*
  * Signs msg with HMAC-SHA256 under the URL subkey; writes the signature as
@@ -76,7 +76,7 @@ int	crypto_open_str(const unsigned char *sealed, size_t len, char *out,
  */
 void	crypto_sign_url(const char *msg, char *sig, size_t siglen);
 /* Checks a signature in constant time: NY_OK or NY_ECRYPTO. */
-int	crypto_check_url(const char *msg, const char *sig);
+enum ny_err crypto_check_url(const char *msg, const char *sig);
 
 /* Lower-case hex of bytes into out (≥ 2*len+1). */
 void	crypto_hex(const unsigned char *p, size_t len, char *out);

@@ -16,12 +16,11 @@ e164_ok(const char *s)
 	return strspn(s, "0123456789") == n;
 }
 
-int
+enum ny_err
 customer_upsert_tx(struct db *db, const char *e164, const char *locale,
     int64_t *id)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if (!e164_ok(e164) || (locale != NULL && strcmp(locale, "en") != 0 &&
 	    strcmp(locale, "sw") != 0))
@@ -35,17 +34,14 @@ customer_upsert_tx(struct db *db, const char *e164, const char *locale,
 	sqlite3_bind_text(st, 1, e164, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, locale, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, ny_now());
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		rc = sqlite3_step(st);
-	}
-	sqlite3_reset(st);
-	return db_err(rc);
+	/* RETURNING: the row is written by the first step; its one row
+	 * always comes (the upsert either inserts or updates). */
+	return db_int64(st, id);
 }
 
-static int
-customer_get(struct db *db, sqlite3_stmt *st, struct customer *out)
+/* Steps st (bound, one customer) into *out: NY_OK, NY_ENOTFOUND, error. */
+static enum ny_err
+customer_get(sqlite3_stmt *st, struct customer *out)
 {
 	int rc;
 
@@ -55,18 +51,15 @@ customer_get(struct db *db, sqlite3_stmt *st, struct customer *out)
 	if (rc == SQLITE_ROW) {
 		memset(out, 0, sizeof *out);
 		out->id = sqlite3_column_int64(st, 0);
-		snprintf(out->phone, sizeof out->phone, "%s",
-		    (const char *)sqlite3_column_text(st, 1));
-		snprintf(out->locale, sizeof out->locale, "%s",
-		    (const char *)sqlite3_column_text(st, 2));
+		db_col_buf(st, 1, out->phone, sizeof out->phone);
+		db_col_buf(st, 2, out->locale, sizeof out->locale);
 		out->created_at = sqlite3_column_int64(st, 3);
 	}
 	sqlite3_reset(st);
-	(void)db;
 	return db_found(rc);
 }
 
-int
+enum ny_err
 customer_by_phone(struct db *db, const char *e164, struct customer *out)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT id, phone, locale, created_at "
@@ -74,10 +67,10 @@ customer_by_phone(struct db *db, const char *e164, struct customer *out)
 
 	if (st != NULL)
 		sqlite3_bind_text(st, 1, e164, -1, SQLITE_STATIC);
-	return customer_get(db, st, out);
+	return customer_get(st, out);
 }
 
-int
+enum ny_err
 customer_by_id(struct db *db, int64_t id, struct customer *out)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT id, phone, locale, created_at "
@@ -85,5 +78,5 @@ customer_by_id(struct db *db, int64_t id, struct customer *out)
 
 	if (st != NULL)
 		sqlite3_bind_int64(st, 1, id);
-	return customer_get(db, st, out);
+	return customer_get(st, out);
 }

@@ -22,11 +22,12 @@ struct customer {
  * customer's language (the latest purchase's language wins). Returns
  * NY_OK and *id, NY_EINVAL (not 8–15 digits, unknown locale).
  */
-int	customer_upsert_tx(struct db *db, const char *e164, const char *locale,
-	    int64_t *id);
+enum ny_err customer_upsert_tx(struct db *db, const char *e164,
+	    const char *locale, int64_t *id);
 
 /* Fills *out. NY_OK or NY_ENOTFOUND. */
-int	customer_by_phone(struct db *db, const char *e164, struct customer *out);
-int	customer_by_id(struct db *db, int64_t id, struct customer *out);
+enum ny_err customer_by_phone(struct db *db, const char *e164,
+	    struct customer *out);
+enum ny_err customer_by_id(struct db *db, int64_t id, struct customer *out);
 
 #endif

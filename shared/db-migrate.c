@@ -12,21 +12,27 @@
 #include "db.h"
 #include "log.h"
 
-/* Number of a migration asset ("migrations/0007_x.sql" → 7), else -1. */
-static int
-migration_number(const char *path)
+/*
+ * The number of a migration asset ("migrations/0007_x.sql" → 7) into *n.
+ * Returns NY_OK, or NY_EINVAL for any other asset (*n untouched).
+ */
+static enum ny_err
+migration_number(const char *path, int *n)
 {
-	int n = 0, i;
+	int v = 0, i;
 
 	if (strncmp(path, "migrations/", 11) != 0)
-		return -1;
+		return NY_EINVAL;
 	path += 11;
 	for (i = 0; i < 4; i++) {
 		if (path[i] < '0' || path[i] > '9')
-			return -1;
-		n = n * 10 + (path[i] - '0');
+			return NY_EINVAL;
+		v = v * 10 + (path[i] - '0');
 	}
-	return path[4] == '_' ? n : -1;
+	if (path[4] != '_')
+		return NY_EINVAL;
+	*n = v;
+	return NY_OK;
 }
 
 int
@@ -36,12 +42,17 @@ db_schema_version(void)
 	int max = 0, n;
 
 	for (a = ny_assets; a->path != NULL; a++)
-		if ((n = migration_number(a->path)) > max)
+		if (migration_number(a->path, &n) == NY_OK && n > max)
 			max = n;
 	return max;
 }
 
-static int
+/*
+ * PRAGMA user_version into *v, on a statement of its own: the migration
+ * runs before anything is cached and the text never recurs. Returns NY_OK
+ * or the mapped error.
+ */
+static enum ny_err
 db_user_version(struct db *db, int *v)
 {
 	sqlite3_stmt *st;
@@ -54,14 +65,20 @@ db_user_version(struct db *db, int *v)
 	rc = sqlite3_step(st);
 	*v = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? NY_OK : db_err(rc);
+	return db_found(rc);
 }
 
-static int
+/*
+ * Applies migration a (number n) with the user_version update in one
+ * transaction; nothing when another process got there first. Returns
+ * NY_OK, or an error with *cause (caller frees).
+ */
+static enum ny_err
 migration_apply(struct db *db, const struct ny_asset *a, int n, char **cause)
 {
 	char pragma[64];
-	int rc, have;
+	enum ny_err rc;
+	int have;
 
 	if ((rc = db_begin(db)) != NY_OK) {
 		*cause = xasprintf("%s: cannot begin: %s", a->path,
@@ -91,11 +108,12 @@ migration_apply(struct db *db, const struct ny_asset *a, int n, char **cause)
 	return NY_OK;
 }
 
-int
+enum ny_err
 db_migrate(struct db *db, char **cause)
 {
 	const struct ny_asset *a, *next;
-	int have, latest = db_schema_version(), rc, n, best;
+	int have, latest = db_schema_version(), n, best;
+	enum ny_err rc;
 
 	if ((rc = db_user_version(db, &have)) != NY_OK) {
 		*cause = xasprintf("cannot read schema version: %s",
@@ -111,8 +129,8 @@ db_migrate(struct db *db, char **cause)
 		next = NULL;
 		best = 0;
 		for (a = ny_assets; a->path != NULL; a++) {
-			n = migration_number(a->path);
-			if (n > have && (next == NULL || n < best)) {
+			if (migration_number(a->path, &n) == NY_OK &&
+			    n > have && (next == NULL || n < best)) {
 				next = a;
 				best = n;
 			}

@@ -1,6 +1,13 @@
 /*
  * db.c: connection set-up, the statement cache, transactions, events,
  * change detection and backup. The migration runner is in db-migrate.c.
+ *
+ * Debug hook: with NYOTA_SQL_TRACE=FILE in the environment, each SQL text
+ * db_stmt compiles is appended to FILE, once per connection (the cache
+ * compiles a text once), one line per statement: the source file that
+ * prepared it, a tab, the SQL. The unit run collects the suite's SQL this
+ * way and test-schema checks the query plan of every statement the code
+ * really prepares (tests/run-unit.sh).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -28,9 +35,10 @@ struct db {
 	struct db_slot	 cache[DB_CACHE];
 	int64_t		 data_version;	/* -1 before the first db_changed */
 	int		 fault_busy;	/* >0: count down, fail at 1 */
+	int		 trace_fd;	/* NYOTA_SQL_TRACE file, or -1 */
 };
 
-int
+enum ny_err
 db_err(int rc)
 {
 	switch (rc & 0xff) {
@@ -53,7 +61,7 @@ db_err(int rc)
 	}
 }
 
-int
+enum ny_err
 db_found(int rc)
 {
 	if (rc == SQLITE_ROW)
@@ -61,7 +69,54 @@ db_found(int rc)
 	return rc == SQLITE_DONE ? NY_ENOTFOUND : db_err(rc);
 }
 
-int
+/*
+ * The NYOTA_SQL_TRACE file opened for appending, or -1 when the variable
+ * is unset or empty (the normal case: tracing then costs one compare per
+ * compiled statement) or the file cannot be opened (tracing is a test aid,
+ * never a reason to refuse a connection).
+ */
+static int
+db_trace_open(void)
+{
+	const char *f = getenv("NYOTA_SQL_TRACE");
+
+	if (f == NULL || *f == '\0')
+		return -1;
+	return open(f, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+}
+
+/*
+ * Appends "file<TAB>sql" to the trace as one line; in sql a backslash is
+ * written as two, a newline as backslash-n and a tab as backslash-t, so a
+ * statement written over several lines stays one record. One write(2)
+ * per record: with O_APPEND, records of concurrent processes (the servers
+ * of an integration test) do not interleave.
+ */
+static void
+db_trace(int fd, const char *file, const char *sql)
+{
+	struct ny_buf b;
+	const char *p;
+
+	buf_init(&b, 0);
+	buf_printf(&b, "%s\t", file);
+	for (p = sql; *p != '\0'; p++) {
+		if (*p == '\\')
+			buf_adds(&b, "\\\\");
+		else if (*p == '\n')
+			buf_adds(&b, "\\n");
+		else if (*p == '\t')
+			buf_adds(&b, "\\t");
+		else
+			buf_add(&b, p, 1);
+	}
+	buf_add(&b, "\n", 1);
+	if (write(fd, b.data, b.len) != (ssize_t)b.len)
+		log_warn("sql trace write failed", "fd=%d", fd);
+	buf_free(&b);
+}
+
+enum ny_err
 db_open(const char *path, struct db **out, char **cause)
 {
 	struct db *db = xcalloc(1, sizeof *db);
@@ -69,6 +124,7 @@ db_open(const char *path, struct db **out, char **cause)
 
 	*out = NULL;
 	db->data_version = -1;
+	db->trace_fd = -1;
 	/* Created 0600 before SQLite does it with 0644 & ~umask: the file
 	 * holds sealed secrets and buyers' phone numbers. SQLite gives -wal
 	 * and -shm the main file's mode. An existing file keeps its mode
@@ -97,6 +153,7 @@ db_open(const char *path, struct db **out, char **cause)
 		*cause = xasprintf("%s: %s", path, sqlite3_errmsg(db->h));
 		goto err;
 	}
+	db->trace_fd = db_trace_open();
 	*out = db;
 	return NY_OK;
 err:
@@ -114,6 +171,8 @@ db_close(struct db *db)
 		return;
 	for (i = 0; i < DB_CACHE; i++)
 		sqlite3_finalize(db->cache[i].st);
+	if (db->trace_fd >= 0)
+		close(db->trace_fd);
 	sqlite3_close_v2(db->h);
 	free(db);
 }
@@ -141,7 +200,7 @@ db_hash(const char *s)
 }
 
 sqlite3_stmt *
-db_stmt(struct db *db, const char *sql)
+db_stmt_at(struct db *db, const char *sql, const char *file)
 {
 	size_t i, h = db_hash(sql);
 	struct db_slot *sl;
@@ -170,10 +229,12 @@ db_stmt(struct db *db, const char *sql)
 		return NULL;
 	}
 	sl->sql = sql;
+	if (db->trace_fd >= 0)
+		db_trace(db->trace_fd, file, sql);
 	return sl->st;
 }
 
-int
+enum ny_err
 db_exec(struct db *db, const char *sql)
 {
 	int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
@@ -183,7 +244,7 @@ db_exec(struct db *db, const char *sql)
 	return db_err(rc);
 }
 
-int
+enum ny_err
 db_begin(struct db *db)
 {
 	if (db->fault_busy > 0 && --db->fault_busy == 0)
@@ -191,7 +252,7 @@ db_begin(struct db *db)
 	return db_err(sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL));
 }
 
-int
+enum ny_err
 db_commit(struct db *db)
 {
 	int rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
@@ -210,8 +271,8 @@ db_rollback(struct db *db)
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 }
 
-int
-db_end(struct db *db, int rc)
+enum ny_err
+db_end(struct db *db, enum ny_err rc)
 {
 	if (rc != NY_OK) {
 		db_rollback(db);
@@ -226,7 +287,7 @@ db_fault_busy_after(struct db *db, int n)
 	db->fault_busy = n;
 }
 
-int
+enum ny_err
 db_done(sqlite3_stmt *st)
 {
 	int rc;
@@ -238,7 +299,7 @@ db_done(sqlite3_stmt *st)
 	return db_err(rc);
 }
 
-int
+enum ny_err
 db_exists(sqlite3_stmt *st, int *found)
 {
 	int rc;
@@ -255,7 +316,7 @@ db_exists(sqlite3_stmt *st, int *found)
 	return db_err(rc);
 }
 
-int
+enum ny_err
 db_int64(sqlite3_stmt *st, int64_t *out)
 {
 	int rc;
@@ -361,12 +422,29 @@ db_col_str(sqlite3_stmt *st, int col)
 	return xstrdup(s ? (const char *)s : "");
 }
 
-int
+void
+db_col_buf(sqlite3_stmt *st, int col, char *buf, size_t len)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+	size_t n = s ? strlen((const char *)s) : 0;
+
+	if (n >= len) {
+		n = len - 1;
+		/* Back off continuation bytes: never half a character. */
+		while (n > 0 && (s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	if (n > 0)
+		memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
+enum ny_err
 db_event(struct db *db, const char *kind, int64_t row_id, int64_t *seq)
 {
 	sqlite3_stmt *st = db_stmt(db,
 	    "INSERT INTO events(kind, row_id, at) VALUES (?, ?, ?)");
-	int rc;
+	enum ny_err rc;
 
 	if (st == NULL)
 		return NY_EDB;
@@ -380,47 +458,54 @@ db_event(struct db *db, const char *kind, int64_t row_id, int64_t *seq)
 	return NY_OK;
 }
 
-int
+struct db_events_ctx {
+	struct db_event	*evs;
+	int		*n;
+};
+
+/* Reads one events row into the next slot of the caller's array. */
+static enum ny_err
+db_event_fill(void *arg, sqlite3_stmt *st)
+{
+	struct db_events_ctx *c = arg;
+	struct db_event *e = &c->evs[(*c->n)++];
+	const unsigned char *k = sqlite3_column_text(st, 1);
+
+	e->seq = sqlite3_column_int64(st, 0);
+	snprintf(e->kind, sizeof e->kind, "%s", k ? (const char *)k : "");
+	e->row_id = sqlite3_column_int64(st, 2);
+	e->at = sqlite3_column_int64(st, 3);
+	return NY_OK;
+}
+
+enum ny_err
 db_events_since(struct db *db, int64_t after, struct db_event *evs, int max,
     int *n)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT seq, kind, row_id, at FROM events"
 	    " WHERE seq > ? ORDER BY seq LIMIT ?");
-	int rc;
+	struct db_events_ctx c = { evs, n };
 
 	*n = 0;
 	if (st == NULL)
 		return NY_EDB;
+	if (max <= 0)
+		return NY_OK;	/* LIMIT -1 would mean no limit at all */
 	sqlite3_bind_int64(st, 1, after);
 	sqlite3_bind_int(st, 2, max);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct db_event *e = &evs[(*n)++];
-		const unsigned char *k = sqlite3_column_text(st, 1);
-
-		e->seq = sqlite3_column_int64(st, 0);
-		snprintf(e->kind, sizeof e->kind, "%s", k ? (const char *)k : "");
-		e->row_id = sqlite3_column_int64(st, 2);
-		e->at = sqlite3_column_int64(st, 3);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? NY_OK : db_err(rc);
+	return db_each(st, (size_t)max, db_event_fill, &c);
 }
 
-int
+enum ny_err
 db_events_last(struct db *db, int64_t *seq)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT coalesce(max(seq), 0) FROM events");
-	int rc;
 
-	if (st == NULL)
-		return NY_EDB;
-	rc = sqlite3_step(st);
-	*seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? NY_OK : db_err(rc);
+	*seq = 0;
+	return db_int64(st, seq);
 }
 
-int
+enum ny_err
 db_changed(struct db *db, int *changed)
 {
 	sqlite3_stmt *st = db_stmt(db, "PRAGMA data_version");
@@ -439,7 +524,7 @@ db_changed(struct db *db, int *changed)
 	return NY_OK;
 }
 
-int
+enum ny_err
 db_backup(struct db *db, const char *file, char **cause)
 {
 	sqlite3 *dst = NULL;

@@ -22,7 +22,7 @@ struct db;
  * busy_timeout=5000 and synchronous=FULL. Returns NY_OK and *out, or an
  * error with *cause (caller frees).
  */
-int		 db_open(const char *path, struct db **out, char **cause);
+enum ny_err	 db_open(const char *path, struct db **out, char **cause);
 void		 db_close(struct db *db);
 sqlite3		*db_sqlite(struct db *db);
 
@@ -30,30 +30,37 @@ sqlite3		*db_sqlite(struct db *db);
  * Returns the cached prepared statement for sql (compiled on first use),
  * reset and with bindings cleared, or NULL if it does not compile (the
  * error is logged: SQL is constant, so that is a bug). Owned by db.
+ *
+ * When NYOTA_SQL_TRACE names a file at db_open, each text compiled is
+ * appended to it with the source file that prepared it, "file<TAB>sql"
+ * (a test aid: tests/run-unit.sh has test-schema check the query plan of
+ * everything the code prepares, and tell it from the tests' own SQL by
+ * that file). Hence the macro: call db_stmt, never db_stmt_at.
  */
-sqlite3_stmt	*db_stmt(struct db *db, const char *sql);
+sqlite3_stmt	*db_stmt_at(struct db *db, const char *sql, const char *file);
+#define db_stmt(db, sql)	db_stmt_at((db), (sql), __FILE__)
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. Return NY_OK, NY_EBUSY or NY_EDB. */
-int		 db_begin(struct db *db);
-int		 db_commit(struct db *db);
+enum ny_err	 db_begin(struct db *db);
+enum ny_err	 db_commit(struct db *db);
 void		 db_rollback(struct db *db);
 
 /*
  * Ends the transaction db_begin opened: commits when rc is NY_OK, else
  * rolls back. Returns rc, or db_commit's error.
  */
-int		 db_end(struct db *db, int rc);
+enum ny_err	 db_end(struct db *db, enum ny_err rc);
 
 /* Runs SQL without results (several statements allowed). */
-int		 db_exec(struct db *db, const char *sql);
+enum ny_err	 db_exec(struct db *db, const char *sql);
 
 /* Maps an SQLite result code to an ny_err (CONSTRAINT_UNIQUE → EEXISTS). */
-int		 db_err(int sqlite_rc);
+enum ny_err	 db_err(int sqlite_rc);
 /*
  * Maps the code of stepping a lookup: SQLITE_ROW → NY_OK, SQLITE_DONE (no
  * such row) → NY_ENOTFOUND, anything else as db_err.
  */
-int		 db_found(int sqlite_rc);
+enum ny_err	 db_found(int sqlite_rc);
 
 /* Last SQLite error message of the connection (owned by db). */
 const char	*db_errmsg(struct db *db);
@@ -63,7 +70,7 @@ const char	*db_errmsg(struct db *db);
  * PRAGMA user_version, each in one transaction. Refuses (NY_ETOONEW) a
  * database whose user_version is beyond the newest migration.
  */
-int		 db_migrate(struct db *db, char **cause);
+enum ny_err	 db_migrate(struct db *db, char **cause);
 /* Newest migration number embedded in this program. */
 int		 db_schema_version(void);
 
@@ -71,7 +78,7 @@ int		 db_schema_version(void);
  * Appends an event (kind such as "order", row_id the row that changed)
  * inside the caller's transaction. *seq (may be NULL) gets its seq.
  */
-int		 db_event(struct db *db, const char *kind, int64_t row_id,
+enum ny_err	 db_event(struct db *db, const char *kind, int64_t row_id,
 		     int64_t *seq);
 
 struct db_event {
@@ -84,20 +91,20 @@ struct db_event {
  * Reads up to max events with seq > after, oldest first, into evs.
  * Returns NY_OK and *n.
  */
-int		 db_events_since(struct db *db, int64_t after,
+enum ny_err	 db_events_since(struct db *db, int64_t after,
 		     struct db_event *evs, int max, int *n);
 /* Highest seq so far (0 when none). */
-int		 db_events_last(struct db *db, int64_t *seq);
+enum ny_err	 db_events_last(struct db *db, int64_t *seq);
 
 /*
  * Sets *changed to 1 when another connection committed since the previous
  * call on this connection (PRAGMA data_version), else 0. The first call
  * reports 1.
  */
-int		 db_changed(struct db *db, int *changed);
+enum ny_err	 db_changed(struct db *db, int *changed);
 
 /* Consistent online copy into file (replaced if it exists). */
-int		 db_backup(struct db *db, const char *file, char **cause);
+enum ny_err	 db_backup(struct db *db, const char *file, char **cause);
 
 /* Fault injection for tests: the Nth next db_begin returns NY_EBUSY. */
 void		 db_fault_busy_after(struct db *db, int n);
@@ -109,14 +116,14 @@ void		 db_fault_busy_after(struct db *db, int n);
  * whatever transaction the caller holds. st may be NULL (a db_stmt that
  * did not compile): NY_EDB.
  */
-int		 db_done(sqlite3_stmt *st);
+enum ny_err	 db_done(sqlite3_stmt *st);
 
 /*
  * Steps st once ("SELECT 1 ... WHERE ..."), resets it and sets *found to
  * 1 when it returned a row, 0 when none. Returns NY_OK or the mapped
  * error (then *found is 0). st may be NULL: NY_EDB.
  */
-int		 db_exists(sqlite3_stmt *st, int *found);
+enum ny_err	 db_exists(sqlite3_stmt *st, int *found);
 
 /*
  * Steps st once ("SELECT id FROM ... WHERE ...", "SELECT count(*) ..."),
@@ -125,7 +132,7 @@ int		 db_exists(sqlite3_stmt *st, int *found);
  * there is no row (*out untouched) or the mapped error. st may be NULL:
  * NY_EDB.
  */
-int		 db_int64(sqlite3_stmt *st, int64_t *out);
+enum ny_err	 db_int64(sqlite3_stmt *st, int64_t *out);
 
 /*
  * Like db_done, for a write that must change exactly one row (an UPDATE
@@ -162,5 +169,10 @@ enum ny_err	 db_rows(sqlite3_stmt *st, size_t max, void *vp, size_t *n,
 
 /* Helpers for reading columns as owned strings (never NULL: "" instead). */
 char		*db_col_str(sqlite3_stmt *st, int col);
+/*
+ * Copies the text of column col into buf (len ≥ 1 bytes): "" for NULL,
+ * cut at a UTF-8 character boundary when it does not fit.
+ */
+void		 db_col_buf(sqlite3_stmt *st, int col, char *buf, size_t len);
 
 #endif

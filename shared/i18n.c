@@ -53,23 +53,30 @@ pair_cmp(const void *a, const void *b)
 	    ((const struct i18n_pair *)b)->key);
 }
 
-static int
-lang_index(const char *lang)
+/*
+ * The index of lang in i18n_langs into *li. Returns NY_OK, or
+ * NY_ENOTFOUND for NULL or a language not supported (*li untouched).
+ */
+static enum ny_err
+lang_find(const char *lang, int *li)
 {
 	int i;
 
-	if (lang == NULL)
-		return -1;
-	for (i = 0; i18n_langs[i] != NULL; i++)
-		if (strcmp(i18n_langs[i], lang) == 0)
-			return i;
-	return -1;
+	for (i = 0; lang != NULL && i18n_langs[i] != NULL; i++) {
+		if (strcmp(i18n_langs[i], lang) == 0) {
+			*li = i;
+			return NY_OK;
+		}
+	}
+	return NY_ENOTFOUND;
 }
 
 int
 i18n_lang_ok(const char *lang)
 {
-	return lang_index(lang) >= 0;
+	int li;
+
+	return lang_find(lang, &li) == NY_OK;
 }
 
 /*
@@ -114,7 +121,7 @@ table_free(struct i18n_table *t)
 }
 
 /* Fills t from a locale document (text of len bytes, named path). */
-static int
+static enum ny_err
 table_parse(struct i18n_table *t, const char *text, size_t len,
     const char *path, char **cause)
 {
@@ -143,12 +150,13 @@ table_parse(struct i18n_table *t, const char *text, size_t len,
 	return NY_OK;
 }
 
-int
+enum ny_err
 i18n_load(char **cause)
 {
 	const struct ny_asset *a;
 	char path[64];
-	int i, rc;
+	enum ny_err rc;
+	int i;
 
 	for (i = 0; i < I18N_NLANGS; i++) {
 		snprintf(path, sizeof path, "locales/%s.json", i18n_langs[i]);
@@ -165,13 +173,14 @@ i18n_load(char **cause)
 	return NY_OK;
 }
 
-int
+enum ny_err
 i18n_load_json(const char *lang, const char *json, char **cause)
 {
 	struct i18n_table t = { 0 };
-	int li = lang_index(lang), rc;
+	enum ny_err rc;
+	int li;
 
-	if (li < 0) {
+	if (lang_find(lang, &li) != NY_OK) {
 		*cause = xasprintf("%.16s: not a supported language", lang);
 		return NY_EINVAL;
 	}
@@ -183,12 +192,13 @@ i18n_load_json(const char *lang, const char *json, char **cause)
 	return NY_OK;
 }
 
+/* The text of key in language li (an index of i18n_langs), or NULL. */
 static const char *
 table_get(int li, const char *key)
 {
 	struct i18n_pair k = { .key = (char *)key }, *p;
 
-	if (li < 0 || tables[li].n == 0)
+	if (tables[li].n == 0)
 		return NULL;
 	p = bsearch(&k, tables[li].pairs, tables[li].n, sizeof *p, pair_cmp);
 	return p ? p->val : NULL;
@@ -215,10 +225,11 @@ const char *
 i18n_get(const char *lang, const char *key)
 {
 	const char *s;
+	int li;
 
 	if (key == NULL)
 		return "";
-	if ((s = table_get(lang_index(lang), key)) != NULL)
+	if (lang_find(lang, &li) == NY_OK && (s = table_get(li, key)) != NULL)
 		return s;
 	if ((s = table_get(0, key)) != NULL)
 		return s;
@@ -297,55 +308,64 @@ i18n_fmt(const char *lang, const char *key, ...)
 	return s;
 }
 
-/* Parses a q-value ("1", "0.8", "0.125"): thousandths, or -1 if bad. */
-static int
-parse_q(const char *s, size_t n)
+/*
+ * Parses a q-value ("1", "0.8", "0.125") of n bytes into *q, in
+ * thousandths. Returns NY_OK or NY_EINVAL (*q untouched).
+ */
+static enum ny_err
+parse_q(const char *s, size_t n, int *q)
 {
-	int q = 0, digits = 0;
+	int v, digits = 0;
 	size_t i;
 
 	if (n == 0 || (s[0] != '0' && s[0] != '1'))
-		return -1;
-	q = (s[0] - '0') * 1000;
-	if (n == 1)
-		return q;
-	if (s[1] != '.' || n > 5)
-		return -1;
+		return NY_EINVAL;
+	v = (s[0] - '0') * 1000;
+	if (n > 1 && (s[1] != '.' || n > 5))
+		return NY_EINVAL;
 	for (i = 2; i < n; i++) {
 		if (!isdigit((unsigned char)s[i]))
-			return -1;
-		q += (s[i] - '0') * (digits == 0 ? 100 : digits == 1 ? 10 : 1);
+			return NY_EINVAL;
+		v += (s[i] - '0') * (digits == 0 ? 100 : digits == 1 ? 10 : 1);
 		digits++;
 	}
-	return q > 1000 ? -1 : q;
+	if (v > 1000)
+		return NY_EINVAL;
+	*q = v;
+	return NY_OK;
 }
 
 /*
- * One "tag;q=…" element of s[0..n): sets *lang to the index of a
- * supported language (-1 when none) and returns its q in thousandths
- * (-1 when malformed).
+ * One "tag;q=…" element of s[0..n): *lang gets the index of the supported
+ * language it names ("*" names the first) and *q its q in thousandths.
+ * Returns NY_OK, NY_ENOTFOUND (no supported language) or NY_EINVAL (a
+ * malformed q).
  */
-static int
-negotiate_one(const char *s, size_t n, int *lang)
+static enum ny_err
+negotiate_one(const char *s, size_t n, int *lang, int *q)
 {
 	const char *semi = memchr(s, ';', n), *p;
 	size_t tlen = semi ? (size_t)(semi - s) : n, plen, i;
-	int q = 1000;
+	enum ny_err rc = NY_ENOTFOUND;
 
 	while (tlen > 0 && (s[tlen - 1] == ' ' || s[tlen - 1] == '\t'))
 		tlen--;
-	*lang = -1;
 	for (i = 0; i18n_langs[i] != NULL; i++) {
 		size_t l = strlen(i18n_langs[i]);
 
 		if (tlen >= l && strncasecmp(s, i18n_langs[i], l) == 0 &&
-		    (tlen == l || s[l] == '-' || s[l] == '_'))
+		    (tlen == l || s[l] == '-' || s[l] == '_')) {
 			*lang = (int)i;
+			rc = NY_OK;
+		}
 	}
-	if (tlen == 1 && s[0] == '*')
+	if (tlen == 1 && s[0] == '*') {
 		*lang = 0;
-	if (semi == NULL)
-		return q;
+		rc = NY_OK;
+	}
+	*q = 1000;
+	if (rc != NY_OK || semi == NULL)
+		return rc;
 	p = semi + 1;
 	plen = n - (size_t)(p - s);
 	while (plen > 0 && (*p == ' ' || *p == '\t')) {
@@ -355,15 +375,15 @@ negotiate_one(const char *s, size_t n, int *lang)
 	while (plen > 0 && (p[plen - 1] == ' ' || p[plen - 1] == '\t'))
 		plen--;
 	if (plen >= 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=')
-		q = parse_q(p + 2, plen - 2);
-	return q;
+		return parse_q(p + 2, plen - 2, q);
+	return NY_OK;
 }
 
 const char *
 i18n_negotiate(const char *accept_language)
 {
 	const char *s = accept_language, *comma;
-	int best = -1, bestq = 0, lang, q;
+	int best = -1, bestq = 0, lang = 0, q = 0;
 	size_t n, guard = 0;
 
 	if (s == NULL)
@@ -373,9 +393,8 @@ i18n_negotiate(const char *accept_language)
 			s++;
 		comma = strchr(s, ',');
 		n = comma ? (size_t)(comma - s) : strlen(s);
-		q = negotiate_one(s, n, &lang);
 		/* Strictly greater: the first of equal q-values wins. */
-		if (lang >= 0 && q > bestq) {
+		if (negotiate_one(s, n, &lang, &q) == NY_OK && q > bestq) {
 			best = lang;
 			bestq = q;
 		}
@@ -442,8 +461,8 @@ placeholder_set(const char *s)
 	return buf_steal(&b, NULL);
 }
 
-/* Every key of a is in b with the same placeholders. */
-static int
+/* Every key of a is in b with the same placeholders: NY_OK or NY_EINVAL. */
+static enum ny_err
 compare_one_way(json_t *a, json_t *b, const char *an, const char *bn,
     char **cause)
 {
@@ -477,11 +496,11 @@ compare_one_way(json_t *a, json_t *b, const char *an, const char *bn,
 	return NY_OK;
 }
 
-int
+enum ny_err
 i18n_compare(const char *a_json, const char *b_json, char **cause)
 {
 	json_t *a = NULL, *b = NULL;
-	int rc = NY_EINVAL;
+	enum ny_err rc = NY_EINVAL;
 
 	assert(a_json != NULL && b_json != NULL && cause != NULL);
 	if ((a = parse_doc(a_json, strlen(a_json), "a", cause)) == NULL)

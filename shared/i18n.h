@@ -18,14 +18,15 @@
 extern const char *const i18n_langs[];	/* {"en", "sw", NULL} */
 
 /* Loads every embedded locale. Returns NY_OK or NY_EINVAL with *cause. */
-int		 i18n_load(char **cause);
+enum ny_err	 i18n_load(char **cause);
 
 /*
  * Tests and tools: replaces the table of one supported language with the
  * flat JSON object in json (same rules as the embedded files). Not
  * thread-safe, like i18n_load. Returns NY_OK or NY_EINVAL with *cause.
  */
-int		 i18n_load_json(const char *lang, const char *json, char **cause);
+enum ny_err	 i18n_load_json(const char *lang, const char *json,
+		     char **cause);
 
 /* Returns 1 for a supported language code. */
 int		 i18n_lang_ok(const char *lang);
@@ -68,7 +69,7 @@ const char	*i18n_env_lang(void);
  * vice versa, with the same set of {placeholders}. Returns NY_OK, or
  * NY_EINVAL with *cause naming the first difference. For the parity test.
  */
-int		 i18n_compare(const char *a_json, const char *b_json,
-		    char **cause);
+enum ny_err	 i18n_compare(const char *a_json, const char *b_json,
+		     char **cause);
 
 #endif

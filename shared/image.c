@@ -67,7 +67,7 @@ img_le32(const unsigned char *p)
  * NY_OK, or NY_ELIMIT when a side is 0 or over IMAGE_MAX_PX (image.h:
  * a 0 side is a limit, not a format error; the reason says which).
  */
-static int
+static enum ny_err
 img_done(const char *mime, uint32_t w, uint32_t h, struct image_info *out,
     const char **why)
 {
@@ -86,7 +86,7 @@ img_done(const char *mime, uint32_t w, uint32_t h, struct image_info *out,
 }
 
 /* PNG: signature, then IHDR must be the first chunk (length 13). */
-static int
+static enum ny_err
 img_png(const unsigned char *p, size_t n, struct image_info *out,
     const char **why)
 {
@@ -113,7 +113,7 @@ img_jpeg_sof(unsigned m)
  * markers (TEM, RSTn) have none. Reaching SOS (entropy-coded data) or EOI
  * first means no frame header where one must be.
  */
-static int
+static enum ny_err
 img_jpeg(const unsigned char *p, size_t n, struct image_info *out,
     const char **why)
 {
@@ -173,7 +173,7 @@ img_jpeg(const unsigned char *p, size_t n, struct image_info *out,
  * height - 1 packed little-endian) or VP8X (extended: 24-bit canvas
  * width - 1 and height - 1 after 4 bytes of flags).
  */
-static int
+static enum ny_err
 img_webp(const unsigned char *p, size_t n, struct image_info *out,
     const char **why)
 {
@@ -209,13 +209,13 @@ img_webp(const unsigned char *p, size_t n, struct image_info *out,
 	return NY_EINVAL;
 }
 
-int
+enum ny_err
 image_probe(const unsigned char *p, size_t n, struct image_info *out,
     const char **why)
 {
 	const char *w = NULL;
 	struct image_info ii = { NULL, 0, 0 };
-	int rc;
+	enum ny_err rc;
 
 	if (n >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
 		rc = img_png(p, n, &ii, &w);
@@ -240,7 +240,7 @@ image_probe(const unsigned char *p, size_t n, struct image_info *out,
  * *out): at most IMAGE_MAX_BYTES, NY_ELIMIT past that (the file may have
  * grown since fstat), NY_EIO on a read error.
  */
-static int
+static enum ny_err
 img_slurp(int fd, int64_t size, unsigned char **out, size_t *len)
 {
 	size_t cap = (size_t)size + 1, n = 0;
@@ -290,7 +290,7 @@ img_name(const char *mime)
  * product file under another name, the row is corrected: same digest,
  * same bytes, and they are this image.
  */
-static int
+static enum ny_err
 img_record(struct db *db, const char *sha, size_t size,
     const struct image_info *ii)
 {
@@ -317,12 +317,12 @@ img_record(struct db *db, const char *sha, size_t size,
  * on NY_OK *buf (caller frees) holds its *len bytes and *ii the probe;
  * else *why says why (as image_probe, or the size or a read error).
  */
-static int
+static enum ny_err
 img_read_fd(int fd, unsigned char **buf, size_t *len, struct image_info *ii,
     const char **why)
 {
 	struct stat sb;
-	int rc;
+	enum ny_err rc;
 
 	*buf = NULL;
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
@@ -345,14 +345,14 @@ img_read_fd(int fd, unsigned char **buf, size_t *len, struct image_info *ii,
 	return rc;
 }
 
-int
+enum ny_err
 image_check_fd(int fd, struct image_info *info, const char **why)
 {
 	struct image_info ii;
 	unsigned char *buf;
 	const char *w = NULL;
 	size_t len;
-	int rc;
+	enum ny_err rc;
 
 	rc = img_read_fd(fd, &buf, &len, &ii, &w);
 	free(buf);
@@ -363,7 +363,7 @@ image_check_fd(int fd, struct image_info *info, const char **why)
 	return rc;
 }
 
-int
+enum ny_err
 image_put_fd(struct db *db, const char *data_dir, int fd,
     char sha[BLOB_SHA_LEN], struct image_info *info, const char **why)
 {
@@ -371,7 +371,7 @@ image_put_fd(struct db *db, const char *data_dir, int fd,
 	unsigned char *buf = NULL;
 	const char *w = NULL;
 	size_t len = 0;
-	int rc;
+	enum ny_err rc;
 
 	if ((rc = img_read_fd(fd, &buf, &len, &ii, &w)) != NY_OK)
 		goto out;
@@ -389,7 +389,7 @@ out:
 	return rc;
 }
 
-int
+enum ny_err
 image_dims(struct db *db, const char *sha, int *width, int *height)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT width, height FROM blobs "
@@ -408,32 +408,32 @@ image_dims(struct db *db, const char *sha, int *width, int *height)
 	return db_found(rc);
 }
 
-/* The covers and avatars in use whose size was never measured. */
-static int
+/* Copies the row's sha256 into the array element (BLOB_SHA_LEN bytes). */
+static enum ny_err
+img_sha_fill(void *arg, void *elem, sqlite3_stmt *st)
+{
+	(void)arg;
+	db_col_buf(st, 0, elem, BLOB_SHA_LEN);
+	return NY_OK;
+}
+
+/*
+ * The covers and avatars in use whose size was never measured, into *out
+ * (caller frees, also after an error) and *n.
+ */
+static enum ny_err
 img_unmeasured(struct db *db, char (**out)[BLOB_SHA_LEN], size_t *n)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT sha256 FROM blobs "
 	    "WHERE width IS NULL AND (sha256 IN (SELECT cover_sha256 "
 	    "FROM products) OR sha256 IN (SELECT avatar_sha256 FROM creators))");
-	char (*v)[BLOB_SHA_LEN] = NULL;
-	size_t cap = 0;
-	int rc;
 
+	*out = NULL;
 	*n = 0;
-	if (st == NULL)
-		return NY_EDB;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		v = xgrow(v, &cap, *n + 1, sizeof *v);
-		snprintf(v[*n], BLOB_SHA_LEN, "%s",
-		    (const char *)sqlite3_column_text(st, 0));
-		(*n)++;
-	}
-	sqlite3_reset(st);
-	*out = v;
-	return rc == SQLITE_DONE ? NY_OK : db_err(rc);
+	return db_rows(st, 0, out, n, sizeof **out, img_sha_fill, NULL);
 }
 
-int
+enum ny_err
 image_measure_legacy(struct db *db, const char *data_dir, int *measured)
 {
 	char (*v)[BLOB_SHA_LEN] = NULL, path[4096];
@@ -441,7 +441,8 @@ image_measure_legacy(struct db *db, const char *data_dir, int *measured)
 	unsigned char *buf;
 	const char *why;
 	size_t n, len, i;
-	int fd, rc;
+	enum ny_err rc;
+	int fd;
 
 	*measured = 0;
 	if ((rc = img_unmeasured(db, &v, &n)) != NY_OK) {

@@ -1,5 +1,5 @@
 /*
- * image.h: cover and avatar images (DESIGN §10, issue 11). A creator picks
+ * image.h: cover and avatar images (issue 11). A creator picks
  * them from their uploads; only PNG, JPEG and WebP are taken, recognised by
  * their magic bytes (never the name) and by dimensions decoded from the
  * headers (PNG IHDR, JPEG SOFn, WebP VP8 / VP8L / VP8X), so a renamed
@@ -35,15 +35,15 @@ struct image_info {
  * a side is over IMAGE_MAX_PX or 0 (the reason says which). why may be
  * NULL; *why is only set on failure.
  */
-int	image_probe(const unsigned char *p, size_t n, struct image_info *out,
-	    const char **why);
+enum ny_err image_probe(const unsigned char *p, size_t n,
+	    struct image_info *out, const char **why);
 
 /*
  * The check of image_put_fd without storing anything: the file open on fd
  * (read from offset 0) is a regular file of at most IMAGE_MAX_BYTES
  * holding an image image_probe takes. Returns and *why as image_put_fd.
  */
-int	image_check_fd(int fd, struct image_info *info, const char **why);
+enum ny_err image_check_fd(int fd, struct image_info *info, const char **why);
 
 /*
  * Probes the file open on fd (a regular file, e.g. from upload_open; read
@@ -59,14 +59,14 @@ int	image_check_fd(int fd, struct image_info *info, const char **why);
  * ("larger than 5 MB" for the size, "not a regular file"); NY_EIO or
  * NY_EDB ("cannot read the file", "cannot save the image").
  */
-int	image_put_fd(struct db *db, const char *data_dir, int fd,
+enum ny_err image_put_fd(struct db *db, const char *data_dir, int fd,
 	    char sha[BLOB_SHA_LEN], struct image_info *info, const char **why);
 
 /*
  * Width and height recorded for an image blob (by image_put_fd). NY_OK,
  * NY_ENOTFOUND (no such blob, or one never measured: not an image), NY_EDB.
  */
-int	image_dims(struct db *db, const char *sha, int *width, int *height);
+enum ny_err image_dims(struct db *db, const char *sha, int *width, int *height);
 
 /*
  * Covers and avatars stored before images were measured (no width and
@@ -74,7 +74,7 @@ int	image_dims(struct db *db, const char *sha, int *width, int *height);
  * PNG, JPEG or WebP within the limits, once, at storefront start (others
  * stay hidden). *measured gets how many. NY_OK or a database error.
  */
-int	image_measure_legacy(struct db *db, const char *data_dir,
+enum ny_err image_measure_legacy(struct db *db, const char *data_dir,
 	    int *measured);
 
 #endif

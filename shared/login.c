@@ -73,13 +73,16 @@ login_addr_key(const char *addr, char *buf, size_t len)
 	snprintf(buf, len, "%s/64", text);
 }
 
-/* Runs counter which for t (address key akey) since since. */
-static int
+/*
+ * Runs counter which for t (address key akey) since since: *n the count,
+ * *at its time. NY_OK or a db error (an aggregate always has its row).
+ */
+static enum ny_err
 login_count(struct db *db, enum login_counter which, const struct login_try *t,
     const char *akey, int64_t since, int *n, int64_t *at)
 {
 	sqlite3_stmt *st = db_stmt(db, login_sql[which]);
-	int rc;
+	enum ny_err rc;
 
 	if (st == NULL)
 		return NY_EDB;
@@ -88,15 +91,12 @@ login_count(struct db *db, enum login_counter which, const struct login_try *t,
 	sqlite3_bind_int64(st, 3, since);
 	if (which == LC_HANDLE)
 		sqlite3_bind_int(st, 4, LOGIN_HANDLE_HOUR - 1);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return db_err(rc);
+	if ((rc = db_found(sqlite3_step(st))) == NY_OK) {
+		*n = sqlite3_column_int(st, 0);
+		*at = sqlite3_column_int64(st, 1);
 	}
-	*n = sqlite3_column_int(st, 0);
-	*at = sqlite3_column_int64(st, 1);
 	sqlite3_reset(st);
-	return NY_OK;
+	return rc;
 }
 
 /* Raises *worst to the wait growing delays give after n failures. */
@@ -113,12 +113,13 @@ login_worse(int64_t *worst, int n, int64_t last, int free, int64_t now)
  * The limits of login.h for t at now: *wait_s 0 when t may be tried, else
  * the seconds to wait. Returns NY_OK or a db error.
  */
-static int
+static enum ny_err
 login_limits(struct db *db, const struct login_try *t, const char *akey,
     int64_t now, int64_t *wait_s)
 {
 	int64_t at, worst = 0;
-	int n, pair, err;
+	enum ny_err err;
+	int n, pair;
 
 	*wait_s = 0;
 	if (t->with_key) {
@@ -150,12 +151,12 @@ login_limits(struct db *db, const struct login_try *t, const char *akey,
 	return NY_OK;
 }
 
-int
+enum ny_err
 login_check_allowed(struct db *db, const struct login_try *t, int64_t now,
     int64_t *wait_s)
 {
 	char akey[64];
-	int err;
+	enum ny_err err;
 
 	login_addr_key(t->addr, akey, sizeof akey);
 	if ((err = login_limits(db, t, akey, now, wait_s)) != NY_OK)
@@ -163,14 +164,17 @@ login_check_allowed(struct db *db, const struct login_try *t, int64_t now,
 	return *wait_s > 0 ? NY_ELIMIT : NY_OK;
 }
 
-/* Inserts one attempt row (in the caller's transaction). */
-static int
+/*
+ * Inserts one attempt row (in the caller's transaction); *id (may be
+ * NULL) gets its id. NY_OK or a db error.
+ */
+static enum ny_err
 login_insert(struct db *db, const struct login_try *t, const char *akey,
     int64_t now, int ok, int64_t *id)
 {
 	sqlite3_stmt *st = db_stmt(db, "INSERT INTO login_attempts"
 	    " (at, handle, addr, ok, with_key) VALUES (?, ?, ?, ?, ?)");
-	int err;
+	enum ny_err err;
 
 	if (st == NULL)
 		return NY_EDB;
@@ -186,13 +190,13 @@ login_insert(struct db *db, const struct login_try *t, const char *akey,
 	return NY_OK;
 }
 
-int
+enum ny_err
 login_reserve(struct db *db, const struct login_try *t, int64_t *id,
     int64_t *wait_s)
 {
 	int64_t now = ny_now();
 	char akey[64];
-	int err;
+	enum ny_err err;
 
 	*id = 0;
 	*wait_s = 0;
@@ -211,37 +215,33 @@ login_reserve(struct db *db, const struct login_try *t, int64_t *id,
 	return db_end(db, err);
 }
 
-int
+enum ny_err
 login_finish(struct db *db, const struct login_try *t, int64_t id, int ok)
 {
 	sqlite3_stmt *st;
-	int err;
+	enum ny_err err;
 
 	if ((err = db_begin(db)) != NY_OK)
 		return err;
 	if (ok) {
 		st = db_stmt(db, "UPDATE login_attempts SET ok = 1 WHERE id = ?");
-		if (st == NULL) {
-			err = NY_EDB;
-			goto out;
-		}
-		sqlite3_bind_int64(st, 1, id);
-		if ((err = db_done(st)) != NY_OK)
-			goto out;
+		if (st != NULL)
+			sqlite3_bind_int64(st, 1, id);
+		err = db_done(st);
 	}
-	err = audit_log(db, "ssh", ok ? "login.ok" : "login.fail", t->handle,
-	    t->addr);
-out:
+	if (err == NY_OK)
+		err = audit_log(db, "ssh", ok ? "login.ok" : "login.fail",
+		    t->handle, t->addr);
 	if (err != NY_OK)
 		log_error("login record failed", "err=\"%s\"", db_errmsg(db));
 	return db_end(db, err);
 }
 
-int
+enum ny_err
 login_record(struct db *db, const struct login_try *t, int ok)
 {
 	char akey[64];
-	int err;
+	enum ny_err err;
 
 	login_addr_key(t->addr, akey, sizeof akey);
 	if ((err = db_begin(db)) != NY_OK)

@@ -66,7 +66,7 @@ struct login_try {
  * Returns NY_OK, NY_ELIMIT with *wait_s the seconds still to wait (the
  * largest of the limits that apply), or a db error.
  */
-int	login_check_allowed(struct db *db, const struct login_try *t,
+enum ny_err login_check_allowed(struct db *db, const struct login_try *t,
 	    int64_t now, int64_t *wait_s);
 
 /*
@@ -76,19 +76,19 @@ int	login_check_allowed(struct db *db, const struct login_try *t,
  * (nothing inserted: do not check the code), or a db error (treat as
  * refused).
  */
-int	login_reserve(struct db *db, const struct login_try *t, int64_t *id,
-	    int64_t *wait_s);
+enum ny_err login_reserve(struct db *db, const struct login_try *t,
+	    int64_t *id, int64_t *wait_s);
 
 /*
  * Settles reserved attempt id: ok 1 marks it a success. Writes the audit
  * line (login.ok / login.fail) in the same transaction. Returns NY_OK or
  * a db error.
  */
-int	login_finish(struct db *db, const struct login_try *t, int64_t id,
-	    int ok);
+enum ny_err login_finish(struct db *db, const struct login_try *t,
+	    int64_t id, int ok);
 
 /* Records one attempt without looking at the limits (tests, imports). */
-int	login_record(struct db *db, const struct login_try *t, int ok);
+enum ny_err login_record(struct db *db, const struct login_try *t, int ok);
 
 /* The delay in seconds after n counted failures with free allowed. */
 int64_t	login_delay(int n, int free);

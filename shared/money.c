@@ -49,12 +49,15 @@ money_currency_ok(const char *code)
 	return currency_find(code) != NULL;
 }
 
-int
-money_exponent(const char *code)
+enum ny_err
+money_exponent(const char *code, int *exponent)
 {
 	const struct currency *c = currency_find(code);
 
-	return c ? c->exponent : -1;
+	if (c == NULL)
+		return NY_EINVAL;
+	*exponent = c->exponent;
+	return NY_OK;
 }
 
 static uint64_t
@@ -154,7 +157,7 @@ commas_ok(const char *s, size_t n)
 	return 1;
 }
 
-int
+enum ny_err
 money_parse(const char *s, const char *currency, int64_t *minor)
 {
 	const struct currency *c = currency_find(currency);

@@ -10,14 +10,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ny.h"
+
 /* Returns 1 when code is a supported currency (KES, TZS, UGX, USD). */
 int	money_currency_ok(const char *code);
 
 /*
- * Decimal places of the currency's minor unit (KES 2, USD 2, TZS 2, UGX 0);
- * -1 for an unsupported code.
+ * Decimal places of the currency's minor unit (KES 2, USD 2, TZS 2, UGX 0)
+ * into *exponent. Returns NY_OK, or NY_EINVAL for an unsupported code.
  */
-int	money_exponent(const char *code);
+enum ny_err money_exponent(const char *code, int *exponent);
 
 /*
  * Formats an amount for people in a language ("en" or "sw"):
@@ -34,6 +36,6 @@ char	*money_format(int64_t minor, const char *currency, const char *lang,
  * currency's major unit into minor units. Returns NY_OK or NY_EINVAL
  * (negative, too many decimals, garbage, overflow).
  */
-int	money_parse(const char *s, const char *currency, int64_t *minor);
+enum ny_err money_parse(const char *s, const char *currency, int64_t *minor);
 
 #endif

@@ -29,7 +29,7 @@ enum ny_err {
 };
 
 /* Short English name of an error, for logs; never NULL. */
-const char	*ny_strerror(int err);
+const char	*ny_strerror(enum ny_err err);
 
 /* Allocation: abort the process on exhaustion, never return NULL. */
 void		*xmalloc(size_t n);
@@ -58,38 +58,41 @@ struct ny_buf {
 	size_t	 cap;
 	size_t	 max;
 };
-void	 buf_init(struct ny_buf *b, size_t max);
-int	 buf_add(struct ny_buf *b, const void *p, size_t n);
-int	 buf_adds(struct ny_buf *b, const char *s);
-int	 buf_printf(struct ny_buf *b, const char *fmt, ...) NY_PRINTF(2, 3);
-void	 buf_reset(struct ny_buf *b);
-void	 buf_free(struct ny_buf *b);
+void		 buf_init(struct ny_buf *b, size_t max);
+enum ny_err	 buf_add(struct ny_buf *b, const void *p, size_t n);
+enum ny_err	 buf_adds(struct ny_buf *b, const char *s);
+enum ny_err	 buf_printf(struct ny_buf *b, const char *fmt, ...)
+		     NY_PRINTF(2, 3);
+void		 buf_reset(struct ny_buf *b);
+void		 buf_free(struct ny_buf *b);
 /* Hands the data to the caller (who frees it) and empties the buffer. */
-char	*buf_steal(struct ny_buf *b, size_t *len);
+char		*buf_steal(struct ny_buf *b, size_t *len);
 
 /*
  * The clock, in Unix seconds. Tests (and NYOTA_CLOCK_OFFSET, seconds added
  * to the real time) move it; everything that compares times uses this.
  */
-int64_t	 ny_now(void);
-int64_t	 ny_now_ms(void);
-void	 ny_clock_set(int64_t fixed);	/* 0 = real time again */
+int64_t		 ny_now(void);
+int64_t		 ny_now_ms(void);
+void		 ny_clock_set(int64_t fixed);	/* 0 = real time again */
 
 /*
  * Parses a whole decimal integer in [min, max]; no sign games, no trailing
  * garbage. Returns NY_OK or NY_EINVAL.
  */
-int	 ny_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
+enum ny_err	 ny_parse_int(const char *s, int64_t min, int64_t max,
+		     int64_t *out);
 
 /* Formats a Unix time as ISO 8601 UTC ("2026-11-25T16:28:49Z") into buf. */
-void	 ny_iso8601(int64_t t, char *buf, size_t len);
+void		 ny_iso8601(int64_t t, char *buf, size_t len);
 /* Parses ISO 8601 with Z or a ±HH:MM offset. Returns NY_OK or NY_EINVAL. */
-int	 ny_parse_iso8601(const char *s, int64_t *out);
+enum ny_err	 ny_parse_iso8601(const char *s, int64_t *out);
 
 /* Reads a whole file (at most max bytes) into a NUL-terminated string. */
-int	 ny_read_file(const char *path, size_t max, char **out, size_t *len);
+enum ny_err	 ny_read_file(const char *path, size_t max, char **out,
+		     size_t *len);
 
 /* mkdir -p with the given mode for created parts. */
-int	 ny_mkdirs(const char *path, int mode);
+enum ny_err	 ny_mkdirs(const char *path, int mode);
 
 #endif

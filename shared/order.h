@@ -11,6 +11,8 @@
  * Nothing ever goes back to pending. An order is created together with its
  * payment (status 'new': the worker has not pushed it yet) and, for
  * tickets, a seat reservation; payment_settle (payment.h) ends it.
+ *
+ * order-create.c makes orders (order_create); order.c has the rest.
  */
 #ifndef NY_ORDER_H
 #define NY_ORDER_H
@@ -45,7 +47,7 @@ enum order_status {
 /* "pending", "paid", …; never NULL. */
 const char	*order_status_name(enum order_status s);
 /* Parses a status name. NY_OK or NY_EINVAL. */
-int		 order_status_parse(const char *s, enum order_status *out);
+enum ny_err	 order_status_parse(const char *s, enum order_status *out);
 /* 1 when from → to is allowed by the diagram above, else 0. */
 int		 order_transition_ok(enum order_status from,
 		    enum order_status to);
@@ -120,7 +122,7 @@ struct order_new {
  * (a per-phone limit above), NY_ESTATE (not enough seats left), NY_EBUSY /
  * NY_EDB.
  */
-int	order_create(struct db *db, const struct order_new *in,
+enum ny_err order_create(struct db *db, const struct order_new *in,
 	    struct order *out, int *created);
 
 /*
@@ -132,14 +134,14 @@ int	order_create(struct db *db, const struct order_new *in,
  * ("phone.err.length", "co.err.quantity", …; static).
  */
 #define ORDER_MAX_QUANTITY	10
-int	order_form_check(const char *phone_raw, const char *qty_raw,
+enum ny_err order_form_check(const char *phone_raw, const char *qty_raw,
 	    const char *kind, char *phone, size_t len, int *qty,
 	    const char **err_key);
 
 /* Reads one order (with product and payment columns). NY_OK or
  * NY_ENOTFOUND. Own statement, no transaction needed. */
-int	order_by_ref(struct db *db, const char *ref, struct order *out);
-int	order_by_id(struct db *db, int64_t id, struct order *out);
+enum ny_err order_by_ref(struct db *db, const char *ref, struct order *out);
+enum ny_err order_by_id(struct db *db, int64_t id, struct order *out);
 
 /*
  * The newest orders first, for the console's live feed: at most max of
@@ -149,28 +151,29 @@ int	order_by_id(struct db *db, int64_t id, struct order *out);
  * ("paid", …). Returns NY_OK, NY_EINVAL (unknown status) or a database
  * error.
  */
-int	order_list_recent(struct db *db, int64_t creator_id, const char *status,
-	    int max, struct order **out, int *n);
+enum ny_err order_list_recent(struct db *db, int64_t creator_id,
+	    const char *status, int max, struct order **out, int *n);
 
 /*
  * Orders of a phone still pending (for the simulated handset), newest
  * first, at most max. Same ownership as order_list_recent.
  */
-int	order_list_pending_by_phone(struct db *db, const char *phone, int max,
-	    struct order **out, int *n);
+enum ny_err order_list_pending_by_phone(struct db *db, const char *phone,
+	    int max, struct order **out, int *n);
 
 /*
  * Seats still available for a ticket product: capacity − seats of paid
  * orders − live reservations (never negative). NY_OK or NY_ENOTFOUND.
  * Runs as one read (inside the caller's transaction if there is one).
  */
-int	order_seats_left(struct db *db, int64_t product_id, int64_t *left);
+enum ny_err order_seats_left(struct db *db, int64_t product_id, int64_t *left);
 
 /*
  * The customer's live library key (for the link shown once paid).
  * NY_OK and *key_id, NY_ENOTFOUND when the customer has none.
  */
-int	order_library_key(struct db *db, int64_t customer_id, int64_t *key_id);
+enum ny_err order_library_key(struct db *db, int64_t customer_id,
+	    int64_t *key_id);
 
 /*
  * 1 when browser (the buyer cookie, may be NULL) is the one that made
@@ -189,12 +192,12 @@ int	order_browser_ok(struct db *db, int64_t order_id, const char *browser);
  * order), NY_ENOTFOUND, NY_EBUSY / NY_EDB.
  */
 #define ORDER_CONFIRM_TRIES	5
-int	order_confirm(struct db *db, int64_t order_id, const char *code);
+enum ny_err order_confirm(struct db *db, int64_t order_id, const char *code);
 
 /*
  * Marks a paid order refunded (console action): one transaction of its
  * own, with an event. NY_OK, NY_ENOTFOUND, or NY_ESTATE when not paid.
  */
-int	order_refund(struct db *db, int64_t order_id);
+enum ny_err order_refund(struct db *db, int64_t order_id);
 
 #endif

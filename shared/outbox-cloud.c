@@ -38,7 +38,7 @@ struct ob_cloud {
 	CURL	*curl;
 };
 
-int
+enum ny_err
 outbox_cloud_new(const struct outbox_conf *conf, void **data, char **cause)
 {
 	struct ob_cloud *cl;

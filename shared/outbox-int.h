@@ -8,12 +8,12 @@
 #include "outbox.h"
 
 /* Driver constructors: NY_OK and *data, or NY_EINVAL with *cause. */
-int	 outbox_log_new(const struct outbox_conf *conf, void **data,
-	    char **cause);
-int	 outbox_cloud_new(const struct outbox_conf *conf, void **data,
-	    char **cause);
+enum ny_err	 outbox_log_new(const struct outbox_conf *conf, void **data,
+		    char **cause);
+enum ny_err	 outbox_cloud_new(const struct outbox_conf *conf, void **data,
+		    char **cause);
 
 /* s with every "{link}" replaced by link ("" when NULL). Caller frees. */
-char	*outbox_subst_link(const char *s, const char *link);
+char		*outbox_subst_link(const char *s, const char *link);
 
 #endif

@@ -26,7 +26,7 @@ struct ob_log {
 	char	*template_name;
 };
 
-int
+enum ny_err
 outbox_log_new(const struct outbox_conf *conf, void **data, char **cause)
 {
 	struct ob_log *lg;

@@ -18,6 +18,7 @@
 
 #include "i18n.h"
 #include "library.h"
+#include "library-key.h"
 #include "log.h"
 #include "outbox.h"
 
@@ -36,14 +37,7 @@ struct sched_row {
 	char	*text;			/* title (reminders) or body */
 };
 
-static void
-sched_copy(char *dst, size_t len, sqlite3_stmt *st, int col)
-{
-	const unsigned char *s = sqlite3_column_text(st, col);
-
-	snprintf(dst, len, "%s", s != NULL ? (const char *)s : "");
-}
-
+/* Frees n rows of a collect. */
 static void
 sched_rows_free(struct sched_row *r, size_t n)
 {
@@ -54,52 +48,70 @@ sched_rows_free(struct sched_row *r, size_t n)
 	free(r);
 }
 
-/* Steps st to the end, reading rows (columns per is_auto) into *out. */
-static int
-sched_collect(sqlite3_stmt *st, int is_auto, struct sched_row **out,
-    size_t *n)
+/* db_rows fill: one row of sched_reminders' query (what and when). */
+static enum ny_err
+sched_remind_fill(void *arg, void *elem, sqlite3_stmt *st)
 {
-	struct sched_row *r = NULL, *x;
-	size_t cap = 0;
-	int rc;
+	struct sched_row *x = elem;
 
-	*n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		r = xgrow(r, &cap, *n + 1, sizeof *r);
-		x = &r[(*n)++];
-		memset(x, 0, sizeof *x);
-		x->ent_id = sqlite3_column_int64(st, 0);
-		x->customer_id = sqlite3_column_int64(st, 1);
-		sched_copy(x->phone, sizeof x->phone, st, 2);
-		sched_copy(x->locale, sizeof x->locale, st, 3);
-		if (is_auto) {
-			x->automation_id = sqlite3_column_int64(st, 4);
-			x->text = db_col_str(st, strcmp(x->locale, "sw") == 0 ?
-			    6 : 5);
-		} else {
-			sched_copy(x->kind, sizeof x->kind, st, 4);
-			x->text = db_col_str(st, 5);
-			x->when = sqlite3_column_int64(st, 6);
-		}
-	}
-	sqlite3_reset(st);
-	*out = r;
-	if (rc != SQLITE_DONE) {
-		sched_rows_free(r, *n);
-		*out = NULL;
-		*n = 0;
-		return db_err(rc);
-	}
+	(void)arg;
+	x->ent_id = sqlite3_column_int64(st, 0);
+	x->customer_id = sqlite3_column_int64(st, 1);
+	db_col_buf(st, 2, x->phone, sizeof x->phone);
+	db_col_buf(st, 3, x->locale, sizeof x->locale);
+	db_col_buf(st, 4, x->kind, sizeof x->kind);
+	x->text = db_col_str(st, 5);
+	x->when = sqlite3_column_int64(st, 6);
 	return NY_OK;
 }
 
-static int
+/* db_rows fill: one row of sched_automations' query (body per locale). */
+static enum ny_err
+sched_auto_fill(void *arg, void *elem, sqlite3_stmt *st)
+{
+	struct sched_row *x = elem;
+
+	(void)arg;
+	x->ent_id = sqlite3_column_int64(st, 0);
+	x->customer_id = sqlite3_column_int64(st, 1);
+	db_col_buf(st, 2, x->phone, sizeof x->phone);
+	db_col_buf(st, 3, x->locale, sizeof x->locale);
+	x->automation_id = sqlite3_column_int64(st, 4);
+	x->text = db_col_str(st, strcmp(x->locale, "sw") == 0 ? 6 : 5);
+	return NY_OK;
+}
+
+/*
+ * Reads every row of st (bound; NULL: NY_EDB) through fill into *out, *n
+ * (sched_rows_free). On an error nothing is returned (*out NULL, *n 0).
+ */
+static enum ny_err
+sched_collect(sqlite3_stmt *st, db_fill_fn *fill, struct sched_row **out,
+    size_t *n)
+{
+	enum ny_err rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = db_rows(st, 0, out, n, sizeof **out, fill, NULL)) != NY_OK) {
+		sched_rows_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+/*
+ * Inside the transaction: queues body (kind, dedupe) to r's customer with
+ * their library link; *msg_id (may be NULL) gets the message.
+ */
+static enum ny_err
 sched_queue(struct db *db, const struct sched_row *r, const char *kind,
     const char *body, const char *dedupe, int64_t *msg_id)
 {
 	struct outbox_msg m;
 	int64_t kid;
-	int rc;
+	enum ny_err rc;
 
 	if ((rc = library_key_ensure_tx(db, r->customer_id, &kid)) != NY_OK)
 		return rc;
@@ -114,7 +126,8 @@ sched_queue(struct db *db, const struct sched_row *r, const char *kind,
 	return outbox_queue_tx(db, &m, msg_id);
 }
 
-static int
+/* Inside the transaction: the entitlement's reminder is done. */
+static enum ny_err
 sched_mark_reminded(struct db *db, int64_t ent_id, int64_t now)
 {
 	sqlite3_stmt *st = db_stmt(db,
@@ -127,7 +140,8 @@ sched_mark_reminded(struct db *db, int64_t ent_id, int64_t now)
 	return db_done(st);
 }
 
-static int
+/* Inside the transaction: queues the due reminders; *queued counts. */
+static enum ny_err
 sched_reminders(struct db *db, int64_t now, int *queued)
 {
 	/*
@@ -160,15 +174,15 @@ sched_reminders(struct db *db, int64_t now, int *queued)
 #undef REMIND_JOIN
 	struct sched_row *r = NULL;
 	size_t n = 0, i;
-	int rc = NY_OK;
+	enum ny_err rc;
 
-	if (st == NULL)
-		return NY_EDB;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, SCHED_SUB_BEFORE);
-	sqlite3_bind_int64(st, 3, SCHED_WEBINAR_BEFORE);
-	sqlite3_bind_int(st, 4, SCHED_BATCH);
-	if ((rc = sched_collect(st, 0, &r, &n)) != NY_OK)
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, now);
+		sqlite3_bind_int64(st, 2, SCHED_SUB_BEFORE);
+		sqlite3_bind_int64(st, 3, SCHED_WEBINAR_BEFORE);
+		sqlite3_bind_int(st, 4, SCHED_BATCH);
+	}
+	if ((rc = sched_collect(st, sched_remind_fill, &r, &n)) != NY_OK)
 		return rc;
 	for (i = 0; rc == NY_OK && i < n; i++) {
 		int sub = strcmp(r[i].kind, "subscription") == 0;
@@ -191,7 +205,8 @@ sched_reminders(struct db *db, int64_t now, int *queued)
 	return rc;
 }
 
-static int
+/* Inside the transaction: automation r ran for its entitlement. */
+static enum ny_err
 sched_mark_run(struct db *db, const struct sched_row *r, int64_t msg_id,
     int64_t now)
 {
@@ -208,7 +223,8 @@ sched_mark_run(struct db *db, const struct sched_row *r, int64_t msg_id,
 	return db_done(st);
 }
 
-static int
+/* Inside the transaction: queues the due automations; *queued counts. */
+static enum ny_err
 sched_automations(struct db *db, int64_t now, int *queued)
 {
 	/*
@@ -240,13 +256,13 @@ sched_automations(struct db *db, int64_t now, int *queued)
 	    " LIMIT ?2");
 	struct sched_row *r = NULL;
 	size_t n = 0, i;
-	int rc;
+	enum ny_err rc;
 
-	if (st == NULL)
-		return NY_EDB;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int(st, 2, SCHED_BATCH);
-	if ((rc = sched_collect(st, 1, &r, &n)) != NY_OK)
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, now);
+		sqlite3_bind_int(st, 2, SCHED_BATCH);
+	}
+	if ((rc = sched_collect(st, sched_auto_fill, &r, &n)) != NY_OK)
 		return rc;
 	for (i = 0; rc == NY_OK && i < n; i++) {
 		char dedupe[80];
@@ -265,10 +281,11 @@ sched_automations(struct db *db, int64_t now, int *queued)
 	return rc;
 }
 
-int
+enum ny_err
 outbox_schedule(struct db *db, int64_t now, int *queued)
 {
-	int rc, n = 0;
+	enum ny_err rc;
+	int n = 0;
 
 	if (queued != NULL)
 		*queued = 0;
@@ -277,11 +294,7 @@ outbox_schedule(struct db *db, int64_t now, int *queued)
 	rc = sched_reminders(db, now, &n);
 	if (rc == NY_OK)
 		rc = sched_automations(db, now, &n);
-	if (rc != NY_OK) {
-		db_rollback(db);
-		return rc;
-	}
-	if ((rc = db_commit(db)) != NY_OK)
+	if ((rc = db_end(db, rc)) != NY_OK)
 		return rc;
 	if (n > 0)
 		log_info("scheduled messages queued", "n=%d", n);

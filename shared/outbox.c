@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "library.h"
+#include "library-key.h"
 #include "log.h"
 #include "outbox.h"
 #include "outbox-int.h"
@@ -21,30 +21,29 @@ struct outbox {
 
 /* ---- queueing ------------------------------------------------------- */
 
-static int
-ob_dedupe_id(struct db *db, const char *key, int64_t *id)
+enum ny_err
+outbox_find_tx(struct db *db, const char *dedupe_key, int64_t *id)
 {
 	sqlite3_stmt *st = db_stmt(db,
 	    "SELECT id FROM messages WHERE dedupe_key = ?");
 
-	if (st == NULL)
-		return NY_EDB;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	if (st != NULL)
+		sqlite3_bind_text(st, 1, dedupe_key, -1, SQLITE_TRANSIENT);
 	return db_int64(st, id);
 }
 
-int
+enum ny_err
 outbox_queue_tx(struct db *db, const struct outbox_msg *m, int64_t *id)
 {
 	sqlite3_stmt *st;
-	int rc;
+	enum ny_err rc;
 
 	if (m->to_phone == NULL || *m->to_phone == '\0' || m->kind == NULL ||
 	    m->body == NULL || m->locale == NULL ||
 	    (strcmp(m->locale, "en") != 0 && strcmp(m->locale, "sw") != 0))
 		return NY_EINVAL;
 	if (m->dedupe_key != NULL &&
-	    (rc = ob_dedupe_id(db, m->dedupe_key, id)) != NY_ENOTFOUND)
+	    (rc = outbox_find_tx(db, m->dedupe_key, id)) != NY_ENOTFOUND)
 		return rc;
 	st = db_stmt(db, "INSERT INTO messages (customer_id, to_phone, kind,"
 	    " locale, body, library_key_id, params, dedupe_key, order_id,"
@@ -75,13 +74,13 @@ outbox_queue_tx(struct db *db, const struct outbox_msg *m, int64_t *id)
 
 /* ---- the sender ----------------------------------------------------- */
 
-int
+enum ny_err
 outbox_new(const struct outbox_conf *conf, struct outbox **out, char **cause)
 {
 	struct outbox *ob;
 	const struct outbox_driver *drv;
 	void *data = NULL;
-	int rc;
+	enum ny_err rc;
 
 	if (conf->driver == NULL || strcmp(conf->driver, "log") == 0)
 		drv = &outbox_driver_log;
@@ -142,6 +141,7 @@ struct ob_claim {
 	char	*params;
 };
 
+/* Frees n claims and their array. */
 static void
 ob_claims_free(struct ob_claim *c, size_t n)
 {
@@ -158,36 +158,53 @@ ob_claims_free(struct ob_claim *c, size_t n)
 }
 
 /* Inside a transaction: stale 'sending' rows (a crash) go back. */
-static int
+static enum ny_err
 ob_reclaim(struct db *db, int64_t now)
 {
 	sqlite3_stmt *st = db_stmt(db, "UPDATE messages SET status = 'queued'"
 	    " WHERE status = 'sending' AND next_attempt_at <= ?");
-	int rc;
+	int64_t n = 0;
+	enum ny_err rc;
 
-	if (st == NULL)
-		return NY_EDB;
-	sqlite3_bind_int64(st, 1, now - OUTBOX_STALE);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE && sqlite3_changes(db_sqlite(db)) > 0)
-		log_warn("outbox reclaimed stale messages", "n=%d",
-		    sqlite3_changes(db_sqlite(db)));
-	return rc == SQLITE_DONE ? NY_OK : db_err(rc);
+	if (st != NULL)
+		sqlite3_bind_int64(st, 1, now - OUTBOX_STALE);
+	/* Any number of rows, none included: NY_OK either way. */
+	if ((rc = db_one(st, NY_OK, &n)) == NY_OK && n > 0)
+		log_warn("outbox reclaimed stale messages", "n=%lld",
+		    (long long)n);
+	return rc;
+}
+
+/* db_rows fill: one row the claim's RETURNING gives. */
+static enum ny_err
+ob_claim_fill(void *arg, void *elem, sqlite3_stmt *st)
+{
+	struct ob_claim *c = elem;
+
+	(void)arg;
+	c->id = sqlite3_column_int64(st, 0);
+	c->key_id = sqlite3_column_int64(st, 1);
+	c->attempts = sqlite3_column_int(st, 2);
+	c->to = db_col_str(st, 3);
+	c->kind = db_col_str(st, 4);
+	c->locale = db_col_str(st, 5);
+	c->body = db_col_str(st, 6);
+	c->params = db_col_str(st, 7);
+	return NY_OK;
 }
 
 /*
  * Claims up to batch due rows: status sending, attempts + 1, and the claim
- * time in next_attempt_at (what ob_reclaim measures staleness by).
+ * time in next_attempt_at (what ob_reclaim measures staleness by). NY_OK
+ * and *out, *n (ob_claims_free), or an error and nothing claimed.
  */
-static int
+static enum ny_err
 ob_claim(struct db *db, int64_t now, int batch, struct ob_claim **out,
     size_t *n)
 {
 	sqlite3_stmt *st;
 	struct ob_claim *c = NULL;
-	size_t cap = 0;
-	int rc;
+	enum ny_err rc;
 
 	*n = 0;
 	if ((rc = db_begin(db)) != NY_OK)
@@ -203,56 +220,18 @@ ob_claim(struct db *db, int64_t now, int batch, struct ob_claim **out,
 	    "  LIMIT ?2)"
 	    " RETURNING id, coalesce(library_key_id, 0), attempts, to_phone,"
 	    " kind, locale, body, params");
-	if (st == NULL) {
-		db_rollback(db);
-		return NY_EDB;
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, now);
+		sqlite3_bind_int(st, 2, batch);
 	}
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int(st, 2, batch);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		c = xgrow(c, &cap, *n + 1, sizeof *c);
-		c[*n].id = sqlite3_column_int64(st, 0);
-		c[*n].key_id = sqlite3_column_int64(st, 1);
-		c[*n].attempts = sqlite3_column_int(st, 2);
-		c[*n].to = db_col_str(st, 3);
-		c[*n].kind = db_col_str(st, 4);
-		c[*n].locale = db_col_str(st, 5);
-		c[*n].body = db_col_str(st, 6);
-		c[*n].params = db_col_str(st, 7);
-		(*n)++;
-	}
-	sqlite3_reset(st);
-	rc = rc == SQLITE_DONE ? db_commit(db) : db_err(rc);
-	if (rc != NY_OK) {
-		db_rollback(db);
+	rc = db_rows(st, 0, &c, n, sizeof *c, ob_claim_fill, NULL);
+	if ((rc = db_end(db, rc)) != NY_OK) {
 		ob_claims_free(c, *n);
 		*n = 0;
 		return rc;
 	}
 	*out = c;
 	return NY_OK;
-}
-
-/*
- * The key whose token goes into the link: the message's key, or the
- * customer's live key when that one was rotated since queueing (a link
- * that no longer opens anything helps nobody).
- */
-static int64_t
-ob_live_key(struct db *db, int64_t key_id)
-{
-	sqlite3_stmt *st = db_stmt(db, "SELECT coalesce((SELECT n.id FROM"
-	    " library_keys n WHERE n.customer_id = k.customer_id AND"
-	    " n.revoked_at IS NULL), k.id) FROM library_keys k WHERE k.id = ?");
-	int64_t id = key_id;
-
-	if (st == NULL)
-		return key_id;
-	sqlite3_bind_int64(st, 1, key_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return id;
 }
 
 /* s with every "{link}" replaced by link ("" when NULL). Caller frees. */
@@ -272,30 +251,31 @@ outbox_subst_link(const char *s, const char *link)
 	return buf_steal(&b, NULL);
 }
 
-static int
+/*
+ * Runs one of ob_record's updates (sql a literal: ?1 id, ?2 a time, ?3 a
+ * text) with its event, in its own transaction. NY_OK or the error.
+ */
+static enum ny_err
 ob_mark(struct db *db, int64_t id, const char *sql, int64_t t,
     const char *text)
 {
 	sqlite3_stmt *st;
-	int rc;
+	enum ny_err rc;
 
 	if ((rc = db_begin(db)) != NY_OK)
 		return rc;
-	if ((st = db_stmt(db, sql)) == NULL) {
-		db_rollback(db);
-		return NY_EDB;
+	if ((st = db_stmt(db, sql)) != NULL) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, t);
+		sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
 	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, t);
-	sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
-	if ((rc = db_done(st)) != NY_OK) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_end(db, db_event(db, "message", id, NULL));
+	if ((rc = db_done(st)) == NY_OK)
+		rc = db_event(db, "message", id, NULL);
+	return db_end(db, rc);
 }
 
-static int
+/* Records the driver's answer for claim c: sent, queued again or failed. */
+static enum ny_err
 ob_record(struct db *db, const struct ob_claim *c, enum outbox_result res,
     int64_t now, const char *provider_id, const char *reason)
 {
@@ -315,7 +295,12 @@ ob_record(struct db *db, const struct ob_claim *c, enum outbox_result res,
 	    " WHERE id = ?1 AND status = 'sending'", now, reason);
 }
 
-static int
+/*
+ * Sends claim c through the driver with its link built now (from the
+ * customer's live key: a link that no longer opens anything helps
+ * nobody) and records the outcome. NY_OK or the error of recording.
+ */
+static enum ny_err
 ob_send_one(struct outbox *ob, struct db *db, const struct ob_claim *c,
     int64_t now)
 {
@@ -323,10 +308,10 @@ ob_send_one(struct outbox *ob, struct db *db, const struct ob_claim *c,
 	enum outbox_result res;
 	char pid[128] = "", reason[256] = "", *link = NULL, *body, *params;
 	char qr[LOG_QUOTE_LEN];
-	int rc;
+	enum ny_err rc;
 
-	if (c->key_id > 0 && library_url(db, ob->base_url,
-	    ob_live_key(db, c->key_id), &link) != NY_OK)
+	if (c->key_id > 0 && library_key_url(db, ob->base_url,
+	    library_key_current(db, c->key_id), &link) != NY_OK)
 		link = NULL;
 	body = outbox_subst_link(c->body, link);
 	params = outbox_subst_link(c->params, link);
@@ -358,20 +343,20 @@ ob_send_one(struct outbox *ob, struct db *db, const struct ob_claim *c,
 	return rc;
 }
 
-int
+enum ny_err
 outbox_step(struct outbox *ob, struct db *db, int64_t now, int batch,
     int *sent)
 {
 	struct ob_claim *c = NULL;
 	size_t n = 0, i;
-	int rc;
+	enum ny_err rc;
 
 	if (sent != NULL)
 		*sent = 0;
 	if ((rc = ob_claim(db, now, batch > 0 ? batch : 16, &c, &n)) != NY_OK)
 		return rc;
 	for (i = 0; i < n; i++) {
-		int r = ob_send_one(ob, db, &c[i], now);
+		enum ny_err r = ob_send_one(ob, db, &c[i], now);
 
 		/* A row we could not mark stays 'sending' and is reclaimed
 		 * after OUTBOX_STALE: at-least-once, never lost. */
@@ -386,53 +371,66 @@ outbox_step(struct outbox *ob, struct db *db, int64_t now, int batch,
 
 /* ---- console -------------------------------------------------------- */
 
-static void
-ob_copy(char *dst, size_t len, sqlite3_stmt *st, int col)
-{
-	const unsigned char *s = sqlite3_column_text(st, col);
-
-	snprintf(dst, len, "%s", s != NULL ? (const char *)s : "");
-}
-
 /* The columns every console listing reads, in ob_rows' order. */
 #define OB_LIST "SELECT id, coalesce(customer_id, 0), to_phone, kind," \
 	" locale, status, attempts, next_attempt_at, created_at," \
 	" coalesce(sent_at, 0), coalesce(last_error, ''), body FROM messages"
 
-/* Steps st (bound) into at most max rows; resets st. */
-static int
-ob_rows(sqlite3_stmt *st, int max, struct outbox_row **rows, size_t *n)
+/* db_rows fill: one OB_LIST row into an outbox_row. */
+static enum ny_err
+ob_row_fill(void *arg, void *elem, sqlite3_stmt *st)
 {
-	struct outbox_row *r;
-	int rc;
+	struct outbox_row *r = elem;
 
-	*rows = xcalloc((size_t)max, sizeof **rows);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < (size_t)max) {
-		r = &(*rows)[(*n)++];
-		r->id = sqlite3_column_int64(st, 0);
-		r->customer_id = sqlite3_column_int64(st, 1);
-		ob_copy(r->to_phone, sizeof r->to_phone, st, 2);
-		ob_copy(r->kind, sizeof r->kind, st, 3);
-		ob_copy(r->locale, sizeof r->locale, st, 4);
-		ob_copy(r->status, sizeof r->status, st, 5);
-		r->attempts = sqlite3_column_int(st, 6);
-		r->next_attempt_at = sqlite3_column_int64(st, 7);
-		r->created_at = sqlite3_column_int64(st, 8);
-		r->sent_at = sqlite3_column_int64(st, 9);
-		ob_copy(r->last_error, sizeof r->last_error, st, 10);
-		r->body = db_col_str(st, 11);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		outbox_rows_free(*rows, *n);
-		*rows = NULL;
-		*n = 0;
-		return db_err(rc);
-	}
+	(void)arg;
+	r->id = sqlite3_column_int64(st, 0);
+	r->customer_id = sqlite3_column_int64(st, 1);
+	db_col_buf(st, 2, r->to_phone, sizeof r->to_phone);
+	db_col_buf(st, 3, r->kind, sizeof r->kind);
+	db_col_buf(st, 4, r->locale, sizeof r->locale);
+	db_col_buf(st, 5, r->status, sizeof r->status);
+	r->attempts = sqlite3_column_int(st, 6);
+	r->next_attempt_at = sqlite3_column_int64(st, 7);
+	r->created_at = sqlite3_column_int64(st, 8);
+	r->sent_at = sqlite3_column_int64(st, 9);
+	db_col_buf(st, 10, r->last_error, sizeof r->last_error);
+	r->body = db_col_str(st, 11);
 	return NY_OK;
 }
 
-int
+/*
+ * Binds a listing's parameters (?1 status unless NULL, ?2 max with 0 =
+ * 100, ?3 creator_id unless 0) and steps st (NULL: NY_EDB) into *rows,
+ * *n (newest first); resets st. On an error *rows is NULL and *n 0.
+ */
+static enum ny_err
+ob_rows(sqlite3_stmt *st, const char *status, int max, int64_t creator_id,
+    struct outbox_row **rows, size_t *n)
+{
+	enum ny_err rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (max <= 0)
+		max = 100;
+	if (st != NULL) {
+		if (status != NULL)
+			sqlite3_bind_text(st, 1, status, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(st, 2, max);
+		if (creator_id != 0)
+			sqlite3_bind_int64(st, 3, creator_id);
+	}
+	rc = db_rows(st, (size_t)max, rows, n, sizeof **rows, ob_row_fill,
+	    NULL);
+	if (rc != NY_OK) {
+		outbox_rows_free(*rows, *n);
+		*rows = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+enum ny_err
 outbox_list(struct db *db, const char *status, int max,
     struct outbox_row **rows, size_t *n)
 {
@@ -442,16 +440,7 @@ outbox_list(struct db *db, const char *status, int max,
 	    db_stmt(db, OB_LIST " ORDER BY id DESC LIMIT ?2") :
 	    db_stmt(db, OB_LIST " WHERE status = ?1 ORDER BY id DESC LIMIT ?2");
 
-	*rows = NULL;
-	*n = 0;
-	if (st == NULL)
-		return NY_EDB;
-	if (max <= 0)
-		max = 100;
-	if (status != NULL)
-		sqlite3_bind_text(st, 1, status, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, max);
-	return ob_rows(st, max, rows, n);
+	return ob_rows(st, status, max, 0, rows, n);
 }
 
 /*
@@ -461,7 +450,7 @@ outbox_list(struct db *db, const char *status, int max,
  * computed once per query; the scan walks messages newest first and
  * stops at max.
  */
-int
+enum ny_err
 outbox_list_creator(struct db *db, int64_t creator_id, const char *status,
     int max, struct outbox_row **rows, size_t *n)
 {
@@ -476,17 +465,7 @@ outbox_list_creator(struct db *db, int64_t creator_id, const char *status,
 	    " ORDER BY id DESC LIMIT ?2");
 #undef OB_MINE
 
-	*rows = NULL;
-	*n = 0;
-	if (st == NULL)
-		return NY_EDB;
-	if (max <= 0)
-		max = 100;
-	if (status != NULL)
-		sqlite3_bind_text(st, 1, status, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, max);
-	sqlite3_bind_int64(st, 3, creator_id);
-	return ob_rows(st, max, rows, n);
+	return ob_rows(st, status, max, creator_id, rows, n);
 }
 #undef OB_LIST
 
@@ -500,42 +479,41 @@ outbox_rows_free(struct outbox_row *rows, size_t n)
 	free(rows);
 }
 
-int
+/* The status of message id into status (len bytes): NY_OK, NY_ENOTFOUND. */
+static enum ny_err
+ob_status(struct db *db, int64_t id, char *status, size_t len)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT status FROM messages WHERE id = ?");
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		db_col_buf(st, 0, status, len);
+	sqlite3_reset(st);
+	return db_found(rc);
+}
+
+enum ny_err
 outbox_retry(struct db *db, int64_t id, int64_t now)
 {
 	sqlite3_stmt *st;
-	int rc, found = 0;
 	char status[16] = "";
+	enum ny_err rc;
 
 	if ((rc = db_begin(db)) != NY_OK)
 		return rc;
-	st = db_stmt(db, "SELECT status FROM messages WHERE id = ?");
-	if (st == NULL) {
-		db_rollback(db);
-		return NY_EDB;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		found = 1;
-		ob_copy(status, sizeof status, st, 0);
-	}
-	sqlite3_reset(st);
-	if (!found) {
-		db_rollback(db);
-		return db_found(rc);
-	}
-	if (strcmp(status, "failed") != 0 && strcmp(status, "queued") != 0) {
-		db_rollback(db);
-		return NY_ESTATE;
-	}
+	if ((rc = ob_status(db, id, status, sizeof status)) != NY_OK)
+		return db_end(db, rc);
+	if (strcmp(status, "failed") != 0 && strcmp(status, "queued") != 0)
+		return db_end(db, NY_ESTATE);
 	st = db_stmt(db, "UPDATE messages SET status = 'queued',"
 	    " next_attempt_at = ?2, attempts = 0 WHERE id = ?1");
-	if (st == NULL) {
-		db_rollback(db);
-		return NY_EDB;
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, now);
 	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, now);
 	if ((rc = db_done(st)) == NY_OK)
 		rc = db_event(db, "message", id, NULL);
 	return db_end(db, rc);

@@ -21,7 +21,8 @@
  * claiming worker marks its row.
  *
  * The library link is built at send time from library_key_id (never
- * stored): body holds the text with a literal "{link}".
+ * stored; library-key.h builds it): body holds the text with a literal
+ * "{link}".
  */
 #ifndef NY_OUTBOX_H
 #define NY_OUTBOX_H
@@ -59,7 +60,15 @@ struct outbox_msg {
  * dedupe_key already present → NY_OK and its id (nothing added). *id may
  * be NULL. NY_OK, NY_EINVAL (missing to/kind/body, bad locale), NY_EDB.
  */
-int	outbox_queue_tx(struct db *db, const struct outbox_msg *m, int64_t *id);
+enum ny_err	outbox_queue_tx(struct db *db, const struct outbox_msg *m,
+		    int64_t *id);
+
+/*
+ * Inside the caller's transaction: the message queued under dedupe_key,
+ * into *id (may be NULL). NY_OK, NY_ENOTFOUND (none) or the mapped error.
+ */
+enum ny_err	outbox_find_tx(struct db *db, const char *dedupe_key,
+		    int64_t *id);
 
 /* A message as the driver sees it (link already built, may be NULL). */
 struct outbox_send {
@@ -112,20 +121,20 @@ struct outbox;
  * Makes a sender for conf. NY_OK and *out (outbox_free), or NY_EINVAL with
  * *cause (unknown driver, missing cloud settings; caller frees).
  */
-int	outbox_new(const struct outbox_conf *conf, struct outbox **out,
-	    char **cause);
-void	outbox_free(struct outbox *ob);
+enum ny_err	outbox_new(const struct outbox_conf *conf, struct outbox **out,
+		    char **cause);
+void		outbox_free(struct outbox *ob);
 
 /*
  * One worker step at now: reclaims stale 'sending' rows, claims up to
  * batch due messages, sends them and records the outcome. *sent (may be
  * NULL) gets how many were handed to the driver. NY_OK, NY_EBUSY, NY_EDB.
  */
-int	outbox_step(struct outbox *ob, struct db *db, int64_t now, int batch,
-	    int *sent);
+enum ny_err	outbox_step(struct outbox *ob, struct db *db, int64_t now,
+		    int batch, int *sent);
 
 /* Backoff before attempt n+1 after n failed attempts (seconds, jittered). */
-int64_t	outbox_backoff(int attempts);
+int64_t		outbox_backoff(int attempts);
 
 /* ---- console ------------------------------------------------------- */
 
@@ -148,24 +157,25 @@ struct outbox_row {
  * The newest max messages (status NULL = any) into *rows, *n (free with
  * outbox_rows_free). Opens no write transaction.
  */
-int	outbox_list(struct db *db, const char *status, int max,
-	    struct outbox_row **rows, size_t *n);
+enum ny_err	outbox_list(struct db *db, const char *status, int max,
+		    struct outbox_row **rows, size_t *n);
 /*
  * Like outbox_list, only the messages of creator_id's shop: those of an
  * order for one of their products, and those with no order (library
  * links, reminders, automations) to a customer who paid for one of
  * their products. Opens no write transaction. NY_OK or NY_EDB.
  */
-int	outbox_list_creator(struct db *db, int64_t creator_id,
-	    const char *status, int max, struct outbox_row **rows, size_t *n);
-void	outbox_rows_free(struct outbox_row *rows, size_t n);
+enum ny_err	outbox_list_creator(struct db *db, int64_t creator_id,
+		    const char *status, int max, struct outbox_row **rows,
+		    size_t *n);
+void		outbox_rows_free(struct outbox_row *rows, size_t n);
 
 /*
  * Console "retry": a failed (or queued) message goes back to queued, due
  * now. Opens its own transaction. NY_OK, NY_ENOTFOUND, NY_ESTATE (sent or
  * sending).
  */
-int	outbox_retry(struct db *db, int64_t id, int64_t now);
+enum ny_err	outbox_retry(struct db *db, int64_t id, int64_t now);
 
 /* ---- scheduler ----------------------------------------------------- */
 
@@ -176,6 +186,6 @@ int	outbox_retry(struct db *db, int64_t id, int64_t now);
  * (purchase + delay, before_start, before_end; automation_runs). Opens its
  * own transaction(s). *queued (may be NULL) gets how many were queued.
  */
-int	outbox_schedule(struct db *db, int64_t now, int *queued);
+enum ny_err	outbox_schedule(struct db *db, int64_t now, int *queued);
 
 #endif

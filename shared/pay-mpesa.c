@@ -60,7 +60,7 @@ pay_mpesa_password(const char *shortcode, const char *passkey, const char *ts)
 	return out;
 }
 
-static int
+static enum ny_err
 mpesa_init(const struct ny_config *cfg, void **state, char **cause)
 {
 	struct mpesa *m;
@@ -122,7 +122,7 @@ mpesa_write(char *p, size_t size, size_t n, void *arg)
  * NY_OK for any HTTP answer; NY_EIO when no connection was made; NY_EBUSY
  * when the request may have been sent but no answer came.
  */
-static int
+static enum ny_err
 mpesa_http(const char *url, const char *body, const char *auth, int basic,
     long *status, json_t **resp)
 {
@@ -180,13 +180,13 @@ mpesa_http(const char *url, const char *body, const char *auth, int basic,
 }
 
 /* Copies the cached token (fetching a new one when needed) into tok. */
-static int
+static enum ny_err
 mpesa_token(struct mpesa *m, char *tok, size_t len)
 {
 	char *url, *cred;
 	json_t *r = NULL, *v;
 	long status;
-	int rc = NY_OK;
+	enum ny_err rc = NY_OK;
 	int64_t ttl = 3599;
 
 	pthread_mutex_lock(&m->lock);
@@ -233,12 +233,12 @@ mpesa_token_drop(struct mpesa *m)
 }
 
 /* POSTs obj (stolen) to path with the bearer token. */
-static int
+static enum ny_err
 mpesa_call(struct mpesa *m, const char *path, json_t *obj, long *status,
     json_t **resp)
 {
 	char tok[256], *url, *body;
-	int rc;
+	enum ny_err rc;
 
 	*resp = NULL;
 	if ((rc = mpesa_token(m, tok, sizeof tok)) != NY_OK) {
@@ -279,7 +279,7 @@ mpesa_shillings(int64_t minor)
 	return (minor + 99) / 100;
 }
 
-static int
+static enum ny_err
 mpesa_push(void *state, const struct payment *p, char *ref, size_t len,
     char **cause)
 {
@@ -287,7 +287,7 @@ mpesa_push(void *state, const struct payment *p, char *ref, size_t len,
 	json_t *req, *resp = NULL, *v;
 	char acc[13];
 	long status;
-	int rc;
+	enum ny_err rc;
 
 	if (strcmp(p->currency, "KES") != 0) {
 		*cause = xstrdup("M-Pesa takes KES only");
@@ -331,7 +331,7 @@ out:
 }
 
 /* A ResultCode that may come as a number or a numeric string. */
-static int
+static enum ny_err
 mpesa_code(json_t *v, int *code)
 {
 	int64_t n;
@@ -400,13 +400,14 @@ mpesa_items(json_t *items, char *receipt, size_t rlen, int64_t *amount,
 	}
 }
 
-int
+enum ny_err
 pay_mpesa_parse_callback(const char *body, size_t len, struct pay_answer *a)
 {
 	json_t *root, *cb, *id, *desc;
 	char receipt[40] = "", phone[16] = "";
 	int64_t amount;
-	int code, rc = NY_EINVAL;
+	enum ny_err rc = NY_EINVAL;
+	int code;
 
 	memset(a, 0, sizeof *a);
 	if (len > MPESA_BODY_MAX)
@@ -475,7 +476,7 @@ pay_mpesa_redact_callback(const char *body, size_t len)
 	return out;
 }
 
-static int
+static enum ny_err
 mpesa_parse(const char *body, size_t len, struct pay_answer *a)
 {
 	return pay_mpesa_parse_callback(body, len, a);
@@ -509,14 +510,15 @@ mpesa_paid(const struct payment *p, const char *raw, struct pay_answer *a)
 		pay_answer_clear(&cb);
 }
 
-static int
+static enum ny_err
 mpesa_query(void *state, const struct payment *p, const char *raw,
     struct pay_answer *a)
 {
 	struct mpesa *m = state;
 	json_t *req, *resp = NULL, *v;
 	long status;
-	int code, rc;
+	enum ny_err rc;
+	int code;
 
 	memset(a, 0, sizeof *a);
 	snprintf(a->provider_ref, sizeof a->provider_ref, "%s", p->provider_ref);

@@ -23,7 +23,7 @@ struct pay_sim_state {
 	int64_t	 delay_ms;
 };
 
-static int
+static enum ny_err
 sim_init(const struct ny_config *cfg, void **state, char **cause)
 {
 	struct pay_sim_state *s = xcalloc(1, sizeof *s);
@@ -44,7 +44,7 @@ sim_free(void *state)
 	free(state);
 }
 
-static int
+static enum ny_err
 sim_push(void *state, const struct payment *p, char *ref, size_t len,
     char **cause)
 {
@@ -88,7 +88,7 @@ sim_fill(struct pay_answer *a, const struct payment *p, int approve)
 	}
 }
 
-static int
+static enum ny_err
 sim_query(void *state, const struct payment *p, const char *raw,
     struct pay_answer *a)
 {
@@ -119,14 +119,14 @@ const struct pay_provider pay_sim = {
 	.poll_s = 3600,	/* nothing to ask: wait for the handset or expiry */
 };
 
-int
+enum ny_err
 pay_sim_answer(struct db *db, const char *order_ref, int approve,
     int *changed)
 {
 	struct payment p;
 	struct order o;
 	struct pay_answer a;
-	int rc;
+	enum ny_err rc;
 
 	if (changed != NULL)
 		*changed = 0;

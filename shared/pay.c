@@ -1,8 +1,7 @@
 /*
- * pay.c: the provider table and the neutral answer helpers.
+ * pay.c: the provider table. The providers (pay-sim.c, pay-mpesa.c) use
+ * only pay-answer.c, so this file is the one place that knows them all.
  */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "pay.h"
@@ -22,28 +21,4 @@ pay_find(const char *name)
 		if (strcmp(pay_providers[i]->name, name) == 0)
 			return pay_providers[i];
 	return NULL;
-}
-
-void
-pay_answer_clear(struct pay_answer *a)
-{
-	free(a->raw);
-	memset(a, 0, sizeof *a);
-}
-
-void
-pay_answer_final(struct pay_answer *a, enum pay_outcome o, int code,
-    const char *reason, const char *receipt, int64_t amount, const char *desc)
-{
-	a->final = 1;
-	snprintf(a->reason, sizeof a->reason, "%s", reason ? reason : "");
-	snprintf(a->receipt, sizeof a->receipt, "%s", receipt ? receipt : "");
-	snprintf(a->desc, sizeof a->desc, "%s", desc ? desc : "");
-	a->result.outcome = o;
-	a->result.result_code = code;
-	a->result.reason = a->reason[0] ? a->reason : NULL;
-	a->result.receipt = a->receipt[0] ? a->receipt : NULL;
-	a->result.amount_minor = amount;
-	a->result.desc = a->desc[0] ? a->desc : NULL;
-	a->result.raw = a->raw;
 }

@@ -7,6 +7,10 @@
  * The worker (storefront/worker-pay.c) drives them: push a new payment,
  * query a pending one (also to confirm a callback before granting), and
  * the HTTP side parses callbacks into a neutral answer.
+ *
+ * Files: pay.c the provider table (pay_find), pay-answer.c the neutral
+ * answer the providers fill, pay-sim.c and pay-mpesa.c the providers. The
+ * arrows point one way: pay.c → providers → pay-answer.c.
  */
 #ifndef NY_PAY_H
 #define NY_PAY_H
@@ -34,6 +38,7 @@ struct pay_answer {
 	char			 phone[16];	/* payer's digits from a callback, or "" */
 	char			*raw;
 };
+/* Frees raw and zeroes a (pay-answer.c, like pay_answer_final). */
 void	pay_answer_clear(struct pay_answer *a);
 /* Fills a final answer (copies strings into a). */
 void	pay_answer_final(struct pay_answer *a, enum pay_outcome o, int code,
@@ -43,7 +48,7 @@ void	pay_answer_final(struct pay_answer *a, enum pay_outcome o, int code,
 struct pay_provider {
 	const char	*name;		/* "sim" | "mpesa" */
 	/* Sets up provider state from the config; NY_OK or NY_EINVAL+cause. */
-	int		(*init)(const struct ny_config *cfg, void **state,
+	enum ny_err	(*init)(const struct ny_config *cfg, void **state,
 			    char **cause);
 	void		(*free)(void *state);
 	/*
@@ -56,20 +61,20 @@ struct pay_provider {
 	 * the request (no retry). *cause may get a short reason (caller
 	 * frees).
 	 */
-	int		(*push)(void *state, const struct payment *p,
+	enum ny_err	(*push)(void *state, const struct payment *p,
 			    char *provider_ref, size_t len, char **cause);
 	/*
 	 * Asks for the status of a pushed payment. raw_callback (may be
 	 * NULL) is a callback already received for it, to be confirmed.
 	 * NY_OK with *a filled, or NY_EIO (retry later).
 	 */
-	int		(*query)(void *state, const struct payment *p,
+	enum ny_err	(*query)(void *state, const struct payment *p,
 			    const char *raw_callback, struct pay_answer *a);
 	/*
 	 * Parses a callback body (untrusted) into a->provider_ref and a final
 	 * result (not yet confirmed). NY_OK or NY_EINVAL. May be NULL.
 	 */
-	int		(*parse_callback)(const char *body, size_t len,
+	enum ny_err	(*parse_callback)(const char *body, size_t len,
 			    struct pay_answer *a);
 	/* Seconds between queries of a pending payment. */
 	int		 poll_s;
@@ -88,8 +93,8 @@ const struct pay_provider *pay_find(const char *name);
  * pushed and pending. NY_OK (*changed says whether it did anything),
  * NY_ENOTFOUND, NY_ESTATE (not a pending sim payment).
  */
-int	pay_sim_answer(struct db *db, const char *order_ref, int approve,
-	    int *changed);
+enum ny_err pay_sim_answer(struct db *db, const char *order_ref,
+	    int approve, int *changed);
 
 /*
  * Daraja helpers, exposed for tests and fuzzing:
@@ -102,7 +107,7 @@ char	*pay_mpesa_password(const char *shortcode, const char *passkey,
 /* Parses an STK callback body; same contract as parse_callback. On
  * success callbacks a->phone gets the PhoneNumber item (digits) and
  * a->result.amount_minor the Amount item (whole shillings ×100). */
-int	pay_mpesa_parse_callback(const char *body, size_t len,
+enum ny_err pay_mpesa_parse_callback(const char *body, size_t len,
 	    struct pay_answer *a);
 /*
  * The callback body with the PhoneNumber item masked (all but the last 3

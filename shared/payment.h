@@ -9,6 +9,8 @@
  *
  * Results from providers are provider-neutral (struct pay_result) so the
  * state machine does not know about Daraja or the simulator.
+ *
+ * payment-settle.c has payment_settle; payment.c the rest.
  */
 #ifndef NY_PAYMENT_H
 #define NY_PAYMENT_H
@@ -90,15 +92,16 @@ struct payment {
  * Returns NY_OK (changed may be NULL), NY_ENOTFOUND, NY_EBUSY / NY_EDB, or
  * an error of the grant helpers (the transaction is rolled back).
  */
-int	payment_settle(struct db *db, int64_t id, const char *provider_ref,
+enum ny_err payment_settle(struct db *db, int64_t id, const char *provider_ref,
 	    const struct pay_result *r, int *changed);
 
 /* Reads a payment (with its order's ref, currency and expiry). NY_OK or
  * NY_ENOTFOUND. */
-int	payment_get(struct db *db, int64_t id, struct payment *out);
-int	payment_by_provider_ref(struct db *db, const char *provider_ref,
+enum ny_err payment_get(struct db *db, int64_t id, struct payment *out);
+enum ny_err payment_by_provider_ref(struct db *db, const char *provider_ref,
 	    struct payment *out);
-int	payment_by_order(struct db *db, int64_t order_id, struct payment *out);
+enum ny_err payment_by_order(struct db *db, int64_t order_id,
+	    struct payment *out);
 
 /*
  * Payments the worker must act on now: status new or pending with
@@ -109,8 +112,8 @@ int	payment_by_order(struct db *db, int64_t order_id, struct payment *out);
  * exactly one actor; nparts 1, part 0 = all). *out is an array the caller
  * frees with free(); *n its length.
  */
-int	payment_due(struct db *db, int64_t now, int nparts, int part, int max,
-	    struct payment **out, int *n);
+enum ny_err payment_due(struct db *db, int64_t now, int nparts, int part,
+	    int max, struct payment **out, int *n);
 
 /*
  * Push intent (migration 0006). Before the HTTP call the worker records,
@@ -123,7 +126,7 @@ int	payment_due(struct db *db, int64_t now, int nparts, int part, int max,
  * its callback may still come (see payment_adopt_callback), so the worker
  * only waits for it until the order expires.
  */
-int	payment_push_begin(struct db *db, int64_t id, int64_t now);
+enum ny_err payment_push_begin(struct db *db, int64_t id, int64_t now);
 
 /*
  * The provider certainly did not accept the push (no connection, or it
@@ -131,7 +134,7 @@ int	payment_push_begin(struct db *db, int64_t id, int64_t now);
  * again at next_at, attempts + 1, desc (may be NULL) kept as result_desc.
  * Only while the payment is new without provider_ref. Autocommit.
  */
-int	payment_push_failed(struct db *db, int64_t id, int64_t next_at,
+enum ny_err payment_push_failed(struct db *db, int64_t id, int64_t next_at,
 	    const char *desc);
 
 /*
@@ -139,7 +142,7 @@ int	payment_push_failed(struct db *db, int64_t id, int64_t next_at,
  * next look at next_at, only while the payment is still new without
  * provider_ref (an adoption meanwhile keeps its "due now"). Autocommit.
  */
-int	payment_push_wait(struct db *db, int64_t id, int64_t next_at);
+enum ny_err payment_push_wait(struct db *db, int64_t id, int64_t next_at);
 
 /*
  * A callback whose provider_ref matches no payment: the answer to a push
@@ -156,7 +159,7 @@ int	payment_push_wait(struct db *db, int64_t id, int64_t next_at);
  * "payment.callback.review" for manual review. NY_EINVAL on empty
  * phone/ref or amount < 0; NY_EBUSY / NY_EDB.
  */
-int	payment_adopt_callback(struct db *db, const char *provider,
+enum ny_err payment_adopt_callback(struct db *db, const char *provider,
 	    const char *phone, int64_t amount_minor, const char *provider_ref,
 	    const char *raw, const char *audit_detail, int64_t now,
 	    int64_t window_s, int64_t *id);
@@ -168,8 +171,8 @@ int	payment_adopt_callback(struct db *db, const char *provider,
  * NY_OK; NY_ESTATE when the payment is no longer new (it ended meanwhile);
  * NY_EEXISTS when provider_ref is taken.
  */
-int	payment_mark_pushed(struct db *db, int64_t id, const char *provider_ref,
-	    int64_t next_at);
+enum ny_err payment_mark_pushed(struct db *db, int64_t id,
+	    const char *provider_ref, int64_t next_at);
 
 /*
  * Postpones the next worker action on a non-final (or late-woken expired)
@@ -177,8 +180,8 @@ int	payment_mark_pushed(struct db *db, int64_t id, const char *provider_ref,
  * next_attempt_at = next_at (-1: nothing more to do for an expired one).
  * desc (may be NULL) is kept as result_desc. One statement, autocommit.
  */
-int	payment_postpone(struct db *db, int64_t id, int64_t next_at, int bump,
-	    const char *desc);
+enum ny_err payment_postpone(struct db *db, int64_t id, int64_t next_at,
+	    int bump, const char *desc);
 
 /*
  * Keeps a raw provider message on a payment that is not final yet (e.g. a
@@ -186,28 +189,31 @@ int	payment_postpone(struct db *db, int64_t id, int64_t next_at, int bump,
  * late callback: if the provider confirms it was paid, payment_settle
  * still gives the goods), and makes it due now. Autocommit.
  */
-int	payment_keep_raw(struct db *db, int64_t id, const char *raw);
+enum ny_err payment_keep_raw(struct db *db, int64_t id, const char *raw);
 
 /*
  * A success callback that arrives after the STK query already settled
  * payment id as paid (the query carries no receipt): records its receipt
- * and raw message, once, on a paid payment that has neither. Nothing is
- * granted or changed otherwise. Autocommit.
+ * and raw message, once, on a paid payment that has no receipt and either
+ * no raw message or this very one (the callback was kept while the
+ * worker's query was on its way, and the settle kept it without its
+ * receipt: Daraja's repeat brings the receipt). Nothing is granted or
+ * changed otherwise. Autocommit.
  */
-int	payment_late_receipt(struct db *db, int64_t id, const char *receipt,
+enum ny_err payment_late_receipt(struct db *db, int64_t id, const char *receipt,
 	    const char *raw);
 
 /*
  * The raw callback kept on payment id (caller frees *raw; NULL when none).
  * NY_OK or NY_ENOTFOUND.
  */
-int	payment_raw(struct db *db, int64_t id, char **raw);
+enum ny_err payment_raw(struct db *db, int64_t id, char **raw);
 
 /*
  * Makes every non-final payment due now (the worker calls it at start, so
  * a restart queries or expires everything that was in flight). Autocommit.
  */
-int	payment_wake_all(struct db *db);
+enum ny_err payment_wake_all(struct db *db);
 
 /*
  * Reason code for a Daraja ResultCode (0 → NULL): 1 insufficient_funds,

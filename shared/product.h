@@ -1,8 +1,13 @@
 /*
- * product.h: the creator's side of products: create, edit, publish,
- * archive, attach content files. (The public read model the storefront
- * uses is catalog.h.) Every write appends db_event("product", id) in its
- * transaction so consoles and the storefront follow live.
+ * product.h: the creator's side of products: their rules, create, edit,
+ * publish, archive, attach content files, and the catalog import's
+ * upserts. (The public read model the storefront uses is catalog.h.)
+ * Every write appends db_event("product", id) in its transaction so
+ * consoles and the storefront follow live.
+ *
+ * product-rule.c holds the rules (product_validate: the one place that
+ * says what a valid product is), product.c the products table,
+ * product-file.c the product_files table.
  *
  * Unless a function's name ends in _tx, writes open their own transaction;
  * _tx functions run inside the caller's transaction.
@@ -21,6 +26,10 @@
 #define PRODUCT_STORY_MAX	65536	/* bytes */
 #define PRODUCT_VENUE_MAX	200	/* characters */
 #define PRODUCT_URL_MAX		2000	/* bytes of join_url */
+#define PRODUCT_PRICE_MAX	(INT64_C(1) << 50)	/* minor units */
+#define PRODUCT_PERIOD_MAX	3650	/* days of a subscription period */
+#define PRODUCT_CAPACITY_MAX	1000000	/* seats of a ticket */
+#define PRODUCT_DOWNLOADS_MAX	1000000	/* download_limit */
 
 /* Kinds and statuses as stored (the strings of the schema). */
 extern const char *const product_kinds[];	/* download, subscription, ticket, webinar, NULL */
@@ -62,20 +71,49 @@ void	product_free(struct product *p);
 void	product_list_free(struct product *v, size_t n);
 
 /*
- * Checks every field of p as product_create would (not uniqueness).
- * Returns NY_OK, or NY_EINVAL with *field set to the column name of the
- * first bad field ("slug", "title", "price_minor", "currency", "kind",
- * "period_days", "starts_at", "capacity", "venue", "join_url", …) and
- * *why to a short English reason ("expected an integer ≥ 0"). Both are
- * static strings; either pointer may be NULL.
+ * A rule of a product's field. Each has one message: msgid, the locale
+ * key the console shows next to the field ("product.rule.period_days"),
+ * and why, the same in English for the import's error lines (which name
+ * the JSON path). A rule on an integer field carries its bounds.
+ */
+struct product_rule {
+	const char	*field;		/* column: "period_days" */
+	const char	*msgid;		/* locale key */
+	const char	*why;		/* English, for the import */
+	int64_t		 min;		/* integer fields: [min, max]; else 0 */
+	int64_t		 max;
+};
+
+/*
+ * The rule of the column field (for an integer field, the one with its
+ * bounds), or NULL when field has none. Static.
+ */
+const struct product_rule *product_rule(const char *field);
+
+/*
+ * Checks every field of p as product_create would (not uniqueness), by
+ * the rules above. Returns NY_OK, or NY_EINVAL with *bad (may be NULL)
+ * pointing at the first rule p breaks (static).
  *
- * Kind rules: subscription needs period_days ≥ 1; ticket needs starts_at
- * and capacity ≥ 0 (venue optional); webinar needs starts_at and a
+ * Integer bounds: price_minor 0–2^50, period_days 1–3650 (subscription),
+ * capacity 0–1,000,000 (ticket), download_limit 1–1,000,000 or 0 for
+ * none. Kind rules: subscription needs period_days; ticket needs
+ * starts_at and capacity (venue optional); webinar needs starts_at and a
  * join_url starting with https:// or http:// (may be "" while a draft).
  * Fields of other kinds must be unset.
  */
-int	product_validate(const struct product *p, const char **field,
-	    const char **why);
+enum ny_err	product_validate(const struct product *p,
+	    const struct product_rule **bad);
+
+/* Returns 1 when kind is one of product_kinds, else 0. */
+int	product_kind_ok(const char *kind);
+
+/*
+ * Returns 1 when a product of kind with nfiles files may be on sale,
+ * else 0: a download needs at least one file (a paid download with
+ * nothing to download would be a broken sale).
+ */
+int	product_publish_ok(const char *kind, int64_t nfiles);
 
 /* Returns 1 when s is a valid slug: 1–80 of [a-z0-9-]. */
 int	product_slug_ok(const char *s);
@@ -86,7 +124,7 @@ int	product_slug_ok(const char *s);
  * taken). out gets at most PRODUCT_SLUG_MAX chars + NUL. Returns NY_OK
  * (a title with no usable characters gives "product…").
  */
-int	product_slug_from_title(struct db *db, const char *title,
+enum ny_err product_slug_from_title(struct db *db, const char *title,
 	    char out[PRODUCT_SLUG_MAX + 1]);
 
 /*
@@ -95,19 +133,19 @@ int	product_slug_from_title(struct db *db, const char *title,
  * NULL), NY_EINVAL (see product_validate; *field set when field is not
  * NULL), NY_EEXISTS (slug taken), NY_ENOTFOUND (creator or cover blob).
  */
-int	product_create(struct db *db, const struct product *p, int64_t *id,
-	    const char **field);
-int	product_create_tx(struct db *db, const struct product *p, int64_t *id,
-	    const char **field);
+enum ny_err product_create(struct db *db, const struct product *p,
+	    int64_t *id, const char **field);
+enum ny_err product_create_tx(struct db *db, const struct product *p,
+	    int64_t *id, const char **field);
 
 /*
  * Updates every editable field of the product p->id (all but creator_id,
  * status, created_at, published_at). Same returns as product_create plus
  * NY_ENOTFOUND for an unknown id.
  */
-int	product_update(struct db *db, const struct product *p,
+enum ny_err product_update(struct db *db, const struct product *p,
 	    const char **field);
-int	product_update_tx(struct db *db, const struct product *p,
+enum ny_err product_update_tx(struct db *db, const struct product *p,
 	    const char **field);
 
 /*
@@ -117,23 +155,45 @@ int	product_update_tx(struct db *db, const struct product *p,
  * NY_ESTATE for any other move and for publishing a download product
  * without files; NY_ENOTFOUND.
  */
-int	product_set_status(struct db *db, int64_t id, const char *status);
+enum ny_err product_set_status(struct db *db, int64_t id, const char *status);
 
 /* Fills *out (caller calls product_free). NY_OK or NY_ENOTFOUND. */
-int	product_get_by_id(struct db *db, int64_t id, struct product *out);
-int	product_get_by_slug(struct db *db, const char *slug,
+enum ny_err product_get_by_id(struct db *db, int64_t id, struct product *out);
+enum ny_err product_get_by_slug(struct db *db, const char *slug,
 	    struct product *out);
 
 /*
  * The creator's products (every status), newest first, with sales and
  * revenue_minor filled from paid orders. Caller frees with
- * product_list_free (*out NULL when none).
+ * product_list_free (*out NULL when none, and on an error).
  */
-int	product_list_by_creator(struct db *db, int64_t creator_id,
+enum ny_err product_list_by_creator(struct db *db, int64_t creator_id,
 	    struct product **out, size_t *n);
 
 /* Number of products, any status (run.sh loads the demo when 0). */
-int	product_count(struct db *db, int64_t *n);
+enum ny_err product_count(struct db *db, int64_t *n);
+
+/*
+ * For the catalog import (the document is authoritative), inside the
+ * caller's transaction: creates p when no product has its slug, as a
+ * draft (the import sets the status last, once the files are there),
+ * else makes the product with that slug have p's editable fields and
+ * creator_id, writing only what differs. Sets p->id. Adds the rows it
+ * changed to *changes (0 when the product already is p). Returns NY_OK
+ * or the errors of product_create_tx / product_update_tx.
+ */
+enum ny_err product_import_tx(struct db *db, struct product *p,
+	    size_t *changes);
+
+/*
+ * For the catalog import, inside the caller's transaction: sets the
+ * product's status without the moves product_set_status checks (the
+ * first publication sets published_at). Adds the rows it changed (0 when
+ * the status already is status) to *changes. Returns NY_OK, NY_EINVAL (not
+ * one of product_statuses) or a db error.
+ */
+enum ny_err product_import_status_tx(struct db *db, int64_t id,
+	    const char *status, size_t *changes);
 
 /* --- Files ----------------------------------------------------------- */
 
@@ -159,17 +219,21 @@ int	product_file_name_ok(const char *name);
  * be NULL), NY_EINVAL (bad name), NY_EEXISTS (name used on this product),
  * NY_ENOTFOUND (product or blob). _tx: inside the caller's transaction.
  */
-int	product_add_file(struct db *db, int64_t product_id, const char *name,
-	    const char *sha256, int64_t *file_id);
-int	product_add_file_tx(struct db *db, int64_t product_id,
+enum ny_err product_add_file(struct db *db, int64_t product_id,
+	    const char *name, const char *sha256, int64_t *file_id);
+enum ny_err product_add_file_tx(struct db *db, int64_t product_id,
 	    const char *name, const char *sha256, int64_t *file_id);
 
 /* Detaches a file (the blob stays in the store). NY_OK or NY_ENOTFOUND.
  * NY_ESTATE when buyers already downloaded it (kept for their history). */
-int	product_remove_file(struct db *db, int64_t product_id, int64_t file_id);
+enum ny_err product_remove_file(struct db *db, int64_t product_id,
+	    int64_t file_id);
 
-/* The product's files by position (caller frees *out with free()). */
-int	product_files(struct db *db, int64_t product_id,
+/*
+ * The product's files by position (caller frees *out with free(); *out
+ * NULL and *n 0 on an error).
+ */
+enum ny_err product_files(struct db *db, int64_t product_id,
 	    struct product_file **out, size_t *n);
 
 /*
@@ -185,7 +249,7 @@ int	product_files(struct db *db, int64_t product_id,
  * detach was already downloaded by buyers: it stays for their history;
  * *bad = n). bad may be NULL. On error the caller rolls back.
  */
-int	product_set_files_tx(struct db *db, int64_t product_id,
+enum ny_err product_set_files_tx(struct db *db, int64_t product_id,
 	    const struct product_file *v, size_t n, size_t *bad);
 
 /*
@@ -196,12 +260,24 @@ int	product_set_files_tx(struct db *db, int64_t product_id,
  * of product_create / product_update (*field) or product_set_files_tx
  * (*bad); nothing is written then.
  */
-int	product_save(struct db *db, const struct product *p,
+enum ny_err product_save(struct db *db, const struct product *p,
 	    const struct product_file *files, size_t nfiles, int64_t *id,
 	    const char **field, size_t *bad);
 
+/*
+ * For the catalog import, inside the caller's transaction: makes the
+ * product's file called name point at the blob sha256 (a blobs row
+ * already) at position, adding it when missing; the product's other
+ * files stay (import never deletes). Adds the rows it changed (0 or 1) to
+ * *changes. Returns NY_OK, NY_EINVAL (bad name or sha256), NY_ENOTFOUND
+ * (product or blob) or a db error.
+ */
+enum ny_err product_import_file_tx(struct db *db, int64_t product_id,
+	    const char *name, const char *sha256, int64_t position,
+	    size_t *changes);
+
 /* One file by id. NY_OK or NY_ENOTFOUND. */
-int	product_file_by_id(struct db *db, int64_t file_id,
+enum ny_err product_file_by_id(struct db *db, int64_t file_id,
 	    struct product_file *out);
 
 #endif

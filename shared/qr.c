@@ -30,7 +30,7 @@ dark_at(const QRcode *qr, int x, int y)
 	return qr->data[y * qr->width + x] & 1;
 }
 
-int
+enum ny_err
 qr_text(const char *text, enum qr_style style, char **out, size_t *cols)
 {
 	static const char *const glyph[4] = {
@@ -67,7 +67,7 @@ qr_text(const char *text, enum qr_style style, char **out, size_t *cols)
 	return NY_OK;
 }
 
-int
+enum ny_err
 qr_svg(const char *text, char **out)
 {
 	QRcode *qr = encode(text);

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "ny.h"
+
 /* What the terminal's default colours are; scanners need dark on light. */
 enum qr_style {
 	QR_LIGHT_BG,	/* dark text on a light background: print dark modules */
@@ -21,13 +23,14 @@ enum qr_style {
  * width in terminal columns (= modules + 8; lines = (cols + 1) / 2).
  * Returns NY_EINVAL when text is empty or too long to encode.
  */
-int	qr_text(const char *text, enum qr_style style, char **out, size_t *cols);
+enum ny_err qr_text(const char *text, enum qr_style style, char **out,
+	    size_t *cols);
 
 /*
  * The same code as one inline <svg> element (viewBox in modules, quiet
  * zone included, white background, one <path> of dark modules); size it
  * with CSS. *out is malloc'd (caller frees). Returns NY_OK or NY_EINVAL.
  */
-int	qr_svg(const char *text, char **out);
+enum ny_err qr_svg(const char *text, char **out);
 
 #endif

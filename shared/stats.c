@@ -20,7 +20,11 @@ stats_day_start(int64_t t)
 	return local - ((local % 86400) + 86400) % 86400 - STATS_TZ;
 }
 
-static int
+/*
+ * The currency with the most revenue since `since` into cur ("KES" when
+ * nothing was sold). Returns NY_OK or the db error.
+ */
+static enum ny_err
 main_currency(struct db *db, int64_t creator_id, int64_t since, char cur[4])
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT o.currency, sum(o.amount_minor)"
@@ -37,82 +41,86 @@ main_currency(struct db *db, int64_t creator_id, int64_t since, char cur[4])
 	if (rc == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
 		snprintf(cur, 4, "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? NY_OK : NY_EDB;
+	return db_err(rc);
+}
+
+/* db_each callback of daily: one day's row into the arrays. */
+static enum ny_err
+daily_row(void *arg, sqlite3_stmt *st)
+{
+	struct stats *s = arg;
+	int64_t d = sqlite3_column_int64(st, 0);
+
+	if (d >= 0 && d < STATS_DAYS) {
+		s->daily_sales[d] = sqlite3_column_int64(st, 1);
+		s->daily[d] = sqlite3_column_int64(st, 2);
+	}
+	return NY_OK;
 }
 
 /* Daily revenue and sales since `since` into the arrays. */
-static int
+static enum ny_err
 daily(struct db *db, int64_t creator_id, int64_t since, struct stats *s)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT (o.paid_at - ?3) / 86400,"
 	    " count(*), sum(o.amount_minor)" PAID_OF_CREATOR
 	    " AND o.paid_at >= ?3 AND o.currency = ?2 GROUP BY 1");
-	int rc;
-	int64_t d;
 
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, creator_id);
 	sqlite3_bind_text(st, 2, s->currency, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, since);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		d = sqlite3_column_int64(st, 0);
-		if (d < 0 || d >= STATS_DAYS)
-			continue;
-		s->daily_sales[d] = sqlite3_column_int64(st, 1);
-		s->daily[d] = sqlite3_column_int64(st, 2);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? NY_OK : NY_EDB;
+	return db_each(st, 0, daily_row, s);
 }
 
-static int
+/* db_each callback of top: one best seller. */
+static enum ny_err
+top_row(void *arg, sqlite3_stmt *st)
+{
+	struct stats *s = arg;
+	struct stats_top *t = &s->top[s->ntop++];
+
+	t->product_id = sqlite3_column_int64(st, 0);
+	db_col_buf(st, 1, t->title, sizeof t->title);
+	t->sales = sqlite3_column_int64(st, 2);
+	t->revenue = sqlite3_column_int64(st, 3);
+	return NY_OK;
+}
+
+/* The best sellers since `since` by revenue, at most STATS_TOP. */
+static enum ny_err
 top(struct db *db, int64_t creator_id, int64_t since, struct stats *s)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT p.id, p.title, count(*),"
 	    " sum(o.amount_minor)" PAID_OF_CREATOR " AND o.paid_at >= ?3"
 	    " AND o.currency = ?2 GROUP BY p.id ORDER BY 4 DESC, 3 DESC"
 	    " LIMIT 5");
-	int rc;
-	struct stats_top *t;
 
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, creator_id);
 	sqlite3_bind_text(st, 2, s->currency, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, since);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && s->ntop < STATS_TOP) {
-		t = &s->top[s->ntop++];
-		t->product_id = sqlite3_column_int64(st, 0);
-		snprintf(t->title, sizeof t->title, "%s",
-		    (const char *)sqlite3_column_text(st, 1));
-		t->sales = sqlite3_column_int64(st, 2);
-		t->revenue = sqlite3_column_int64(st, 3);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? NY_OK : NY_EDB;
+	return db_each(st, STATS_TOP, top_row, s);
 }
 
-static int
+/* Orders waiting for the buyer's answer. */
+static enum ny_err
 pending(struct db *db, int64_t creator_id, struct stats *s)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM orders o"
 	    " JOIN products p ON p.id = o.product_id WHERE o.status ="
 	    " 'pending' AND (?1 = 0 OR p.creator_id = ?1)");
-	int rc;
 
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, creator_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		s->pending = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? NY_OK : NY_EDB;
+	return db_int64(st, &s->pending);
 }
 
 /* Paid too late for a sold-out event: waiting for the creator's refund. */
-static int
+static enum ny_err
 refunds_due(struct db *db, int64_t creator_id, struct stats *s)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT count(*),"
@@ -131,7 +139,7 @@ refunds_due(struct db *db, int64_t creator_id, struct stats *s)
 		s->refunds_due_minor = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? NY_OK : NY_EDB;
+	return db_found(rc);
 }
 
 static void
@@ -145,11 +153,11 @@ sum_period(const struct stats *s, int days, struct stats_period *p)
 	}
 }
 
-int
+enum ny_err
 stats_get(struct db *db, int64_t creator_id, int64_t now, struct stats *out)
 {
 	int64_t since = stats_day_start(now) - (STATS_DAYS - 1) * 86400;
-	int err;
+	enum ny_err err;
 
 	memset(out, 0, sizeof *out);
 	if ((err = main_currency(db, creator_id, since, out->currency)) ||

@@ -47,7 +47,7 @@ struct stats {
  * at time now. Only paid orders count, in the main currency. Returns
  * NY_OK or NY_EDB.
  */
-int	stats_get(struct db *db, int64_t creator_id, int64_t now,
+enum ny_err stats_get(struct db *db, int64_t creator_id, int64_t now,
 	    struct stats *out);
 
 /* Start (Unix s) of the EAT day containing t. */

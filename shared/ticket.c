@@ -30,7 +30,7 @@ tk_stored(const char *code, char out[TK_STORED_MAX])
 	crypto_hex(h, sizeof h, out + 2);
 }
 
-int
+enum ny_err
 ticket_code_reveal(const char *stored, const void *sealed, size_t len,
     char out[TICKET_CODE_MAX])
 {
@@ -79,7 +79,7 @@ tk_canon(char c)
 	return 0;
 }
 
-int
+enum ny_err
 ticket_code_normalize(const char *in, char out[TICKET_CODE_MAX])
 {
 	size_t n = 0, i;
@@ -116,24 +116,24 @@ ticket_code_format(const char *code, char out[TICKET_CODE_MAX])
 	out[n] = '\0';
 }
 
-static int
+/* How many tickets order_id has into *n. */
+static enum ny_err
 tk_count(struct db *db, int64_t order_id, int *n)
 {
 	sqlite3_stmt *st = db_stmt(db,
 	    "SELECT count(*) FROM tickets WHERE order_id = ?");
-	int rc;
+	int64_t v = 0;
+	enum ny_err rc;
 
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, order_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*n = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? NY_OK : db_err(rc);
+	if ((rc = db_int64(st, &v)) == NY_OK)
+		*n = (int)v;
+	return rc;
 }
 
-int
+enum ny_err
 ticket_issue_tx(struct db *db, int64_t order_id, int64_t product_id,
     int64_t customer_id, int count)
 {
@@ -141,7 +141,8 @@ ticket_issue_tx(struct db *db, int64_t order_id, int64_t product_id,
 	char code[TICKET_CODE_MAX], stored[TK_STORED_MAX];
 	unsigned char *sealed;
 	size_t slen;
-	int have = 0, rc, tries;
+	enum ny_err rc = NY_OK;
+	int have = 0, tries;
 
 	if (count < 1 || count > 100)
 		return NY_EINVAL;
@@ -179,8 +180,12 @@ ticket_issue_tx(struct db *db, int64_t order_id, int64_t product_id,
 	return NY_OK;
 }
 
-/* The deciding UPDATE: only one caller can move NULL to a time. */
-static int
+/*
+ * The deciding UPDATE: only one caller can move NULL to a time. Returns
+ * NY_OK (claimed: res filled), NY_ENOTFOUND (nothing claimed) or the db
+ * error.
+ */
+static enum ny_err
 tk_claim(struct db *db, const char *code, const char *stored,
     int64_t creator_id, int64_t now, struct ticket_checkin *res)
 {
@@ -191,7 +196,7 @@ tk_claim(struct db *db, const char *code, const char *stored,
 	    "  WHERE o.id = tickets.order_id AND o.status = 'paid'"
 	    "  AND (?3 <= 0 OR p.creator_id = ?3))"
 	    " RETURNING id, product_id");
-	int rc, claimed = 0;
+	int rc;
 
 	if (st == NULL)
 		return NY_EDB;
@@ -199,23 +204,24 @@ tk_claim(struct db *db, const char *code, const char *stored,
 	sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 3, creator_id);
 	sqlite3_bind_text(st, 4, stored, -1, SQLITE_TRANSIENT);
+	/* RETURNING: the first step makes the change; codes are unique,
+	 * so at most one row comes back. */
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		res->ticket_id = sqlite3_column_int64(st, 0);
 		res->product_id = sqlite3_column_int64(st, 1);
 		res->when = now;
 		res->status = TICKET_VALID;
-		claimed = 1;
-		rc = sqlite3_step(st);
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return db_err(rc);
-	return claimed ? NY_OK : NY_ENOTFOUND;
+	return db_found(rc);
 }
 
-/* After a failed claim: was it checked in already, or unknown? */
-static int
+/*
+ * After a claim: the ticket's title, and when the claim failed whether it
+ * was checked in already (else it stays unknown). NY_OK or the db error.
+ */
+static enum ny_err
 tk_describe(struct db *db, const char *code, const char *stored,
     int64_t creator_id, struct ticket_checkin *res)
 {
@@ -233,26 +239,44 @@ tk_describe(struct db *db, const char *code, const char *stored,
 	sqlite3_bind_text(st, 3, stored, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		const unsigned char *t = sqlite3_column_text(st, 3);
-
 		res->ticket_id = sqlite3_column_int64(st, 0);
 		res->product_id = sqlite3_column_int64(st, 1);
 		res->when = sqlite3_column_int64(st, 2);
-		snprintf(res->title, sizeof res->title, "%s",
-		    t != NULL ? (const char *)t : "");
+		db_col_buf(st, 3, res->title, sizeof res->title);
 		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
 			res->status = TICKET_ALREADY;
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? NY_OK : db_err(rc);
+	return db_err(rc);	/* no row: an unknown code, NY_OK */
 }
 
-int
+/* ticket_check_in inside its transaction, for a well-formed code. */
+static enum ny_err
+tk_check_in_tx(struct db *db, const char *norm, const char *stored,
+    int64_t creator_id, int64_t now, struct ticket_checkin *res)
+{
+	enum ny_err rc;
+	int valid;
+
+	rc = tk_claim(db, norm, stored, creator_id, now, res);
+	if (rc != NY_OK && rc != NY_ENOTFOUND)
+		return rc;
+	valid = rc == NY_OK;
+	if ((rc = tk_describe(db, norm, stored, creator_id, res)) != NY_OK)
+		return rc;
+	if (!valid)
+		return NY_OK;
+	res->status = TICKET_VALID;
+	res->when = now;
+	return db_event(db, "ticket", res->ticket_id, NULL);
+}
+
+enum ny_err
 ticket_check_in(struct db *db, const char *code, int64_t creator_id,
     int64_t now, struct ticket_checkin *res)
 {
 	char norm[TICKET_CODE_MAX], stored[TK_STORED_MAX];
-	int rc;
+	enum ny_err rc;
 
 	memset(res, 0, sizeof *res);
 	res->status = TICKET_UNKNOWN;
@@ -261,25 +285,8 @@ ticket_check_in(struct db *db, const char *code, int64_t creator_id,
 	tk_stored(norm, stored);
 	if ((rc = db_begin(db)) != NY_OK)
 		return rc;
-	rc = tk_claim(db, norm, stored, creator_id, now, res);
-	if (rc == NY_OK || rc == NY_ENOTFOUND) {
-		int valid = rc == NY_OK;
-
-		rc = tk_describe(db, norm, stored, creator_id, res);
-		if (valid) {
-			res->status = TICKET_VALID;
-			res->when = now;
-		}
-		if (rc == NY_OK && valid)
-			rc = db_event(db, "ticket", res->ticket_id, NULL);
-	}
-	if (rc != NY_OK) {
-		db_rollback(db);
-		memset(res, 0, sizeof *res);
-		res->status = TICKET_UNKNOWN;
-		return rc;
-	}
-	if ((rc = db_commit(db)) != NY_OK) {
+	if ((rc = db_end(db, tk_check_in_tx(db, norm, stored, creator_id, now,
+	    res))) != NY_OK) {
 		memset(res, 0, sizeof *res);
 		res->status = TICKET_UNKNOWN;
 		return rc;
@@ -290,55 +297,65 @@ ticket_check_in(struct db *db, const char *code, int64_t creator_id,
 	return NY_OK;
 }
 
-int
-ticket_seal_legacy(struct db *db, int *n)
+/*
+ * The next ticket still holding its code in clear (rows from before codes
+ * were hashed): *id and code. NY_OK, NY_ENOTFOUND when none is left, or
+ * the db error.
+ */
+static enum ny_err
+tk_next_legacy(struct db *db, int64_t *id, char code[TICKET_CODE_MAX])
 {
-	sqlite3_stmt *st;
-	char code[TICKET_CODE_MAX], stored[TK_STORED_MAX];
+	sqlite3_stmt *st = db_stmt(db, "SELECT id, code FROM tickets WHERE"
+	    " code_sealed IS NULL AND code NOT LIKE 'h:%' LIMIT 1");
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		db_col_buf(st, 1, code, TICKET_CODE_MAX);
+	}
+	sqlite3_reset(st);
+	return db_found(rc);
+}
+
+/* Replaces ticket id's clear code by its hash and sealed copy. */
+static enum ny_err
+tk_seal_one(struct db *db, int64_t id, const char *code)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE tickets SET code = ?,"
+	    " code_sealed = ? WHERE id = ?");
+	char stored[TK_STORED_MAX];
 	unsigned char *sealed;
 	size_t slen;
-	int64_t id;
-	int rc;
+	enum ny_err rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	tk_stored(code, stored);
+	crypto_seal(code, strlen(code), &sealed, &slen);
+	sqlite3_bind_text(st, 1, stored, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 2, sealed, (int)slen, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, id);
+	rc = db_done(st);
+	free(sealed);
+	return rc;
+}
+
+enum ny_err
+ticket_seal_legacy(struct db *db, int *n)
+{
+	char code[TICKET_CODE_MAX];
+	int64_t id = 0;
+	enum ny_err rc;
 
 	*n = 0;
 	if ((rc = db_begin(db)) != NY_OK)
 		return rc;
-	for (;;) {
-		st = db_stmt(db, "SELECT id, code FROM tickets WHERE"
-		    " code_sealed IS NULL AND code NOT LIKE 'h:%' LIMIT 1");
-		if (st == NULL) {
-			rc = NY_EDB;
-			break;
-		}
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			id = sqlite3_column_int64(st, 0);
-			snprintf(code, sizeof code, "%s",
-			    (const char *)sqlite3_column_text(st, 1));
-		}
-		sqlite3_reset(st);
-		if (rc != SQLITE_ROW) {
-			rc = rc == SQLITE_DONE ? NY_OK : db_err(rc);
-			break;
-		}
-		tk_stored(code, stored);
-		crypto_seal(code, strlen(code), &sealed, &slen);
-		st = db_stmt(db, "UPDATE tickets SET code = ?, code_sealed = ?"
-		    " WHERE id = ?");
-		if (st == NULL) {
-			free(sealed);
-			rc = NY_EDB;
-			break;
-		}
-		sqlite3_bind_text(st, 1, stored, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_blob(st, 2, sealed, (int)slen, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 3, id);
-		rc = db_done(st);
-		free(sealed);
-		if (rc != NY_OK)
-			break;
+	while ((rc = tk_next_legacy(db, &id, code)) == NY_OK &&
+	    (rc = tk_seal_one(db, id, code)) == NY_OK)
 		(*n)++;
-	}
 	sodium_memzero(code, sizeof code);
-	return db_end(db, rc);
+	return db_end(db, rc == NY_ENOTFOUND ? NY_OK : rc);
 }

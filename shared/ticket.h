@@ -23,7 +23,7 @@ void	ticket_code_new(char out[TICKET_CODE_MAX]);
  * Normalises a typed code into the stored form. NY_OK, or NY_EINVAL (wrong
  * length, characters outside the alphabet, too long input).
  */
-int	ticket_code_normalize(const char *in, char out[TICKET_CODE_MAX]);
+enum ny_err ticket_code_normalize(const char *in, char out[TICKET_CODE_MAX]);
 
 /* Grouped form for reading ("XXXX-XXXX-…") of a stored code. */
 void	ticket_code_format(const char *code, char out[TICKET_CODE_MAX]);
@@ -34,22 +34,22 @@ void	ticket_code_format(const char *code, char out[TICKET_CODE_MAX]);
  * the code back from those two columns (older rows: a clear code and no
  * seal). NY_OK, or NY_ECRYPTO (tampered, or sealed under another key).
  */
-int	ticket_code_reveal(const char *stored, const void *sealed, size_t len,
-	    char out[TICKET_CODE_MAX]);
+enum ny_err ticket_code_reveal(const char *stored, const void *sealed,
+	    size_t len, char out[TICKET_CODE_MAX]);
 
 /*
  * Once at start (after crypto_init): seals the codes of tickets issued
  * before codes were sealed, in one transaction. *n gets how many.
  * NY_OK, NY_EBUSY, NY_EDB.
  */
-int	ticket_seal_legacy(struct db *db, int *n);
+enum ny_err ticket_seal_legacy(struct db *db, int *n);
 
 /*
  * Inside the caller's transaction: makes sure order_id has count tickets
  * (issues only the missing ones, so a repeat is harmless). NY_OK, NY_EINVAL
  * (count outside 1..100), NY_EDB.
  */
-int	ticket_issue_tx(struct db *db, int64_t order_id, int64_t product_id,
+enum ny_err ticket_issue_tx(struct db *db, int64_t order_id, int64_t product_id,
 	    int64_t customer_id, int count);
 
 enum ticket_status {
@@ -73,7 +73,7 @@ struct ticket_checkin {
  * Refunded orders' tickets answer UNKNOWN. Opens its own transaction.
  * NY_OK with *res filled (also for ALREADY/UNKNOWN), NY_EBUSY, NY_EDB.
  */
-int	ticket_check_in(struct db *db, const char *code, int64_t creator_id,
+enum ny_err ticket_check_in(struct db *db, const char *code, int64_t creator_id,
 	    int64_t now, struct ticket_checkin *res);
 
 #endif

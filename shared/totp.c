@@ -78,7 +78,7 @@ totp_uri(const char *handle, const char *b32)
 	return buf_steal(&b, NULL);
 }
 
-int
+enum ny_err
 totp_code(const unsigned char *raw, size_t rawlen, int64_t now, char out[7])
 {
 	pthread_once(&oath_once, oath_start);
@@ -108,7 +108,7 @@ code_ok(const char *code)
 	return code[TOTP_DIGITS] == '\0';
 }
 
-int
+enum ny_err
 totp_check(const unsigned char *raw, size_t rawlen, const char *code,
     int64_t now, int64_t last_step, int64_t *step)
 {

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ny.h"
+
 #define TOTP_SECRET_LEN	20	/* raw bytes */
 #define TOTP_B32_LEN	33	/* 32 base32 chars + NUL */
 
@@ -26,11 +28,11 @@ char	*totp_uri(const char *handle, const char *b32);
  * last_step), NY_EREPLAY for a valid code whose step ≤ last_step, or
  * NY_EDENIED.
  */
-int	totp_check(const unsigned char *raw, size_t rawlen, const char *code,
-	    int64_t now, int64_t last_step, int64_t *step);
+enum ny_err totp_check(const unsigned char *raw, size_t rawlen,
+	    const char *code, int64_t now, int64_t last_step, int64_t *step);
 
 /* The code for a time (tests, the CLI's own check). out ≥ 7 bytes. */
-int	totp_code(const unsigned char *raw, size_t rawlen, int64_t now,
+enum ny_err totp_code(const unsigned char *raw, size_t rawlen, int64_t now,
 	    char out[7]);
 
 #endif

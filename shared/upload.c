@@ -61,7 +61,7 @@ upload_path_ok(const char *path)
 }
 
 /* errno of a failed openat → our error. */
-static int
+static enum ny_err
 upload_errno(int e)
 {
 	switch (e) {
@@ -80,7 +80,7 @@ upload_errno(int e)
 }
 
 /* Opens name in folder dfd as a folder, never through a symlink. */
-static int
+static enum ny_err
 upload_opendir(int dfd, const char *name, int *out)
 {
 	*out = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
@@ -89,7 +89,7 @@ upload_opendir(int dfd, const char *name, int *out)
 }
 
 /* Opens name in folder dfd: a regular file with one link, else refused. */
-static int
+static enum ny_err
 upload_openfile(int dfd, const char *name, int *out)
 {
 	struct stat sb;
@@ -118,12 +118,13 @@ upload_openfile(int dfd, const char *name, int *out)
 }
 
 /* Opens the relative path (upload_path_ok) below folder dfd. */
-static int
+static enum ny_err
 upload_openpath(int dfd, const char *path, int *out)
 {
 	char part[UPLOAD_NAME_MAX + 1];
 	const char *slash;
-	int cur = dfd, next, rc;
+	int cur = dfd, next;
+	enum ny_err rc;
 
 	while ((slash = strchr(path, '/')) != NULL) {
 		memcpy(part, path, (size_t)(slash - path));
@@ -143,10 +144,11 @@ upload_openpath(int dfd, const char *path, int *out)
 }
 
 /* Opens data_dir/uploads/handle (O_DIRECTORY|O_NOFOLLOW below data_dir). */
-static int
+static enum ny_err
 upload_root(const char *data_dir, const char *handle, int *out)
 {
-	int root, up = -1, rc;
+	int root, up = -1;
+	enum ny_err rc;
 
 	*out = -1;
 	if ((root = open(data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
@@ -172,7 +174,7 @@ struct upload_walk {
  * the root. Entries are examined with fstatat(AT_SYMLINK_NOFOLLOW) and
  * folders opened with O_NOFOLLOW: nothing outside is ever reached.
  */
-static int
+static enum ny_err
 upload_walk_dir(struct upload_walk *w, int dfd, const char *prefix,
     int depth)
 {
@@ -180,7 +182,8 @@ upload_walk_dir(struct upload_walk *w, int dfd, const char *prefix,
 	struct dirent *de;
 	struct stat sb;
 	DIR *d;
-	int sub, rc = NY_OK;
+	enum ny_err rc = NY_OK;
+	int sub;
 
 	if ((d = fdopendir(dfd)) == NULL) {
 		close(dfd);
@@ -236,12 +239,13 @@ upload_newest_first(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
-int
+enum ny_err
 upload_list(const char *data_dir, const char *handle,
     struct upload_entry **out, size_t *n)
 {
 	struct upload_walk w;
-	int hd, rc;
+	enum ny_err rc;
+	int hd;
 
 	*out = NULL;
 	*n = 0;
@@ -261,11 +265,12 @@ upload_list(const char *data_dir, const char *handle,
 	return NY_OK;
 }
 
-int
+enum ny_err
 upload_usage_at(int root, int64_t *bytes, int64_t *entries)
 {
 	struct upload_walk w;
-	int fd, rc;
+	enum ny_err rc;
+	int fd;
 
 	*bytes = 0;
 	if (entries != NULL)
@@ -281,11 +286,12 @@ upload_usage_at(int root, int64_t *bytes, int64_t *entries)
 	return rc;
 }
 
-int
+enum ny_err
 upload_open(const char *data_dir, const char *handle, const char *name,
     int *fd)
 {
-	int hd, rc;
+	enum ny_err rc;
+	int hd;
 
 	*fd = -1;
 	if (!upload_name_ok(handle) || !upload_path_ok(name))

@@ -2,7 +2,7 @@
  * upload.h: a creator's uploads folder, $NYOTA_DATA_DIR/uploads/HANDLE/,
  * and the one safe way to open a file in it by name.
  *
- * The folder is the creator's whole world (DESIGN §10): a name never
+ * The folder is the creator's whole world: a name never
  * leaves it. Names are plain file names (no '/', no "..", no leading '.',
  * no control characters, at most UPLOAD_NAME_MAX bytes); every folder on
  * the way below the data folder is opened with O_NOFOLLOW and the file
@@ -15,6 +15,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "ny.h"
 
 #define UPLOAD_NAME_MAX	255	/* bytes, like NAME_MAX */
 #define UPLOAD_PATH_MAX	1024	/* bytes of a relative path "a/b/c" */
@@ -52,7 +54,7 @@ int	upload_path_ok(const char *path);
  * caller frees it. Returns NY_OK (a missing folder is no files), NY_EINVAL
  * (bad handle), NY_EIO.
  */
-int	upload_list(const char *data_dir, const char *handle,
+enum ny_err upload_list(const char *data_dir, const char *handle,
 	    struct upload_entry **out, size_t *n);
 
 /*
@@ -64,7 +66,7 @@ int	upload_list(const char *data_dir, const char *handle,
  * open (O_DIRECTORY); the caller keeps it. entries may be NULL.
  * Returns NY_OK or NY_EIO.
  */
-int	upload_usage_at(int root, int64_t *bytes, int64_t *entries);
+enum ny_err upload_usage_at(int root, int64_t *bytes, int64_t *entries);
 
 /*
  * Opens data_dir/uploads/handle/name for reading. The uploads folder and
@@ -81,7 +83,7 @@ int	upload_usage_at(int root, int64_t *bytes, int64_t *entries);
  * NY_EDENIED (a symlink, a folder, a FIFO, a device, a hard link: not
  * something a creator may attach); NY_EIO (anything else).
  */
-int	upload_open(const char *data_dir, const char *handle, const char *name,
-	    int *fd);
+enum ny_err upload_open(const char *data_dir, const char *handle,
+	    const char *name, int *fd);
 
 #endif

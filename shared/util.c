@@ -30,9 +30,10 @@ static const char *const ny_errnames[] = {
 };
 
 const char *
-ny_strerror(int err)
+ny_strerror(enum ny_err err)
 {
-	if (err < 0 || (size_t)err >= sizeof ny_errnames / sizeof *ny_errnames ||
+	/* The cast also catches a negative int passed in by mistake. */
+	if ((size_t)err >= sizeof ny_errnames / sizeof *ny_errnames ||
 	    ny_errnames[err] == NULL)
 		return "unknown error";
 	return ny_errnames[err];
@@ -142,7 +143,7 @@ buf_init(struct ny_buf *b, size_t max)
 	b->max = max;
 }
 
-int
+enum ny_err
 buf_add(struct ny_buf *b, const void *p, size_t n)
 {
 	size_t need = b->len + n + 1;
@@ -164,18 +165,18 @@ buf_add(struct ny_buf *b, const void *p, size_t n)
 	return NY_OK;
 }
 
-int
+enum ny_err
 buf_adds(struct ny_buf *b, const char *s)
 {
 	return buf_add(b, s, strlen(s));
 }
 
-int
+enum ny_err
 buf_printf(struct ny_buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
-	int rc;
+	enum ny_err rc;
 
 	va_start(ap, fmt);
 	s = xvasprintf(fmt, ap);
@@ -249,7 +250,7 @@ ny_now(void)
 	return ny_now_ms() / 1000;
 }
 
-int
+enum ny_err
 ny_parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
 {
 	char *end;
@@ -275,7 +276,7 @@ ny_iso8601(int64_t t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-int
+enum ny_err
 ny_parse_iso8601(const char *s, int64_t *out)
 {
 	int y, mo, d, h, mi, sec = 0, oh = 0, om = 0, n = 0;
@@ -319,13 +320,14 @@ ny_parse_iso8601(const char *s, int64_t *out)
 	return NY_OK;
 }
 
-int
+enum ny_err
 ny_read_file(const char *path, size_t max, char **out, size_t *len)
 {
 	struct ny_buf b;
 	char chunk[65536];
 	ssize_t n;
-	int fd, rc = NY_OK;
+	enum ny_err rc = NY_OK;
+	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return errno == ENOENT ? NY_ENOTFOUND : NY_EIO;
@@ -349,11 +351,11 @@ ny_read_file(const char *path, size_t max, char **out, size_t *len)
 	return NY_OK;
 }
 
-int
+enum ny_err
 ny_mkdirs(const char *path, int mode)
 {
 	char *p = xstrdup(path), *s;
-	int rc = NY_OK;
+	enum ny_err rc = NY_OK;
 
 	for (s = p + 1; ; s++) {
 		if (*s == '/' || *s == '\0') {

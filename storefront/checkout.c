@@ -1,14 +1,17 @@
 /*
- * checkout.c: the buyer's side of paying (DESIGN §5, §8): the checkout
- * form, the waiting page and its JSON status, the simulated handset and the
- * Daraja callback. The order itself is made by shared/order.c; the worker
- * (worker-pay.c) pushes it, and sse.c streams its status.
+ * checkout.c: the buyer's side of paying (docs/ARCHITECTURE.md §5): the checkout
+ * form, the waiting page, the free order's code, the simulated handset and
+ * the Daraja callback. The order itself is made by shared/order-create.c; the
+ * worker (worker-pay.c) pushes it, and sse.c streams its status
+ * (checkout-status.c). Handlers only: the workers' lives are main.c's.
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "buyer.h"
+#include "checkout-status.h"
 #include "checkout.h"
 #include "crypto.h"
 #include "i18n.h"
@@ -44,21 +47,11 @@ static struct {
 	struct co_slot	 slots[CO_LIMIT_SLOTS];
 } co_limit = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
-static uint64_t
-co_hash(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
-	return h;
-}
-
 /* Counts one checkout for addr; 1 when it is over the limit. */
 static int
 co_limited(const char *addr, int limit)
 {
-	uint64_t h = co_hash(addr);
+	uint64_t h = http_hash64(addr, strlen(addr));
 	int64_t minute = ny_now() / 60;
 	struct co_slot *sl, *free_sl = NULL;
 	int i, over = 0;
@@ -84,67 +77,13 @@ out:
 	return over;
 }
 
-/* ---- the browser that made the order ------------------------------------ */
-
-/*
- * The buyer cookie: a random secret per browser, set when it first checks
- * out. Orders keep only its keyed hash (order_browser_ok): this browser,
- * and no one who merely learns a ref, sees what the order bought.
- */
-#define CO_BUYER_COOKIE	"buyer"
-#define CO_BUYER_AGE	(90 * 86400)
-#define CO_BUYER_LEN	43		/* 32 random bytes, base64url */
-
-/* This browser's secret, made and set on rs when it has none. */
-static const char *
-co_buyer(struct http_req *rq, struct http_resp *rs)
-{
-	const char *c = http_cookie(rq, CO_BUYER_COOKIE);
-	char tok[64];
-
-	if (tok_shape_ok(c, CO_BUYER_LEN))
-		return c;
-	tok_random(32, tok, sizeof tok);
-	http_set_cookie(rq, rs, CO_BUYER_COOKIE, tok, CO_BUYER_AGE, 1);
-	return http_strdup(rq, tok);
-}
-
-int
-checkout_owner(struct http_req *rq, const struct order *o)
-{
-	const char *c = http_cookie(rq, CO_BUYER_COOKIE);
-
-	return o->has_browser && tok_shape_ok(c, CO_BUYER_LEN) &&
-	    order_browser_ok(http_db(rq), o->id, c);
-}
-
-/* ---- status -------------------------------------------------------------- */
-
-json_t *
-checkout_status_json(const struct order *o, const char *base_url, int owner)
-{
-	json_t *j = json_object();
-
-	json_object_set_new(j, "status", json_string(order_status_name(o->status)));
-	json_object_set_new(j, "reason", o->failure[0] ?
-	    json_string(o->failure) : json_null());
-	/* The order's own items, for the browser that made it only; the
-	 * phone-wide library link goes to the phone, on WhatsApp. */
-	if (o->status == ORDER_PAID && owner) {
-		char *url = xasprintf("%s/checkout/%s/library", base_url, o->ref);
-
-		json_object_set_new(j, "library_url", json_string(url));
-		free(url);
-	} else
-		json_object_set_new(j, "library_url", json_null());
-	return j;
-}
+/* ---- the waiting page ---------------------------------------------------- */
 
 /* The locale key of the sentence that explains a final status. */
 static const char *
 co_reason_key(struct http_req *rq, const struct order *o)
 {
-	if (o->status == ORDER_PAID && !checkout_owner(rq, o))
+	if (o->status == ORDER_PAID && !buyer_is_owner(rq, o))
 		return "co.status.paid_elsewhere";
 	if (o->status == ORDER_PAID)
 		return o->amount_minor == 0 ? "co.status.confirmed" :
@@ -161,26 +100,13 @@ co_reason_key(struct http_req *rq, const struct order *o)
 	    "co.reason.failed";
 }
 
+/* 1 when payments are simulated (NYOTA_PAYMENTS=sim), else 0. */
 static int
-co_sim_mode(void)
+co_is_sim(void)
 {
 	const struct ny_config *cfg = http_config();
 
 	return cfg != NULL && strcmp(cfg->payments, "sim") == 0;
-}
-
-int
-checkout_status(struct http_req *rq, struct http_resp *rs)
-{
-	const char *ref = http_param(rq, "ref");
-	struct order o;
-
-	if (ref == NULL || strlen(ref) > ORDER_REF_LEN ||
-	    order_by_ref(http_db(rq), ref, &o) != NY_OK)
-		return 404;
-	http_add_header(rq, rs, "Cache-Control", "no-store");
-	return http_json(rq, rs, 200, checkout_status_json(&o,
-	    http_config()->base_url, checkout_owner(rq, &o)));
 }
 
 /*
@@ -193,7 +119,7 @@ co_page(struct http_req *rq, struct http_resp *rs, int status,
     const struct order *op, const char *error_key)
 {
 	struct order o = *op;
-	int owner = checkout_owner(rq, &o);
+	int owner = buyer_is_owner(rq, &o);
 	int confirm = o.status == ORDER_PENDING && o.amount_minor == 0;
 	json_t *ctx, *st, *j;
 	char amount[64], *msg;
@@ -222,7 +148,7 @@ co_page(struct http_req *rq, struct http_resp *rs, int status,
 	}
 	json_object_set_new(j, "product_url", json_string(
 	    http_printf(rq, "/p/%s", o.product_slug)));
-	if (co_sim_mode() && o.status == ORDER_PENDING)
+	if (co_is_sim() && o.status == ORDER_PENDING)
 		json_object_set_new(j, "sim_url", json_string(http_printf(rq,
 		    "/sim/phone?phone=%s", o.phone)));
 	json_object_set_new(j, "checkout_js", json_string(
@@ -281,12 +207,12 @@ checkout_confirm(struct http_req *rq, struct http_resp *rs)
 	struct order o;
 	char digits[8];
 	size_t i, n = 0;
-	int rc;
+	enum ny_err rc;
 
 	if (ref == NULL || strlen(ref) > ORDER_REF_LEN ||
 	    order_by_ref(db, ref, &o) != NY_OK)
 		return 404;
-	if (!checkout_owner(rq, &o))
+	if (!buyer_is_owner(rq, &o))
 		return 403;
 	if (!http_csrf_ok(rq))
 		return co_page(rq, rs, 403, &o, "co.err.csrf");
@@ -360,6 +286,11 @@ co_idem_key(struct http_req *rq, const char *slug, const char *phone, int qty)
 	return http_strdup(rq, hex);
 }
 
+/*
+ * Makes (or finds again, same idempotency key) the order and wakes the
+ * worker that acts on it: 303 to its waiting page, or the form again
+ * with why it was refused. Returns the status.
+ */
 static int
 co_create(struct http_req *rq, struct http_resp *rs,
     const struct catalog_product *p, const char *phone, int qty)
@@ -371,10 +302,11 @@ co_create(struct http_req *rq, struct http_resp *rs,
 		.provider = cfg->payments, .timeout_s = cfg->pay_timeout_s,
 	};
 	struct order o;
-	int rc, created = 0;
+	enum ny_err rc;
+	int created = 0;
 
 	in.idem_key = co_idem_key(rq, p->slug, phone, qty);
-	in.browser = co_buyer(rq, rs);
+	in.browser = buyer_cookie(rq, rs);
 	rc = order_create(http_db(rq), &in, &o, &created);
 	switch (rc) {
 	case NY_OK:
@@ -436,7 +368,7 @@ checkout_sim_phone(struct http_req *rq, struct http_resp *rs)
 	char phone[16] = "", amount[64];
 	int i, n = 0;
 
-	if (!co_sim_mode())
+	if (!co_is_sim())
 		return 404;
 	if (raw != NULL && phone_normalize(raw, NULL, phone, sizeof phone) ==
 	    PHONE_OK)
@@ -469,9 +401,10 @@ checkout_sim_answer(struct http_req *rq, struct http_resp *rs)
 {
 	const char *ref = http_param(rq, "ref"), *action = http_form(rq, "action");
 	const char *phone = http_form(rq, "phone");
-	int rc, changed = 0;
+	enum ny_err rc;
+	int changed = 0;
 
-	if (!co_sim_mode())
+	if (!co_is_sim())
 		return 404;
 	if (ref == NULL || action == NULL || (strcmp(action, "approve") != 0 &&
 	    strcmp(action, "decline") != 0))
@@ -512,7 +445,7 @@ checkout_mpesa_unknown(struct http_req *rq, const struct pay_answer *a,
 	const struct ny_config *cfg = http_config();
 	char *redacted;
 	int64_t id = 0;
-	int rc;
+	enum ny_err rc;
 
 	if (a->result.outcome != PAY_PAID || a->phone[0] == '\0' ||
 	    a->result.amount_minor < 0) {
@@ -547,7 +480,7 @@ checkout_mpesa_callback(struct http_req *rq, struct http_resp *rs)
 	struct pay_answer a;
 	struct payment p;
 	size_t len;
-	int rc;
+	enum ny_err rc;
 
 	if (strcmp(cfg->payments, "mpesa") != 0 || secret == NULL ||
 	    cfg->mpesa_callback_secret[0] == '\0' ||
@@ -575,23 +508,4 @@ checkout_mpesa_callback(struct http_req *rq, struct http_resp *rs)
 	pay_answer_clear(&a);
 	return http_json(rq, rs, 200, json_pack("{s:i, s:s}", "ResultCode", 0,
 	    "ResultDesc", "Accepted"));
-}
-
-/* ---- services ------------------------------------------------------------ */
-
-int
-checkout_services_start(const struct ny_config *cfg, char **cause)
-{
-	int rc;
-
-	if ((rc = worker_pay_start(cfg, cause)) != NY_OK)
-		return rc;
-	return sse_start(cfg, cause);
-}
-
-void
-checkout_services_stop(void)
-{
-	sse_stop();
-	worker_pay_stop();
 }

@@ -38,16 +38,16 @@
 #include <unistd.h>
 
 #include "crypto.h"
+#include "download.h"
 #include "i18n.h"
 #include "library-http.h"
-#include "library.h"
 #include "log.h"
 #include "range.h"
 #include "blob.h"
 
-/* RFC 3986 unreserved plus what RFC 5987 attr-char allows. */
+/* 1 when c is RFC 3986 unreserved or what RFC 5987 attr-char allows. */
 static int
-dl_attr_char(unsigned char c)
+dl_is_attr_char(unsigned char c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
 	    (c >= '0' && c <= '9') || strchr("!#$&+-.^_`|~", c) != NULL;
@@ -66,7 +66,7 @@ dl_pct(struct http_req *rq, const char *s, int in_path)
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (dl_attr_char(c) && !(in_path && (c == '&' || c == '+')))
+		if (dl_is_attr_char(c) && !(in_path && (c == '&' || c == '+')))
 			out[j++] = (char)c;
 		else
 			j += (size_t)snprintf(out + j, 4, "%%%02X", c);
@@ -111,6 +111,7 @@ dl_signed_path(struct http_req *rq, int64_t file_id, int64_t entitlement_id,
 	    (long long)exp, sig);
 }
 
+/* 403: the download limit page for g, with a link back (may be NULL). */
 static int
 dl_limit_page(struct http_req *rq, struct http_resp *rs,
     const struct dl_grant *g, const char *back)
@@ -134,9 +135,9 @@ dl_redirect(struct http_req *rq, struct http_resp *rs)
 	struct dl_grant g;
 	int64_t fid, now = ny_now();
 	const char *back;
-	int rc;
+	enum ny_err rc;
 
-	if (!lib_scope(rq, &sc))
+	if (lib_scope(rq, &sc) != NY_OK)
 		return 404;
 	if (ny_parse_int(http_param(rq, "id"), 1, INT64_MAX, &fid) != NY_OK)
 		return 404;
@@ -157,8 +158,13 @@ dl_redirect(struct http_req *rq, struct http_resp *rs)
 	    g.entitlement_id, g.name, now + LIBRARY_DL_TTL));
 }
 
-/* The signed parameters; 0 when missing, malformed, expired or forged. */
-static int
+/*
+ * The signed parameters of a /dl URL for file fid: *ent gets the
+ * entitlement. NY_OK; NY_EINVAL when one is missing or malformed;
+ * NY_ECRYPTO for a forged signature; NY_EDENIED when it expired (or
+ * claims to live longer than we ever sign for).
+ */
+static enum ny_err
 dl_check_sig(struct http_req *rq, int64_t fid, int64_t *ent, int64_t now)
 {
 	const char *e = http_query(rq, "e"), *exp = http_query(rq, "exp");
@@ -169,37 +175,43 @@ dl_check_sig(struct http_req *rq, int64_t fid, int64_t *ent, int64_t now)
 	if (e == NULL || exp == NULL || sig == NULL ||
 	    ny_parse_int(e, 1, INT64_MAX, ent) != NY_OK ||
 	    ny_parse_int(exp, 0, INT64_MAX, &x) != NY_OK)
-		return 0;
+		return NY_EINVAL;
 	download_sign_msg(fid, *ent, x, msg, sizeof msg);
 	/* Signature first (constant time), then the clock. */
 	if (crypto_check_url(msg, sig) != NY_OK)
-		return 0;
-	return x >= now && x <= now + LIBRARY_DL_TTL + 60;
+		return NY_ECRYPTO;
+	if (x < now || x > now + LIBRARY_DL_TTL + 60)
+		return NY_EDENIED;
+	return NY_OK;
 }
 
-/* Opens the blob and checks it is the size the store says. -1 on error. */
-static int
-dl_open(const struct dl_grant *g, int64_t *size)
+/*
+ * Opens the grant's blob: *fd (the caller closes it) and its *size.
+ * NY_OK; NY_ENOTFOUND for a malformed digest, a missing blob (logged) or
+ * anything but a regular file.
+ */
+static enum ny_err
+dl_open(const struct dl_grant *g, int *fd, int64_t *size)
 {
 	const struct ny_config *cfg = http_config();
 	char path[1024];
 	struct stat sb;
-	int fd;
 
 	if (!blob_sha_ok(g->sha256))
-		return -1;
+		return NY_ENOTFOUND;
 	blob_path(cfg->data_dir, g->sha256, path, sizeof path);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+	if ((*fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		log_error("download blob missing", "sha=%.12s err=\"%s\"",
 		    g->sha256, strerror(errno));
-		return -1;
+		return NY_ENOTFOUND;
 	}
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		close(fd);
-		return -1;
+	if (fstat(*fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(*fd);
+		*fd = -1;
+		return NY_ENOTFOUND;
 	}
 	*size = (int64_t)sb.st_size;
-	return fd;
+	return NY_OK;
 }
 
 /* ---- limited files: bytes counted as they go ------------------------ */
@@ -226,23 +238,26 @@ static struct {
 
 /*
  * Reserves len bytes for (ent, file) when sent + in flight + len stays
- * within budget. 1 when reserved; 0 over budget, no free slot or no
- * database. What was sent is read under the lock: a request that ends
- * logs its bytes before it gives its reservation back (dl_counted_done),
- * so every byte is in one of the two whenever we look.
+ * within budget. NY_OK when reserved (give it back with dl_flight_give);
+ * NY_ELIMIT over budget or with no free slot; NY_EDB without a database
+ * or when what was sent cannot be read. What was sent is read under the
+ * lock: a request that ends logs its bytes before it gives its
+ * reservation back (dl_counted_done), so every byte is in one of the two
+ * whenever we look.
  */
-static int
+static enum ny_err
 dl_flight_take(struct db *db, int64_t ent, int64_t file, int64_t len,
     int64_t budget)
 {
 	struct dl_flight *f, *empty = NULL, *mine = NULL;
+	enum ny_err rc = NY_ELIMIT;
 	int64_t used;
-	int i, ok = 0;
+	int i;
 
 	pthread_mutex_lock(&dl_flights.mu);
 	if (db == NULL || download_sent(db, ent, file, &used) != NY_OK) {
 		pthread_mutex_unlock(&dl_flights.mu);
-		return 0;
+		return NY_EDB;
 	}
 	for (i = 0; i < DL_FLIGHT_SLOTS && mine == NULL; i++) {
 		f = &dl_flights.slots[i];
@@ -260,12 +275,13 @@ dl_flight_take(struct db *db, int64_t ent, int64_t file, int64_t len,
 	if (mine != NULL && used + mine->bytes + len <= budget) {
 		mine->bytes += len;
 		mine->n++;
-		ok = 1;
+		rc = NY_OK;
 	}
 	pthread_mutex_unlock(&dl_flights.mu);
-	return ok;
+	return rc;
 }
 
+/* Gives back a reservation of len bytes that dl_flight_take made. */
 static void
 dl_flight_give(int64_t ent, int64_t file, int64_t len)
 {
@@ -300,6 +316,7 @@ struct dl_counted {
 	int		 refs;
 };
 
+/* Drops one owner of c; the last one closes the file and frees it. */
 static void
 dl_counted_unref(struct dl_counted *c)
 {
@@ -315,6 +332,7 @@ dl_counted_unref(struct dl_counted *c)
 	}
 }
 
+/* MHD's reader: the next bytes of the range, counted as sent. */
 static ssize_t
 dl_counted_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
@@ -334,6 +352,7 @@ dl_counted_read(void *cls, uint64_t pos, char *buf, size_t max)
 	return n;
 }
 
+/* MHD is done with the response: its owner reference goes. */
 static void
 dl_counted_free(void *cls)
 {
@@ -359,9 +378,9 @@ dl_counted_done(void *cls)
 	dl_counted_unref(c);
 }
 
-/* 1 when the request's If-None-Match names etag (or is "*"). */
+/* 1 when the request's If-None-Match names etag (or is "*"), else 0. */
 static int
-dl_not_modified(struct http_req *rq, const char *etag)
+dl_is_not_modified(struct http_req *rq, const char *etag)
 {
 	const char *inm = http_header(rq, "If-None-Match");
 
@@ -369,6 +388,7 @@ dl_not_modified(struct http_req *rq, const char *etag)
 	    strcmp(inm, "*") == 0);
 }
 
+/* 416 for a file of size bytes (closes fd). Returns the status. */
 static int
 dl_unsatisfiable(struct http_req *rq, struct http_resp *rs, int fd,
     int64_t size)
@@ -399,6 +419,7 @@ dl_answer(struct http_req *rq, struct http_resp *rs, struct MHD_Response *r,
 	return http_mhd(rq, rs, partial ? 206 : 200, r);
 }
 
+/* [first, last] of fd by sendfile (MHD owns fd from here). Status. */
 static int
 dl_send(struct http_req *rq, struct http_resp *rs, int fd, int64_t size,
     int64_t first, int64_t last, int partial, const struct dl_grant *g,
@@ -428,8 +449,8 @@ dl_send_counted(struct http_req *rq, struct http_resp *rs, int fd,
 	struct MHD_Response *r;
 	int64_t len = last - first + 1;
 
-	if (!dl_flight_take(http_db(rq), g->entitlement_id, g->file_id, len,
-	    download_budget(g))) {
+	if (dl_flight_take(http_db(rq), g->entitlement_id, g->file_id, len,
+	    download_budget(g)) != NY_OK) {
 		close(fd);
 		return dl_limit_page(rq, rs, g, NULL);
 	}
@@ -460,11 +481,12 @@ dl_file(struct http_req *rq, struct http_resp *rs)
 	int64_t fid, ent, size = 0, first = 0, last = 0, now = ny_now();
 	const char *etag, *rhdr, *ifr;
 	enum range_result rr = RANGE_FULL;
-	int fd, rc;
+	enum ny_err rc;
+	int fd;
 
 	if (ny_parse_int(http_param(rq, "id"), 1, INT64_MAX, &fid) != NY_OK)
 		return 404;
-	if (!dl_check_sig(rq, fid, &ent, now))
+	if (dl_check_sig(rq, fid, &ent, now) != NY_OK)
 		return lib_message(rq, rs, 403, "lib.link_expired",
 		    i18n_get(http_lang(rq), "lib.link_expired"), NULL);
 	if ((rc = download_lookup(db, ent, fid, now, &g)) == NY_EDENIED)
@@ -472,10 +494,10 @@ dl_file(struct http_req *rq, struct http_resp *rs)
 		    i18n_get(http_lang(rq), "lib.denied"), NULL);
 	if (rc != NY_OK)
 		return 404;
-	if ((fd = dl_open(&g, &size)) < 0)
+	if (dl_open(&g, &fd, &size) != NY_OK)
 		return 404;
 	etag = http_printf(rq, "\"%s\"", g.sha256);
-	if (dl_not_modified(rq, etag)) {
+	if (dl_is_not_modified(rq, etag)) {
 		close(fd);
 		http_add_header(rq, rs, "ETag", etag);
 		return http_bytes(rq, rs, 304, g.mime, "", 0);

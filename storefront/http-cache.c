@@ -51,6 +51,7 @@ static struct {
 	.watch_mu = PTHREAD_MUTEX_INITIALIZER,
 };
 
+/* Milliseconds on the monotonic clock. */
 static int64_t
 cache_mono_ms(void)
 {
@@ -60,6 +61,7 @@ cache_mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Drops one reference to an entry; the last one frees it. */
 static void
 cache_unref(void *arg)
 {
@@ -99,7 +101,7 @@ http_cache_flush(void)
 	pthread_mutex_unlock(&cache.mu);
 }
 
-int
+enum ny_err
 http_cache_init(const struct ny_config *cfg, char **cause)
 {
 	if (db_open(cfg->db_path, &cache.watch, cause) != NY_OK)

@@ -1,6 +1,7 @@
 /*
- * http-int.h: what the storefront's http-*.c files share; not for
- * handlers (they use http.h).
+ * http-int.h: what the storefront's http.c and http-*.c files share: the
+ * request and response structures and the calls between the parts; not
+ * for handlers (they use http.h).
  */
 #ifndef NY_HTTP_INT_H
 #define NY_HTTP_INT_H
@@ -64,24 +65,28 @@ struct http_req {
 	struct http_resp		 resp;
 };
 
-/* FNV-1a 64 of data. */
-uint64_t	 http_hash64(const void *data, size_t len);
+/*
+ * Request (http-req.c). http_req_setup keeps cfg (it must outlive the
+ * server) for http_config and http_db; called once by http_start before
+ * the daemon's threads run. http_req_free releases everything a request
+ * holds (its defers run first, last registered first).
+ */
+void		 http_req_setup(const struct ny_config *cfg);
+void		 http_req_free(struct http_req *rq);
 
 /* Static assets (http-static.c): hashes every storefront/static/ file. */
-int		 http_static_init(char **cause);
+enum ny_err	 http_static_init(char **cause);
 
-/* Render cache (http-cache.c). */
-int		 http_cache_init(const struct ny_config *cfg, char **cause);
+/* Render cache (http-cache.c). NY_OK, or NY_EDB with *cause. */
+enum ny_err	 http_cache_init(const struct ny_config *cfg, char **cause);
 /* Fills rs from the cache and returns 1 on a fresh hit, else 0. */
 int		 http_cache_serve(struct http_req *rq, struct http_resp *rs);
 /* Keeps rs's 200 body for this request's key. */
 void		 http_cache_store(struct http_req *rq, struct http_resp *rs);
 
-/* 1 when path matches the route pattern. */
+/* 1 when path matches the route pattern (http.c). */
 int		 http_route_matches(const char *pat, const char *path);
-/* "GET, HEAD" … for the Allow header of a 405 (arena). */
-const char	*http_routes_allow(struct http_req *rq);
-/* Splices the CSRF token into a page that asked for one. */
+/* Splices the CSRF token into a page that asked for one (http-csrf.c). */
 void		 http_csrf_finish(struct http_req *rq, struct http_resp *rs);
 
 #endif

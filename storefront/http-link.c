@@ -7,6 +7,7 @@
 #include "http-link.h"
 #include "ny.h"
 
+/* 1 when c may stay as it is in a link path, else 0. */
 static int
 http_link_plain(unsigned char c)
 {

@@ -1,13 +1,10 @@
 /*
- * http-page.c: templated pages inside the layout, error pages in the
- * buyer's language, and the double-submit CSRF token.
+ * http-page.c: templated pages inside the layout (http_page) and the
+ * error pages in the buyer's language (http_error); see http.h.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
-#include "crypto.h"
 #include "http-int.h"
 #include "http-link.h"
 #include "i18n.h"
@@ -15,21 +12,6 @@
 #include "tmpl.h"
 
 #define HTTP_PAGE_MAX	(2 * 1024 * 1024)
-#define HTTP_CSRF_LEN	22
-
-uint64_t
-http_hash64(const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
 
 /* Adds what every page template may use. */
 static void
@@ -123,97 +105,4 @@ http_error(struct http_req *rq, struct http_resp *rs, int status,
 	http_page(rq, rs, status, "error", ctx);
 	rs->etag_ok = 0;
 	return status;
-}
-
-static int
-http_csrf_valid(const char *s)
-{
-	return tok_shape_ok(s, HTTP_CSRF_LEN);
-}
-
-const char *
-http_csrf_token(struct http_req *rq, struct http_resp *rs)
-{
-	const char *c = http_cookie(rq, "csrf");
-	unsigned char raw[16];
-	char tok[32];
-
-	if (rq->csrf != NULL)
-		return rq->csrf;
-	if (http_csrf_valid(c)) {
-		rq->csrf = http_strdup(rq, c);
-		return rq->csrf;
-	}
-	randombytes_buf(raw, sizeof raw);
-	sodium_bin2base64(tok, sizeof tok, raw, sizeof raw,
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	rq->csrf = http_strdup(rq, tok);
-	http_set_cookie(rq, rs, "csrf", rq->csrf, 0, 1);
-	return rq->csrf;
-}
-
-int
-http_csrf_ok(struct http_req *rq)
-{
-	const char *c = http_cookie(rq, "csrf"), *f = http_form(rq, "csrf");
-
-	if (!http_csrf_valid(c) || !http_csrf_valid(f))
-		return 0;
-	return sodium_memcmp(c, f, HTTP_CSRF_LEN) == 0;
-}
-
-void
-http_csrf_finish(struct http_req *rq, struct http_resp *rs)
-{
-	static const char mark[] = HTTP_CSRF_MARK;
-	const size_t mlen = sizeof mark - 1;
-	const char *tok, *p, *end, *hit;
-	size_t tlen, n = 0, len;
-	char *out, *o;
-
-	if (!rs->splice || !rs->has_body || rs->mhd != NULL)
-		return;
-	tok = http_csrf_token(rq, rs);
-	tlen = strlen(tok);
-	end = rs->body + rs->len;
-	for (p = rs->body; (hit = memmem(p, (size_t)(end - p), mark, mlen))
-	    != NULL; p = hit + mlen)
-		n++;
-	/* one pass of copying into the arena: the hot path of a cached page */
-	len = rs->len - n * mlen + n * tlen;
-	o = out = http_alloc(rq, len + 1);
-	for (p = rs->body; (hit = memmem(p, (size_t)(end - p), mark, mlen))
-	    != NULL; p = hit + mlen) {
-		memcpy(o, p, (size_t)(hit - p));
-		o += hit - p;
-		memcpy(o, tok, tlen);
-		o += tlen;
-	}
-	memcpy(o, p, (size_t)(end - p));
-	rs->body = out;
-	rs->len = len;
-	if (rs->etag64_set)
-		rs->etag64 ^= http_hash64(tok, tlen) * 31;
-	rs->splice = 0;
-}
-
-const char *
-http_routes_allow(struct http_req *rq)
-{
-	const struct http_route *r;
-	char out[128] = "";
-	size_t n = 0;
-
-	for (r = http_routes; r->method != NULL; r++) {
-		if (!http_route_matches(r->pattern, rq->path))
-			continue;
-		if (strstr(out, r->method) != NULL)
-			continue;
-		n += (size_t)snprintf(out + n, sizeof out - n, "%s%s%s",
-		    n ? ", " : "", r->method,
-		    strcmp(r->method, "GET") == 0 ? ", HEAD" : "");
-		if (n >= sizeof out)
-			break;
-	}
-	return http_strdup(rq, out);
 }

@@ -1,7 +1,8 @@
 /*
  * http-static.c: the embedded storefront/static/ files, served under a
  * name carrying their content hash (app.3f2a9c01de.css) so browsers may
- * keep them for a year; a changed file gets a new name.
+ * keep them for a year; a changed file gets a new name. Holds their URLs
+ * for pages (http_static_url) and the GET /static/{file} handler.
  */
 #include <string.h>
 
@@ -9,7 +10,6 @@
 
 #include "assets.h"
 #include "http-int.h"
-#include "pages.h"
 
 #define HTTP_STATIC_MAX	32
 
@@ -24,6 +24,7 @@ struct http_static {
 static struct http_static http_statics[HTTP_STATIC_MAX];
 static int http_nstatics;
 
+/* The Content-Type of a static file, by its extension. */
 static const char *
 http_ctype(const char *name)
 {
@@ -44,7 +45,7 @@ http_ctype(const char *name)
 	return "application/octet-stream";
 }
 
-int
+enum ny_err
 http_static_init(char **cause)
 {
 	static const char dir[] = "storefront/static/";
@@ -89,7 +90,7 @@ http_static_url(const char *name)
 }
 
 int
-page_static(struct http_req *rq, struct http_resp *rs)
+http_static_serve(struct http_req *rq, struct http_resp *rs)
 {
 	int i;
 

@@ -1,8 +1,10 @@
 /*
- * http.c: the libmicrohttpd side of the storefront: daemon set-up, the
- * request life cycle (URI log callback creates it, the access handler
- * routes it, the completed callback frees it in one place), the per-request
- * arena and defer list, request accessors and response finishing.
+ * http.c: the server loop of the storefront over libmicrohttpd: daemon
+ * set-up, the request life cycle (URI log callback creates it, the access
+ * handler routes it through http_routes[], the completed callback frees it
+ * in one place), bodies, and queueing what the handler answered with the
+ * common headers. The top of the HTTP side: only main.c calls it, and
+ * nothing that a handler calls calls back into it (see http.h).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -27,336 +29,11 @@
 #define HTTP_URI_MAX	(16 * 1024)
 #define HTTP_DRAIN_MAX	(1024 * 1024)	/* body read past a limit before 413 */
 
-static const struct ny_config *http_cfg;
-static pthread_key_t http_db_key;
-
 struct http_server {
 	struct MHD_Daemon	*d;
 };
 
-/* ---- arena and defer ------------------------------------------------- */
-
-struct http_chunk {
-	struct http_chunk	*next;
-	size_t			 len, cap;
-	max_align_t		 data[];
-};
-
-void *
-http_alloc(struct http_req *rq, size_t n)
-{
-	struct http_chunk *c = rq->arena;
-	size_t need = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
-	char *p;
-
-	if (need == 0)
-		need = sizeof(max_align_t);
-	if (c == NULL || c->cap - c->len < need) {
-		size_t cap = need > 8192 ? need : 8192;
-
-		c = xmalloc(sizeof *c + cap);
-		c->len = 0;
-		c->cap = cap;
-		c->next = rq->arena;
-		rq->arena = c;
-	}
-	p = (char *)c->data + c->len;
-	c->len += need;
-	memset(p, 0, n);
-	return p;
-}
-
-char *
-http_strndup(struct http_req *rq, const char *s, size_t n)
-{
-	char *p = http_alloc(rq, n + 1);
-
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
-char *
-http_strdup(struct http_req *rq, const char *s)
-{
-	return http_strndup(rq, s, strlen(s));
-}
-
-char *
-http_printf(struct http_req *rq, const char *fmt, ...)
-{
-	va_list ap;
-	char *s, *p;
-
-	va_start(ap, fmt);
-	s = xvasprintf(fmt, ap);
-	va_end(ap);
-	p = http_strdup(rq, s);
-	free(s);
-	return p;
-}
-
-struct http_defer {
-	struct http_defer	*next;
-	void			(*fn)(void *);
-	void			*arg;
-};
-
-void
-http_defer(struct http_req *rq, void (*fn)(void *), void *arg)
-{
-	struct http_defer *d = http_alloc(rq, sizeof *d);
-
-	d->fn = fn;
-	d->arg = arg;
-	d->next = rq->defers;
-	rq->defers = d;
-}
-
-static void
-http_decref(void *v)
-{
-	json_decref(v);
-}
-
-json_t *
-http_json_defer(struct http_req *rq, json_t *v)
-{
-	if (v != NULL)
-		http_defer(rq, http_decref, v);
-	return v;
-}
-
-/* The one place where a request's memory goes. */
-static void
-http_req_free(struct http_req *rq)
-{
-	struct http_defer *d;
-	struct http_chunk *c, *next;
-
-	if (rq->pp != NULL)
-		MHD_destroy_post_processor(rq->pp);
-	/* defers live in the arena: run them all before freeing it */
-	for (d = rq->defers; d != NULL; d = d->next)
-		d->fn(d->arg);
-	buf_free(&rq->body);
-	for (c = rq->arena; c != NULL; c = next) {
-		next = c->next;
-		free(c);
-	}
-	free(rq);
-}
-
-/* ---- per-thread database --------------------------------------------- */
-
-static void
-http_db_close(void *db)
-{
-	db_close(db);
-}
-
-struct db *
-http_db(struct http_req *rq)
-{
-	struct db *db = pthread_getspecific(http_db_key);
-	char *cause = NULL;
-
-	(void)rq;
-	if (db != NULL)
-		return db;
-	if (db_open(http_cfg->db_path, &db, &cause) != NY_OK) {
-		log_error("cannot open database", "err=\"%s\"", cause);
-		free(cause);
-		return NULL;
-	}
-	pthread_setspecific(http_db_key, db);
-	return db;
-}
-
-const struct ny_config *
-http_config(void)
-{
-	return http_cfg;
-}
-
-/* ---- request accessors ----------------------------------------------- */
-
-const char *
-http_method(const struct http_req *rq)
-{
-	return rq->method;
-}
-
-const char *
-http_path(const struct http_req *rq)
-{
-	return rq->path;
-}
-
-const char *
-http_param(const struct http_req *rq, const char *name)
-{
-	int i;
-
-	for (i = 0; i < rq->nparams; i++)
-		if (strcmp(rq->params[i].name, name) == 0)
-			return rq->params[i].value;
-	return NULL;
-}
-
-const char *
-http_query(struct http_req *rq, const char *name)
-{
-	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND,
-	    name);
-}
-
-const char *
-http_header(struct http_req *rq, const char *name)
-{
-	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
-}
-
-const char *
-http_cookie(struct http_req *rq, const char *name)
-{
-	return MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
-}
-
-const char *
-http_form(const struct http_req *rq, const char *name)
-{
-	int i;
-
-	for (i = 0; i < rq->nform; i++)
-		if (strcmp(rq->form[i].name, name) == 0)
-			return rq->form[i].value;
-	return NULL;
-}
-
-const char *
-http_body(const struct http_req *rq, size_t *len)
-{
-	if (len)
-		*len = rq->body.len;
-	return rq->body.data ? rq->body.data : "";
-}
-
-const char *
-http_client_addr(struct http_req *rq)
-{
-	const union MHD_ConnectionInfo *ci;
-	const struct sockaddr *sa;
-	char buf[INET6_ADDRSTRLEN] = "unknown";
-
-	if (rq->addr != NULL)
-		return rq->addr;
-	ci = MHD_get_connection_info(rq->conn,
-	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci != NULL && (sa = ci->client_addr) != NULL) {
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)
-			    (const void *)sa)->sin_addr, buf, sizeof buf);
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
-			    (const void *)sa)->sin6_addr, buf, sizeof buf);
-	}
-	rq->addr = http_strdup(rq, buf);
-	return rq->addr;
-}
-
-const char *
-http_lang(const struct http_req *rq)
-{
-	return rq->lang;
-}
-
-struct MHD_Connection *
-http_conn(const struct http_req *rq)
-{
-	return rq->conn;
-}
-
-/* ---- responses -------------------------------------------------------- */
-
-void
-http_add_header(struct http_req *rq, struct http_resp *rs, const char *name,
-    const char *value)
-{
-	if (rs->nhdrs == HTTP_HDRS_MAX) {
-		log_warn("too many response headers", "name=%s", name);
-		return;
-	}
-	rs->hdrs[rs->nhdrs].name = http_strdup(rq, name);
-	rs->hdrs[rs->nhdrs].value = http_strdup(rq, value);
-	rs->nhdrs++;
-}
-
-void
-http_set_cookie(struct http_req *rq, struct http_resp *rs, const char *name,
-    const char *value, int max_age, int http_only)
-{
-	char age[48] = "";
-
-	if (max_age > 0)
-		snprintf(age, sizeof age, "; Max-Age=%d", max_age);
-	else if (max_age < 0)
-		snprintf(age, sizeof age, "; Max-Age=0");
-	/* Secure when the site is served over https (behind a proxy too) */
-	http_add_header(rq, rs, MHD_HTTP_HEADER_SET_COOKIE,
-	    http_printf(rq, "%s=%s; Path=/; SameSite=Lax%s%s%s", name, value,
-	    age, http_only ? "; HttpOnly" : "", http_cfg != NULL &&
-	    strncmp(http_cfg->base_url, "https:", 6) == 0 ? "; Secure" : ""));
-}
-
-int
-http_bytes(struct http_req *rq, struct http_resp *rs, int status,
-    const char *content_type, const void *data, size_t len)
-{
-	char *p = http_alloc(rq, len + 1);
-
-	memcpy(p, data, len);
-	rs->body = p;
-	rs->len = len;
-	rs->has_body = 1;
-	rs->ctype = http_strdup(rq, content_type);
-	rs->status = status;
-	return status;
-}
-
-int
-http_json(struct http_req *rq, struct http_resp *rs, int status, json_t *v)
-{
-	char *s = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII);
-
-	json_decref(v);
-	if (s == NULL)
-		return 500;
-	http_bytes(rq, rs, status, "application/json", s, strlen(s));
-	free(s);
-	rs->etag_ok = 1;
-	return status;
-}
-
-int
-http_redirect(struct http_req *rq, struct http_resp *rs, int status,
-    const char *location)
-{
-	static const char empty[] = "";
-
-	http_add_header(rq, rs, MHD_HTTP_HEADER_LOCATION, location);
-	return http_bytes(rq, rs, status, "text/plain; charset=utf-8", empty, 0);
-}
-
-int
-http_mhd(struct http_req *rq, struct http_resp *rs, int status,
-    struct MHD_Response *r)
-{
-	(void)rq;
-	rs->mhd = r;
-	rs->status = status;
-	return status;
-}
+/* ---- queueing the answer ---------------------------------------------- */
 
 /* Adds the headers every response carries. */
 static void
@@ -370,6 +47,11 @@ http_common_headers(struct MHD_Response *r)
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 }
 
+/*
+ * Queues what the handler answered: its own MHD response, or one over the
+ * body it built (with an ETag, and 304 when If-None-Match names it); every
+ * response gets the common headers and the handler's. Returns MHD's verdict.
+ */
 static enum MHD_Result
 http_queue(struct http_req *rq, struct http_resp *rs)
 {
@@ -489,8 +171,34 @@ http_route_find(struct http_req *rq, int *allowed)
 	return NULL;
 }
 
+/* "GET, HEAD" … for the Allow header of a 405 (arena). */
+static const char *
+http_routes_allow(struct http_req *rq)
+{
+	const struct http_route *r;
+	char out[128] = "";
+	size_t n = 0;
+
+	for (r = http_routes; r->method != NULL; r++) {
+		if (!http_route_matches(r->pattern, rq->path))
+			continue;
+		if (strstr(out, r->method) != NULL)
+			continue;
+		n += (size_t)snprintf(out + n, sizeof out - n, "%s%s%s",
+		    n ? ", " : "", r->method,
+		    strcmp(r->method, "GET") == 0 ? ", HEAD" : "");
+		if (n >= sizeof out)
+			break;
+	}
+	return http_strdup(rq, out);
+}
+
 /* ---- language ---------------------------------------------------------- */
 
+/*
+ * Sets the request's language: ?lang= (kept in a cookie when it changes),
+ * else the lang cookie, else Accept-Language.
+ */
 static void
 http_negotiate(struct http_req *rq)
 {
@@ -512,6 +220,11 @@ http_negotiate(struct http_req *rq)
 
 /* ---- body ------------------------------------------------------------- */
 
+/*
+ * MHD's post processor: one piece of a form field, appended to the field
+ * (at most HTTP_FIELDS_MAX fields of HTTP_FIELD_MAX bytes; past that the
+ * request is marked too big and the body no longer read).
+ */
 static enum MHD_Result
 http_post_field(void *cls, enum MHD_ValueKind kind, const char *key,
     const char *filename, const char *ctype, const char *enc,
@@ -550,9 +263,9 @@ http_post_field(void *cls, enum MHD_ValueKind kind, const char *key,
 	return MHD_YES;
 }
 
-/* Takes one piece of the body. */
 static int http_wants_body(const struct http_req *rq);
 
+/* Takes one piece of the body (form, raw body, or dropped, with limits). */
 static void
 http_take_body(struct http_req *rq, const char *data, size_t len)
 {
@@ -579,6 +292,7 @@ http_take_body(struct http_req *rq, const char *data, size_t len)
 
 /* ---- the life cycle ---------------------------------------------------- */
 
+/* MHD's first word on a request: its state, with the raw URI. */
 static void *
 http_uri_log(void *cls, const char *uri, struct MHD_Connection *c)
 {
@@ -590,6 +304,7 @@ http_uri_log(void *cls, const char *uri, struct MHD_Connection *c)
 	return rq;
 }
 
+/* MHD is done with a request (sent or abandoned): the one place it goes. */
 static void
 http_completed(void *cls, struct MHD_Connection *c, void **state,
     enum MHD_RequestTerminationCode why)
@@ -641,6 +356,7 @@ http_run(struct http_req *rq)
 	return http_queue(rq, rs);
 }
 
+/* 1 when the route takes a body (form or raw) and the method has one. */
 static int
 http_wants_body(const struct http_req *rq)
 {
@@ -649,6 +365,7 @@ http_wants_body(const struct http_req *rq)
 	    strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0;
 }
 
+/* Counts Content-Length (n[0]) and Transfer-Encoding (n[1]) headers. */
 static enum MHD_Result
 http_count_header(void *cls, enum MHD_ValueKind kind, const char *key,
     const char *value)
@@ -728,6 +445,10 @@ http_begin(struct http_req *rq, const char *url, const char *method,
 	return MHD_YES;
 }
 
+/*
+ * MHD's access handler, called until the request is answered: routes it
+ * on the first call, takes the body on the next ones, answers on the last.
+ */
 static enum MHD_Result
 http_access(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload,
@@ -800,6 +521,7 @@ http_conn_limit(unsigned threads)
 
 static void http_mhd_log(void *, const char *, va_list) NY_PRINTF(2, 0);
 
+/* MHD's own messages, into our log at debug level. */
 static void
 http_mhd_log(void *cls, const char *fmt, va_list ap)
 {
@@ -811,7 +533,7 @@ http_mhd_log(void *cls, const char *fmt, va_list ap)
 	log_debug("mhd", "detail=%s", log_quote(msg, q, sizeof q));
 }
 
-int
+enum ny_err
 http_start(const struct ny_config *cfg, struct http_server **out,
     char **cause)
 {
@@ -824,8 +546,7 @@ http_start(const struct ny_config *cfg, struct http_server **out,
 		*cause = xstrdup("libsodium failed to initialise");
 		return NY_EIO;
 	}
-	http_cfg = cfg;
-	pthread_key_create(&http_db_key, http_db_close);
+	http_req_setup(cfg);
 	memset(&sa, 0, sizeof sa);
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)cfg->http_port);

@@ -4,6 +4,25 @@
  * builders (templated HTML pages, JSON, redirects, raw MHD responses for
  * files and SSE). Every response gets the security headers.
  *
+ * Files. The layer is one module with one prefix, http_, because that is
+ * how handlers know it; its files are its parts, named for what they hold,
+ * and the calls between them go one way, top to bottom:
+ *
+ *	http.c		the server loop: daemon, request life cycle, routing
+ *			through http_routes[] (routes.c), queueing answers;
+ *			called by main.c only
+ *	routes.c	the route table → the handlers (pages.c, checkout.c …)
+ *	http-cache.c	the render cache (http_cache_*), used by the loop
+ *	http-page.c	templated pages and error pages (http_page, http_error)
+ *	http-csrf.c	the CSRF token (http_csrf_*)
+ *	http-static.c	embedded static files (http_static_*)
+ *	http-reply.c	the response builders (http_bytes, http_json …)
+ *	http-req.c	the request: arena, defers, accessors, http_db
+ *	http-link.c	request paths made safe to echo (http_link_path)
+ *
+ * Handlers use everything below routes.c and nothing above it; the parts
+ * below never call the loop or the handlers back.
+ *
  * Threads: MHD runs an epoll thread pool (one thread per core). Handlers
  * run on those threads; each thread has its own lazily opened database
  * connection (http_db), never shared with another thread.
@@ -70,7 +89,7 @@ struct http_route {
 /* The table (storefront/routes.c), terminated by a NULL method. */
 extern const struct http_route http_routes[];
 
-/* ---- server ---------------------------------------------------------- */
+/* ---- server (http.c) -------------------------------------------------- */
 
 struct http_server;
 
@@ -80,16 +99,14 @@ struct http_server;
  * cfg must outlive the server. Returns NY_OK and *out, or NY_EIO with
  * *cause (caller frees).
  */
-int	 http_start(const struct ny_config *cfg, struct http_server **out,
-	    char **cause);
+enum ny_err http_start(const struct ny_config *cfg,
+	    struct http_server **out, char **cause);
 /* Stops the daemon (resume suspended connections first) and frees it. */
 void	 http_stop(struct http_server *srv);
 /* The MHD daemon, e.g. for MHD_resume_connection bookkeeping. */
 struct MHD_Daemon *http_daemon(struct http_server *srv);
-/* The configuration the server runs with (valid from any thread). */
-const struct ny_config *http_config(void);
 
-/* ---- per-request memory ---------------------------------------------- */
+/* ---- per-request memory (http-req.c) --------------------------------- */
 
 /* Zeroed memory / copies living until the request completes. Never NULL. */
 void	*http_alloc(struct http_req *rq, size_t n);
@@ -98,13 +115,13 @@ char	*http_strndup(struct http_req *rq, const char *s, size_t n);
 char	*http_printf(struct http_req *rq, const char *fmt, ...) NY_PRINTF(2, 3);
 /*
  * Runs fn(arg) when the request completes, last registered first
- * (sqlite3_reset of a statement, close of an fd, json_decref …).
+ * (closing an fd, json_decref, releasing a cache entry …).
  */
 void	 http_defer(struct http_req *rq, void (*fn)(void *), void *arg);
 /* Convenience: json_decref(v) at completion; returns v. */
 json_t	*http_json_defer(struct http_req *rq, json_t *v);
 
-/* ---- the request ----------------------------------------------------- */
+/* ---- the request (http-req.c) ---------------------------------------- */
 
 /* "GET", "POST" … and the path (percent-decoded by MHD, no query). */
 const char	*http_method(const struct http_req *rq);
@@ -132,12 +149,16 @@ const char	*http_lang(const struct http_req *rq);
 struct MHD_Connection *http_conn(const struct http_req *rq);
 /*
  * This thread's database connection, opened on first use and kept for
- * the thread's life. Never share it with another thread; reset every
- * statement before returning from the handler (or http_defer it).
+ * the thread's life (NULL when it cannot be opened). Never share it with
+ * another thread; hand it only to shared/ functions (no SQL here).
  */
 struct db	*http_db(struct http_req *rq);
+/* The configuration the server runs with (valid from any thread). */
+const struct ny_config *http_config(void);
 
 /* ---- responses (each returns the status to hand back) ---------------- */
+
+/* Pages (http-page.c). */
 
 /*
  * Renders storefront/templates/<name>.html with ctx inside layout.html and
@@ -151,6 +172,16 @@ struct db	*http_db(struct http_req *rq);
  */
 int	 http_page(struct http_req *rq, struct http_resp *rs, int status,
 	    const char *tmpl, json_t *ctx);
+/*
+ * The error page for status (404, 405, 413, 422, 429, 500 …) in the
+ * buyer's language; message_key (may be NULL) is a locale key shown
+ * under the heading. Returns status.
+ */
+int	 http_error(struct http_req *rq, struct http_resp *rs, int status,
+	    const char *message_key);
+
+/* Builders (http-reply.c). */
+
 /* Answers application/json with v (stolen). Returns status. */
 int	 http_json(struct http_req *rq, struct http_resp *rs, int status,
 	    json_t *v);
@@ -160,13 +191,6 @@ int	 http_bytes(struct http_req *rq, struct http_resp *rs, int status,
 /* 303 See Other (or 301/302/307) to location. Returns status. */
 int	 http_redirect(struct http_req *rq, struct http_resp *rs, int status,
 	    const char *location);
-/*
- * The error page for status (404, 405, 413, 422, 429, 500 …) in the
- * buyer's language; message_key (may be NULL) is a locale key shown
- * under the heading. Returns status.
- */
-int	 http_error(struct http_req *rq, struct http_resp *rs, int status,
-	    const char *message_key);
 /*
  * Answers with a response the handler built itself: an fd for sendfile
  * (MHD_create_response_from_fd_at_offset64, 206 with Content-Range …) or a
@@ -185,8 +209,10 @@ void	 http_add_header(struct http_req *rq, struct http_resp *rs,
  */
 void	 http_set_cookie(struct http_req *rq, struct http_resp *rs,
 	    const char *name, const char *value, int max_age, int http_only);
+/* FNV-1a 64 of data: ETags, cache keys, small hash tables. */
+uint64_t http_hash64(const void *data, size_t len);
 
-/* ---- CSRF (double-submit cookie) ------------------------------------- */
+/* ---- CSRF, double-submit cookie (http-csrf.c) ------------------------ */
 
 /*
  * The CSRF token for this buyer: the cookie "csrf" when it holds a valid
@@ -198,7 +224,7 @@ const char	*http_csrf_token(struct http_req *rq, struct http_resp *rs);
 /* 1 when the form field "csrf" matches the cookie (constant time). */
 int		 http_csrf_ok(struct http_req *rq);
 
-/* ---- static assets --------------------------------------------------- */
+/* ---- static assets (http-static.c) ----------------------------------- */
 
 /*
  * The public URL of an embedded storefront/static/ file, with its content
@@ -206,8 +232,10 @@ int		 http_csrf_ok(struct http_req *rq);
  * Served immutable for a year. NULL for an unknown name.
  */
 const char	*http_static_url(const char *name);
+/* GET /static/{file}: the embedded file under its hashed name, or 404. */
+int		 http_static_serve(struct http_req *rq, struct http_resp *rs);
 
-/* ---- render cache ---------------------------------------------------- */
+/* ---- render cache (http-cache.c) ------------------------------------- */
 
 /*
  * Drops every cached rendering (the server also does so by itself when

@@ -11,7 +11,7 @@
  * Who asks and what they may see. /l/{token}/…: everything the token's
  * customer owns (product_id, order_id 0). /checkout/{ref}/…: only what
  * that paid order bought, and only for the browser that made it
- * (checkout_owner). base is the URL prefix of the scope's own links.
+ * (buyer_is_owner). base is the URL prefix of the scope's own links.
  */
 struct lib_scope {
 	int64_t		 customer_id;
@@ -19,8 +19,12 @@ struct lib_scope {
 	int64_t		 order_id;	/* 0 = all */
 	const char	*base;		/* "/l/{token}" or "/checkout/{ref}" */
 };
-/* Fills *sc from the request's {token} or {ref}; 0 when not allowed. */
-int	lib_scope(struct http_req *rq, struct lib_scope *sc);
+/*
+ * Fills *sc from the request's {token} or {ref}. NY_OK, or NY_EDENIED
+ * for an unknown or revoked token, an unknown or unpaid order, or a
+ * browser that did not make the order.
+ */
+enum ny_err lib_scope(struct http_req *rq, struct lib_scope *sc);
 
 /* GET /l/{token}: the library page; unknown/revoked → 404 + recovery. */
 int	lib_page(struct http_req *rq, struct http_resp *rs);

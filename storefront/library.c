@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checkout.h"
+#include "buyer.h"
 #include "i18n.h"
 #include "library-http.h"
 #include "library.h"
+#include "library-key.h"
+#include "library-recover.h"
 #include "log.h"
 #include "phone.h"
 #include "qr.h"
@@ -45,6 +47,7 @@ lib_fmt(struct http_req *rq, const char *key, const char *n1, const char *v1,
 	return out;
 }
 
+/* view_date in the buyer's language, in the arena. */
 static const char *
 lib_date(struct http_req *rq, int64_t t)
 {
@@ -75,6 +78,7 @@ lib_recover_ctx(struct http_req *rq, const char *title_key)
 	return json_pack("{ss}", "title", i18n_get(http_lang(rq), title_key));
 }
 
+/* 404: an unknown or revoked library link, with the recovery form. */
 static int
 lib_not_found(struct http_req *rq, struct http_resp *rs)
 {
@@ -87,6 +91,7 @@ lib_not_found(struct http_req *rq, struct http_resp *rs)
 
 /* ---- the library page ---------------------------------------------- */
 
+/* An item's files with their links and download counts. */
 static json_t *
 lib_files_json(struct http_req *rq, const char *base,
     const struct lib_item *it)
@@ -116,6 +121,7 @@ lib_files_json(struct http_req *rq, const char *base,
 	return files;
 }
 
+/* An item's tickets with their links and check-in dates. */
 static json_t *
 lib_tickets_json(struct http_req *rq, const char *base,
     const struct lib_item *it)
@@ -157,6 +163,7 @@ lib_status(struct http_req *rq, const struct lib_item *it)
 	    i18n_get(http_lang(rq), "lib.forever") : "";
 }
 
+/* One library item as the page shows it. */
 static json_t *
 lib_item_json(struct http_req *rq, const char *base, const struct lib_item *it)
 {
@@ -195,6 +202,7 @@ lib_item_json(struct http_req *rq, const char *base, const struct lib_item *it)
 	return o;
 }
 
+/* The items grouped by kind, in lib_sections order; empty kinds left out. */
 static json_t *
 lib_sections_json(struct http_req *rq, const char *base,
     const struct library *lib)
@@ -221,7 +229,7 @@ lib_sections_json(struct http_req *rq, const char *base,
 	return sections;
 }
 
-int
+enum ny_err
 lib_scope(struct http_req *rq, struct lib_scope *sc)
 {
 	const char *token = http_param(rq, "token"), *ref;
@@ -231,20 +239,20 @@ lib_scope(struct http_req *rq, struct lib_scope *sc)
 	if (token != NULL) {
 		if (library_key_resolve(http_db(rq), token, &sc->customer_id,
 		    NULL) != NY_OK)
-			return 0;
+			return NY_EDENIED;
 		sc->base = http_printf(rq, "/l/%s", token);
-		return 1;
+		return NY_OK;
 	}
 	ref = http_param(rq, "ref");
 	if (ref == NULL || strlen(ref) > ORDER_REF_LEN ||
 	    order_by_ref(http_db(rq), ref, &o) != NY_OK ||
-	    o.status != ORDER_PAID || !checkout_owner(rq, &o))
-		return 0;
+	    o.status != ORDER_PAID || !buyer_is_owner(rq, &o))
+		return NY_EDENIED;
 	sc->customer_id = o.customer_id;
 	sc->product_id = o.product_id;
 	sc->order_id = o.id;
 	sc->base = http_printf(rq, "/checkout/%s", o.ref);
-	return 1;
+	return NY_OK;
 }
 
 /*
@@ -257,17 +265,24 @@ lib_refused(struct http_req *rq, struct http_resp *rs)
 	return http_param(rq, "ref") != NULL ? 404 : lib_not_found(rq, rs);
 }
 
-/* Resolves the scope and loads its library; 0 when not allowed. */
-static int
+/*
+ * Resolves the scope and loads its library (free it with library_free).
+ * NY_OK; NY_EDENIED when the scope is not allowed, or library_items' error
+ * (nothing to free then).
+ */
+static enum ny_err
 lib_load(struct http_req *rq, struct library *lib, struct lib_scope *sc)
 {
-	if (!lib_scope(rq, sc))
-		return 0;
-	if (library_items(http_db(rq), sc->customer_id, ny_now(), lib) != NY_OK)
-		return 0;
+	enum ny_err rc;
+
+	if ((rc = lib_scope(rq, sc)) != NY_OK)
+		return rc;
+	if ((rc = library_items(http_db(rq), sc->customer_id, ny_now(), lib))
+	    != NY_OK)
+		return rc;
 	if (sc->order_id != 0)
 		library_keep_order(lib, sc->product_id, sc->order_id);
-	return 1;
+	return NY_OK;
 }
 
 int
@@ -278,7 +293,7 @@ lib_page(struct http_req *rq, struct http_resp *rs)
 	char phone[32];
 	json_t *ctx;
 
-	if (!lib_load(rq, &lib, &sc))
+	if (lib_load(rq, &lib, &sc) != NY_OK)
 		return lib_refused(rq, rs);
 	phone_display(lib.phone, 1, phone, sizeof phone);
 	ctx = json_pack("{ss ss ss so sb}", "title",
@@ -308,7 +323,7 @@ lib_ticket_page(struct http_req *rq, struct http_resp *rs)
 	char code[TICKET_CODE_MAX], *svg = NULL;
 	json_t *ctx;
 
-	if (!lib_load(rq, &lib, &sc))
+	if (lib_load(rq, &lib, &sc) != NY_OK)
 		return lib_refused(rq, rs);
 	base = sc.base;
 	if (library_ticket(&lib, http_param(rq, "code"), &it, &t) != NY_OK ||
@@ -377,6 +392,7 @@ lib_ics_line(struct ny_buf *b, const char *name, const char *value)
 	buf_free(&l);
 }
 
+/* Appends "NAME:20261125T162849Z" (UTC), CRLF-terminated. */
 static void
 lib_ics_time(struct ny_buf *b, const char *name, int64_t t)
 {
@@ -403,7 +419,7 @@ lib_calendar(struct http_req *rq, struct http_resp *rs)
 	size_t i;
 	int status;
 
-	if (!lib_load(rq, &lib, &sc))
+	if (lib_load(rq, &lib, &sc) != NY_OK)
 		return lib_refused(rq, rs);
 	dot = strrchr(file, '.');
 	if (dot == NULL || strcmp(dot, ".ics") != 0 ||
@@ -463,7 +479,7 @@ lib_recover(struct http_req *rq, struct http_resp *rs)
 	char phone[16];
 	enum phone_err pe;
 	json_t *ctx;
-	int rc;
+	enum ny_err rc;
 
 	if (!http_csrf_ok(rq))
 		return 403;

@@ -1,6 +1,8 @@
 /*
- * nyota-storefront: the buyers' web server. Start-up only; the HTTP side
- * lives in the other storefront/ files.
+ * nyota-storefront: the buyers' web server. Start-up and shut-down only:
+ * main starts the server loop (http.c) and the background threads (the
+ * outbox and payment workers, the SSE watcher) and stops them in order;
+ * the HTTP side lives in the other storefront/ files.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -11,15 +13,16 @@
 #include <unistd.h>
 
 #include "app.h"
-#include "checkout.h"
 #include "crypto.h"
 #include "http.h"
 #include "image.h"
 #include "i18n.h"
 #include "log.h"
+#include "sse.h"
 #include "ticket.h"
 #include "tmpl.h"
 #include "worker-outbox.h"
+#include "worker-pay.h"
 
 /* One clear line and exit status 1 when start-up fails. */
 static void
@@ -85,14 +88,18 @@ main(int argc, char **argv)
 	 * own connection: see their modules */
 	if (worker_outbox_start(&cfg, &cause) != NY_OK)
 		sf_die("whatsapp", cause);
-	if (checkout_services_start(&cfg, &cause) != NY_OK)
+	/* the payment worker, then the watcher that streams what it does
+	 * (both after crypto_init and http_start) */
+	if (worker_pay_start(&cfg, &cause) != NY_OK ||
+	    sse_start(&cfg, &cause) != NY_OK)
 		sf_die("payments", cause);
 	log_info("storefront listening", "addr=%s port=%d url=%s",
 	    cfg.http_addr, cfg.http_port, cfg.base_url);
 	while (sigwait(&stopset, &sig) != 0)
 		;
 	log_info("storefront stopping", "signal=%d", sig);
-	checkout_services_stop();	/* ends SSE streams before http_stop */
+	sse_stop();		/* ends SSE streams before http_stop */
+	worker_pay_stop();
 	worker_outbox_stop();
 	http_stop(srv);
 	db_close(db);

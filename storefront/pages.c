@@ -64,6 +64,7 @@ page_catalog_url(struct http_req *rq, const char *q, const char *kind,
 	return out;
 }
 
+/* ?page= (1 … 10000), 1 when missing or malformed. */
 static int
 page_number(struct http_req *rq)
 {
@@ -132,7 +133,8 @@ page_catalog(struct http_req *rq, struct http_resp *rs)
 	struct db *db = http_db(rq);
 	struct catalog_list l;
 	json_t *ctx;
-	int page = page_number(rq), rc;
+	enum ny_err rc;
+	int page = page_number(rq);
 
 	if (db == NULL)
 		return 503;
@@ -174,7 +176,7 @@ page_creator(struct http_req *rq, struct http_resp *rs)
 	struct catalog_creator *c;
 	struct catalog_list l;
 	json_t *ctx;
-	int rc;
+	enum ny_err rc;
 
 	if (db == NULL)
 		return 503;
@@ -211,7 +213,7 @@ page_product(struct http_req *rq, struct http_resp *rs)
 	struct db *db = http_db(rq);
 	struct catalog_product *p;
 	json_t *ctx;
-	int rc;
+	enum ny_err rc;
 
 	if (db == NULL)
 		return 503;
@@ -290,7 +292,8 @@ api_products(struct http_req *rq, struct http_resp *rs)
 	const char *q = page_q(rq), *kind = http_query(rq, "kind");
 	struct db *db = http_db(rq);
 	struct catalog_list l;
-	int page = page_number(rq), rc;
+	enum ny_err rc;
+	int page = page_number(rq), status;
 
 	if (db == NULL)
 		return http_json(rq, rs, 503, json_pack("{s:s}", "error",
@@ -305,10 +308,11 @@ api_products(struct http_req *rq, struct http_resp *rs)
 	if (rc != NY_OK)
 		return http_json(rq, rs, 500, json_pack("{s:s}", "error",
 		    "internal"));
-	rc = http_json(rq, rs, 200, json_pack("{s:o, s:i, s:b}", "products",
-	    view_list(http_lang(rq), &l), "page", page, "more", l.more));
+	status = http_json(rq, rs, 200, json_pack("{s:o, s:i, s:b}",
+	    "products", view_list(http_lang(rq), &l), "page", page, "more",
+	    l.more));
 	catalog_list_free(&l);
-	return rc;
+	return status;
 }
 
 int
@@ -316,7 +320,8 @@ api_product(struct http_req *rq, struct http_resp *rs)
 {
 	struct db *db = http_db(rq);
 	struct catalog_product *p;
-	int rc;
+	enum ny_err rc;
+	int status;
 
 	if (db == NULL)
 		return http_json(rq, rs, 503, json_pack("{s:s}", "error",
@@ -328,7 +333,7 @@ api_product(struct http_req *rq, struct http_resp *rs)
 	if (rc != NY_OK)
 		return http_json(rq, rs, 500, json_pack("{s:s}", "error",
 		    "internal"));
-	rc = http_json(rq, rs, 200, view_product(http_lang(rq), p, 1));
+	status = http_json(rq, rs, 200, view_product(http_lang(rq), p, 1));
 	catalog_product_free(p);
-	return rc;
+	return status;
 }

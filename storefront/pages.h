@@ -8,7 +8,6 @@
 #include "http.h"
 
 int	page_healthz(struct http_req *rq, struct http_resp *rs);
-int	page_static(struct http_req *rq, struct http_resp *rs);
 int	page_catalog(struct http_req *rq, struct http_resp *rs);
 int	page_creator(struct http_req *rq, struct http_resp *rs);
 int	page_product(struct http_req *rq, struct http_resp *rs);

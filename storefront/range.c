@@ -8,19 +8,23 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ny.h"
 #include "range.h"
 
 #define RANGE_NUM_MAX	((int64_t)1 << 62)	/* beyond any file */
 
-/* Reads digits at *p into *v (saturating at RANGE_NUM_MAX); 0 if none. */
-static int
+/*
+ * Reads the digits at *p into *v (saturating at RANGE_NUM_MAX) and moves
+ * *p past them. NY_OK, or NY_EINVAL when *p is not at a digit (*v = 0).
+ */
+static enum ny_err
 range_num(const char **p, int64_t *v)
 {
 	const char *s = *p;
 
 	*v = 0;
 	if (*s < '0' || *s > '9')
-		return 0;
+		return NY_EINVAL;
 	while (*s >= '0' && *s <= '9') {
 		/* Saturate before multiplying: never overflow. */
 		if (*v >= RANGE_NUM_MAX / 10)
@@ -30,9 +34,10 @@ range_num(const char **p, int64_t *v)
 		s++;
 	}
 	*p = s;
-	return 1;
+	return NY_OK;
 }
 
+/* Skips optional whitespace at *p. */
 static void
 range_ows(const char **p)
 {
@@ -41,37 +46,38 @@ range_ows(const char **p)
 }
 
 /*
- * One range-spec at *p. Returns -1 malformed, 0 unsatisfiable, 1 with
- * [*first, *last] clamped to the size.
+ * One range-spec at *p, for a representation of size bytes. NY_OK with
+ * [*first, *last] clamped to the size; NY_ENOTFOUND when it is well
+ * formed but selects no byte (unsatisfiable); NY_EINVAL when malformed.
  */
-static int
+static enum ny_err
 range_spec(const char **p, int64_t size, int64_t *first, int64_t *last)
 {
 	int64_t a, b;
 
 	if (**p == '-') {
 		(*p)++;
-		if (!range_num(p, &b))
-			return -1;
+		if (range_num(p, &b) != NY_OK)
+			return NY_EINVAL;
 		if (b == 0 || size == 0)
-			return 0;
+			return NY_ENOTFOUND;
 		*first = b >= size ? 0 : size - b;
 		*last = size - 1;
-		return 1;
+		return NY_OK;
 	}
-	if (!range_num(p, &a) || **p != '-')
-		return -1;
+	if (range_num(p, &a) != NY_OK || **p != '-')
+		return NY_EINVAL;
 	(*p)++;
-	if (range_num(p, &b)) {
+	if (range_num(p, &b) == NY_OK) {
 		if (b < a)
-			return -1;
+			return NY_EINVAL;
 	} else
 		b = RANGE_NUM_MAX;
 	if (a >= size)
-		return 0;
+		return NY_ENOTFOUND;
 	*first = a;
 	*last = b >= size ? size - 1 : b;
-	return 1;
+	return NY_OK;
 }
 
 enum range_result
@@ -79,7 +85,8 @@ range_parse(const char *hdr, int64_t size, int64_t *first, int64_t *last)
 {
 	const char *p = hdr;
 	int64_t f = 0, l = 0;
-	int n = 0, ok = 0, r;
+	enum ny_err r;
+	int n = 0, ok = 0;
 
 	if (hdr == NULL || size < 0 || strlen(hdr) > RANGE_HDR_MAX ||
 	    strncasecmp(hdr, "bytes=", 6) != 0)
@@ -93,10 +100,10 @@ range_parse(const char *hdr, int64_t size, int64_t *first, int64_t *last)
 		}
 		if (*p == '\0')
 			break;
-		if ((r = range_spec(&p, size, &f, &l)) < 0)
+		if ((r = range_spec(&p, size, &f, &l)) == NY_EINVAL)
 			return RANGE_FULL;
 		n++;
-		if (r > 0 && ok++ == 0) {
+		if (r == NY_OK && ok++ == 0) {
 			*first = f;
 			*last = l;
 		}

@@ -1,8 +1,10 @@
 /*
  * routes.c: every URL of the storefront, as one table (first match wins).
  * Add your routes here with the handler declared in your module's header;
- * keep the section of your module together.
+ * keep the section of your module together. Only the server loop (http.c)
+ * reads the table; it points down at the handlers (see http.h).
  */
+#include "checkout-status.h"
 #include "checkout.h"
 #include "http.h"
 #include "library-http.h"
@@ -17,7 +19,7 @@ const struct http_route http_routes[] = {
 	{ "GET", "/cover/{sha}", page_cover, 0, 0 },
 	{ "GET", "/api/v1/products", api_products, HTTP_CACHE, 0 },
 	{ "GET", "/api/v1/products/{slug}", api_product, HTTP_CACHE, 0 },
-	{ "GET", "/static/{file}", page_static, 0, 0 },
+	{ "GET", "/static/{file}", http_static_serve, 0, 0 },
 	{ "GET", "/healthz", page_healthz, 0, 0 },
 
 	/* pay: checkout, SSE, simulator, callbacks */

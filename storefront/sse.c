@@ -13,12 +13,13 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "app.h"
-#include "checkout.h"
+#include "buyer.h"
+#include "checkout-status.h"
 #include "log.h"
 #include "sse.h"
+#include "wake.h"
 
 #define SSE_BUCKETS	4096
 #define SSE_OUT_MAX	(32 * 1024)	/* a slow reader never grows us more */
@@ -42,19 +43,16 @@ static struct {
 	pthread_mutex_t		 mu;
 	struct sse_stream	*buckets[SSE_BUCKETS];
 	size_t			 n;
-	int			 stop;
 	int			 running;
 	pthread_t		 th;
 	const struct ny_config	*cfg;
-	pthread_mutex_t		 kick_mu;	/* apart from mu: never held long */
-	pthread_cond_t		 kick_cv;
-	int			 kicked;
+	struct wake		 kick;		/* apart from mu: never held long */
 } sse = {
 	.mu = PTHREAD_MUTEX_INITIALIZER,
-	.kick_mu = PTHREAD_MUTEX_INITIALIZER,
-	.kick_cv = PTHREAD_COND_INITIALIZER,
+	.kick = WAKE_INITIALIZER,
 };
 
+/* The table bucket of order id. */
 static size_t
 sse_bucket(int64_t id)
 {
@@ -71,6 +69,11 @@ sse_wake(struct sse_stream *s)
 	}
 }
 
+/*
+ * MHD's reader for a stream: what is queued (a ping first, if due), the
+ * end after a final status or at shut-down, else suspends the connection
+ * until the watcher has something (returns 0).
+ */
 static ssize_t
 sse_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
@@ -106,6 +109,7 @@ sse_read(void *cls, uint64_t pos, char *buf, size_t max)
 	return 0;
 }
 
+/* Under the lock: takes s out of the table. */
 static void
 sse_unlink(struct sse_stream *s)
 {
@@ -121,6 +125,7 @@ sse_unlink(struct sse_stream *s)
 	sse.n--;
 }
 
+/* MHD is done with a stream: out of the table, then freed. */
 static void
 sse_free(void *cls)
 {
@@ -149,7 +154,7 @@ sse_queue(struct sse_stream *s, const char *ev, int final)
  * it sees it (ev[1]) and as anyone else does (ev[0]); whether it is final.
  * NY_OK or NY_ENOTFOUND; the caller frees both.
  */
-static int
+static enum ny_err
 sse_render(struct db *db, int64_t id, char *ev[2], int *final)
 {
 	struct order o;
@@ -170,6 +175,7 @@ sse_render(struct db *db, int64_t id, char *ev[2], int *final)
 	return NY_OK;
 }
 
+/* 1 when some stream watches order id, else 0. */
 static int
 sse_has(int64_t id)
 {
@@ -183,6 +189,7 @@ sse_has(int64_t id)
 	return found;
 }
 
+/* Queues ev (as each stream may see it) on order id's streams; frees ev. */
 static void
 sse_deliver(int64_t id, char *ev[2], int final)
 {
@@ -197,6 +204,7 @@ sse_deliver(int64_t id, char *ev[2], int final)
 	free(ev[1]);
 }
 
+/* Every stream: a ping, or the end when closing; wakes them all. */
 static void
 sse_ping_all(int closing)
 {
@@ -250,43 +258,25 @@ sse_scan(struct db *db, int64_t *seq)
 void
 sse_kick(void)
 {
-	pthread_mutex_lock(&sse.kick_mu);
-	sse.kicked = 1;
-	pthread_cond_signal(&sse.kick_cv);
-	pthread_mutex_unlock(&sse.kick_mu);
+	wake_signal(&sse.kick);
 }
 
-/* Sleeps SSE_POLL_MS or until kicked. */
-static void
-sse_sleep(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_nsec += SSE_POLL_MS * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&sse.kick_mu);
-	while (!sse.kicked)
-		if (pthread_cond_timedwait(&sse.kick_cv, &sse.kick_mu, &ts) != 0)
-			break;
-	sse.kicked = 0;
-	pthread_mutex_unlock(&sse.kick_mu);
-}
-
+/*
+ * The watcher: every SSE_POLL_MS, or at once when kicked, a look at the
+ * database; a stop still gets that one last look before the thread ends.
+ */
 static void *
 sse_main(void *arg)
 {
 	struct db *db = arg;
 	int64_t seq = 0, last_ping = ny_now_ms(), now;
-	int changed, stop = 0;
+	unsigned seen = 0;
+	int changed;
 
 	db_events_last(db, &seq);
 	db_changed(db, &changed);
-	while (!stop) {
-		sse_sleep();
+	do {
+		wake_wait(&sse.kick, &seen, SSE_POLL_MS);
 		if (db_changed(db, &changed) == NY_OK && changed)
 			sse_scan(db, &seq);
 		now = ny_now_ms();
@@ -294,15 +284,12 @@ sse_main(void *arg)
 			last_ping = now;
 			sse_ping_all(0);
 		}
-		pthread_mutex_lock(&sse.mu);
-		stop = sse.stop;
-		pthread_mutex_unlock(&sse.mu);
-	}
+	} while (!wake_is_stopped(&sse.kick));
 	db_close(db);
 	return NULL;
 }
 
-int
+enum ny_err
 sse_start(const struct ny_config *cfg, char **cause)
 {
 	struct db *db;
@@ -310,7 +297,7 @@ sse_start(const struct ny_config *cfg, char **cause)
 	if (sse.running)
 		return NY_OK;
 	sse.cfg = cfg;
-	sse.stop = 0;
+	wake_start(&sse.kick);
 	db = app_connect(cfg);
 	if (pthread_create(&sse.th, NULL, sse_main, db) != 0) {
 		db_close(db);
@@ -326,10 +313,7 @@ sse_stop(void)
 {
 	if (!sse.running)
 		return;
-	pthread_mutex_lock(&sse.mu);
-	sse.stop = 1;
-	pthread_mutex_unlock(&sse.mu);
-	sse_kick();
+	wake_stop(&sse.kick);
 	pthread_join(sse.th, NULL);
 	sse_ping_all(1);
 	sse.running = 0;
@@ -362,7 +346,7 @@ sse_order_events(struct http_req *rq, struct http_resp *rs)
 		return 404;
 	s = xcalloc(1, sizeof *s);
 	s->order_id = o.id;
-	s->owner = checkout_owner(rq, &o);
+	s->owner = buyer_is_owner(rq, &o);
 	s->conn = http_conn(rq);
 	buf_init(&s->out, SSE_OUT_MAX);
 	buf_adds(&s->out, "retry: 3000\n\n");

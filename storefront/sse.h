@@ -23,8 +23,11 @@
 #define SSE_POLL_MS	50
 #define SSE_PING_S	15
 
-/* Starts the watcher thread (cfg outlives it). NY_OK or NY_EIO + cause. */
-int	sse_start(const struct ny_config *cfg, char **cause);
+/*
+ * Starts the watcher thread (cfg outlives it); main.c calls it after
+ * http_start. NY_OK or NY_EIO + cause.
+ */
+enum ny_err sse_start(const struct ny_config *cfg, char **cause);
 /*
  * Ends every stream (resuming the suspended ones so MHD can finish them)
  * and stops the watcher. Call before http_stop.

@@ -34,6 +34,7 @@ struct tmpl {
 	size_t		 n, cap;
 };
 
+/* Appends a node over [s, s + len) of the source. */
 static void
 tmpl_push(struct tmpl *t, enum tnode_kind kind, const char *s, size_t len)
 {
@@ -48,6 +49,7 @@ tmpl_push(struct tmpl *t, enum tnode_kind kind, const char *s, size_t len)
 	t->n++;
 }
 
+/* 1 when [s, s + len) is a name: [A-Za-z0-9_.-], 1..TMPL_NAME_MAX long. */
 static int
 tmpl_name_ok(const char *s, size_t len)
 {
@@ -63,6 +65,7 @@ tmpl_name_ok(const char *s, size_t len)
 	return 1;
 }
 
+/* The line number (from 1) of at in src, for compile errors. */
 static int
 tmpl_line(const char *src, const char *at)
 {
@@ -152,7 +155,7 @@ tmpl_tag(struct tmpl *t, const char *s, size_t len, int raw,
 	return NULL;
 }
 
-int
+enum ny_err
 tmpl_compile(const char *src, size_t len, struct tmpl **out, char **cause)
 {
 	struct tmpl *t = xcalloc(1, sizeof *t);
@@ -225,12 +228,12 @@ tmpl_free(struct tmpl *t)
 	free(t);
 }
 
-int
+enum ny_err
 tmpl_escape(struct ny_buf *out, const char *s, size_t len)
 {
 	size_t i, from = 0;
 	const char *rep;
-	int rc = NY_OK;
+	enum ny_err rc = NY_OK;
 
 	for (i = 0; i < len && rc == NY_OK; i++) {
 		switch (s[i]) {
@@ -289,8 +292,9 @@ tmpl_lookup(const struct tmpl_ctx *c, const char *name, size_t len)
 	return v;
 }
 
+/* 1 unless v is missing, null, false, 0, "" or [] (Mustache's falsy). */
 static int
-tmpl_truthy(const json_t *v)
+tmpl_is_truthy(const json_t *v)
 {
 	if (v == NULL || json_is_null(v) || json_is_false(v))
 		return 0;
@@ -306,7 +310,7 @@ tmpl_truthy(const json_t *v)
 }
 
 /* Writes a scalar value, escaped or not. */
-static int
+static enum ny_err
 tmpl_value(struct ny_buf *out, const json_t *v, int raw)
 {
 	char num[64];
@@ -334,12 +338,12 @@ tmpl_value(struct ny_buf *out, const json_t *v, int raw)
 }
 
 /* A locale string with {placeholders} filled from the context. */
-static int
+static enum ny_err
 tmpl_trans(struct tmpl_ctx *c, const char *key, size_t len)
 {
 	char k[TMPL_NAME_MAX + 1];
 	const char *s, *open, *close;
-	int rc = NY_OK;
+	enum ny_err rc = NY_OK;
 
 	memcpy(k, key, len);
 	k[len] = '\0';
@@ -361,16 +365,16 @@ tmpl_trans(struct tmpl_ctx *c, const char *key, size_t len)
 	return rc;
 }
 
-static int tmpl_walk(const struct tmpl *t, size_t from, size_t to,
-    struct tmpl_ctx *c);
+static enum ny_err tmpl_walk(const struct tmpl *t, size_t from,
+    size_t to, struct tmpl_ctx *c);
 
 /* {{> name}}: another embedded template, with the same contexts. */
-static int
+static enum ny_err
 tmpl_partial(struct tmpl_ctx *c, const char *name, size_t len)
 {
 	char n[TMPL_NAME_MAX + 1];
 	const struct tmpl *t;
-	int rc;
+	enum ny_err rc;
 
 	memcpy(n, name, len);
 	n[len] = '\0';
@@ -382,17 +386,22 @@ tmpl_partial(struct tmpl_ctx *c, const char *name, size_t len)
 	return rc;
 }
 
-static int
+/*
+ * The section (or inverted section) at node i: its body rendered once per
+ * array item, once inside an object, once for another truthy value, or
+ * not at all. NY_OK or NY_ELIMIT.
+ */
+static enum ny_err
 tmpl_section(const struct tmpl *t, size_t i, struct tmpl_ctx *c)
 {
 	const struct tnode *nd = &t->nodes[i];
 	json_t *v = tmpl_lookup(c, nd->s, nd->len);
 	size_t k;
-	int rc = NY_OK;
+	enum ny_err rc = NY_OK;
 
 	if (nd->kind == T_INVERTED)
-		return tmpl_truthy(v) ? NY_OK : tmpl_walk(t, i + 1, nd->end, c);
-	if (!tmpl_truthy(v))
+		return tmpl_is_truthy(v) ? NY_OK : tmpl_walk(t, i + 1, nd->end, c);
+	if (!tmpl_is_truthy(v))
 		return NY_OK;
 	if (c->depth == TMPL_DEPTH)	/* cannot happen: compile bounds it */
 		return NY_ELIMIT;
@@ -413,11 +422,12 @@ tmpl_section(const struct tmpl *t, size_t i, struct tmpl_ctx *c)
 	return tmpl_walk(t, i + 1, nd->end, c);
 }
 
-static int
+/* Renders nodes [from, to) of t. NY_OK or NY_ELIMIT (output full). */
+static enum ny_err
 tmpl_walk(const struct tmpl *t, size_t from, size_t to, struct tmpl_ctx *c)
 {
 	size_t i;
-	int rc = NY_OK;
+	enum ny_err rc = NY_OK;
 
 	for (i = from; i < to && rc == NY_OK; i++) {
 		const struct tnode *nd = &t->nodes[i];
@@ -449,7 +459,7 @@ tmpl_walk(const struct tmpl *t, size_t from, size_t to, struct tmpl_ctx *c)
 	return rc;
 }
 
-int
+enum ny_err
 tmpl_render(const struct tmpl *t, json_t *ctx, const char *lang,
     struct ny_buf *out)
 {
@@ -470,7 +480,7 @@ static struct {
 } tmpl_table[TMPL_MAX];
 static int tmpl_count;
 
-int
+enum ny_err
 tmpl_load_all(char **cause)
 {
 	static const char dir[] = "storefront/templates/";

@@ -34,7 +34,7 @@ struct tmpl;
  * Compiles src (len bytes). Returns NY_OK and *out (free with tmpl_free),
  * or NY_EINVAL with *cause ("line 3: unclosed section foo"; caller frees).
  */
-int	 tmpl_compile(const char *src, size_t len, struct tmpl **out,
+enum ny_err tmpl_compile(const char *src, size_t len, struct tmpl **out,
 	    char **cause);
 void	 tmpl_free(struct tmpl *t);
 
@@ -42,11 +42,11 @@ void	 tmpl_free(struct tmpl *t);
  * Renders t with ctx (borrowed; may be NULL) in lang ("en" | "sw") by
  * appending to out. Returns NY_OK or NY_ELIMIT when out's maximum is hit.
  */
-int	 tmpl_render(const struct tmpl *t, json_t *ctx, const char *lang,
+enum ny_err tmpl_render(const struct tmpl *t, json_t *ctx, const char *lang,
 	    struct ny_buf *out);
 
 /* Appends s HTML-escaped to out. Returns NY_OK or NY_ELIMIT. */
-int	 tmpl_escape(struct ny_buf *out, const char *s, size_t len);
+enum ny_err tmpl_escape(struct ny_buf *out, const char *s, size_t len);
 
 /*
  * The embedded template storefront/templates/<name>.html, compiled on the
@@ -54,6 +54,6 @@ int	 tmpl_escape(struct ny_buf *out, const char *s, size_t len);
  */
 const struct tmpl *tmpl_get(const char *name);
 /* Compiles every embedded template. Returns NY_OK or NY_EINVAL + *cause. */
-int	 tmpl_load_all(char **cause);
+enum ny_err tmpl_load_all(char **cause);
 
 #endif

@@ -65,6 +65,7 @@ view_markdown(const char *md)
 	    CMARK_OPT_SMART);
 }
 
+/* Sets o[k] to the string v ("" for NULL). */
 static void
 view_set_str(json_t *o, const char *k, const char *v)
 {

@@ -1,69 +1,48 @@
 /*
  * worker-outbox.c: the outbox thread. See worker-outbox.h.
  *
- * The loop sleeps on a condition variable for at most a second; a kick
- * (after a recovery request) wakes it at once. Messages queued by other
- * processes (the console's resend) are found within that second.
+ * The loop sleeps (wake.h) for at most WO_TICK_MS; a kick (after a
+ * recovery request, a free order's code) wakes it at once. Messages queued
+ * by other processes (the console's resend) are found within that second.
  */
 #include <pthread.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "app.h"
 #include "log.h"
 #include "outbox.h"
+#include "wake.h"
 #include "worker-outbox.h"
 
 #define WO_SCHEDULE_EVERY	15	/* seconds between scheduler runs */
 #define WO_BATCH		16
+#define WO_TICK_MS		1000	/* longest sleep between two looks */
 
 /* The worker's state: one per process, set up by worker_outbox_start. */
 static struct {
 	pthread_t		 thread;
-	pthread_mutex_t		 mu;
-	pthread_cond_t		 cv;
+	struct wake		 kick;
 	int			 started;
-	int			 stop;
-	int			 kicked;
 	const struct ny_config	*cfg;
 	struct outbox		*ob;
-} wo = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+} wo = { .kick = WAKE_INITIALIZER };
 
-static void
-wo_wait(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += 1;
-	pthread_mutex_lock(&wo.mu);
-	while (!wo.stop && !wo.kicked &&
-	    pthread_cond_timedwait(&wo.cv, &wo.mu, &ts) == 0)
-		;
-	wo.kicked = 0;
-	pthread_mutex_unlock(&wo.mu);
-}
-
-static int
-wo_stopping(void)
-{
-	int s;
-
-	pthread_mutex_lock(&wo.mu);
-	s = wo.stop;
-	pthread_mutex_unlock(&wo.mu);
-	return s;
-}
-
+/*
+ * The thread: the scheduler every WO_SCHEDULE_EVERY seconds, then what is
+ * due drained in batches, then a sleep until kicked or WO_TICK_MS passed;
+ * until stopped.
+ */
 static void *
 wo_main(void *arg)
 {
 	struct db *db = app_connect(wo.cfg);
 	int64_t last_sched = 0, now;
-	int sent, rc;
+	unsigned seen = 0;
+	int sent;
+	enum ny_err rc;
 
 	(void)arg;
-	while (!wo_stopping()) {
+	while (!wake_is_stopped(&wo.kick)) {
 		now = ny_now();
 		if (now - last_sched >= WO_SCHEDULE_EVERY) {
 			if ((rc = outbox_schedule(db, now, NULL)) != NY_OK)
@@ -77,14 +56,15 @@ wo_main(void *arg)
 			if (rc != NY_OK)
 				log_warn("outbox step failed", "err=\"%s\"",
 				    ny_strerror(rc));
-		} while (rc == NY_OK && sent == WO_BATCH && !wo_stopping());
-		wo_wait();
+		} while (rc == NY_OK && sent == WO_BATCH &&
+		    !wake_is_stopped(&wo.kick));
+		wake_wait(&wo.kick, &seen, WO_TICK_MS);
 	}
 	db_close(db);
 	return NULL;
 }
 
-int
+enum ny_err
 worker_outbox_start(const struct ny_config *cfg, char **cause)
 {
 	struct outbox_conf oc = {
@@ -96,14 +76,14 @@ worker_outbox_start(const struct ny_config *cfg, char **cause)
 		.phone_id = cfg->whatsapp_phone_id,
 		.template_name = cfg->whatsapp_template,
 	};
-	int rc;
+	enum ny_err rc;
 
 	if (wo.started)
 		return NY_OK;
 	if ((rc = outbox_new(&oc, &wo.ob, cause)) != NY_OK)
 		return rc;
 	wo.cfg = cfg;
-	wo.stop = 0;
+	wake_start(&wo.kick);
 	if (pthread_create(&wo.thread, NULL, wo_main, NULL) != 0) {
 		outbox_free(wo.ob);
 		wo.ob = NULL;
@@ -119,10 +99,7 @@ worker_outbox_start(const struct ny_config *cfg, char **cause)
 void
 worker_outbox_kick(void)
 {
-	pthread_mutex_lock(&wo.mu);
-	wo.kicked = 1;
-	pthread_cond_signal(&wo.cv);
-	pthread_mutex_unlock(&wo.mu);
+	wake_signal(&wo.kick);
 }
 
 void
@@ -130,10 +107,7 @@ worker_outbox_stop(void)
 {
 	if (!wo.started)
 		return;
-	pthread_mutex_lock(&wo.mu);
-	wo.stop = 1;
-	pthread_cond_signal(&wo.cv);
-	pthread_mutex_unlock(&wo.mu);
+	wake_stop(&wo.kick);
 	pthread_join(wo.thread, NULL);
 	outbox_free(wo.ob);
 	wo.ob = NULL;

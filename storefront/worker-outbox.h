@@ -15,7 +15,7 @@
  * cfg must outlive the worker. NY_OK, or NY_EINVAL with *cause (caller
  * frees). Only one worker per process.
  */
-int	worker_outbox_start(const struct ny_config *cfg, char **cause);
+enum ny_err worker_outbox_start(const struct ny_config *cfg, char **cause);
 /* Asks the worker to look at the queue now. Safe from any thread. */
 void	worker_outbox_kick(void);
 /* Stops and joins the thread (no-op when not started). */

@@ -12,13 +12,13 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "app.h"
 #include "log.h"
 #include "order.h"
 #include "sse.h"
+#include "wake.h"
 #include "worker-pay.h"
 
 #define WP_BATCH	64
@@ -39,16 +39,12 @@ struct worker_pay {
 	const struct pay_provider	*prov;
 	void				*pstate;
 	struct wp_thread		 t[WP_THREADS];
-	pthread_mutex_t			 mu;
-	pthread_cond_t			 cv;
-	unsigned			 kicks;	/* generation, bumped by kick */
-	int				 stop;
+	struct wake			 kick;	/* each thread wakes once per kick */
 	int				 running;
 };
 
 static struct worker_pay wp = {
-	.mu = PTHREAD_MUTEX_INITIALIZER,
-	.cv = PTHREAD_COND_INITIALIZER,
+	.kick = WAKE_INITIALIZER,
 };
 
 /* Seconds before retry n (1, 2, 4 … 60) with a little jitter. */
@@ -60,11 +56,13 @@ wp_backoff(struct wp_thread *t, int attempts)
 	return s + (int64_t)(rand_r(&t->seed) % 2);
 }
 
+/* Ends p with outcome o and reason (our decision, no provider result). */
 static void
 wp_settle(struct wp_thread *t, const struct payment *p, enum pay_outcome o, const char *reason)
 {
 	struct pay_result r;
-	int rc, changed = 0;
+	enum ny_err rc;
+	int changed = 0;
 
 	memset(&r, 0, sizeof r);
 	r.outcome = o;
@@ -107,7 +105,7 @@ static void
 wp_push(struct wp_thread *t, const struct payment *p, int64_t now)
 {
 	char ref[72], *cause = NULL;
-	int rc;
+	enum ny_err rc;
 
 	if (now >= p->order_expires_at) {
 		wp_settle(t, p, PAY_EXPIRED, p->attempts > 0 &&
@@ -172,13 +170,19 @@ wp_claims_paid(const char *raw)
 	return paid;
 }
 
+/*
+ * A pushed payment: asks the provider. Final: settled. Past the deadline
+ * (and no callback saying paid within the grace): expired. Otherwise asked
+ * again later; unreachable: with backoff, until long past the deadline.
+ */
 static void
 wp_query(struct wp_thread *t, const struct payment *p, int64_t now)
 {
 	struct pay_answer a;
 	char *raw = NULL;
 	int64_t next;
-	int rc, changed = 0;
+	enum ny_err rc;
+	int changed = 0;
 
 	payment_raw(t->db, p->id, &raw);
 	memset(&a, 0, sizeof a);
@@ -221,7 +225,8 @@ wp_late(struct wp_thread *t, const struct payment *p, int64_t now)
 {
 	struct pay_answer a;
 	char *raw = NULL;
-	int rc, changed = 0;
+	enum ny_err rc;
+	int changed = 0;
 
 	payment_raw(t->db, p->id, &raw);
 	memset(&a, 0, sizeof a);
@@ -243,6 +248,7 @@ wp_late(struct wp_thread *t, const struct payment *p, int64_t now)
 	free(raw);
 }
 
+/* What one due payment needs, by its provider, amount and status. */
 static void
 wp_act(struct wp_thread *t, const struct payment *p, int64_t now)
 {
@@ -275,7 +281,8 @@ wp_pass(struct wp_thread *t)
 {
 	struct payment *ps = NULL;
 	int64_t now = ny_now();
-	int i, n = 0, rc;
+	enum ny_err rc;
+	int i, n = 0;
 
 	rc = payment_due(t->db, now, WP_THREADS, t->part, WP_BATCH, &ps, &n);
 	if (rc != NY_OK) {
@@ -288,29 +295,11 @@ wp_pass(struct wp_thread *t)
 	return n;
 }
 
-/* Sleeps up to WP_TICK_MS, less when kicked. Returns 1 to stop. */
-static int
-wp_wait(struct wp_thread *t)
-{
-	struct timespec ts;
-	int stop;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_nsec += WP_TICK_MS * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&wp.mu);
-	while (t->seen == wp.kicks && !wp.stop)
-		if (pthread_cond_timedwait(&wp.cv, &wp.mu, &ts) != 0)
-			break;
-	t->seen = wp.kicks;
-	stop = wp.stop;
-	pthread_mutex_unlock(&wp.mu);
-	return stop;
-}
-
+/*
+ * A thread: passes over its share of what is due, back to back while
+ * batches come full, else sleeping up to WP_TICK_MS (less when kicked)
+ * between them, until stopped.
+ */
 static void *
 wp_main(void *arg)
 {
@@ -320,22 +309,20 @@ wp_main(void *arg)
 		payment_wake_all(t->db);	/* resume everything in flight */
 	for (;;) {
 		if (wp_pass(t) == WP_BATCH) {
-			pthread_mutex_lock(&wp.mu);
-			if (wp.stop) {
-				pthread_mutex_unlock(&wp.mu);
+			if (wake_is_stopped(&wp.kick))
 				break;
-			}
-			pthread_mutex_unlock(&wp.mu);
-		} else if (wp_wait(t))
+		} else if (wake_wait(&wp.kick, &t->seen, WP_TICK_MS) ==
+		    WAKE_STOPPED)
 			break;
 	}
 	return NULL;
 }
 
-int
+enum ny_err
 worker_pay_start(const struct ny_config *cfg, char **cause)
 {
-	int i, rc;
+	enum ny_err rc;
+	int i;
 
 	if (wp.running)
 		return NY_OK;
@@ -347,7 +334,7 @@ worker_pay_start(const struct ny_config *cfg, char **cause)
 	}
 	if ((rc = wp.prov->init(cfg, &wp.pstate, cause)) != NY_OK)
 		return rc;
-	wp.stop = 0;
+	wake_start(&wp.kick);
 	for (i = 0; i < WP_THREADS; i++) {
 		struct wp_thread *t = &wp.t[i];
 
@@ -368,10 +355,7 @@ worker_pay_start(const struct ny_config *cfg, char **cause)
 void
 worker_pay_kick(void)
 {
-	pthread_mutex_lock(&wp.mu);
-	wp.kicks++;
-	pthread_cond_broadcast(&wp.cv);
-	pthread_mutex_unlock(&wp.mu);
+	wake_signal(&wp.kick);
 }
 
 void
@@ -381,10 +365,7 @@ worker_pay_stop(void)
 
 	if (!wp.running)
 		return;
-	pthread_mutex_lock(&wp.mu);
-	wp.stop = 1;
-	pthread_cond_broadcast(&wp.cv);
-	pthread_mutex_unlock(&wp.mu);
+	wake_stop(&wp.kick);
 	for (i = 0; i < WP_THREADS; i++) {
 		pthread_join(wp.t[i].th, NULL);
 		db_close(wp.t[i].db);

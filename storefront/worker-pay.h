@@ -24,9 +24,10 @@
 /*
  * Initialises the configured provider and starts the thread. cfg must
  * outlive the worker. NY_OK, or NY_EINVAL / NY_EDB with *cause (caller
- * frees). Only one worker per process.
+ * frees). Only one worker per process; main.c starts it after
+ * http_start.
  */
-int	worker_pay_start(const struct ny_config *cfg, char **cause);
+enum ny_err worker_pay_start(const struct ny_config *cfg, char **cause);
 /* Asks the worker to look at the database now (after a checkout or a
  * callback). Safe from any thread; cheap. */
 void	worker_pay_kick(void);

@@ -17,6 +17,7 @@
 
 #include "crypto.h"
 #include "db.h"
+#include "entitlement.h"
 #include "i18n.h"
 #include "testutil.h"
 
@@ -102,7 +103,7 @@ lf_buy(struct db *db, int64_t customer, int64_t product, int qty)
 	int64_t id = lf_order(db, customer, product, qty, "paid");
 
 	ck_assert_int_eq(db_begin(db), NY_OK);
-	ck_assert_int_eq(library_fulfil_tx(db, id, "QWE123RTY", ny_now(), NULL),
+	ck_assert_int_eq(entitlement_fulfil_tx(db, id, "QWE123RTY", ny_now(), NULL),
 	    NY_OK);
 	ck_assert_int_eq(db_commit(db), NY_OK);
 	return id;

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "automation.h"
-#include "library.h"
+#include "entitlement.h"
 #include "library-fixture.h"
 #include "outbox.h"
 

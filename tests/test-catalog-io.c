@@ -1,8 +1,9 @@
 /*
  * test-catalog-io: import → export → import round trip, idempotent
  * re-import, malformed documents refused with their JSON path and no
- * change, on the demo catalog (scripts/demo/catalog.json); covers and
- * avatars checked as images, measured, exported and imported again.
+ * change (the product rules and limits are product_validate's), on the
+ * demo catalog (scripts/demo/catalog.json); covers and avatars checked as
+ * images, measured, exported and imported again.
  */
 #include <check.h>
 #include <jansson.h>
@@ -207,6 +208,46 @@ bad_capacity(json_t *doc)
 	    json_string("ten"));
 }
 
+/* The limits are product_validate's, the same as the console's wizard. */
+static void
+bad_capacity_limit(json_t *doc)
+{
+	retitle(doc);
+	json_object_set_new(json_object_get(prod(doc, 2), "event"), "capacity",
+	    json_integer(PRODUCT_CAPACITY_MAX + 1));
+}
+
+static void
+bad_period_limit(json_t *doc)
+{
+	retitle(doc);
+	json_object_set_new(json_object_get(prod(doc, 1), "subscription"),
+	    "period_days", json_integer(PRODUCT_PERIOD_MAX + 1));
+}
+
+static void
+bad_download_limit(json_t *doc)
+{
+	retitle(doc);
+	json_object_set_new(prod(doc, 0), "download_limit", json_integer(0));
+}
+
+/* A rule product_validate applies: the cause names the JSON path. */
+static void
+bad_join_url(json_t *doc)
+{
+	retitle(doc);
+	json_object_set_new(json_object_get(prod(doc, 3), "webinar"),
+	    "join_url", json_string("ftp://example.com/x"));
+}
+
+static void
+bad_title(json_t *doc)
+{
+	retitle(doc);
+	json_object_set_new(prod(doc, 1), "title", json_string(""));
+}
+
 static void
 bad_file(json_t *doc)
 {
@@ -339,7 +380,17 @@ static const struct {
 	void		(*edit)(json_t *);
 	const char	*cause;
 } bad_docs[] = {
-	{ bad_capacity, "products[2].event.capacity: expected an integer ≥ 0" },
+	{ bad_capacity, "products[2].event.capacity: expected an integer ≥ 0, "
+	    "at most 1000000" },
+	{ bad_capacity_limit, "products[2].event.capacity: expected an "
+	    "integer ≥ 0, at most 1000000" },
+	{ bad_period_limit, "products[1].subscription.period_days: expected "
+	    "an integer ≥ 1, at most 3650" },
+	{ bad_download_limit, "products[0].download_limit: expected an "
+	    "integer ≥ 1, at most 1000000" },
+	{ bad_join_url, "products[3].webinar.join_url: expected an http(s):// "
+	    "URL" },
+	{ bad_title, "products[1].title: expected 1–200 characters of text" },
 	{ bad_file, "products[1].files[1].path: no such file" },
 	{ bad_kind, "products[3].kind: expected download" },
 	{ bad_price, "products[3].price_minor: expected an integer ≥ 0" },

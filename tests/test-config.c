@@ -1,5 +1,5 @@
 /*
- * test-config.c: DESIGN §4 defaults, flags overriding the environment, and
+ * test-config.c: the defaults, flags overriding the environment, and
  * bad values of every kind (port, whole number, enum, URL, path, unknown
  * or malformed flag, incomplete provider settings) refused with one line
  * naming the variable and what it expected.
@@ -233,7 +233,7 @@ START_TEST(ssh_startups)
 }
 END_TEST
 
-/* Uploads and the address the console prints (DESIGN §10). */
+/* Uploads and the address the console prints. */
 START_TEST(uploads_and_public_address)
 {
 	static const char *const bad[] = { "", "shop.example", ":2222",

@@ -12,10 +12,15 @@
 
 #include "audit.h"
 #include "creator.h"
+#include "creator-enrol.h"
+#include "creator-key.h"
+#include "creator-secret.h"
 #include "crypto.h"
 #include "customer.h"
 #include "db.h"
 #include "blob.h"
+#include "invite.h"
+#include "setup-code.h"
 #include "testutil.h"
 #include "totp.h"
 
@@ -133,19 +138,19 @@ START_TEST(verify_and_replay)
 	/* Not enrolled yet: denied. */
 	ck_assert_int_eq(totp_code(raw_secret, sizeof raw_secret, now, code),
 	    NY_OK);
-	ck_assert_int_eq(creator_verify_code(db, "amani", code, now),
+	ck_assert_int_eq(creator_secret_verify(db, "amani", code, now),
 	    NY_EDENIED);
-	ck_assert_int_eq(creator_set_secret(db, id, raw_secret,
+	ck_assert_int_eq(creator_secret_set(db, id, raw_secret,
 	    sizeof raw_secret, 0), NY_OK);
 	/* The stored secret is sealed, not in clear. */
 	ck_assert_int_eq(sql_int(db, "SELECT instr(totp_secret, "
 	    "'12345678901234567890') FROM creators"), 0);
 	memcpy(wrong, code, sizeof wrong);
 	wrong[0] = wrong[0] == '9' ? '0' : (char)(wrong[0] + 1);
-	ck_assert_int_eq(creator_verify_code(db, "amani", wrong, now),
+	ck_assert_int_eq(creator_secret_verify(db, "amani", wrong, now),
 	    NY_EDENIED);
-	ck_assert_int_eq(creator_verify_code(db, "amani", code, now), NY_OK);
-	ck_assert_int_eq(creator_verify_code(db, "amani", code, now),
+	ck_assert_int_eq(creator_secret_verify(db, "amani", code, now), NY_OK);
+	ck_assert_int_eq(creator_secret_verify(db, "amani", code, now),
 	    NY_EREPLAY);
 	ck_assert_int_eq(creator_by_id(db, id, &c), NY_OK);
 	ck_assert_int_eq(c.totp_last_step, step);
@@ -153,25 +158,25 @@ START_TEST(verify_and_replay)
 	creator_free(&c);
 	/* The previous step is older than the last accepted: replay. */
 	totp_code(raw_secret, sizeof raw_secret, now - 30, prev);
-	ck_assert_int_eq(creator_verify_code(db, "amani", prev, now),
+	ck_assert_int_eq(creator_secret_verify(db, "amani", prev, now),
 	    NY_EREPLAY);
 	/* The next step is fine, once. */
 	totp_code(raw_secret, sizeof raw_secret, now + 30, next);
-	ck_assert_int_eq(creator_verify_code(db, "amani", next, now + 30),
+	ck_assert_int_eq(creator_secret_verify(db, "amani", next, now + 30),
 	    NY_OK);
-	ck_assert_int_eq(creator_verify_code(db, "amani", next, now + 30),
+	ck_assert_int_eq(creator_secret_verify(db, "amani", next, now + 30),
 	    NY_EREPLAY);
-	ck_assert_int_eq(creator_verify_code(db, "nobody", next, now),
+	ck_assert_int_eq(creator_secret_verify(db, "nobody", next, now),
 	    NY_EDENIED);
-	ck_assert_int_eq(creator_verify_code(db, "amani", "12345", now + 90),
+	ck_assert_int_eq(creator_secret_verify(db, "amani", "12345", now + 90),
 	    NY_EDENIED);
 	/* Disabled creators cannot log in. */
 	ck_assert_int_eq(creator_set_disabled(db, id, 1), NY_OK);
 	totp_code(raw_secret, sizeof raw_secret, now + 300, code);
-	ck_assert_int_eq(creator_verify_code(db, "amani", code, now + 300),
+	ck_assert_int_eq(creator_secret_verify(db, "amani", code, now + 300),
 	    NY_EDENIED);
 	ck_assert_int_eq(creator_set_disabled(db, id, 0), NY_OK);
-	ck_assert_int_eq(creator_verify_code(db, "amani", code, now + 300),
+	ck_assert_int_eq(creator_secret_verify(db, "amani", code, now + 300),
 	    NY_OK);
 	db_close(db);
 	free(path);
@@ -187,7 +192,7 @@ START_TEST(enrol_secret_resets)
 	int64_t id;
 
 	ck_assert_int_eq(creator_add(db, "amani", NULL, NULL, &id), NY_OK);
-	ck_assert_int_eq(creator_set_secret(db, id, raw_secret,
+	ck_assert_int_eq(creator_secret_set(db, id, raw_secret,
 	    sizeof raw_secret, 12345), NY_OK);
 	ck_assert_int_eq(creator_enrol_secret(db, id, b32), NY_OK);
 	ck_assert_int_eq(strlen(b32), 32);
@@ -216,7 +221,7 @@ START_TEST(verify_race_two_processes)
 	int ok = 0, replay = 0;
 
 	ck_assert_int_eq(creator_add(db, "amani", NULL, NULL, &id), NY_OK);
-	ck_assert_int_eq(creator_set_secret(db, id, raw_secret,
+	ck_assert_int_eq(creator_secret_set(db, id, raw_secret,
 	    sizeof raw_secret, 0), NY_OK);
 	totp_code(raw_secret, sizeof raw_secret, now, code);
 	db_close(db);
@@ -237,7 +242,7 @@ START_TEST(verify_race_two_processes)
 					_exit(9);
 				if (read(go[0], &b, 1) < 0)
 					_exit(9);
-				rc = creator_verify_code(cdb, "amani", code,
+				rc = creator_secret_verify(cdb, "amani", code,
 				    now + round * 60);
 				db_close(cdb);
 				_exit(rc);
@@ -277,7 +282,7 @@ START_TEST(ssh_keys)
 
 	ck_assert_int_eq(creator_add(db, "amani", NULL, NULL, &id), NY_OK);
 	ck_assert_int_eq(creator_add(db, "juma", NULL, NULL, &other), NY_OK);
-	ck_assert_int_eq(creator_has_keys(db, id, &has), NY_OK);
+	ck_assert_int_eq(creator_key_exists(db, id, &has), NY_OK);
 	ck_assert_int_eq(has, 0);
 	ck_assert_int_eq(creator_key_add(db, id, "MD5:aa:bb", NULL, NULL),
 	    NY_EINVAL);
@@ -286,7 +291,7 @@ START_TEST(ssh_keys)
 	ck_assert_int_eq(creator_key_add(db, 999, fp, NULL, NULL), NY_ENOTFOUND);
 	ck_assert_int_eq(creator_key_add(db, id, fp, "laptop", &kid), NY_OK);
 	ck_assert_int_eq(creator_key_add(db, other, fp, NULL, NULL), NY_EEXISTS);
-	ck_assert_int_eq(creator_has_keys(db, id, &has), NY_OK);
+	ck_assert_int_eq(creator_key_exists(db, id, &has), NY_OK);
 	ck_assert_int_eq(has, 1);
 	ck_assert_int_eq(creator_key_match(db, "amani", fp), NY_OK);
 	ck_assert_int_eq(creator_key_match(db, "juma", fp), NY_EDENIED);
@@ -326,16 +331,16 @@ START_TEST(invites)
 	ck_assert_int_eq(invite_check(db, "AAAA-BBBB", now), NY_EDENIED);
 	ck_assert_int_eq(invite_check(db, code, exp), NY_EDENIED);	/* expired */
 	/* Enrolment with the invite: once. */
-	ck_assert_int_eq(creator_enrol_new(db, CREATOR_GRANT_INVITE, code,
+	ck_assert_int_eq(creator_enrol_new(db, CREATOR_ENROL_INVITE, code,
 	    "juma", "Juma", "sw", raw_secret, sizeof raw_secret, 7, &id), NY_OK);
 	ck_assert_int_eq(invite_check(db, code, now), NY_EDENIED);
-	ck_assert_int_eq(creator_enrol_new(db, CREATOR_GRANT_INVITE, code,
+	ck_assert_int_eq(creator_enrol_new(db, CREATOR_ENROL_INVITE, code,
 	    "juma2", NULL, NULL, raw_secret, sizeof raw_secret, 7, NULL),
 	    NY_EDENIED);
 	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM creators"), 1);
 	/* A taken handle leaves the invite unused. */
 	ck_assert_int_eq(invite_create(db, id, code2, NULL), NY_OK);
-	ck_assert_int_eq(creator_enrol_new(db, CREATOR_GRANT_INVITE, code2,
+	ck_assert_int_eq(creator_enrol_new(db, CREATOR_ENROL_INVITE, code2,
 	    "juma", NULL, NULL, raw_secret, sizeof raw_secret, 7, NULL),
 	    NY_EEXISTS);
 	ck_assert_int_eq(invite_check(db, code2, now), NY_OK);
@@ -374,17 +379,17 @@ START_TEST(setup_code)
 	/* An imported (not enrolled) creator does not end the setup phase. */
 	ck_assert_int_eq(creator_add(db, "imported", NULL, NULL, NULL), NY_OK);
 	ck_assert_int_eq(setup_code_check(db, code), NY_OK);
-	ck_assert_int_eq(creator_enrol_new(db, CREATOR_GRANT_SETUP, "nope",
+	ck_assert_int_eq(creator_enrol_new(db, CREATOR_ENROL_SETUP, "nope",
 	    "amani", NULL, NULL, raw_secret, sizeof raw_secret, 0, NULL),
 	    NY_EDENIED);
-	ck_assert_int_eq(creator_enrol_new(db, CREATOR_GRANT_SETUP, code,
+	ck_assert_int_eq(creator_enrol_new(db, CREATOR_ENROL_SETUP, code,
 	    "amani", "Amani", "sw", raw_secret, sizeof raw_secret, 0, &id),
 	    NY_OK);
 	ck_assert_int_eq(setup_code_check(db, code), NY_EDENIED);
 	ck_assert_int_eq(setup_code_get_or_create(db, again), NY_ESTATE);
 	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM settings WHERE key "
 	    "LIKE 'setup_code%'"), 0);
-	ck_assert_int_eq(creator_enrol_new(db, CREATOR_GRANT_SETUP, code,
+	ck_assert_int_eq(creator_enrol_new(db, CREATOR_ENROL_SETUP, code,
 	    "juma", NULL, NULL, raw_secret, sizeof raw_secret, 0, NULL),
 	    NY_EDENIED);
 	db_close(db);

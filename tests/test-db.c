@@ -1,6 +1,7 @@
 /*
  * test-db: connection set-up, migrations, transactions, events,
- * data_version across connections and processes, backup.
+ * data_version across connections and processes, backup, the row helpers
+ * and the SQL trace hook.
  */
 #include <check.h>
 #include <stdio.h>
@@ -452,6 +453,45 @@ START_TEST(row_helpers)
 }
 END_TEST
 
+/*
+ * NYOTA_SQL_TRACE: each text a connection compiles is recorded once, as
+ * "file<TAB>sql" with newlines, tabs and backslashes escaped; a second
+ * connection records it again; unset, nothing is written.
+ */
+START_TEST(sql_trace)
+{
+	char *path = tmp_path("trace.db"), *trace = tmp_path("trace.txt");
+	char *text = NULL, *want;
+	struct db *a, *b;
+	size_t len;
+
+	ck_assert_int_eq(setenv("NYOTA_SQL_TRACE", trace, 1), 0);
+	a = open_migrated(path);
+	b = open_migrated(path);
+	ck_assert_ptr_nonnull(db_stmt(a, "SELECT 1"));
+	ck_assert_ptr_nonnull(db_stmt(a, "SELECT 1"));
+	ck_assert_ptr_nonnull(db_stmt(a, "SELECT\n\t'\\'"));
+	ck_assert_ptr_nonnull(db_stmt(b, "SELECT 1"));
+	ck_assert_int_eq(ny_read_file(trace, 4096, &text, &len), NY_OK);
+	want = xasprintf("%s\tSELECT 1\n%s\tSELECT\\n\\t'\\\\'\n"
+	    "%s\tSELECT 1\n", __FILE__, __FILE__, __FILE__);
+	ck_assert_str_eq(text, want);
+	free(want);
+	free(text);
+	db_close(a);
+	db_close(b);
+	/* Unset: a new connection writes nothing. */
+	ck_assert_int_eq(unsetenv("NYOTA_SQL_TRACE"), 0);
+	ck_assert_int_eq(unlink(trace), 0);
+	a = open_migrated(path);
+	ck_assert_ptr_nonnull(db_stmt(a, "SELECT 2"));
+	ck_assert_int_eq(access(trace, F_OK), -1);
+	db_close(a);
+	free(trace);
+	free(path);
+}
+END_TEST
+
 START_TEST(stmt_and_tx_helpers)
 {
 	char *path = tmp_path("done.db");
@@ -531,6 +571,7 @@ main(void)
 	tcase_add_test(tc, schema_checks_constraints);
 	tcase_add_test(tc, stmt_and_tx_helpers);
 	tcase_add_test(tc, row_helpers);
+	tcase_add_test(tc, sql_trace);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -1,16 +1,22 @@
 /*
- * test-enrol: console enrolment state — the setup code enrols exactly one
- * first creator and is consumed, an invite is used once, nothing is
- * written when any part fails, the confirming code cannot be replayed to
- * log in; and the per-address connection rate limit.
+ * test-enrol: console enrolment state (ui_enrol_save, over
+ * creator_enrol_new) — the setup code enrols exactly one first creator
+ * and is consumed, or ends when a creator is enrolled another way, an
+ * invite is used once, nothing is written when any part fails, the
+ * confirming code cannot be replayed to log in, the session's language
+ * (English when unknown); and the per-address connection rate limit.
  */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "creator.h"
+#include "creator-enrol.h"
+#include "creator-secret.h"
 #include "crypto.h"
 #include "db.h"
+#include "invite.h"
+#include "setup-code.h"
 #include "totp.h"
 #include "testutil.h"
 #include "../tui/ui-int.h"
@@ -83,14 +89,14 @@ START_TEST(confirming_code_not_replayable)
 	setup_session(db, &s, setup);
 	step = confirmed(raw, code);
 	ck_assert_int_eq(ui_enrol_save(&s, db, "amani", raw, step), NY_OK);
-	ck_assert_int_eq(creator_verify_code(db, "amani", code, ny_now()),
+	ck_assert_int_eq(creator_secret_verify(db, "amani", code, ny_now()),
 	    NY_EREPLAY);
 	/* The next step's code logs in, once. */
 	ck_assert_int_eq(totp_code(raw, TOTP_SECRET_LEN, ny_now() + 30, code),
 	    NY_OK);
-	ck_assert_int_eq(creator_verify_code(db, "amani", code, ny_now()),
+	ck_assert_int_eq(creator_secret_verify(db, "amani", code, ny_now()),
 	    NY_OK);
-	ck_assert_int_eq(creator_verify_code(db, "amani", code, ny_now()),
+	ck_assert_int_eq(creator_secret_verify(db, "amani", code, ny_now()),
 	    NY_EREPLAY);
 	db_close(db);
 }
@@ -147,21 +153,60 @@ START_TEST(language_answers)
 }
 END_TEST
 
-/* The language chosen at enrolment is the creator's (console, texts). */
-START_TEST(enrol_keeps_language)
+/* A first creator enrolled from a session in lang has locale want. */
+static void
+enrol_in(const char *lang, const char *want)
 {
 	struct db *db = fresh_db();
 	struct ui_session s;
+	struct creator c;
 	unsigned char raw[TOTP_SECRET_LEN];
 	char code[7], setup[SETUP_CODE_LEN];
 	int64_t step;
 
 	setup_session(db, &s, setup);
-	snprintf(s.lang, sizeof s.lang, "sw");
+	snprintf(s.lang, sizeof s.lang, "%s", lang);
 	step = confirmed(raw, code);
 	ck_assert_int_eq(ui_enrol_save(&s, db, "neema", raw, step), NY_OK);
-	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM creators WHERE"
-	    " handle = 'neema' AND locale = 'sw'"), 1);
+	ck_assert_int_eq(creator_by_handle(db, "neema", &c), NY_OK);
+	ck_assert_str_eq(c.locale, want);
+	ck_assert_int_eq(c.enrolled, 1);
+	creator_free(&c);
+	db_close(db);
+}
+
+/*
+ * The language chosen at enrolment is the creator's (console, texts);
+ * a session without a known language enrols an English creator.
+ */
+START_TEST(enrol_keeps_language)
+{
+	enrol_in("sw", "sw");
+	enrol_in("fr", "en");
+	enrol_in("", "en");
+}
+END_TEST
+
+/*
+ * The setup code is re-checked inside the enrolment's transaction: once a
+ * creator is enrolled some other way (the CLI's `creator add`), a setup
+ * session that already passed the code cannot enrol another.
+ */
+START_TEST(setup_code_ends_with_other_enrolment)
+{
+	struct db *db = fresh_db();
+	struct ui_session s;
+	unsigned char raw[TOTP_SECRET_LEN];
+	char code[7], setup[SETUP_CODE_LEN], b32[TOTP_B32_LEN];
+	int64_t step, id;
+
+	setup_session(db, &s, setup);
+	ck_assert_int_eq(creator_add(db, "amani", NULL, NULL, &id), NY_OK);
+	ck_assert_int_eq(creator_enrol_secret(db, id, b32), NY_OK);
+	step = confirmed(raw, code);
+	ck_assert_int_eq(ui_enrol_save(&s, db, "mallory", raw, step),
+	    NY_EDENIED);
+	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM creators"), 1);
 	db_close(db);
 }
 END_TEST
@@ -202,6 +247,7 @@ main(void)
 	tcase_add_test(tc, connection_rate_limit);
 	tcase_add_test(tc, language_answers);
 	tcase_add_test(tc, enrol_keeps_language);
+	tcase_add_test(tc, setup_code_ends_with_other_enrolment);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

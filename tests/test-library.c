@@ -2,21 +2,26 @@
  * test-library: library keys (derived tokens, rotate, revoke), fulfilment
  * idempotency, entitlements (subscription expiry and renewal on a test
  * clock), the library read model, download authorisation and limits,
- * and recovery (same outcome for callers, rate limits).
+ * recovery (same outcome for callers, rate limits) and the console's
+ * resend (the function the Customers screen calls).
  */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "download.h"
+#include "entitlement.h"
 #include "library.h"
+#include "library-key.h"
+#include "library-recover.h"
 #include "library-fixture.h"
 #include "ticket.h"
 
 START_TEST(key_ensure_token_resolve)
 {
 	struct db *db = lf_open(NULL);
-	char tok[LIBRARY_TOKEN_MAX], tok2[LIBRARY_TOKEN_MAX];
+	char tok[LIBRARY_KEY_TOKEN_MAX], tok2[LIBRARY_KEY_TOKEN_MAX];
 	int64_t k1, k2, cid, kid;
 	char *url;
 
@@ -44,7 +49,7 @@ START_TEST(key_ensure_token_resolve)
 		ck_assert_int_eq(sqlite3_column_int(st, 0), 0);
 		sqlite3_finalize(st);
 	}
-	ck_assert_int_eq(library_url(db, "http://x", k1, &url), NY_OK);
+	ck_assert_int_eq(library_key_url(db, "http://x", k1, &url), NY_OK);
 	ck_assert_ptr_nonnull(strstr(url, tok));
 	free(url);
 	/* Malformed and unknown tokens. */
@@ -62,7 +67,7 @@ END_TEST
 START_TEST(key_rotate_and_revoke)
 {
 	struct db *db = lf_open(NULL);
-	char old[LIBRARY_TOKEN_MAX], cur[LIBRARY_TOKEN_MAX];
+	char old[LIBRARY_KEY_TOKEN_MAX], cur[LIBRARY_KEY_TOKEN_MAX];
 	int64_t k1, k2, k3, cid;
 
 	ck_assert_int_eq(db_begin(db), NY_OK);
@@ -78,7 +83,12 @@ START_TEST(key_rotate_and_revoke)
 	ck_assert_int_eq(library_key_resolve(db, cur, &cid, NULL), NY_OK);
 	ck_assert_int_eq(cid, 1);
 	ck_assert_int_eq(library_key_rotate(db, 77, NULL), NY_ENOTFOUND);
+	/* A message queued with the old key carries the live one. */
+	ck_assert_int_eq(library_key_current(db, k1), k2);
+	ck_assert_int_eq(library_key_current(db, k2), k2);
+	ck_assert_int_eq(library_key_current(db, 999), 999);
 	ck_assert_int_eq(library_key_revoke(db, 1), NY_OK);
+	ck_assert_int_eq(library_key_current(db, k1), k1);	/* none live */
 	ck_assert_int_eq(library_key_resolve(db, cur, NULL, NULL),
 	    NY_ENOTFOUND);
 	ck_assert_int_eq(library_key_revoke(db, 1), NY_OK);	/* no key */
@@ -99,8 +109,8 @@ START_TEST(fulfil_once)
 	sqlite3_stmt *st;
 
 	ck_assert_int_eq(db_begin(db), NY_OK);
-	ck_assert_int_eq(library_fulfil_tx(db, o, "QWE123", LF_T0, &k), NY_OK);
-	ck_assert_int_eq(library_fulfil_tx(db, o, "QWE123", LF_T0, &k), NY_OK);
+	ck_assert_int_eq(entitlement_fulfil_tx(db, o, "QWE123", LF_T0, &k), NY_OK);
+	ck_assert_int_eq(entitlement_fulfil_tx(db, o, "QWE123", LF_T0, &k), NY_OK);
 	ck_assert_int_eq(db_commit(db), NY_OK);
 	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM tickets"), 2);
 	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM entitlements"), 1);
@@ -123,9 +133,9 @@ START_TEST(fulfil_once)
 	/* Not paid: refused. */
 	o = lf_order(db, 2, 1, 1, "pending");
 	ck_assert_int_eq(db_begin(db), NY_OK);
-	ck_assert_int_eq(library_fulfil_tx(db, o, NULL, LF_T0, NULL),
+	ck_assert_int_eq(entitlement_fulfil_tx(db, o, NULL, LF_T0, NULL),
 	    NY_ESTATE);
-	ck_assert_int_eq(library_fulfil_tx(db, 9999, NULL, LF_T0, NULL),
+	ck_assert_int_eq(entitlement_fulfil_tx(db, 9999, NULL, LF_T0, NULL),
 	    NY_ENOTFOUND);
 	db_rollback(db);
 	db_close(db);
@@ -339,13 +349,65 @@ START_TEST(resend_after_rotate)
 	    LF_T0, NULL), NY_OK);
 	/* The console rotates and resends within the same ten minutes. */
 	ck_assert_int_eq(library_key_rotate(db, 1, NULL), NY_OK);
-	ck_assert_int_eq(library_resend(db, 1, LF_T0 + 1, &m1), NY_OK);
-	ck_assert_int_eq(library_resend(db, 1, LF_T0 + 2, &m2), NY_OK);
+	ck_assert_int_eq(library_recover_resend(db, 1, LF_T0 + 1, &m1), NY_OK);
+	ck_assert_int_eq(library_recover_resend(db, 1, LF_T0 + 2, &m2), NY_OK);
 	ck_assert_int_ne(m1, m2);
 	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM messages WHERE"
 	    " kind = 'library_link' AND library_key_id = (SELECT id FROM"
 	    " library_keys WHERE customer_id = 1 AND revoked_at IS NULL)"), 2);
-	ck_assert_int_eq(library_resend(db, 99, LF_T0, NULL), NY_ENOTFOUND);
+	ck_assert_int_eq(library_recover_resend(db, 99, LF_T0, NULL), NY_ENOTFOUND);
+	db_close(db);
+}
+END_TEST
+
+/*
+ * The console's "resend link" (screen-customers.c calls exactly this):
+ * neither the buyer's 10-minute dedupe nor the per-address throttle of
+ * recovery applies, every press queues one new message, and a double
+ * press in the same second says so instead of pretending.
+ */
+START_TEST(resend_console)
+{
+	struct db *db = lf_open(NULL);
+	const char *links = "SELECT count(*) FROM messages"
+	    " WHERE kind = 'library_link'";
+	int64_t m1, m2, again = 0;
+	int i;
+
+	lf_buy(db, 1, 1, 1);
+	/* The buyer asked on the web in this ten-minute slot. */
+	ck_assert_int_eq(library_recover(db, LF_PHONE1, NULL, "10.0.0.1",
+	    LF_T0, NULL), NY_OK);
+	ck_assert_int_eq(lf_scalar(db, links), 1);
+	ck_assert_int_eq(library_recover_resend(db, 1, LF_T0 + 1, &m1), NY_OK);
+	ck_assert_int_eq(lf_scalar(db, links), 2);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM messages"
+	    " WHERE kind = 'library_link' AND to_phone = '" LF_PHONE1 "'"
+	    " AND locale = 'sw' AND body LIKE '%{link}%' AND library_key_id ="
+	    " (SELECT id FROM library_keys WHERE customer_id = 1"
+	    " AND revoked_at IS NULL)"), 2);
+	/* A double press: nothing queued, and the answer says so. */
+	ck_assert_int_eq(library_recover_resend(db, 1, LF_T0 + 1, &again),
+	    NY_EEXISTS);
+	ck_assert_int_eq(again, m1);
+	ck_assert_int_eq(lf_scalar(db, links), 2);
+	/* Whatever recovery's limits say about the "console" address (the
+	 * old console went through them): every resend still queues. */
+	for (i = 0; i < 12; i++) {
+		char phone[16];
+
+		snprintf(phone, sizeof phone, "2547000000%02d", i);
+		library_recover(db, phone, NULL, "console", LF_T0 + 2, NULL);
+	}
+	ck_assert_int_eq(library_recover(db, LF_PHONE1, NULL, "console",
+	    LF_T0 + 2, NULL), NY_ELIMIT);
+	for (i = 0; i < 35; i++)
+		ck_assert_int_eq(library_recover_resend(db, 1, LF_T0 + 3 + i,
+		    &m2), NY_OK);
+	ck_assert_int_ne(m2, m1);
+	ck_assert_int_eq(lf_scalar(db, links), 2 + 35);
+	ck_assert_int_eq(library_recover_resend(db, 99, LF_T0 + 60, NULL),
+	    NY_ENOTFOUND);
 	db_close(db);
 }
 END_TEST
@@ -436,6 +498,7 @@ library_suite(void)
 	tcase_add_test(tc, items_grouped);
 	tcase_add_test(tc, recover_alike_and_limited);
 	tcase_add_test(tc, resend_after_rotate);
+	tcase_add_test(tc, resend_console);
 	tcase_add_test(tc, recover_timing_alike);
 	tcase_add_test(tc, time_format);
 	suite_add_tcase(s, tc);

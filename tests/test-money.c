@@ -65,6 +65,8 @@ END_TEST
 
 START_TEST(currencies)
 {
+	int e;
+
 	ck_assert(money_currency_ok("KES"));
 	ck_assert(money_currency_ok("TZS"));
 	ck_assert(money_currency_ok("UGX"));
@@ -73,17 +75,23 @@ START_TEST(currencies)
 	ck_assert(!money_currency_ok("EUR"));
 	ck_assert(!money_currency_ok(""));
 	ck_assert(!money_currency_ok(NULL));
-	ck_assert_int_eq(money_exponent("KES"), 2);
-	ck_assert_int_eq(money_exponent("USD"), 2);
-	ck_assert_int_eq(money_exponent("TZS"), 2);
-	ck_assert_int_eq(money_exponent("UGX"), 0);
-	ck_assert_int_eq(money_exponent("EUR"), -1);
+	ck_assert_int_eq(money_exponent("KES", &e), NY_OK);
+	ck_assert_int_eq(e, 2);
+	ck_assert_int_eq(money_exponent("USD", &e), NY_OK);
+	ck_assert_int_eq(e, 2);
+	ck_assert_int_eq(money_exponent("TZS", &e), NY_OK);
+	ck_assert_int_eq(e, 2);
+	ck_assert_int_eq(money_exponent("UGX", &e), NY_OK);
+	ck_assert_int_eq(e, 0);
+	e = -7;
+	ck_assert_int_eq(money_exponent("EUR", &e), NY_EINVAL);
+	ck_assert_int_eq(e, -7);
 }
 END_TEST
 
 struct parse_case {
 	const char	*in, *cur;
-	int		 rc;
+	enum ny_err	 rc;
 	int64_t		 want;
 };
 

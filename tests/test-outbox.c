@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "library.h"
+#include "library-key.h"
 #include "library-fixture.h"
 #include "outbox.h"
 
@@ -146,7 +146,7 @@ END_TEST
 START_TEST(link_follows_rotation)
 {
 	struct db *db = lf_open(NULL);
-	char *dir = mkdir_tmp(), tok[LIBRARY_TOKEN_MAX];
+	char *dir = mkdir_tmp(), tok[LIBRARY_KEY_TOKEN_MAX];
 	struct outbox *ob = log_outbox(dir);
 	json_t *lines;
 	int64_t k;

@@ -4,6 +4,7 @@
  * payment_adopt_callback): one candidate is adopted and then settled once;
  * zero or two candidates are never guessed (audit row for manual review);
  * phone, amount, window, provider and an existing reference all count.
+ * The other steps of a push: waiting for a lost answer, a late receipt.
  */
 #include <check.h>
 #include <stdio.h>
@@ -66,7 +67,7 @@ buy(int64_t product, const char *phone, const char *provider)
 	return p.id;
 }
 
-static int
+static enum ny_err
 adopt(const char *phone, int64_t amount, const char *ref, int64_t *id)
 {
 	return payment_adopt_callback(db, "mpesa", phone, amount, ref,
@@ -99,6 +100,82 @@ START_TEST(push_begin_once)
 	/* Recorded reply: the intent no longer matters. */
 	ck_assert_int_eq(payment_mark_pushed(db, id, "ws_CO_1", NOW), NY_OK);
 	ck_assert_int_eq(payment_push_begin(db, id, NOW + 4), NY_ESTATE);
+}
+END_TEST
+
+/*
+ * A push whose answer was lost waits (payment_push_wait) only while the
+ * payment is new; a receipt that comes after a query settled the payment
+ * is recorded once (payment_late_receipt), and nothing else changes.
+ */
+START_TEST(push_wait_and_late_receipt)
+{
+	int64_t id = buy(1, PHONE, "mpesa");
+	struct pay_result r = {
+		.outcome = PAY_PAID, .amount_minor = -1, .desc = "query",
+	};
+	struct payment p;
+	char *raw = NULL;
+
+	ck_assert_int_eq(payment_push_begin(db, id, NOW), NY_OK);
+	ck_assert_int_eq(payment_push_wait(db, id, NOW + 30), NY_OK);
+	ck_assert_int_eq(payment_get(db, id, &p), NY_OK);
+	ck_assert_int_eq(p.next_attempt_at, NOW + 30);
+	ck_assert_int_eq(p.push_started_at, NOW);
+	/* Pushed meanwhile (an adoption): the wait leaves it alone. */
+	ck_assert_int_eq(payment_mark_pushed(db, id, "ws_CO_w", NOW + 5),
+	    NY_OK);
+	ck_assert_int_eq(payment_push_wait(db, id, NOW + 60), NY_OK);
+	ck_assert_int_eq(payment_get(db, id, &p), NY_OK);
+	ck_assert_int_eq(p.next_attempt_at, NOW + 5);
+	/* Not paid yet: a late receipt changes nothing. */
+	ck_assert_int_eq(payment_late_receipt(db, id, "QKLATE0001",
+	    "{\"a\":1}"), NY_OK);
+	ck_assert_int_eq(payment_get(db, id, &p), NY_OK);
+	ck_assert_str_eq(p.receipt, "");
+	/* Paid by the query (no receipt), then the callback's receipt. */
+	ck_assert_int_eq(payment_settle(db, id, NULL, &r, NULL), NY_OK);
+	ck_assert_int_eq(payment_late_receipt(db, id, "QKLATE0001",
+	    "{\"a\":1}"), NY_OK);
+	ck_assert_int_eq(payment_late_receipt(db, id, "QKLATE0002",
+	    "{\"b\":1}"), NY_OK);
+	ck_assert_int_eq(payment_get(db, id, &p), NY_OK);
+	ck_assert_str_eq(p.receipt, "QKLATE0001");
+	ck_assert_int_eq(payment_raw(db, id, &raw), NY_OK);
+	ck_assert_str_eq(raw, "{\"a\":1}");
+	free(raw);
+	ck_assert_int_eq(payment_late_receipt(db, id, "", "{}"), NY_EINVAL);
+	ck_assert_int_eq(payment_late_receipt(db, id, "QK", NULL), NY_EINVAL);
+}
+END_TEST
+
+/*
+ * The callback kept while the worker's query was on its way: the query
+ * settles the payment without a receipt but keeps that raw callback, and
+ * Daraja's repeat of the same callback records the receipt; another body
+ * does not.
+ */
+START_TEST(late_receipt_after_kept_callback)
+{
+	int64_t id = buy(1, PHONE, "mpesa");
+	struct pay_result r = {
+		.outcome = PAY_PAID, .amount_minor = -1, .desc = "query",
+	};
+	struct payment p;
+
+	ck_assert_int_eq(payment_push_begin(db, id, NOW), NY_OK);
+	ck_assert_int_eq(payment_mark_pushed(db, id, "ws_CO_k", NOW), NY_OK);
+	ck_assert_int_eq(payment_keep_raw(db, id, "{\"k\":1}"), NY_OK);
+	ck_assert_int_eq(payment_settle(db, id, NULL, &r, NULL), NY_OK);
+	ck_assert_int_eq(payment_late_receipt(db, id, "QKOTHER001",
+	    "{\"other\":1}"), NY_OK);
+	ck_assert_int_eq(payment_get(db, id, &p), NY_OK);
+	ck_assert_str_eq(p.status, "paid");
+	ck_assert_str_eq(p.receipt, "");
+	ck_assert_int_eq(payment_late_receipt(db, id, "QKKEPT0001",
+	    "{\"k\":1}"), NY_OK);
+	ck_assert_int_eq(payment_get(db, id, &p), NY_OK);
+	ck_assert_str_eq(p.receipt, "QKKEPT0001");
 }
 END_TEST
 
@@ -251,6 +328,8 @@ main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, push_begin_once);
+	tcase_add_test(tc, push_wait_and_late_receipt);
+	tcase_add_test(tc, late_receipt_after_kept_callback);
 	tcase_add_test(tc, adopt_zero);
 	tcase_add_test(tc, adopt_one_then_settle_once);
 	tcase_add_test(tc, adopt_two_never_guesses);

@@ -1,6 +1,7 @@
 /*
- * test-product: validation per kind, create/update, slugs, status moves,
- * files, listing with sales, events.
+ * test-product: validation per kind, the upper limits and the messages of
+ * the rules, create/update, slugs, status moves, files, listing with
+ * sales, events, the catalog import's upserts.
  */
 #include <check.h>
 #include <stdio.h>
@@ -11,7 +12,17 @@
 #include "db.h"
 #include "product.h"
 #include "blob.h"
+#include "i18n.h"
 #include "testutil.h"
+
+/* The rules' messages are looked up in the real locales. */
+static void
+load_locales(void)
+{
+	char *cause = NULL;
+
+	ck_assert_msg(i18n_load(&cause) == NY_OK, "%s", cause ? cause : "");
+}
 
 static struct db *
 open_db(char **path, int64_t *creator)
@@ -52,15 +63,18 @@ make(struct product *p, const char *kind, const char *slug, int64_t creator)
 	}
 }
 
+/* p breaks a rule of field, whose message is in both locales. */
 static void
 expect_bad(struct product *p, const char *field)
 {
-	const char *f = NULL, *why = NULL;
+	const struct product_rule *r = NULL;
 
-	ck_assert_int_eq(product_validate(p, &f, &why), NY_EINVAL);
-	ck_assert_ptr_nonnull(f);
-	ck_assert_ptr_nonnull(why);
-	ck_assert_str_eq(f, field);
+	ck_assert_int_eq(product_validate(p, &r), NY_EINVAL);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_str_eq(r->field, field);
+	ck_assert_ptr_nonnull(r->why);
+	ck_assert_str_ne(i18n_get("en", r->msgid), r->msgid);
+	ck_assert_str_ne(i18n_get("sw", r->msgid), r->msgid);
 	product_free(p);
 }
 
@@ -72,7 +86,7 @@ START_TEST(validation_per_kind)
 
 	for (int i = 0; kinds[i]; i++) {
 		make(&p, kinds[i], "ok", 1);
-		ck_assert_int_eq(product_validate(&p, NULL, NULL), NY_OK);
+		ck_assert_int_eq(product_validate(&p, NULL), NY_OK);
 		product_free(&p);
 	}
 	make(&p, "download", "Bad Slug", 1);
@@ -122,11 +136,110 @@ START_TEST(validation_per_kind)
 	make(&p, "download", "x", 1);
 	set(&p.venue, "somewhere");
 	expect_bad(&p, "venue");
+	make(&p, "download", "x", 1);
+	p.download_limit = -1;
+	expect_bad(&p, "download_limit");
 	/* A webinar draft may leave the link for later. */
 	make(&p, "webinar", "x", 1);
 	set(&p.join_url, "");
-	ck_assert_int_eq(product_validate(&p, NULL, NULL), NY_OK);
+	ck_assert_int_eq(product_validate(&p, NULL), NY_OK);
 	product_free(&p);
+}
+END_TEST
+
+/* Each bound is the last value taken; one past it is refused. */
+START_TEST(upper_limits)
+{
+	static const struct {
+		const char	*kind, *field;
+		int64_t		 max;
+	} lim[] = {
+		{ "subscription", "period_days", 3650 },
+		{ "ticket", "capacity", 1000000 },
+		{ "download", "download_limit", 1000000 },
+		{ "download", "price_minor", INT64_C(1) << 50 },
+	};
+	struct product p;
+
+	for (size_t i = 0; i < sizeof lim / sizeof lim[0]; i++) {
+		const struct product_rule *r = product_rule(lim[i].field);
+		int64_t *v;
+
+		ck_assert_ptr_nonnull(r);
+		ck_assert_int_eq(r->max, lim[i].max);
+		for (int past = 0; past <= 1; past++) {
+			make(&p, lim[i].kind, "x", 1);
+			v = strcmp(lim[i].field, "period_days") == 0 ?
+			    &p.period_days : strcmp(lim[i].field, "capacity")
+			    == 0 ? &p.capacity : strcmp(lim[i].field,
+			    "download_limit") == 0 ? &p.download_limit :
+			    &p.price_minor;
+			*v = lim[i].max + past;
+			if (past)
+				expect_bad(&p, lim[i].field);
+			else {
+				ck_assert_int_eq(product_validate(&p, NULL),
+				    NY_OK);
+				product_free(&p);
+			}
+		}
+	}
+	/* No limit on downloads is 0, not a value below the rule's 1. */
+	make(&p, "download", "x", 1);
+	p.download_limit = 0;
+	ck_assert_int_eq(product_validate(&p, NULL), NY_OK);
+	product_free(&p);
+}
+END_TEST
+
+/* v with thousands separators: 1000000 → "1,000,000". */
+static void
+with_commas(int64_t v, char *buf, size_t len)
+{
+	char digits[32];
+	size_t n, o = 0;
+
+	n = (size_t)snprintf(digits, sizeof digits, "%lld", (long long)v);
+	for (size_t i = 0; i < n && o + 2 < len; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+}
+
+/*
+ * Every rule has a message in both locales, and both texts of a bounded
+ * integer rule state the bound it enforces (why "3650", the console
+ * "3,650"), so the rule and its messages cannot drift apart.
+ */
+START_TEST(rule_messages)
+{
+	static const char *const fields[] = {
+		"slug", "kind", "title", "summary", "story_md", "price_minor",
+		"currency", "status", "cover_sha256", "download_limit",
+		"period_days", "starts_at", "capacity", "venue", "join_url",
+		NULL
+	};
+	char num[32];
+
+	for (size_t i = 0; fields[i] != NULL; i++) {
+		const struct product_rule *r = product_rule(fields[i]);
+
+		ck_assert_msg(r != NULL, "no rule for %s", fields[i]);
+		ck_assert_str_ne(i18n_get("en", r->msgid), r->msgid);
+		ck_assert_str_ne(i18n_get("sw", r->msgid), r->msgid);
+		if (r->max == 0 || r->max > INT32_MAX)
+			continue;	/* price: a sanity bound, not a rule */
+		snprintf(num, sizeof num, "%lld", (long long)r->max);
+		ck_assert_msg(strstr(r->why, num) != NULL, "%s", r->why);
+		with_commas(r->max, num, sizeof num);
+		ck_assert_msg(strstr(i18n_get("en", r->msgid), num) != NULL,
+		    "%s: %s", r->msgid, i18n_get("en", r->msgid));
+		ck_assert_msg(strstr(i18n_get("sw", r->msgid), num) != NULL,
+		    "%s: %s", r->msgid, i18n_get("sw", r->msgid));
+	}
+	ck_assert_ptr_null(product_rule("no_such_field"));
 }
 END_TEST
 
@@ -453,18 +566,94 @@ START_TEST(replace_files)
 }
 END_TEST
 
+/*
+ * The catalog import's upserts write only what differs and say how many
+ * rows they changed: a second import of the same product changes none.
+ */
+START_TEST(import_upserts)
+{
+	char *path, *dir = tmp_path("data");
+	int64_t cid, other;
+	struct db *db = open_db(&path, &cid);
+	char sha[BLOB_SHA_LEN];
+	struct product p, g;
+	size_t changes = 0;
+
+	ck_assert_int_eq(creator_add(db, "baraka", NULL, NULL, &other), NY_OK);
+	ck_assert_int_eq(blob_write_mem(dir, "hello", 5, "a.txt", sha, NULL),
+	    NY_OK);
+	ck_assert_int_eq(blob_add(db, sha, 5, "text/plain"), NY_OK);
+	make(&p, "download", "book", cid);
+	snprintf(p.status, sizeof p.status, "published");
+	ck_assert_int_eq(db_begin(db), NY_OK);
+	ck_assert_int_eq(product_import_tx(db, &p, &changes), NY_OK);
+	ck_assert_int_gt(p.id, 0);
+	ck_assert_str_eq(p.status, "published");	/* p kept as given */
+	ck_assert_int_eq(product_import_file_tx(db, p.id, "a.txt", sha, 0,
+	    &changes), NY_OK);
+	ck_assert_int_eq(product_import_status_tx(db, p.id, p.status,
+	    &changes), NY_OK);
+	ck_assert_int_eq(db_commit(db), NY_OK);
+	ck_assert_int_eq(changes, 3);
+	ck_assert_int_eq(product_get_by_id(db, p.id, &g), NY_OK);
+	ck_assert_str_eq(g.status, "published");
+	ck_assert_int_gt(g.published_at, 0);
+	product_free(&g);
+	/* The same again: nothing written. */
+	changes = 0;
+	ck_assert_int_eq(db_begin(db), NY_OK);
+	ck_assert_int_eq(product_import_tx(db, &p, &changes), NY_OK);
+	ck_assert_int_eq(product_import_file_tx(db, p.id, "a.txt", sha, 0,
+	    &changes), NY_OK);
+	ck_assert_int_eq(product_import_status_tx(db, p.id, p.status,
+	    &changes), NY_OK);
+	ck_assert_int_eq(db_commit(db), NY_OK);
+	ck_assert_int_eq(changes, 0);
+	/* A new title and creator, the file moved: three rows. */
+	set(&p.title, "Kitabu");
+	p.creator_id = other;
+	ck_assert_int_eq(db_begin(db), NY_OK);
+	ck_assert_int_eq(product_import_tx(db, &p, &changes), NY_OK);
+	ck_assert_int_eq(product_import_file_tx(db, p.id, "a.txt", sha, 1,
+	    &changes), NY_OK);
+	ck_assert_int_eq(product_import_status_tx(db, p.id, "bogus",
+	    &changes), NY_EINVAL);
+	ck_assert_int_eq(product_import_file_tx(db, p.id, "a/b", sha, 2,
+	    &changes), NY_EINVAL);
+	ck_assert_int_eq(db_commit(db), NY_OK);
+	ck_assert_int_eq(changes, 3);
+	ck_assert_int_eq(product_get_by_id(db, p.id, &g), NY_OK);
+	ck_assert_str_eq(g.title, "Kitabu");
+	ck_assert_int_eq(g.creator_id, other);
+	product_free(&g);
+	/* An invalid product is refused by the rules, as everywhere. */
+	p.period_days = 30;
+	ck_assert_int_eq(db_begin(db), NY_OK);
+	ck_assert_int_eq(product_import_tx(db, &p, &changes), NY_EINVAL);
+	db_rollback(db);
+	product_free(&p);
+	db_close(db);
+	free(path);
+	free(dir);
+}
+END_TEST
+
 static Suite *
 product_suite(void)
 {
 	Suite *s = suite_create("product");
 	TCase *tc = tcase_create("core");
 
+	tcase_add_checked_fixture(tc, load_locales, NULL);
 	tcase_add_test(tc, validation_per_kind);
+	tcase_add_test(tc, upper_limits);
+	tcase_add_test(tc, rule_messages);
 	tcase_add_test(tc, create_get_update);
 	tcase_add_test(tc, slugs);
 	tcase_add_test(tc, status_moves_and_files);
 	tcase_add_test(tc, list_with_sales);
 	tcase_add_test(tc, replace_files);
+	tcase_add_test(tc, import_upserts);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "library.h"
+#include "entitlement.h"
 #include "library-fixture.h"
 #include "ticket.h"
 

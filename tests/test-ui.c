@@ -86,6 +86,29 @@ START_TEST(textarea_wrap)
 }
 END_TEST
 
+/* The wrapping both ui_put_wrapped and the text area use (ui-text.c):
+ * multi-byte characters count once, and max only limits what is
+ * filled, never the count. */
+START_TEST(wrap_text)
+{
+	const char *s = "ñaña ñaña ñaña";
+	struct ui_vline v[2];
+	int cols;
+
+	ck_assert_int_eq(ui_char_at(s, strlen(s), 0, &cols), 2);
+	ck_assert_int_eq(cols, 1);
+	ck_assert_int_eq(ui_char_at(s, 1, 0, &cols), 1);	/* cut at len */
+	/* "ñaña " | "ñaña " | "ñaña": 5 columns of 7 bytes each */
+	ck_assert_int_eq(ui_wrap(s, strlen(s), 5, v, 2), 3);
+	ck_assert_int_eq(v[0].start, 0);
+	ck_assert_int_eq(v[0].end, 7);
+	ck_assert_int_eq(v[1].start, 7);
+	ck_assert_int_eq(v[1].end, 14);
+	ck_assert_int_eq(ui_wrap("", 0, 5, v, 2), 1);
+	ck_assert_int_eq(v[0].start, v[0].end);
+}
+END_TEST
+
 START_TEST(textarea_cursor_and_scroll)
 {
 	struct ui_textarea t;
@@ -350,6 +373,7 @@ main(void)
 	tcase_add_test(tc, textarea_edit);
 	tcase_add_test(tc, textarea_limit);
 	tcase_add_test(tc, textarea_wrap);
+	tcase_add_test(tc, wrap_text);
 	tcase_add_test(tc, textarea_cursor_and_scroll);
 	tcase_add_test(tc, list_scroll);
 	tcase_add_test(tc, field_utf8);

@@ -1,7 +1,8 @@
 /*
- * cli.c: the admin commands of nyota-console (DESIGN §3). They run as the
- * operator on the server, so they print to the terminal; errors are one
- * line "nyota: …" with exit status 1 (2 for usage).
+ * cli.c: the admin commands of nyota-console (the README's "Admin
+ * commands" is their contract). They run as the operator on the server,
+ * so they print to the terminal; errors are one line "nyota: …" with
+ * exit status 1 (2 for usage).
  *
  * Human-facing text comes from locales/ (keys cli.*) in the operator's
  * language: i18n_env_lang (LC_ALL, LC_MESSAGES, LANG; "sw…" → Swahili).
@@ -18,10 +19,14 @@
 #include "catalog-io.h"
 #include "cli.h"
 #include "creator.h"
+#include "creator-enrol.h"
+#include "creator-secret.h"
 #include "crypto.h"
 #include "i18n.h"
+#include "invite.h"
 #include "product.h"
 #include "qr.h"
+#include "setup-code.h"
 #include "totp.h"
 #include "ui.h"
 
@@ -92,7 +97,8 @@ cli_fail(const char *key, ...)
 	return 1;
 }
 
-int
+/* Prints the usage line to stderr; returns 2, the usage exit status. */
+static int
 cli_usage(void)
 {
 	fprintf(stderr, "%s\n", i18n_get(cli_lang(), "cli.usage"));
@@ -191,7 +197,7 @@ cli_creator_check(const struct ny_config *cfg, struct db *db, char **args,
 	int rc;
 
 	(void)cfg; (void)nopts; (void)opts;
-	rc = creator_verify_code(db, args[0], args[1], ny_now());
+	rc = creator_secret_verify(db, args[0], args[1], ny_now());
 	if (rc == NY_OK) {
 		cli_say("cli.check.ok", "handle", args[0], NULL);
 		return 0;
@@ -350,8 +356,12 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "backup", NULL, 1, 0, cli_backup },
 };
 
-/* Splits argv after the command words into positionals and --options. */
-static int
+/*
+ * Splits argv after the command words into positionals (at most maxpos)
+ * and --options (opts has room for argc). NY_EINVAL when there are more
+ * positionals than maxpos.
+ */
+static enum ny_err
 cli_split(int argc, char **argv, char **pos, int maxpos, int *npos,
     char **opts, int *nopts)
 {
@@ -362,9 +372,9 @@ cli_split(int argc, char **argv, char **pos, int maxpos, int *npos,
 		else if (*npos < maxpos)
 			pos[(*npos)++] = argv[i];
 		else
-			return -1;
+			return NY_EINVAL;
 	}
-	return 0;
+	return NY_OK;
 }
 
 int
@@ -385,10 +395,10 @@ cli_run(const struct ny_config *cfg, int argc, char **argv)
 		}
 	}
 	if (c == NULL)
-		return strcmp(argv[0], "creator") == 0 ? cli_usage() : -1;
+		return cli_usage();
 	words = c->sub ? 2 : 1;
 	if (argc - words > 16 || cli_split(argc - words, argv + words, pos,
-	    c->nargs, &npos, opts, &nopts) != 0 || npos != c->nargs)
+	    c->nargs, &npos, opts, &nopts) != NY_OK || npos != c->nargs)
 		return cli_usage();
 	/* Folders first (created, made private: a loose key is fixed with a
 	 * warning, not refused), then the keys are read. */

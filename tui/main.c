@@ -26,8 +26,8 @@ main(int argc, char **argv)
 	/* `serve` (also the default): the SSH console, see tui/console.h. */
 	if (argc == 0 || (argc == 1 && strcmp(argv[0], "serve") == 0))
 		rc = console_serve(&cfg);
-	else if ((rc = cli_run(&cfg, argc, argv)) < 0)
-		rc = cli_usage();
+	else
+		rc = cli_run(&cfg, argc, argv);
 	config_free(&cfg);
 	return rc;
 }

@@ -17,7 +17,7 @@ struct checkin {
 	int			 have;		/* a result to show */
 	struct ticket_checkin	 res;
 	char			 shown[TICKET_CODE_MAX];
-	int			 err;
+	enum ny_err		 err;
 };
 
 static void *

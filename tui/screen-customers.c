@@ -12,7 +12,10 @@
 #include <string.h>
 
 #include "customer.h"
+#include "download.h"
 #include "library.h"
+#include "library-key.h"
+#include "library-recover.h"
 #include "phone.h"
 #include "product.h"
 #include "ssh-int.h"
@@ -146,32 +149,59 @@ cust_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 	curs_set(1);
 }
 
+/*
+ * Queues the library link to the customer (library_recover_resend: the
+ * creator's own resend, never the buyer-facing throttle or 10-minute
+ * dedupe) and returns the locale key of what really happened: queued, or
+ * not and why. rotated: a new link was just made ('R').
+ */
+static const char *
+cust_resend(struct customers *c, struct ui_ctx *ctx, int rotated)
+{
+	int rc = library_recover_resend(ctx->db, c->cust.id, ny_now(), NULL);
+
+	if (rotated)
+		return rc == NY_OK ? "tui.cust.rotated" :
+		    "tui.cust.rotated_unsent";
+	switch (rc) {
+	case NY_OK:
+		return "tui.cust.sent";
+	case NY_EEXISTS:	/* queued this very second (a double press) */
+		return "tui.cust.sent_already";
+	case NY_ENOTFOUND:
+		return "tui.cust.none";
+	default:
+		return "tui.err.db";
+	}
+}
+
+/*
+ * r resends the link, R rotates it (after asking) and sends the new one,
+ * z resets the selected purchase's download count; the status line says
+ * what happened.
+ */
 static void
 cust_action(struct customers *c, struct ui_ctx *ctx, int ch)
 {
-	int err = NY_OK, queued = 0;
-	const char *done = "tui.cust.sent";
+	const char *msg;
 
 	if (c->found <= 0)
 		return;
-	if (ch == 'R') {
-		if (!ui_confirm(ctx, ui_tr(ctx, "tui.cust.rotate_q")))
-			return;
-		err = library_key_rotate(ctx->db, c->cust.id, NULL);
-		done = "tui.cust.rotated";
-	}
 	if (ch == 'z') {
 		if (c->list.sel < 0 || c->list.sel >= c->nmine)
 			return;
-		err = download_reset(ctx->db, c->cust.id,
-		    c->lib.items[c->mine[c->list.sel]].product_id, ny_now());
-		done = "tui.cust.reset";
-	} else if (err == NY_OK)
-		err = library_recover(ctx->db, c->cust.phone, NULL, "console",
-		    ny_now(), &queued);
+		msg = download_reset(ctx->db, c->cust.id,
+		    c->lib.items[c->mine[c->list.sel]].product_id, ny_now()) ==
+		    NY_OK ? "tui.cust.reset" : "tui.err.db";
+	} else if (ch == 'R') {
+		if (!ui_confirm(ctx, ui_tr(ctx, "tui.cust.rotate_q")))
+			return;
+		msg = library_key_rotate(ctx->db, c->cust.id, NULL) == NY_OK ?
+		    cust_resend(c, ctx, 1) : "tui.err.db";
+	} else
+		msg = cust_resend(c, ctx, 0);
 	cust_search(c, ctx);
-	snprintf(c->msg, sizeof c->msg, "%s", ui_tr(ctx, err == NY_OK ? done :
-	    err == NY_ELIMIT ? "tui.cust.limit" : "tui.err.db"));
+	snprintf(c->msg, sizeof c->msg, "%s", ui_tr(ctx, msg));
 }
 
 static int

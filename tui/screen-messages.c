@@ -109,7 +109,7 @@ static int
 msg_key(void *data, struct ui_ctx *ctx, int ch)
 {
 	struct messages *m = data;
-	int err;
+	enum ny_err err;
 
 	if (ui_list_key(&m->list, ch))
 		return UI_HANDLED | UI_REDRAW;

@@ -93,7 +93,7 @@ static int
 products_status(struct products *p, struct ui_ctx *ctx, const char *to)
 {
 	const struct product *r;
-	int err;
+	enum ny_err err;
 
 	if (p->list.sel < 0)
 		return UI_HANDLED;

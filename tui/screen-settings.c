@@ -15,8 +15,10 @@
 #include <libssh/libssh.h>
 
 #include "creator.h"
+#include "creator-key.h"
 #include "i18n.h"
 #include "image.h"
+#include "invite.h"
 #include "ssh-int.h"
 #include "blob.h"
 #include "ui.h"
@@ -178,24 +180,29 @@ set_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 	free(about);
 }
 
-/* Registers the pasted "ssh-ed25519 AAAA… comment" by fingerprint. */
-static int
+/*
+ * Registers the pasted "ssh-ed25519 AAAA… comment" by fingerprint.
+ * NY_OK; NY_EINVAL for a line that is not a public key; else
+ * creator_key_add's error (NY_EEXISTS: registered already).
+ */
+static enum ny_err
 set_add_key(struct settings *s, struct ui_ctx *ctx)
 {
 	char type[64], b64[UI_FIELD_MAX], comment[128] = "", *fp;
 	unsigned char *hash = NULL;
+	enum ny_err err;
 	size_t hlen;
 	ssh_key key = NULL;
-	int err;
+	int rc;
 
 	if (sscanf(s->field.text, "%63s %511s %127[^\n]", type, b64, comment) < 2
 	    || ssh_pki_import_pubkey_base64(b64, ssh_key_type_from_name(type),
 	    &key) != SSH_OK)
 		return NY_EINVAL;
-	err = ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash,
+	rc = ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash,
 	    &hlen);
 	ssh_key_free(key);
-	if (err != 0)
+	if (rc != 0)
 		return NY_EINVAL;
 	fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
 	ssh_clean_pubkey_hash(&hash);
@@ -210,7 +217,7 @@ set_add_key(struct settings *s, struct ui_ctx *ctx)
 static void
 set_save_key(struct settings *s, struct ui_ctx *ctx)
 {
-	int err = set_add_key(s, ctx);
+	enum ny_err err = set_add_key(s, ctx);
 
 	snprintf(ctx->flash, sizeof ctx->flash, "%s", ui_tr(ctx,
 	    err == NY_OK ? "tui.set.key_added" : err == NY_EEXISTS ?
@@ -225,7 +232,7 @@ set_save_key(struct settings *s, struct ui_ctx *ctx)
 static void
 set_save_profile(struct settings *s, struct ui_ctx *ctx)
 {
-	int err;
+	enum ny_err err;
 
 	if (s->edit == SET_NAME)
 		err = creator_update(ctx->db, ctx->s->creator_id, s->field.text,
@@ -249,7 +256,8 @@ set_save_avatar(struct settings *s, struct ui_ctx *ctx)
 {
 	char sha[BLOB_SHA_LEN];
 	const char *why = NULL;
-	int fd, err;
+	enum ny_err err;
+	int fd;
 
 	if (ui_picker_selected(&s->pick) == NULL)
 		return;

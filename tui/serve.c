@@ -41,6 +41,8 @@
 #include "i18n.h"
 #include "log.h"
 #include "login.h"
+#include "setup-code.h"
+#include "sftp.h"
 #include "ssh-int.h"
 #include "ui.h"
 
@@ -346,25 +348,32 @@ listen_on(const struct ny_config *cfg, const char *keypath)
 	return bind;
 }
 
-static int
+/*
+ * Before listening: the folders and database (app_open), the keys and the
+ * locales, and the setup code announced while no creator is enrolled.
+ * Returns NY_OK, or the error of the keys or locales after one line
+ * "nyota: …" on stderr.
+ */
+static enum ny_err
 serve_init(const struct ny_config *cfg)
 {
 	char *cause = NULL;
+	enum ny_err err;
 	struct db *db;
 
 	/* Folders first (made private, a loose key fixed with a warning),
 	 * then the keys are read. */
 	db = app_open(cfg);
-	if (crypto_init(cfg->keys_dir, &cause) != NY_OK ||
-	    i18n_load(&cause) != NY_OK) {
+	if ((err = crypto_init(cfg->keys_dir, &cause)) != NY_OK ||
+	    (err = i18n_load(&cause)) != NY_OK) {
 		fprintf(stderr, "nyota: %s\n", cause ? cause : "init failed");
 		free(cause);
 		db_close(db);
-		return -1;
+		return err;
 	}
 	announce_setup(cfg, db);
 	db_close(db);	/* never carried into the forked connections */
-	return 0;
+	return NY_OK;
 }
 
 int
@@ -379,7 +388,7 @@ console_serve(const struct ny_config *cfg)
 
 	umask(077);
 	memset(slots, 0, sizeof slots);
-	if (serve_init(cfg) != 0 || (keypath = host_key(cfg)) == NULL)
+	if (serve_init(cfg) != NY_OK || (keypath = host_key(cfg)) == NULL)
 		return 1;
 	sftp_sweep(cfg->data_dir);	/* stale upload temporaries: no session yet */
 	ssh_init();

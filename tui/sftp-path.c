@@ -36,7 +36,7 @@ sftp_path_pop(char *out, size_t *olen)
 	out[*olen] = '\0';
 }
 
-int
+enum sftp_path_err
 sftp_path_resolve(const char *in, size_t len, char *out, int *depth)
 {
 	size_t i = 0, n, olen = 0;

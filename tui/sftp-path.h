@@ -1,6 +1,6 @@
 /*
  * sftp-path.h: turning a path an SFTP client sends into a path inside the
- * creator's jail (DESIGN §10), without touching the filesystem.
+ * creator's jail (docs/uploads.md), without touching the filesystem.
  *
  * SFTP has no working directory: the client sends absolute paths, or
  * paths relative to its "home", which is the jail's root. Both are read
@@ -45,7 +45,8 @@ enum sftp_path_err {
  * components (0 for the root). Returns SFTP_PATH_OK or why not; out is
  * "" on error.
  */
-int	sftp_path_resolve(const char *in, size_t len, char *out, int *depth);
+enum sftp_path_err sftp_path_resolve(const char *in, size_t len, char *out,
+	    int *depth);
 
 /*
  * The last component of a resolved path (after the last '/', or the

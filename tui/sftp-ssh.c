@@ -30,7 +30,7 @@
 #include "sftp.h"
 #include "ssh-int.h"
 
-int
+enum ny_err
 sftp_ssh_start(struct ssh_conn *c)
 {
 	struct creator cr;
@@ -41,12 +41,12 @@ sftp_ssh_start(struct ssh_conn *c)
 
 	if (c->mode != CONN_CREATOR || c->sftp != NULL || c->want_shell ||
 	    c->exec_cmd != NULL)
-		return -1;
+		return NY_EDENIED;
 	if ((root = sftp_root_open(c->cfg->data_dir, c->user)) < 0) {
 		log_error("sftp: cannot open the uploads folder", "handle=%s "
 		    "err=\"%s\"", log_quote(c->user, qu, sizeof qu),
 		    strerror(errno));
-		return -1;
+		return NY_EIO;
 	}
 	memset(&cr, 0, sizeof cr);
 	if (creator_by_id(c->db, c->creator_id, &cr) == NY_OK &&
@@ -66,7 +66,7 @@ sftp_ssh_start(struct ssh_conn *c)
 	    sizeof one);
 	log_info("sftp session", "handle=%s", log_quote(c->user, qu,
 	    sizeof qu));
-	return 0;
+	return NY_OK;
 }
 
 /*
@@ -103,8 +103,11 @@ sftp_ssh_data(struct ssh_conn *c, const void *data, uint32_t len)
 	return (int)n;
 }
 
-/* Sends what the window allows of the queued replies. */
-static int
+/*
+ * Sends what the window allows of the queued replies (maybe nothing).
+ * NY_OK, or NY_EIO when the channel write failed.
+ */
+static enum ny_err
 sftp_ssh_flush(struct ssh_conn *c)
 {
 	const void *p;
@@ -114,25 +117,26 @@ sftp_ssh_flush(struct ssh_conn *c)
 
 	p = sftp_out(c->sftp, &len);
 	if (len == 0)
-		return 0;
+		return NY_OK;
 	win = ssh_channel_window_size(c->chan);
 	if (win == 0)
-		return 0;	/* the window adjust comes through the poll */
+		return NY_OK;	/* the window adjust comes through the poll */
 	if (len > win)
 		len = win;
 	if ((n = ssh_channel_write(c->chan, p, (uint32_t)len)) < 0)
-		return -1;
+		return NY_EIO;
 	sftp_out_done(c->sftp, (size_t)n);
-	return 0;
+	return NY_OK;
 }
 
 /*
  * Reads the rest of the current request (or its length) from libssh's
- * buffer into sftp_in. Returns bytes read, 0 when none wait, -1 on error
- * or EOF.
+ * buffer into sftp_in; *got is the bytes read (0 when none wait, or
+ * after the client's EOF). NY_EINVAL for a length over SFTP_PACKET_MAX
+ * (or 0), NY_EIO when the channel failed: both end the session.
  */
-static int
-sftp_ssh_gather(struct ssh_conn *c)
+static enum ny_err
+sftp_ssh_gather(struct ssh_conn *c, int *got)
 {
 	size_t need;
 	uint32_t n;
@@ -146,36 +150,38 @@ sftp_ssh_gather(struct ssh_conn *c)
 		n = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
 		    (uint32_t)p[2] << 8 | p[3];
 		if (n < 1 || n > SFTP_PACKET_MAX)
-			return -1;
+			return NY_EINVAL;
 		need = 4 + (size_t)n - c->sftp_inlen;
 	}
 	r = ssh_channel_read_nonblocking(c->chan, c->sftp_in + c->sftp_inlen,
 	    (uint32_t)need, 0);
 	if (r == SSH_ERROR)
-		return -1;
+		return NY_EIO;
 	if (r < 0)
 		r = 0;	/* SSH_EOF: the client closed and nothing is left */
 	c->sftp_inlen += (size_t)r;
-	return r;
+	*got = r;
+	return NY_OK;
 }
 
-int
+enum ny_err
 sftp_ssh_pump(struct ssh_conn *c)
 {
+	enum ny_err err;
 	ssize_t n;
 	int r;
 
 	if (c->sftp == NULL)
-		return 0;
+		return NY_OK;
 	for (;;) {
-		if (sftp_ssh_flush(c) != 0)
-			return -1;
+		if ((err = sftp_ssh_flush(c)) != NY_OK)
+			return err;
 		if (sftp_busy(c->sftp) || !c->sftp_pending)
-			return 0;
-		if ((r = sftp_ssh_gather(c)) < 0)
-			return -1;
+			return NY_OK;
+		if ((err = sftp_ssh_gather(c, &r)) != NY_OK)
+			return err;
 		if ((n = sftp_feed(c->sftp, c->sftp_in, c->sftp_inlen)) < 0)
-			return -1;
+			return NY_EINVAL;	/* a protocol error */
 		if (n > 0) {	/* one whole request: sftp_in is empty */
 			c->sftp_inlen = 0;
 			continue;
@@ -186,9 +192,9 @@ sftp_ssh_pump(struct ssh_conn *c)
 			 * the client has closed: then it never completes. */
 			c->sftp_pending = c->sftp_inlen > 0;
 			if (c->sftp_pending && ssh_channel_is_eof(c->chan))
-				return -1;
+				return NY_EIO;	/* a half request never ends */
 			if (c->sftp_pending)
-				return 0;
+				return NY_OK;
 		}
 	}
 }

@@ -475,8 +475,12 @@ handle_free(struct sftp *s, struct sftp_handle *h)
 
 /* --- the jail -------------------------------------------------------- */
 
-/* Reads a path field and resolves it; on failure replies and returns -1. */
-static int
+/*
+ * Reads a path field and resolves it into out (*depth as
+ * sftp_path_resolve). NY_OK, or NY_EINVAL after replying the refusal
+ * (the caller answers nothing more).
+ */
+static enum ny_err
 req_path(struct sftp *s, struct sftp_req *q, char *out, int *depth)
 {
 	size_t n;
@@ -484,20 +488,20 @@ req_path(struct sftp *s, struct sftp_req *q, char *out, int *depth)
 
 	if (q->rd.err) {
 		reply_status(s, q->id, FX_BAD_MESSAGE, NULL);
-		return -1;
+		return NY_EINVAL;
 	}
 	switch (sftp_path_resolve(p, n, out, depth)) {
 	case SFTP_PATH_OK:
-		return 0;
+		return NY_OK;
 	case SFTP_PATH_BADNAME:
 		reply_status(s, q->id, FX_PERMISSION_DENIED, "Names may not "
 		    "start with '.', hold control characters or exceed 255 "
 		    "bytes");
-		return -1;
+		return NY_EINVAL;
 	default:
 		reply_status(s, q->id, FX_PERMISSION_DENIED, "Path too long "
 		    "or too deep");
-		return -1;
+		return NY_EINVAL;
 	}
 }
 
@@ -642,32 +646,36 @@ put_refuse(struct sftp *s, struct sftp_handle *h, uint32_t id, char *msg,
 /*
  * Measures the creator's folder again: usage_base becomes what is there
  * (every upload in progress included, this session's and others') minus
- * this session's own uploads in progress, which `pending` counts. 0, or
- * -1 when the folder cannot be read.
+ * this session's own uploads in progress, which `pending` counts. NY_OK,
+ * or upload_usage_at's error when the folder cannot be read (nothing
+ * changed then).
  */
-static int
+static enum ny_err
 usage_measure(struct sftp *s)
 {
 	int64_t usage = 0;
+	enum ny_err err;
 	int i;
 
-	if (upload_usage_at(s->root, &usage, &s->entries) != NY_OK)
-		return -1;
+	if ((err = upload_usage_at(s->root, &usage, &s->entries)) != NY_OK)
+		return err;
 	s->usage_base = usage;
 	for (i = 0; i < SFTP_HANDLES; i++)
 		if (s->h[i].kind == H_WRITE && !s->h[i].failed)
 			s->usage_base -= s->h[i].size;
 	s->grown = 0;
-	return 0;
+	return NY_OK;
 }
 
 /*
- * 0 when writing len bytes at off keeps the file within max_bytes and
- * the creator within the quota; else refuses the upload and returns -1.
- * off + len, not the bytes written, is what counts: a sparse file at an
- * absurd offset is as big as it says.
+ * NY_OK when writing len bytes at off keeps the file within max_bytes
+ * and the creator within the quota (*newsize: the file's size after);
+ * else refuses the upload (put_refuse, replied) and returns NY_ELIMIT,
+ * or NY_EIO when the usage could not be measured again. off + len, not
+ * the bytes written, is what counts: a sparse file at an absurd offset
+ * is as big as it says.
  */
-static int
+static enum ny_err
 put_within(struct sftp *s, struct sftp_handle *h, uint32_t id,
     uint64_t off, uint64_t len, int64_t *newsize)
 {
@@ -676,23 +684,23 @@ put_within(struct sftp *s, struct sftp_handle *h, uint32_t id,
 	if (off > max || len > max - off) {
 		put_refuse(s, h, id, sftp_text(s, "tui.sftp.too_big", "mb",
 		    s->max_bytes >> 20), "max_size");
-		return -1;
+		return NY_ELIMIT;
 	}
 	end = off + len;
 	*newsize = (int64_t)end > h->size ? (int64_t)end : h->size;
 	/* Other sessions of the creator upload too: see SFTP_REMEASURE. */
 	s->grown += *newsize - h->size;
-	if (s->grown > SFTP_REMEASURE && usage_measure(s) != 0) {
+	if (s->grown > SFTP_REMEASURE && usage_measure(s) != NY_OK) {
 		put_refuse(s, h, id, xstrdup("io error"), "\"io error\"");
-		return -1;
+		return NY_EIO;
 	}
 	if (s->usage_base + s->pending + (*newsize - h->size) >
 	    s->quota_bytes) {
 		put_refuse(s, h, id, sftp_text(s, "tui.sftp.quota", "mb",
 		    s->quota_bytes >> 20), "quota");
-		return -1;
+		return NY_ELIMIT;
 	}
-	return 0;
+	return NY_OK;
 }
 
 /* --- operations ------------------------------------------------------ */
@@ -803,7 +811,7 @@ put_start(struct sftp *s, struct sftp_handle *h, const char *leaf,
 	if (fchmod(h->fd, SFTP_FILE_MODE) != 0)
 		return -1;
 	/* usage counts the other uploads' temporaries as they are */
-	if (usage_measure(s) != 0) {
+	if (usage_measure(s) != NY_OK) {
 		errno = EIO;
 		return -1;
 	}
@@ -912,7 +920,7 @@ op_open(struct sftp *s, struct sftp_req *q)
 	uint32_t pflags;
 	int i, dfd;
 
-	if (req_path(s, q, path, NULL) != 0)
+	if (req_path(s, q, path, NULL) != NY_OK)
 		return;
 	pflags = rd_u32(&q->rd);
 	rd_attrs(&q->rd, &a);	/* modes are ours: 0640 */
@@ -1070,7 +1078,7 @@ op_write(struct sftp *s, struct sftp_req *q)
 	}
 	if (h->append)
 		off = (uint64_t)h->size;
-	if (put_within(s, h, q->id, off, len, &newsize) != 0)
+	if (put_within(s, h, q->id, off, len, &newsize) != NY_OK)
 		return;
 	while (done < len) {
 		n = pwrite(h->fd, data + done, len - done,
@@ -1106,7 +1114,7 @@ op_stat(struct sftp *s, struct sftp_req *q)
 	char path[UPLOAD_PATH_MAX + 1];
 	struct stat sb;
 
-	if (req_path(s, q, path, NULL) != 0)
+	if (req_path(s, q, path, NULL) != NY_OK)
 		return;
 	if (jail_lstat(s, path, &sb) != 0)
 		reply_errno(s, q->id, errno);
@@ -1157,7 +1165,7 @@ op_setstat(struct sftp *s, struct sftp_req *q)
 	struct sftp_attrs a;
 	int dfd, rc, e;
 
-	if (req_path(s, q, path, NULL) != 0)
+	if (req_path(s, q, path, NULL) != NY_OK)
 		return;
 	rd_attrs(&q->rd, &a);
 	if (q->rd.err || (a.flags & ATTR_SIZE)) {
@@ -1183,23 +1191,28 @@ op_setstat(struct sftp *s, struct sftp_req *q)
 		reply_status(s, q->id, FX_OK, NULL);
 }
 
-/* Sets an upload's size (within the limits); -1 when refused (replied). */
-static int
+/*
+ * Sets an upload's size (within the limits). NY_OK, or an error after
+ * the upload was refused (replied): put_within's, or NY_EIO when the
+ * file could not be resized.
+ */
+static enum ny_err
 put_resize(struct sftp *s, struct sftp_handle *h, uint32_t id,
     uint64_t size)
 {
+	enum ny_err err;
 	int64_t ns;
 
-	if (put_within(s, h, id, size, 0, &ns) != 0)
-		return -1;
+	if ((err = put_within(s, h, id, size, 0, &ns)) != NY_OK)
+		return err;
 	if (ftruncate(h->fd, (off_t)size) != 0) {
 		put_refuse(s, h, id, xasprintf("%s", "Write failed"),
 		    "\"io error\"");
-		return -1;
+		return NY_EIO;
 	}
 	s->pending += (int64_t)size - h->size;
 	h->size = (int64_t)size;
-	return 0;
+	return NY_OK;
 }
 
 static void
@@ -1225,7 +1238,7 @@ op_fsetstat(struct sftp *s, struct sftp_req *q)
 	}
 	/* OpenSSH's put and scp end with the size they wrote (a shorter
 	 * file replaced in place): on our temporary that is harmless. */
-	if ((a.flags & ATTR_SIZE) && put_resize(s, h, q->id, a.size) != 0)
+	if ((a.flags & ATTR_SIZE) && put_resize(s, h, q->id, a.size) != NY_OK)
 		return;
 	if (h->kind == H_WRITE && apply_times(-1, "", h->fd, &a) != 0) {
 		reply_errno(s, q->id, errno);
@@ -1241,7 +1254,7 @@ op_opendir(struct sftp *s, struct sftp_req *q)
 	char path[UPLOAD_PATH_MAX + 1];
 	int i, fd;
 
-	if (req_path(s, q, path, NULL) != 0)
+	if (req_path(s, q, path, NULL) != NY_OK)
 		return;
 	if ((i = handle_new(s)) < 0) {
 		reply_status(s, q->id, FX_FAILURE, "Too many open files");
@@ -1321,7 +1334,7 @@ op_name(struct sftp *s, struct sftp_req *q, int type)
 	struct stat sb;
 	int dfd, depth = 0, rc, e, fd;
 
-	if (req_path(s, q, path, &depth) != 0)
+	if (req_path(s, q, path, &depth) != NY_OK)
 		return;
 	if (type == FXP_MKDIR)
 		rd_attrs(&q->rd, &a);	/* modes are ours: 0750 */
@@ -1334,7 +1347,7 @@ op_name(struct sftp *s, struct sftp_req *q, int type)
 		reply_status(s, q->id, FX_PERMISSION_DENIED, "Too deep");
 		return;
 	}
-	if (type == FXP_MKDIR && (usage_measure(s) != 0 ||
+	if (type == FXP_MKDIR && (usage_measure(s) != NY_OK ||
 	    s->entries >= UPLOAD_ENTRIES_MAX)) {
 		reply_too_many(s, q->id);
 		return;
@@ -1383,8 +1396,8 @@ op_rename(struct sftp *s, struct sftp_req *q)
 	int fd1, fd2 = -1, rc = -1, e, dfrom = 0, dto = 0;
 	struct stat sb;
 
-	if (req_path(s, q, from, &dfrom) != 0 ||
-	    req_path(s, q, to, &dto) != 0)
+	if (req_path(s, q, from, &dfrom) != NY_OK ||
+	    req_path(s, q, to, &dto) != NY_OK)
 		return;
 	if (from[0] == '\0' || to[0] == '\0') {
 		reply_status(s, q->id, FX_PERMISSION_DENIED,
@@ -1420,7 +1433,7 @@ op_realpath(struct sftp *s, struct sftp_req *q)
 {
 	char path[UPLOAD_PATH_MAX + 1], abs[UPLOAD_PATH_MAX + 2];
 
-	if (req_path(s, q, path, NULL) != 0)
+	if (req_path(s, q, path, NULL) != NY_OK)
 		return;
 	snprintf(abs, sizeof abs, "/%s", path);
 	reply_begin(s, FXP_NAME, q->id, 1);
@@ -1497,8 +1510,12 @@ sftp_new(int root, int64_t max_bytes, int64_t quota_bytes,
 	return s;
 }
 
-/* One request at data (n bytes after its length). -1 ends the session. */
-static int
+/*
+ * One request at data (n bytes after its length), answered (queued).
+ * NY_EINVAL for what ends the session: a second INIT, a request before
+ * INIT, a request too short to hold its id (nothing to answer).
+ */
+static enum ny_err
 sftp_request(struct sftp *s, const unsigned char *data, size_t n)
 {
 	struct sftp_req q;
@@ -1510,17 +1527,17 @@ sftp_request(struct sftp *s, const unsigned char *data, size_t n)
 	q.rd.err = 0;
 	if (type == FXP_INIT) {
 		if (s->inited)
-			return -1;
+			return NY_EINVAL;
 		op_init(s, &q.rd);
-		return 0;
+		return NY_OK;
 	}
 	if (!s->inited)
-		return -1;
+		return NY_EINVAL;
 	q.id = rd_u32(&q.rd);
 	if (q.rd.err)
-		return -1;	/* no id to answer */
+		return NY_EINVAL;	/* no id to answer */
 	sftp_dispatch(s, type, &q);
-	return 0;
+	return NY_OK;
 }
 
 ssize_t
@@ -1537,7 +1554,7 @@ sftp_feed(struct sftp *s, const void *data, size_t len)
 			return -1;
 		if (len - used - 4 < n)
 			break;
-		if (sftp_request(s, p + used + 4, n) != 0)
+		if (sftp_request(s, p + used + 4, n) != NY_OK)
 			return -1;
 		used += 4 + (size_t)n;
 	}

@@ -1,6 +1,6 @@
 /*
  * sftp.h: an SFTP version 3 server for one creator, jailed in the
- * creator's uploads folder (DESIGN §10, docs/uploads.md).
+ * creator's uploads folder (docs/uploads.md).
  *
  * Why our own packet parser and not libssh's sftp_server_* API: libssh
  * 0.10's server reads the channel with blocking calls and needs the

@@ -22,13 +22,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "creator-key.h"
+#include "creator-secret.h"
 #include "i18n.h"
+#include "invite.h"
 #include "log.h"
 #include "login.h"
+#include "setup-code.h"
 #include "ssh-int.h"
 
-/* DESIGN §6 fixes this prompt's words; the enrolment prompts come before
- * we know the person's language, so they are in both ("en / sw: "). */
+/* This prompt's words are fixed: operators' scripts and the tests
+ * (tests/integration/console-lib.bash) wait for them. The enrolment prompts come before we know the
+ * person's language, so they are in both ("en / sw: "). */
 #define AUTH_PROMPT_CODE	"Verification code: "
 
 /* "English text / Kiswahili text" of key (caller frees). */
@@ -90,26 +95,30 @@ auth_pubkey(ssh_session session, const char *user, struct ssh_key_struct *key,
 }
 
 /* Checks a creator's code; NY_OK only with the key too when one is set. */
-static int
+static enum ny_err
 check_creator(struct ssh_conn *c, const char *code)
 {
 	struct creator cr;
-	int has = 0, err;
+	int has = 0;
 
 	memset(&cr, 0, sizeof cr);
 	if (creator_by_handle(c->db, c->user, &cr) != NY_OK)
 		return NY_EDENIED;
 	c->creator_id = cr.id;
 	creator_free(&cr);
-	if (creator_has_keys(c->db, c->creator_id, &has) != NY_OK)
+	if (creator_key_exists(c->db, c->creator_id, &has) != NY_OK)
 		return NY_EDB;
 	if (has && !(c->key_ok && strcmp(c->key_user, c->user) == 0))
 		return NY_EDENIED;
-	err = creator_verify_code(c->db, c->user, code, ny_now());
-	return err;
+	return creator_secret_verify(c->db, c->user, code, ny_now());
 }
 
-static int
+/*
+ * Checks the answer for c->user: the setup or invite code (kept in
+ * c->code for the enrolment), or a creator's code. NY_OK, NY_EDENIED,
+ * or check_creator's error.
+ */
+static enum ny_err
 check_answer(struct ssh_conn *c, const char *answer)
 {
 	char code[64];
@@ -221,7 +230,7 @@ kbdint_answer(struct ssh_conn *c, ssh_message msg)
 	char qu[LOG_QUOTE_LEN], qa[LOG_QUOTE_LEN];
 	struct login_try t;
 	int64_t id = 0, wait_s = 0;
-	int err;
+	enum ny_err err;
 
 	if (!c->user_ok) {
 		auth_fail(c, msg);

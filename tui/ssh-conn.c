@@ -142,7 +142,7 @@ on_subsystem(ssh_session session, ssh_channel channel, const char *name,
 	(void)session; (void)channel;
 	if (name == NULL || strcmp(name, "sftp") != 0)
 		return SSH_ERROR;
-	return sftp_ssh_start(c) == 0 ? SSH_OK : SSH_ERROR;
+	return sftp_ssh_start(c) == NY_OK ? SSH_OK : SSH_ERROR;
 }
 
 /* The sftp client has nothing more to ask (it is done, or scp was
@@ -229,8 +229,11 @@ ui_session_fill(struct ssh_conn *c, struct ui_session *u)
 	snprintf(u->lang, sizeof u->lang, "%s", c->lang[0] ? c->lang : "en");
 }
 
-/* Forks the UI on a new pty. */
-static int
+/*
+ * Forks the UI on a new pty (this process's database connection closed
+ * first: the UI opens its own). NY_OK, or NY_EIO when no pty or no fork.
+ */
+static enum ny_err
 start_shell(struct ssh_conn *c)
 {
 	struct ui_session u;
@@ -241,7 +244,7 @@ start_shell(struct ssh_conn *c)
 	ws.ws_col = c->cols > 0 ? c->cols : 80;
 	ws.ws_row = c->rows > 0 ? c->rows : 24;
 	if (openpty(&c->master, &slave, NULL, NULL, &ws) != 0)
-		return -1;
+		return NY_EIO;
 	ui_session_fill(c, &u);
 	/* The UI opens its own connection; ours is closed before fork. */
 	db_close(c->db);
@@ -264,10 +267,10 @@ start_shell(struct ssh_conn *c)
 	}
 	close(slave);
 	if (c->child < 0)
-		return -1;
+		return NY_EIO;
 	fcntl(c->master, F_SETFL, fcntl(c->master, F_GETFL) | O_NONBLOCK);
 	ssh_event_add_fd(c->event, c->master, POLLIN, on_master, c);
-	return 0;
+	return NY_OK;
 }
 
 /*
@@ -347,16 +350,20 @@ run_exec(struct ssh_conn *c)
 	return 1;
 }
 
-/* Waits for the UI child; returns its exit status or -1 while running. */
+/*
+ * 1 when the UI child has ended (reaped, its exit status in *status: 1
+ * when it did not exit normally); 0 while it runs or before it started.
+ */
 static int
-ui_exited(struct ssh_conn *c)
+ui_has_exited(struct ssh_conn *c, int *status)
 {
 	int st;
 
 	if (c->child <= 0 || waitpid(c->child, &st, WNOHANG) != c->child)
-		return -1;
+		return 0;
 	c->child = 0;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+	return 1;
 }
 
 static int64_t
@@ -393,7 +400,7 @@ static void
 loop(struct ssh_conn *c)
 {
 	char qu[LOG_QUOTE_LEN];
-	int status = -1;
+	int status;
 
 	while (!c->done) {
 		if (ssh_event_dopoll(c->event, 200) == SSH_ERROR)
@@ -406,7 +413,7 @@ loop(struct ssh_conn *c)
 			continue;
 		}
 		logged_in(c);
-		if (c->sftp != NULL && (sftp_ssh_pump(c) != 0 ||
+		if (c->sftp != NULL && (sftp_ssh_pump(c) != NY_OK ||
 		    (c->sftp_eof && sftp_ssh_drained(c)))) {
 			/* exit status, EOF, close: OpenSSH's clients wait for
 			 * them, and report a bare disconnect as a failure */
@@ -418,9 +425,9 @@ loop(struct ssh_conn *c)
 			break;
 		}
 		if (c->want_shell && c->child == 0 && c->master < 0 &&
-		    status < 0 && start_shell(c) != 0)
+		    start_shell(c) != NY_OK)
 			break;
-		if (status < 0 && (status = ui_exited(c)) >= 0) {
+		if (ui_has_exited(c, &status)) {
 			/* Drain what the UI wrote last, then end. */
 			for (int i = 0; i < 256 && c->master >= 0; i++)
 				on_master(c->master, POLLIN, c);

@@ -127,21 +127,22 @@ char	*ui_stats_json(struct db *db, int64_t creator_id);
 /*
  * The sftp subsystem on c's channel (sftp-ssh.c). sftp_ssh_start: for a
  * creator's session only (CONN_CREATOR); opens the jail and starts the
- * engine; 0, or -1 to refuse the request. sftp_ssh_data: the channel
- * data callback's work; returns the bytes used (the rest stays in
- * libssh's buffer). sftp_ssh_pump: after each poll round, sends queued
- * replies and feeds what was left waiting; -1 ends the connection.
- * sftp_ssh_end: ends the session (unfinished uploads removed).
+ * engine; NY_OK, or NY_EDENIED (not a creator's session, or the channel
+ * already in use) or NY_EIO (no uploads folder) to refuse the request.
+ * sftp_ssh_data: the channel data callback's work; returns the bytes
+ * used (the rest stays in libssh's buffer). sftp_ssh_pump: after each
+ * poll round, sends queued replies and feeds what was left waiting;
+ * NY_OK, or an error (NY_EIO: the channel; NY_EINVAL: the protocol) that
+ * ends the connection. sftp_ssh_end: ends the session (unfinished
+ * uploads removed).
  */
-int	sftp_ssh_start(struct ssh_conn *c);
-int	sftp_ssh_data(struct ssh_conn *c, const void *data, uint32_t len);
-int	sftp_ssh_pump(struct ssh_conn *c);
+enum ny_err	sftp_ssh_start(struct ssh_conn *c);
+int		sftp_ssh_data(struct ssh_conn *c, const void *data,
+		    uint32_t len);
+enum ny_err	sftp_ssh_pump(struct ssh_conn *c);
 /* 1 when every request the client sent is answered and the answers sent
  * (after its EOF: the session may end). */
 int	sftp_ssh_drained(struct ssh_conn *c);
 void	sftp_ssh_end(struct ssh_conn *c);
-
-/* Removes stale upload temporaries at console start (sftp.c). */
-int	sftp_sweep(const char *data_dir);
 
 #endif

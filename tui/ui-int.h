@@ -27,7 +27,7 @@ int	ui_enrol_lang(const char *answer, char lang[3]);
  * session won), NY_EEXISTS (handle taken), NY_EINVAL, or a db error.
  * Nothing is written unless everything is.
  */
-int	ui_enrol_save(struct ui_session *s, struct db *db, const char *handle,
-	    const unsigned char *raw, int64_t step);
+enum ny_err ui_enrol_save(struct ui_session *s, struct db *db,
+	    const char *handle, const unsigned char *raw, int64_t step);
 
 #endif

@@ -339,8 +339,8 @@ ui_picker_draw(struct ui_picker *p, struct ui_ctx *ctx, WINDOW *w, int y,
 }
 
 void
-ui_image_refusal(const struct ui_ctx *ctx, int err, const char *why,
-    char *buf, size_t len)
+ui_image_refusal(const struct ui_ctx *ctx, enum ny_err err,
+    const char *why, char *buf, size_t len)
 {
 	const char *key = NULL;
 

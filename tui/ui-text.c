@@ -1,5 +1,7 @@
 /*
- * ui-text.c: UTF-8 aware text helpers for the screens.
+ * ui-text.c: UTF-8 aware text helpers for the screens: widths, cutting,
+ * wrapping (which the text area uses too: the arrow points from
+ * ui-textarea.c to here, never back), labels, money and times.
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,7 +19,7 @@ ui_tr(const struct ui_ctx *ctx, const char *key)
 }
 
 const char *
-ui_strerror(const char *lang, int err)
+ui_strerror(const char *lang, enum ny_err err)
 {
 	const char *t;
 	char key[24];
@@ -125,17 +127,83 @@ ui_time(int64_t t, int64_t now, char *buf, size_t len)
 		strftime(buf, len, "%d %b %H:%M", &tm);
 }
 
+/* Bytes and columns of the UTF-8 character at i (never past len). */
+size_t
+ui_char_at(const char *s, size_t len, size_t i, int *cols)
+{
+	char one[8];
+	size_t n = 1;
+
+	while (i + n < len && n < 4 && ((unsigned char)s[i + n] & 0xc0) == 0x80)
+		n++;
+	memcpy(one, s + i, n);
+	one[n] = '\0';
+	*cols = ui_width(one);
+	return n;
+}
+
+/* Wraps one paragraph [a, b) of s; appends lines to v from index *k. */
+static void
+wrap_para(const char *s, size_t a, size_t b, int width, struct ui_vline *v,
+    int max, int *k)
+{
+	size_t i = a, start = a, brk;
+	int w = 0, c;
+
+	brk = 0;
+	while (i < b) {
+		size_t n = ui_char_at(s, b, i, &c);
+
+		if (w + c > width && i > start) {
+			size_t end = brk > start ? brk : i;
+
+			if (*k < max)
+				v[*k] = (struct ui_vline){ start, end };
+			(*k)++;
+			start = end;
+			/* Measure again from the new line's start. */
+			w = 0;
+			i = start;
+			brk = 0;
+			continue;
+		}
+		w += c;
+		i += n;
+		if (s[i - n] == ' ')
+			brk = i;
+	}
+	if (*k < max)
+		v[*k] = (struct ui_vline){ start, b };
+	(*k)++;
+}
+
+int
+ui_wrap(const char *s, size_t len, int width, struct ui_vline *v, int max)
+{
+	size_t a = 0, b;
+	int k = 0;
+
+	for (;;) {
+		const char *nl = memchr(s + a, '\n', len - a);
+
+		b = nl ? (size_t)(nl - s) : len;
+		wrap_para(s, a, b, width, v, max, &k);
+		if (nl == NULL)
+			break;
+		a = b + 1;
+	}
+	return k;
+}
+
 int
 ui_put_wrapped(WINDOW *w, int y, int x, const char *s, int cols, int max)
 {
-	struct ui_textarea t;
 	struct ui_vline v[32];
 	char line[UI_FIELD_MAX];
 	int n, i;
 
-	ui_textarea_init(&t, 1 << 16, s);
-	ui_textarea_resize(&t, cols, 1);
-	n = ui_textarea_wrap(&t, v, 32);
+	/* At least 4 columns, as a text area wraps (ui_textarea_resize). */
+	n = ui_wrap(s, strlen(s), cols < 4 ? 4 : cols, v, 32);
 	if (n > max)
 		n = max;
 	if (n > 32)
@@ -145,10 +213,9 @@ ui_put_wrapped(WINDOW *w, int y, int x, const char *s, int cols, int max)
 
 		if (len >= sizeof line)
 			len = sizeof line - 1;
-		memcpy(line, t.text + v[i].start, len);
+		memcpy(line, s + v[i].start, len);
 		line[len] = '\0';
 		ui_put(w, y + i, x, line, cols, 0);
 	}
-	ui_textarea_free(&t);
 	return n;
 }

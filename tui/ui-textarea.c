@@ -39,7 +39,7 @@ ui_textarea_resize(struct ui_textarea *t, int width, int height)
 	t->height = height < 1 ? 1 : height;
 }
 
-int
+enum ny_err
 ui_textarea_insert(struct ui_textarea *t, const char *s)
 {
 	size_t n = strlen(s);
@@ -57,72 +57,10 @@ ui_textarea_insert(struct ui_textarea *t, const char *s)
 	return NY_OK;
 }
 
-/* Bytes and columns of the character at i. */
-static size_t
-char_at(const char *s, size_t len, size_t i, int *cols)
-{
-	char one[8];
-	size_t n = 1;
-
-	while (i + n < len && n < 4 && ((unsigned char)s[i + n] & 0xc0) == 0x80)
-		n++;
-	memcpy(one, s + i, n);
-	one[n] = '\0';
-	*cols = ui_width(one);
-	return n;
-}
-
-/* Wraps one paragraph [a, b); appends lines to v from index *k. */
-static void
-wrap_para(const struct ui_textarea *t, size_t a, size_t b,
-    struct ui_vline *v, int max, int *k)
-{
-	size_t i = a, start = a, brk;
-	int w = 0, c;
-
-	brk = 0;
-	while (i < b) {
-		size_t n = char_at(t->text, b, i, &c);
-
-		if (w + c > t->width && i > start) {
-			size_t end = brk > start ? brk : i;
-
-			if (*k < max)
-				v[*k] = (struct ui_vline){ start, end };
-			(*k)++;
-			start = end;
-			/* Measure again from the new line's start. */
-			w = 0;
-			i = start;
-			brk = 0;
-			continue;
-		}
-		w += c;
-		i += n;
-		if (t->text[i - n] == ' ')
-			brk = i;
-	}
-	if (*k < max)
-		v[*k] = (struct ui_vline){ start, b };
-	(*k)++;
-}
-
 int
 ui_textarea_wrap(const struct ui_textarea *t, struct ui_vline *v, int max)
 {
-	size_t a = 0, b;
-	int k = 0;
-
-	for (;;) {
-		const char *nl = memchr(t->text + a, '\n', t->len - a);
-
-		b = nl ? (size_t)(nl - t->text) : t->len;
-		wrap_para(t, a, b, v, max, &k);
-		if (nl == NULL)
-			break;
-		a = b + 1;
-	}
-	return k;
+	return ui_wrap(t->text, t->len, t->width, v, max);
 }
 
 /* Visual line holding byte offset pos. */
@@ -144,7 +82,7 @@ cols_between(const struct ui_textarea *t, size_t a, size_t b)
 	int w = 0, c;
 
 	while (a < b)
-		a += char_at(t->text, b, a, &c), w += c;
+		a += ui_char_at(t->text, b, a, &c), w += c;
 	return w;
 }
 
@@ -169,7 +107,7 @@ at_col(const struct ui_textarea *t, const struct ui_vline *l, int col)
 	int w = 0, c;
 
 	while (i < l->end) {
-		size_t n = char_at(t->text, l->end, i, &c);
+		size_t n = ui_char_at(t->text, l->end, i, &c);
 
 		if (w + c > col)
 			break;
@@ -233,7 +171,7 @@ edit_key(struct ui_textarea *t, int ch)
 	case KEY_DC:
 		if (t->cur < t->len)
 			delete_range(t, t->cur, t->cur +
-			    char_at(t->text, t->len, t->cur, &c));
+			    ui_char_at(t->text, t->len, t->cur, &c));
 		return 1;
 	case '\n': case '\r': case KEY_ENTER:
 		ui_textarea_insert(t, "\n");
@@ -256,7 +194,7 @@ ui_textarea_key(struct ui_textarea *t, int ch)
 		break;
 	case KEY_RIGHT:
 		if (t->cur < t->len)
-			t->cur += char_at(t->text, t->len, t->cur, &c);
+			t->cur += ui_char_at(t->text, t->len, t->cur, &c);
 		break;
 	case KEY_UP:
 		move_line(t, -1);

@@ -61,7 +61,7 @@ const char	*ui_tr(const struct ui_ctx *ctx, const char *key);
  * An enum ny_err as words in lang (keys tui.e.N); ny_strerror's English
  * name for a code without a label. Never NULL.
  */
-const char	*ui_strerror(const char *lang, int err);
+const char	*ui_strerror(const char *lang, enum ny_err err);
 /* Display columns of a UTF-8 string. */
 int		 ui_width(const char *s);
 /* Byte offset of the UTF-8 character before offset i of s (0 at 0). */
@@ -74,7 +74,27 @@ size_t		 ui_fit(const char *s, int cols);
 /* Writes s at y, x cut to cols columns, padded with spaces when pad. */
 void		 ui_put(WINDOW *w, int y, int x, const char *s, int cols,
 		    int pad);
-/* Writes s wrapped at cols, at most max lines; returns lines used. */
+/*
+ * Bytes (1 to 4, never past len) and display columns (*cols) of the UTF-8
+ * character at byte offset i of s; a stray byte counts as one of each.
+ */
+size_t		 ui_char_at(const char *s, size_t len, size_t i, int *cols);
+
+/* One visual (wrapped) line: bytes [start, end) of text. */
+struct ui_vline {
+	size_t	 start, end;
+};
+
+/*
+ * Wraps s (len bytes, '\n' separates paragraphs) at width columns, after
+ * a space when the line has one, else inside the word: fills up to max
+ * lines into v and returns how many there are in all (more than max
+ * when they did not fit). An empty paragraph is one empty line.
+ */
+int		 ui_wrap(const char *s, size_t len, int width,
+		    struct ui_vline *v, int max);
+/* Writes s wrapped at cols (at least 4), at most max lines (and at most
+ * 32); returns lines used. */
 int		 ui_put_wrapped(WINDOW *w, int y, int x, const char *s,
 		    int cols, int max);
 /* Formats money for the console (caller frees). */
@@ -111,22 +131,15 @@ struct ui_textarea {
 	int	 height;	/* visible lines */
 };
 
-/* One visual (wrapped) line: bytes [start, end) of text. */
-struct ui_vline {
-	size_t	 start, end;
-};
-
 void	ui_textarea_init(struct ui_textarea *t, size_t max, const char *text);
 void	ui_textarea_free(struct ui_textarea *t);
 void	ui_textarea_resize(struct ui_textarea *t, int width, int height);
-/* Inserts a UTF-8 string at the cursor; NY_ELIMIT past max. */
-int	ui_textarea_insert(struct ui_textarea *t, const char *s);
+/* Inserts a UTF-8 string at the cursor: NY_OK, or NY_ELIMIT (nothing
+ * inserted) when the text would pass max bytes. */
+enum ny_err	ui_textarea_insert(struct ui_textarea *t, const char *s);
 /* Handles an editing or moving key; returns 1 when it was one. */
 int	ui_textarea_key(struct ui_textarea *t, int ch);
-/*
- * Wraps the text at width columns (at spaces when it can): fills up to
- * max lines into v and returns how many there are in all.
- */
+/* ui_wrap of the text at the area's width. */
 int	ui_textarea_wrap(const struct ui_textarea *t, struct ui_vline *v,
 	    int max);
 /* Visual line and column of the cursor. */
@@ -225,7 +238,7 @@ struct ui_picker {
 	int			*shown;		/* indices into all; owned */
 	int			 nshown;
 	int			 flags;		/* UI_PICK_IMAGES */
-	int			 rc;		/* upload_list's result */
+	enum ny_err		 rc;		/* upload_list's result */
 	struct ui_field		 filter;
 	struct ui_list		 list;
 	/* Mark in front of an upload ("+" when already chosen); may be NULL. */
@@ -268,7 +281,7 @@ void	ui_picker_draw(struct ui_picker *p, struct ui_ctx *ctx, WINDOW *w,
  * "larger than 5 MB", "wider or taller than 4000 pixels", else the
  * error's words.
  */
-void	ui_image_refusal(const struct ui_ctx *ctx, int err, const char *why,
-	    char *buf, size_t len);
+void	ui_image_refusal(const struct ui_ctx *ctx, enum ny_err err,
+	    const char *why, char *buf, size_t len);
 
 #endif

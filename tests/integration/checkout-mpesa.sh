@@ -30,6 +30,12 @@ push_id() {
 	fail "no push for $1"
 }
 reason() { DB "SELECT coalesce(failure, '') FROM orders WHERE ref = '$1'"; }
+# pay_col ID COLUMN: one column of the payment pushed as ID.
+pay_col() { DB "SELECT coalesce($2, '') FROM payments WHERE provider_ref = '$1'"; }
+# postponed ID: the worker has put the payment off to a later second (after
+# asking the query API and hearing "still waiting"); a payment a callback
+# woke waits at next_attempt_at 0, one just pushed at the push's second.
+postponed() { [ "$(DB "SELECT next_attempt_at > strftime('%s', 'now') FROM payments WHERE provider_ref = '$1'")" = 1 ]; }
 
 # Success, callback delivered three times: paid once.
 set -- $(checkout song "0712345601"); R=$2
@@ -45,8 +51,11 @@ wait "$SSE_PID" || true
 expect_match "$(cat "$T/sse")" '"status":"paid"' "paid over SSE"
 expect_eq "$(DB "SELECT receipt FROM payments WHERE provider_ref = '$ID'")" QKA1B2C3D4 "receipt"
 expect_match "$(DB "SELECT raw_callback FROM payments WHERE provider_ref = '$ID'")" 'QKA1B2C3D4' "raw callback kept"
-ctl callback "{\"id\":\"$ID\",\"code\":0,\"receipt\":\"QKA1B2C3D4\",\"times\":2}" >/dev/null
-sleep 0.5
+# Two more after it was paid: the handler does all it does (keep a
+# receipt, or nothing) before it answers, so the answers are the marker.
+out=$(ctl callback "{\"id\":\"$ID\",\"code\":0,\"receipt\":\"QKA1B2C3D4\",\"times\":2}")
+expect_eq "$out" '{"statuses": [200, 200]}' "late duplicates answered 200"
+expect_eq "$(pay_col "$ID" receipt)" QKA1B2C3D4 "receipt unchanged"
 expect_eq "$(DB 'SELECT count(*) FROM entitlements')" 1 "granted once"
 expect_eq "$(DB "SELECT count(*) FROM messages WHERE kind = 'receipt'")" 1 "one receipt"
 
@@ -65,12 +74,22 @@ for pair in 1:insufficient_funds:failed 1032:cancelled:failed \
 done
 expect_match "$(curl -fsS -H 'Accept-Language: sw' "$URL/checkout/$R")" 'Muda wa ombi' "Swahili reason"
 
-# Callback before the query agrees: nothing granted until it does.
+# Callback before the query agrees: nothing granted until it does. The
+# kept callback wakes the payment (next_attempt_at 0); only once the
+# worker has asked the query API again after it (one more query, and
+# the payment put off again) does "still pending" mean anything. Its
+# first query after the push goes first, so that it cannot be taken for
+# that one.
 set -- $(checkout song "0712345621"); R=$2
 ID=$(push_id "$R")
+wait_until 30 "first query for $R" postponed "$ID"
+q=$(fake_stat query)
 ctl callback "{\"id\":\"$ID\",\"code\":0,\"query\":false}" >/dev/null
-sleep 1.5
+expect_match "$(pay_col "$ID" raw_callback)" "$ID" "callback kept"
+wait_until 30 "query after the callback for $R" \
+	eval '[ "$(fake_stat query)" -gt "$q" ] && postponed "$ID"'
 expect_match "$(curl -fsS "$URL/checkout/$R/status")" '"status":"pending"' "not paid before the query agrees"
+expect_eq "$(DB "SELECT count(*) FROM entitlements e JOIN orders o ON o.id = e.order_id WHERE o.ref = '$R'")" 0 "nothing granted before the query agrees"
 ctl query "{\"id\":\"$ID\",\"code\":0}" >/dev/null
 wait_status "$R" paid 600
 
@@ -106,7 +125,7 @@ expect_eq "$(DB "SELECT group_concat(status) FROM orders")" "$before" "nothing c
 ctl down '{"down":true}' >/dev/null
 set -- $(checkout song "0712345623"); R=$2
 for _ in $(seq 1 300); do
-	[ "$(curl -fsS "$FAKE/_ctl/stats" | sed 's/.*"push_down": \([0-9]*\).*/\1/')" -ge 2 ] && break
+	[ "$(fake_stat push_down)" -ge 2 ] && break
 	sleep 0.1
 done
 expect_match "$(curl -fsS "$FAKE/_ctl/stats")" '"push_down": [2-9]' "push retried while down"
@@ -128,14 +147,20 @@ wait_status "$R" expired 600
 ctl callback "{\"id\":\"$ID\",\"code\":0,\"receipt\":\"QKLATE0001\"}" >/dev/null
 wait_status "$R" paid 600
 expect_eq "$(DB "SELECT receipt FROM payments WHERE provider_ref = '$ID'")" QKLATE0001 "late receipt"
-# A late failure for an expired order changes nothing.
+# A late failure for an expired order changes nothing. The kept callback
+# wakes the payment (next_attempt_at 0); the worker asks the query API
+# once and, told it failed, puts the payment back to rest (-1): that is
+# the marker, and then the order is still expired.
 set -- $(checkout song "0712345625"); R=$2
 ID=$(push_id "$R")
 wait_status "$R" expired 600
+q=$(fake_stat query)
 ctl callback "{\"id\":\"$ID\",\"code\":1032}" >/dev/null
-sleep 0.5
+expect_match "$(pay_col "$ID" raw_callback)" "$ID" "late callback kept"
+wait_until 30 "late callback for $R handled" \
+	eval '[ "$(pay_col "$ID" next_attempt_at)" = -1 ]'
 expect_match "$(curl -fsS "$URL/checkout/$R/status")" '"status":"expired"' "late failure ignored"
-expect_eq "$(DB "SELECT next_attempt_at FROM payments WHERE provider_ref = '$ID'")" -1 "late callback handled once"
+expect_eq "$(fake_stat query)" $((q + 1)) "late callback handled once"
 
 # kill -9 with Daraja payments in flight: the answers come while we are
 # down (the callbacks are lost), the restarted worker asks the query API
@@ -162,7 +187,9 @@ expect_eq "$(reason "$B")" cancelled "cancelled while we were down"
 CB="$URL/payments/mpesa/callback/$SECRET"
 expect_eq "$(ctl callback "{\"id\":\"$IA\",\"code\":0,\"times\":2,\"url\":\"$CB\"}")" '{"statuses": [200, 200]}' "duplicate callbacks after restart"
 expect_eq "$(ctl callback "{\"id\":\"$IC\",\"code\":0,\"url\":\"$CB\"}")" '{"statuses": [200]}' "late callback after restart"
-sleep 0.5
+# Paid by the query (no receipt) while we were down: the first callback
+# for each leaves its receipt, in the request that answered 200.
+expect_eq "$(DB "SELECT count(receipt) FROM payments WHERE provider_ref IN ('$IA', '$IC')")" 2 "receipts from the late callbacks"
 for r in "$A" "$C"; do
 	expect_eq "$(DB "SELECT count(*) FROM entitlements e JOIN orders o ON o.id = e.order_id WHERE o.ref = '$r'")" 1 "one entitlement for $r"
 	expect_eq "$(DB "SELECT count(*) FROM messages m JOIN orders o ON o.id = m.order_id WHERE o.ref = '$r' AND m.kind = 'receipt'")" 1 "one receipt for $r"

@@ -94,6 +94,15 @@ json.dump(d, open(sys.argv[2], "w"))
 PY
 run_err console import "$T/exp1/bad.json"
 expect_match "$OUT" 'products\[2\]\.event\.capacity: expected an integer' "JSON path named"
+# The limits are the product rules' (the console's wizard has the same).
+python3 - "$T/exp1/catalog.json" "$T/exp1/bad3.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["products"][1]["subscription"]["period_days"] = 3651
+json.dump(d, open(sys.argv[2], "w"))
+PY
+run_err console import "$T/exp1/bad3.json"
+expect_match "$OUT" 'products\[1\]\.subscription\.period_days: expected an integer ≥ 1, at most 3650' "period limit"
 python3 - "$T/exp1/catalog.json" "$T/exp1/bad2.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))

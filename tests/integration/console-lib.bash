@@ -145,7 +145,7 @@ fresh_code() {
 		cur=$(( $(date +%s) / 30 ))
 	fi
 	step=$((LAST_STEP + 1))
-	[ "$step" -lt $((cur - 1)) ] && step=$cur
+	[ "$step" -lt "$cur" ] && step=$cur
 	LAST_STEP=$step
 	CODE=$(oathtool --totp -b --now "$(date -u -d "@$((step * 30))" '+%Y-%m-%d %H:%M:%S UTC')" "$1")
 }

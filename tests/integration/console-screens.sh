@@ -45,11 +45,22 @@ wait_for a 'No customer with that number'
 tm send-keys -t a C-u '0712 345 678' Enter
 wait_for a 'Taarab Night'
 expect_eq "$(count_of a 'Zuri Club')" 0 "another creator's purchase hidden"
-before=$(sql "SELECT count(*) FROM messages")
+# Each press of r queues exactly one new link message to this buyer, and
+# the status line says so. The second press falls in the same 10-minute
+# slot as the first: the buyer-facing recovery's dedupe and throttle must
+# not swallow a creator's resend (the screen once said "queued" anyway).
+links="SELECT count(*) FROM messages WHERE kind='library_link' AND to_phone='254712345678' AND customer_id=(SELECT id FROM customers WHERE phone='254712345678')"
+before=$(sql "$links")
 tm send-keys -t a r
-wait_for a 'queued on WhatsApp|Too many links'
-after=$(sql "SELECT count(*) FROM messages")
-[ "$after" -ge "$before" ] || fail "messages vanished"
+wait_for a 'queued on WhatsApp'
+expect_eq "$(sql "$links")" "$((before + 1))" "one link message per resend"
+sleep 1.1
+tm send-keys -t a Enter
+wait_count a 'queued on WhatsApp' 0
+tm send-keys -t a r
+wait_for a 'queued on WhatsApp'
+expect_eq "$(sql "$links")" "$((before + 2))" "a second resend, a second message"
+expect_eq "$(count_of a 'Too many|moment ago|not answering')" 0 "no refusal on the status line"
 
 # Messages: a failed message is retried. Another shop's failed message
 # (a buyer who never bought from amina) is not on amina's screen.

@@ -1,0 +1,231 @@
+/*
+ * payment-settle.c: payment_settle, the one transaction that ends an
+ * order (docs/ARCHITECTURE.md, §5 Flows): the payment and order rows take
+ * the outcome, the seat reservation goes, and a paid order is fulfilled
+ * (entitlement.h). The payment rows otherwise are payment.c's.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entitlement.h"
+#include "log.h"
+#include "order.h"
+#include "payment.h"
+
+/* What payment_settle reads at the start of its transaction. */
+struct settle_state {
+	int64_t			 payment_id;
+	int64_t			 order_id;
+	int64_t			 amount;
+	int64_t			 product_id;
+	int			 quantity;
+	char			 pay_status[8];
+	char			 kind[16];
+	enum order_status	 order_status;
+};
+
+/*
+ * Reads payment id (or, id 0, the one with provider_ref ref) with its
+ * order and product into *s. Returns NY_OK, NY_ENOTFOUND or the db error
+ * (NY_EDB for an order status this program does not know).
+ */
+static enum ny_err
+settle_load(struct db *db, int64_t id, const char *ref, struct settle_state *s)
+{
+#define SETTLE_SELECT "SELECT y.id, y.order_id," \
+	" y.amount_minor, y.status, o.status, o.product_id, o.quantity," \
+	" p.kind FROM payments y JOIN orders o ON o.id = y.order_id" \
+	" JOIN products p ON p.id = o.product_id"
+	sqlite3_stmt *st = id > 0 ?
+	    db_stmt(db, SETTLE_SELECT " WHERE y.id = ?") :
+	    db_stmt(db, SETTLE_SELECT " WHERE y.provider_ref = ?");
+	char ostatus[16];
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	if (id > 0)
+		sqlite3_bind_int64(st, 1, id);
+	else
+		sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		s->payment_id = sqlite3_column_int64(st, 0);
+		s->order_id = sqlite3_column_int64(st, 1);
+		s->amount = sqlite3_column_int64(st, 2);
+		db_col_buf(st, 3, s->pay_status, sizeof s->pay_status);
+		db_col_buf(st, 4, ostatus, sizeof ostatus);
+		s->product_id = sqlite3_column_int64(st, 5);
+		s->quantity = sqlite3_column_int(st, 6);
+		db_col_buf(st, 7, s->kind, sizeof s->kind);
+		if (order_status_parse(ostatus, &s->order_status) != NY_OK)
+			rc = SQLITE_CORRUPT;
+	}
+	sqlite3_reset(st);
+	return db_found(rc);
+}
+
+/* The payment row takes status and the result r (receipt only if paid). */
+static enum ny_err
+settle_payment_row(struct db *db, const struct settle_state *s,
+    const char *status, const struct pay_result *r, int64_t now)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE payments SET status = ?,"
+	    " result_code = ?, result_desc = ?, receipt = ?,"
+	    " raw_callback = coalesce(?, raw_callback), updated_at = ?,"
+	    " next_attempt_at = -1 WHERE id = ?");
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, r->result_code);
+	if (r->desc != NULL)
+		sqlite3_bind_text(st, 3, r->desc, -1, SQLITE_STATIC);
+	if (r->receipt != NULL && r->receipt[0] != '\0' &&
+	    strcmp(status, "paid") == 0)
+		sqlite3_bind_text(st, 4, r->receipt, -1, SQLITE_STATIC);
+	if (r->raw != NULL)
+		sqlite3_bind_text(st, 5, r->raw, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, now);
+	sqlite3_bind_int64(st, 7, s->payment_id);
+	return db_done(st);
+}
+
+/* The order row takes status to, failure and (when paid) paid_at. */
+static enum ny_err
+settle_order_row(struct db *db, int64_t order_id, enum order_status to,
+    const char *failure, int64_t now)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE orders SET status = ?,"
+	    " failure = ?, updated_at = ?,"
+	    " paid_at = CASE WHEN ?1 = 'paid' THEN ?3 ELSE paid_at END"
+	    " WHERE id = ?4");
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_text(st, 1, order_status_name(to), -1, SQLITE_STATIC);
+	if (failure != NULL)
+		sqlite3_bind_text(st, 2, failure, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, order_id);
+	return db_done(st);
+}
+
+/* Frees the seats the order held (a no-op for other kinds). */
+static enum ny_err
+settle_release(struct db *db, int64_t order_id)
+{
+	sqlite3_stmt *st = db_stmt(db,
+	    "DELETE FROM reservations WHERE order_id = ?");
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, order_id);
+	return db_done(st);
+}
+
+/*
+ * Decides the order's new outcome from the payment's state and the
+ * result: 1 when something must change, with *outcome and *failure (the
+ * reason stored on the order); 0 when nothing must (a repeat, a late
+ * failure, an unknown state).
+ */
+static int
+settle_has_change(const struct settle_state *s, const struct pay_result *r,
+    enum pay_outcome *outcome, const char **failure)
+{
+	int pay_final = strcmp(s->pay_status, "new") != 0 &&
+	    strcmp(s->pay_status, "pending") != 0;
+
+	*outcome = r->outcome;
+	*failure = r->reason;
+	if (r->outcome == PAY_PAID && r->amount_minor >= 0 &&
+	    r->amount_minor != s->amount) {
+		*outcome = PAY_FAILED;
+		*failure = PAY_REASON_AMOUNT;
+	}
+	if (*outcome == PAY_PAID)
+		*failure = NULL;
+	else if (*failure == NULL)
+		*failure = r->outcome == PAY_EXPIRED ? PAY_REASON_EXPIRED :
+		    PAY_REASON_OTHER;
+	if (!pay_final)
+		return s->order_status == ORDER_PENDING;
+	/* Final already: only a confirmed late payment after our own
+	 * timeout moves it again (money taken must give the goods). */
+	return strcmp(s->pay_status, "expired") == 0 &&
+	    s->order_status == ORDER_EXPIRED && *outcome == PAY_PAID &&
+	    r->receipt != NULL && r->receipt[0] != '\0';
+}
+
+/* payment_settle inside its transaction; *changed = 1 when it did. */
+static enum ny_err
+settle_tx(struct db *db, int64_t id, const char *ref,
+    const struct pay_result *r, int64_t now, int *changed)
+{
+	struct settle_state s;
+	enum pay_outcome outcome;
+	enum order_status to;
+	const char *failure, *pstatus;
+	int64_t left;
+	enum ny_err rc;
+
+	if ((rc = settle_load(db, id, ref, &s)) != NY_OK)
+		return rc;
+	if (!settle_has_change(&s, r, &outcome, &failure))
+		return NY_OK;
+	to = outcome == PAY_PAID ? ORDER_PAID : outcome == PAY_FAILED ?
+	    ORDER_FAILED : ORDER_EXPIRED;
+	pstatus = order_status_name(to);
+	if (!order_transition_ok(s.order_status, to))
+		return NY_OK;
+	if (s.order_status == ORDER_EXPIRED && strcmp(s.kind, "ticket") == 0) {
+		if ((rc = order_seats_left(db, s.product_id, &left)) != NY_OK)
+			return rc;
+		if (left < s.quantity) {
+			/* Late payment, seats gone: record the money, keep the
+			 * order expired and flag it for a refund. */
+			to = ORDER_EXPIRED;
+			failure = "late_refund";
+			log_error("late payment for a sold-out event",
+			    "order=%lld", (long long)s.order_id);
+		}
+	}
+	if ((rc = settle_payment_row(db, &s, pstatus, r, now)) != NY_OK ||
+	    (rc = settle_order_row(db, s.order_id, to, failure, now)) != NY_OK ||
+	    (rc = settle_release(db, s.order_id)) != NY_OK)
+		return rc;
+	if (to == ORDER_PAID && (rc = entitlement_fulfil_tx(db, s.order_id,
+	    r->receipt != NULL && r->receipt[0] ? r->receipt : NULL, now,
+	    NULL)) != NY_OK)
+		return rc;
+	if ((rc = db_event(db, "order", s.order_id, NULL)) != NY_OK)
+		return rc;
+	*changed = 1;
+	log_info("payment settled", "order=%lld status=%s reason=%s",
+	    (long long)s.order_id, order_status_name(to),
+	    failure ? failure : "-");
+	return NY_OK;
+}
+
+enum ny_err
+payment_settle(struct db *db, int64_t id, const char *provider_ref,
+    const struct pay_result *r, int *changed)
+{
+	enum ny_err rc;
+	int done = 0;
+
+	if (changed != NULL)
+		*changed = 0;
+	if (id <= 0 && (provider_ref == NULL || provider_ref[0] == '\0'))
+		return NY_EINVAL;
+	if ((rc = db_begin(db)) != NY_OK)
+		return rc;
+	if ((rc = db_end(db, settle_tx(db, id, provider_ref, r, ny_now(),
+	    &done))) != NY_OK)
+		return rc;
+	if (changed != NULL)
+		*changed = done;
+	return NY_OK;
+}

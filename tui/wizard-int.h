@@ -1,0 +1,154 @@
+/*
+ * wizard-int.h: what the product wizard (screen-wizard.c) shares with its
+ * steps kept in their own files: the content step's files and cover
+ * (wizard-files.c) and the automatic messages step (wizard-auto.c). The
+ * wizard owns struct wizard (init, free, step order, validation, save);
+ * each step file reads and changes only its own part of it, plus err
+ * (the inline message) and step (to send the creator back to a step).
+ */
+#ifndef NY_WIZARD_INT_H
+#define NY_WIZARD_INT_H
+
+#include <stdint.h>
+
+#include "blob.h"
+#include "product.h"
+#include "ui.h"
+#include "upload.h"
+
+enum wiz_field {
+	F_TITLE, F_SLUG, F_PRICE, F_CURRENCY, F_SUMMARY, F_PERIOD,
+	F_STARTS, F_VENUE, F_CAPACITY, F_URL,
+	F_FILES, F_COVER,	/* lists from the uploads, not text */
+	F_COUNT
+};
+
+enum wiz_step_id {
+	S_KIND, S_BASICS, S_STORY, S_CONTENT, S_DELIVERY, S_AUTOS, S_REVIEW,
+	S_COUNT
+};
+
+#define WIZ_AUTOS_MAX	10
+#define WIZ_FILES_MAX	64
+
+/* A file of the product as the wizard holds it until the save. */
+struct wizard_file {
+	int64_t		 id;		/* product_files.id kept; 0 = new */
+	char		 path[UPLOAD_PATH_MAX + 1];	/* new: in uploads */
+	char		 name[PRODUCT_FILE_NAME_MAX + 1];	/* for buyers */
+	int64_t		 size;
+};
+
+/* What the uploads picker is open for. */
+enum { PICK_OFF, PICK_FILES, PICK_COVER };
+
+/* An automation as the wizard holds it until the product is saved. */
+struct wizard_auto {
+	int64_t		 id;		/* 0 = not saved yet */
+	char		 trigger[16];
+	int		 offset;	/* minutes */
+	char		*en, *sw;	/* owned */
+	int		 removed;	/* saved one to delete on save */
+};
+
+/* The automations' add form: trigger (cycled), minutes, en and sw. */
+enum { A_TRIGGER, A_OFFSET, A_EN, A_SW, A_COUNT };
+
+struct wizard {
+	int			 step;
+	int			 kind;		/* index in product_kinds */
+	struct ui_field		 f[F_COUNT];
+	int			 focus;		/* index into the step's fields */
+	struct ui_textarea	 story;
+	char			 err[200];
+	int64_t			 edit_id;
+	int			 slug_typed;	/* creator edited the slug */
+	/* the automations step (wizard-auto.c) */
+	struct wizard_auto	 autos[WIZ_AUTOS_MAX];
+	int			 nautos;
+	struct ui_list		 alist;		/* over autos not removed */
+	int			 adding;	/* the add form is open */
+	int			 afocus;	/* A_* */
+	int			 atrig;		/* index in the triggers */
+	struct ui_field		 af[A_COUNT];
+	int			 editing;	/* opened with e: kind fixed */
+	int			 published;	/* saved product is on sale */
+	int64_t			 download_limit;	/* kept on edit */
+	/* files and cover of the content step (wizard-files.c) */
+	struct wizard_file	 files[WIZ_FILES_MAX];
+	int			 nfiles;
+	struct ui_list		 flist;		/* selection in files */
+	int			 picking;	/* PICK_* */
+	struct ui_picker	 pick;
+	char			 cover_sha[BLOB_SHA_LEN];	/* kept cover */
+	char			 cover_path[UPLOAD_PATH_MAX + 1];	/* new */
+	int64_t			 cover_size;
+};
+
+/* --- files and cover (wizard-files.c) -------------------------------- */
+
+/*
+ * Reads the files attached to product z->edit_id into z->files as kept
+ * ones (no path, nothing to copy), at most WIZ_FILES_MAX. Returns NY_OK
+ * or product_files' error (z->files untouched then).
+ */
+enum ny_err	wizard_files_load(struct wizard *z, struct ui_ctx *ctx);
+/*
+ * The content step's keys on the Files (f F_FILES) or Cover (F_COVER)
+ * item: a/Space open the picker, x/Delete remove; on Files also u/d
+ * (Shift-↑↓) move the selected file and ↑↓ select inside the list.
+ * Returns 1 when the key was one of these (↑ on the first file and ↓ on
+ * the last are not: focus moves on).
+ */
+int	wizard_files_key(struct wizard *z, struct ui_ctx *ctx, int f, int ch);
+/* A key while the picker is open (z->picking); a UI_* mask. */
+int	wizard_files_pick_key(struct wizard *z, struct ui_ctx *ctx, int ch);
+/* Draws the open picker over the step. */
+void	wizard_files_pick_draw(struct wizard *z, struct ui_ctx *ctx,
+	    WINDOW *w);
+/*
+ * Draws the chosen files at y, x, numbered in the order buyers see them,
+ * in the rows left by the step's nfields items; returns rows used.
+ */
+int	wizard_files_draw(struct wizard *z, struct ui_ctx *ctx, WINDOW *w,
+	    int y, int x, int focused, int nfields);
+/* Draws the cover line: the new upload, the kept cover or none. */
+void	wizard_files_cover_draw(struct wizard *z, struct ui_ctx *ctx,
+	    WINDOW *w, int y, int x, int focused);
+/* Selects file i of the list (kept on screen). */
+void	wizard_files_select(struct wizard *z, int i);
+/* z->err = the text of locale key with {name} (a file's name). */
+void	wizard_files_err(struct wizard *z, struct ui_ctx *ctx,
+	    const char *key, const char *name);
+
+/* --- automatic messages (wizard-auto.c) ------------------------------ */
+
+/* Reads the automations of product z->edit_id (none on error). */
+void	wizard_auto_load(struct wizard *z, struct ui_ctx *ctx);
+/* Draws the step: the list, and the add form when it is open. */
+void	wizard_auto_draw(struct wizard *z, struct ui_ctx *ctx, WINDOW *w);
+/*
+ * A key on the step: the add form's keys while it is open (Esc closes
+ * it), else ↑↓ and the list's keys, a (add), x/Delete (remove). Returns
+ * a UI_* mask, or 0 for a key that is not the step's (Enter, Tab: the
+ * wizard goes on).
+ */
+int	wizard_auto_key(struct wizard *z, struct ui_ctx *ctx, int ch);
+/*
+ * 1 when every kept automation suits the kind (which may have changed
+ * since they were added); else 0 with z->step set to S_AUTOS and the
+ * reason in z->err.
+ */
+int	wizard_auto_ok(struct wizard *z, struct ui_ctx *ctx);
+/*
+ * After the product is saved as product_id: deletes the removed
+ * automations and adds the new ones, stopping at the first error, which
+ * it returns (one already gone counts as deleted). Each one saved is
+ * marked so, so that a retry does not repeat it.
+ */
+enum ny_err	wizard_auto_save(struct wizard *z, struct ui_ctx *ctx,
+		    int64_t product_id);
+/* Frees the automations' texts. */
+void	wizard_auto_free(struct wizard *z);
+
+#endif
