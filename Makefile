@@ -28,7 +28,7 @@ SF_OBJ     := $(filter-out $(B)/storefront/main.o,$(SF_SRC:%.c=$(B)/%.o))
 TUI_OBJ    := $(filter-out $(B)/tui/main.o,$(TUI_SRC:%.c=$(B)/%.o))
 TESTS      := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test unit integration asan bench fuzz clean
+.PHONY: all deps run test unit integration check-structure asan bench fuzz clean
 all: $(B)/nyota-storefront $(B)/nyota-console
 
 deps:
@@ -83,7 +83,12 @@ unit: $(TESTS)
 integration: $(B)/nyota-storefront $(B)/nyota-console
 	@B=$(B) sh tests/run-integration.sh
 
-test: deps all unit integration
+# The layering of docs/ARCHITECTURE.md: no SQL outside shared/, no include
+# or call across the programs, no import cycle, shared/ files kept small.
+check-structure: all
+	@python3 scripts/check-structure.py $(B)
+
+test: deps all check-structure unit integration
 
 # Sanitizer reports go to stderr (a server's stderr is its log, which the
 # integration helpers scan on exit); abort_on_error makes a report kill the

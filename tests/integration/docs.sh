@@ -34,6 +34,29 @@ grep -q '^EXPOSE .*2222' "$DOCKER" || fail "Dockerfile: port 2222"
 grep -q 'nyota-storefront' "$DOCKER" && grep -q 'nyota-console' "$DOCKER" ||
 	fail "Dockerfile: both programs"
 grep -q 'nyota-console serve' "$README" || fail "README: how to run the console container"
+# docs/ARCHITECTURE.md's module map has one row per file of shared/,
+# storefront/ and tui/ (a header goes with its .c), and no row for a file
+# that is gone.
+ARCH="$SRC/docs/ARCHITECTURE.md"
+rows=$(grep -o '^| `[a-z]*/[a-z0-9-]*\.[ch]`' "$ARCH" | tr -d '|` ')
+[ "$(printf '%s\n' "$rows" | wc -l)" -ge 60 ] || fail "ARCHITECTURE.md: module map not found"
+for f in "$SRC"/shared/*.[ch] "$SRC"/storefront/*.[ch] "$SRC"/tui/*.[ch]; do
+	rel=${f#"$SRC"/}
+	case $rel in
+	*.h) [ -f "${f%.h}.c" ] && continue ;;
+	esac
+	printf '%s\n' "$rows" | grep -qxF "$rel" ||
+		fail "ARCHITECTURE.md module map lacks $rel"
+done
+for r in $rows; do
+	[ -f "$SRC/$r" ] || fail "ARCHITECTURE.md module map lists $r, which does not exist"
+done
+# Comments point at the project's own documents, not at one outside it
+# (shipped migrations are never edited, so they are not read).
+! grep -rn 'DESIGN' "$SRC"/shared "$SRC"/storefront "$SRC"/tui "$SRC"/tests/*.c \
+    "$SRC"/docs "$SRC"/README.md >/dev/null ||
+	fail "a reference to DESIGN (not in the repository): point at docs/ARCHITECTURE.md"
+
 # .ci/run is executable and is exactly make test.
 [ -x "$SRC/.ci/run" ] || fail ".ci/run is not executable"
 expect_eq "$(grep -v '^#' "$SRC/.ci/run" | grep -v '^set -e' | grep -v '^cd ' | grep -v '^$')" \
