@@ -27,8 +27,8 @@
 #define PRODUCT_VENUE_MAX	200	/* characters */
 #define PRODUCT_URL_MAX		2000	/* bytes of join_url */
 #define PRODUCT_PRICE_MAX	(INT64_C(1) << 50)	/* minor units */
-#define PRODUCT_PERIOD_MAX	3650	/* days of a subscription period */
-#define PRODUCT_CAPACITY_MAX	1000000	/* seats of a ticket */
+#define PRODUCT_PERIOD_MAX	36500	/* days of a subscription period */
+#define PRODUCT_CAPACITY_MAX	10000000	/* seats of a ticket */
 #define PRODUCT_DOWNLOADS_MAX	1000000	/* download_limit */
 
 /* Kinds and statuses as stored (the strings of the schema). */
@@ -95,11 +95,13 @@ const struct product_rule *product_rule(const char *field);
  * the rules above. Returns NY_OK, or NY_EINVAL with *bad (may be NULL)
  * pointing at the first rule p breaks (static).
  *
- * Integer bounds: price_minor 0–2^50, period_days 1–3650 (subscription),
- * capacity 0–1,000,000 (ticket), download_limit 1–1,000,000 or 0 for
- * none. Kind rules: subscription needs period_days; ticket needs
- * starts_at and capacity (venue optional); webinar needs starts_at and a
- * join_url starting with https:// or http:// (may be "" while a draft).
+ * Integer bounds: price_minor 0–2^50, period_days 1–36,500 (subscription;
+ * a "lifetime" plan is 100 years), capacity 0–10,000,000 (ticket; the
+ * import's limits, which stored catalogs may use), download_limit
+ * 1–1,000,000 or 0 for none. Kind rules: subscription needs period_days;
+ * ticket needs starts_at and capacity (venue optional); webinar needs
+ * starts_at and a join_url starting with https:// or http:// (may be ""
+ * while a draft).
  * Fields of other kinds must be unset.
  */
 enum ny_err	product_validate(const struct product *p,

@@ -45,7 +45,6 @@ static struct {
 	size_t			 n;
 	int			 running;
 	pthread_t		 th;
-	const struct ny_config	*cfg;
 	struct wake		 kick;		/* apart from mu: never held long */
 } sse = {
 	.mu = PTHREAD_MUTEX_INITIALIZER,
@@ -165,7 +164,7 @@ sse_render(struct db *db, int64_t id, char *ev[2], int *final)
 	if (order_by_id(db, id, &o) != NY_OK)
 		return NY_ENOTFOUND;
 	for (owner = 0; owner < 2; owner++) {
-		j = checkout_status_json(&o, sse.cfg->base_url, owner);
+		j = checkout_status_json(&o, http_config()->base_url, owner);
 		data = json_dumps(j, JSON_COMPACT);
 		json_decref(j);
 		ev[owner] = xasprintf("event: status\ndata: %s\n\n", data);
@@ -296,7 +295,6 @@ sse_start(const struct ny_config *cfg, char **cause)
 
 	if (sse.running)
 		return NY_OK;
-	sse.cfg = cfg;
 	wake_start(&sse.kick);
 	db = app_connect(cfg);
 	if (pthread_create(&sse.th, NULL, sse_main, db) != 0) {

@@ -381,11 +381,11 @@ static const struct {
 	const char	*cause;
 } bad_docs[] = {
 	{ bad_capacity, "products[2].event.capacity: expected an integer ≥ 0, "
-	    "at most 1000000" },
+	    "at most 10000000" },
 	{ bad_capacity_limit, "products[2].event.capacity: expected an "
-	    "integer ≥ 0, at most 1000000" },
+	    "integer ≥ 0, at most 10000000" },
 	{ bad_period_limit, "products[1].subscription.period_days: expected "
-	    "an integer ≥ 1, at most 3650" },
+	    "an integer ≥ 1, at most 36500" },
 	{ bad_download_limit, "products[0].download_limit: expected an "
 	    "integer ≥ 1, at most 1000000" },
 	{ bad_join_url, "products[3].webinar.join_url: expected an http(s):// "

@@ -154,8 +154,8 @@ START_TEST(upper_limits)
 		const char	*kind, *field;
 		int64_t		 max;
 	} lim[] = {
-		{ "subscription", "period_days", 3650 },
-		{ "ticket", "capacity", 1000000 },
+		{ "subscription", "period_days", 36500 },
+		{ "ticket", "capacity", 10000000 },
 		{ "download", "download_limit", 1000000 },
 		{ "download", "price_minor", INT64_C(1) << 50 },
 	};

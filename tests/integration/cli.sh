@@ -98,11 +98,11 @@ expect_match "$OUT" 'products\[2\]\.event\.capacity: expected an integer' "JSON 
 python3 - "$T/exp1/catalog.json" "$T/exp1/bad3.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-d["products"][1]["subscription"]["period_days"] = 3651
+d["products"][1]["subscription"]["period_days"] = 36501
 json.dump(d, open(sys.argv[2], "w"))
 PY
 run_err console import "$T/exp1/bad3.json"
-expect_match "$OUT" 'products\[1\]\.subscription\.period_days: expected an integer ≥ 1, at most 3650' "period limit"
+expect_match "$OUT" 'products\[1\]\.subscription\.period_days: expected an integer ≥ 1, at most 36500' "period limit"
 python3 - "$T/exp1/catalog.json" "$T/exp1/bad2.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))

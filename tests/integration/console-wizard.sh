@@ -34,11 +34,11 @@ tm send-keys -t w BTab
 wait_for w 'Doors at six'
 tm send-keys -t w Tab
 wait_for w 'Alliance Francaise'
-tm send-keys -t w Down Down BSpace BSpace BSpace BSpace 1000001 Enter Enter
+tm send-keys -t w Down Down BSpace BSpace BSpace BSpace 10000001 Enter Enter
 # Too many seats: the limit and its message are product_validate's, the
 # same as the import's.
-wait_for w 'Capacity.*whole number from 0 to 1,000,000'
-tm send-keys -t w BSpace BSpace BSpace BSpace BSpace BSpace BSpace 100 Enter Enter
+wait_for w 'Capacity.*whole number from 0 to 10,000,000'
+tm send-keys -t w BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace 100 Enter Enter
 wait_for w 'Delivery'
 wait_for w 'You paid KES 1,500.00 for Nairobi Gig'
 wait_for w 'KSh 1,500.00'
