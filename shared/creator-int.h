@@ -8,13 +8,6 @@
 #include "creator.h"
 
 /*
- * Returns 1 when s is valid UTF-8 without control characters (with
- * multiline, tab, CR and LF are allowed), else 0. The rule for every
- * text a creator types: display name, bio, key comment.
- */
-int	creator_text_ok(const char *s, int multiline);
-
-/*
  * Runs st (from db_stmt, bound by the caller; NULL: NY_EDB), a write that
  * must change exactly one row, in a transaction of its own with the
  * "creator" event for creator_id; commits on NY_OK, else rolls back.

@@ -39,7 +39,7 @@ creator_key_add(struct db *db, int64_t creator_id, const char *fp,
 		return NY_EINVAL;
 	snprintf(cbuf, sizeof cbuf, "%s", comment ? comment : "");
 	/* A cut in the middle of a UTF-8 sequence would be invalid text. */
-	for (size_t n = strlen(cbuf); n > 0 && !creator_text_ok(cbuf, 0); n--)
+	for (size_t n = strlen(cbuf); n > 0 && !ny_text_ok(cbuf, 0, NULL); n--)
 		cbuf[n - 1] = '\0';
 	if ((rc = db_begin(db)) != NY_OK)
 		return rc;

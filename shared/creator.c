@@ -50,33 +50,6 @@ creator_handle_ok(const char *h)
 	return 1;
 }
 
-int
-creator_text_ok(const char *s, int multiline)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		if (*p < 0x20 || *p == 0x7f) {
-			if (!multiline || (*p != '\n' && *p != '\t' && *p != '\r'))
-				return 0;
-			p++;
-		} else if (*p < 0x80)
-			p++;
-		else {
-			int n = (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 :
-			    (*p & 0xf8) == 0xf0 ? 3 : -1;
-
-			if (n < 0 || *p == 0xc0 || *p == 0xc1 || *p > 0xf4)
-				return 0;
-			for (int i = 1; i <= n; i++)
-				if ((p[i] & 0xc0) != 0x80)
-					return 0;
-			p += n + 1;
-		}
-	}
-	return 1;
-}
-
 /* 1 when l is a language a creator may have (the schema's CHECK). */
 static int
 creator_locale_ok(const char *l)
@@ -117,7 +90,7 @@ creator_add_tx(struct db *db, const char *handle, const char *display_name,
 		locale = "en";
 	if (!creator_handle_ok(handle) || !creator_locale_ok(locale) ||
 	    strlen(display_name) > CREATOR_NAME_MAX ||
-	    !creator_text_ok(display_name, 0))
+	    !ny_text_ok(display_name, 0, NULL))
 		return NY_EINVAL;
 	st = db_stmt(db, "INSERT INTO creators(handle, display_name, locale, "
 	    "created_at) VALUES (?, ?, ?, ?)");
@@ -267,9 +240,9 @@ creator_update(struct db *db, int64_t id, const char *display_name,
 	sqlite3_stmt *st;
 
 	if ((display_name != NULL && (strlen(display_name) > CREATOR_NAME_MAX ||
-	    !creator_text_ok(display_name, 0))) ||
+	    !ny_text_ok(display_name, 0, NULL))) ||
 	    (bio != NULL && (strlen(bio) > CREATOR_BIO_MAX ||
-	    !creator_text_ok(bio, 1))) ||
+	    !ny_text_ok(bio, 1, NULL))) ||
 	    (locale != NULL && !creator_locale_ok(locale)))
 		return NY_EINVAL;
 	st = db_stmt(db, "UPDATE creators SET "

@@ -77,6 +77,14 @@ int64_t		 ny_now_ms(void);
 void		 ny_clock_set(int64_t fixed);	/* 0 = real time again */
 
 /*
+ * Returns 1 when s is well-formed UTF-8 text (no overlong lead bytes, no
+ * code point past U+10FFFF) without control characters, except newline,
+ * tab and carriage return when multiline; else 0. *chars (may be NULL)
+ * gets the number of characters of a text that passes.
+ */
+int		 ny_text_ok(const char *s, int multiline, size_t *chars);
+
+/*
  * Parses a whole decimal integer in [min, max]; no sign games, no trailing
  * garbage. Returns NY_OK or NY_EINVAL.
  */

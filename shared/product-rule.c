@@ -117,31 +117,10 @@ product_publish_ok(const char *kind, int64_t nfiles)
 int
 product_text_ok(const char *s, int multiline, long min, long max)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	long n = 0;
+	size_t n;
 
-	while (*p) {
-		int k;
-
-		if (*p < 0x80) {
-			if ((*p < 0x20 || *p == 0x7f) && !(multiline &&
-			    (*p == '\n' || *p == '\t' || *p == '\r')))
-				return 0;
-			p++;
-			n++;
-			continue;
-		}
-		k = (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 :
-		    (*p & 0xf8) == 0xf0 ? 3 : 0;
-		if (k == 0 || *p == 0xc0 || *p == 0xc1 || *p > 0xf4)
-			return 0;
-		for (int i = 1; i <= k; i++)
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-		p += k + 1;
-		n++;
-	}
-	return n >= min && n <= max;
+	return ny_text_ok(s ? s : "", multiline, &n) && (long)n >= min &&
+	    (long)n <= max;
 }
 
 int

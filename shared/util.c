@@ -250,6 +250,35 @@ ny_now(void)
 	return ny_now_ms() / 1000;
 }
 
+int
+ny_text_ok(const char *s, int multiline, size_t *chars)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
+	int k;
+
+	for (; *p != '\0'; n++) {
+		if (*p < 0x80) {
+			if ((*p < 0x20 || *p == 0x7f) && !(multiline &&
+			    (*p == '\n' || *p == '\t' || *p == '\r')))
+				return 0;
+			p++;
+			continue;
+		}
+		k = (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 :
+		    (*p & 0xf8) == 0xf0 ? 3 : 0;
+		if (k == 0 || *p == 0xc0 || *p == 0xc1 || *p > 0xf4)
+			return 0;
+		for (int i = 1; i <= k; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+		p += k + 1;
+	}
+	if (chars != NULL)
+		*chars = n;
+	return 1;
+}
+
 enum ny_err
 ny_parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
 {

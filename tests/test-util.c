@@ -40,6 +40,27 @@ START_TEST(grow_no_change_when_roomy)
 }
 END_TEST
 
+/* ny_text_ok: UTF-8 well-formed, no control characters, counts characters. */
+START_TEST(text_ok)
+{
+	size_t n = 0;
+
+	ck_assert_int_eq(ny_text_ok("Kahawa ☕ na maandazi", 0, &n), 1);
+	ck_assert_uint_eq(n, 20);
+	ck_assert_int_eq(ny_text_ok("", 0, &n), 1);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(ny_text_ok("two\nlines", 0, NULL), 0);
+	ck_assert_int_eq(ny_text_ok("two\nlines\tand\r", 1, NULL), 1);
+	ck_assert_int_eq(ny_text_ok("bell\a", 1, NULL), 0);
+	ck_assert_int_eq(ny_text_ok("del\x7f", 0, NULL), 0);
+	ck_assert_int_eq(ny_text_ok("\xc0\xaf", 0, NULL), 0);	/* overlong */
+	ck_assert_int_eq(ny_text_ok("\xf5\x80\x80\x80", 0, NULL), 0);
+	ck_assert_int_eq(ny_text_ok("cut \xe2\x98", 0, NULL), 0);
+	ck_assert_int_eq(ny_text_ok("\x80", 0, NULL), 0);
+}
+END_TEST
+
+
 int
 main(void)
 {
@@ -48,6 +69,7 @@ main(void)
 
 	tcase_add_test(tc, grow_keeps_contents);
 	tcase_add_test(tc, grow_no_change_when_roomy);
+	tcase_add_test(tc, text_ok);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -145,7 +145,11 @@ fresh_code() {
 		cur=$(( $(date +%s) / 30 ))
 	fi
 	step=$((LAST_STEP + 1))
-	[ "$step" -lt "$cur" ] && step=$cur
+	[ "$step" -lt $((cur - 1)) ] && step=$cur
+	# The step before the current one dies at the next boundary: use it
+	# only with 10 s left to log in, else take the current one.
+	[ "$step" -lt "$cur" ] && [ $(( (cur + 1) * 30 - $(date +%s) )) -lt 10 ] &&
+		step=$cur
 	LAST_STEP=$step
 	CODE=$(oathtool --totp -b --now "$(date -u -d "@$((step * 30))" '+%Y-%m-%d %H:%M:%S UTC')" "$1")
 }
