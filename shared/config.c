@@ -54,7 +54,8 @@ static const struct cfg_var cfg_vars[] = {
 	{ "NYOTA_UPLOAD_QUOTA_MB", "10240", CFG_INT, S(upload_quota_mb),
 	  "1 16777216" },
 	{ "NYOTA_BASE_URL", "http://localhost:8080", CFG_URL, S(base_url), NULL },
-	{ "NYOTA_PAYMENTS", "sim", CFG_ENUM, S(payments), "sim|mpesa" },
+	/* A comma list of methods, checked in config_load (cfg_payments_ok). */
+	{ "NYOTA_PAYMENTS", "sim", CFG_STR, S(payments), NULL },
 	{ "NYOTA_SIM_AUTO", "off", CFG_ENUM, S(sim_auto), "off|approve|decline" },
 	{ "NYOTA_SIM_DELAY_MS", "1500", CFG_INT, S(sim_delay_ms), "0 600000" },
 	{ "NYOTA_MPESA_BASE_URL", "https://sandbox.safaricom.co.ke", CFG_URL,
@@ -64,6 +65,20 @@ static const struct cfg_var cfg_vars[] = {
 	{ "NYOTA_MPESA_SHORTCODE", "", CFG_STR, S(mpesa_shortcode), NULL },
 	{ "NYOTA_MPESA_PASSKEY", "", CFG_STR, S(mpesa_passkey), NULL },
 	{ "NYOTA_MPESA_CALLBACK_SECRET", "", CFG_STR, S(mpesa_callback_secret), NULL },
+	/* Reversals (refunds through Daraja); without them an M-Pesa refund
+	 * is recorded as made by hand. */
+	{ "NYOTA_MPESA_INITIATOR", "", CFG_STR, S(mpesa_initiator), NULL },
+	{ "NYOTA_MPESA_SECURITY_CREDENTIAL", "", CFG_STR,
+	  S(mpesa_security_credential), NULL },
+	{ "NYOTA_STRIPE_API_URL", "https://api.stripe.com", CFG_URL,
+	  S(stripe_api_url), NULL },
+	{ "NYOTA_STRIPE_SECRET_KEY", "", CFG_STR, S(stripe_secret_key), NULL },
+	{ "NYOTA_STRIPE_WEBHOOK_SECRET", "", CFG_STR, S(stripe_webhook_secret),
+	  NULL },
+	/* How long a Checkout Session stays open; Stripe itself wants 1800 to
+	 * 86400 (lower values are for tests against the fake). */
+	{ "NYOTA_STRIPE_SESSION_S", "1800", CFG_INT, S(stripe_session_s),
+	  "60 86400" },
 	{ "NYOTA_WHATSAPP", "log", CFG_ENUM, S(whatsapp), "log|cloud" },
 	{ "NYOTA_WHATSAPP_API_URL", "https://graph.facebook.com/v20.0", CFG_URL,
 	  S(whatsapp_api_url), NULL },
@@ -310,6 +325,48 @@ cfg_find_flag(const char *flag, size_t n)
 	return NULL;
 }
 
+/*
+ * 1 when list is one or more of sim, mpesa, stripe joined by commas, each
+ * at most once, with no spaces or empty items.
+ */
+static int
+cfg_payments_ok(const char *list)
+{
+	static const char *const names[] = { "sim", "mpesa", "stripe" };
+	const char *p = list, *end;
+	unsigned seen = 0;
+	size_t i, n;
+
+	for (;;) {
+		end = strchr(p, ',');
+		n = end != NULL ? (size_t)(end - p) : strlen(p);
+		for (i = 0; i < 3; i++)
+			if (strlen(names[i]) == n && strncmp(p, names[i], n) == 0)
+				break;
+		if (i == 3 || (seen & (1u << i)))
+			return 0;
+		seen |= 1u << i;
+		if (end == NULL)
+			return 1;
+		p = end + 1;
+	}
+}
+
+int
+config_payments_has(const struct ny_config *cfg, const char *name)
+{
+	const char *p = cfg != NULL ? cfg->payments : NULL;
+	size_t n = strlen(name);
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+		if ((p = strchr(p, ',')) != NULL)
+			p++;
+	}
+	return 0;
+}
+
 enum ny_err
 config_load(struct ny_config *cfg, int argc, char **argv, int *nargs,
     char **cause)
@@ -351,13 +408,35 @@ config_load(struct ny_config *cfg, int argc, char **argv, int *nargs,
 		cfg->db_path = xasprintf("%s/nyota.db", cfg->data_dir);
 	if (cfg->ssh_public == NULL)
 		cfg->ssh_public = cfg_ssh_public(cfg);
-	if (strcmp(cfg->payments, "mpesa") == 0 &&
+	if (!cfg_payments_ok(cfg->payments)) {
+		char shown[64];
+
+		cfg_show(cfg->payments, shown);
+		*cause = xasprintf("NYOTA_PAYMENTS: expected sim, mpesa or "
+		    "stripe, or several joined by commas (got \"%s\")", shown);
+		goto fail;
+	}
+	if (config_payments_has(cfg, "stripe") &&
+	    (strncmp(cfg->stripe_secret_key, "sk_", 3) != 0 ||
+	    strncmp(cfg->stripe_webhook_secret, "whsec_", 6) != 0)) {
+		*cause = xstrdup("NYOTA_PAYMENTS=stripe: expected "
+		    "NYOTA_STRIPE_SECRET_KEY (sk_…) and "
+		    "NYOTA_STRIPE_WEBHOOK_SECRET (whsec_…)");
+		goto fail;
+	}
+	if (config_payments_has(cfg, "mpesa") &&
 	    (!*cfg->mpesa_consumer_key || !*cfg->mpesa_consumer_secret ||
 	    !*cfg->mpesa_shortcode || !*cfg->mpesa_passkey ||
 	    strlen(cfg->mpesa_callback_secret) < 16)) {
 		*cause = xstrdup("NYOTA_PAYMENTS=mpesa: expected NYOTA_MPESA_"
 		    "CONSUMER_KEY, _CONSUMER_SECRET, _SHORTCODE, _PASSKEY and a "
 		    "_CALLBACK_SECRET of at least 16 characters");
+		goto fail;
+	}
+	if ((*cfg->mpesa_initiator != '\0') !=
+	    (*cfg->mpesa_security_credential != '\0')) {
+		*cause = xstrdup("NYOTA_MPESA_INITIATOR: expected together with "
+		    "NYOTA_MPESA_SECURITY_CREDENTIAL (both or neither)");
 		goto fail;
 	}
 	if (strcmp(cfg->whatsapp, "cloud") == 0 &&

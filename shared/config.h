@@ -39,7 +39,7 @@ struct ny_config {
 	int	 upload_max_mb;		/* NYOTA_UPLOAD_MAX_MB: one file */
 	int	 upload_quota_mb;	/* NYOTA_UPLOAD_QUOTA_MB: one creator */
 	char	*base_url;		/* NYOTA_BASE_URL, no trailing slash */
-	char	*payments;		/* "sim" | "mpesa" */
+	char	*payments;		/* methods, "sim" or "mpesa,stripe" … */
 	char	*sim_auto;		/* "off" | "approve" | "decline" */
 	int	 sim_delay_ms;		/* NYOTA_SIM_DELAY_MS */
 	char	*mpesa_base_url;	/* NYOTA_MPESA_BASE_URL */
@@ -48,6 +48,12 @@ struct ny_config {
 	char	*mpesa_shortcode;
 	char	*mpesa_passkey;
 	char	*mpesa_callback_secret;
+	char	*mpesa_initiator;	/* reversals: both set, or neither */
+	char	*mpesa_security_credential;
+	char	*stripe_api_url;	/* NYOTA_STRIPE_API_URL */
+	char	*stripe_secret_key;	/* sk_… */
+	char	*stripe_webhook_secret;	/* whsec_… */
+	int	 stripe_session_s;	/* Checkout Session lifetime */
 	char	*whatsapp;		/* "log" | "cloud" */
 	char	*whatsapp_api_url;
 	char	*whatsapp_token;
@@ -72,6 +78,12 @@ struct ny_config {
  */
 enum ny_err config_load(struct ny_config *cfg, int argc, char **argv,
 	    int *nargs, char **cause);
+
+/*
+ * 1 when the payment method name ("sim", "mpesa", "stripe") is in
+ * cfg->payments, else 0 (also for a NULL cfg).
+ */
+int	config_payments_has(const struct ny_config *cfg, const char *name);
 
 /* Frees every string in cfg. */
 void	config_free(struct ny_config *cfg);

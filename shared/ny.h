@@ -26,6 +26,7 @@ enum ny_err {
 	NY_ELIMIT,	/* rate limit or capacity reached */
 	NY_ETOONEW,	/* database schema newer than this program */
 	NY_EREPLAY,	/* one-time value used again */
+	NY_ENOTSUP,	/* not offered here (e.g. a provider without refunds) */
 };
 
 /* Short English name of an error, for logs; never NULL. */

@@ -33,3 +33,10 @@ pay_answer_final(struct pay_answer *a, enum pay_outcome o, int code,
 	a->result.desc = a->desc[0] ? a->desc : NULL;
 	a->result.raw = a->raw;
 }
+
+void
+pay_refund_answer_clear(struct pay_refund_answer *a)
+{
+	free(a->raw);
+	memset(a, 0, sizeof *a);
+}

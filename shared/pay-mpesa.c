@@ -281,7 +281,7 @@ mpesa_shillings(int64_t minor)
 
 static enum ny_err
 mpesa_push(void *state, const struct payment *p, char *ref, size_t len,
-    char **cause)
+    char *url, size_t urllen, char **cause)
 {
 	struct mpesa *m = state;
 	json_t *req, *resp = NULL, *v;
@@ -289,6 +289,8 @@ mpesa_push(void *state, const struct payment *p, char *ref, size_t len,
 	long status;
 	enum ny_err rc;
 
+	if (urllen > 0)
+		url[0] = '\0';
 	if (strcmp(p->currency, "KES") != 0) {
 		*cause = xstrdup("M-Pesa takes KES only");
 		return NY_EINVAL;
@@ -554,8 +556,11 @@ out:
 	return rc;
 }
 
+static const char *const mpesa_currencies[] = { "KES", NULL };
+
 const struct pay_provider pay_mpesa = {
 	.name = "mpesa",
+	.currencies = mpesa_currencies,
 	.init = mpesa_init,
 	.free = mpesa_free,
 	.push = mpesa_push,

@@ -46,11 +46,13 @@ sim_free(void *state)
 
 static enum ny_err
 sim_push(void *state, const struct payment *p, char *ref, size_t len,
-    char **cause)
+    char *url, size_t urllen, char **cause)
 {
 	char rnd[32];
 
 	(void)state; (void)p; (void)cause;
+	if (urllen > 0)
+		url[0] = '\0';
 	tok_random(16, rnd, sizeof rnd);
 	snprintf(ref, len, "sim-%" PRId64 "-%s", ny_now_ms(), rnd);
 	return NY_OK;
@@ -109,13 +111,30 @@ sim_query(void *state, const struct payment *p, const char *raw,
 	return NY_OK;
 }
 
+/* A simulated refund: the money goes back at once. */
+static enum ny_err
+sim_refund(void *state, const struct pay_refund *r,
+    struct pay_refund_answer *a)
+{
+	(void)state;
+	memset(a, 0, sizeof *a);
+	a->final = 1;
+	a->ok = 1;
+	snprintf(a->provider_ref, sizeof a->provider_ref, "sim-refund-%lld",
+	    (long long)r->refund_id);
+	snprintf(a->desc, sizeof a->desc, "simulated refund");
+	return NY_OK;
+}
+
 const struct pay_provider pay_sim = {
 	.name = "sim",
 	.init = sim_init,
 	.free = sim_free,
+	.currencies = NULL,	/* every currency */
 	.push = sim_push,
 	.query = sim_query,
 	.parse_callback = NULL,
+	.refund = sim_refund,
 	.poll_s = 3600,	/* nothing to ask: wait for the handset or expiry */
 };
 

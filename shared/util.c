@@ -27,6 +27,7 @@ static const char *const ny_errnames[] = {
 	[NY_ELIMIT] = "limit reached",
 	[NY_ETOONEW] = "database newer than program",
 	[NY_EREPLAY] = "replayed",
+	[NY_ENOTSUP] = "not supported",
 };
 
 const char *

@@ -125,7 +125,7 @@ wp_push(struct wp_thread *t, const struct payment *p, int64_t now)
 			    (long long)p->id, ny_strerror(rc));
 		return;		/* ended meanwhile, or try again next pass */
 	}
-	rc = wp.prov->push(wp.pstate, p, ref, sizeof ref, &cause);
+	rc = wp.prov->push(wp.pstate, p, ref, sizeof ref, NULL, 0, &cause);
 	if (rc == NY_OK) {
 		wp_test_crash_after_push();
 		/* Due at once: the first query says when to ask again. */
@@ -327,7 +327,7 @@ worker_pay_start(const struct ny_config *cfg, char **cause)
 	if (wp.running)
 		return NY_OK;
 	wp.cfg = cfg;
-	if ((wp.prov = pay_find(cfg->payments)) == NULL) {
+	if ((wp.prov = pay_find(config_payments_has(cfg, "mpesa") ? "mpesa" : "sim")) == NULL) {
 		*cause = xasprintf("NYOTA_PAYMENTS: no provider \"%s\"",
 		    cfg->payments);
 		return NY_EINVAL;

@@ -279,12 +279,13 @@ END_TEST
 START_TEST(bad_enums)
 {
 	static const char *const bad[] = { "", "SIM", "si", "sim|mpesa", "|",
-	    "sim ", "paypal" };
+	    "sim ", "paypal", "sim,", ",sim", "sim,,mpesa", "sim,sim",
+	    "sim, stripe", "stripe,paypal", "," };
 	size_t i;
 
 	for (i = 0; i < sizeof bad / sizeof *bad; i++)
 		refused("NYOTA_PAYMENTS", bad[i], "NYOTA_PAYMENTS",
-		    "expected one of sim|mpesa");
+		    "expected sim, mpesa or stripe, or several joined by commas");
 	refused("NYOTA_SIM_AUTO", "yes", "NYOTA_SIM_AUTO",
 	    "expected one of off|approve|decline");
 	refused("NYOTA_WHATSAPP", "sms", "NYOTA_WHATSAPP",
@@ -406,6 +407,28 @@ START_TEST(providers_need_their_settings)
 	free(cause);
 	setenv("NYOTA_MPESA_CALLBACK_SECRET", "0123456789abcdef", 1);
 	accepted("NYOTA_PAYMENTS", "mpesa");
+
+	/* Stripe needs both keys, and a list names each method once. */
+	cause = load("NYOTA_PAYMENTS", "mpesa,stripe", 0, NULL);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_ptr_nonnull(strstr(cause, "NYOTA_STRIPE_SECRET_KEY"));
+	free(cause);
+	setenv("NYOTA_STRIPE_SECRET_KEY", "sk_test_abc", 1);
+	setenv("NYOTA_STRIPE_WEBHOOK_SECRET", "whsec_abc", 1);
+	accepted("NYOTA_PAYMENTS", "mpesa,stripe");
+	accepted("NYOTA_PAYMENTS", "stripe,sim");
+	accepted("NYOTA_PAYMENTS", "sim,mpesa,stripe");
+	setenv("NYOTA_MPESA_INITIATOR", "apiop", 1);
+	cause = load("NYOTA_PAYMENTS", "mpesa", 0, NULL);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_ptr_nonnull(strstr(cause, "NYOTA_MPESA_SECURITY_CREDENTIAL"));
+	free(cause);
+	setenv("NYOTA_MPESA_SECURITY_CREDENTIAL", "c3VjcmV0", 1);
+	accepted("NYOTA_PAYMENTS", "mpesa");
+	unsetenv("NYOTA_MPESA_INITIATOR");
+	unsetenv("NYOTA_MPESA_SECURITY_CREDENTIAL");
+	unsetenv("NYOTA_STRIPE_SECRET_KEY");
+	unsetenv("NYOTA_STRIPE_WEBHOOK_SECRET");
 
 	cause = load("NYOTA_WHATSAPP", "cloud", 0, NULL);
 	ck_assert_ptr_nonnull(cause);

@@ -533,7 +533,7 @@ START_TEST(sim_provider)
 	/* Not pushed yet: the handset has nothing to answer. */
 	ck_assert_int_eq(pay_sim_answer(db, o.ref, 1, &changed), NY_ESTATE);
 	ck_assert_int_eq(payment_get(db, o.payment_id, &p), NY_OK);
-	ck_assert_int_eq(pay_sim.push(st, &p, ref, sizeof ref, &cause), NY_OK);
+	ck_assert_int_eq(pay_sim.push(st, &p, ref, sizeof ref, NULL, 0, &cause), NY_OK);
 	ck_assert_int_eq(payment_mark_pushed(db, p.id, ref, 0), NY_OK);
 	ck_assert_int_eq(payment_get(db, o.payment_id, &p), NY_OK);
 	ck_assert_int_eq(pay_sim.query(st, &p, NULL, &a), NY_OK);
