@@ -32,6 +32,8 @@ pay_answer_final(struct pay_answer *a, enum pay_outcome o, int code,
 	a->result.amount_minor = amount;
 	a->result.desc = a->desc[0] ? a->desc : NULL;
 	a->result.raw = a->raw;
+	a->result.card_brand = a->card_brand[0] ? a->card_brand : NULL;
+	a->result.card_last4 = a->card_last4[0] ? a->card_last4 : NULL;
 }
 
 void

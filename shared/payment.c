@@ -38,8 +38,10 @@ payment_reason_for_code(int code)
 	"SELECT y.id, y.order_id, o.ref, y.provider, y.phone, y.amount_minor," \
 	" o.currency, y.status, coalesce(y.provider_ref, '')," \
 	" coalesce(y.receipt, ''), y.attempts, y.next_attempt_at," \
-	" y.created_at, o.expires_at, coalesce(y.push_started_at, 0)" \
-	" FROM payments y JOIN orders o ON o.id = y.order_id "
+	" y.created_at, o.expires_at, coalesce(y.push_started_at, 0)," \
+	" o.locale, p.title" \
+	" FROM payments y JOIN orders o ON o.id = y.order_id" \
+	" JOIN products p ON p.id = o.product_id "
 
 static void
 payment_row(sqlite3_stmt *st, struct payment *p)
@@ -60,6 +62,8 @@ payment_row(sqlite3_stmt *st, struct payment *p)
 	p->created_at = sqlite3_column_int64(st, 12);
 	p->order_expires_at = sqlite3_column_int64(st, 13);
 	p->push_started_at = sqlite3_column_int64(st, 14);
+	db_col_buf(st, 15, p->locale, sizeof p->locale);
+	db_col_buf(st, 16, p->product_title, sizeof p->product_title);
 }
 
 /* Steps st (bound, one payment) into *out: NY_OK, NY_ENOTFOUND, db error. */

@@ -49,13 +49,15 @@ struct pay_result {
 	int64_t			 amount_minor;	/* amount the provider reports; -1 unknown */
 	const char		*desc;		/* provider's text, for the console */
 	const char		*raw;		/* raw callback/answer kept for audit, or NULL */
+	const char		*card_brand;	/* card payments: "visa", … or NULL */
+	const char		*card_last4;	/* or NULL */
 };
 
 struct payment {
 	int64_t		 id;
 	int64_t		 order_id;
 	char		 order_ref[24];
-	char		 provider[8];
+	char		 provider[8];		/* sim | mpesa | stripe */
 	char		 phone[16];
 	int64_t		 amount_minor;
 	char		 currency[4];
@@ -67,6 +69,8 @@ struct payment {
 	int64_t		 created_at;
 	int64_t		 order_expires_at;
 	int64_t		 push_started_at;	/* 0: no push sent yet */
+	char		 locale[3];		/* the order's: "en" | "sw" */
+	char		 product_title[128];	/* for the provider's page */
 };
 
 /*
