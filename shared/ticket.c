@@ -226,10 +226,11 @@ tk_describe(struct db *db, const char *code, const char *stored,
     int64_t creator_id, struct ticket_checkin *res)
 {
 	sqlite3_stmt *st = db_stmt(db,
-	    "SELECT t.id, t.product_id, t.checked_in_at, p.title"
+	    "SELECT t.id, t.product_id, t.checked_in_at, p.title, o.status"
 	    " FROM tickets t JOIN products p ON p.id = t.product_id"
 	    " JOIN orders o ON o.id = t.order_id WHERE t.code IN (?1, ?3)"
-	    " AND o.status = 'paid' AND (?2 <= 0 OR p.creator_id = ?2)");
+	    " AND o.status IN ('paid', 'refunded')"
+	    " AND (?2 <= 0 OR p.creator_id = ?2)");
 	int rc;
 
 	if (st == NULL)
@@ -243,7 +244,10 @@ tk_describe(struct db *db, const char *code, const char *stored,
 		res->product_id = sqlite3_column_int64(st, 1);
 		res->when = sqlite3_column_int64(st, 2);
 		db_col_buf(st, 3, res->title, sizeof res->title);
-		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+		if (strcmp((const char *)sqlite3_column_text(st, 4),
+		    "refunded") == 0)
+			res->status = TICKET_REFUNDED;
+		else if (sqlite3_column_type(st, 2) != SQLITE_NULL)
 			res->status = TICKET_ALREADY;
 	}
 	sqlite3_reset(st);

@@ -56,6 +56,7 @@ enum ticket_status {
 	TICKET_VALID = 0,	/* checked in now */
 	TICKET_ALREADY,		/* checked in before, at ->when */
 	TICKET_UNKNOWN,		/* no such code (or another creator's) */
+	TICKET_REFUNDED,	/* its order was refunded: not valid */
 };
 
 struct ticket_checkin {
@@ -70,7 +71,7 @@ struct ticket_checkin {
  * Checks a typed code in at now. creator_id > 0 restricts to that
  * creator's products (others answer UNKNOWN). A single conditional UPDATE
  * decides, so two simultaneous check-ins of one code never both succeed.
- * Refunded orders' tickets answer UNKNOWN. Opens its own transaction.
+ * Refunded orders' tickets answer REFUNDED (never VALID). Opens its own transaction.
  * NY_OK with *res filled (also for ALREADY/UNKNOWN), NY_EBUSY, NY_EDB.
  */
 enum ny_err ticket_check_in(struct db *db, const char *code, int64_t creator_id,

@@ -135,11 +135,19 @@ START_TEST(check_in_answers)
 	ck_assert_int_eq(r.status, TICKET_UNKNOWN);
 	ck_assert_int_eq(ticket_check_in(db, "garbage", 0, LF_T0, &r), NY_OK);
 	ck_assert_int_eq(r.status, TICKET_UNKNOWN);
-	/* A refunded order's tickets are unknown at the door. */
+	/* A refunded order's tickets say so at the door, never VALID, and
+	 * stay unchecked; another creator still sees nothing. */
 	lf_buy(db, 2, 3, 1);
 	ck_assert_int_eq(db_exec(db, "UPDATE orders SET status = 'refunded'"
 	    " WHERE customer_id = 2"), NY_OK);
 	ck_assert_int_eq(ticket_check_in(db, code_where(db, 2), 0, LF_T0, &r),
+	    NY_OK);
+	ck_assert_int_eq(r.status, TICKET_REFUNDED);
+	ck_assert_str_eq(r.title, "Gig");
+	ck_assert_int_eq(ticket_check_in(db, code_where(db, 2), 0, LF_T0, &r),
+	    NY_OK);
+	ck_assert_int_eq(r.status, TICKET_REFUNDED);
+	ck_assert_int_eq(ticket_check_in(db, code_where(db, 2), 2, LF_T0, &r),
 	    NY_OK);
 	ck_assert_int_eq(r.status, TICKET_UNKNOWN);
 	db_close(db);

@@ -77,6 +77,12 @@ checkin_result(struct checkin *c, struct ui_ctx *ctx, WINDOW *w)
 		ui_put(w, 11, 2, msg, ctx->cols - 4, 0);
 		free(msg);
 		break;
+	case TICKET_REFUNDED:
+		big_word(ctx, w, 7, ui_tr(ctx, "tui.checkin.refunded"),
+		    ui_attr_bad(ctx));
+		ui_put(w, 11, 2, ui_tr(ctx, "tui.checkin.refunded_why"),
+		    ctx->cols - 4, 0);
+		break;
 	default:
 		big_word(ctx, w, 7, ui_tr(ctx, "tui.checkin.unknown"),
 		    ui_attr_bad(ctx));

@@ -27,7 +27,7 @@ for prog in nyota-storefront nyota-console; do
 	bad $prog 'NYOTA_SSH_PORT: expected a port number' NYOTA_SSH_PORT=ssh
 	bad $prog 'NYOTA_HTTP_PORT: expected a port number.*"80\?80"' "NYOTA_HTTP_PORT=80
 80"
-	bad $prog 'NYOTA_PAYMENTS: expected sim, mpesa or stripe, or several joined by commas (got "paypal")' NYOTA_PAYMENTS=paypal
+	bad $prog 'NYOTA_PAYMENTS: expected sim, mpesa or stripe, or several joined by commas \(got "paypal"\)' NYOTA_PAYMENTS=paypal
 	bad $prog 'NYOTA_SIM_AUTO: expected one of off\|approve\|decline' NYOTA_SIM_AUTO=yes
 	bad $prog 'NYOTA_WHATSAPP: expected one of log\|cloud' NYOTA_WHATSAPP=sms
 	bad $prog 'NYOTA_LOG: expected one of debug\|info\|warn\|error' NYOTA_LOG=verbose

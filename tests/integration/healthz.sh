@@ -17,7 +17,7 @@ set +e
 out=$(NYOTA_PAYMENTS=paypal "$NYOTA_BIN/nyota-console" backup "$T/x.db" 2>&1); rc=$?
 set -e
 expect_eq "$rc" 2 "exit code for bad payments"
-expect_match "$out" 'NYOTA_PAYMENTS: expected one of sim\|mpesa' "payments message"
+expect_match "$out" 'NYOTA_PAYMENTS: expected sim, mpesa or stripe' "payments message"
 
 # An unusable database: the files are overwritten in place with garbage
 # while the server runs (every thread's open connection then reads "file

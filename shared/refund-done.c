@@ -1,0 +1,162 @@
+/*
+ * refund-done.c: refund_done_tx, the one transition that ends what a
+ * refunded order bought (see refund.h). Every path that finishes a
+ * refund — sim at once, by hand, the provider's answer, a Daraja
+ * reversal result, Stripe's charge.refunded — comes here, inside the
+ * caller's transaction, so access never outlives the money.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "entitlement.h"
+#include "i18n.h"
+#include "log.h"
+#include "money.h"
+#include "outbox.h"
+#include "refund.h"
+
+/* What the buyer's message and the audit line need. */
+struct rd_info {
+	int64_t	 order_id;
+	int64_t	 customer_id;
+	int64_t	 amount;
+	char	 currency[4];
+	char	 locale[4];
+	char	 ref[24];
+	char	 title[201];
+	char	 phone[16];
+	char	 provider[8];
+	char	 how[8];
+	char	 code[16];
+	char	 actor[40];
+};
+
+/*
+ * The refund row id goes from pending to done; *info is filled from it,
+ * its order, product and buyer. NY_ESTATE when it is not pending (done
+ * already, failed, or no such row).
+ */
+static enum ny_err
+rd_mark(struct db *db, int64_t id, int64_t now, struct rd_info *info)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE refunds SET status = 'done',"
+	    " done_at = ?1, updated_at = ?1, error = NULL"
+	    " WHERE id = ?2 AND status = 'pending'"
+	    " RETURNING order_id, provider, how, coalesce(manual_code, ''),"
+	    " actor, amount_minor, currency");
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		info->order_id = sqlite3_column_int64(st, 0);
+		db_col_buf(st, 1, info->provider, sizeof info->provider);
+		db_col_buf(st, 2, info->how, sizeof info->how);
+		db_col_buf(st, 3, info->code, sizeof info->code);
+		db_col_buf(st, 4, info->actor, sizeof info->actor);
+		info->amount = sqlite3_column_int64(st, 5);
+		db_col_buf(st, 6, info->currency, sizeof info->currency);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return NY_ESTATE;
+	return db_err(rc);
+}
+
+/*
+ * The order becomes refunded: from paid, or from expired when the money
+ * came after its seats were gone (failure 'late_refund'). Seats are
+ * counted from paid orders and reservations, so a refunded ticket order
+ * gives its seats back by this change alone. Reads the rest of *info.
+ */
+static enum ny_err
+rd_order(struct db *db, int64_t now, struct rd_info *info)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE orders SET status = 'refunded',"
+	    " updated_at = ?1 WHERE id = ?2 AND (status = 'paid' OR"
+	    " (status = 'expired' AND failure = 'late_refund'))"
+	    " RETURNING customer_id, locale, ref,"
+	    " (SELECT title FROM products p WHERE p.id = orders.product_id),"
+	    " (SELECT phone FROM customers c WHERE c.id = orders.customer_id)");
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, info->order_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		info->customer_id = sqlite3_column_int64(st, 0);
+		db_col_buf(st, 1, info->locale, sizeof info->locale);
+		db_col_buf(st, 2, info->ref, sizeof info->ref);
+		db_col_buf(st, 3, info->title, sizeof info->title);
+		db_col_buf(st, 4, info->phone, sizeof info->phone);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return NY_ESTATE;
+	return db_err(rc);
+}
+
+/* The buyer's WhatsApp message, once per order, in the order's language. */
+static enum ny_err
+rd_notify(struct db *db, const struct rd_info *info)
+{
+	struct outbox_msg m;
+	char amount[64], dedupe[40], *body;
+	const char *loc = strcmp(info->locale, "sw") == 0 ? "sw" : "en";
+	enum ny_err rc;
+
+	money_format(info->amount, info->currency, loc, amount, sizeof amount);
+	body = i18n_fmt(loc, "msg.refund", "amount", amount, "product",
+	    info->title, "ref", info->ref, NULL);
+	snprintf(dedupe, sizeof dedupe, "refund:%lld",
+	    (long long)info->order_id);
+	memset(&m, 0, sizeof m);
+	m.customer_id = info->customer_id;
+	m.to_phone = info->phone;
+	m.kind = "refund";
+	m.locale = loc;
+	m.body = body;
+	m.dedupe_key = dedupe;
+	m.order_id = info->order_id;
+	rc = outbox_queue_tx(db, &m, NULL);
+	free(body);
+	return rc;
+}
+
+enum ny_err
+refund_done_tx(struct db *db, int64_t refund_id, int64_t now)
+{
+	struct rd_info info;
+	char amount[64], *detail;
+	enum ny_err rc;
+
+	memset(&info, 0, sizeof info);
+	if ((rc = rd_mark(db, refund_id, now, &info)) != NY_OK)
+		return rc;
+	if ((rc = rd_order(db, now, &info)) != NY_OK)
+		return rc;
+	/* Library item gone, downloads refused, a subscription ended: the
+	 * entitlement granted by this order is revoked (and shows as
+	 * refunded). Tickets of a refunded order fail check-in. */
+	if ((rc = entitlement_revoke_order_tx(db, info.order_id, now)) != NY_OK)
+		return rc;
+	if ((rc = rd_notify(db, &info)) != NY_OK)
+		return rc;
+	money_format(info.amount, info.currency, "en", amount, sizeof amount);
+	detail = xasprintf("order=%s amount=\"%s\" provider=%s how=%s%s%s",
+	    info.ref, amount, info.provider, info.how,
+	    info.code[0] ? " code=" : "", info.code);
+	rc = audit_log(db, info.actor, "order.refund", detail, NULL);
+	free(detail);
+	if (rc == NY_OK)
+		rc = db_event(db, "order", info.order_id, NULL);
+	if (rc == NY_OK)
+		log_info("order refunded", "order=%lld refund=%lld how=%s",
+		    (long long)info.order_id, (long long)refund_id, info.how);
+	return rc;
+}

@@ -1,0 +1,367 @@
+/*
+ * test-refund.c: refunds (refund.h) per provider, and access ended by a
+ * refund in every kind of product: the library item gone, downloads
+ * refused, a subscription ended, a ticket refused at the door with its
+ * seat back on sale; the buyer's message, the audit line and the event.
+ * Stripe's refunds API is exercised against the fake in test-stripe.c.
+ */
+#include "library-fixture.h"
+#include "download.h"
+#include "library.h"
+#include "order.h"
+#include "payment.h"
+#include "refund.h"
+#include "ticket.h"
+
+/* Adds the paid payment of order id (provider prov, receipt rcpt). */
+static void
+pay_row(struct db *db, int64_t id, const char *prov, const char *rcpt)
+{
+	char *sql = xasprintf("INSERT INTO payments(order_id, provider, phone,"
+	    " amount_minor, status, receipt, created_at, updated_at) SELECT"
+	    " o.id, '%s', c.phone, o.amount_minor, 'paid', '%s', 0, 0 FROM"
+	    " orders o JOIN customers c ON c.id = o.customer_id WHERE o.id ="
+	    " %lld", prov, rcpt, (long long)id);
+
+	ck_assert_int_eq(db_exec(db, sql), NY_OK);
+	free(sql);
+}
+
+/* A paid, fulfilled order with its payment; returns its id, ref in ref. */
+static int64_t
+sale(struct db *db, int64_t customer, int64_t product, int qty,
+    const char *prov, char ref[24])
+{
+	static int n;
+	char rcpt[24];
+	int64_t id = lf_buy(db, customer, product, qty);
+	sqlite3_stmt *st;
+
+	snprintf(rcpt, sizeof rcpt, "RCPT%06d", ++n);
+	pay_row(db, id, prov, rcpt);
+	st = db_stmt(db, "SELECT ref FROM orders WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	snprintf(ref, 24, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return id;
+}
+
+/* The status of order id is status: 1 or 0. */
+static int
+order_is(struct db *db, int64_t id, const char *status)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT status FROM orders WHERE id = ?");
+	int yes;
+
+	sqlite3_bind_int64(st, 1, id);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	yes = strcmp((const char *)sqlite3_column_text(st, 0), status) == 0;
+	sqlite3_reset(st);
+	return yes;
+}
+
+static enum ny_err
+refund(struct db *db, const char *ref, int64_t creator, const char *code,
+    struct refund *out)
+{
+	struct refund_ask ask = { .order_ref = ref, .creator_id = creator,
+	    .actor = "amani", .reason = "asked by buyer",
+	    .manual_code = code };
+	static struct ny_config cfg;	/* no reversal API configured */
+
+	return refund_order(db, &cfg, &ask, out);
+}
+
+/* A sim refund of a download ends everything it bought, once. */
+START_TEST(sim_download_access_ends)
+{
+	struct db *db = lf_open(NULL);
+	struct dl_grant g;
+	struct refund r;
+	char ref[24];
+	int64_t o = sale(db, 1, 1, 1, "sim", ref);
+
+	ck_assert_int_eq(refund_possible(db, o), 1);
+	ck_assert_int_eq(download_authorize(db, 1, 1, LF_T0, &g), NY_OK);
+	ck_assert_int_eq(refund(db, ref, 1, NULL, &r), NY_OK);
+	ck_assert_str_eq(r.status, "done");
+	ck_assert_str_eq(r.how, "sim");
+	ck_assert_str_eq(r.actor, "amani");
+	ck_assert_int_eq(r.amount_minor, 50000);
+	ck_assert_int_gt(r.done_at, 0);
+	ck_assert_str_eq(r.order_ref, ref);
+	ck_assert_int_eq(order_is(db, o, "refunded"), 1);
+	ck_assert_int_eq(download_authorize(db, 1, 1, LF_T0, &g), NY_EDENIED);
+	ck_assert_int_eq(download_lookup(db, g.entitlement_id, 1, LF_T0, &g),
+	    NY_EDENIED);
+	/* The buyer is told in their language (customer 1: sw), once. */
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM messages WHERE"
+	    " kind = 'refund' AND locale = 'sw' AND body LIKE '%yamerejeshwa%'"
+	    " AND to_phone = '" LF_PHONE1 "'"), 1);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM audit_log WHERE"
+	    " action = 'order.refund' AND actor = 'amani'"), 1);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM audit_log WHERE"
+	    " action = 'order.refund.request'"), 1);
+	/* Never twice. */
+	ck_assert_int_eq(refund_possible(db, o), 0);
+	ck_assert_int_eq(refund(db, ref, 1, NULL, &r), NY_ESTATE);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM refunds"), 1);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM messages WHERE"
+	    " kind = 'refund'"), 1);
+	db_close(db);
+}
+END_TEST
+
+/* Subscription ended, webinar gone, ticket refused with its seats back. */
+START_TEST(every_kind_ends)
+{
+	struct db *db = lf_open(NULL);
+	struct library lib;
+	struct ticket_checkin tc;
+	struct refund r;
+	char sub[24], web[24], tik[24], code[TICKET_CODE_MAX];
+	int64_t left0, left, tid;
+	sqlite3_stmt *st;
+
+	sale(db, 2, 2, 1, "sim", sub);
+	sale(db, 2, 4, 1, "sim", web);
+	ck_assert_int_eq(order_seats_left(db, 3, &left0), NY_OK);
+	tid = sale(db, 2, 3, 2, "sim", tik);
+	ck_assert_int_eq(order_seats_left(db, 3, &left), NY_OK);
+	ck_assert_int_eq(left, left0 - 2);
+	ck_assert_int_eq(library_items(db, 2, LF_T0, &lib), NY_OK);
+	ck_assert_uint_eq(lib.nitems, 3);
+	library_free(&lib);
+
+	ck_assert_int_eq(refund(db, sub, 1, NULL, &r), NY_OK);
+	ck_assert_int_eq(refund(db, web, 1, NULL, &r), NY_OK);
+	ck_assert_int_eq(refund(db, tik, 1, NULL, &r), NY_OK);
+	/* Nothing left active: each item says refunded, with no files or
+	 * join link. */
+	ck_assert_int_eq(library_items(db, 2, LF_T0, &lib), NY_OK);
+	for (size_t i = 0; i < lib.nitems; i++) {
+		ck_assert_int_eq(lib.items[i].state, LIB_REFUNDED);
+		ck_assert_ptr_null(lib.items[i].join_url);
+		ck_assert_uint_eq(lib.items[i].nfiles, 0);
+	}
+	library_free(&lib);
+	/* The seats are back on sale. */
+	ck_assert_int_eq(order_seats_left(db, 3, &left), NY_OK);
+	ck_assert_int_eq(left, left0);
+	/* Both tickets say REFUNDED at the door, never VALID. */
+	st = db_stmt(db, "SELECT code_sealed, code FROM tickets"
+	    " WHERE order_id = ?");
+	sqlite3_bind_int64(st, 1, tid);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ck_assert_int_eq(ticket_code_reveal(
+		    (const char *)sqlite3_column_text(st, 1),
+		    sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0),
+		    code), NY_OK);
+		ck_assert_int_eq(ticket_check_in(db, code, 1, LF_T0, &tc),
+		    NY_OK);
+		ck_assert_int_eq(tc.status, TICKET_REFUNDED);
+	}
+	sqlite3_reset(st);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM tickets WHERE"
+	    " checked_in_at IS NOT NULL"), 0);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM messages WHERE"
+	    " kind = 'refund' AND locale = 'en'"), 3);
+	db_close(db);
+}
+END_TEST
+
+/* Who may refund what, and what cannot be refunded. */
+START_TEST(refusals)
+{
+	struct db *db = lf_open(NULL);
+	struct refund r;
+	char ref[24];
+	int64_t pend;
+
+	sale(db, 1, 5, 1, "sim", ref);		/* creator 2's product */
+	ck_assert_int_eq(refund(db, ref, 1, NULL, &r), NY_ENOTFOUND);
+	ck_assert_int_eq(refund(db, "NOPE", 0, NULL, &r), NY_ENOTFOUND);
+	/* A code for a sim payment is refused. */
+	ck_assert_int_eq(refund(db, ref, 2, "QK12ABCDEF", &r), NY_EINVAL);
+	ck_assert_int_eq(refund(db, ref, 0, NULL, &r), NY_OK);	/* the CLI */
+	/* An order not paid. */
+	pend = lf_order(db, 2, 1, 1, "pending");
+	ck_assert_int_eq(db_exec(db, "INSERT INTO payments(order_id, provider,"
+	    " phone, amount_minor, status, created_at, updated_at) SELECT id,"
+	    " 'sim', '" LF_PHONE2 "', amount_minor, 'pending', 0, 0 FROM orders"
+	    " WHERE status = 'pending'"), NY_OK);
+	ck_assert_int_eq(refund_possible(db, pend), 0);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM refunds"), 1);
+	db_close(db);
+}
+END_TEST
+
+/* M-Pesa without the reversal API: the creator sends the money back. */
+START_TEST(mpesa_by_hand)
+{
+	struct db *db = lf_open(NULL);
+	struct refund r;
+	char ref[24];
+	int64_t o = sale(db, 1, 1, 1, "mpesa", ref);
+
+	ck_assert_int_eq(refund(db, ref, 1, NULL, &r), NY_ENOTSUP);
+	ck_assert_int_eq(refund(db, ref, 1, "qk12abcdef", &r), NY_EINVAL);
+	ck_assert_int_eq(refund(db, ref, 1, "QK12ABC", &r), NY_EINVAL);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM refunds"), 0);
+	ck_assert_int_eq(refund_possible(db, o), 1);
+	ck_assert_int_eq(refund(db, ref, 1, "QK12ABCDEF", &r), NY_OK);
+	ck_assert_str_eq(r.status, "done");
+	ck_assert_str_eq(r.how, "hand");
+	ck_assert_str_eq(r.manual_code, "QK12ABCDEF");
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM audit_log WHERE"
+	    " action = 'order.refund' AND detail LIKE '%code=QK12ABCDEF%'"), 1);
+	ck_assert_int_eq(refund_by_order(db, o, &r), NY_OK);
+	ck_assert_str_eq(r.manual_code, "QK12ABCDEF");
+	db_close(db);
+}
+END_TEST
+
+/* Paid after the seats were gone (late_refund): refundable, then refunded. */
+START_TEST(late_refund_order)
+{
+	struct db *db = lf_open(NULL);
+	struct refund r;
+	int64_t o = lf_order(db, 1, 3, 1, "expired");
+
+	ck_assert_int_eq(db_exec(db, "UPDATE orders SET failure = 'late_refund',"
+	    " ref = 'LATE1'"), NY_OK);
+	pay_row(db, o, "sim", "RLATE1");
+	ck_assert_int_eq(refund_possible(db, o), 1);
+	ck_assert_int_eq(refund(db, "LATE1", 1, NULL, &r), NY_OK);
+	ck_assert_str_eq(r.status, "done");
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM orders WHERE"
+	    " status = 'refunded'"), 1);
+	db_close(db);
+}
+END_TEST
+
+/* An asynchronous result (Daraja's reversal): applied once, or failed and
+ * asked again on the same row. */
+START_TEST(async_result)
+{
+	struct db *db = lf_open(NULL);
+	struct refund r;
+	char ref[24];
+	int changed = -1;
+	int64_t o = sale(db, 1, 1, 1, "mpesa", ref);
+
+	/* A pending API refund as refund_order leaves it after Daraja
+	 * accepted the request. */
+	ck_assert_int_eq(order_is(db, o, "paid"), 1);
+	ck_assert_int_eq(db_exec(db, "INSERT INTO refunds(order_id, payment_id,"
+	    " provider, how, amount_minor, currency, actor, provider_ref,"
+	    " attempts, created_at, updated_at) SELECT o.id, y.id, 'mpesa',"
+	    " 'api', o.amount_minor, o.currency, 'amani', 'AG_REV_1', 1, 0, 0"
+	    " FROM orders"
+	    " o JOIN payments y ON y.order_id = o.id"), NY_OK);
+	ck_assert_int_eq(refund_possible(db, o), 0);
+	ck_assert_int_eq(refund_result(db, "AG_OTHER", 1, NULL, NULL, &changed),
+	    NY_ENOTFOUND);
+	ck_assert_int_eq(refund_result(db, "AG_REV_1", 0, "insufficient funds",
+	    "{\"r\":1}", &changed), NY_OK);
+	ck_assert_int_eq(changed, 1);
+	ck_assert_int_eq(refund_by_order(db, o, &r), NY_OK);
+	ck_assert_str_eq(r.status, "failed");
+	ck_assert_str_eq(r.error, "insufficient funds");
+	/* A repeat of the failure changes nothing; the order is still paid
+	 * and may be refunded again (the same row). */
+	ck_assert_int_eq(refund_result(db, "AG_REV_1", 1, NULL, NULL, &changed),
+	    NY_OK);
+	ck_assert_int_eq(changed, 0);
+	ck_assert_int_eq(refund_possible(db, o), 1);
+	ck_assert_int_eq(refund(db, ref, 1, "QK12ABCDEF", &r), NY_OK);
+	ck_assert_str_eq(r.status, "done");
+	ck_assert_int_eq(lf_scalar(db, "SELECT attempts FROM refunds"), 2);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM refunds"), 1);
+	db_close(db);
+}
+END_TEST
+
+/* A success result ends access; a repeat changes nothing. */
+START_TEST(async_success_once)
+{
+	struct db *db = lf_open(NULL);
+	char ref[24];
+	int changed = -1;
+
+	sale(db, 1, 2, 1, "mpesa", ref);
+	ck_assert_int_eq(db_exec(db, "INSERT INTO refunds(order_id, payment_id,"
+	    " provider, how, amount_minor, currency, actor, provider_ref,"
+	    " created_at, updated_at) SELECT o.id, y.id, 'mpesa', 'api',"
+	    " o.amount_minor, o.currency, 'amani', 'AG_REV_2', 0, 0 FROM orders"
+	    " o JOIN payments y ON y.order_id = o.id"), NY_OK);
+	ck_assert_int_eq(refund_result(db, "AG_REV_2", 1, NULL, "{}", &changed),
+	    NY_OK);
+	ck_assert_int_eq(changed, 1);
+	ck_assert_int_eq(refund_result(db, "AG_REV_2", 1, NULL, "{}", &changed),
+	    NY_OK);
+	ck_assert_int_eq(changed, 0);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM entitlements WHERE"
+	    " revoked_at IS NULL"), 0);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM messages WHERE"
+	    " kind = 'refund'"), 1);
+	db_close(db);
+}
+END_TEST
+
+/* A refund made at the provider (Stripe's dashboard → charge.refunded). */
+START_TEST(provider_side_refund)
+{
+	struct db *db = lf_open(NULL);
+	struct refund r;
+	char ref[24];
+	int changed = -1;
+	int64_t o = sale(db, 2, 1, 1, "stripe", ref);
+
+	ck_assert_int_eq(db_exec(db, "UPDATE payments SET receipt = 'pi_123'"),
+	    NY_OK);
+	ck_assert_int_eq(refund_by_provider(db, "stripe", "pi_nope", NULL, NULL,
+	    &changed), NY_ENOTFOUND);
+	ck_assert_int_eq(refund_by_provider(db, "mpesa", "pi_123", NULL, NULL,
+	    &changed), NY_ENOTFOUND);
+	ck_assert_int_eq(refund_by_provider(db, "stripe", "pi_123", "re_1",
+	    "{\"id\":\"evt\"}", &changed), NY_OK);
+	ck_assert_int_eq(changed, 1);
+	ck_assert_int_eq(refund_by_order(db, o, &r), NY_OK);
+	ck_assert_str_eq(r.status, "done");
+	ck_assert_str_eq(r.actor, "stripe");
+	ck_assert_str_eq(r.provider_ref, "re_1");
+	ck_assert_int_eq(order_is(db, o, "refunded"), 1);
+	ck_assert_int_eq(refund_by_provider(db, "stripe", "pi_123", "re_1",
+	    NULL, &changed), NY_OK);
+	ck_assert_int_eq(changed, 0);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM messages WHERE"
+	    " kind = 'refund'"), 1);
+	db_close(db);
+}
+END_TEST
+
+static Suite *
+refund_suite(void)
+{
+	Suite *s = suite_create("refund");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, sim_download_access_ends);
+	tcase_add_test(tc, every_kind_ends);
+	tcase_add_test(tc, refusals);
+	tcase_add_test(tc, mpesa_by_hand);
+	tcase_add_test(tc, late_refund_order);
+	tcase_add_test(tc, async_result);
+	tcase_add_test(tc, async_success_once);
+	tcase_add_test(tc, provider_side_refund);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return run_suite(refund_suite());
+}
