@@ -21,6 +21,7 @@
 #include "catalog-int.h"
 #include "creator.h"
 #include "image.h"
+#include "pay.h"
 
 /*
  * Stores a cover or avatar through image_put_fd, which checks it again
@@ -201,8 +202,43 @@ fail:
 	return rc;
 }
 
+/*
+ * Step 1 too: no product is published in a currency nobody can pay with
+ * the configured methods (every checkout of it could only fail). Drafts
+ * and archived products may be in any currency.
+ */
+static enum ny_err
+cio_check_currencies(const struct catalog_doc *d, const char *methods,
+    char **cause)
+{
+	char names[64];
+
+	for (size_t i = 0; methods != NULL && i < d->nproducts; i++) {
+		const struct product *p = &d->products[i].p;
+
+		if (strcmp(p->status, "published") != 0 ||
+		    pay_takes(methods, p->currency))
+			continue;
+		pay_methods_names(methods, p->currency, names, sizeof names);
+		return catalog_json_fail(cause, "products[%zu].currency: %s:"
+		    " no configured payment method (%s) takes it; import it"
+		    " as a draft or in a currency they take", i, p->currency,
+		    names);
+	}
+	return NY_OK;
+}
+
 enum ny_err
 catalog_import(struct db *db, const char *data_dir, const char *json_path,
+    struct catalog_counts *counts, char **cause)
+{
+	return catalog_import_pay(db, data_dir, json_path, NULL, counts,
+	    cause);
+}
+
+enum ny_err
+catalog_import_pay(struct db *db, const char *data_dir,
+    const char *json_path, const char *methods,
     struct catalog_counts *counts, char **cause)
 {
 	struct catalog_doc d;
@@ -223,6 +259,8 @@ catalog_import(struct db *db, const char *data_dir, const char *json_path,
 	d.base = base;
 	d.check_files = 1;
 	rc = catalog_parse(&d, db, json, len, cause);
+	if (rc == NY_OK)
+		rc = cio_check_currencies(&d, methods, cause);
 	if (rc == NY_OK)
 		rc = cio_store_files(db, &d, data_dir, cause);
 	if (rc == NY_OK)

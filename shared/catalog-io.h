@@ -55,6 +55,18 @@ enum ny_err catalog_import(struct db *db, const char *data_dir,
 	    const char *json_path, struct catalog_counts *counts, char **cause);
 
 /*
+ * catalog_import for the payment methods configured (methods: the
+ * NYOTA_PAYMENTS list, cfg->payments): a product the document publishes
+ * in a currency none of them takes (pay_takes) is refused like any other
+ * problem, with its JSON path, the currency and the methods:
+ * "products[1].currency: USD: no configured payment method (mpesa) takes
+ * it; …". methods NULL: no such check (what catalog_import does).
+ */
+enum ny_err catalog_import_pay(struct db *db, const char *data_dir,
+	    const char *json_path, const char *methods,
+	    struct catalog_counts *counts, char **cause);
+
+/*
  * The validation step alone, on a document in memory (the fuzz target
  * uses it): base_dir is where relative file paths point (checked to
  * exist, and pictures to be images, only when check_files is 1). NY_OK

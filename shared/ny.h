@@ -86,6 +86,12 @@ void		 ny_clock_set(int64_t fixed);	/* 0 = real time again */
 int		 ny_text_ok(const char *s, int multiline, size_t *chars);
 
 /*
+ * Copies UTF-8 text s into out (size bytes, > 0), cut if it must be at a
+ * character boundary, never in the middle of one.
+ */
+void		 ny_utf8_copy(char *out, size_t size, const char *s);
+
+/*
  * Parses a whole decimal integer in [min, max]; no sign games, no trailing
  * garbage. Returns NY_OK or NY_EINVAL.
  */

@@ -8,7 +8,6 @@
 
 #include <sodium.h>
 
-#include "entitlement.h"
 #include "order-int.h"
 #include "phone.h"
 
@@ -272,40 +271,6 @@ order_code_hash(const char *ref, const char *code,
 
 	snprintf(ctx, sizeof ctx, "confirm:%s", ref);
 	tok_hash_ctx(ctx, code, out);
-}
-
-/* order_refund inside its transaction. */
-static enum ny_err
-order_refund_tx(struct db *db, int64_t order_id, int64_t now)
-{
-	sqlite3_stmt *st = db_stmt(db, "UPDATE orders SET status = 'refunded',"
-	    " updated_at = ? WHERE id = ? AND status = 'paid'");
-	int64_t one;
-	enum ny_err rc;
-
-	if (st != NULL) {
-		sqlite3_bind_int64(st, 1, now);
-		sqlite3_bind_int64(st, 2, order_id);
-	}
-	/* Not changed: not paid (NY_ESTATE), or no such order at all. */
-	rc = db_one(st, NY_ESTATE, NULL);
-	if (rc == NY_ESTATE && (rc = order_scalar(db, "SELECT 1 FROM orders"
-	    " WHERE id = ?", order_id, &one)) == NY_OK)
-		rc = NY_ESTATE;
-	if (rc != NY_OK ||
-	    (rc = entitlement_revoke_order_tx(db, order_id, now)) != NY_OK)
-		return rc;
-	return db_event(db, "order", order_id, NULL);
-}
-
-enum ny_err
-order_refund(struct db *db, int64_t order_id)
-{
-	enum ny_err rc;
-
-	if ((rc = db_begin(db)) != NY_OK)
-		return rc;
-	return db_end(db, order_refund_tx(db, order_id, ny_now()));
 }
 
 int

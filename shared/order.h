@@ -5,8 +5,10 @@
  *      │
  *      ├──▶ failed
  *      └──▶ expired ──▶ paid   (only a late payment the provider confirmed
- *                               with a receipt: money taken means goods
- *                               given, see payment_settle)
+ *                │              with a receipt: money taken means goods
+ *                │              given, see payment_settle)
+ *                └──▶ refunded (paid after its seats were gone: failure
+ *                               'late_refund'; refunds are refund.h's)
  *
  * Nothing ever goes back to pending. An order is created together with its
  * payment (status 'new': the worker has not pushed it yet) and, for
@@ -194,10 +196,5 @@ int	order_browser_ok(struct db *db, int64_t order_id, const char *browser);
 #define ORDER_CONFIRM_TRIES	5
 enum ny_err order_confirm(struct db *db, int64_t order_id, const char *code);
 
-/*
- * Marks a paid order refunded (console action): one transaction of its
- * own, with an event. NY_OK, NY_ENOTFOUND, or NY_ESTATE when not paid.
- */
-enum ny_err order_refund(struct db *db, int64_t order_id);
 
 #endif

@@ -7,10 +7,11 @@
  * Safaricom, so a callback is never trusted alone: the worker confirms it
  * with the STK query, checks CheckoutRequestID and the amount, and only
  * then settles (query answers carry no receipt, the callback does).
+ * Reversals (refunds): mpesa_refund sends what pay-mpesa-reversal.c
+ * builds and reads its answer there.
  */
 #include <curl/curl.h>
 #include <jansson.h>
-#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,22 +19,10 @@
 #include <time.h>
 
 #include "log.h"
-#include "pay.h"
+#include "pay-mpesa-int.h"
 
 #define MPESA_BODY_MAX	(64 * 1024)
 #define MPESA_TIMEOUT_S	15L
-
-struct mpesa {
-	char		*base;
-	char		*key;
-	char		*secret;
-	char		*shortcode;
-	char		*passkey;
-	char		*callback_url;
-	pthread_mutex_t	 lock;		/* guards the token cache */
-	char		 token[256];
-	int64_t		 token_until;
-};
 
 void
 pay_mpesa_timestamp(int64_t unix_s, char *ts, size_t len)
@@ -82,6 +71,17 @@ mpesa_init(const struct ny_config *cfg, void **state, char **cause)
 	m->passkey = xstrdup(cfg->mpesa_passkey);
 	m->callback_url = xasprintf("%s/payments/mpesa/callback/%s",
 	    cfg->base_url, cfg->mpesa_callback_secret);
+	/* Config accepts both reversal settings or neither. */
+	if (cfg->mpesa_initiator != NULL && cfg->mpesa_initiator[0] &&
+	    cfg->mpesa_security_credential != NULL &&
+	    cfg->mpesa_security_credential[0]) {
+		m->initiator = xstrdup(cfg->mpesa_initiator);
+		m->credential = xstrdup(cfg->mpesa_security_credential);
+	}
+	m->result_url = xasprintf("%s/payments/mpesa/reversal/%s",
+	    cfg->base_url, cfg->mpesa_callback_secret);
+	m->timeout_url = xasprintf("%s/payments/mpesa/reversal-timeout/%s",
+	    cfg->base_url, cfg->mpesa_callback_secret);
 	pthread_mutex_init(&m->lock, NULL);
 	*state = m;
 	return NY_OK;
@@ -100,6 +100,13 @@ mpesa_free(void *state)
 	free(m->shortcode);
 	free(m->passkey);
 	free(m->callback_url);
+	free(m->initiator);
+	if (m->credential != NULL) {
+		sodium_memzero(m->credential, strlen(m->credential));
+		free(m->credential);
+	}
+	free(m->result_url);
+	free(m->timeout_url);
 	pthread_mutex_destroy(&m->lock);
 	sodium_memzero(m->token, sizeof m->token);
 	free(m);
@@ -272,13 +279,6 @@ mpesa_base_req(struct mpesa *m)
 	return o;
 }
 
-/* Whole shillings for an amount in cents (rounded up: never undercharge). */
-static int64_t
-mpesa_shillings(int64_t minor)
-{
-	return (minor + 99) / 100;
-}
-
 static enum ny_err
 mpesa_push(void *state, const struct payment *p, char *ref, size_t len,
     char *url, size_t urllen, char **cause)
@@ -302,7 +302,7 @@ mpesa_push(void *state, const struct payment *p, char *ref, size_t len,
 	json_object_set_new(req, "TransactionType",
 	    json_string("CustomerPayBillOnline"));
 	json_object_set_new(req, "Amount",
-	    json_integer(mpesa_shillings(p->amount_minor)));
+	    json_integer(pay_mpesa_shillings(p->amount_minor)));
 	json_object_set_new(req, "PartyA", json_string(p->phone));
 	json_object_set_new(req, "PartyB", json_string(m->shortcode));
 	json_object_set_new(req, "PhoneNumber", json_string(p->phone));
@@ -503,7 +503,7 @@ mpesa_paid(const struct payment *p, const char *raw, struct pay_answer *a)
 		receipt = cb.receipt[0] ? cb.receipt : NULL;
 		if (cb.result.amount_minor >= 0)
 			amount = cb.result.amount_minor ==
-			    mpesa_shillings(p->amount_minor) * 100 ?
+			    pay_mpesa_shillings(p->amount_minor) * 100 ?
 			    p->amount_minor : cb.result.amount_minor;
 	}
 	pay_answer_final(a, PAY_PAID, 0, NULL, receipt, amount,
@@ -527,7 +527,8 @@ mpesa_query(void *state, const struct payment *p, const char *raw,
 	req = mpesa_base_req(m);
 	json_object_set_new(req, "CheckoutRequestID",
 	    json_string(p->provider_ref));
-	rc = mpesa_call(m, "/mpesa/stkpushquery/v1/query", req, &status, &resp);
+	rc = mpesa_call(m, "/mpesa/stkpushquery/v1/query", req, &status,
+	    &resp);
 	if (rc != NY_OK) {
 		rc = NY_EIO;	/* a query is always safe to repeat */
 		goto out;
@@ -556,6 +557,30 @@ out:
 	return rc;
 }
 
+/*
+ * Asks Daraja to reverse the payment (the refund hook; asynchronous: the
+ * result comes to the ResultURL, storefront/checkout-refund.c). A request
+ * that may have reached Daraja unanswered (NY_EBUSY) is retried like an
+ * unreachable one: Daraja refuses to reverse one transaction twice.
+ */
+static enum ny_err
+mpesa_refund(void *state, const struct pay_refund *r,
+    struct pay_refund_answer *a)
+{
+	struct mpesa *m = state;
+	json_t *req = NULL, *resp = NULL;
+	long status = 0;
+	enum ny_err rc;
+
+	rc = pay_mpesa_reversal_prepare(m, r, a, &req);
+	if (rc != NY_OK || req == NULL)
+		return rc;
+	rc = mpesa_call(m, "/mpesa/reversal/v1/request", req, &status, &resp);
+	rc = pay_mpesa_reversal_answer(r, rc == NY_OK ? status : 0, resp, a);
+	json_decref(resp);
+	return rc;
+}
+
 static const char *const mpesa_currencies[] = { "KES", NULL };
 
 const struct pay_provider pay_mpesa = {
@@ -566,5 +591,6 @@ const struct pay_provider pay_mpesa = {
 	.push = mpesa_push,
 	.query = mpesa_query,
 	.parse_callback = mpesa_parse,
+	.refund = mpesa_refund,
 	.poll_s = 10,
 };

@@ -42,7 +42,7 @@ struct pay_answer {
 	char			 reason[32];
 	char			 desc[160];
 	char			 phone[16];	/* payer's digits from a callback, or "" */
-	char			 card_brand[16];	/* "visa", … (cards) or "" */
+	char			 card_brand[24];	/* "visa", … (cards) or "" */
 	char			 card_last4[8];
 	char			*raw;
 };
@@ -61,6 +61,7 @@ void	pay_answer_final(struct pay_answer *a, enum pay_outcome o, int code,
 struct pay_refund {
 	const struct payment	*payment;
 	int64_t			 refund_id;
+	int			 attempt;	/* 1 for the first asking */
 	const char		*reason;
 };
 
@@ -200,12 +201,36 @@ enum ny_err pay_mpesa_parse_callback(const char *body, size_t len,
 char	*pay_mpesa_redact_callback(const char *body, size_t len);
 
 /*
+ * A Daraja reversal result (pay-mpesa-reversal.c), as POSTed to the
+ * ResultURL ({"Result":{"ResultCode":0,"ConversationID":"AG_…",…}}) or
+ * to the QueueTimeOutURL. ok: the money went back (ResultCode 0).
+ * result_code is -1 when absent or not a number ("R000002").
+ */
+struct pay_mpesa_reversal {
+	char	 conversation_id[72];	/* the refund's provider_ref */
+	char	 originator_id[72];
+	char	 transaction_id[40];
+	int	 has_code;		/* ResultCode present */
+	int	 result_code;
+	int	 ok;
+	char	 desc[160];
+};
+/* Parses a reversal result body (untrusted). NY_OK with a non-empty
+ * conversation_id, or NY_EINVAL. */
+enum ny_err pay_mpesa_reversal_parse(const char *body, size_t len,
+	    struct pay_mpesa_reversal *r);
+
+/*
  * Stripe (pay-stripe.c).
  *
  * Amounts: Stripe counts zero-decimal currencies (UGX) in whole units,
- * the others (KES, TZS, USD) in hundredths; Nyota keeps minor units with
- * two decimals for every currency (money.h). pay_stripe_amount converts
- * ours to Stripe's, pay_stripe_minor back (-1 when not representable).
+ * the others (KES, TZS, USD) in hundredths; Nyota's minor units follow
+ * money_exponent (UGX is whole there too, the others hundredths), so
+ * today both agree. pay_stripe_amount converts ours to Stripe's,
+ * pay_stripe_minor back (-1 when negative, unknown currency or not
+ * representable). These, pay_stripe_verify and pay_stripe_event_parse
+ * live in pay-stripe-webhook.c (no network), the provider in
+ * pay-stripe.c.
  */
 int64_t	pay_stripe_amount(int64_t minor, const char *currency);
 int64_t	pay_stripe_minor(int64_t stripe_amount, const char *currency);
@@ -231,6 +256,8 @@ struct pay_stripe_event {
 	char	 payment_intent[72];	/* pi_… or "" */
 	char	 charge[72];		/* ch_… (charge.refunded) */
 	char	 refund[72];		/* re_… of the newest refund, or "" */
+	char	 refund_status[24];	/* refund events: succeeded | failed
+					   | canceled | pending | … */
 	int64_t	 amount_minor;		/* ours (pay_stripe_minor); -1 unknown */
 	int64_t	 refunded_minor;	/* charge.refunded: amount_refunded */
 	char	 currency[4];		/* upper case, "" unknown */

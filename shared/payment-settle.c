@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "entitlement.h"
 #include "log.h"
 #include "order.h"
@@ -74,7 +75,8 @@ settle_payment_row(struct db *db, const struct settle_state *s,
 	sqlite3_stmt *st = db_stmt(db, "UPDATE payments SET status = ?,"
 	    " result_code = ?, result_desc = ?, receipt = ?,"
 	    " raw_callback = coalesce(?, raw_callback), updated_at = ?,"
-	    " next_attempt_at = -1 WHERE id = ?");
+	    " next_attempt_at = -1, card_brand = coalesce(?8, card_brand),"
+	    " card_last4 = coalesce(?9, card_last4) WHERE id = ?7");
 
 	if (st == NULL)
 		return NY_EDB;
@@ -89,6 +91,10 @@ settle_payment_row(struct db *db, const struct settle_state *s,
 		sqlite3_bind_text(st, 5, r->raw, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, now);
 	sqlite3_bind_int64(st, 7, s->payment_id);
+	if (r->card_brand != NULL && strcmp(status, "paid") == 0)
+		sqlite3_bind_text(st, 8, r->card_brand, -1, SQLITE_STATIC);
+	if (r->card_last4 != NULL && strcmp(status, "paid") == 0)
+		sqlite3_bind_text(st, 9, r->card_last4, -1, SQLITE_STATIC);
 	return db_done(st);
 }
 
@@ -159,6 +165,25 @@ settle_has_change(const struct settle_state *s, const struct pay_result *r,
 	    r->receipt != NULL && r->receipt[0] != '\0';
 }
 
+/*
+ * A provider said "paid" for another amount or currency than the order's:
+ * nothing is granted (the order failed), and the audit log keeps it for
+ * the operator to look at (the money may have to go back by hand).
+ */
+static enum ny_err
+settle_review(struct db *db, const struct settle_state *s,
+    const struct pay_result *r)
+{
+	char detail[160];
+
+	snprintf(detail, sizeof detail, "order=%lld expected=%lld reported=%lld"
+	    " receipt=%s", (long long)s->order_id, (long long)s->amount,
+	    (long long)r->amount_minor, r->receipt ? r->receipt : "-");
+	log_error("payment amount mismatch, kept for review", "order=%lld",
+	    (long long)s->order_id);
+	return audit_log(db, "system", "payment.review", detail, NULL);
+}
+
 /* payment_settle inside its transaction; *changed = 1 when it did. */
 static enum ny_err
 settle_tx(struct db *db, int64_t id, const char *ref,
@@ -199,6 +224,9 @@ settle_tx(struct db *db, int64_t id, const char *ref,
 	if (to == ORDER_PAID && (rc = entitlement_fulfil_tx(db, s.order_id,
 	    r->receipt != NULL && r->receipt[0] ? r->receipt : NULL, now,
 	    NULL)) != NY_OK)
+		return rc;
+	if (failure != NULL && strcmp(failure, PAY_REASON_AMOUNT) == 0 &&
+	    (rc = settle_review(db, &s, r)) != NY_OK)
 		return rc;
 	if ((rc = db_event(db, "order", s.order_id, NULL)) != NY_OK)
 		return rc;

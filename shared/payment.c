@@ -104,6 +104,17 @@ payment_by_provider_ref(struct db *db, const char *ref, struct payment *out)
 }
 
 enum ny_err
+payment_by_receipt(struct db *db, const char *receipt, struct payment *out)
+{
+	sqlite3_stmt *st = db_stmt(db, PAYMENT_SELECT "WHERE y.receipt = ?");
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_text(st, 1, receipt, -1, SQLITE_STATIC);
+	return payment_read_one(st, out);
+}
+
+enum ny_err
 payment_by_order(struct db *db, int64_t order_id, struct payment *out)
 {
 	sqlite3_stmt *st = db_stmt(db, PAYMENT_SELECT "WHERE y.order_id = ?");
@@ -221,6 +232,21 @@ payment_push_wait(struct db *db, int64_t id, int64_t next_at)
 	sqlite3_bind_int64(st, 2, ny_now());
 	sqlite3_bind_int64(st, 3, id);
 	/* A payment that moved on meanwhile is left alone: NY_OK. */
+	return db_done(st);
+}
+
+enum ny_err
+payment_push_later(struct db *db, int64_t id, int64_t next_at)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE payments SET next_attempt_at = ?,"
+	    " attempts = attempts + 1, updated_at = ? WHERE id = ?"
+	    " AND status = 'new' AND provider_ref IS NULL");
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, next_at);
+	sqlite3_bind_int64(st, 2, ny_now());
+	sqlite3_bind_int64(st, 3, id);
 	return db_done(st);
 }
 
@@ -360,6 +386,35 @@ payment_mark_pushed(struct db *db, int64_t id, const char *provider_ref,
 	sqlite3_bind_int64(st, 3, ny_now());
 	sqlite3_bind_int64(st, 4, id);
 	return db_one(st, NY_ESTATE, NULL);
+}
+
+enum ny_err
+payment_set_checkout_url(struct db *db, int64_t id, const char *url)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE payments SET checkout_url = ?"
+	    " WHERE id = ?");
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	return db_one(st, NY_ENOTFOUND, NULL);
+}
+
+enum ny_err
+payment_checkout_url(struct db *db, int64_t id, char *buf, size_t len)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT checkout_url FROM payments"
+	    " WHERE id = ? AND checkout_url IS NOT NULL");
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		db_col_buf(st, 0, buf, len);
+	sqlite3_reset(st);
+	return db_found(rc);
 }
 
 enum ny_err

@@ -106,6 +106,9 @@ enum ny_err payment_by_provider_ref(struct db *db, const char *provider_ref,
 	    struct payment *out);
 enum ny_err payment_by_order(struct db *db, int64_t order_id,
 	    struct payment *out);
+/* By the provider's receipt (M-Pesa receipt number, Stripe pi_…). */
+enum ny_err payment_by_receipt(struct db *db, const char *receipt,
+	    struct payment *out);
 
 /*
  * Payments the worker must act on now: status new or pending with
@@ -148,6 +151,10 @@ enum ny_err payment_push_failed(struct db *db, int64_t id, int64_t next_at,
  */
 enum ny_err payment_push_wait(struct db *db, int64_t id, int64_t next_at);
 
+/* payment_push_wait for a repeated push that failed again: counts the
+ * attempt too (the backoff grows), push_started_at kept. */
+enum ny_err payment_push_later(struct db *db, int64_t id, int64_t next_at);
+
 /*
  * A callback whose provider_ref matches no payment: the answer to a push
  * whose reply we never recorded. In ONE transaction of its own, looks for
@@ -177,6 +184,17 @@ enum ny_err payment_adopt_callback(struct db *db, const char *provider,
  */
 enum ny_err payment_mark_pushed(struct db *db, int64_t id,
 	    const char *provider_ref, int64_t next_at);
+
+/*
+ * The page an in-request provider sends the buyer to (a Stripe Checkout
+ * Session's URL): kept so a form submitted twice goes back to the same
+ * page. set: NY_OK or NY_ENOTFOUND; get: into buf (len bytes, an URL
+ * longer than that is cut: give 1024), NY_OK or NY_ENOTFOUND (none).
+ */
+enum ny_err payment_set_checkout_url(struct db *db, int64_t id,
+	    const char *url);
+enum ny_err payment_checkout_url(struct db *db, int64_t id, char *buf,
+	    size_t len);
 
 /*
  * Postpones the next worker action on a non-final (or late-woken expired)

@@ -111,8 +111,17 @@ rd_notify(struct db *db, const struct rd_info *info)
 	enum ny_err rc;
 
 	money_format(info->amount, info->currency, loc, amount, sizeof amount);
-	body = i18n_fmt(loc, "msg.refund", "amount", amount, "product",
-	    info->title, "ref", info->ref, NULL);
+	/* Said the way the money came back: to the card (days to show),
+	 * by M-Pesa with the creator's transaction code, or plainly. */
+	if (strcmp(info->provider, "stripe") == 0)
+		body = i18n_fmt(loc, "msg.refund_card", "amount", amount,
+		    "product", info->title, NULL);
+	else if (info->code[0] != '\0')
+		body = i18n_fmt(loc, "msg.refund_hand", "amount", amount,
+		    "product", info->title, "code", info->code, NULL);
+	else
+		body = i18n_fmt(loc, "msg.refund", "amount", amount, "product",
+		    info->title, "ref", info->ref, NULL);
 	snprintf(dedupe, sizeof dedupe, "refund:%lld",
 	    (long long)info->order_id);
 	memset(&m, 0, sizeof m);

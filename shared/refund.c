@@ -30,7 +30,8 @@
 	" amount_minor, currency, coalesce(provider_ref, '')," \
 	" coalesce(manual_code, ''), coalesce(reason, ''), actor," \
 	" coalesce(error, ''), created_at, updated_at, coalesce(done_at, 0)," \
-	" (SELECT ref FROM orders WHERE orders.id = refunds.order_id)"
+	" (SELECT ref FROM orders WHERE orders.id = refunds.order_id)," \
+	" attempts"
 
 /* What refund_order reads of the order before deciding. */
 struct rf_target {
@@ -50,12 +51,14 @@ refund_possible(struct db *db, int64_t order_id)
 	    " AND y.status = 'paid' AND (o.status = 'paid' OR"
 	    " (o.status = 'expired' AND o.failure = 'late_refund'))"
 	    " AND NOT EXISTS (SELECT 1 FROM refunds r WHERE"
-	    " r.order_id = o.id AND r.status IN ('pending', 'done'))");
+	    " r.order_id = o.id AND (r.status = 'done' OR (r.status ="
+	    " 'pending' AND r.updated_at > ?2)))");
 	int found = 0;
 
 	if (st == NULL)
 		return 0;
 	sqlite3_bind_int64(st, 1, order_id);
+	sqlite3_bind_int64(st, 2, ny_now() - REFUND_STALE_S);
 	db_exists(st, &found);
 	return found;
 }
@@ -95,6 +98,7 @@ rf_row(sqlite3_stmt *st, struct refund *r)
 	r->updated_at = sqlite3_column_int64(st, 14);
 	r->done_at = sqlite3_column_int64(st, 15);
 	db_col_buf(st, 16, r->order_ref, sizeof r->order_ref);
+	r->attempts = sqlite3_column_int(st, 17);
 }
 
 /* Steps st (bound, one refund) into *out. NY_OK, NY_ENOTFOUND, db error. */
@@ -165,7 +169,8 @@ rf_upsert_tx(struct db *db, const struct rf_target *t, const char *how,
 	    " reason = excluded.reason, actor = excluded.actor,"
 	    " provider_ref = NULL, error = NULL,"
 	    " attempts = refunds.attempts + 1, updated_at = excluded.updated_at"
-	    " WHERE refunds.status = 'failed' RETURNING id");
+	    " WHERE refunds.status = 'failed' OR (refunds.status = 'pending'"
+	    " AND refunds.updated_at <= ?11) RETURNING id");
 	enum ny_err rc;
 
 	if (st == NULL)
@@ -182,6 +187,7 @@ rf_upsert_tx(struct db *db, const struct rf_target *t, const char *how,
 		sqlite3_bind_text(st, 8, reason, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 9, actor, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 10, now);
+	sqlite3_bind_int64(st, 11, now - REFUND_STALE_S);
 	rc = db_int64(st, id);
 	return rc == NY_ENOTFOUND ? NY_ESTATE : rc;
 }
@@ -251,6 +257,7 @@ rf_request_tx(struct db *db, const struct ny_config *cfg,
     const struct refund_ask *ask, int64_t *id, const char **how)
 {
 	struct rf_target t;
+	struct refund prev;
 	char amount[64], *detail;
 	enum ny_err rc;
 
@@ -259,6 +266,13 @@ rf_request_tx(struct db *db, const struct ny_config *cfg,
 	if (ask->creator_id > 0 && t.creator_id != ask->creator_id)
 		return NY_ENOTFOUND;
 	if (!refund_possible(db, t.order_id))
+		return NY_ESTATE;
+	/* An API refund with no answer yet may still send the money: a
+	 * refund by hand on top of it could pay the buyer twice. It is
+	 * asked again through the API instead. */
+	if (ask->manual_code != NULL &&
+	    refund_by_order(db, t.order_id, &prev) == NY_OK &&
+	    strcmp(prev.status, "pending") == 0)
 		return NY_ESTATE;
 	if ((rc = rf_choose(cfg, &t, ask->manual_code, how)) != NY_OK)
 		return rc;
@@ -372,6 +386,7 @@ rf_send(struct db *db, const struct ny_config *cfg, const struct refund *row)
 		return NY_EIO;
 	}
 	r = (struct pay_refund){ .payment = &p, .refund_id = row->id,
+	    .attempt = row->attempts,
 	    .reason = row->reason };
 	memset(&a, 0, sizeof a);
 	rc = prov->refund(state, &r, &a);
@@ -420,6 +435,20 @@ refund_order(struct db *db, const struct ny_config *cfg,
 	return rc;
 }
 
+/* A failed refund made pending again (to be finished). */
+static enum ny_err
+rf_revive(struct db *db, int64_t id)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE refunds SET status = 'pending',"
+	    " error = NULL, updated_at = ? WHERE id = ? AND status = 'failed'");
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, ny_now());
+	sqlite3_bind_int64(st, 2, id);
+	return db_done(st);
+}
+
 enum ny_err
 refund_result(struct db *db, const char *provider_ref, int ok,
     const char *desc, const char *raw, int *changed)
@@ -433,6 +462,16 @@ refund_result(struct db *db, const char *provider_ref, int ok,
 		return NY_ENOTFOUND;
 	if ((rc = rf_by_ref(db, provider_ref, &row)) != NY_OK)
 		return rc;
+	/*
+	 * The money went back after all on a refund marked failed (its
+	 * answer was lost, or a timeout notice came first): it is done,
+	 * or the creator would be led to pay the buyer a second time.
+	 */
+	if (ok && strcmp(row.status, "failed") == 0) {
+		if ((rc = rf_revive(db, row.id)) != NY_OK)
+			return rc;
+		strcpy(row.status, "pending");
+	}
 	if (strcmp(row.status, "pending") != 0)
 		return NY_OK;		/* a repeat: the first result stands */
 	if (ok)

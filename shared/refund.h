@@ -36,6 +36,14 @@
 #include "config.h"
 #include "db.h"
 
+/*
+ * A refund pending this long (its answer lost in a crash, a reversal
+ * whose result never came) may be asked again: the same row, the next
+ * attempt. A whole refund is never paid twice: Stripe refuses a second
+ * one as already refunded, Daraja a second reversal of one transaction.
+ */
+#define REFUND_STALE_S	600
+
 struct refund {
 	int64_t	 id;
 	int64_t	 order_id;
@@ -54,6 +62,7 @@ struct refund {
 	int64_t	 created_at;
 	int64_t	 updated_at;
 	int64_t	 done_at;		/* 0 until done */
+	int	 attempts;		/* times asked of the provider */
 };
 
 /* What a creator (or the operator) asks for. Strings borrowed. */
@@ -69,7 +78,8 @@ struct refund_ask {
 
 /*
  * 1 when order can be refunded now: paid, or expired with failure
- * "late_refund" (money taken, seats gone), and no refund pending or done.
+ * "late_refund" (money taken, seats gone), and no refund done or pending
+ * (unless pending for REFUND_STALE_S).
  */
 int	refund_possible(struct db *db, int64_t order_id);
 

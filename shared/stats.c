@@ -1,6 +1,8 @@
 /*
- * stats.c: sales figures (see stats.h). Every query filters paid orders of
- * the creator's products ((?1 = 0) means the whole shop).
+ * stats.c: sales figures (see stats.h for what counts). Every query reads
+ * the orders of the creator's products ((?1 = 0) means the whole shop);
+ * paid and refunded orders are found through orders_paid (status,
+ * paid_at), late payments through orders_status.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,9 +10,9 @@
 
 #include "stats.h"
 
-#define PAID_OF_CREATOR \
+#define OF_CREATOR \
 	" FROM orders o JOIN products p ON p.id = o.product_id" \
-	" WHERE o.status = 'paid' AND (?1 = 0 OR p.creator_id = ?1)"
+	" WHERE (?1 = 0 OR p.creator_id = ?1)"
 
 int64_t
 stats_day_start(int64_t t)
@@ -21,57 +23,100 @@ stats_day_start(int64_t t)
 }
 
 /*
- * The currency with the most revenue since `since` into cur ("KES" when
- * nothing was sold). Returns NY_OK or the db error.
+ * The figures of currency cur in s (zeroed by stats_get), taken when new. NULL when
+ * s already holds STATS_NCUR others: a currency the orders table cannot
+ * hold, so nothing real is lost.
  */
-static enum ny_err
-main_currency(struct db *db, int64_t creator_id, int64_t since, char cur[4])
+static struct stats_money *
+money_of(struct stats *s, const char *cur)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT o.currency, sum(o.amount_minor)"
-	    PAID_OF_CREATOR " AND o.paid_at >= ?2 GROUP BY o.currency"
-	    " ORDER BY 2 DESC LIMIT 1");
-	int rc;
+	struct stats_money *m;
+	int i;
 
-	snprintf(cur, 4, "KES");
-	if (st == NULL)
-		return NY_EDB;
-	sqlite3_bind_int64(st, 1, creator_id);
-	sqlite3_bind_int64(st, 2, since);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
-		snprintf(cur, 4, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
-	return db_err(rc);
+	for (i = 0; i < s->ncur; i++)
+		if (strcmp(s->cur[i].currency, cur) == 0)
+			return &s->cur[i];
+	if (s->ncur == STATS_NCUR)
+		return NULL;
+	m = &s->cur[s->ncur++];
+	snprintf(m->currency, sizeof m->currency, "%s", cur);
+	return m;
 }
 
-/* db_each callback of daily: one day's row into the arrays. */
+/*
+ * db_each callback of series: one (currency, day, refunded?) group into
+ * that currency's daily arrays. Days outside the window (a paid_at in
+ * the future) are left out.
+ */
 static enum ny_err
-daily_row(void *arg, sqlite3_stmt *st)
+series_row(void *arg, sqlite3_stmt *st)
 {
-	struct stats *s = arg;
-	int64_t d = sqlite3_column_int64(st, 0);
+	struct stats_money *m;
+	char cur[4];
+	int64_t d = sqlite3_column_int64(st, 1);
 
-	if (d >= 0 && d < STATS_DAYS) {
-		s->daily_sales[d] = sqlite3_column_int64(st, 1);
-		s->daily[d] = sqlite3_column_int64(st, 2);
+	db_col_buf(st, 0, cur, sizeof cur);
+	if (d < 0 || d >= STATS_DAYS || (m = money_of(arg, cur)) == NULL)
+		return NY_OK;
+	if (sqlite3_column_int(st, 2)) {
+		m->daily_refunds[d] = sqlite3_column_int64(st, 3);
+		m->daily_refunded[d] = sqlite3_column_int64(st, 4);
+	} else {
+		m->daily_sales[d] = sqlite3_column_int64(st, 3);
+		m->daily[d] = sqlite3_column_int64(st, 4);
 	}
 	return NY_OK;
 }
 
-/* Daily revenue and sales since `since` into the arrays. */
+/* Sales and refunds of the orders paid since `since`, per currency and day. */
 static enum ny_err
-daily(struct db *db, int64_t creator_id, int64_t since, struct stats *s)
+series(struct db *db, int64_t creator_id, int64_t since, struct stats *s)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT (o.paid_at - ?3) / 86400,"
-	    " count(*), sum(o.amount_minor)" PAID_OF_CREATOR
-	    " AND o.paid_at >= ?3 AND o.currency = ?2 GROUP BY 1");
+	sqlite3_stmt *st = db_stmt(db, "SELECT o.currency,"
+	    " (o.paid_at - ?2) / 86400, o.status = 'refunded', count(*),"
+	    " sum(o.amount_minor)" OF_CREATOR
+	    " AND o.status IN ('paid', 'refunded') AND o.paid_at >= ?2"
+	    " GROUP BY 1, 2, 3");
 
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, creator_id);
-	sqlite3_bind_text(st, 2, s->currency, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, since);
-	return db_each(st, 0, daily_row, s);
+	sqlite3_bind_int64(st, 2, since);
+	return db_each(st, 0, series_row, s);
+}
+
+/* db_each callback of refunds_due: one currency's late payments. */
+static enum ny_err
+due_row(void *arg, sqlite3_stmt *st)
+{
+	struct stats_money *m;
+	char cur[4];
+
+	db_col_buf(st, 0, cur, sizeof cur);
+	if ((m = money_of(arg, cur)) != NULL) {
+		m->refunds_due = sqlite3_column_int64(st, 1);
+		m->refunds_due_minor = sqlite3_column_int64(st, 2);
+	}
+	return NY_OK;
+}
+
+/*
+ * Paid too late for a sold-out event, per currency: waiting for the
+ * creator's refund until a refund of the order is done (refund.h).
+ */
+static enum ny_err
+refunds_due(struct db *db, int64_t creator_id, struct stats *s)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT o.currency, count(*),"
+	    " sum(o.amount_minor)" OF_CREATOR " AND o.status = 'expired'"
+	    " AND o.failure = 'late_refund' AND NOT EXISTS (SELECT 1"
+	    " FROM refunds r WHERE r.order_id = o.id AND r.status = 'done')"
+	    " GROUP BY 1");
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, creator_id);
+	return db_each(st, 0, due_row, s);
 }
 
 /* db_each callback of top: one best seller. */
@@ -83,25 +128,29 @@ top_row(void *arg, sqlite3_stmt *st)
 
 	t->product_id = sqlite3_column_int64(st, 0);
 	db_col_buf(st, 1, t->title, sizeof t->title);
-	t->sales = sqlite3_column_int64(st, 2);
-	t->revenue = sqlite3_column_int64(st, 3);
+	db_col_buf(st, 2, t->currency, sizeof t->currency);
+	t->sales = sqlite3_column_int64(st, 3);
+	t->revenue = sqlite3_column_int64(st, 4);
 	return NY_OK;
 }
 
-/* The best sellers since `since` by revenue, at most STATS_TOP. */
+/*
+ * The best sellers since `since`, at most STATS_TOP, one row per product
+ * and currency: by sales (comparable across currencies), then revenue.
+ */
 static enum ny_err
 top(struct db *db, int64_t creator_id, int64_t since, struct stats *s)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT p.id, p.title, count(*),"
-	    " sum(o.amount_minor)" PAID_OF_CREATOR " AND o.paid_at >= ?3"
-	    " AND o.currency = ?2 GROUP BY p.id ORDER BY 4 DESC, 3 DESC"
+	sqlite3_stmt *st = db_stmt(db, "SELECT p.id, p.title, o.currency,"
+	    " count(*), sum(o.amount_minor)" OF_CREATOR
+	    " AND o.status = 'paid' AND o.paid_at >= ?2"
+	    " GROUP BY p.id, o.currency ORDER BY 4 DESC, 5 DESC, 1, 3"
 	    " LIMIT 5");
 
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, creator_id);
-	sqlite3_bind_text(st, 2, s->currency, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, since);
+	sqlite3_bind_int64(st, 2, since);
 	return db_each(st, STATS_TOP, top_row, s);
 }
 
@@ -109,9 +158,8 @@ top(struct db *db, int64_t creator_id, int64_t since, struct stats *s)
 static enum ny_err
 pending(struct db *db, int64_t creator_id, struct stats *s)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM orders o"
-	    " JOIN products p ON p.id = o.product_id WHERE o.status ="
-	    " 'pending' AND (?1 = 0 OR p.creator_id = ?1)");
+	sqlite3_stmt *st = db_stmt(db, "SELECT count(*)" OF_CREATOR
+	    " AND o.status = 'pending'");
 
 	if (st == NULL)
 		return NY_EDB;
@@ -119,38 +167,51 @@ pending(struct db *db, int64_t creator_id, struct stats *s)
 	return db_int64(st, &s->pending);
 }
 
-/* Paid too late for a sold-out event: waiting for the creator's refund. */
-static enum ny_err
-refunds_due(struct db *db, int64_t creator_id, struct stats *s)
-{
-	sqlite3_stmt *st = db_stmt(db, "SELECT count(*),"
-	    " coalesce(sum(o.amount_minor), 0) FROM orders o"
-	    " JOIN products p ON p.id = o.product_id WHERE o.status ="
-	    " 'expired' AND o.failure = 'late_refund'"
-	    " AND (?1 = 0 OR p.creator_id = ?1)");
-	int rc;
-
-	if (st == NULL)
-		return NY_EDB;
-	sqlite3_bind_int64(st, 1, creator_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		s->refunds_due = sqlite3_column_int64(st, 0);
-		s->refunds_due_minor = sqlite3_column_int64(st, 1);
-	}
-	sqlite3_reset(st);
-	return db_found(rc);
-}
-
+/* The last `days` days of m's daily arrays into *p. */
 static void
-sum_period(const struct stats *s, int days, struct stats_period *p)
+sum_period(const struct stats_money *m, int days, struct stats_period *p)
 {
 	int i;
 
+	memset(p, 0, sizeof *p);
 	for (i = STATS_DAYS - days; i < STATS_DAYS; i++) {
-		p->sales += s->daily_sales[i];
-		p->revenue += s->daily[i];
+		p->sales += m->daily_sales[i];
+		p->revenue += m->daily[i];
+		p->refunds += m->daily_refunds[i];
+		p->refunded += m->daily_refunded[i];
 	}
+}
+
+/* qsort order of the currencies after the main one: by code. */
+static int
+money_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct stats_money *)a)->currency,
+	    ((const struct stats_money *)b)->currency);
+}
+
+/*
+ * Sorts s->cur by code, then moves the main currency (most sales in 30
+ * days, then most revenue; the first code on a tie) to the front.
+ */
+static void
+order_currencies(struct stats *s)
+{
+	struct stats_money first;
+	int i, best = 0;
+
+	qsort(s->cur, (size_t)s->ncur, sizeof s->cur[0], money_cmp);
+	for (i = 1; i < s->ncur; i++) {
+		const struct stats_period *a = &s->cur[i].month;
+		const struct stats_period *b = &s->cur[best].month;
+
+		if (a->sales > b->sales ||
+		    (a->sales == b->sales && a->revenue > b->revenue))
+			best = i;
+	}
+	first = s->cur[best];
+	memmove(&s->cur[1], &s->cur[0], (size_t)best * sizeof s->cur[0]);
+	s->cur[0] = first;
 }
 
 enum ny_err
@@ -158,18 +219,35 @@ stats_get(struct db *db, int64_t creator_id, int64_t now, struct stats *out)
 {
 	int64_t since = stats_day_start(now) - (STATS_DAYS - 1) * 86400;
 	enum ny_err err;
+	int i;
 
 	memset(out, 0, sizeof *out);
-	if ((err = main_currency(db, creator_id, since, out->currency)) ||
-	    (err = daily(db, creator_id, since, out)) ||
+	if ((err = series(db, creator_id, since, out)) ||
+	    (err = refunds_due(db, creator_id, out)) ||
 	    (err = top(db, creator_id, since, out)) ||
-	    (err = pending(db, creator_id, out)) ||
-	    (err = refunds_due(db, creator_id, out)))
+	    (err = pending(db, creator_id, out)))
 		return err;
-	sum_period(out, 1, &out->today);
-	sum_period(out, 7, &out->week);
-	sum_period(out, STATS_DAYS, &out->month);
+	if (out->ncur == 0)
+		(void)money_of(out, "KES");
+	for (i = 0; i < out->ncur; i++) {
+		sum_period(&out->cur[i], 1, &out->cur[i].today);
+		sum_period(&out->cur[i], 7, &out->cur[i].week);
+		sum_period(&out->cur[i], STATS_DAYS, &out->cur[i].month);
+	}
+	order_currencies(out);
 	return NY_OK;
+}
+
+int64_t
+stats_sales(const struct stats *s, int days)
+{
+	int64_t n = 0;
+	int i;
+
+	for (i = 0; i < s->ncur; i++)
+		n += days == 1 ? s->cur[i].today.sales : days == 7 ?
+		    s->cur[i].week.sales : s->cur[i].month.sales;
+	return n;
 }
 
 static void
@@ -187,6 +265,45 @@ json_str(struct ny_buf *b, const char *s)
 	buf_adds(b, "\"");
 }
 
+/* ,"today":{…},"7d":{…},"30d":{…},"refunds_due":{…},"daily…":[…] of m. */
+static void
+json_money(struct ny_buf *b, const struct stats_money *m)
+{
+	static const char *const names[3] = { "today", "7d", "30d" };
+	const struct stats_period *p[3] = { &m->today, &m->week, &m->month };
+	int i;
+
+	for (i = 0; i < 3; i++)
+		buf_printf(b, ",\"%s\":{\"sales\":%lld,\"revenue_minor\":%lld,"
+		    "\"refunds\":%lld,\"refunded_minor\":%lld}", names[i],
+		    (long long)p[i]->sales, (long long)p[i]->revenue,
+		    (long long)p[i]->refunds, (long long)p[i]->refunded);
+	buf_printf(b, ",\"refunds_due\":{\"orders\":%lld,\"amount_minor\":%lld}",
+	    (long long)m->refunds_due, (long long)m->refunds_due_minor);
+	buf_adds(b, ",\"daily_revenue_minor\":[");
+	for (i = 0; i < STATS_DAYS; i++)
+		buf_printf(b, "%s%lld", i ? "," : "", (long long)m->daily[i]);
+	buf_adds(b, "]");
+}
+
+/* ,"top":[…] of s. */
+static void
+json_top(struct ny_buf *b, const struct stats *s)
+{
+	int i;
+
+	buf_adds(b, ",\"top\":[");
+	for (i = 0; i < s->ntop; i++) {
+		buf_printf(b, "%s{\"product_id\":%lld,\"title\":", i ? "," : "",
+		    (long long)s->top[i].product_id);
+		json_str(b, s->top[i].title);
+		buf_printf(b, ",\"currency\":\"%s\",\"sales\":%lld,"
+		    "\"revenue_minor\":%lld}", s->top[i].currency,
+		    (long long)s->top[i].sales, (long long)s->top[i].revenue);
+	}
+	buf_adds(b, "]");
+}
+
 char *
 stats_json(const struct stats *s)
 {
@@ -195,26 +312,20 @@ stats_json(const struct stats *s)
 
 	buf_init(&b, 0);
 	buf_printf(&b, "{\"currency\":\"%s\",\"pending\":%lld",
-	    s->currency, (long long)s->pending);
-	buf_printf(&b, ",\"refunds_due\":{\"orders\":%lld,\"amount_minor\":%lld}",
-	    (long long)s->refunds_due, (long long)s->refunds_due_minor);
-	buf_printf(&b, ",\"today\":{\"sales\":%lld,\"revenue_minor\":%lld}",
-	    (long long)s->today.sales, (long long)s->today.revenue);
-	buf_printf(&b, ",\"7d\":{\"sales\":%lld,\"revenue_minor\":%lld}",
-	    (long long)s->week.sales, (long long)s->week.revenue);
-	buf_printf(&b, ",\"30d\":{\"sales\":%lld,\"revenue_minor\":%lld}",
-	    (long long)s->month.sales, (long long)s->month.revenue);
-	buf_adds(&b, ",\"daily_revenue_minor\":[");
-	for (i = 0; i < STATS_DAYS; i++)
-		buf_printf(&b, "%s%lld", i ? "," : "", (long long)s->daily[i]);
-	buf_adds(&b, "],\"top\":[");
-	for (i = 0; i < s->ntop; i++) {
-		buf_printf(&b, "%s{\"product_id\":%lld,\"title\":", i ? "," : "",
-		    (long long)s->top[i].product_id);
-		json_str(&b, s->top[i].title);
-		buf_printf(&b, ",\"sales\":%lld,\"revenue_minor\":%lld}",
-		    (long long)s->top[i].sales, (long long)s->top[i].revenue);
+	    s->cur[0].currency, (long long)s->pending);
+	buf_printf(&b, ",\"sales\":{\"today\":%lld,\"7d\":%lld,\"30d\":%lld}",
+	    (long long)stats_sales(s, 1), (long long)stats_sales(s, 7),
+	    (long long)stats_sales(s, STATS_DAYS));
+	json_money(&b, &s->cur[0]);
+	buf_adds(&b, ",\"currencies\":[");
+	for (i = 0; i < s->ncur; i++) {
+		buf_printf(&b, "%s{\"currency\":\"%s\"", i ? "," : "",
+		    s->cur[i].currency);
+		json_money(&b, &s->cur[i]);
+		buf_adds(&b, "}");
 	}
-	buf_adds(&b, "]}\n");
+	buf_adds(&b, "]");
+	json_top(&b, s);
+	buf_adds(&b, "}\n");
 	return buf_steal(&b, NULL);
 }

@@ -251,6 +251,22 @@ ny_now(void)
 	return ny_now_ms() / 1000;
 }
 
+void
+ny_utf8_copy(char *out, size_t size, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= size) {
+		n = size - 1;
+		/* s[n] would be the first byte left out: back up until it
+		 * starts a character, so none is cut. */
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(out, s, n);
+	out[n] = '\0';
+}
+
 int
 ny_text_ok(const char *s, int multiline, size_t *chars)
 {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "buyer.h"
+#include "checkout-card.h"
 #include "checkout-status.h"
 #include "checkout.h"
 #include "crypto.h"
@@ -90,6 +91,8 @@ co_reason_key(struct http_req *rq, const struct order *o)
 		    "co.status.paid";
 	if (o->status == ORDER_PENDING && o->amount_minor == 0)
 		return "co.confirm.sent";
+	if (o->status == ORDER_PENDING && strcmp(o->provider, "stripe") == 0)
+		return "co.status.pending_card";
 	if (o->status == ORDER_PENDING)
 		return "co.status.pending";
 	if (o->status == ORDER_REFUNDED)
@@ -100,13 +103,28 @@ co_reason_key(struct http_req *rq, const struct order *o)
 	    "co.reason.failed";
 }
 
-/* 1 when payments are simulated (NYOTA_PAYMENTS=sim), else 0. */
+/* 1 when the simulated handset is on (sim among NYOTA_PAYMENTS), else 0. */
 static int
 co_is_sim(void)
 {
-	const struct ny_config *cfg = http_config();
+	return config_payments_has(http_config(), "sim");
+}
 
-	return cfg != NULL && strcmp(cfg->payments, "sim") == 0;
+/*
+ * A card order still waiting: its owner gets the link back to the card
+ * page (a buyer who closed it, or came back with "back"), as card_url.
+ */
+static void
+co_card_link(struct http_req *rq, const struct order *o, int owner, json_t *j)
+{
+	char url[1024];
+
+	if (!owner || o->status != ORDER_PENDING ||
+	    strcmp(o->provider, "stripe") != 0 ||
+	    payment_checkout_url(http_db(rq), o->payment_id, url, sizeof url)
+	    != NY_OK)
+		return;
+	json_object_set_new(j, "card_url", json_string(url));
 }
 
 /*
@@ -148,9 +166,11 @@ co_page(struct http_req *rq, struct http_resp *rs, int status,
 	}
 	json_object_set_new(j, "product_url", json_string(
 	    http_printf(rq, "/p/%s", o.product_slug)));
-	if (co_is_sim() && o.status == ORDER_PENDING)
+	if (co_is_sim() && o.status == ORDER_PENDING &&
+	    strcmp(o.provider, "sim") == 0)
 		json_object_set_new(j, "sim_url", json_string(http_printf(rq,
 		    "/sim/phone?phone=%s", o.phone)));
+	co_card_link(rq, &o, owner, j);
 	json_object_set_new(j, "checkout_js", json_string(
 	    http_static_url("checkout.js")));
 	ctx = json_pack("{s:o, s:s}", "order", j, "title", o.product_title);
@@ -258,6 +278,7 @@ co_form_again(struct http_req *rq, struct http_resp *rs, int status,
 	    "checkout_url", http_printf(rq, "/p/%s/checkout", p->slug),
 	    "is_ticket", strcmp(p->kind, "ticket") == 0);
 	json_object_set_new(ctx, "max_quantity", json_integer(ORDER_MAX_QUANTITY));
+	checkout_methods_json(p->currency, ctx);
 	/* Only a refused phone is marked invalid (not a stale CSRF token). */
 	json_object_set_new(ctx, "phone_invalid", json_boolean(
 	    strncmp(error_key, "phone.err.", 10) == 0 ||
@@ -270,17 +291,18 @@ co_form_again(struct http_req *rq, struct http_resp *rs, int status,
 
 /*
  * The idempotency key of a submission: the same browser (CSRF cookie)
- * sending the same product, phone and quantity is the same purchase while
+ * sending the same product, phone, quantity and method is the same purchase while
  * that order is young (see order_create).
  */
 static const char *
-co_idem_key(struct http_req *rq, const char *slug, const char *phone, int qty)
+co_idem_key(struct http_req *rq, const char *slug, const char *phone, int qty,
+    const char *method)
 {
 	unsigned char h[TOK_HASH_LEN];
 	char hex[2 * TOK_HASH_LEN + 1], *msg;
 
-	msg = http_printf(rq, "idem:%s:%s:%s:%d", http_cookie(rq, "csrf"), slug,
-	    phone, qty);
+	msg = http_printf(rq, "idem:%s:%s:%s:%d:%s", http_cookie(rq, "csrf"),
+	    slug, phone, qty, method);
 	tok_hash(msg, h);
 	crypto_hex(h, 16, hex);
 	return http_strdup(rq, hex);
@@ -293,19 +315,22 @@ co_idem_key(struct http_req *rq, const char *slug, const char *phone, int qty)
  */
 static int
 co_create(struct http_req *rq, struct http_resp *rs,
-    const struct catalog_product *p, const char *phone, int qty)
+    const struct catalog_product *p, const struct pay_provider *prov,
+    const char *phone, int qty)
 {
 	const struct ny_config *cfg = http_config();
 	struct order_new in = {
 		.product_id = p->id, .phone = phone, .quantity = qty,
 		.locale = http_lang(rq), .client_addr = http_client_addr(rq),
-		.provider = cfg->payments, .timeout_s = cfg->pay_timeout_s,
+		.provider = prov->name, .timeout_s = prov->timeout_s != NULL ?
+		    prov->timeout_s(cfg) : cfg->pay_timeout_s,
 	};
+	const char *err;
 	struct order o;
 	enum ny_err rc;
-	int created = 0;
+	int created = 0, status;
 
-	in.idem_key = co_idem_key(rq, p->slug, phone, qty);
+	in.idem_key = co_idem_key(rq, p->slug, phone, qty, prov->name);
 	in.browser = buyer_cookie(rq, rs);
 	rc = order_create(http_db(rq), &in, &o, &created);
 	switch (rc) {
@@ -325,7 +350,11 @@ co_create(struct http_req *rq, struct http_resp *rs,
 	}
 	if (created && o.amount_minor == 0)
 		worker_outbox_kick();	/* the code, to the phone */
-	else if (created)
+	else if (prov->in_request && o.amount_minor > 0) {
+		status = checkout_card_start(rq, rs, &o, &err);
+		return status != 0 ? status : co_form_again(rq, rs, 503, p,
+		    err);
+	} else if (created)
 		worker_pay_kick();
 	return http_redirect(rq, rs, 303, http_printf(rq, "/checkout/%s",
 	    o.ref));
@@ -335,6 +364,7 @@ int
 checkout_start(struct http_req *rq, struct http_resp *rs)
 {
 	const char *slug = http_param(rq, "slug"), *raw = http_form(rq, "phone");
+	const struct pay_provider *prov;
 	const char *err;
 	struct catalog_product *p = NULL;
 	char phone[16];
@@ -351,8 +381,11 @@ checkout_start(struct http_req *rq, struct http_resp *rs)
 		status = co_form_again(rq, rs, 422, p, err);
 	else if (strcmp(p->kind, "ticket") == 0 && p->seats_left < qty)
 		status = co_form_again(rq, rs, 422, p, "co.err.sold_out");
+	else if ((prov = checkout_method_pick(p->currency,
+	    http_form(rq, "method"))) == NULL)
+		status = co_form_again(rq, rs, 422, p, "co.err.method");
 	else
-		status = co_create(rq, rs, p, phone, qty);
+		status = co_create(rq, rs, p, prov, phone, qty);
 	catalog_product_free(p);
 	return status;
 }
@@ -482,7 +515,7 @@ checkout_mpesa_callback(struct http_req *rq, struct http_resp *rs)
 	size_t len;
 	enum ny_err rc;
 
-	if (strcmp(cfg->payments, "mpesa") != 0 || secret == NULL ||
+	if (!config_payments_has(cfg, "mpesa") || secret == NULL ||
 	    cfg->mpesa_callback_secret[0] == '\0' ||
 	    !tok_equal(secret, cfg->mpesa_callback_secret))
 		return 404;

@@ -35,14 +35,44 @@ struct http_server {
 
 /* ---- queueing the answer ---------------------------------------------- */
 
+/*
+ * The Content-Security-Policy, set once at start (http_csp_init).
+ * form-action also governs where a form's answer may redirect: with card
+ * payments on, the checkout form's 303 leads to Stripe's hosted page.
+ */
+static char http_csp[512];
+
+/*
+ * Builds http_csp from cfg: form-action 'self', plus Stripe Checkout's
+ * origin when stripe is a method, plus the origin of NYOTA_STRIPE_API_URL
+ * when it is not Stripe's own (a test fake serves its hosted page there).
+ */
+static void
+http_csp_init(const struct ny_config *cfg)
+{
+	char extra[300] = "";
+	const char *api = cfg->stripe_api_url, *end;
+	size_t n;
+
+	if (config_payments_has(cfg, "stripe")) {
+		snprintf(extra, sizeof extra, " https://checkout.stripe.com");
+		end = strchr(strstr(api, "://") + 3, '/');
+		n = end != NULL ? (size_t)(end - api) : strlen(api);
+		if (strcmp(api, "https://api.stripe.com") != 0 && n < 200)
+			snprintf(extra + strlen(extra), sizeof extra -
+			    strlen(extra), " %.*s", (int)n, api);
+	}
+	snprintf(http_csp, sizeof http_csp, "default-src 'self'; "
+	    "img-src 'self' data:; script-src 'self'; style-src 'self'; "
+	    "object-src 'none'; base-uri 'none'; form-action 'self'%s; "
+	    "frame-ancestors 'none'", extra);
+}
+
 /* Adds the headers every response carries. */
 static void
 http_common_headers(struct MHD_Response *r)
 {
-	MHD_add_response_header(r, "Content-Security-Policy",
-	    "default-src 'self'; img-src 'self' data:; script-src 'self'; "
-	    "style-src 'self'; object-src 'none'; base-uri 'none'; "
-	    "form-action 'self'; frame-ancestors 'none'");
+	MHD_add_response_header(r, "Content-Security-Policy", http_csp);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 }
@@ -547,6 +577,7 @@ http_start(const struct ny_config *cfg, struct http_server **out,
 		return NY_EIO;
 	}
 	http_req_setup(cfg);
+	http_csp_init(cfg);
 	memset(&sa, 0, sizeof sa);
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)cfg->http_port);

@@ -32,6 +32,12 @@ int	lib_page(struct http_req *rq, struct http_resp *rs);
 int	lib_ticket_page(struct http_req *rq, struct http_resp *rs);
 /* GET /l/{token}/calendar/{entitlement}.ics: an event or webinar. */
 int	lib_calendar(struct http_req *rq, struct http_resp *rs);
+/*
+ * GET /l/{token}/orders/{ref}: the receipt of one of the token's orders
+ * where money was taken; any other ref is a plain 404 (like any missing
+ * page), an unknown token the 404 with the recovery form.
+ */
+int	lib_receipt_page(struct http_req *rq, struct http_resp *rs);
 /* GET /library/recover: the recovery form. */
 int	lib_recover_form(struct http_req *rq, struct http_resp *rs);
 /* POST /library/recover: phone (+ receipt) → link on WhatsApp. */

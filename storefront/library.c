@@ -1,8 +1,9 @@
 /*
  * library.c: the buyer's library pages: /l/{token} (everything the phone
  * owns, grouped by kind), a ticket with its QR code, calendar files, and
- * the recovery form. Library pages are per buyer: never cached, never
- * indexed, and the token never reaches a log line.
+ * the buyer's orders with a receipt per order, and the recovery form.
+ * Library pages are per buyer: never cached, never indexed, and the token
+ * never reaches a log line.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,8 +16,10 @@
 #include "library-key.h"
 #include "library-recover.h"
 #include "log.h"
+#include "money.h"
 #include "phone.h"
 #include "qr.h"
+#include "receipt.h"
 #include "ticket.h"
 #include "view.h"
 #include "worker-outbox.h"
@@ -87,6 +90,120 @@ lib_not_found(struct http_req *rq, struct http_resp *rs)
 	json_object_set_new(ctx, "missing", json_true());
 	lib_private(rq, rs);
 	return http_page(rq, rs, 404, "library-recover", ctx);
+}
+
+/* ---- your orders ---------------------------------------------------- */
+
+static const char *const lib_receipt_states[] = {
+	[RECEIPT_PAID] = "paid",
+	[RECEIPT_REFUND_DUE] = "refund_due",
+	[RECEIPT_REFUNDING] = "refunding",
+	[RECEIPT_REFUNDED] = "refunded",
+};
+
+/*
+ * The provider's key suffix for the locale (lib.receipt.method.X,
+ * lib.receipt.paid.X): "free" for a free order, NULL when the order has
+ * no payment row (nothing to say about a method then).
+ */
+static const char *
+lib_method_id(const struct receipt *r)
+{
+	if (r->amount_minor == 0)
+		return "free";
+	if (strcmp(r->provider, "mpesa") == 0 ||
+	    strcmp(r->provider, "stripe") == 0 ||
+	    strcmp(r->provider, "sim") == 0)
+		return r->provider;
+	return NULL;
+}
+
+/*
+ * How the buyer paid, in detail: "Visa •••• 4242" for a card (the brand
+ * in words, "Card" when Stripe did not name one; the method alone
+ * without the last four), else the method ("M-Pesa", "Simulated"); ""
+ * when unknown.
+ */
+static const char *
+lib_method(struct http_req *rq, const struct receipt *r)
+{
+	const char *id = lib_method_id(r), *lang = http_lang(rq);
+	char brand[32];
+
+	if (id == NULL)
+		return "";
+	if (strcmp(id, "stripe") == 0 && r->card_last4[0] != '\0') {
+		receipt_brand_name(r->card_brand, brand, sizeof brand);
+		return lib_fmt(rq, "lib.receipt.card", "brand", *brand ? brand :
+		    i18n_get(lang, "lib.receipt.method.stripe"), "last4",
+		    r->card_last4);
+	}
+	return i18n_get(lang, http_printf(rq, "lib.receipt.method.%s", id));
+}
+
+/* Where the money stands, in words ("Refunded on …"). */
+static const char *
+lib_receipt_status(struct http_req *rq, const struct receipt *r)
+{
+	if (r->status == RECEIPT_REFUNDED)
+		return lib_fmt(rq, "lib.receipt.status.refunded", "date",
+		    lib_date(rq, r->refunded_at), NULL, NULL);
+	return i18n_get(http_lang(rq), http_printf(rq,
+	    "lib.receipt.status.%s", lib_receipt_states[r->status]));
+}
+
+/*
+ * One order as the list and the receipt show it. Every key is set (""
+ * when empty): a name missing in a list item would be looked up in the
+ * page's context instead.
+ */
+static json_t *
+lib_receipt_json(struct http_req *rq, const char *base,
+    const struct receipt *r)
+{
+	const char *id = lib_method_id(r);
+	char amount[64], qty[16];
+
+	money_format(r->amount_minor, r->currency, http_lang(rq), amount,
+	    sizeof amount);
+	snprintf(qty, sizeof qty, "%d", r->quantity);
+	return json_pack("{ss ss ss ss ss ss ss ss ss ss ss ss ss ss sb}",
+	    "ref", r->ref,
+	    "url", http_printf(rq, "%s/orders/%s", base, r->ref),
+	    "title", r->title, "product_url", http_printf(rq, "/p/%s",
+	    r->slug), "seller", r->seller, "quantity", qty, "amount", amount,
+	    "date", lib_date(rq, r->paid_at), "method", lib_method(rq, r),
+	    "paid_with", id ? i18n_get(http_lang(rq), http_printf(rq,
+	    "lib.receipt.paid.%s", id)) : "",
+	    "mpesa", strcmp(r->provider, "mpesa") == 0 ? r->code : "",
+	    "code", strcmp(r->provider, "mpesa") != 0 ? r->code : "",
+	    "status", lib_receipt_status(rq, r),
+	    "status_kind", lib_receipt_states[r->status],
+	    "refunded", r->status == RECEIPT_REFUNDED);
+}
+
+/*
+ * Adds "Your orders" to a library page's context: the customer's orders
+ * newest first, each linking its receipt. NY_OK or receipt_list's error.
+ */
+static enum ny_err
+lib_orders_add(struct http_req *rq, const struct lib_scope *sc, json_t *ctx)
+{
+	struct receipt *v;
+	json_t *orders;
+	size_t i, n;
+	enum ny_err rc;
+
+	if ((rc = receipt_list(http_db(rq), sc->customer_id, &v, &n)) != NY_OK)
+		return rc;
+	orders = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(orders, lib_receipt_json(rq, sc->base,
+		    &v[i]));
+	receipt_list_free(v, n);
+	json_object_set_new(ctx, "has_orders", json_boolean(n > 0));
+	json_object_set_new(ctx, "orders", orders);
+	return NY_OK;
 }
 
 /* ---- the library page ---------------------------------------------- */
@@ -194,7 +311,9 @@ lib_item_json(struct http_req *rq, const char *base, const struct lib_item *it)
 	}
 	if (*it->venue && active)
 		json_object_set_new(o, "venue", json_string(it->venue));
-	if (it->join_url != NULL && *it->join_url)
+	/* The join link is the access itself: gone with a refund, a revoke
+	 * or the end of a subscription. */
+	if (it->join_url != NULL && *it->join_url && active)
 		json_object_set_new(o, "join_url", json_string(it->join_url));
 	if (it->state == LIB_EXPIRED)
 		json_object_set_new(o, "renew_url", json_string(
@@ -306,8 +425,67 @@ lib_page(struct http_req *rq, struct http_resp *rs)
 	    "sections", lib_sections_json(rq, sc.base, &lib),
 	    "empty", lib.nitems == 0);
 	library_free(&lib);
+	/* The order page shows one order's items only, not the history. */
+	if (sc.order_id == 0) {
+		json_object_set_new(ctx, "receipt_css", json_string(
+		    http_static_url("receipt.css")));
+		if (lib_orders_add(rq, &sc, ctx) != NY_OK) {
+			json_decref(ctx);
+			return 500;
+		}
+	}
 	lib_private(rq, rs);
 	return http_page(rq, rs, 200, "library", ctx);
+}
+
+/* ---- receipts -------------------------------------------------------- */
+
+int
+lib_receipt_page(struct http_req *rq, struct http_resp *rs)
+{
+	const char *ref = http_param(rq, "ref"), *paid_with;
+	struct lib_scope sc;
+	struct receipt r;
+	char phone[32];
+	json_t *ctx, *o;
+	enum ny_err rc;
+
+	if (lib_scope(rq, &sc) != NY_OK)
+		return lib_not_found(rq, rs);
+	/* Private from here on, the 404 and 500 pages too: their URL holds
+	 * the token. */
+	lib_private(rq, rs);
+	/* Unknown, unpaid or another buyer's: the same plain 404 as any
+	 * missing page, so a ref cannot be probed through someone's link. */
+	if (strlen(ref) > ORDER_REF_LEN ||
+	    (rc = receipt_get(http_db(rq), sc.customer_id, ref, &r)) ==
+	    NY_ENOTFOUND)
+		return 404;
+	if (rc != NY_OK) {
+		log_warn("receipt read failed", "err=\"%s\"", ny_strerror(rc));
+		return 500;
+	}
+	phone_display(r.phone, 1, phone, sizeof phone);
+	/* NULL only for text that is not UTF-8, which the product rules
+	 * and the providers' parsers keep out: a 500, not half a receipt. */
+	if ((o = lib_receipt_json(rq, sc.base, &r)) == NULL) {
+		log_warn("receipt not shown", "err=\"not UTF-8\"");
+		receipt_free(&r);
+		return 500;
+	}
+	json_object_set_new(o, "phone", json_string(phone));
+	/* "Paid with M-Pesa"; once the money is (to be) given back, that
+	 * comes first: "Paid with M-Pesa · Refunded on …". */
+	paid_with = json_string_value(json_object_get(o, "paid_with"));
+	json_object_set_new(o, "headline", json_string(
+	    r.status == RECEIPT_PAID && *paid_with ? paid_with :
+	    !*paid_with ? lib_receipt_status(rq, &r) : http_printf(rq,
+	    "%s · %s", paid_with, lib_receipt_status(rq, &r))));
+	ctx = json_pack("{ss ss ss so}", "title",
+	    i18n_get(http_lang(rq), "lib.receipt.title"), "back", sc.base,
+	    "receipt_css", http_static_url("receipt.css"), "receipt", o);
+	receipt_free(&r);
+	return http_page(rq, rs, 200, "receipt", ctx);
 }
 
 /* ---- tickets -------------------------------------------------------- */

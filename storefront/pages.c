@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "checkout-card.h"
 #include "i18n.h"
 #include "log.h"
 #include "pages.h"
@@ -228,6 +229,7 @@ page_product(struct http_req *rq, struct http_resp *rs)
 	json_object_set_new(ctx, "description", json_string(p->summary));
 	json_object_set_new(ctx, "checkout_url",
 	    json_string(http_printf(rq, "/p/%s/checkout", p->slug)));
+	checkout_methods_json(p->currency, ctx);
 	catalog_product_free(p);
 	return http_page(rq, rs, 200, "product", ctx);
 }

@@ -4,6 +4,8 @@
  * keep the section of your module together. Only the server loop (http.c)
  * reads the table; it points down at the handlers (see http.h).
  */
+#include "checkout-card.h"
+#include "checkout-refund.h"
 #include "checkout-status.h"
 #include "checkout.h"
 #include "http.h"
@@ -32,12 +34,19 @@ const struct http_route http_routes[] = {
 	{ "POST", "/sim/stk/{ref}", checkout_sim_answer, HTTP_FORM, 4096 },
 	{ "POST", "/payments/mpesa/callback/{secret}", checkout_mpesa_callback,
 	  HTTP_BODY, 16384 },
+	{ "POST", "/payments/mpesa/reversal/{secret}", checkout_mpesa_reversal,
+	  HTTP_BODY, 16384 },
+	{ "POST", "/payments/mpesa/reversal-timeout/{secret}",
+	  checkout_mpesa_reversal_timeout, HTTP_BODY, 16384 },
+	{ "POST", "/payments/stripe/webhook", checkout_stripe_webhook,
+	  HTTP_BODY, 262144 },
 
 	/* library: library, downloads, tickets, recovery */
 	{ "GET", "/l/{token}", lib_page, 0, 0 },
 	{ "GET", "/l/{token}/files/{id}", dl_redirect, 0, 0 },
 	{ "GET", "/l/{token}/tickets/{code}", lib_ticket_page, 0, 0 },
 	{ "GET", "/l/{token}/calendar/{file}", lib_calendar, 0, 0 },
+	{ "GET", "/l/{token}/orders/{ref}", lib_receipt_page, 0, 0 },
 	/* one paid order's items, for the browser that made it only */
 	{ "GET", "/checkout/{ref}/library", lib_page, 0, 0 },
 	{ "GET", "/checkout/{ref}/files/{id}", dl_redirect, 0, 0 },

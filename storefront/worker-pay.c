@@ -25,6 +25,8 @@
 #define WP_TICK_MS	100	/* longest sleep between two looks */
 #define WP_GRACE_S	600	/* after expiry, keep asking a silent provider */
 #define WP_THREADS	4
+#define WP_REQUEST_S	60	/* longest a checkout request's push takes
+				   (two tries of a 20 s provider call) */
 
 struct wp_thread {
 	pthread_t	 th;
@@ -34,10 +36,18 @@ struct wp_thread {
 	unsigned	 seed;		/* rand_r state for jitter */
 };
 
+/* A configured payment method: its provider and that provider's state. */
+struct wp_method {
+	const struct pay_provider	*prov;
+	void				*state;
+};
+
+#define WP_METHODS	3	/* sim, mpesa, stripe */
+
 struct worker_pay {
 	const struct ny_config		*cfg;
-	const struct pay_provider	*prov;
-	void				*pstate;
+	struct wp_method		 m[WP_METHODS];
+	int				 nm;
 	struct wp_thread		 t[WP_THREADS];
 	struct wake			 kick;	/* each thread wakes once per kick */
 	int				 running;
@@ -46,6 +56,18 @@ struct worker_pay {
 static struct worker_pay wp = {
 	.kick = WAKE_INITIALIZER,
 };
+
+/* The configured method of that provider name, or NULL. */
+static const struct wp_method *
+wp_method(const char *name)
+{
+	int i;
+
+	for (i = 0; i < wp.nm; i++)
+		if (strcmp(wp.m[i].prov->name, name) == 0)
+			return &wp.m[i];
+	return NULL;
+}
 
 /* Seconds before retry n (1, 2, 4 … 60) with a little jitter. */
 static int64_t
@@ -96,17 +118,71 @@ wp_test_crash_after_push(void)
 }
 
 /*
+ * A new payment of a provider pushed by the buyer's request (Stripe
+ * Checkout): the worker never starts one. A push that started and whose
+ * answer was lost (the storefront died during the call) is sent again
+ * once the request is surely over: the provider dedupes it and answers
+ * with the same session, which is then recorded and queried like any.
+ * Otherwise it waits, and expires with the order.
+ */
+static void
+wp_repush(struct wp_thread *t, const struct wp_method *m,
+    const struct payment *p, int64_t now)
+{
+	char ref[72], url[1024], *cause = NULL;
+	enum ny_err rc;
+
+	if (now >= p->order_expires_at) {
+		wp_settle(t, p, PAY_EXPIRED, PAY_REASON_EXPIRED);
+		return;
+	}
+	if (p->push_started_at == 0 || !m->prov->push_repeatable) {
+		payment_push_wait(t->db, p->id, p->order_expires_at);
+		return;
+	}
+	if (now < p->push_started_at + WP_REQUEST_S) {
+		payment_push_wait(t->db, p->id, p->push_started_at +
+		    WP_REQUEST_S);
+		return;
+	}
+	rc = m->prov->push(m->state, p, ref, sizeof ref, url, sizeof url,
+	    &cause);
+	if (rc == NY_OK) {
+		if (url[0] != '\0')
+			payment_set_checkout_url(t->db, p->id, url);
+		payment_mark_pushed(t->db, p->id, ref, now);
+		log_info("lost push recovered", "payment=%lld",
+		    (long long)p->id);
+	} else if (rc == NY_EINVAL) {
+		/* Refused for good (e.g. the first session's parameters
+		 * differ): its webhook, if the buyer paid, records it; else
+		 * the order expires. Never asked again. */
+		log_warn("repeated push refused", "payment=%lld",
+		    (long long)p->id);
+		payment_push_wait(t->db, p->id, p->order_expires_at);
+	} else
+		payment_push_later(t->db, p->id, now + wp_backoff(t,
+		    p->attempts));
+	free(cause);
+}
+
+/*
  * A new payment: the push intent is committed first, then the push is
  * sent. A payment whose push was started before (its answer lost in a
  * crash or a timeout) is never pushed again: it waits for the callback of
  * that push (adopted by checkout.c) until the order expires.
  */
 static void
-wp_push(struct wp_thread *t, const struct payment *p, int64_t now)
+wp_push(struct wp_thread *t, const struct wp_method *m,
+    const struct payment *p, int64_t now)
 {
 	char ref[72], *cause = NULL;
 	enum ny_err rc;
 
+	if (m->prov->in_request) {
+		wp_repush(t, m, p, now);
+		return;
+	}
 	if (now >= p->order_expires_at) {
 		wp_settle(t, p, PAY_EXPIRED, p->attempts > 0 &&
 		    p->push_started_at == 0 ? PAY_REASON_PUSH :
@@ -125,7 +201,7 @@ wp_push(struct wp_thread *t, const struct payment *p, int64_t now)
 			    (long long)p->id, ny_strerror(rc));
 		return;		/* ended meanwhile, or try again next pass */
 	}
-	rc = wp.prov->push(wp.pstate, p, ref, sizeof ref, NULL, 0, &cause);
+	rc = m->prov->push(m->state, p, ref, sizeof ref, NULL, 0, &cause);
 	if (rc == NY_OK) {
 		wp_test_crash_after_push();
 		/* Due at once: the first query says when to ask again. */
@@ -157,13 +233,13 @@ wp_push(struct wp_thread *t, const struct payment *p, int64_t now)
 
 /* 1 when a kept callback says the buyer paid (not yet confirmed). */
 static int
-wp_claims_paid(const char *raw)
+wp_claims_paid(const struct wp_method *m, const char *raw)
 {
 	struct pay_answer cb;
 	int paid;
 
-	if (raw == NULL || wp.prov->parse_callback == NULL ||
-	    wp.prov->parse_callback(raw, strlen(raw), &cb) != NY_OK)
+	if (raw == NULL || m->prov->parse_callback == NULL ||
+	    m->prov->parse_callback(raw, strlen(raw), &cb) != NY_OK)
 		return 0;
 	paid = cb.result.outcome == PAY_PAID;
 	pay_answer_clear(&cb);
@@ -176,7 +252,8 @@ wp_claims_paid(const char *raw)
  * again later; unreachable: with backoff, until long past the deadline.
  */
 static void
-wp_query(struct wp_thread *t, const struct payment *p, int64_t now)
+wp_query(struct wp_thread *t, const struct wp_method *m,
+    const struct payment *p, int64_t now)
 {
 	struct pay_answer a;
 	char *raw = NULL;
@@ -186,7 +263,7 @@ wp_query(struct wp_thread *t, const struct payment *p, int64_t now)
 
 	payment_raw(t->db, p->id, &raw);
 	memset(&a, 0, sizeof a);
-	rc = wp.prov->query(wp.pstate, p, raw, &a);
+	rc = m->prov->query(m->state, p, raw, &a);
 	if (rc == NY_OK && a.final) {
 		if ((rc = payment_settle(t->db, p->id, NULL, &a.result,
 		    &changed)) != NY_OK)
@@ -195,12 +272,13 @@ wp_query(struct wp_thread *t, const struct payment *p, int64_t now)
 		if (changed)
 			sse_kick();
 	} else if (rc == NY_OK && now >= p->order_expires_at &&
-	    !(wp_claims_paid(raw) && now < p->order_expires_at + WP_GRACE_S)) {
+	    !(wp_claims_paid(m, raw) && now < p->order_expires_at +
+	    WP_GRACE_S)) {
 		wp_settle(t, p, PAY_EXPIRED, PAY_REASON_EXPIRED);
 	} else if (rc == NY_OK) {
 		/* Still waiting (or a callback says paid and the query has
 		 * not caught up yet: keep asking past the deadline). */
-		next = now + (a.retry_s > 0 ? a.retry_s : wp.prov->poll_s);
+		next = now + (a.retry_s > 0 ? a.retry_s : m->prov->poll_s);
 		if (next > p->order_expires_at && now < p->order_expires_at)
 			next = p->order_expires_at;
 		payment_postpone(t->db, p->id, next, 0, NULL);
@@ -221,7 +299,8 @@ wp_query(struct wp_thread *t, const struct payment *p, int64_t now)
  * either way unless the provider cannot be reached.
  */
 static void
-wp_late(struct wp_thread *t, const struct payment *p, int64_t now)
+wp_late(struct wp_thread *t, const struct wp_method *m,
+    const struct payment *p, int64_t now)
 {
 	struct pay_answer a;
 	char *raw = NULL;
@@ -230,7 +309,7 @@ wp_late(struct wp_thread *t, const struct payment *p, int64_t now)
 
 	payment_raw(t->db, p->id, &raw);
 	memset(&a, 0, sizeof a);
-	rc = wp.prov->query(wp.pstate, p, raw, &a);
+	rc = m->prov->query(m->state, p, raw, &a);
 	if (rc == NY_OK && a.final && a.result.outcome == PAY_PAID) {
 		if (payment_settle(t->db, p->id, NULL, &a.result, &changed) ==
 		    NY_OK && changed) {
@@ -252,7 +331,9 @@ wp_late(struct wp_thread *t, const struct payment *p, int64_t now)
 static void
 wp_act(struct wp_thread *t, const struct payment *p, int64_t now)
 {
-	if (strcmp(p->provider, wp.prov->name) != 0) {
+	const struct wp_method *m = wp_method(p->provider);
+
+	if (m == NULL) {
 		/* Made under another provider setting: nobody to ask. */
 		if (now >= p->order_expires_at)
 			wp_settle(t, p, PAY_EXPIRED, PAY_REASON_EXPIRED);
@@ -268,11 +349,11 @@ wp_act(struct wp_thread *t, const struct payment *p, int64_t now)
 			payment_postpone(t->db, p->id, p->order_expires_at, 0,
 			    NULL);
 	} else if (strcmp(p->status, "new") == 0)
-		wp_push(t, p, now);
+		wp_push(t, m, p, now);
 	else if (strcmp(p->status, "pending") == 0)
-		wp_query(t, p, now);
+		wp_query(t, m, p, now);
 	else if (strcmp(p->status, "expired") == 0)
-		wp_late(t, p, now);
+		wp_late(t, m, p, now);
 }
 
 /* One pass over what is due; returns how many payments were due. */
@@ -318,6 +399,43 @@ wp_main(void *arg)
 	return NULL;
 }
 
+/* Frees the methods' provider states. */
+static void
+wp_methods_free(void)
+{
+	while (wp.nm > 0) {
+		wp.nm--;
+		wp.m[wp.nm].prov->free(wp.m[wp.nm].state);
+	}
+}
+
+/* Sets up every method of cfg->payments. NY_OK or an error with *cause. */
+static enum ny_err
+wp_methods_init(const struct ny_config *cfg, char **cause)
+{
+	static const char *const names[] = { "sim", "mpesa", "stripe" };
+	const struct pay_provider *prov;
+	enum ny_err rc;
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof *names; i++) {
+		if (!config_payments_has(cfg, names[i]))
+			continue;
+		if ((prov = pay_find(names[i])) == NULL) {
+			*cause = xasprintf("NYOTA_PAYMENTS: no provider \"%s\"",
+			    names[i]);
+			wp_methods_free();
+			return NY_EINVAL;
+		}
+		if ((rc = prov->init(cfg, &wp.m[wp.nm].state, cause)) != NY_OK) {
+			wp_methods_free();
+			return rc;
+		}
+		wp.m[wp.nm++].prov = prov;
+	}
+	return NY_OK;
+}
+
 enum ny_err
 worker_pay_start(const struct ny_config *cfg, char **cause)
 {
@@ -327,12 +445,7 @@ worker_pay_start(const struct ny_config *cfg, char **cause)
 	if (wp.running)
 		return NY_OK;
 	wp.cfg = cfg;
-	if ((wp.prov = pay_find(config_payments_has(cfg, "mpesa") ? "mpesa" : "sim")) == NULL) {
-		*cause = xasprintf("NYOTA_PAYMENTS: no provider \"%s\"",
-		    cfg->payments);
-		return NY_EINVAL;
-	}
-	if ((rc = wp.prov->init(cfg, &wp.pstate, cause)) != NY_OK)
+	if ((rc = wp_methods_init(cfg, cause)) != NY_OK)
 		return rc;
 	wake_start(&wp.kick);
 	for (i = 0; i < WP_THREADS; i++) {
@@ -347,8 +460,8 @@ worker_pay_start(const struct ny_config *cfg, char **cause)
 		}
 	}
 	wp.running = 1;
-	log_info("payment worker started", "provider=%s threads=%d",
-	    wp.prov->name, WP_THREADS);
+	log_info("payment worker started", "methods=%s threads=%d",
+	    cfg->payments, WP_THREADS);
 	return NY_OK;
 }
 
@@ -370,12 +483,17 @@ worker_pay_stop(void)
 		pthread_join(wp.t[i].th, NULL);
 		db_close(wp.t[i].db);
 	}
-	wp.prov->free(wp.pstate);
+	wp_methods_free();
 	wp.running = 0;
 }
 
 const struct pay_provider *
-worker_pay_provider(void)
+worker_pay_method(const char *name, void **state)
 {
-	return wp.running ? wp.prov : NULL;
+	const struct wp_method *m = wp.running ? wp_method(name) : NULL;
+
+	if (m == NULL)
+		return NULL;
+	*state = m->state;
+	return m->prov;
 }

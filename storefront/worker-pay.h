@@ -22,7 +22,7 @@
 #include "pay.h"
 
 /*
- * Initialises the configured provider and starts the thread. cfg must
+ * Initialises the configured providers and starts the threads. cfg must
  * outlive the worker. NY_OK, or NY_EINVAL / NY_EDB with *cause (caller
  * frees). Only one worker per process; main.c starts it after
  * http_start.
@@ -33,7 +33,13 @@ enum ny_err worker_pay_start(const struct ny_config *cfg, char **cause);
 void	worker_pay_kick(void);
 /* Stops and joins the thread (no-op when not started). */
 void	worker_pay_stop(void);
-/* The provider in use (NULL before start). */
-const struct pay_provider *worker_pay_provider(void);
+/*
+ * The configured method name ("sim", "mpesa", "stripe") with its provider
+ * state in *state, for the checkout request that pushes it itself
+ * (in_request providers). NULL when not configured or before start.
+ * Provider states are safe to use from several threads.
+ */
+const struct pay_provider *worker_pay_method(const char *name,
+	    void **state);
 
 #endif

@@ -365,12 +365,7 @@ START_TEST(paid_grants_once)
 	ck_assert_int_eq(count(db, "SELECT count(*) FROM entitlements"), 1);
 	ck_assert_int_eq(count(db, "SELECT count(*) FROM messages"), 1);
 	ck_assert_int_eq(payment_settle(db, 0, "unknown", &r, NULL), NY_ENOTFOUND);
-	/* paid → refunded, once. */
-	ck_assert_int_eq(order_refund(db, o.id), NY_OK);
-	ck_assert_int_eq(order_by_id(db, o.id, &o), NY_OK);
-	ck_assert_int_eq(o.status, ORDER_REFUNDED);
-	ck_assert_int_eq(order_refund(db, o.id), NY_ESTATE);
-	ck_assert_int_eq(order_refund(db, 999), NY_ENOTFOUND);
+	/* paid → refunded is refund.c's (test-refund.c). */
 	db_close(db);
 }
 END_TEST

@@ -218,6 +218,9 @@ START_TEST(mpesa_by_hand)
 	    " action = 'order.refund' AND detail LIKE '%code=QK12ABCDEF%'"), 1);
 	ck_assert_int_eq(refund_by_order(db, o, &r), NY_OK);
 	ck_assert_str_eq(r.manual_code, "QK12ABCDEF");
+	/* The buyer's message names the M-Pesa transaction. */
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM messages WHERE"
+	    " kind = 'refund' AND body LIKE '%muamala QK12ABCDEF%'"), 1);
 	db_close(db);
 }
 END_TEST
@@ -257,7 +260,8 @@ START_TEST(async_result)
 	ck_assert_int_eq(db_exec(db, "INSERT INTO refunds(order_id, payment_id,"
 	    " provider, how, amount_minor, currency, actor, provider_ref,"
 	    " attempts, created_at, updated_at) SELECT o.id, y.id, 'mpesa',"
-	    " 'api', o.amount_minor, o.currency, 'amani', 'AG_REV_1', 1, 0, 0"
+	    " 'api', o.amount_minor, o.currency, 'amani', 'AG_REV_1', 1, 1900000000,"
+	    " 1900000000"
 	    " FROM orders"
 	    " o JOIN payments y ON y.order_id = o.id"), NY_OK);
 	ck_assert_int_eq(refund_possible(db, o), 0);
@@ -271,14 +275,76 @@ START_TEST(async_result)
 	ck_assert_str_eq(r.error, "insufficient funds");
 	/* A repeat of the failure changes nothing; the order is still paid
 	 * and may be refunded again (the same row). */
-	ck_assert_int_eq(refund_result(db, "AG_REV_1", 1, NULL, NULL, &changed),
-	    NY_OK);
+	ck_assert_int_eq(refund_result(db, "AG_REV_1", 0, "insufficient funds",
+	    NULL, &changed), NY_OK);
 	ck_assert_int_eq(changed, 0);
 	ck_assert_int_eq(refund_possible(db, o), 1);
 	ck_assert_int_eq(refund(db, ref, 1, "QK12ABCDEF", &r), NY_OK);
 	ck_assert_str_eq(r.status, "done");
 	ck_assert_int_eq(lf_scalar(db, "SELECT attempts FROM refunds"), 2);
 	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM refunds"), 1);
+	db_close(db);
+}
+END_TEST
+
+/* A success that comes for a refund marked failed (its answer lost, a
+ * timeout notice first) ends it: the money is back. */
+START_TEST(late_success_after_failure)
+{
+	struct db *db = lf_open(NULL);
+	struct refund r;
+	char ref[24];
+	int changed = -1;
+	int64_t o = sale(db, 1, 1, 1, "mpesa", ref);
+
+	ck_assert_int_eq(db_exec(db, "INSERT INTO refunds(order_id, payment_id,"
+	    " provider, how, status, amount_minor, currency, actor, provider_ref,"
+	    " error, attempts, created_at, updated_at) SELECT o.id, y.id,"
+	    " 'mpesa', 'api', 'failed', o.amount_minor, o.currency, 'amani',"
+	    " 'AG_REV_3', 'timed out', 1, 0, 0 FROM orders o JOIN payments y"
+	    " ON y.order_id = o.id"), NY_OK);
+	ck_assert_int_eq(refund_result(db, "AG_REV_3", 1, NULL, "{}", &changed),
+	    NY_OK);
+	ck_assert_int_eq(changed, 1);
+	ck_assert_int_eq(refund_by_order(db, o, &r), NY_OK);
+	ck_assert_str_eq(r.status, "done");
+	ck_assert_str_eq(r.error, "");
+	ck_assert_int_eq(order_is(db, o, "refunded"), 1);
+	/* A late failure after that changes nothing. */
+	ck_assert_int_eq(refund_result(db, "AG_REV_3", 0, "x", NULL, &changed),
+	    NY_OK);
+	ck_assert_int_eq(changed, 0);
+	db_close(db);
+}
+END_TEST
+
+/* A refund pending too long may be asked again through the API, never
+ * by hand (the first may still send the money). */
+START_TEST(stale_pending_asked_again)
+{
+	struct db *db = lf_open(NULL);
+	struct refund r;
+	char ref[24];
+	int64_t o = sale(db, 1, 1, 1, "sim", ref);
+
+	ck_assert_int_eq(db_exec(db, "INSERT INTO refunds(order_id, payment_id,"
+	    " provider, how, amount_minor, currency, actor, attempts,"
+	    " created_at, updated_at) SELECT o.id, y.id, 'sim', 'sim',"
+	    " o.amount_minor, o.currency, 'amani', 1, 0, 0 FROM orders o"
+	    " JOIN payments y ON y.order_id = o.id"), NY_OK);
+	ck_assert_int_eq(db_exec(db, "UPDATE refunds SET updated_at ="
+	    " strftime('%s', 'now')"), NY_OK);
+	ny_clock_set(0);
+	ck_assert_int_eq(refund_possible(db, o), 0);
+	ck_assert_int_eq(refund(db, ref, 1, NULL, &r), NY_ESTATE);
+	ny_clock_set(ny_now() + REFUND_STALE_S + 1);
+	ck_assert_int_eq(refund_possible(db, o), 1);
+	ck_assert_int_eq(refund(db, ref, 1, "QK12ABCDEF", &r), NY_ESTATE);
+	ck_assert_int_eq(refund(db, ref, 1, NULL, &r), NY_OK);
+	ck_assert_str_eq(r.status, "done");
+	ck_assert_int_eq(r.attempts, 2);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM refunds"), 1);
+	ny_clock_set(0);
 	db_close(db);
 }
 END_TEST
@@ -337,7 +403,7 @@ START_TEST(provider_side_refund)
 	    NULL, &changed), NY_OK);
 	ck_assert_int_eq(changed, 0);
 	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM messages WHERE"
-	    " kind = 'refund'"), 1);
+	    " kind = 'refund' AND body LIKE '%to your card%'"), 1);
 	db_close(db);
 }
 END_TEST
@@ -355,6 +421,8 @@ refund_suite(void)
 	tcase_add_test(tc, late_refund_order);
 	tcase_add_test(tc, async_result);
 	tcase_add_test(tc, async_success_once);
+	tcase_add_test(tc, late_success_after_failure);
+	tcase_add_test(tc, stale_pending_asked_again);
 	tcase_add_test(tc, provider_side_refund);
 	suite_add_tcase(s, tc);
 	return s;

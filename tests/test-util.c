@@ -40,6 +40,26 @@ START_TEST(grow_no_change_when_roomy)
 }
 END_TEST
 
+/* ny_utf8_copy: cut at a character boundary, never inside one. */
+START_TEST(utf8_copy)
+{
+	char out[8];
+
+	ny_utf8_copy(out, sizeof out, "Kahawa");
+	ck_assert_str_eq(out, "Kahawa");
+	ny_utf8_copy(out, sizeof out, "Kahawa na chai");
+	ck_assert_str_eq(out, "Kahawa ");
+	/* "ab" and two 3-byte characters: 7 bytes of room hold "ab" and
+	 * the first, not half of the second. */
+	ny_utf8_copy(out, sizeof out, "ab\xe2\x98\x95\xe2\x98\x95");
+	ck_assert_str_eq(out, "ab\xe2\x98\x95");
+	ny_utf8_copy(out, 4, "\xe2\x98\x95x");
+	ck_assert_str_eq(out, "\xe2\x98\x95");
+	ny_utf8_copy(out, 3, "\xe2\x98\x95");
+	ck_assert_str_eq(out, "");
+}
+END_TEST
+
 /* ny_text_ok: UTF-8 well-formed, no control characters, counts characters. */
 START_TEST(text_ok)
 {
@@ -70,6 +90,7 @@ main(void)
 	tcase_add_test(tc, grow_keeps_contents);
 	tcase_add_test(tc, grow_no_change_when_roomy);
 	tcase_add_test(tc, text_ok);
+	tcase_add_test(tc, utf8_copy);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -18,6 +18,7 @@
 #include "audit.h"
 #include "catalog-io.h"
 #include "cli.h"
+#include "cli-order.h"
 #include "creator.h"
 #include "creator-enrol.h"
 #include "creator-secret.h"
@@ -102,6 +103,7 @@ static int
 cli_usage(void)
 {
 	fprintf(stderr, "%s\n", i18n_get(cli_lang(), "cli.usage"));
+	fprintf(stderr, "%s\n", i18n_get(cli_lang(), "cli.usage.order"));
 	return 2;
 }
 
@@ -310,7 +312,10 @@ cli_import(const struct ny_config *cfg, struct db *db, char **args,
 			return 0;
 		}
 	}
-	if (catalog_import(db, cfg->data_dir, args[0], &n, &cause) != NY_OK) {
+	/* The operator runs it with the shop's environment: a product it
+	 * publishes must be payable with the configured methods. */
+	if (catalog_import_pay(db, cfg->data_dir, args[0], cfg->payments, &n,
+	    &cause) != NY_OK) {
 		cli_fail("cli.err.import", "cause", cause, NULL);
 		free(cause);
 		return 1;
@@ -385,6 +390,9 @@ cli_run(const struct ny_config *cfg, int argc, char **argv)
 	int words, npos, nopts, rc;
 	struct db *db;
 
+	/* order show|refund: options with their value apart (cli-order.c). */
+	if (strcmp(argv[0], "order") == 0)
+		return cli_order_run(cfg, argc, argv);
 	for (size_t i = 0; i < sizeof cli_cmds / sizeof cli_cmds[0]; i++) {
 		if (strcmp(cli_cmds[i].name, argv[0]) != 0)
 			continue;

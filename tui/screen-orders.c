@@ -2,14 +2,19 @@
  * screen-orders.c: 2 Orders — the live feed, newest first. Every tick
  * asks db_changed (PRAGMA data_version, in memory) and reloads only when
  * another process committed; rows that arrived while the screen was open
- * stay highlighted for ORDERS_HL_S seconds. 'f' cycles a status filter.
- * Only the orders of the creator's own products are shown.
+ * stay highlighted for ORDERS_HL_S seconds. 'f' cycles a status filter;
+ * 't' shows the orders to refund (paid after the last seat went). Enter
+ * opens the selected order's detail (screen-order.c), r opens it and
+ * starts its refund. Only the orders of the creator's own products are
+ * shown.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "order.h"
+#include "order-detail.h"
+#include "screen-order.h"
 #include "ssh-int.h"
 #include "stats.h"
 #include "ui.h"
@@ -28,6 +33,8 @@ struct orders {
 	int		 n;
 	struct ui_list	 list;
 	int		 filter;
+	int		 due;		/* the orders to refund, not a filter */
+	struct screen_order *detail;	/* open over the list, or NULL */
 	int64_t		 max_id;	/* highest id seen at the last load */
 	int		 loaded;
 	int64_t		 new_id[ORDERS_SEEN];	/* ring of new ids … */
@@ -72,8 +79,13 @@ orders_load(struct orders *o, struct ui_ctx *ctx)
 	o->v = NULL;
 	o->n = 0;
 	/* Only this creator's products: a shop may host several creators. */
-	o->ok = order_list_recent(ctx->db, ctx->s->creator_id,
-	    orders_filters[o->filter], ORDERS_MAX, &o->v, &o->n) == NY_OK;
+	if (o->due)
+		o->ok = order_detail_refund_due(ctx->db, ctx->s->creator_id,
+		    ORDERS_MAX, &o->v, &o->n) == NY_OK;
+	else
+		o->ok = order_list_recent(ctx->db, ctx->s->creator_id,
+		    orders_filters[o->filter], ORDERS_MAX, &o->v, &o->n) ==
+		    NY_OK;
 	for (i = 0; i < o->n; i++)
 		if (o->v[i].id > o->max_id)
 			o->max_id = o->v[i].id;
@@ -135,9 +147,18 @@ orders_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 	char head[256];
 	int i;
 
-	snprintf(head, sizeof head, "%s: %s   (%d)",
-	    ui_tr(ctx, "tui.orders.filter"), orders_filters[o->filter] ?
-	    orders_filters[o->filter] : ui_tr(ctx, "tui.orders.all"), o->n);
+	if (o->detail != NULL) {
+		screen_order_draw(o->detail, ctx, w);
+		return;
+	}
+	if (o->due)
+		snprintf(head, sizeof head, "%s   (%d)",
+		    ui_tr(ctx, "tui.orders.due"), o->n);
+	else
+		snprintf(head, sizeof head, "%s: %s   (%d)",
+		    ui_tr(ctx, "tui.orders.filter"), orders_filters[o->filter] ?
+		    orders_filters[o->filter] : ui_tr(ctx, "tui.orders.all"),
+		    o->n);
 	ui_put(w, 1, 1, head, ctx->cols - 2, 0);
 	wattron(w, A_BOLD);
 	ui_put(w, 2, 1, ui_tr(ctx, "tui.orders.head"), ctx->cols - 2, 1);
@@ -145,11 +166,53 @@ orders_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 	if (!o->ok)
 		ui_put(w, 3, 1, ui_tr(ctx, "tui.err.db"), ctx->cols - 2, 0);
 	else if (o->n == 0)
-		ui_put(w, 3, 1, ui_tr(ctx, "tui.orders.none"), ctx->cols - 2,
-		    0);
+		ui_put(w, 3, 1, ui_tr(ctx, o->due ? "tui.orders.none_due" :
+		    "tui.orders.none"), ctx->cols - 2, 0);
 	ui_list_set(&o->list, o->n, ctx->rows - 4);
 	for (i = 0; i < o->list.height && o->list.top + i < o->n; i++)
 		orders_row(o, ctx, w, 3 + i, o->list.top + i);
+}
+
+/* Keys while the detail is open: its own, and closing it. */
+static int
+orders_detail_key(struct orders *o, struct ui_ctx *ctx, int ch)
+{
+	int mask = screen_order_key(o->detail, ctx, ch);
+
+	if (mask & SCREEN_ORDER_CLOSE) {
+		screen_order_free(o->detail);
+		o->detail = NULL;
+		/* A refund may have moved the order out of this view. */
+		orders_load(o, ctx);
+	}
+	return mask & ~SCREEN_ORDER_CLOSE;
+}
+
+/*
+ * Enter opens the selected order; r opens it and starts its refund
+ * there (the confirmation and the result show in the detail).
+ */
+static void
+orders_open(struct orders *o, struct ui_ctx *ctx, int refund)
+{
+	if (o->list.sel < 0 || o->list.sel >= o->n)
+		return;
+	o->detail = screen_order_open(ctx, o->v[o->list.sel].id);
+	if (refund)
+		screen_order_key(o->detail, ctx, 'r');
+}
+
+/* f: next status filter; t: the orders to refund, or back to the feed. */
+static void
+orders_view(struct orders *o, struct ui_ctx *ctx, int ch)
+{
+	if (ch == 'f' && !o->due)
+		o->filter = (o->filter + 1) % ORDERS_NFILTERS;
+	o->due = ch == 't' && !o->due;
+	o->loaded = 0;
+	o->list.sel = 0;
+	o->list.top = 0;
+	orders_load(o, ctx);
 }
 
 static int
@@ -157,12 +220,16 @@ orders_key(void *data, struct ui_ctx *ctx, int ch)
 {
 	struct orders *o = data;
 
+	if (o->detail != NULL)
+		return orders_detail_key(o, ctx, ch);
 	if (ui_list_key(&o->list, ch))
 		return UI_HANDLED | UI_REDRAW;
-	if (ch == 'f') {
-		o->filter = (o->filter + 1) % ORDERS_NFILTERS;
-		o->loaded = 0;
-		orders_load(o, ctx);
+	switch (ch) {
+	case '\r': case '\n': case KEY_ENTER: case 'r':
+		orders_open(o, ctx, ch == 'r');
+		return UI_HANDLED | UI_REDRAW;
+	case 'f': case 't':
+		orders_view(o, ctx, ch);
 		return UI_HANDLED | UI_REDRAW;
 	}
 	return 0;
@@ -178,8 +245,10 @@ orders_tick(void *data, struct ui_ctx *ctx)
 		if (ny_now() - o->new_at[i] == ORDERS_HL_S)
 			fading = 1;
 	if (db_changed(ctx->db, &changed) != NY_OK || !changed)
-		return fading ? UI_REDRAW : 0;
+		return fading && o->detail == NULL ? UI_REDRAW : 0;
 	orders_load(o, ctx);
+	if (o->detail != NULL)
+		screen_order_reload(o->detail, ctx);
 	return UI_REDRAW;
 }
 
@@ -188,6 +257,8 @@ orders_free(void *data)
 {
 	struct orders *o = data;
 
+	if (o->detail != NULL)
+		screen_order_free(o->detail);
 	free(o->v);
 	free(o);
 }

@@ -1,12 +1,17 @@
 /*
  * screen-products.c: 3 Products — the creator's products with kind,
  * price, status and sales; p publishes, a archives (asks first), e edits
- * in the wizard, n starts a new one.
+ * in the wizard, n starts a new one. A product whose currency no
+ * configured payment method takes (pay_takes) cannot be published, and
+ * one already published (before the config changed) is flagged "not on
+ * sale".
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
+#include "pay.h"
 #include "product.h"
 #include "ssh-int.h"
 #include "ui.h"
@@ -50,24 +55,47 @@ status_label(const char *status)
 	return "tui.products.draft";
 }
 
+/*
+ * 1 for a published product whose currency no configured payment method
+ * takes: the config changed since it was published, its page says "not
+ * on sale" and a checkout could only fail.
+ */
+static int
+products_unsellable(struct ui_ctx *ctx, const struct product *r)
+{
+	return strcmp(r->status, "published") == 0 &&
+	    !pay_takes(ctx->s->cfg->payments, r->currency);
+}
+
+/*
+ * One product's row. An unsellable one says "not on sale" in its status
+ * column (always in view, whatever the width), in bold, and why after
+ * its title (seen when the terminal is wide enough; 'p' on it says it
+ * whole, with the methods).
+ */
 static void
 products_row(struct products *p, struct ui_ctx *ctx, WINDOW *w, int y,
     int i)
 {
 	const struct product *r = &p->v[i];
-	char line[512], kind[32], *money;
+	char line[512], kind[32], *money, *why = NULL;
+	int bad = products_unsellable(ctx, r), attr;
 
 	snprintf(kind, sizeof kind, "tui.kind.%s", r->kind);
 	money = ui_money(ctx, r->price_minor, r->currency);
-	snprintf(line, sizeof line, "%-12.12s %-11.11s %16s %6lld  %s",
-	    ui_tr(ctx, kind), ui_tr(ctx, status_label(r->status)), money,
-	    (long long)r->sales, r->title);
+	if (bad)
+		why = i18n_fmt(ctx->lang, "tui.products.unsellable_why",
+		    "currency", r->currency, NULL);
+	snprintf(line, sizeof line, "%-12.12s %-11.11s %16s %6lld  %s%s%s%s",
+	    ui_tr(ctx, kind), ui_tr(ctx, bad ? "tui.products.unsellable" :
+	    status_label(r->status)), money, (long long)r->sales, r->title,
+	    bad ? "  (" : "", bad ? why : "", bad ? ")" : "");
+	free(why);
 	free(money);
-	if (i == p->list.sel)
-		wattron(w, A_REVERSE);
+	attr = (i == p->list.sel ? A_REVERSE : 0) | (bad ? A_BOLD : 0);
+	wattron(w, attr);
 	ui_put(w, y, 1, line, ctx->cols - 2, 1);
-	if (i == p->list.sel)
-		wattroff(w, A_REVERSE);
+	wattroff(w, attr);
 }
 
 static void
@@ -89,6 +117,27 @@ products_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 		products_row(p, ctx, w, 3 + i, p->list.top + i);
 }
 
+/*
+ * 1 when some configured payment method takes r's currency; else 0 with
+ * the reason (currency and methods) in the bar: publishing it would put
+ * on sale what nobody can pay.
+ */
+static int
+products_payable(struct ui_ctx *ctx, const struct product *r)
+{
+	const char *methods = ctx->s->cfg->payments;
+	char names[64], *why;
+
+	if (pay_takes(methods, r->currency))
+		return 1;
+	pay_methods_names(methods, r->currency, names, sizeof names);
+	why = i18n_fmt(ctx->lang, "tui.products.err.currency", "currency",
+	    r->currency, "methods", names, NULL);
+	snprintf(ctx->flash, sizeof ctx->flash, "%s", why);
+	free(why);
+	return 0;
+}
+
 static int
 products_status(struct products *p, struct ui_ctx *ctx, const char *to)
 {
@@ -100,6 +149,8 @@ products_status(struct products *p, struct ui_ctx *ctx, const char *to)
 	r = &p->v[p->list.sel];
 	if (strcmp(to, "archived") == 0 &&
 	    !ui_confirm(ctx, ui_tr(ctx, "tui.products.archive_q")))
+		return UI_HANDLED | UI_REDRAW;
+	if (strcmp(to, "published") == 0 && !products_payable(ctx, r))
 		return UI_HANDLED | UI_REDRAW;
 	err = product_set_status(ctx->db, r->id, to);
 	snprintf(ctx->flash, sizeof ctx->flash, "%s",

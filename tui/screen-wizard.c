@@ -29,6 +29,7 @@
 #include "i18n.h"
 #include "image.h"
 #include "money.h"
+#include "pay.h"
 #include "product.h"
 #include "ssh-int.h"
 #include "ui.h"
@@ -715,6 +716,28 @@ out:
 	return err;
 }
 
+/*
+ * 1 when some configured payment method takes the product's currency
+ * (pay_takes); else 0 with the step error on the currency field naming
+ * it and the methods: such a product could only fail at every checkout.
+ */
+static int
+wiz_currency_ok(struct wizard *z, struct ui_ctx *ctx)
+{
+	const char *methods = ctx->s->cfg->payments;
+	char cur[4], names[64], *why;
+
+	snprintf(cur, sizeof cur, "%.3s", z->f[F_CURRENCY].text);
+	if (pay_takes(methods, cur))
+		return 1;
+	pay_methods_names(methods, cur, names, sizeof names);
+	why = i18n_fmt(ctx->lang, "tui.wiz.err.currency", "currency", cur,
+	    "methods", names, NULL);
+	wiz_blame(z, ctx, F_CURRENCY, why);
+	free(why);
+	return 0;
+}
+
 static int
 wiz_save(struct wizard *z, struct ui_ctx *ctx, int publish)
 {
@@ -729,6 +752,8 @@ wiz_save(struct wizard *z, struct ui_ctx *ctx, int publish)
 		wiz_blame(z, ctx, F_FILES, ui_tr(ctx, "tui.wiz.err.nofiles"));
 		return UI_HANDLED | UI_REDRAW;
 	}
+	if ((publish || z->published) && !wiz_currency_ok(z, ctx))
+		return UI_HANDLED | UI_REDRAW;
 	if (wiz_store(z, ctx) != NY_OK)
 		return UI_HANDLED | UI_REDRAW;
 	err = wizard_auto_save(z, ctx, z->edit_id);
