@@ -219,35 +219,35 @@ payment_push_failed(struct db *db, int64_t id, int64_t next_at,
 	return db_done(st);
 }
 
-enum ny_err
-payment_push_wait(struct db *db, int64_t id, int64_t next_at)
+/* payment_push_wait and payment_push_later: next look at next_at, the
+ * attempt counted (add 1) or not (add 0). */
+static enum ny_err
+pay_push_defer(struct db *db, int64_t id, int64_t next_at, int add)
 {
 	sqlite3_stmt *st = db_stmt(db, "UPDATE payments SET next_attempt_at = ?,"
-	    " updated_at = ? WHERE id = ? AND status = 'new'"
-	    " AND provider_ref IS NULL");
-
-	if (st == NULL)
-		return NY_EDB;
-	sqlite3_bind_int64(st, 1, next_at);
-	sqlite3_bind_int64(st, 2, ny_now());
-	sqlite3_bind_int64(st, 3, id);
-	/* A payment that moved on meanwhile is left alone: NY_OK. */
-	return db_done(st);
-}
-
-enum ny_err
-payment_push_later(struct db *db, int64_t id, int64_t next_at)
-{
-	sqlite3_stmt *st = db_stmt(db, "UPDATE payments SET next_attempt_at = ?,"
-	    " attempts = attempts + 1, updated_at = ? WHERE id = ?"
+	    " attempts = attempts + ?, updated_at = ? WHERE id = ?"
 	    " AND status = 'new' AND provider_ref IS NULL");
 
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, next_at);
-	sqlite3_bind_int64(st, 2, ny_now());
-	sqlite3_bind_int64(st, 3, id);
+	sqlite3_bind_int(st, 2, add);
+	sqlite3_bind_int64(st, 3, ny_now());
+	sqlite3_bind_int64(st, 4, id);
+	/* A payment that moved on meanwhile is left alone: NY_OK. */
 	return db_done(st);
+}
+
+enum ny_err
+payment_push_wait(struct db *db, int64_t id, int64_t next_at)
+{
+	return pay_push_defer(db, id, next_at, 0);
+}
+
+enum ny_err
+payment_push_later(struct db *db, int64_t id, int64_t next_at)
+{
+	return pay_push_defer(db, id, next_at, 1);
 }
 
 /* Where adopt_candidates_tx collects the ids (at most 2). */

@@ -14,6 +14,7 @@
 
 #include "pay.h"
 #include "testutil.h"
+#include "fake-server.h"
 
 #define SK	"sk_test_unit0123456789"
 #define WHSEC	"whsec_unit0123456789"
@@ -286,11 +287,8 @@ static struct {
 static void
 fake_start(void)
 {
-	char *portfile = tmp_path("stripe-port"), *data = NULL;
-	const char *src = getenv("NYOTA_SRC");
-	char *script = xasprintf("%s/tests/fake-stripe.py", src ? src : ".");
-	size_t len;
-	int i;
+	char *portfile = tmp_path("stripe-port");
+	char *script = fake_script("fake-stripe.py");
 
 	fake.pid = fork();
 	ck_assert_int_ge(fake.pid, 0);
@@ -300,13 +298,7 @@ fake_start(void)
 		    (char *)NULL);
 		_exit(127);
 	}
-	for (i = 0; i < 200 && ny_read_file(portfile, 16, &data, &len) !=
-	    NY_OK; i++)
-		usleep(50000);
-	ck_assert_ptr_nonnull(data);
-	snprintf(fake.url, sizeof fake.url, "http://127.0.0.1:%d",
-	    (int)strtol(data, NULL, 10));
-	free(data);
+	fake_wait_port(portfile, fake.url, sizeof fake.url);
 	free(portfile);
 	free(script);
 }
@@ -314,44 +306,14 @@ fake_start(void)
 static void
 fake_stop(void)
 {
-	if (fake.pid > 0) {
-		kill(fake.pid, SIGTERM);
-		waitpid(fake.pid, NULL, 0);
-	}
-}
-
-static size_t
-ctl_write(char *p, size_t size, size_t n, void *arg)
-{
-	return buf_add(arg, p, size * n) == NY_OK ? size * n : 0;
+	fake_kill(fake.pid);
 }
 
 /* GET (body NULL) or POST JSON to the fake's /_ctl/what; its JSON. */
 static json_t *
 ctl(const char *what, const char *body)
 {
-	CURL *c = curl_easy_init();
-	struct curl_slist *h = curl_slist_append(NULL,
-	    "Content-Type: application/json");
-	struct ny_buf b;
-	char *url = xasprintf("%s/_ctl/%s", fake.url, what);
-	json_t *j;
-
-	buf_init(&b, 0);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, ctl_write);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-	if (body != NULL)
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	ck_assert_int_eq(curl_easy_perform(c), CURLE_OK);
-	j = json_loads(b.data ? b.data : "", 0, NULL);
-	ck_assert_ptr_nonnull(j);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
-	buf_free(&b);
-	free(url);
-	return j;
+	return fake_ctl(fake.url, what, body);
 }
 
 /* POSTs {"id": id, rest…} to /_ctl/what; rest starts with a comma or
