@@ -353,6 +353,15 @@ cfg_payments_ok(const char *list)
 }
 
 int
+config_mpesa_reversal(const struct ny_config *cfg)
+{
+	return cfg != NULL && cfg->mpesa_initiator != NULL &&
+	    cfg->mpesa_initiator[0] != '\0' &&
+	    cfg->mpesa_security_credential != NULL &&
+	    cfg->mpesa_security_credential[0] != '\0';
+}
+
+int
 config_payments_has(const struct ny_config *cfg, const char *name)
 {
 	const char *p = cfg != NULL ? cfg->payments : NULL;

@@ -85,6 +85,10 @@ enum ny_err config_load(struct ny_config *cfg, int argc, char **argv,
  */
 int	config_payments_has(const struct ny_config *cfg, const char *name);
 
+/* 1 when M-Pesa refunds go through Daraja's reversal API: the initiator
+ * and its security credential are both set (cfg may be NULL), else 0. */
+int	config_mpesa_reversal(const struct ny_config *cfg);
+
 /* Frees every string in cfg. */
 void	config_free(struct ny_config *cfg);
 

@@ -72,9 +72,7 @@ mpesa_init(const struct ny_config *cfg, void **state, char **cause)
 	m->callback_url = xasprintf("%s/payments/mpesa/callback/%s",
 	    cfg->base_url, cfg->mpesa_callback_secret);
 	/* Config accepts both reversal settings or neither. */
-	if (cfg->mpesa_initiator != NULL && cfg->mpesa_initiator[0] &&
-	    cfg->mpesa_security_credential != NULL &&
-	    cfg->mpesa_security_credential[0]) {
+	if (config_mpesa_reversal(cfg)) {
 		m->initiator = xstrdup(cfg->mpesa_initiator);
 		m->credential = xstrdup(cfg->mpesa_security_credential);
 	}

@@ -42,8 +42,9 @@ pay_provider_takes(const struct pay_provider *prov, const char *currency)
 }
 
 /*
- * Calls fn for each provider of the comma list methods, in order (names
- * no provider has are skipped: config_load refuses them).
+ * The providers of the comma list methods, in order, that take currency
+ * (any: all of them), up to max into out; how many. Names no provider
+ * has are skipped: config_load refuses them.
  */
 static int
 pay_methods_each(const char *methods, const char *currency,
@@ -76,6 +77,12 @@ pay_methods_for(const char *methods, const char *currency,
     const struct pay_provider **out, int max)
 {
 	return pay_methods_each(methods, currency, out, max, 0);
+}
+
+int
+pay_methods(const char *methods, const struct pay_provider **out, int max)
+{
+	return pay_methods_each(methods, NULL, out, max, 1);
 }
 
 int

@@ -159,6 +159,11 @@ int	pay_provider_takes(const struct pay_provider *prov,
 int	pay_methods_for(const char *methods, const char *currency,
 	    const struct pay_provider **out, int max);
 
+/* Every provider of the comma list methods, whatever the currency: up to
+ * max into out, in the list's order; returns how many. */
+int	pay_methods(const char *methods, const struct pay_provider **out,
+	    int max);
+
 /* 1 when some method of the list takes currency (pay_methods_for > 0). */
 int	pay_takes(const char *methods, const char *currency);
 

@@ -240,10 +240,7 @@ rf_choose(const struct ny_config *cfg, const struct rf_target *t,
 		*how = "sim";
 		return NY_OK;
 	}
-	if (mpesa && (cfg == NULL || cfg->mpesa_initiator == NULL ||
-	    cfg->mpesa_security_credential == NULL ||
-	    cfg->mpesa_initiator[0] == '\0' ||
-	    cfg->mpesa_security_credential[0] == '\0'))
+	if (mpesa && !config_mpesa_reversal(cfg))
 		return NY_ENOTSUP;
 	if (prov == NULL || prov->refund == NULL)
 		return NY_ENOTSUP;

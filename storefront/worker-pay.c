@@ -413,25 +413,17 @@ wp_methods_free(void)
 static enum ny_err
 wp_methods_init(const struct ny_config *cfg, char **cause)
 {
-	static const char *const names[] = { "sim", "mpesa", "stripe" };
-	const struct pay_provider *prov;
+	const struct pay_provider *v[WP_METHODS];
 	enum ny_err rc;
-	size_t i;
+	int i, n;
 
-	for (i = 0; i < sizeof names / sizeof *names; i++) {
-		if (!config_payments_has(cfg, names[i]))
-			continue;
-		if ((prov = pay_find(names[i])) == NULL) {
-			*cause = xasprintf("NYOTA_PAYMENTS: no provider \"%s\"",
-			    names[i]);
-			wp_methods_free();
-			return NY_EINVAL;
-		}
-		if ((rc = prov->init(cfg, &wp.m[wp.nm].state, cause)) != NY_OK) {
+	n = pay_methods(cfg->payments, v, WP_METHODS);
+	for (i = 0; i < n; i++) {
+		if ((rc = v[i]->init(cfg, &wp.m[wp.nm].state, cause)) != NY_OK) {
 			wp_methods_free();
 			return rc;
 		}
-		wp.m[wp.nm++].prov = prov;
+		wp.m[wp.nm++].prov = v[i];
 	}
 	return NY_OK;
 }

@@ -348,16 +348,11 @@ so_say(struct screen_order *so, int bad, const char *text)
 static int
 so_needs_code(const struct screen_order *so, const struct ui_ctx *ctx)
 {
-	const struct ny_config *cfg = ctx->s->cfg;
-
 	/* A free order moved no money: refund.c ends it without a code. */
 	if (strcmp(so->d.order.provider, "mpesa") != 0 ||
 	    so->d.order.amount_minor == 0)
 		return 0;
-	return cfg->mpesa_initiator == NULL ||
-	    cfg->mpesa_initiator[0] == '\0' ||
-	    cfg->mpesa_security_credential == NULL ||
-	    cfg->mpesa_security_credential[0] == '\0';
+	return !config_mpesa_reversal(ctx->s->cfg);
 }
 
 /* The confirmation question, with the amount, the buyer and the method. */

@@ -125,14 +125,11 @@ products_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 static int
 products_payable(struct ui_ctx *ctx, const struct product *r)
 {
-	const char *methods = ctx->s->cfg->payments;
-	char names[64], *why;
+	char *why = ui_unpayable(ctx, ctx->s->cfg->payments,
+	    "tui.products.err.currency", r->currency);
 
-	if (pay_takes(methods, r->currency))
+	if (why == NULL)
 		return 1;
-	pay_methods_names(methods, r->currency, names, sizeof names);
-	why = i18n_fmt(ctx->lang, "tui.products.err.currency", "currency",
-	    r->currency, "methods", names, NULL);
 	snprintf(ctx->flash, sizeof ctx->flash, "%s", why);
 	free(why);
 	return 0;

@@ -29,7 +29,6 @@
 #include "i18n.h"
 #include "image.h"
 #include "money.h"
-#include "pay.h"
 #include "product.h"
 #include "ssh-int.h"
 #include "ui.h"
@@ -724,15 +723,12 @@ out:
 static int
 wiz_currency_ok(struct wizard *z, struct ui_ctx *ctx)
 {
-	const char *methods = ctx->s->cfg->payments;
-	char cur[4], names[64], *why;
+	char cur[4], *why;
 
 	snprintf(cur, sizeof cur, "%.3s", z->f[F_CURRENCY].text);
-	if (pay_takes(methods, cur))
+	if ((why = ui_unpayable(ctx, ctx->s->cfg->payments,
+	    "tui.wiz.err.currency", cur)) == NULL)
 		return 1;
-	pay_methods_names(methods, cur, names, sizeof names);
-	why = i18n_fmt(ctx->lang, "tui.wiz.err.currency", "currency", cur,
-	    "methods", names, NULL);
 	wiz_blame(z, ctx, F_CURRENCY, why);
 	free(why);
 	return 0;

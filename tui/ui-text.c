@@ -10,6 +10,7 @@
 
 #include "i18n.h"
 #include "money.h"
+#include "pay.h"
 #include "ui.h"
 
 const char *
@@ -112,6 +113,19 @@ ui_money(const struct ui_ctx *ctx, int64_t minor, const char *currency)
 
 	money_format(minor, currency, ctx->lang, buf, sizeof buf);
 	return xstrdup(buf);
+}
+
+char *
+ui_unpayable(const struct ui_ctx *ctx, const char *methods, const char *key,
+    const char *currency)
+{
+	char names[64];
+
+	if (pay_takes(methods, currency))
+		return NULL;
+	pay_methods_names(methods, currency, names, sizeof names);
+	return i18n_fmt(ctx->lang, key, "currency", currency, "methods", names,
+	    NULL);
 }
 
 void

@@ -100,6 +100,13 @@ int		 ui_put_wrapped(WINDOW *w, int y, int x, const char *s,
 /* Formats money for the console (caller frees). */
 char		*ui_money(const struct ui_ctx *ctx, int64_t minor,
 		    const char *currency);
+/*
+ * NULL when one of the payment methods (NYOTA_PAYMENTS) takes currency;
+ * else why not, from the locale key (with {currency} and {methods}), for
+ * the screen that refuses to publish (caller frees).
+ */
+char		*ui_unpayable(const struct ui_ctx *ctx, const char *methods,
+		    const char *key, const char *currency);
 /* "HH:MM" (today) or "DD Mon HH:MM" in EAT into buf. */
 void		 ui_time(int64_t t, int64_t now, char *buf, size_t len);
 
