@@ -16,5 +16,12 @@
  */
 enum ny_err audit_log(struct db *db, const char *actor, const char *action,
 	    const char *detail, const char *addr);
+/*
+ * audit_log for a line that concerns creator_id (0: none): the console's
+ * audit viewer shows a creator the lines about them.
+ */
+enum ny_err audit_log_for(struct db *db, int64_t creator_id,
+	    const char *actor, const char *action, const char *detail,
+	    const char *addr);
 
 #endif

@@ -110,6 +110,14 @@ char		*ui_unpayable(const struct ui_ctx *ctx, const char *methods,
 /* "HH:MM" (today) or "DD Mon HH:MM" in EAT into buf. */
 void		 ui_time(int64_t t, int64_t now, char *buf, size_t len);
 
+/*
+ * Records a change made in the console in the audit log (ui-audit.c):
+ * action like "product.publish", detail a short non-secret text (a slug,
+ * a masked phone) or NULL. A failure is logged, never shown.
+ */
+void		 ui_audit(struct ui_ctx *ctx, const char *action,
+		    const char *detail);
+
 /* --- single-line field (ui-field.c) ---------------------------------- */
 
 #define UI_FIELD_MAX	512
