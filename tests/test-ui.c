@@ -23,6 +23,29 @@ type(struct ui_textarea *t, const char *s)
 		ck_assert(ui_textarea_key(t, (unsigned char)*s));
 }
 
+/* Cuts at words, never inside a multi-byte character, "…" marks it. */
+START_TEST(cut_words)
+{
+	char buf[128];
+
+	ck_assert_int_eq(ui_cut("Semina ya mtandaoni", 40, buf, sizeof buf),
+	    19);
+	ck_assert_str_eq(buf, "Semina ya mtandaoni");
+	ui_cut("Semina ya mtandaoni", 12, buf, sizeof buf);
+	ck_assert_str_eq(buf, "Semina ya…");
+	ui_cut("Nairobi Street Photography", 17, buf, sizeof buf);
+	ck_assert_str_eq(buf, "Nairobi Street…");
+	ui_cut("imechapishwa", 8, buf, sizeof buf);
+	ck_assert_str_eq(buf, "imechap…");
+	ck_assert_int_le(ui_cut("Ngoma ya Pwani — kuishi", 20, buf,
+	    sizeof buf), 20);
+	ui_cut("ñññññ", 3, buf, sizeof buf);
+	ck_assert_str_eq(buf, "ññ…");
+	ck_assert_int_eq(ui_cut("abc", 0, buf, sizeof buf), 0);
+	ck_assert_str_eq(buf, "");
+}
+END_TEST
+
 START_TEST(textarea_edit)
 {
 	struct ui_textarea t;
@@ -383,6 +406,7 @@ main(void)
 	tcase_add_test(tc, upload_commands);
 	tcase_add_test(tc, picker_helpers);
 	tcase_add_test(tc, picker_filter);
+	tcase_add_test(tc, cut_words);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

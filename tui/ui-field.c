@@ -82,25 +82,41 @@ ui_field_key(struct ui_field *f, int ch)
 	return 1;
 }
 
-void
-ui_field_draw(const struct ui_field *f, WINDOW *w, int y, int x, int cols,
-    int focused)
+/* The byte where f's visible part starts so the cursor fits in cols. */
+static const char *
+field_shown(const struct ui_field *f, int cols, char before[UI_FIELD_MAX])
 {
-	char before[UI_FIELD_MAX];
 	const char *shown = f->text;
-	int cw;
 
 	memcpy(before, f->text, f->cur);
 	before[f->cur] = '\0';
 	/* Scroll so the cursor stays inside the field. */
 	while (ui_width(before + (shown - f->text)) >= cols && *shown)
 		shown += next_start(shown, strlen(shown), 0);
+	return shown;
+}
+
+int
+ui_field_cursor_col(const struct ui_field *f, int cols)
+{
+	char before[UI_FIELD_MAX];
+	const char *shown = field_shown(f, cols, before);
+
+	return ui_width(before + (shown - f->text));
+}
+
+void
+ui_field_draw(const struct ui_field *f, WINDOW *w, int y, int x, int cols,
+    int focused)
+{
+	char before[UI_FIELD_MAX];
+	const char *shown = field_shown(f, cols, before);
+
 	if (focused)
 		wattron(w, A_UNDERLINE);
 	ui_put(w, y, x, shown, cols, 1);
 	if (focused)
 		wattroff(w, A_UNDERLINE);
-	cw = ui_width(before + (shown - f->text));
 	if (focused)
-		wmove(w, y, x + cw);
+		wmove(w, y, x + ui_width(before + (shown - f->text)));
 }

@@ -52,10 +52,16 @@ ui_draw(struct ui_state *u)
 {
 	getmaxyx(stdscr, u->ctx.rows, u->ctx.cols);
 	erase();
-	curs_set(0);
+	u->ctx.cur_y = u->ctx.cur_x = -1;
 	ui_bar_title(&u->ctx, stdscr, u->sc);
 	u->sc->draw(u->data, &u->ctx, stdscr);
 	ui_bar_status(&u->ctx, stdscr, u->sc);
+	/* The cursor where the creator types, hidden everywhere else. */
+	if (u->ctx.cur_y >= 0) {
+		move(u->ctx.cur_y, u->ctx.cur_x);
+		curs_set(1);
+	} else
+		curs_set(0);
 	refresh();
 }
 
@@ -238,6 +244,16 @@ ui_main(struct ui_session *s)
 	delscreen(scr);
 	db_close(u.ctx.db);
 	return rc;
+}
+
+void
+ui_cursor_at(struct ui_ctx *ctx, WINDOW *w, int y, int x)
+{
+	int by, bx;
+
+	getbegyx(w, by, bx);
+	ctx->cur_y = by + y;
+	ctx->cur_x = bx + x;
 }
 
 char *

@@ -106,6 +106,45 @@ ui_put(WINDOW *w, int y, int x, const char *s, int cols, int pad)
 	}
 }
 
+int
+ui_cut(const char *s, int cols, char *buf, size_t len)
+{
+	size_t n, keep, i;
+
+	if (len == 0)
+		return 0;
+	buf[0] = '\0';
+	if (cols <= 0)
+		return 0;
+	if (ui_width(s) <= cols) {
+		snprintf(buf, len, "%s", s);
+		return ui_width(buf);
+	}
+	/* Room for the ellipsis; then back to the last word that fits. */
+	n = keep = ui_fit(s, cols - 1);
+	for (i = n; i > 0; i--)
+		if (s[i] == ' ' && s[i - 1] != ' ') {
+			keep = i;
+			break;
+		}
+	/* One long word, or a word cut short of half the room: cut it. */
+	if (i == 0 || (int)i * 2 < (int)n)
+		keep = n;
+	while (keep > 0 && s[keep - 1] == ' ')
+		keep--;
+	snprintf(buf, len, "%.*s…", (int)keep, s);
+	return ui_width(buf);
+}
+
+void
+ui_put_cut(WINDOW *w, int y, int x, const char *s, int cols, int pad)
+{
+	char buf[UI_FIELD_MAX];
+
+	ui_cut(s, cols, buf, sizeof buf);
+	ui_put(w, y, x, buf, cols, pad);
+}
+
 char *
 ui_money(const struct ui_ctx *ctx, int64_t minor, const char *currency)
 {

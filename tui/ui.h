@@ -33,6 +33,12 @@ struct ui_ctx {
 	int			 switch_to;	/* screen key asked for, or 0 */
 	int64_t			 edit_id;	/* product the wizard edits, or 0 */
 	char			 flash[160];	/* one-line message for the bar */
+	/*
+	 * Where the terminal cursor goes once the screen is drawn: a screen
+	 * drawing the field being edited sets them (ui_cursor_at); -1 (the
+	 * loop's reset before each draw) hides the cursor.
+	 */
+	int			 cur_y, cur_x;
 };
 
 struct screen {
@@ -73,6 +79,17 @@ size_t		 ui_utf8_prev(const char *s, size_t i);
 size_t		 ui_fit(const char *s, int cols);
 /* Writes s at y, x cut to cols columns, padded with spaces when pad. */
 void		 ui_put(WINDOW *w, int y, int x, const char *s, int cols,
+		    int pad);
+/*
+ * s shortened to fit cols display columns into buf: whole when it fits,
+ * else cut after the last whole word that leaves room for "…" (inside
+ * the word only when there is a single word or the cut would lose more
+ * than half the room). Returns the width written. Lists use it so a cut
+ * title never glues onto the next column and no word is cut silently.
+ */
+int		 ui_cut(const char *s, int cols, char *buf, size_t len);
+/* ui_put of ui_cut(s, cols). */
+void		 ui_put_cut(WINDOW *w, int y, int x, const char *s, int cols,
 		    int pad);
 /*
  * Bytes (1 to 4, never past len) and display columns (*cols) of the UTF-8
@@ -134,6 +151,10 @@ void	ui_field_init(struct ui_field *f, size_t max, const char *text);
 int	ui_field_key(struct ui_field *f, int ch);
 void	ui_field_draw(const struct ui_field *f, WINDOW *w, int y, int x,
 	    int cols, int focused);
+/* Column (from the field's x) where f's cursor is drawn in cols. */
+int	ui_field_cursor_col(const struct ui_field *f, int cols);
+/* Puts the terminal cursor at y, x of w after the draw (ui-main.c). */
+void	ui_cursor_at(struct ui_ctx *ctx, WINDOW *w, int y, int x);
 
 /* --- text area with wrapping and scrolling (ui-textarea.c) ----------- */
 
