@@ -28,7 +28,7 @@ SF_OBJ     := $(filter-out $(B)/storefront/main.o,$(SF_SRC:%.c=$(B)/%.o))
 TUI_OBJ    := $(filter-out $(B)/tui/main.o,$(TUI_SRC:%.c=$(B)/%.o))
 TESTS      := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test unit integration check-structure asan bench fuzz clean
+.PHONY: all deps run test unit integration check-structure asan bench fuzz gallery clean
 all: $(B)/nyota-storefront $(B)/nyota-console
 
 deps:
@@ -109,6 +109,12 @@ bench: deps all
 
 fuzz: deps
 	@sh tests/fuzz/run.sh
+
+# docs/console-gallery.md anew from the running console (a test keeps it
+# current: tests/integration/console-gallery.sh).
+gallery: deps all
+	@GALLERY_WRITE=1 NYOTA_BIN=$(CURDIR)/$(B) NYOTA_SRC=$(CURDIR) \
+	    bash tests/integration/console-gallery.sh
 
 clean:
 	rm -rf build build-asan

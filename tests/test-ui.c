@@ -46,6 +46,33 @@ START_TEST(cut_words)
 }
 END_TEST
 
+/* Whole items only, the help item always kept, within the width. */
+START_TEST(status_hints)
+{
+	char buf[256];
+	int w;
+
+	w = ui_hints("Enter open  r refund  f filter  t to refund",
+	    "1-7 screens  n new  ? help  q quit", 79, buf, sizeof buf);
+	ck_assert_str_eq(buf, "Enter open  r refund  f filter  t to refund  "
+	    "1-7 screens  n new  ? help  q quit");
+	ck_assert_int_eq(w, ui_width(buf));
+	w = ui_hints("l lugha  n jina  b maelezo  p picha  x ondoa picha  "
+	    "a ongeza ufunguo wa SSH  d ondoa ufunguo  i mwaliko",
+	    "1-7 skrini  n mpya  ? msaada  q toka", 78, buf, sizeof buf);
+	ck_assert_int_le(w, 78);
+	ck_assert_ptr_nonnull(strstr(buf, "? msaada"));
+	ck_assert_ptr_nonnull(strstr(buf, "l lugha"));
+	ck_assert_ptr_null(strstr(buf, "i mwal"));	/* dropped whole */
+	/* No "?": the last global item (quit) stays. */
+	ui_hints("type a code, Enter", "Esc+1-7 screens  Esc+q quit", 30, buf,
+	    sizeof buf);
+	ck_assert_str_eq(buf, "type a code, Enter  Esc+q quit");
+	ui_hints("a  b", "? help", 3, buf, sizeof buf);
+	ck_assert_str_eq(buf, "");
+}
+END_TEST
+
 START_TEST(textarea_edit)
 {
 	struct ui_textarea t;
@@ -407,6 +434,7 @@ main(void)
 	tcase_add_test(tc, picker_helpers);
 	tcase_add_test(tc, picker_filter);
 	tcase_add_test(tc, cut_words);
+	tcase_add_test(tc, status_hints);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

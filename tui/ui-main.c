@@ -21,10 +21,22 @@ static const struct screen *const ui_screens[] = {
 	NULL
 };
 
+/*
+ * How long Esc waits for the key after it on a screen where digits and
+ * letters are typed ("press Esc and then the key": people read the help
+ * and look for the key, more than the 0.3 s a terminal's Alt gives). The
+ * status bar says what Esc is waiting for meanwhile.
+ */
+#define UI_ESC_WAIT_MS	2500
+/* ncurses' wait for the rest of an arrow key's sequence: enough for a
+ * mobile link that splits "\033[A" between packets. */
+#define UI_ESCDELAY_MS	150
+
 struct ui_state {
 	struct ui_ctx		 ctx;
 	const struct screen	*sc;
 	void			*data;
+	int64_t			 drawn_min;	/* minute the clock shows */
 };
 
 static const struct screen *
@@ -51,6 +63,7 @@ static void
 ui_draw(struct ui_state *u)
 {
 	getmaxyx(stdscr, u->ctx.rows, u->ctx.cols);
+	u->drawn_min = ny_now() / 60;
 	erase();
 	u->ctx.cur_y = u->ctx.cur_x = -1;
 	ui_bar_title(&u->ctx, stdscr, u->sc);
@@ -90,25 +103,52 @@ global_key(struct ui_state *u, int ch)
 	if (ch >= KEY_F(1) && ch <= KEY_F(7))
 		ch = '1' + (ch - KEY_F(1));
 	if ((sc = screen_for(ch)) != NULL) {
+		/* What the last screen flashed is not about the next one. */
+		u->ctx.flash[0] = '\0';
 		ui_switch(u, sc);
 		return UI_HANDLED | UI_REDRAW;
 	}
 	return 0;
 }
 
-/* Escape then a key (what Alt+key sends) is always a global key. */
+static int	ui_key(struct ui_state *, int);
+
+/*
+ * Escape then a key (what Alt+key sends) is a global key. Where keys are
+ * not typed into a field, Esc goes to the screen at once (back, cancel)
+ * and the next key is read as usual. Where they are, Esc waits for the
+ * next key, saying so in the status bar: a global key acts; Esc again,
+ * or nothing within UI_ESC_WAIT_MS, gives the screen its Esc; any other
+ * key gives the screen Esc and then that key.
+ */
 static int
 escape_key(struct ui_state *u)
 {
+	char saved[sizeof u->ctx.flash];
 	int ch, mask;
 
-	timeout(300);
+	if (!u->sc->wants_text)
+		return u->sc->key(u->data, &u->ctx, 27) | UI_HANDLED |
+		    UI_REDRAW;
+	memcpy(saved, u->ctx.flash, sizeof saved);
+	snprintf(u->ctx.flash, sizeof u->ctx.flash, "%s",
+	    ui_tr(&u->ctx, "tui.esc.waiting"));
+	ui_bar_status(&u->ctx, stdscr, u->sc);
+	if (u->ctx.cur_y >= 0)
+		move(u->ctx.cur_y, u->ctx.cur_x);
+	refresh();
+	timeout(UI_ESC_WAIT_MS);
 	ch = getch();
 	timeout(200);
+	memcpy(u->ctx.flash, saved, sizeof saved);
 	if (ch == ERR || ch == 27)
-		return u->sc->key(u->data, &u->ctx, 27);
-	mask = global_key(u, ch);
-	return mask ? mask : UI_HANDLED;
+		return u->sc->key(u->data, &u->ctx, 27) | UI_REDRAW;
+	if ((mask = global_key(u, ch)) != 0)
+		return mask;
+	mask = u->sc->key(u->data, &u->ctx, 27);
+	if (mask & UI_QUIT)
+		return mask;
+	return mask | ui_key(u, ch) | UI_REDRAW;
 }
 
 static int
@@ -148,9 +188,11 @@ ui_loop(struct ui_state *u)
 		if (mask & UI_REDRAW)
 			ui_draw(u);
 		ch = getch();
-		if (ch == ERR)
+		if (ch == ERR) {
 			mask = u->sc->tick ? u->sc->tick(u->data, &u->ctx) : 0;
-		else
+			if (ny_now() / 60 != u->drawn_min)
+				mask |= UI_REDRAW;	/* the clock */
+		} else
 			mask = ui_key(u, ch);
 		if (mask & UI_QUIT)
 			break;
@@ -228,7 +270,7 @@ ui_main(struct ui_session *s)
 		db_close(u.ctx.db);
 		return 1;
 	}
-	set_escdelay(50);
+	set_escdelay(UI_ESCDELAY_MS);
 	cbreak();
 	noecho();
 	nonl();

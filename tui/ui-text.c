@@ -136,6 +136,75 @@ ui_cut(const char *s, int cols, char *buf, size_t len)
 	return ui_width(buf);
 }
 
+/* Splits hints at their two-space separators into at most max items. */
+static int
+hint_items(char *s, char *items[], int max)
+{
+	char *p = s, *sep;
+	int n = 0;
+
+	while (*p == ' ')
+		p++;
+	while (*p != '\0' && n < max) {
+		items[n++] = p;
+		if ((sep = strstr(p, "  ")) == NULL)
+			break;
+		*sep = '\0';
+		for (p = sep + 2; *p == ' '; p++)
+			;
+	}
+	return n;
+}
+
+/* Appends item to buf (two spaces between items). */
+static void
+hint_add(char *buf, size_t len, const char *item)
+{
+	size_t used = strlen(buf);
+
+	snprintf(buf + used, len - used, "%s%s", used ? "  " : "", item);
+}
+
+int
+ui_hints(const char *screen, const char *global, int cols, char *buf,
+    size_t len)
+{
+	char sc[UI_FIELD_MAX], gl[UI_FIELD_MAX];
+	char *si[32], *gi[16];
+	int ns, ng, i, keep = -1, room, used = 0, w;
+
+	snprintf(sc, sizeof sc, "%s", screen);
+	snprintf(gl, sizeof gl, "%s", global);
+	ns = hint_items(sc, si, 32);
+	ng = hint_items(gl, gi, 16);
+	buf[0] = '\0';
+	/* The way to the full help is never dropped: "? help", else the
+	 * last global item (quit). */
+	for (i = 0; i < ng; i++)
+		if (strchr(gi[i], '?') != NULL)
+			keep = i;
+	if (keep < 0 && ng > 0)
+		keep = ng - 1;
+	room = cols - (keep >= 0 ? ui_width(gi[keep]) + 2 : 0);
+	for (i = 0; i < ns; i++) {
+		w = ui_width(si[i]) + (used ? 2 : 0);
+		if (used + w > room)
+			break;
+		hint_add(buf, len, si[i]);
+		used += w;
+	}
+	for (i = 0; i < ng; i++) {
+		w = ui_width(gi[i]) + (used ? 2 : 0);
+		if (used + w > (i == keep ? cols : room))
+			continue;
+		hint_add(buf, len, gi[i]);
+		used += w;
+		if (i == keep)	/* its room was set aside */
+			room = cols;
+	}
+	return used;
+}
+
 void
 ui_put_cut(WINDOW *w, int y, int x, const char *s, int cols, int pad)
 {

@@ -88,6 +88,15 @@ void		 ui_put(WINDOW *w, int y, int x, const char *s, int cols,
  * title never glues onto the next column and no word is cut silently.
  */
 int		 ui_cut(const char *s, int cols, char *buf, size_t len);
+/*
+ * The status bar's key hints in cols columns into buf: the screen's
+ * items (separated by two spaces) in order while they fit, then the
+ * global ones that fit; an item is dropped whole, never cut, and the
+ * global item with "?" (the way to the full help) always stays. Returns
+ * the width used.
+ */
+int		 ui_hints(const char *screen, const char *global, int cols,
+		    char *buf, size_t len);
 /* ui_put of ui_cut(s, cols). */
 void		 ui_put_cut(WINDOW *w, int y, int x, const char *s, int cols,
 		    int pad);
