@@ -18,8 +18,9 @@ CREATE INDEX audit_log_creator ON audit_log(creator_id, id);
 
 -- Sale alerts to the creator's own WhatsApp number: off, one message per
 -- sale, or one summary a day at hour (East Africa Time). The number is
--- used only once verified with a code sent to it (code_hash: hex SHA-256
--- of the code; at most 5 tries before a new code is needed).
+-- used only once verified with a code sent to it (code_hash: the code's
+-- keyed hash, tok_hash_ctx, so a copy of the database cannot try the
+-- million codes; 10 minutes, at most 5 tries before a new code).
 CREATE TABLE sale_alerts (
 	creator_id	INTEGER PRIMARY KEY REFERENCES creators(id) ON DELETE CASCADE,
 	phone		TEXT NOT NULL,		-- E.164 without '+'

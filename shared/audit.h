@@ -24,4 +24,22 @@ enum ny_err audit_log_for(struct db *db, int64_t creator_id,
 	    const char *actor, const char *action, const char *detail,
 	    const char *addr);
 
+/* One line as the console's viewer shows it. */
+struct audit_row {
+	int64_t	 id;
+	int64_t	 at;
+	char	 actor[48];
+	char	 action[48];
+	char	 detail[200];
+	char	 addr[64];		/* "" when none */
+};
+
+/*
+ * creator_id's lines, newest first: at most max with an id below
+ * before (0: from the newest) into *rows (caller frees), *n. Opens no
+ * write transaction. NY_OK or NY_EDB.
+ */
+enum ny_err audit_list_creator(struct db *db, int64_t creator_id,
+	    int64_t before, int max, struct audit_row **rows, size_t *n);
+
 #endif

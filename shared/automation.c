@@ -134,6 +134,12 @@ automation_add(struct db *db, int64_t product_id, const char *trigger,
 	    offset_minutes, body_en, body_sw, id));
 }
 
+/* What automation_counts' rows are matched against. */
+struct auto_counts {
+	struct automation	*v;
+	size_t			 n;
+};
+
 /* Reads one automations row (the columns of automation_list). */
 static enum ny_err
 auto_fill(void *arg, void *elem, sqlite3_stmt *st)
@@ -185,6 +191,46 @@ automation_list_free(struct automation *v, size_t n)
 		free(v[i].body_sw);
 	}
 	free(v);
+}
+
+/* db_each callback of automation_counts: one automation's figures. */
+static enum ny_err
+auto_count_row(void *arg, sqlite3_stmt *st)
+{
+	struct auto_counts *c = arg;
+	int64_t id = sqlite3_column_int64(st, 0);
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->v[i].id == id) {
+			c->v[i].sent = sqlite3_column_int64(st, 1);
+			c->v[i].pending = sqlite3_column_int64(st, 2);
+			c->v[i].failed = sqlite3_column_int64(st, 3);
+		}
+	return NY_OK;
+}
+
+enum ny_err
+automation_counts(struct db *db, int64_t product_id, struct automation *v,
+    size_t n)
+{
+	/* automations_product, then each one's runs by the primary key's
+	 * first column, then the message by id. */
+	sqlite3_stmt *st = db_stmt(db, "SELECT a.id,"
+	    " sum(m.status = 'sent'), sum(m.status IN ('queued', 'sending')),"
+	    " sum(m.status = 'failed') FROM automations a"
+	    " JOIN automation_runs r ON r.automation_id = a.id"
+	    " JOIN messages m ON m.id = r.message_id"
+	    " WHERE a.product_id = ? GROUP BY a.id");
+	struct auto_counts c = { v, n };
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v[i].sent = v[i].pending = v[i].failed = 0;
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, product_id);
+	return db_each(st, 0, auto_count_row, &c);
 }
 
 /*

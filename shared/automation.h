@@ -25,6 +25,11 @@ struct automation {
 	char	*body_sw;
 	int	 enabled;
 	int64_t	 created_at;
+	/* The messages it queued in the outbox, by their status there;
+	 * filled by automation_counts only (0 elsewhere). */
+	int64_t	 sent;		/* sent */
+	int64_t	 pending;	/* queued or sending */
+	int64_t	 failed;	/* failed (the outbox gave up) */
 };
 
 /*
@@ -76,6 +81,16 @@ enum ny_err automation_list(struct db *db, int64_t product_id,
 	    struct automation **out, size_t *n);
 
 void	automation_list_free(struct automation *v, size_t n);
+
+/*
+ * Fills sent, pending and failed of v[0..n) (automation_list's answer
+ * for product_id) from the outbox messages each automation queued
+ * (automation_runs → messages): what the creator sees of "how many went
+ * out". A message removed from the outbox counts in none. Returns NY_OK
+ * or a db error (the counts stay 0).
+ */
+enum ny_err automation_counts(struct db *db, int64_t product_id,
+	    struct automation *v, size_t n);
 
 /*
  * Turns one on or off (a disabled one sends nothing; turning it on again

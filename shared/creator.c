@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "blob.h"
 #include "creator-int.h"
 
@@ -285,6 +286,73 @@ creator_set_disabled(struct db *db, int64_t id, int on)
 		sqlite3_bind_null(st, 1);
 	sqlite3_bind_int64(st, 2, id);
 	return creator_change(db, st, id);
+}
+
+enum ny_err
+creator_set_disabled_as(struct db *db, int64_t id, int on, const char *actor,
+    int *changed)
+{
+	struct creator c;
+	sqlite3_stmt *st;
+	int64_t n = 0;
+	enum ny_err rc;
+
+	*changed = 0;
+	if ((rc = db_begin(db)) != NY_OK)
+		return rc;
+	if ((rc = creator_by_id(db, id, &c)) != NY_OK)
+		return db_end(db, rc);
+	/* Only a change of state is written: disabling twice keeps the first
+	 * date (when it happened) and logs one line. */
+	st = db_stmt(db, "UPDATE creators SET disabled_at = CASE WHEN ?2 "
+	    "THEN ?3 END WHERE id = ?1 AND (disabled_at IS NULL) = (?2 <> 0)");
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int(st, 2, on != 0);
+		sqlite3_bind_int64(st, 3, ny_now());
+	}
+	rc = db_one(st, NY_OK, &n);
+	if (rc == NY_OK && n > 0)
+		rc = db_event(db, "creator", id, NULL);
+	if (rc == NY_OK && n > 0)
+		rc = audit_log_for(db, id, actor, on ? "creator.disable" :
+		    "creator.enable", c.handle, NULL);
+	creator_free(&c);
+	if ((rc = db_end(db, rc)) == NY_OK)
+		*changed = n > 0;
+	return rc;
+}
+
+int
+creator_is_disabled(struct db *db, int64_t id)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT disabled_at IS NOT NULL "
+	    "FROM creators WHERE id = ?");
+	int64_t off = 0;
+	enum ny_err rc;
+
+	if (st == NULL)
+		return 0;
+	sqlite3_bind_int64(st, 1, id);
+	rc = db_int64(st, &off);
+	/* Nothing is deleted, so a missing row is a creator that cannot be
+	 * logged in either; a busy database is asked again next time. */
+	if (rc == NY_ENOTFOUND)
+		return 1;
+	return rc == NY_OK && off != 0;
+}
+
+enum ny_err
+creator_published_count(struct db *db, int64_t id, int64_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM products "
+	    "WHERE creator_id = ? AND status = 'published'");
+
+	*n = 0;
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	return db_int64(st, n);
 }
 
 enum ny_err

@@ -104,6 +104,29 @@ enum ny_err creator_set_avatar(struct db *db, int64_t id, const char *sha);
 enum ny_err creator_set_disabled(struct db *db, int64_t id, int on);
 
 /*
+ * The operator's switch (nyota-console creator disable|enable): sets
+ * (on=1) or clears disabled_at when it is not so already, with the
+ * "creator" event and the audit line "creator.disable" / "creator.enable"
+ * by actor about the creator, in one transaction. A disabled creator
+ * cannot log in and their products leave the storefront (catalog.c);
+ * nothing is deleted and buyers keep what they bought. *changed is 1
+ * when the state changed, 0 when it already was so. NY_OK, NY_ENOTFOUND,
+ * NY_EBUSY / NY_EDB.
+ */
+enum ny_err creator_set_disabled_as(struct db *db, int64_t id, int on,
+	    const char *actor, int *changed);
+
+/*
+ * 1 when creator id is disabled (or no longer exists), else 0. For an open
+ * console session to check now and then: a database error answers 0, so
+ * a busy moment never ends a session (the next check asks again).
+ */
+int	creator_is_disabled(struct db *db, int64_t id);
+
+/* Number of id's published products into *n (also while id is disabled). */
+enum ny_err creator_published_count(struct db *db, int64_t id, int64_t *n);
+
+/*
  * Number of creators that have a TOTP secret (enrolled). Used by the
  * setup code, which is valid only while this is 0.
  */

@@ -2,9 +2,11 @@
  * customer.c: buyers by phone. See customer.h.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "customer.h"
+#include "phone.h"
 
 static int
 e164_ok(const char *s)
@@ -79,4 +81,112 @@ customer_by_id(struct db *db, int64_t id, struct customer *out)
 	if (st != NULL)
 		sqlite3_bind_int64(st, 1, id);
 	return customer_get(st, out);
+}
+
+/*
+ * The digits to look for in phones: a whole number in a usual form
+ * becomes its E.164 digits ("0712 345 678" → "254712345678"), else the
+ * digits typed. "" when there are none.
+ */
+static void
+customer_needle(const char *search, char *buf, size_t len)
+{
+	size_t i, k = 0;
+
+	if (phone_normalize(search, NULL, buf, len) == PHONE_OK)
+		return;
+	for (i = 0; search[i] != '\0' && k + 1 < len; i++)
+		if (search[i] >= '0' && search[i] <= '9')
+			buf[k++] = search[i];
+	buf[k] = '\0';
+}
+
+/* Adds the current row (one customer and currency) to r. */
+static void
+customer_add_row(sqlite3_stmt *st, struct customer_row *r)
+{
+	struct customer_total *t;
+
+	r->orders += sqlite3_column_int(st, 4);
+	if (r->ncur >= CUSTOMER_NCUR)
+		return;		/* the schema allows no more currencies */
+	t = &r->total[r->ncur++];
+	db_col_buf(st, 3, t->currency, sizeof t->currency);
+	t->minor = sqlite3_column_int64(st, 5);
+}
+
+/* Steps st (rows by customer, then currency) into at most max customers. */
+static enum ny_err
+customer_read_rows(sqlite3_stmt *st, int max, struct customer_row **out,
+    int *n)
+{
+	struct customer_row *v = NULL, *r = NULL;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (r == NULL || r->id != sqlite3_column_int64(st, 0)) {
+			if (*n >= max)
+				break;
+			v = xrealloc(v, ((size_t)*n + 1) * sizeof *v);
+			r = &v[(*n)++];
+			memset(r, 0, sizeof *r);
+			r->id = sqlite3_column_int64(st, 0);
+			db_col_buf(st, 1, r->phone, sizeof r->phone);
+			phone_display(r->phone, 1, r->phone_masked,
+			    sizeof r->phone_masked);
+			db_col_buf(st, 2, r->locale, sizeof r->locale);
+			r->last_at = sqlite3_column_int64(st, 6);
+		}
+		customer_add_row(st, r);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		free(v);
+		*n = 0;
+		return NY_EDB;
+	}
+	*out = v;
+	return NY_OK;
+}
+
+enum ny_err
+customer_list(struct db *db, int64_t creator_id, const char *search,
+    int max, struct customer_row **out, int *n)
+{
+	sqlite3_stmt *st;
+	char needle[32];
+
+	*out = NULL;
+	*n = 0;
+	if (creator_id <= 0)
+		return NY_EINVAL;
+	if (max <= 0)
+		return NY_OK;
+	needle[0] = '\0';
+	if (search != NULL && search[0] != '\0')
+		customer_needle(search, needle, sizeof needle);
+	if (search != NULL && search[0] != '\0' && needle[0] == '\0')
+		return NY_OK;	/* no digit: no phone can match */
+	/*
+	 * One row per customer and currency, the customer's latest
+	 * purchase repeated on each (a window over the groups) so that a
+	 * customer's rows stay together in the order of recency. Products
+	 * first (CROSS JOIN): products_creator, then orders_product by
+	 * product and status, never every order of the shop.
+	 */
+	st = db_stmt(db, "SELECT c.id, c.phone, c.locale, o.currency,"
+	    " count(*), sum(o.amount_minor),"
+	    " max(max(coalesce(o.paid_at, o.created_at)))"
+	    " OVER (PARTITION BY c.id) AS last"
+	    " FROM products p CROSS JOIN orders o"
+	    " ON o.product_id = p.id AND o.status = 'paid'"
+	    " JOIN customers c ON c.id = o.customer_id"
+	    " WHERE p.creator_id = ?1 AND (?2 = '' OR instr(c.phone, ?2) > 0)"
+	    " GROUP BY c.id, o.currency"
+	    " ORDER BY last DESC, c.id DESC, o.currency");
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, creator_id);
+	sqlite3_bind_text(st, 2, needle, -1, SQLITE_TRANSIENT);
+	return customer_read_rows(st, max, out, n);
 }

@@ -30,4 +30,35 @@ enum ny_err customer_by_phone(struct db *db, const char *e164,
 	    struct customer *out);
 enum ny_err customer_by_id(struct db *db, int64_t id, struct customer *out);
 
+/* What one customer spent in one currency (no conversion). */
+struct customer_total {
+	char	 currency[4];
+	int64_t	 minor;
+};
+
+#define CUSTOMER_NCUR	4	/* KES, TZS, UGX, USD: the schema's list */
+
+/* A buyer of one creator's products, as the console's list shows them. */
+struct customer_row {
+	int64_t			 id;
+	char			 phone[16];	/* E.164 digits */
+	char			 phone_masked[24];	/* "…678" */
+	char			 locale[3];
+	int			 orders;	/* paid orders */
+	int64_t			 last_at;	/* latest of them */
+	int			 ncur;
+	struct customer_total	 total[CUSTOMER_NCUR];	/* by currency code */
+};
+
+/*
+ * The customers who paid for creator_id's products, most recent buyer
+ * first, at most max into *out (caller frees with free(); NULL when
+ * none), *n how many. Only paid orders count (a refund gave the money
+ * back). search NULL or "" = all; else a phone in any usual form
+ * ("0712 345 678") or some of its digits, found anywhere in the number.
+ * NY_OK, NY_EINVAL (creator_id ≤ 0) or a database error.
+ */
+enum ny_err customer_list(struct db *db, int64_t creator_id,
+	    const char *search, int max, struct customer_row **out, int *n);
+
 #endif

@@ -24,6 +24,7 @@
 #define I18N_MAX_NAME	48		/* characters of a {placeholder} */
 #define I18N_MAX_ARGS	32		/* name/value pairs of one i18n_fmt */
 #define I18N_MAX_REPORTED 256		/* missing keys remembered */
+#define I18N_MAX_KEY	128		/* bytes of key.one, key.other */
 
 const char *const i18n_langs[] = { "en", "sw", NULL };
 #define I18N_NLANGS	2
@@ -304,6 +305,65 @@ i18n_fmt(const char *lang, const char *key, ...)
 
 	va_start(ap, key);
 	s = i18n_vfmt(lang, key, ap);
+	va_end(ap);
+	return s;
+}
+
+/*
+ * The plural form of n in lang: "one" or "other". English and Swahili
+ * share the rule (CLDR: one is exactly 1, "1 time" / "mara 1"); a
+ * language with more forms (few, many) would choose here.
+ */
+static const char *
+plural_form(const char *lang, long long n)
+{
+	(void)lang;
+	return n == 1 ? "one" : "other";
+}
+
+/*
+ * The key to render for form of key in language li into k: key.form,
+ * else key.other, else key, the first that li's table has. Returns k, or
+ * NULL when li has none of them.
+ */
+static const char *
+plural_key(int li, const char *key, const char *form, char *k, size_t len)
+{
+	const char *forms[] = { form, "other", NULL };
+	int w;
+
+	for (int i = 0; forms[i] != NULL; i++) {
+		w = snprintf(k, len, "%s.%s", key, forms[i]);
+		if (w > 0 && (size_t)w < len && table_get(li, k) != NULL)
+			return k;
+	}
+	return table_get(li, key) != NULL ? key : NULL;
+}
+
+char *
+i18n_vfmt_n(const char *lang, const char *key, long long n, va_list ap)
+{
+	const char *form = plural_form(lang, n), *use = NULL;
+	char k[I18N_MAX_KEY];
+	int li;
+
+	/* The language's own forms first: Swahili's "mara {count}" (one
+	 * text for every n) beats English's "{count} time". */
+	if (lang_find(lang, &li) == NY_OK)
+		use = plural_key(li, key, form, k, sizeof k);
+	if (use == NULL)
+		use = plural_key(0, key, form, k, sizeof k);
+	return i18n_vfmt(lang, use != NULL ? use : key, ap);
+}
+
+char *
+i18n_fmt_n(const char *lang, const char *key, long long n, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, n);
+	s = i18n_vfmt_n(lang, key, n, ap);
 	va_end(ap);
 	return s;
 }

@@ -43,6 +43,21 @@ char		*i18n_fmt(const char *lang, const char *key, ...);
 char		*i18n_vfmt(const char *lang, const char *key, va_list ap);
 
 /*
+ * i18n_fmt for a text about n things: renders key + ".one" when n is 1
+ * (English and Swahili: exactly 1), else key + ".other", else key itself,
+ * the first that lang has; only when lang has none of them, the same
+ * in English. So key alone is the text for every n, and a language
+ * whose text reads right for any n ("mara {count}") needs no forms.
+ * The caller passes n's figure among the placeholders like any other:
+ * i18n_fmt_n(lang, "lib.downloads_count", n, "count", "1", NULL) →
+ * "Downloaded 1 time". Caller frees.
+ */
+char		*i18n_fmt_n(const char *lang, const char *key, long long n, ...)
+		     __attribute__((sentinel));
+char		*i18n_vfmt_n(const char *lang, const char *key, long long n,
+		     va_list ap);
+
+/*
  * Picks "en" or "sw" from an Accept-Language header value (q-values
  * honoured); NULL or nothing supported → "en".
  */

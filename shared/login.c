@@ -215,6 +215,28 @@ login_reserve(struct db *db, const struct login_try *t, int64_t *id,
 	return db_end(db, err);
 }
 
+/*
+ * Inside the transaction: the audit line of a login, for the creator
+ * whose handle was tried (none for "setup", "invite" or an unknown
+ * handle), so the console's audit viewer shows them their logins and
+ * the failed guesses on their handle.
+ */
+static enum ny_err
+login_audit(struct db *db, const struct login_try *t, int ok)
+{
+	sqlite3_stmt *st = db_stmt(db,
+	    "SELECT id FROM creators WHERE handle = ?");
+	int64_t creator_id = 0;
+	enum ny_err err;
+
+	if (st != NULL)
+		sqlite3_bind_text(st, 1, t->handle, -1, SQLITE_STATIC);
+	if ((err = db_int64(st, &creator_id)) != NY_OK && err != NY_ENOTFOUND)
+		return err;
+	return audit_log_for(db, creator_id, "ssh", ok ? "login.ok" :
+	    "login.fail", t->handle, t->addr);
+}
+
 enum ny_err
 login_finish(struct db *db, const struct login_try *t, int64_t id, int ok)
 {
@@ -230,8 +252,7 @@ login_finish(struct db *db, const struct login_try *t, int64_t id, int ok)
 		err = db_done(st);
 	}
 	if (err == NY_OK)
-		err = audit_log(db, "ssh", ok ? "login.ok" : "login.fail",
-		    t->handle, t->addr);
+		err = login_audit(db, t, ok);
 	if (err != NY_OK)
 		log_error("login record failed", "err=\"%s\"", db_errmsg(db));
 	return db_end(db, err);
@@ -248,7 +269,6 @@ login_record(struct db *db, const struct login_try *t, int ok)
 		return err;
 	err = login_insert(db, t, akey, ny_now(), ok, NULL);
 	if (err == NY_OK)
-		err = audit_log(db, "ssh", ok ? "login.ok" : "login.fail",
-		    t->handle, t->addr);
+		err = login_audit(db, t, ok);
 	return db_end(db, err);
 }

@@ -23,14 +23,18 @@ struct order_product {
 };
 
 /*
- * The published product id into *p. Returns NY_OK, NY_ENOTFOUND (none, or
- * not published) or the db error.
+ * The published product id into *p. Returns NY_OK, NY_ENOTFOUND (none,
+ * not published, or its creator disabled) or the db error.
  */
 static enum ny_err
 order_product_get(struct db *db, int64_t id, struct order_product *p)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT kind, currency, price_minor,"
-	    " title FROM products WHERE id = ? AND status = 'published'");
+	/* A disabled creator's products are off the shop (catalog.c): no new
+	 * orders either, even from a form opened before. */
+	sqlite3_stmt *st = db_stmt(db, "SELECT p.kind, p.currency,"
+	    " p.price_minor, p.title FROM products p"
+	    " JOIN creators c ON c.id = p.creator_id WHERE p.id = ?"
+	    " AND p.status = 'published' AND c.disabled_at IS NULL");
 	int rc;
 
 	if (st == NULL)

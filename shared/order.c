@@ -67,13 +67,14 @@ order_status_final(enum order_status s)
 	return s != ORDER_PENDING;
 }
 
-#define ORDER_SELECT \
+#define ORDER_COLS \
 	"SELECT o.id, o.ref, o.customer_id, o.product_id, o.quantity," \
 	" o.amount_minor, o.currency, o.status, o.locale," \
 	" coalesce(o.failure, ''), o.created_at, o.updated_at, o.expires_at," \
 	" coalesce(o.paid_at, 0), c.phone, p.slug, p.kind, p.title," \
 	" coalesce(y.id, 0), coalesce(y.status, ''), coalesce(y.provider, '')," \
-	" o.browser_hash IS NOT NULL" \
+	" o.browser_hash IS NOT NULL "
+#define ORDER_SELECT ORDER_COLS \
 	" FROM orders o JOIN customers c ON c.id = o.customer_id" \
 	" JOIN products p ON p.id = o.product_id" \
 	" LEFT JOIN payments y ON y.order_id = o.id "
@@ -203,6 +204,67 @@ order_list_recent(struct db *db, int64_t creator_id, const char *status,
 		sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, max);
 	sqlite3_bind_int64(st, 3, creator_id);
+	return order_read_list(st, max, out, n);
+}
+
+/*
+ * The search text's digits when it could be the end of a masked phone
+ * ("…678": 1 to 3 digits, nothing else) into buf, else NULL: the search
+ * never matches what the console does not show of a phone.
+ */
+static const char *
+order_find_digits(const char *text, char *buf, size_t len)
+{
+	size_t n = text != NULL ? strlen(text) : 0;
+
+	if (n == 0 || n > 3 || strspn(text, "0123456789") != n || len <= n)
+		return NULL;
+	memcpy(buf, text, n + 1);
+	return buf;
+}
+
+enum ny_err
+order_list_find(struct db *db, const struct order_find *f, int max,
+    struct order **out, int *n)
+{
+	enum order_status s;
+	sqlite3_stmt *st;
+	char digits[4];
+	const char *text = f->text != NULL && f->text[0] != '\0' ? f->text :
+	    NULL;
+
+	*out = NULL;
+	*n = 0;
+	if (f->creator_id <= 0 ||
+	    (f->status != NULL && order_status_parse(f->status, &s) != NY_OK))
+		return NY_EINVAL;
+	/*
+	 * CROSS JOIN keeps products first: the creator's products by
+	 * products_creator, then their orders by orders_product, sorted
+	 * in a temporary tree. Walking orders_created backwards would read
+	 * every shop's orders to find one creator's match for a search.
+	 */
+	st = db_stmt(db, ORDER_COLS " FROM products p"
+	    " CROSS JOIN orders o ON o.product_id = p.id"
+	    " JOIN customers c ON c.id = o.customer_id"
+	    " LEFT JOIN payments y ON y.order_id = o.id"
+	    " WHERE p.creator_id = ?1 AND (?2 IS NULL OR o.status = ?2)"
+	    " AND (?3 = 0 OR p.id = ?3)"
+	    " AND (?4 IS NULL OR instr(lower(o.ref), lower(?4)) > 0"
+	    " OR instr(lower(p.title), lower(?4)) > 0"
+	    " OR instr(substr(c.phone, -3), ?5) > 0)"
+	    " ORDER BY o.created_at DESC, o.id DESC LIMIT ?6");
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, f->creator_id);
+	if (f->status != NULL)
+		sqlite3_bind_text(st, 2, f->status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, f->product_id);
+	if (text != NULL)
+		sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC);
+	if (order_find_digits(text, digits, sizeof digits) != NULL)
+		sqlite3_bind_text(st, 5, digits, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 6, max);
 	return order_read_list(st, max, out, n);
 }
 

@@ -157,6 +157,29 @@ enum ny_err order_list_recent(struct db *db, int64_t creator_id,
 	    const char *status, int max, struct order **out, int *n);
 
 /*
+ * What the console's Orders screen narrows its list to. Strings are
+ * borrowed for the call.
+ */
+struct order_find {
+	int64_t		 creator_id;	/* required (> 0): only their products */
+	const char	*status;	/* NULL = all, else "paid", … */
+	int64_t		 product_id;	/* 0 = all of the creator's products */
+	const char	*text;		/* NULL or "" = no search; else a piece
+					   of the ref or product title (ASCII
+					   case ignored), or 1–3 digits the
+					   masked phone ("…678") ends with */
+};
+
+/*
+ * The newest orders matching f first, at most max (same ownership as
+ * order_list_recent). Reads the creator's products first, never every
+ * order of the shop. NY_OK, NY_EINVAL (no creator, unknown status) or a
+ * database error.
+ */
+enum ny_err order_list_find(struct db *db, const struct order_find *f,
+	    int max, struct order **out, int *n);
+
+/*
  * Orders of a phone still pending (for the simulated handset), newest
  * first, at most max. Same ownership as order_list_recent.
  */

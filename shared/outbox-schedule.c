@@ -8,6 +8,9 @@
  * start or the subscription end; automation_runs (primary key automation,
  * entitlement) makes each fire once per entitlement.
  *
+ * Creators' daily sale summaries are alert.c's (alert_daily), in the same
+ * transaction.
+ *
  * Every queue happens in the same transaction as its mark, and the
  * message's dedupe_key repeats the mark, so a crash or a second worker
  * can never queue one twice.
@@ -16,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert.h"
 #include "i18n.h"
 #include "library.h"
 #include "library-key.h"
@@ -294,6 +298,8 @@ outbox_schedule(struct db *db, int64_t now, int *queued)
 	rc = sched_reminders(db, now, &n);
 	if (rc == NY_OK)
 		rc = sched_automations(db, now, &n);
+	if (rc == NY_OK)
+		rc = alert_daily(db, now, &n);	/* creators' sale summaries */
 	if ((rc = db_end(db, rc)) != NY_OK)
 		return rc;
 	if (n > 0)

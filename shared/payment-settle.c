@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert.h"
 #include "audit.h"
 #include "entitlement.h"
 #include "log.h"
@@ -224,6 +225,9 @@ settle_tx(struct db *db, int64_t id, const char *ref,
 	if (to == ORDER_PAID && (rc = entitlement_fulfil_tx(db, s.order_id,
 	    r->receipt != NULL && r->receipt[0] ? r->receipt : NULL, now,
 	    NULL)) != NY_OK)
+		return rc;
+	/* The creator's sale alert commits with the sale, or neither. */
+	if (to == ORDER_PAID && (rc = alert_sale(db, s.order_id, now)) != NY_OK)
 		return rc;
 	if (failure != NULL && strcmp(failure, PAY_REASON_AMOUNT) == 0 &&
 	    (rc = settle_review(db, &s, r)) != NY_OK)

@@ -402,6 +402,8 @@ product_fill_sales(void *arg, void *elem, sqlite3_stmt *st)
 	product_row(st, p);
 	p->sales = sqlite3_column_int64(st, PRODUCT_NCOLS);
 	p->revenue_minor = sqlite3_column_int64(st, PRODUCT_NCOLS + 1);
+	p->seats_left = sqlite3_column_int64(st, PRODUCT_NCOLS + 2);
+	p->subscribers = sqlite3_column_int64(st, PRODUCT_NCOLS + 3);
 	return NY_OK;
 }
 
@@ -409,18 +411,36 @@ enum ny_err
 product_list_by_creator(struct db *db, int64_t creator_id,
     struct product **out, size_t *n)
 {
+	/*
+	 * Seats: the rule of catalog_seats_left, so the console says what
+	 * the product page says (test-views compares the two). Each count
+	 * starts from its table's product_id index.
+	 */
 	sqlite3_stmt *st = db_stmt(db, "SELECT " PRODUCT_COLS ", "
 	    "(SELECT count(*) FROM orders o WHERE o.product_id = p.id "
 	    "AND o.status = 'paid'), (SELECT coalesce(sum(amount_minor), 0) "
-	    "FROM orders o WHERE o.product_id = p.id AND o.status = 'paid') "
-	    "FROM products p WHERE p.creator_id = ? "
+	    "FROM orders o WHERE o.product_id = p.id AND o.status = 'paid'), "
+	    "CASE WHEN p.kind = 'ticket' THEN max(0, p.capacity"
+	    " - (SELECT coalesce(sum(o.quantity), 0) FROM orders o"
+	    "    WHERE o.product_id = p.id AND o.status = 'paid')"
+	    " - (SELECT coalesce(sum(r.seats), 0) FROM reservations r"
+	    "    JOIN orders o ON o.id = r.order_id"
+	    "    WHERE r.product_id = p.id AND o.status = 'pending'))"
+	    " ELSE -1 END, "
+	    "CASE WHEN p.kind = 'subscription' THEN (SELECT count(*)"
+	    " FROM entitlements e WHERE e.product_id = p.id"
+	    " AND e.revoked_at IS NULL"
+	    " AND (e.expires_at IS NULL OR e.expires_at > ?2)) ELSE -1 END "
+	    "FROM products p WHERE p.creator_id = ?1 "
 	    "ORDER BY p.created_at DESC, p.id DESC");
 	enum ny_err err;
 
 	*out = NULL;
 	*n = 0;
-	if (st != NULL)
+	if (st != NULL) {
 		sqlite3_bind_int64(st, 1, creator_id);
+		sqlite3_bind_int64(st, 2, ny_now());
+	}
 	err = db_rows(st, 0, out, n, sizeof **out, product_fill_sales, NULL);
 	if (err != NY_OK) {
 		product_list_free(*out, *n);

@@ -59,6 +59,11 @@ struct product {
 	/* Filled by product_list_by_creator only (0 elsewhere): */
 	int64_t	 sales;			/* paid orders */
 	int64_t	 revenue_minor;		/* sum of paid amounts */
+	int64_t	 seats_left;		/* ticket: what the storefront
+					   offers (catalog_seats_left);
+					   else -1 */
+	int64_t	 subscribers;		/* subscription: access live now;
+					   else -1 */
 };
 
 /*
@@ -166,8 +171,12 @@ enum ny_err product_get_by_slug(struct db *db, const char *slug,
 
 /*
  * The creator's products (every status), newest first, with sales and
- * revenue_minor filled from paid orders. Caller frees with
- * product_list_free (*out NULL when none, and on an error).
+ * revenue_minor filled from paid orders, seats_left for a ticket (the
+ * seats the storefront still offers: capacity less paid orders' seats
+ * and pending orders' reservations, never below 0) and subscribers for
+ * a subscription (buyers whose access is not revoked and has not ended
+ * at ny_now()). Caller frees with product_list_free (*out NULL when
+ * none, and on an error).
  */
 enum ny_err product_list_by_creator(struct db *db, int64_t creator_id,
 	    struct product **out, size_t *n);

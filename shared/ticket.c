@@ -8,6 +8,7 @@
 
 #include "crypto.h"
 #include "log.h"
+#include "phone.h"
 #include "ticket.h"
 
 /* "h:" + 64 hex digits + NUL: the keyed hash as tickets.code keeps it. */
@@ -226,11 +227,14 @@ tk_describe(struct db *db, const char *code, const char *stored,
     int64_t creator_id, struct ticket_checkin *res)
 {
 	sqlite3_stmt *st = db_stmt(db,
-	    "SELECT t.id, t.product_id, t.checked_in_at, p.title, o.status"
-	    " FROM tickets t JOIN products p ON p.id = t.product_id"
-	    " JOIN orders o ON o.id = t.order_id WHERE t.code IN (?1, ?3)"
-	    " AND o.status IN ('paid', 'refunded')"
+	    "SELECT t.id, t.product_id, t.checked_in_at, p.title, o.status,"
+	    " p.slug, c.phone FROM tickets t"
+	    " JOIN products p ON p.id = t.product_id"
+	    " JOIN orders o ON o.id = t.order_id"
+	    " JOIN customers c ON c.id = t.customer_id"
+	    " WHERE t.code IN (?1, ?3) AND o.status IN ('paid', 'refunded')"
 	    " AND (?2 <= 0 OR p.creator_id = ?2)");
+	char phone[16];
 	int rc;
 
 	if (st == NULL)
@@ -244,6 +248,11 @@ tk_describe(struct db *db, const char *code, const char *stored,
 		res->product_id = sqlite3_column_int64(st, 1);
 		res->when = sqlite3_column_int64(st, 2);
 		db_col_buf(st, 3, res->title, sizeof res->title);
+		db_col_buf(st, 5, res->slug, sizeof res->slug);
+		/* Masked at once: the whole number never leaves this
+		 * function (the door sees it on a screen others watch). */
+		db_col_buf(st, 6, phone, sizeof phone);
+		phone_display(phone, 1, res->holder, sizeof res->holder);
 		if (strcmp((const char *)sqlite3_column_text(st, 4),
 		    "refunded") == 0)
 			res->status = TICKET_REFUNDED;
@@ -268,11 +277,16 @@ tk_check_in_tx(struct db *db, const char *norm, const char *stored,
 	valid = rc == NY_OK;
 	if ((rc = tk_describe(db, norm, stored, creator_id, res)) != NY_OK)
 		return rc;
-	if (!valid)
-		return NY_OK;
-	res->status = TICKET_VALID;
-	res->when = now;
-	return db_event(db, "ticket", res->ticket_id, NULL);
+	if (valid) {
+		res->status = TICKET_VALID;
+		res->when = now;
+	}
+	/* Counted inside the claim's transaction: this one is in them. */
+	if ((res->status == TICKET_VALID || res->status == TICKET_ALREADY) &&
+	    (rc = ticket_event_counts(db, res->product_id, &res->checked_in,
+	    &res->tickets)) != NY_OK)
+		return rc;
+	return valid ? db_event(db, "ticket", res->ticket_id, NULL) : NY_OK;
 }
 
 enum ny_err
@@ -299,6 +313,29 @@ ticket_check_in(struct db *db, const char *code, int64_t creator_id,
 		log_info("ticket checked in", "ticket=%lld",
 		    (long long)res->ticket_id);
 	return NY_OK;
+}
+
+enum ny_err
+ticket_event_counts(struct db *db, int64_t product_id, int64_t *checked_in,
+    int64_t *tickets)
+{
+	/* From the event's paid orders (orders_product) to their tickets
+	 * (tickets_order): tickets has no index by product. */
+	sqlite3_stmt *st = db_stmt(db, "SELECT count(t.checked_in_at),"
+	    " count(*) FROM orders o JOIN tickets t ON t.order_id = o.id"
+	    " WHERE o.product_id = ?1 AND o.status = 'paid'");
+	int rc;
+
+	*checked_in = *tickets = 0;
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, product_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*checked_in = sqlite3_column_int64(st, 0);
+		*tickets = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? NY_OK : db_err(rc);
 }
 
 /*

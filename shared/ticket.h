@@ -65,6 +65,12 @@ struct ticket_checkin {
 	int64_t		 product_id;
 	int64_t		 when;		/* check-in time (now for VALID) */
 	char		 title[201];	/* product title */
+	char		 slug[81];	/* product slug */
+	char		 holder[24];	/* buyer's phone, masked ("…678") */
+	/* The event's tickets of paid orders, and how many of them are in
+	 * (this one counted when VALID): for VALID and ALREADY. */
+	int64_t		 checked_in;
+	int64_t		 tickets;
 };
 
 /*
@@ -76,5 +82,14 @@ struct ticket_checkin {
  */
 enum ny_err ticket_check_in(struct db *db, const char *code, int64_t creator_id,
 	    int64_t now, struct ticket_checkin *res);
+
+/*
+ * The tickets of event product_id that paid orders hold (*tickets) and
+ * how many of them are checked in (*checked_in): "23 of 80 checked in".
+ * Refunded orders' tickets count in neither. NY_OK, or a db error
+ * (both 0).
+ */
+enum ny_err ticket_event_counts(struct db *db, int64_t product_id,
+	    int64_t *checked_in, int64_t *tickets);
 
 #endif

@@ -343,7 +343,7 @@ co_create(struct http_req *rq, struct http_resp *rs,
 	case NY_EINVAL:
 		return co_form_again(rq, rs, 422, p, "co.err.quantity");
 	case NY_ENOTFOUND:
-		return 404;
+		return http_error(rq, rs, 404, "co.err.gone");
 	default:
 		log_warn("checkout failed", "err=%s", ny_strerror(rc));
 		return 503;
@@ -367,13 +367,20 @@ checkout_start(struct http_req *rq, struct http_resp *rs)
 	const struct pay_provider *prov;
 	const char *err;
 	struct catalog_product *p = NULL;
+	enum ny_err rc;
 	char phone[16];
 	int qty, status;
 
 	if (co_limited(http_client_addr(rq), http_config()->checkout_limit))
 		return http_error(rq, rs, 429, "co.err.too_many");
-	if (slug == NULL || catalog_product_by_slug(http_db(rq), slug, &p) != NY_OK)
-		return 404;
+	/* Off the shop since the form was opened (unpublished, its creator
+	 * disabled): say so, not a bare "not found". */
+	rc = slug == NULL ? NY_ENOTFOUND : catalog_product_by_slug(http_db(rq),
+	    slug, &p);
+	if (rc == NY_ENOTFOUND)
+		return http_error(rq, rs, 404, "co.err.gone");
+	if (rc != NY_OK)
+		return 503;
 	if (!http_csrf_ok(rq))
 		status = co_form_again(rq, rs, 403, p, "co.err.csrf");
 	else if (order_form_check(raw, http_form(rq, "quantity"), p->kind,

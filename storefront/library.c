@@ -50,6 +50,18 @@ lib_fmt(struct http_req *rq, const char *key, const char *n1, const char *v1,
 	return out;
 }
 
+/* lib_fmt of key's plural form for n: "1 time", "2 times" (i18n_fmt_n). */
+static const char *
+lib_fmt_n(struct http_req *rq, const char *key, long long n, const char *n1,
+    const char *v1, const char *n2, const char *v2)
+{
+	char *s = i18n_fmt_n(http_lang(rq), key, n, n1, v1, n2, v2, NULL);
+	const char *out = http_strdup(rq, s);
+
+	free(s);
+	return out;
+}
+
 /* view_date in the buyer's language, in the arena. */
 static const char *
 lib_date(struct http_req *rq, int64_t t)
@@ -228,10 +240,11 @@ lib_files_json(struct http_req *rq, const char *base,
 		    "url", http_printf(rq, "%s/files/%lld", base,
 		    (long long)f->id),
 		    "count", it->download_limit > 0 ?
-		    lib_fmt(rq, "lib.downloads_limit", "count", n, "limit", lim) :
+		    lib_fmt_n(rq, "lib.downloads_limit", it->download_limit,
+		    "count", n, "limit", lim) :
 		    f->downloads > 0 ?
-		    lib_fmt(rq, "lib.downloads_count", "count", n, NULL, NULL) :
-		    "",
+		    lib_fmt_n(rq, "lib.downloads_count", f->downloads, "count",
+		    n, NULL, NULL) : "",
 		    "limited", it->download_limit > 0 &&
 		    f->downloads >= it->download_limit));
 	}

@@ -5,6 +5,7 @@
 #include <check.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,6 +119,121 @@ START_TEST(fallback)
 	free(cause);
 	/* A refused document leaves the old table in place. */
 	ck_assert_str_eq(i18n_get("sw", "a"), "A sw");
+}
+END_TEST
+
+/* i18n_fmt_n renders s and checks it; frees. */
+static void
+plural_is(const char *lang, const char *key, long long n, const char *want)
+{
+	char fig[24], *s;
+
+	snprintf(fig, sizeof fig, "%lld", n);
+	s = i18n_fmt_n(lang, key, n, "n", fig, NULL);
+	ck_assert_msg(strcmp(s, want) == 0, "%s %s n=%lld: \"%s\", want "
+	    "\"%s\"", lang, key, n, s, want);
+	free(s);
+}
+
+START_TEST(plural_forms)
+{
+	char *cause = NULL;
+
+	ck_assert_int_eq(i18n_load_json("en", "{"
+	    "\"d\":\"{n} times\",\"d.one\":\"{n} time\","
+	    "\"o.other\":\"{n} others\",\"o.one\":\"one other\","
+	    "\"b\":\"{n} base\",\"b.other\":\"{n} bases\","
+	    "\"plain\":\"{n} min\",\"en_only\":\"{n} files\","
+	    "\"en_only.one\":\"{n} file\"}", &cause), NY_OK);
+	ck_assert_int_eq(i18n_load_json("sw", "{"
+	    "\"d\":\"mara {n}\",\"o.other\":\"nyingine {n}\","
+	    "\"o.one\":\"nyingine moja\"}", &cause), NY_OK);
+	/* English: one for exactly 1, other for 0, 2, 21 and negatives. */
+	plural_is("en", "d", 1, "1 time");
+	plural_is("en", "d", 0, "0 times");
+	plural_is("en", "d", 2, "2 times");
+	plural_is("en", "d", 21, "21 times");
+	plural_is("en", "d", -1, "-1 times");
+	plural_is("en", "o", 1, "one other");
+	plural_is("en", "o", 5, "5 others");
+	/* No .one: .other before the bare key; no forms at all: the key. */
+	plural_is("en", "b", 1, "1 bases");
+	plural_is("en", "plain", 1, "1 min");
+	plural_is("en", "plain", 3, "3 min");
+	/* Swahili's own text for every n wins over English's forms. */
+	plural_is("sw", "d", 1, "mara 1");
+	plural_is("sw", "d", 7, "mara 7");
+	plural_is("sw", "o", 1, "nyingine moja");
+	plural_is("sw", "o", 2, "nyingine 2");
+	/* A key Swahili lacks falls back to English, with its forms. */
+	plural_is("sw", "en_only", 1, "1 file");
+	plural_is("sw", "en_only", 2, "2 files");
+	plural_is("fr", "d", 1, "1 time");
+	/* Missing everywhere: the key, like i18n_get. */
+	plural_is("en", "nope.key", 1, "nope.key");
+}
+END_TEST
+
+/* The real files: the strings issue 15 found ("Downloaded 1 times"). */
+START_TEST(plural_real)
+{
+	char *s;
+
+	load_real();
+	s = i18n_fmt_n("en", "lib.downloads_count", 1, "count", "1", NULL);
+	ck_assert_str_eq(s, "Downloaded 1 time");
+	free(s);
+	s = i18n_fmt_n("en", "lib.downloads_count", 2, "count", "2", NULL);
+	ck_assert_str_eq(s, "Downloaded 2 times");
+	free(s);
+	s = i18n_fmt_n("sw", "lib.downloads_count", 1, "count", "1", NULL);
+	ck_assert_str_eq(s, "Imepakuliwa mara 1");
+	free(s);
+	s = i18n_fmt_n("en", "lib.downloads_limit", 1, "count", "0", "limit",
+	    "1", NULL);
+	ck_assert_str_eq(s, "Downloaded 0 of 1 time");
+	free(s);
+	s = i18n_fmt_n("en", "lib.downloads_limit", 3, "count", "1", "limit",
+	    "3", NULL);
+	ck_assert_str_eq(s, "Downloaded 1 of 3 times");
+	free(s);
+	s = i18n_fmt_n("en", "cli.import.skipped", 1, "n", "1", NULL);
+	ck_assert_str_eq(s, "catalog has 1 product: import skipped");
+	free(s);
+	s = i18n_fmt_n("sw", "tui.wiz.files_n", 1, "n", "1", NULL);
+	ck_assert_str_eq(s, "faili 1, wanunuzi wanapata hii:");
+	free(s);
+	s = i18n_fmt_n("en", "tui.wiz.files_n", 2, "n", "2", NULL);
+	ck_assert_str_eq(s, "2 files, buyers see them in this order:");
+	free(s);
+}
+END_TEST
+
+/* Every .one/.other key has the text for the other numbers beside it. */
+START_TEST(plural_keys_complete)
+{
+	const struct ny_asset *ea = asset_find("locales/en.json");
+	json_t *en, *v;
+	const char *k;
+	char base[256];
+	size_t n;
+
+	en = json_loadb((const char *)ea->data, ea->len, 0, NULL);
+	ck_assert_ptr_nonnull(en);
+	json_object_foreach(en, k, v) {
+		n = strlen(k);
+		if (n < 5 || n >= sizeof base ||
+		    strcmp(k + n - 4, ".one") != 0)
+			continue;
+		memcpy(base, k, n - 4);
+		base[n - 4] = '\0';
+		if (json_object_get(en, base) != NULL)
+			continue;
+		strcat(base, ".other");
+		ck_assert_msg(json_object_get(en, base) != NULL,
+		    "%s without %s or its bare key", k, base);
+	}
+	json_decref(en);
 }
 END_TEST
 
@@ -353,6 +469,9 @@ i18n_suite(void)
 	tcase_add_test(tc, phone_error_keys_exist);
 	tcase_add_test(tc, fallback);
 	tcase_add_test(tc, placeholders);
+	tcase_add_test(tc, plural_forms);
+	tcase_add_test(tc, plural_real);
+	tcase_add_test(tc, plural_keys_complete);
 	tcase_add_test(tc, real_placeholder);
 	tcase_add_loop_test(tc, negotiate, 0, sizeof neg / sizeof neg[0]);
 	tcase_add_test(tc, negotiate_long_header);

@@ -9,6 +9,7 @@
  * Lines that programs read stay the same in every language: "secret: ",
  * "uri: ", "setup code: ", "invite code: ", and the export JSON.
  */
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +75,8 @@ cli_vput(FILE *f, const char *prefix, const char *key, va_list ap)
 
 static void	cli_say(const char *key, ...) __attribute__((sentinel));
 static int	cli_fail(const char *key, ...) __attribute__((sentinel));
+static void	cli_say_n(const char *key, long long n, ...)
+		    __attribute__((sentinel));
 
 /* Prints key with its placeholders (name, value, …, NULL) to stdout. */
 static void
@@ -84,6 +87,30 @@ cli_say(const char *key, ...)
 	va_start(ap, key);
 	cli_vput(stdout, "", key, ap);
 	va_end(ap);
+}
+
+/* cli_say of key's plural form for n (i18n_fmt_n). */
+static void
+cli_say_n(const char *key, long long n, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, n);
+	s = i18n_vfmt_n(cli_lang(), key, n, ap);
+	va_end(ap);
+	printf("%s\n", s);
+	free(s);
+}
+
+/* "1 creator", "2 creators": key's plural form for n with {n} (frees). */
+static char *
+cli_count(const char *key, size_t n)
+{
+	char fig[24];
+
+	snprintf(fig, sizeof fig, "%zu", n);
+	return i18n_fmt_n(cli_lang(), key, (long long)n, "n", fig, NULL);
 }
 
 /* The one-line error "nyota: <key rendered>" on stderr; returns 1. */
@@ -98,13 +125,36 @@ cli_fail(const char *key, ...)
 	return 1;
 }
 
-/* Prints the usage line to stderr; returns 2, the usage exit status. */
+/* The usage lines (every command) to f. */
+static void
+cli_usage_to(FILE *f)
+{
+	fprintf(f, "%s\n", i18n_get(cli_lang(), "cli.usage"));
+	fprintf(f, "%s\n", i18n_get(cli_lang(), "cli.usage.order"));
+}
+
+/* A usage mistake: the usage to stderr; returns 2, the usage status. */
 static int
 cli_usage(void)
 {
-	fprintf(stderr, "%s\n", i18n_get(cli_lang(), "cli.usage"));
-	fprintf(stderr, "%s\n", i18n_get(cli_lang(), "cli.usage.order"));
+	cli_usage_to(stderr);
 	return 2;
+}
+
+int
+cli_is_help(const char *arg)
+{
+	return strcmp(arg, "help") == 0 || strcmp(arg, "--help") == 0 ||
+	    strcmp(arg, "-h") == 0;
+}
+
+int
+cli_help(void)
+{
+	/* Asked for, so it is the answer: stdout (pipes into a pager), 0. */
+	cli_usage_to(stdout);
+	printf("%s\n", i18n_get(cli_lang(), "cli.usage.options"));
+	return fflush(stdout) == 0 ? 0 : 1;
 }
 
 /* Finds --key=value among opts; NULL when absent. */
@@ -185,7 +235,7 @@ cli_creator_add(const struct ny_config *cfg, struct db *db, char **args,
 	if ((rc = creator_enrol_secret(db, id, b32)) != NY_OK)
 		return cli_fail("cli.err.secret", "cause", ny_strerror(rc),
 		    NULL);
-	audit_log(db, "cli", "creator.enrol", handle, NULL);
+	audit_log_for(db, id, "cli", "creator.enrol", handle, NULL);
 	cli_say("cli.add.ready", "handle", handle, NULL);
 	cli_print_secret(cfg, handle, b32);
 	return 0;
@@ -211,28 +261,165 @@ cli_creator_check(const struct ny_config *cfg, struct db *db, char **args,
 	return cli_fail("cli.err.check", "cause", ny_strerror(rc), NULL);
 }
 
+/* Right-aligned columns (figures); the others are left-aligned. */
+#define CLI_COL_RIGHT(i)	((i) == 4)
+#define CLI_NCOLS		6
+#define CLI_NAME_COLS		30	/* longer: cut at a word */
+
+/* Appends s and pad spaces to b. */
+static void
+cli_pad(struct ny_buf *b, const char *s, int pad, int right)
+{
+	if (!right)
+		buf_adds(b, s);
+	for (int i = 0; i < pad; i++)
+		buf_add(b, " ", 1);
+	if (right)
+		buf_adds(b, s);
+}
+
+char *
+cli_creator_table(const char *lang, const struct creator *cs,
+    const int64_t *published, size_t n)
+{
+	static const char *const heads[CLI_NCOLS] = {
+		"cli.list.h.handle", "cli.list.h.name", "cli.list.h.lang",
+		"cli.list.h.status", "cli.list.h.products", "cli.list.h.created"
+	};
+	char *(*cell)[CLI_NCOLS] = xcalloc(n + 1, sizeof *cell);
+	int width[CLI_NCOLS] = { 0 };
+	char name[4 * CLI_NAME_COLS + 8], when[32], count[24];
+	const char *status;
+	struct ny_buf b;
+
+	for (int j = 0; j < CLI_NCOLS; j++)
+		cell[0][j] = xstrdup(i18n_get(lang, heads[j]));
+	for (size_t i = 0; i < n; i++) {
+		const struct creator *c = &cs[i];
+
+		/* Disabled outranks not enrolled: it is what the operator
+		 * did, and what keeps the creator out either way. */
+		status = c->disabled_at ? "cli.list.disabled" : !c->enrolled ?
+		    "cli.list.not_enrolled" : "cli.list.active";
+		ui_cut(c->display_name[0] ? c->display_name : "-",
+		    CLI_NAME_COLS, name, sizeof name);
+		ny_iso8601(c->created_at, when, sizeof when);
+		when[10] = '\0';	/* the day: YYYY-MM-DD (UTC) */
+		snprintf(count, sizeof count, "%lld", (long long)published[i]);
+		cell[i + 1][0] = xstrdup(c->handle);
+		cell[i + 1][1] = xstrdup(name);
+		cell[i + 1][2] = xstrdup(c->locale);
+		cell[i + 1][3] = xstrdup(i18n_get(lang, status));
+		cell[i + 1][4] = xstrdup(count);
+		cell[i + 1][5] = xstrdup(when);
+	}
+	/* Columns as wide as their widest cell on the screen (display
+	 * width: a Swahili or accented name lines up like an ASCII one). */
+	for (size_t i = 0; i <= n; i++)
+		for (int j = 0; j < CLI_NCOLS; j++)
+			if (ui_width(cell[i][j]) > width[j])
+				width[j] = ui_width(cell[i][j]);
+	buf_init(&b, 0);
+	for (size_t i = 0; i <= n; i++) {
+		for (int j = 0; j < CLI_NCOLS; j++) {
+			int last = j == CLI_NCOLS - 1;
+			int pad = width[j] - ui_width(cell[i][j]);
+
+			/* No spaces at the end of a line. */
+			cli_pad(&b, cell[i][j], last && !CLI_COL_RIGHT(j) ?
+			    0 : pad, CLI_COL_RIGHT(j));
+			buf_adds(&b, last ? "\n" : "  ");
+			free(cell[i][j]);
+		}
+	}
+	free(cell);
+	return buf_steal(&b, NULL);
+}
+
+/*
+ * creator list: a header line, then one aligned row per creator (see
+ * cli_creator_table). Widths are display columns of UTF-8 text, whatever
+ * the operator's locale says about the terminal.
+ */
 static int
 cli_creator_list(const struct ny_config *cfg, struct db *db, char **args,
     int nopts, char **opts)
 {
-	const char *lang = cli_lang();
-	const char *enrolled = i18n_get(lang, "cli.list.enrolled");
-	const char *disabled = i18n_get(lang, "cli.list.disabled");
 	struct creator *cs;
+	int64_t *published;
+	char *table;
 	size_t n;
-	int rc, w;
+	int rc;
 
 	(void)cfg; (void)args; (void)nopts; (void)opts;
-	if ((rc = creator_list(db, &cs, &n)) != NY_OK)
+	if ((rc = creator_list(db, &cs, &n)) != NY_OK) {
+		creator_list_free(cs, n);
 		return cli_fail("cli.err.list", "cause", ny_strerror(rc), NULL);
-	w = (int)strlen(enrolled);
-	for (size_t i = 0; i < n; i++)
-		printf("%-32s %-*s %s%s%s\n", cs[i].handle, w,
-		    cs[i].enrolled ? enrolled : "-", cs[i].display_name,
-		    cs[i].disabled_at ? " " : "",
-		    cs[i].disabled_at ? disabled : "");
+	}
+	published = xcalloc(n + 1, sizeof *published);
+	for (size_t i = 0; i < n && rc == NY_OK; i++)
+		rc = creator_published_count(db, cs[i].id, &published[i]);
+	if (rc != NY_OK) {
+		free(published);
+		creator_list_free(cs, n);
+		return cli_fail("cli.err.list", "cause", ny_strerror(rc), NULL);
+	}
+	/* Names are UTF-8 in the database: measure them as such, whatever
+	 * the operator's LANG (C.UTF-8 is built into glibc ≥ 2.35). */
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+		setlocale(LC_CTYPE, "");
+	table = cli_creator_table(cli_lang(), cs, published, n);
+	fputs(table, stdout);
+	free(table);
+	free(published);
 	creator_list_free(cs, n);
 	return 0;
+}
+
+/*
+ * creator disable|enable HANDLE: off = 1 disables. Says what happened,
+ * or that it already was so (exit 0 both: the state asked for holds).
+ */
+static int
+cli_creator_switch(struct db *db, const char *handle, int off)
+{
+	struct creator c;
+	int rc, changed = 0;
+
+	rc = creator_by_handle(db, handle, &c);
+	if (rc == NY_ENOTFOUND)
+		return cli_fail("cli.err.no_creator", "handle", handle, NULL);
+	if (rc != NY_OK)
+		return cli_fail("cli.err.creator", "handle", handle, "cause",
+		    ny_strerror(rc), NULL);
+	rc = creator_set_disabled_as(db, c.id, off, "cli", &changed);
+	creator_free(&c);
+	if (rc != NY_OK)
+		return cli_fail("cli.err.creator", "handle", handle, "cause",
+		    ny_strerror(rc), NULL);
+	if (!changed)
+		cli_say(off ? "cli.disable.already" : "cli.enable.already",
+		    "handle", handle, NULL);
+	else
+		cli_say(off ? "cli.disable.done" : "cli.enable.done",
+		    "handle", handle, NULL);
+	return 0;
+}
+
+static int
+cli_creator_disable(const struct ny_config *cfg, struct db *db, char **args,
+    int nopts, char **opts)
+{
+	(void)cfg; (void)nopts; (void)opts;
+	return cli_creator_switch(db, args[0], 1);
+}
+
+static int
+cli_creator_enable(const struct ny_config *cfg, struct db *db, char **args,
+    int nopts, char **opts)
+{
+	(void)cfg; (void)nopts; (void)opts;
+	return cli_creator_switch(db, args[0], 0);
 }
 
 static int
@@ -279,7 +466,7 @@ cli_export(const struct ny_config *cfg, struct db *db, char **args,
     int nopts, char **opts)
 {
 	struct catalog_counts n;
-	char *cause = NULL, nc[24], np[24], nf[24];
+	char *cause = NULL, *nc, *np, *nf;
 
 	(void)nopts; (void)opts;
 	if (catalog_export(db, cfg->data_dir, args[0], &n, &cause) != NY_OK) {
@@ -287,11 +474,14 @@ cli_export(const struct ny_config *cfg, struct db *db, char **args,
 		free(cause);
 		return 1;
 	}
-	snprintf(nc, sizeof nc, "%zu", n.creators);
-	snprintf(np, sizeof np, "%zu", n.products);
-	snprintf(nf, sizeof nf, "%zu", n.files);
+	nc = cli_count("cli.n.creators", n.creators);
+	np = cli_count("cli.n.products", n.products);
+	nf = cli_count("cli.n.files", n.files);
 	cli_say("cli.export.done", "creators", nc, "products", np, "files", nf,
 	    "file", args[0], NULL);
+	free(nc);
+	free(np);
+	free(nf);
 	return 0;
 }
 
@@ -300,7 +490,7 @@ cli_import(const struct ny_config *cfg, struct db *db, char **args,
     int nopts, char **opts)
 {
 	struct catalog_counts n;
-	char *cause = NULL, detail[64], nc[24], np[24], nf[24], nch[24];
+	char *cause = NULL, *nc, *pc, *nf, *nch, detail[64], np[24];
 	int64_t have = 0;
 
 	if (cli_flag(opts, nopts, "--if-empty")) {
@@ -308,7 +498,7 @@ cli_import(const struct ny_config *cfg, struct db *db, char **args,
 			return cli_fail("cli.err.catalog", NULL);
 		if (have > 0) {
 			snprintf(np, sizeof np, "%lld", (long long)have);
-			cli_say("cli.import.skipped", "n", np, NULL);
+			cli_say_n("cli.import.skipped", have, "n", np, NULL);
 			return 0;
 		}
 	}
@@ -324,12 +514,16 @@ cli_import(const struct ny_config *cfg, struct db *db, char **args,
 		snprintf(detail, sizeof detail, "%zu changes", n.changes);
 		audit_log(db, "cli", "catalog.import", detail, NULL);
 	}
-	snprintf(nc, sizeof nc, "%zu", n.creators);
-	snprintf(np, sizeof np, "%zu", n.products);
-	snprintf(nf, sizeof nf, "%zu", n.files);
-	snprintf(nch, sizeof nch, "%zu", n.changes);
-	cli_say("cli.import.done", "creators", nc, "products", np, "files", nf,
+	nc = cli_count("cli.n.creators", n.creators);
+	pc = cli_count("cli.n.products", n.products);
+	nf = cli_count("cli.n.files", n.files);
+	nch = cli_count("cli.n.changes", n.changes);
+	cli_say("cli.import.done", "creators", nc, "products", pc, "files", nf,
 	    "file", args[0], "changes", nch, NULL);
+	free(nc);
+	free(pc);
+	free(nf);
+	free(nch);
 	return 0;
 }
 
@@ -354,6 +548,8 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "creator", "add", 1, 1, cli_creator_add },
 	{ "creator", "list", 0, 0, cli_creator_list },
 	{ "creator", "check", 2, 1, cli_creator_check },
+	{ "creator", "disable", 1, 0, cli_creator_disable },
+	{ "creator", "enable", 1, 0, cli_creator_enable },
 	{ "invite", NULL, 0, 1, cli_invite },
 	{ "setup-code", NULL, 0, 1, cli_setup_code },
 	{ "export", NULL, 1, 0, cli_export },
@@ -390,6 +586,10 @@ cli_run(const struct ny_config *cfg, int argc, char **argv)
 	int words, npos, nopts, rc;
 	struct db *db;
 
+	/* `creator add --help` asks how, it does not add "--help". */
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0)
+			return cli_help();
 	/* order show|refund: options with their value apart (cli-order.c). */
 	if (strcmp(argv[0], "order") == 0)
 		return cli_order_run(cfg, argc, argv);

@@ -15,8 +15,15 @@ int
 main(int argc, char **argv)
 {
 	struct ny_config cfg;
-	int n, rc;
+	int i, n, rc;
 
+	/* Help first, before the configuration is read: `--help` is not
+	 * an unknown option, and a broken environment still gets it. */
+	for (i = 1; i < argc && strncmp(argv[i], "--", 2) == 0 &&
+	    !cli_is_help(argv[i]); i++)
+		;
+	if (i < argc && cli_is_help(argv[i]))
+		return cli_help();
 	/* Before anything is created, for `serve` and every admin command
 	 * alike (exports, backups, the database): see shared/app.c. */
 	umask(077);

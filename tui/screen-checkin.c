@@ -1,13 +1,18 @@
 /*
  * screen-checkin.c: 5 Check-in — type a ticket code, Enter; the answer
- * fills the screen: VALID, ALREADY CHECKED IN (at what time) or UNKNOWN.
- * Digits and letters are the code, so other screens are reached with
- * Esc then a key (or Alt+key, F1–F7).
+ * fills the screen: VALID, ALREADY CHECKED IN (at what time), REFUNDED
+ * or UNKNOWN; under a known ticket, its event, its holder's phone masked
+ * ("…678": the door screen is seen by the queue) and for VALID and
+ * ALREADY how many of the event's tickets are in ("23 of 80 checked
+ * in"). Each check-in goes to the audit log by ticket id, never by
+ * code. Digits and letters are the code, so other screens are reached
+ * with Esc then a key (or Alt+key, F1–F7).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "ssh-int.h"
 #include "ticket.h"
 #include "ui.h"
@@ -54,6 +59,39 @@ big_word(struct ui_ctx *ctx, WINDOW *w, int y, const char *word, int attr)
 	wattroff(w, attr | A_REVERSE | A_BOLD);
 }
 
+/*
+ * The event, the holder and (n > 0) the count under the banner from y;
+ * returns the next row.
+ */
+static int
+checkin_about(struct checkin *c, struct ui_ctx *ctx, WINDOW *w, int y)
+{
+	char in[24], total[24], *s;
+
+	s = i18n_fmt(ctx->lang, "tui.checkin.event", "title", c->res.title,
+	    NULL);
+	ui_put_cut(w, y++, 2, s, ctx->cols - 4, 0);
+	free(s);
+	if (c->res.holder[0] != '\0') {
+		s = i18n_fmt(ctx->lang, "tui.checkin.holder", "phone",
+		    c->res.holder, NULL);
+		ui_put_cut(w, y++, 2, s, ctx->cols - 4, 0);
+		free(s);
+	}
+	if (c->res.status == TICKET_VALID || c->res.status == TICKET_ALREADY) {
+		snprintf(in, sizeof in, "%lld", (long long)c->res.checked_in);
+		snprintf(total, sizeof total, "%lld",
+		    (long long)c->res.tickets);
+		s = i18n_fmt(ctx->lang, "tui.checkin.count", "in", in, "total",
+		    total, NULL);
+		wattron(w, A_BOLD);
+		ui_put_cut(w, y++, 2, s, ctx->cols - 4, 0);
+		wattroff(w, A_BOLD);
+		free(s);
+	}
+	return y;
+}
+
 static void
 checkin_result(struct checkin *c, struct ui_ctx *ctx, WINDOW *w)
 {
@@ -68,20 +106,23 @@ checkin_result(struct checkin *c, struct ui_ctx *ctx, WINDOW *w)
 	case TICKET_VALID:
 		big_word(ctx, w, 7, ui_tr(ctx, "tui.checkin.valid"),
 		    ui_attr_ok(ctx));
+		checkin_about(c, ctx, w, 11);
 		break;
 	case TICKET_ALREADY:
 		big_word(ctx, w, 7, ui_tr(ctx, "tui.checkin.already"),
 		    ui_attr_bad(ctx));
 		ui_time(c->res.when, ny_now(), when, sizeof when);
 		msg = xasprintf("%s %s", ui_tr(ctx, "tui.checkin.at"), when);
-		ui_put(w, 11, 2, msg, ctx->cols - 4, 0);
+		ui_put_cut(w, 11, 2, msg, ctx->cols - 4, 0);
 		free(msg);
+		checkin_about(c, ctx, w, 12);
 		break;
 	case TICKET_REFUNDED:
 		big_word(ctx, w, 7, ui_tr(ctx, "tui.checkin.refunded"),
 		    ui_attr_bad(ctx));
-		ui_put(w, 11, 2, ui_tr(ctx, "tui.checkin.refunded_why"),
-		    ctx->cols - 4, 0);
+		ui_put_wrapped(w, 11, 2, ui_tr(ctx, "tui.checkin.refunded_why"),
+		    ctx->cols - 4, 2);
+		checkin_about(c, ctx, w, 13);
 		break;
 	default:
 		big_word(ctx, w, 7, ui_tr(ctx, "tui.checkin.unknown"),
@@ -93,13 +134,13 @@ static void
 checkin_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 {
 	struct checkin *c = data;
+	int cols = ctx->cols - 8 > 40 ? 40 : ctx->cols - 8;
 
 	ui_put(w, 2, 2, ui_tr(ctx, "tui.checkin.prompt"), ctx->cols - 4, 0);
 	if (c->have)
 		checkin_result(c, ctx, w);
-	ui_field_draw(&c->code, w, 3, 4, ctx->cols - 8 > 40 ? 40 :
-	    ctx->cols - 8, 1);
-	curs_set(1);
+	ui_field_draw(&c->code, w, 3, 4, cols, 1);
+	ui_cursor_at(ctx, w, 3, 4 + ui_field_cursor_col(&c->code, cols));
 }
 
 static void
@@ -114,6 +155,13 @@ checkin_run(struct checkin *c, struct ui_ctx *ctx)
 	}
 	snprintf(c->shown, sizeof c->shown, "%.31s", c->code.text);
 	c->have = 1;
+	if (c->err == NY_OK && c->res.status == TICKET_VALID) {
+		char detail[128];
+
+		snprintf(detail, sizeof detail, "ticket %lld (%s)",
+		    (long long)c->res.ticket_id, c->res.slug);
+		ui_audit(ctx, "ticket.checkin", detail);
+	}
 	ui_field_init(&c->code, 40, NULL);
 }
 

@@ -31,7 +31,7 @@ msg_load(struct messages *m, struct ui_ctx *ctx)
 	m->n = 0;
 	m->ok = outbox_list_creator(ctx->db, ctx->s->creator_id,
 	    msg_filters[m->filter], 200, &m->v, &m->n) == NY_OK;
-	ui_list_set(&m->list, (int)m->n, ctx->rows - 6);
+	ui_list_set(&m->list, (int)m->n, ctx->rows - 7);
 }
 
 static void *
@@ -57,24 +57,62 @@ msg_word(const struct ui_ctx *ctx, const char *prefix, const char *word)
 	return strcmp(t, key) == 0 ? word : t;	/* i18n_get falls back to key */
 }
 
+/*
+ * Columns of a row (offsets from the left margin): time, to, kind,
+ * status, tries (right-aligned), the last error in what is left. Cells
+ * are cut at a word with "…" (ui_put_cut), never inside a character.
+ */
+enum { MC_TIME = 0, MC_TO = 13, MC_KIND = 19, MC_STATUS = 35, MC_TRY = 46,
+	MC_ERR = 51 };
+
+static void
+msg_cells(struct ui_ctx *ctx, WINDOW *w, int y, const char *const cell[6])
+{
+	static const int at[6] = { MC_TIME, MC_TO, MC_KIND, MC_STATUS,
+	    MC_TRY, MC_ERR };
+	int i, x, width, room;
+
+	for (i = 0; i < 6; i++) {
+		x = 1 + at[i];
+		width = (i < 5 ? at[i + 1] - at[i] - 1 : ctx->cols - 2 - at[i]);
+		if ((room = ctx->cols - 1 - x) <= 0)
+			break;
+		if (width > room)
+			width = room;
+		if (i == 4) {	/* tries, right-aligned under their head */
+			int cw = ui_width(cell[i]);
+
+			ui_put(w, y, x + (cw < width ? width - cw : 0), cell[i],
+			    width, 0);
+			continue;
+		}
+		ui_put_cut(w, y, x, cell[i], width, 0);
+	}
+}
+
 static void
 msg_row(struct messages *m, struct ui_ctx *ctx, WINDOW *w, int y, int i)
 {
 	const struct outbox_row *r = &m->v[i];
-	char line[400], tm[32], ph[32];
+	char tm[32], ph[32], tries[16];
+	const char *cell[6];
 
 	ui_time(r->created_at, ny_now(), tm, sizeof tm);
 	snprintf(ph, sizeof ph, "…%.3s", strlen(r->to_phone) > 3 ?
 	    r->to_phone + strlen(r->to_phone) - 3 : r->to_phone);
-	snprintf(line, sizeof line, "%-12s %-8s %-13.13s %-7.12s %3d  %s", tm,
-	    ph, msg_word(ctx, "tui.mkind.", r->kind),
-	    msg_word(ctx, "tui.mstatus.", r->status), r->attempts,
-	    r->last_error);
+	snprintf(tries, sizeof tries, "%d", r->attempts);
+	cell[0] = tm;
+	cell[1] = ph;
+	cell[2] = msg_word(ctx, "tui.mkind.", r->kind);
+	cell[3] = msg_word(ctx, "tui.mstatus.", r->status);
+	cell[4] = tries;
+	cell[5] = r->last_error;
 	if (i == m->list.sel)
 		wattron(w, A_REVERSE);
 	else if (strcmp(r->status, "failed") == 0)
 		wattron(w, ui_attr_bad(ctx));
-	ui_put(w, y, 1, line, ctx->cols - 2, 1);
+	ui_put(w, y, 1, "", ctx->cols - 2, 1);	/* the whole row lit */
+	msg_cells(ctx, w, y, cell);
 	wattroff(w, A_REVERSE | ui_attr_bad(ctx));
 }
 
@@ -90,19 +128,27 @@ msg_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 	    msg_word(ctx, "tui.mstatus.", msg_filters[m->filter]) :
 	    ui_tr(ctx, "tui.orders.all"), m->n);
 	ui_put(w, 1, 1, head, ctx->cols - 2, 0);
-	wattron(w, A_BOLD);
-	ui_put(w, 2, 1, ui_tr(ctx, "tui.msg.head"), ctx->cols - 2, 1);
-	wattroff(w, A_BOLD);
+	{
+		const char *label[6] = { ui_tr(ctx, "tui.msg.col.time"),
+		    ui_tr(ctx, "tui.msg.col.to"), ui_tr(ctx, "tui.msg.col.kind"),
+		    ui_tr(ctx, "tui.msg.col.status"),
+		    ui_tr(ctx, "tui.msg.col.try"),
+		    ui_tr(ctx, "tui.msg.col.error") };
+
+		wattron(w, A_BOLD);
+		msg_cells(ctx, w, 2, label);
+		wattroff(w, A_BOLD);
+	}
 	if (!m->ok)
 		ui_put(w, 3, 1, ui_tr(ctx, "tui.err.db"), ctx->cols - 2, 0);
 	else if (m->n == 0)
 		ui_put(w, 3, 1, ui_tr(ctx, "tui.msg.none"), ctx->cols - 2, 0);
-	ui_list_set(&m->list, (int)m->n, ctx->rows - 6);
+	ui_list_set(&m->list, (int)m->n, ctx->rows - 7);
 	for (i = 0; i < m->list.height && m->list.top + i < (int)m->n; i++)
 		msg_row(m, ctx, w, 3 + i, m->list.top + i);
 	if (m->list.sel >= 0 && m->v[m->list.sel].body != NULL)
-		ui_put(w, ctx->rows - 3, 1, m->v[m->list.sel].body,
-		    ctx->cols - 2, 0);
+		ui_put_wrapped(w, ctx->rows - 4, 1, m->v[m->list.sel].body,
+		    ctx->cols - 2, 2);
 }
 
 static int

@@ -5,7 +5,9 @@
  * p picture picked from the uploads, x removes it), how to upload (the
  * real scp/sftp commands), SSH keys (a adds one by pasting the public key
  * line, d removes the selected one), invites (i makes a code for another
- * creator, shown once with the command to run).
+ * creator, shown once with the command to run), sale alerts on WhatsApp
+ * (w: screen-settings-alerts.c) and the audit log of the account (v:
+ * screen-settings-audit.c). Every change writes an audit line.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,13 +21,15 @@
 #include "i18n.h"
 #include "image.h"
 #include "invite.h"
+#include "screen-settings.h"
 #include "ssh-int.h"
 #include "blob.h"
 #include "ui.h"
 #include "upload.h"
 
 /* What the keys are typed into, if anything. */
-enum set_edit { SET_NONE, SET_KEY, SET_NAME, SET_BIO, SET_AVATAR };
+enum set_edit { SET_NONE, SET_KEY, SET_NAME, SET_BIO, SET_AVATAR,
+    SET_ALERTS, SET_AUDIT };
 
 /* The key that opens each editor. */
 static const char set_edit_keys[] = {
@@ -45,6 +49,8 @@ struct settings {
 	struct ui_field		 field;		/* key line or name */
 	struct ui_textarea	 bio;
 	struct ui_picker	 pick;		/* avatar from the uploads */
+	struct set_alerts	 alerts;
+	struct set_audit	 audit;
 	char			 err[200];	/* under the editor */
 };
 
@@ -101,6 +107,8 @@ set_draw_info(struct settings *s, struct ui_ctx *ctx, WINDOW *w)
 	snprintf(line, sizeof line, "%s: %s", ui_tr(ctx, "tui.set.lang"),
 	    strcmp(ctx->lang, "sw") == 0 ? "Kiswahili" : "English");
 	ui_put(w, 2, 2, line, ctx->cols - 4, 0);
+	set_alerts_line(ctx, line, sizeof line);
+	ui_put_cut(w, 3, 2, line, ctx->cols - 4, 0);
 	set_heading(w, 4, ui_tr(ctx, "tui.set.profile"), ctx->cols - 4);
 	set_pair(ctx, w, 5, "tui.set.name", s->me.display_name ?
 	    s->me.display_name : "");
@@ -125,6 +133,10 @@ set_draw_edit(struct settings *s, struct ui_ctx *ctx, WINDOW *w)
 	};
 	int y = ctx->rows - SET_BOTTOM;
 
+	if (s->edit == SET_ALERTS) {
+		set_alerts_draw(&s->alerts, ctx, w, y, SET_BOTTOM - 1);
+		return;
+	}
 	ui_put(w, y, 2, ui_tr(ctx, prompt[s->edit]), ctx->cols - 4, 1);
 	if (s->err[0] != '\0') {
 		wattron(w, ui_attr_bad(ctx));
@@ -150,9 +162,13 @@ static void
 set_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 {
 	struct settings *s = data;
-	char line[300], cmd[200], *about;
+	char line[300], cmd[200];
 	int i;
 
+	if (s->edit == SET_AUDIT) {
+		set_audit_draw(&s->audit, ctx, w);
+		return;
+	}
 	set_draw_info(s, ctx, w);
 	if (s->nkeys == 0)
 		ui_put(w, SET_TOP - 1, 4, ui_tr(ctx, "tui.set.nokeys"),
@@ -173,11 +189,11 @@ set_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 		set_draw_edit(s, ctx, w);
 		return;
 	}
+	/* The command on a line of its own: never wrapped inside. */
 	ui_ssh_cmd(ctx->s->cfg, "invite", cmd, sizeof cmd);
-	about = i18n_fmt(ctx->lang, "tui.set.invite_about", "cmd", cmd, NULL);
-	ui_put_wrapped(w, ctx->rows - SET_BOTTOM + 1, 2, about, ctx->cols - 4,
-	    2);
-	free(about);
+	ui_put_cut(w, ctx->rows - SET_BOTTOM + 1, 2,
+	    ui_tr(ctx, "tui.set.invite_about"), ctx->cols - 4, 0);
+	ui_put(w, ctx->rows - SET_BOTTOM + 2, 4, cmd, ctx->cols - 6, 0);
 }
 
 /*
@@ -209,6 +225,8 @@ set_add_key(struct settings *s, struct ui_ctx *ctx)
 	if (fp == NULL)
 		return NY_EINVAL;
 	err = creator_key_add(ctx->db, ctx->s->creator_id, fp, comment, NULL);
+	if (err == NY_OK)
+		ui_audit(ctx, "key.add", fp);
 	ssh_string_free_char(fp);
 	return err;
 }
@@ -245,6 +263,8 @@ set_save_profile(struct settings *s, struct ui_ctx *ctx)
 		    err == NY_EINVAL ? "tui.set.profile_bad" : "tui.err.db"));
 		return;
 	}
+	ui_audit(ctx, s->edit == SET_NAME ? "settings.name" : "settings.bio",
+	    NULL);
 	snprintf(ctx->flash, sizeof ctx->flash, "%s",
 	    ui_tr(ctx, "tui.set.saved"));
 	s->edit = SET_NONE;
@@ -274,6 +294,7 @@ set_save_avatar(struct settings *s, struct ui_ctx *ctx)
 		ui_image_refusal(ctx, err, why, s->err, sizeof s->err);
 		return;
 	}
+	ui_audit(ctx, "settings.avatar", NULL);
 	snprintf(ctx->flash, sizeof ctx->flash, "%s",
 	    ui_tr(ctx, "tui.set.saved"));
 	s->edit = SET_NONE;
@@ -284,6 +305,22 @@ set_editing(struct settings *s, struct ui_ctx *ctx, int ch)
 {
 	int enter = ch == '\r' || ch == '\n' || ch == KEY_ENTER;
 
+	if (s->edit == SET_AUDIT) {
+		switch (set_audit_key(&s->audit, ctx, ch)) {
+		case 0:
+			return 0;	/* a global key: another screen */
+		case 1:
+			s->edit = SET_NONE;
+			set_audit_free(&s->audit);
+			break;
+		}
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (s->edit == SET_ALERTS) {
+		if (set_alerts_key(&s->alerts, ctx, ch))
+			s->edit = SET_NONE;
+		return UI_HANDLED | UI_REDRAW;
+	}
 	if (ch == 27) {
 		s->edit = SET_NONE;
 		return UI_HANDLED | UI_REDRAW;
@@ -353,6 +390,7 @@ set_invite(struct ui_ctx *ctx)
 		    ui_tr(ctx, "tui.err.db"));
 		return;
 	}
+	ui_audit(ctx, "invite.create", NULL);
 	ui_ssh_cmd(ctx->s->cfg, "invite", cmd, sizeof cmd);
 	text = i18n_fmt(ctx->lang, "tui.set.invite", "code", code, "cmd", cmd,
 	    NULL);
@@ -380,20 +418,34 @@ set_key(void *data, struct ui_ctx *ctx, int ch)
 	case 'l':
 		lang = strcmp(ctx->lang, "sw") == 0 ? "en" : "sw";
 		if (creator_update(ctx->db, ctx->s->creator_id, NULL, NULL,
-		    lang) == NY_OK)
+		    lang) == NY_OK) {
 			snprintf(ctx->lang, sizeof ctx->lang, "%s", lang);
+			ui_audit(ctx, "settings.lang", lang);
+		}
+		return UI_HANDLED | UI_REDRAW;
+	case 'w':
+		s->edit = SET_ALERTS;
+		set_alerts_open(&s->alerts, ctx);
+		return UI_HANDLED | UI_REDRAW;
+	case 'v':
+		s->edit = SET_AUDIT;
+		set_audit_open(&s->audit, ctx);
 		return UI_HANDLED | UI_REDRAW;
 	case 'x':
 		if (s->me.avatar_sha256[0] != '\0' && ui_confirm(ctx,
-		    ui_tr(ctx, "tui.set.avatar_remove_q")))
-			creator_set_avatar(ctx->db, ctx->s->creator_id, NULL);
+		    ui_tr(ctx, "tui.set.avatar_remove_q")) &&
+		    creator_set_avatar(ctx->db, ctx->s->creator_id, NULL) ==
+		    NY_OK)
+			ui_audit(ctx, "settings.avatar_remove", NULL);
 		set_load(s, ctx);
 		return UI_HANDLED | UI_REDRAW;
 	case 'd':
 		if (s->list.sel >= 0 && ui_confirm(ctx,
-		    ui_tr(ctx, "tui.set.remove_q")))
-			creator_key_remove(ctx->db, ctx->s->creator_id,
-			    s->keys[s->list.sel].id);
+		    ui_tr(ctx, "tui.set.remove_q")) &&
+		    creator_key_remove(ctx->db, ctx->s->creator_id,
+		    s->keys[s->list.sel].id) == NY_OK)
+			ui_audit(ctx, "key.remove",
+			    s->keys[s->list.sel].fingerprint);
 		set_load(s, ctx);
 		return UI_HANDLED | UI_REDRAW;
 	case 'i':
@@ -412,6 +464,7 @@ set_free(void *data)
 	creator_free(&s->me);
 	ui_textarea_free(&s->bio);
 	ui_picker_free(&s->pick);
+	set_audit_free(&s->audit);
 	free(s);
 }
 

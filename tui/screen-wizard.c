@@ -123,7 +123,8 @@ wiz_load(struct wizard *z, struct ui_ctx *ctx)
 	char buf[64];
 	int i;
 
-	product_init(&p);
+	/* Zeroed, not product_init'ed: the read fills it whole. */
+	memset(&p, 0, sizeof p);
 	if (product_get_by_id(ctx->db, z->edit_id, &p) != NY_OK ||
 	    p.creator_id != ctx->s->creator_id) {
 		z->edit_id = 0;
@@ -169,8 +170,11 @@ wiz_init(struct ui_ctx *ctx)
 
 	for (i = 0; i < F_COUNT; i++)
 		ui_field_init(&z->f[i], i == F_CURRENCY ? 3 : 400, NULL);
-	ui_field_init(&z->f[F_CURRENCY], 3, "KES");
+	/* KES when a method takes it, else the first currency one does. */
+	ui_field_init(&z->f[F_CURRENCY], 3, wizard_currency_step(
+	    ctx->s->cfg->payments, "KES", 0));
 	ui_field_init(&z->f[F_SLUG], PRODUCT_SLUG_MAX, NULL);
+	z->err_field = -1;
 	ui_textarea_init(&z->story, PRODUCT_STORY_MAX, NULL);
 	z->edit_id = ctx->edit_id;
 	ctx->edit_id = 0;
@@ -181,6 +185,7 @@ wiz_init(struct ui_ctx *ctx)
 		z->editing = 1;
 		z->step = S_BASICS;
 	}
+	wizard_draft_resume(z, ctx);	/* the draft a dropped session left */
 	ui_textarea_resize(&z->story, ctx->cols - 6, ctx->rows - 8);
 	return z;
 }
@@ -208,6 +213,11 @@ wiz_build(struct wizard *z, struct ui_ctx *ctx, struct product *p, int *bad)
 	p->summary = xstrdup(z->f[F_SUMMARY].text);
 	free(p->story_md);
 	p->story_md = xstrdup(z->story.text);
+	/* Checked before the price: an unknown currency (an old product's,
+	 * typed before it was a choice) would make any price fail to parse
+	 * and blame the wrong field. */
+	if (!money_currency_ok(p->currency))
+		return *bad = F_CURRENCY, NY_EINVAL;
 	if (money_parse(z->f[F_PRICE].text, p->currency, &p->price_minor)
 	    != NY_OK)
 		return *bad = F_PRICE, NY_EINVAL;
@@ -251,6 +261,55 @@ step_of_field(const struct wizard *z, int f)
 	return S_STORY;
 }
 
+/* "KES, USD": the currencies the choice offers (wizard_currencies). */
+static void
+wiz_currency_list(struct ui_ctx *ctx, const char *sep, char *buf, size_t len)
+{
+	const char *v[WIZ_CURRENCIES_MAX];
+	int n = wizard_currencies(ctx->s->cfg->payments, v, WIZ_CURRENCIES_MAX);
+	size_t o = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? sep : "",
+		    v[i]);
+}
+
+/* The start the edited product has in the database (0 for a new one),
+ * so that an event already held can keep its date (wizard_start_check). */
+static int64_t
+wiz_saved_starts(const struct wizard *z, struct ui_ctx *ctx)
+{
+	struct product p;
+	int64_t t = 0;
+
+	if (!z->editing || z->edit_id == 0)
+		return 0;
+	/* Zeroed, not product_init'ed: the read fills it whole. */
+	memset(&p, 0, sizeof p);
+	if (product_get_by_id(ctx->db, z->edit_id, &p) == NY_OK &&
+	    p.creator_id == ctx->s->creator_id)
+		t = p.starts_at;
+	product_free(&p);
+	return t;
+}
+
+/* An event's start as typed against now: WIZ_START_*, or -1 when this
+ * is no event or the start does not parse (wiz_build says so). */
+static int
+wiz_start_state(const struct wizard *z, struct ui_ctx *ctx)
+{
+	const char *kind = product_kinds[z->kind];
+	int64_t t;
+
+	if (strcmp(kind, "ticket") != 0 && strcmp(kind, "webinar") != 0)
+		return -1;
+	if (parse_time(z->f[F_STARTS].text, &t) != NY_OK)
+		return -1;
+	return wizard_start_check(t, ny_now(), wiz_saved_starts(z, ctx));
+}
+
 /* Moves to the bad field when it belongs to this or an earlier step. */
 static int
 wiz_blame(struct wizard *z, struct ui_ctx *ctx, int f, const char *why)
@@ -266,6 +325,7 @@ wiz_blame(struct wizard *z, struct ui_ctx *ctx, int f, const char *why)
 			z->focus = i;
 	snprintf(z->err, sizeof z->err, "%s: %s", ui_tr(ctx, wiz_labels[f]),
 	    why);
+	z->err_field = f;
 	return 1;
 }
 
@@ -282,7 +342,16 @@ wiz_validate(struct wizard *z, struct ui_ctx *ctx)
 	int bad = -1, i, ok = 1;
 
 	z->err[0] = '\0';
-	if (wiz_build(z, ctx, &p, &bad) != NY_OK) {
+	z->err_field = -1;
+	if (wiz_build(z, ctx, &p, &bad) != NY_OK && bad == F_CURRENCY) {
+		char list[64], *why;
+
+		wiz_currency_list(ctx, ", ", list, sizeof list);
+		why = i18n_fmt(ctx->lang, "tui.wiz.err.currency_pick", "list",
+		    list, NULL);
+		ok = !wiz_blame(z, ctx, bad, why);
+		free(why);
+	} else if (bad != -1) {
 		ok = !wiz_blame(z, ctx, bad, ui_tr(ctx, bad == F_PRICE ?
 		    "tui.wiz.err.price" : bad == F_STARTS ? "tui.wiz.err.time" :
 		    product_rule(wiz_columns[bad])->msgid));
@@ -297,8 +366,18 @@ wiz_validate(struct wizard *z, struct ui_ctx *ctx)
 			snprintf(z->err, sizeof z->err, "%s: %s",
 			    ui_tr(ctx, "tui.wiz.story"),
 			    ui_tr(ctx, rule->msgid));
+			z->err_field = F_COUNT;	/* the story */
 			ok = 0;
 		}
+	} else if (step_of_field(z, F_STARTS) <= z->step &&
+	    wiz_start_state(z, ctx) == WIZ_START_PAST) {
+		/* Nobody can come to an event that is over: refused here,
+		 * not found out by the first buyer. */
+		char *why = i18n_fmt(ctx->lang, "tui.wiz.err.past", "time",
+		    z->f[F_STARTS].text, NULL);
+
+		ok = !wiz_blame(z, ctx, F_STARTS, why);
+		free(why);
 	}
 	product_free(&p);
 	if (ok && z->step >= S_AUTOS)
@@ -332,51 +411,118 @@ wiz_next(struct wizard *z, struct ui_ctx *ctx)
 	}
 }
 
-/* Label column: the step's widest label (no label cut at 20 columns
- * when a translation is longer), within a third of the screen. */
+/*
+ * The label column for the labels keys[0..n) as the console language
+ * writes them: the widest, within what leaves a value its columns
+ * (wizard_label_cols), so "Starts (YYYY-MM-DD HH:MM)" or a longer
+ * Swahili label is whole and 120 columns gives no wider gap than 80.
+ */
 static int
-label_cols(const struct wizard *z, struct ui_ctx *ctx, const int *fs, int n)
+label_cols(struct ui_ctx *ctx, const char *const *keys, int n)
 {
-	int i, lw = 20, cw;
+	int wv[F_COUNT + 4], i;
 
-	(void)z;
-	for (i = 0; i < n; i++)
-		if ((cw = ui_width(ui_tr(ctx, wiz_labels[fs[i]]))) > lw)
-			lw = cw;
-	return lw > ctx->cols / 3 ? ctx->cols / 3 : lw;
+	for (i = 0; i < n && i < F_COUNT + 4; i++)
+		wv[i] = ui_width(ui_tr(ctx, keys[i]));
+	return wizard_label_cols(wv, i, ctx->cols);
+}
+
+/*
+ * The currency is a choice: "< KES >" and the codes the configured
+ * payment methods take, changed with ←/→ or Space (fields_key).
+ */
+static void
+draw_currency(struct wizard *z, struct ui_ctx *ctx, WINDOW *w, int y, int x,
+    int focused)
+{
+	char val[16], list[64], *hint;
+	int cols = ctx->cols - x - 2, vw;
+
+	snprintf(val, sizeof val, "< %.3s >", z->f[F_CURRENCY].text);
+	vw = ui_width(val);
+	if (focused)
+		wattron(w, A_REVERSE);
+	ui_put(w, y, x, val, cols, 0);
+	wattroff(w, A_REVERSE);
+	wiz_currency_list(ctx, " ", list, sizeof list);
+	hint = i18n_fmt(ctx->lang, "tui.wiz.currency_hint", "list", list, NULL);
+	if (cols > vw + 2)
+		ui_put_cut(w, y, x + vw + 2, hint, cols - vw - 2, 0);
+	free(hint);
+	if (focused)
+		ui_cursor_at(ctx, w, y, x + 2);
+}
+
+/* Editing: the kind, which cannot change (buyers hold it). */
+static void
+draw_kind_fixed(struct wizard *z, struct ui_ctx *ctx, WINDOW *w, int y,
+    int lw)
+{
+	char key[40], *v;
+
+	snprintf(key, sizeof key, "tui.kind.%s", product_kinds[z->kind]);
+	v = i18n_fmt(ctx->lang, "tui.wiz.kind_fixed", "kind", ui_tr(ctx, key),
+	    NULL);
+	ui_put_cut(w, y, 2, ui_tr(ctx, "tui.wiz.kind"), lw, 0);
+	ui_put_cut(w, y, lw + 4, v, ctx->cols - lw - 6, 0);
+	free(v);
 }
 
 static void
 draw_fields(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
 {
+	const char *keys[F_COUNT + 1];
 	int fs[F_COUNT], n = step_fields(z, z->step, fs), i, y = 4, fy = 4;
-	int lw = label_cols(z, ctx, fs, n), x = lw + 4, f;
+	int kind_row = z->editing && z->step == S_BASICS, nk = 0, lw, x, f;
+	int cols;
 
-	curs_set(0);
+	for (i = 0; i < n; i++)
+		keys[nk++] = wiz_labels[fs[i]];
+	if (kind_row)
+		keys[nk++] = "tui.wiz.kind";
+	lw = label_cols(ctx, keys, nk);
+	x = lw + 4;
+	cols = ctx->cols - x - 2;
+	if (kind_row) {
+		draw_kind_fixed(z, ctx, w, y, lw);
+		y += 2;
+	}
 	for (i = 0; i < n; i++, y += 2) {
 		f = fs[i];
-		ui_put(w, y, 2, ui_tr(ctx, wiz_labels[f]), lw, 0);
+		if (i == z->focus)
+			fy = y;
+		ui_put_cut(w, y, 2, ui_tr(ctx, wiz_labels[f]), lw, 0);
 		if (f == F_FILES)
 			y += wizard_files_draw(z, ctx, w, y, x, i == z->focus,
 			    n) - 1;
 		else if (f == F_COVER)
 			wizard_files_cover_draw(z, ctx, w, y, x, i == z->focus);
+		else if (f == F_CURRENCY)
+			draw_currency(z, ctx, w, y, x, i == z->focus);
 		else if (i != z->focus)
-			ui_field_draw(&z->f[f], w, y, x, ctx->cols - x - 2, 0);
-		else
-			fy = y;
+			ui_field_draw(&z->f[f], w, y, x, cols, 0);
+		if (f == F_STARTS &&
+		    wiz_start_state(z, ctx) == WIZ_START_PAST_KEPT) {
+			/* Allowed on an edit, but said: see wizard_start_check. */
+			wattron(w, ui_attr_bad(ctx));
+			ui_put_cut(w, y + 1, x, ui_tr(ctx, "tui.wiz.past_kept"),
+			    cols, 0);
+			wattroff(w, ui_attr_bad(ctx));
+		}
 	}
 	if (n == 0)
 		return;
 	f = fs[z->focus];
 	if (f == F_FILES || f == F_COVER) {
-		ui_put(w, ctx->rows - 4, 2, ui_tr(ctx, f == F_FILES ?
+		ui_put_cut(w, ctx->rows - 4, 2, ui_tr(ctx, f == F_FILES ?
 		    "tui.wiz.files_keys" : "tui.wiz.cover_keys"),
 		    ctx->cols - 4, 0);
 		return;
 	}
-	ui_field_draw(&z->f[f], w, fy, x, ctx->cols - x - 2, 1);
-	curs_set(1);
+	if (f == F_CURRENCY)
+		return;
+	ui_field_draw(&z->f[f], w, fy, x, cols, 1);
+	ui_cursor_at(ctx, w, fy, x + ui_field_cursor_col(&z->f[f], cols));
 }
 
 static void
@@ -389,11 +535,11 @@ draw_kind(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
 		snprintf(key, sizeof key, "tui.kind.%s", product_kinds[i]);
 		if (i == z->kind)
 			wattron(w, A_REVERSE);
-		ui_put(w, 4 + i, 4, ui_tr(ctx, key), 30, 1);
+		ui_put_cut(w, 4 + i, 4, ui_tr(ctx, key), 30, 1);
 		if (i == z->kind)
 			wattroff(w, A_REVERSE);
 		snprintf(key, sizeof key, "tui.kind.%s.about", product_kinds[i]);
-		ui_put(w, 4 + i, 36, ui_tr(ctx, key), ctx->cols - 38, 0);
+		ui_put_cut(w, 4 + i, 36, ui_tr(ctx, key), ctx->cols - 38, 0);
 	}
 }
 
@@ -407,12 +553,19 @@ draw_delivery(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
 	static const char *const langs[] = { "en", "sw" };
 	const char *kind = product_kinds[z->kind], *extra = NULL;
 	char amount[64], link[256], when[32], *msg;
-	int64_t minor = 0, starts = 0;
+	int64_t minor = 0, starts = 0, period = 0, now = ny_now();
 	int i, y = 4;
 
 	money_parse(z->f[F_PRICE].text, z->f[F_CURRENCY].text, &minor);
 	parse_time(z->f[F_STARTS].text, &starts);
-	fmt_time(starts ? starts : ny_now(), when, sizeof when);
+	/* The reminder's time: a subscription bought now ends after its
+	 * period; an event starts when it starts. */
+	if (strcmp(kind, "subscription") == 0) {
+		ny_parse_int(z->f[F_PERIOD].text, 1, INT64_MAX / 86400 / 2,
+		    &period);
+		starts = wizard_sub_end(now, period);
+	}
+	fmt_time(starts ? starts : now, when, sizeof when);
 	snprintf(link, sizeof link, "%s/l/…", ctx->s->cfg->base_url);
 	if (strcmp(kind, "subscription") == 0)
 		extra = "msg.sub_reminder";
@@ -438,7 +591,7 @@ draw_delivery(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
 		}
 		y++;
 	}
-	ui_put(w, y, 2, ui_tr(ctx, "tui.wiz.delivery_keys"), ctx->cols - 4, 0);
+	ui_put_cut(w, y, 2, ui_tr(ctx, "tui.wiz.delivery_keys"), ctx->cols - 4, 0);
 }
 
 /* A field's value for the review: the text, or the files' names in
@@ -468,31 +621,92 @@ review_value(const struct wizard *z, struct ui_ctx *ctx, int f, char *buf,
 	}
 }
 
+/* One line of the review: the label in lw columns, the value after. */
+static void
+review_line(struct ui_ctx *ctx, WINDOW *w, int y, int lw, const char *label,
+    const char *val)
+{
+	ui_put_cut(w, y, 2, label, lw, 0);
+	ui_put_cut(w, y, lw + 4, val, ctx->cols - lw - 6, 0);
+}
+
 static void
 draw_review(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
 {
-	int fs[F_COUNT], n, i, s, y = 4;
-	char line[1200], key[40], val[1000];
+	const char *keys[2 * F_COUNT + 2];
+	int fs[F_COUNT], n, i, s, y = 4, nk = 0, lw;
+	char key[40], val[1000];
 
+	/* Values line up after the longest label shown, whatever its
+	 * length in the console language. */
+	keys[nk++] = "tui.wiz.kind";
+	keys[nk++] = "tui.wiz.story";
+	for (s = S_BASICS; s <= S_CONTENT; s++) {
+		n = step_fields(z, s, fs);
+		for (i = 0; i < n; i++)
+			keys[nk++] = wiz_labels[fs[i]];
+	}
+	lw = label_cols(ctx, keys, nk);
 	snprintf(key, sizeof key, "tui.kind.%s", product_kinds[z->kind]);
-	snprintf(line, sizeof line, "%-20s %s", ui_tr(ctx, "tui.wiz.kind"),
+	review_line(ctx, w, y++, lw, ui_tr(ctx, "tui.wiz.kind"),
 	    ui_tr(ctx, key));
-	ui_put(w, y++, 2, line, ctx->cols - 4, 0);
 	for (s = S_BASICS; s <= S_CONTENT && y < ctx->rows - 4; s++) {
 		n = step_fields(z, s, fs);
 		for (i = 0; i < n && y < ctx->rows - 4; i++) {
 			review_value(z, ctx, fs[i], val, sizeof val);
-			snprintf(line, sizeof line, "%-20s %s",
+			review_line(ctx, w, y++, lw,
 			    ui_tr(ctx, wiz_labels[fs[i]]), val);
-			ui_put(w, y++, 2, line, ctx->cols - 4, 0);
 		}
 	}
-	snprintf(line, sizeof line, "%-20s %zu B", ui_tr(ctx, "tui.wiz.story"),
-	    z->story.len);
-	ui_put(w, y++, 2, line, ctx->cols - 4, 0);
+	snprintf(val, sizeof val, "%zu B", z->story.len);
+	review_line(ctx, w, y++, lw, ui_tr(ctx, "tui.wiz.story"), val);
 	wattron(w, A_BOLD);
-	ui_put(w, y + 1, 2, ui_tr(ctx, "tui.wiz.review_keys"), ctx->cols - 4, 0);
+	ui_put_cut(w, y + 1, 2, ui_tr(ctx, !z->editing ? "tui.wiz.review_keys" :
+	    z->published ? "tui.wiz.review_keys_live" :
+	    "tui.wiz.review_keys_edit"), ctx->cols - 4, 0);
 	wattroff(w, A_BOLD);
+}
+
+/*
+ * Editing, the title bar names the product: "Edit product: Nairobi Gig".
+ * ui_bar_title draws a screen's fixed title, so this draws over its
+ * text (same layout), leaving the clock at the right as it was.
+ */
+static void
+draw_edit_title(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
+{
+	char *t = i18n_fmt(ctx->lang, "tui.wiz.edit_of", "title",
+	    z->f[F_TITLE].text, NULL);
+	char *buf = xasprintf(" Nyota · %s · %c %s", ctx->s->handle,
+	    screen_wizard.hotkey, t);
+
+	wattron(w, A_REVERSE);
+	ui_put_cut(w, 0, 0, buf, ctx->cols - 7, 1);
+	wattroff(w, A_REVERSE);
+	free(buf);
+	free(t);
+}
+
+/*
+ * The step's message, whole: wrapped on the two lines above the status
+ * bar, or three (over the key hints, drawn before it) when it needs
+ * them. A message cut at the edge would lose what to do about it.
+ */
+static void
+draw_err(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
+{
+	struct ui_vline v[4];
+	int n, i, cols = ctx->cols - 4;
+
+	if (z->err[0] == '\0')
+		return;
+	n = ui_wrap(z->err, strlen(z->err), cols < 4 ? 4 : cols, v, 4);
+	n = n < 2 ? 2 : n > 3 ? 3 : n;
+	for (i = 1; i <= n; i++)
+		ui_put(w, ctx->rows - 1 - i, 2, "", cols, 1);
+	wattron(w, ui_attr_bad(ctx));
+	ui_put_wrapped(w, ctx->rows - 1 - n, 2, z->err, cols, n);
+	wattroff(w, ui_attr_bad(ctx));
 }
 
 static void
@@ -500,27 +714,19 @@ wiz_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 {
 	struct wizard *z = data;
 	char head[200];
+	int line, col;
 
-	if (z->editing) {
-		/* The title bar says what this is: an edit, not a new one. */
-		struct screen sc = screen_wizard;
-
-		sc.title = "tui.wiz.edit_title";
-		ui_bar_title(ctx, w, &sc);
-	}
+	if (z->editing)
+		draw_edit_title(z, ctx, w);
 	snprintf(head, sizeof head, "%s %d/%d · %s", ui_tr(ctx, z->edit_id ?
 	    "tui.wiz.editing" : "tui.wiz.step"), z->step + 1, S_COUNT,
 	    ui_tr(ctx, wiz_step_titles[z->step]));
 	wattron(w, A_BOLD);
-	ui_put(w, 2, 2, head, ctx->cols - 4, 0);
+	ui_put_cut(w, 2, 2, head, ctx->cols - 4, 0);
 	wattroff(w, A_BOLD);
-	if (z->err[0] != '\0') {
-		wattron(w, ui_attr_bad(ctx));
-		ui_put(w, ctx->rows - 3, 2, z->err, ctx->cols - 4, 1);
-		wattroff(w, ui_attr_bad(ctx));
-	}
 	if (z->picking != PICK_OFF) {
 		wizard_files_pick_draw(z, ctx, w);
+		draw_err(z, ctx, w);
 		return;
 	}
 	switch (z->step) {
@@ -530,7 +736,8 @@ wiz_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 	case S_STORY:
 		ui_textarea_resize(&z->story, ctx->cols - 6, ctx->rows - 9);
 		ui_textarea_draw(&z->story, w, 4, 3, 1);
-		curs_set(1);
+		ui_textarea_cursor(&z->story, &line, &col);
+		ui_cursor_at(ctx, w, 4 + line - z->story.top, 3 + col);
 		break;
 	case S_DELIVERY:
 		draw_delivery(z, ctx, w);
@@ -544,6 +751,7 @@ wiz_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 	default:
 		draw_fields(z, ctx, w);
 	}
+	draw_err(z, ctx, w);
 }
 
 /* What the progress line shows while a file is copied. */
@@ -737,6 +945,7 @@ wiz_currency_ok(struct wizard *z, struct ui_ctx *ctx)
 static int
 wiz_save(struct wizard *z, struct ui_ctx *ctx, int publish)
 {
+	int64_t before;
 	enum ny_err err;
 
 	if (!wiz_validate(z, ctx))
@@ -750,8 +959,13 @@ wiz_save(struct wizard *z, struct ui_ctx *ctx, int publish)
 	}
 	if ((publish || z->published) && !wiz_currency_ok(z, ctx))
 		return UI_HANDLED | UI_REDRAW;
+	before = z->edit_id;
 	if (wiz_store(z, ctx) != NY_OK)
 		return UI_HANDLED | UI_REDRAW;
+	/* The row is written: recorded even if what follows fails (a
+	 * retry then is an edit of it). */
+	ui_audit(ctx, before == 0 ? "product.create" : "product.edit",
+	    z->f[F_SLUG].text);
 	err = wizard_auto_save(z, ctx, z->edit_id);
 	if (err == NY_OK && publish)
 		err = product_set_status(ctx->db, z->edit_id, "published");
@@ -760,9 +974,55 @@ wiz_save(struct wizard *z, struct ui_ctx *ctx, int publish)
 		    ui_tr(ctx, "tui.wiz.err.save"), ui_strerror(ctx->lang, err));
 		return UI_HANDLED | UI_REDRAW;
 	}
+	if (publish && !z->published)
+		ui_audit(ctx, "product.publish", z->f[F_SLUG].text);
+	if (publish)
+		z->published = 1;
 	snprintf(ctx->flash, sizeof ctx->flash, "%s", ui_tr(ctx, publish ?
-	    "tui.wiz.published" : "tui.wiz.saved"));
+	    (z->editing ? "tui.wiz.published_edit" : "tui.wiz.published") :
+	    (z->editing ? "tui.wiz.saved_edit" : "tui.wiz.saved")));
+	wizard_draft_clear(ctx);	/* saved: no draft to offer */
 	ctx->switch_to = '3';
+	return UI_HANDLED | UI_REDRAW;
+}
+
+/* The message of a field once it changes: the creator is fixing it (it
+ * is checked again on the way to the next step). */
+static void
+wiz_unblame(struct wizard *z, int f)
+{
+	if (z->err_field == f) {
+		z->err[0] = '\0';
+		z->err_field = -1;
+	}
+}
+
+/* An editing key on text field f. */
+static int
+field_edit(struct wizard *z, int f, int ch)
+{
+	char was[UI_FIELD_MAX];
+
+	memcpy(was, z->f[f].text, sizeof was);
+	if (!ui_field_key(&z->f[f], ch))
+		return UI_HANDLED;
+	if (strcmp(was, z->f[f].text) != 0)
+		wiz_unblame(z, f);
+	return UI_HANDLED | UI_REDRAW;
+}
+
+/* ←/→ or Space on the currency: the previous or next one a configured
+ * payment method takes. Nothing is typed there. */
+static int
+currency_key(struct wizard *z, struct ui_ctx *ctx, int ch)
+{
+	int dir = ch == KEY_LEFT ? -1 : ch == KEY_RIGHT || ch == ' ' ? 1 : 0;
+
+	if (dir == 0)
+		return UI_HANDLED;
+	ui_field_init(&z->f[F_CURRENCY], 3, wizard_currency_step(
+	    ctx->s->cfg->payments, z->f[F_CURRENCY].text, dir));
+	wiz_unblame(z, F_CURRENCY);
 	return UI_HANDLED | UI_REDRAW;
 }
 
@@ -793,16 +1053,17 @@ fields_key(struct wizard *z, struct ui_ctx *ctx, int ch)
 	}
 	if (fs[z->focus] == F_FILES || fs[z->focus] == F_COVER)
 		return UI_HANDLED;
+	if (fs[z->focus] == F_CURRENCY)
+		return currency_key(z, ctx, ch);
 	if (fs[z->focus] == F_SLUG)
 		z->slug_typed = 1;
-	if (ui_field_key(&z->f[fs[z->focus]], ch))
-		return UI_HANDLED | UI_REDRAW;
-	return UI_HANDLED;
+	return field_edit(z, fs[z->focus], ch);
 }
 
 static int
 step_key(struct wizard *z, struct ui_ctx *ctx, int ch)
 {
+	size_t was;
 	int r;
 
 	switch (z->step) {
@@ -815,10 +1076,14 @@ step_key(struct wizard *z, struct ui_ctx *ctx, int ch)
 			wiz_next(z, ctx);
 		return UI_HANDLED | UI_REDRAW;
 	case S_STORY:
-		if (ch == '\t')
+		if (ch == '\t') {
 			wiz_next(z, ctx);
-		else
-			ui_textarea_key(&z->story, ch);
+			return UI_HANDLED | UI_REDRAW;
+		}
+		was = z->story.len;
+		ui_textarea_key(&z->story, ch);
+		if (z->story.len != was)
+			wiz_unblame(z, F_COUNT);	/* being fixed */
 		return UI_HANDLED | UI_REDRAW;
 	case S_DELIVERY:
 		if (ch == '\r' || ch == '\n' || ch == KEY_ENTER || ch == '\t')
@@ -849,8 +1114,10 @@ wiz_key(void *data, struct ui_ctx *ctx, int ch)
 	if (ch == 27 && z->step == S_AUTOS && z->adding)
 		return wizard_auto_key(z, ctx, ch);
 	if (ch == 27) {
-		if (ui_confirm(ctx, ui_tr(ctx, "tui.wiz.cancel_q")))
+		if (ui_confirm(ctx, ui_tr(ctx, "tui.wiz.cancel_q"))) {
+			wizard_draft_clear(ctx);	/* discarded */
 			ctx->switch_to = z->edit_id ? '3' : '1';
+		}
 		return UI_HANDLED | UI_REDRAW;
 	}
 	if (ch == KEY_BTAB || ch == 2) {	/* Shift-Tab, ^B: back */
@@ -859,6 +1126,7 @@ wiz_key(void *data, struct ui_ctx *ctx, int ch)
 			z->step--;
 		z->focus = 0;
 		z->err[0] = '\0';
+		z->err_field = -1;
 		return UI_HANDLED | UI_REDRAW;
 	}
 	return step_key(z, ctx, ch);
@@ -882,6 +1150,7 @@ const struct screen screen_wizard = {
 	.init = wiz_init,
 	.draw = wiz_draw,
 	.key = wiz_key,
+	.tick = wizard_draft_tick,	/* keeps the draft (wizard-draft.c) */
 	.free = wiz_free,
 	.wants_text = 1,
 };

@@ -112,10 +112,34 @@ on_data(ssh_session session, ssh_channel channel, void *data, uint32_t len,
 }
 
 /*
+ * 1 when value may go into the environment as a colour hint: at most 32
+ * bytes of letters, digits, '-', '_' and '.' ("1", "truecolor", "24bit").
+ * Anything else is refused: the UI reads these with getenv and ncurses
+ * with its own parsers, which never need more.
+ */
+static int
+env_color_ok(const char *value)
+{
+	size_t n;
+
+	for (n = 0; value[n] != '\0'; n++)
+		if (n >= 32 || !((value[n] >= 'a' && value[n] <= 'z') ||
+		    (value[n] >= 'A' && value[n] <= 'Z') ||
+		    (value[n] >= '0' && value[n] <= '9') || value[n] == '-' ||
+		    value[n] == '_' || value[n] == '.'))
+			return 0;
+	return 1;
+}
+
+/*
  * OpenSSH sends LANG and LC_* by default (SendEnv): a Swahili locale
  * (sw_KE.UTF-8, the rule of i18n_locale_lang) makes Swahili the default
- * before login (enrolment).
- * Nothing is put into the environment; everything else is refused.
+ * before login (enrolment); nothing of it goes into the environment.
+ * NO_COLOR (no-color.org: set and not empty means no colours) and
+ * COLORTERM, bounded (env_color_ok), are set in this process's
+ * environment: it serves this one connection, and the UI it forks
+ * (start_shell) inherits them, where ui_colors reads NO_COLOR.
+ * Everything else is refused.
  */
 static int
 on_env(ssh_session session, ssh_channel channel, const char *name,
@@ -124,8 +148,16 @@ on_env(ssh_session session, ssh_channel channel, const char *name,
 	struct ssh_conn *c = userdata;
 
 	(void)session; (void)channel;
-	if (name == NULL || value == NULL || (strcmp(name, "LANG") != 0 &&
-	    strcmp(name, "LC_ALL") != 0 && strcmp(name, "LC_MESSAGES") != 0))
+	if (name == NULL || value == NULL)
+		return 1;
+	if (strcmp(name, "NO_COLOR") == 0 || strcmp(name, "COLORTERM") == 0) {
+		if (c->want_shell || !env_color_ok(value) ||
+		    setenv(name, value, 1) != 0)
+			return 1;
+		return 0;
+	}
+	if (strcmp(name, "LANG") != 0 && strcmp(name, "LC_ALL") != 0 &&
+	    strcmp(name, "LC_MESSAGES") != 0)
 		return 1;
 	if (strcmp(i18n_locale_lang(value), "sw") == 0)
 		snprintf(c->lang, sizeof c->lang, "sw");

@@ -68,3 +68,15 @@ ui_message(struct ui_ctx *ctx, const char *text)
 	delwin(win);
 	touchwin(stdscr);
 }
+
+void
+ui_notice(struct ui_ctx *ctx, const char *text, int ms)
+{
+	WINDOW *win = box_for(ctx, text, ui_tr(ctx, "tui.anykey"));
+
+	wrefresh(win);
+	wtimeout(win, ms);
+	wgetch(win);
+	delwin(win);
+	touchwin(stdscr);
+}

@@ -120,3 +120,13 @@ ui_field_draw(const struct ui_field *f, WINDOW *w, int y, int x, int cols,
 	if (focused)
 		wmove(w, y, x + ui_width(before + (shown - f->text)));
 }
+
+void
+ui_cursor_at(struct ui_ctx *ctx, WINDOW *w, int y, int x)
+{
+	int by, bx;
+
+	getbegyx(w, by, bx);
+	ctx->cur_y = by + y;
+	ctx->cur_x = bx + x;
+}

@@ -30,4 +30,8 @@ int	ui_enrol_lang(const char *answer, char lang[3]);
 enum ny_err ui_enrol_save(struct ui_session *s, struct db *db,
 	    const char *handle, const unsigned char *raw, int64_t step);
 
+/* Offers to continue the creator's wizard draft (wizard-draft.c); 1 when
+ * taken: the wizard is asked for and restores it. */
+int	wizard_draft_offer(struct ui_ctx *ctx);
+
 #endif

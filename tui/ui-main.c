@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "creator.h"
 #include "i18n.h"
 #include "log.h"
 #include "stats.h"
@@ -37,6 +38,7 @@ struct ui_state {
 	const struct screen	*sc;
 	void			*data;
 	int64_t			 drawn_min;	/* minute the clock shows */
+	int64_t			 checked;	/* second of the last account check */
 };
 
 static const struct screen *
@@ -188,6 +190,16 @@ ui_loop(struct ui_state *u)
 		if (mask & UI_REDRAW)
 			ui_draw(u);
 		ch = getch();
+		/* An operator's `creator disable` ends an open session too
+		 * (once a second: one indexed read). */
+		if (ny_now() != u->checked) {
+			u->checked = ny_now();
+			if (creator_is_disabled(u->ctx.db, u->ctx.s->creator_id)) {
+				ui_notice(&u->ctx, ui_tr(&u->ctx,
+				    "tui.session.disabled"), 5000);
+				break;
+			}
+		}
 		if (ch == ERR) {
 			mask = u->sc->tick ? u->sc->tick(u->data, &u->ctx) : 0;
 			if (ny_now() / 60 != u->drawn_min)
@@ -279,6 +291,9 @@ ui_main(struct ui_session *s)
 	ui_colors(&u.ctx);
 	getmaxyx(stdscr, u.ctx.rows, u.ctx.cols);
 	ui_switch(&u, &screen_dashboard);
+	/* The dashboard behind the question, not a blank screen. */
+	ui_draw(&u);
+	wizard_draft_offer(&u.ctx);
 	ui_loop(&u);
 	if (u.sc->free != NULL)
 		u.sc->free(u.data);
@@ -286,16 +301,6 @@ ui_main(struct ui_session *s)
 	delscreen(scr);
 	db_close(u.ctx.db);
 	return rc;
-}
-
-void
-ui_cursor_at(struct ui_ctx *ctx, WINDOW *w, int y, int x)
-{
-	int by, bx;
-
-	getbegyx(w, by, bx);
-	ctx->cur_y = by + y;
-	ctx->cur_x = bx + x;
 }
 
 char *

@@ -32,6 +32,7 @@ struct ui_ctx {
 	int			 rows, cols;
 	int			 switch_to;	/* screen key asked for, or 0 */
 	int64_t			 edit_id;	/* product the wizard edits, or 0 */
+	int			 resume_draft;	/* the wizard restores the saved draft */
 	char			 flash[160];	/* one-line message for the bar */
 	/*
 	 * Where the terminal cursor goes once the screen is drawn: a screen
@@ -210,19 +211,68 @@ void	ui_list_fix(struct ui_list *l);
 /* --- chart, dialog, bars (ui-chart.c, ui-dialog.c, ui-bar.c) ---------- */
 
 /*
- * Bar chart of n values in a box of height rows at y, x, one column per
- * value (two when there is room), using eighth-block characters; with
- * ascii (vt100) '#' is used instead.
+ * A bar chart of amounts of one currency (minor units, oldest first)
+ * with its axes: the y axis from 0 to a round top (ui_chart_top) in
+ * short major units (ui_chart_amount), the x axis with the labels
+ * (dates) of a few bars that fit (ui_chart_ticks), and the selected bar
+ * highlighted with a mark under it. Bars widen with the room
+ * (ui_chart_bar_width). ascii (vt100) draws '#', '|', '-', '+' and '^'
+ * instead of eighth blocks, lines and '▲'.
  */
-void	ui_chart_draw(WINDOW *w, int y, int x, int height, const int64_t *v,
-	    int n, int ascii);
+struct ui_chart {
+	const int64_t	*v;
+	int		 n;
+	int		 sel;		/* selected bar, or -1 */
+	int		 exponent;	/* decimals of the currency */
+	int		 ascii;
+	int		 hl;		/* attribute of the selected bar */
+	/* Bar i's x-axis label ("3 Nov") into buf. */
+	void		 (*label)(void *arg, int i, char *buf, size_t len);
+	void		*arg;
+};
+
+/*
+ * Draws c in rows [y, y + height) and columns [x, x + width) of w: the
+ * bars (height - 2 rows, made even so the middle label sits on a row's
+ * edge; nothing under 2), the axis line, the labels under it.
+ */
+void	ui_chart_draw(WINDOW *w, int y, int x, int height, int width,
+	    const struct ui_chart *c);
 /* The eighth-block glyph index (0..8) of value's part in cell row r. */
 int	ui_chart_cell(int64_t v, int64_t max, int height, int r);
+/*
+ * The y axis's top for values up to max (minor units of a currency
+ * with exponent decimals): the smallest of 1, 2, 4, 6 or 8 × 10^k major
+ * units that is ≥ max (its half is then round too); 1 major unit when
+ * max ≤ 0.
+ */
+int64_t	ui_chart_top(int64_t max, int exponent);
+/*
+ * An axis label into buf: minor in major units, short ("0", "0.5",
+ * "400", "1.5k", "20k", "2.5M", "1B"), rounded down to one decimal.
+ */
+void	ui_chart_amount(int64_t minor, int exponent, char *buf, size_t len);
+/* Columns per bar for n bars in cols columns: 1 to 4. */
+int	ui_chart_bar_width(int cols, int n);
+/*
+ * The bars that get an x-axis label of label_w columns when bars are bw
+ * wide and room columns are free from the first bar: every k-th bar
+ * counting back from the last one, k the first of 1, 2, 7, 14, 28 that
+ * leaves a space between labels, and only those whose label ends within
+ * room. Writes at most max indices, oldest first, to at; returns how
+ * many.
+ */
+int	ui_chart_ticks(int n, int bw, int label_w, int room, int *at,
+	    int max);
+/* sel moved by step and kept within the n bars (-1 when n is 0). */
+int	ui_chart_move(int sel, int step, int n);
 
 /* Asks yes/no in a box; returns 1 for yes. Blocks on keys. */
 int	ui_confirm(struct ui_ctx *ctx, const char *question);
 /* Shows a message box until a key. */
 void	ui_message(struct ui_ctx *ctx, const char *text);
+/* Shows a message box until a key or ms milliseconds, whichever first. */
+void	ui_notice(struct ui_ctx *ctx, const char *text, int ms);
 
 /* Title bar and status bar (keys of the screen). */
 void	ui_bar_title(struct ui_ctx *ctx, WINDOW *w, const struct screen *sc);

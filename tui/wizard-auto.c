@@ -201,13 +201,22 @@ draw_autos_form(struct wizard *z, struct ui_ctx *ctx, WINDOW *w, int y)
 	static const char *const labels[A_COUNT] = { "tui.auto.trigger",
 	    "tui.auto.offset", "tui.auto.en", "tui.auto.sw" };
 	char key[48], val[120];
-	int i;
+	int i, wv[A_COUNT], lw, x, cols;
 
+	/* Labels as wide as the longest in the console language. */
+	for (i = 0; i < A_COUNT; i++)
+		wv[i] = ui_width(ui_tr(ctx, labels[i]));
+	lw = wizard_label_cols(wv, A_COUNT, ctx->cols);
+	x = lw + 4;
+	cols = ctx->cols - x - 2;
 	for (i = 0; i < A_COUNT && y < ctx->rows - 4; i++, y += 2) {
-		ui_put(w, y, 2, ui_tr(ctx, labels[i]), 20, 0);
+		ui_put_cut(w, y, 2, ui_tr(ctx, labels[i]), lw, 0);
 		if (i != A_TRIGGER) {
-			ui_field_draw(&z->af[i], w, y, 24, ctx->cols - 26,
+			ui_field_draw(&z->af[i], w, y, x, cols,
 			    i == z->afocus);
+			if (i == z->afocus)
+				ui_cursor_at(ctx, w, y, x +
+				    ui_field_cursor_col(&z->af[i], cols));
 			continue;
 		}
 		snprintf(key, sizeof key, "tui.auto.t.%s",
@@ -215,12 +224,10 @@ draw_autos_form(struct wizard *z, struct ui_ctx *ctx, WINDOW *w, int y)
 		snprintf(val, sizeof val, "< %s >", ui_tr(ctx, key));
 		if (z->afocus == A_TRIGGER)
 			wattron(w, A_REVERSE);
-		ui_put(w, y, 24, val, ctx->cols - 26, 0);
+		ui_put(w, y, x, val, cols, 0);
 		wattroff(w, A_REVERSE);
 	}
-	if (z->afocus != A_TRIGGER)
-		curs_set(1);
-	ui_put(w, ctx->rows - 4, 2, ui_tr(ctx, "tui.auto.form_keys"),
+	ui_put_cut(w, ctx->rows - 4, 2, ui_tr(ctx, "tui.auto.form_keys"),
 	    ctx->cols - 4, 0);
 }
 
@@ -234,7 +241,7 @@ wizard_auto_draw(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
 	ui_put_wrapped(w, y, 2, ui_tr(ctx, "tui.auto.about"), ctx->cols - 4, 2);
 	y += 2;
 	if (n == 0)
-		ui_put(w, y++, 4, ui_tr(ctx, "tui.auto.none"), ctx->cols - 6, 0);
+		ui_put_cut(w, y++, 4, ui_tr(ctx, "tui.auto.none"), ctx->cols - 6, 0);
 	z->alist.height = z->adding ? 3 : ctx->rows - 10;
 	ui_list_set(&z->alist, n, z->alist.height);
 	for (i = 0; i < z->alist.height && z->alist.top + i < n; i++) {
@@ -244,13 +251,13 @@ wizard_auto_draw(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
 		free(when);
 		if (!z->adding && z->alist.top + i == z->alist.sel)
 			wattron(w, A_REVERSE);
-		ui_put(w, y++, 4, line, ctx->cols - 6, 1);
+		ui_put_cut(w, y++, 4, line, ctx->cols - 6, 1);
 		wattroff(w, A_REVERSE);
 	}
 	if (z->adding)
 		draw_autos_form(z, ctx, w, y + 1);
 	else
-		ui_put(w, ctx->rows - 4, 2, ui_tr(ctx, "tui.auto.keys"),
+		ui_put_cut(w, ctx->rows - 4, 2, ui_tr(ctx, "tui.auto.keys"),
 		    ctx->cols - 4, 0);
 }
 

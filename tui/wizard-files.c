@@ -227,9 +227,8 @@ wizard_files_pick_draw(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
 	ui_put_wrapped(w, 4, 2, ui_tr(ctx, z->picking == PICK_COVER ?
 	    "tui.pick.cover_head" : "tui.pick.files_head"), ctx->cols - 4, 2);
 	ui_picker_draw(&z->pick, ctx, w, 7, 2, ctx->rows - 12, ctx->cols - 4);
-	ui_put(w, ctx->rows - 4, 2, ui_tr(ctx, "tui.pick.keys"), ctx->cols - 4,
+	ui_put_cut(w, ctx->rows - 4, 2, ui_tr(ctx, "tui.pick.keys"), ctx->cols - 4,
 	    0);
-	curs_set(0);
 }
 
 int
@@ -240,12 +239,12 @@ wizard_files_draw(struct wizard *z, struct ui_ctx *ctx, WINDOW *w, int y,
 	int i, cols = ctx->cols - x - 2;
 
 	if (z->nfiles == 0) {
-		ui_put(w, y, x, ui_tr(ctx, "tui.wiz.files_none"), cols, 1);
+		ui_put_cut(w, y, x, ui_tr(ctx, "tui.wiz.files_none"), cols, 1);
 		return 1;
 	}
 	snprintf(n, sizeof n, "%d", z->nfiles);
 	msg = i18n_fmt(ctx->lang, "tui.wiz.files_n", "n", n, NULL);
-	ui_put(w, y++, x, msg, cols, 1);
+	ui_put_cut(w, y++, x, msg, cols, 1);
 	free(msg);
 	ui_list_set(&z->flist, z->nfiles, files_rows(ctx, nfields) - 1);
 	for (i = 0; i < z->flist.height && z->flist.top + i < z->nfiles; i++) {
@@ -256,7 +255,7 @@ wizard_files_draw(struct wizard *z, struct ui_ctx *ctx, WINDOW *w, int y,
 		    f->name, size);
 		if (focused && z->flist.top + i == z->flist.sel)
 			wattron(w, A_REVERSE);
-		ui_put(w, y++, x, line, cols, 1);
+		ui_put_cut(w, y++, x, line, cols, 1);
 		wattroff(w, A_REVERSE);
 	}
 	return 1 + i;
@@ -279,7 +278,7 @@ wizard_files_cover_draw(struct wizard *z, struct ui_ctx *ctx, WINDOW *w,
 		    "tui.wiz.cover_none"));
 	if (focused)
 		wattron(w, A_REVERSE);
-	ui_put(w, y, x, line, ctx->cols - x - 2, 0);
+	ui_put_cut(w, y, x, line, ctx->cols - x - 2, 0);
 	wattroff(w, A_REVERSE);
 }
 

@@ -1,7 +1,8 @@
 /*
  * wizard-int.h: what the product wizard (screen-wizard.c) shares with its
  * steps kept in their own files: the content step's files and cover
- * (wizard-files.c) and the automatic messages step (wizard-auto.c). The
+ * (wizard-files.c), the automatic messages step (wizard-auto.c) and the
+ * small decisions the unit tests check (wizard-rules.c). The
  * wizard owns struct wizard (init, free, step order, validation, save);
  * each step file reads and changes only its own part of it, plus err
  * (the inline message) and step (to send the creator back to a step).
@@ -83,7 +84,45 @@ struct wizard {
 	char			 cover_sha[BLOB_SHA_LEN];	/* kept cover */
 	char			 cover_path[UPLOAD_PATH_MAX + 1];	/* new */
 	int64_t			 cover_size;
+	/* added after the fields above, which stay where they were */
+	int			 err_field;	/* F_* err blames, or -1 */
 };
+
+/* --- the wizard's small decisions (wizard-rules.c) ------------------- */
+
+#define WIZ_VALUE_MIN		20	/* columns a value keeps at least */
+#define WIZ_LABEL_MIN		4
+#define WIZ_CURRENCIES_MAX	8
+
+/*
+ * The label column of a step: its widest label (widths: display columns
+ * in the console language), within what leaves the value WIZ_VALUE_MIN
+ * columns on a cols-wide screen (labels at x 2, values at lw + 4 up to
+ * cols - 2). Never less than WIZ_LABEL_MIN.
+ */
+int	wizard_label_cols(const int *widths, int n, int cols);
+/*
+ * The currencies a price can be in: money.c's that some method of the
+ * comma list methods (NYOTA_PAYMENTS) takes, in a fixed order, up to max
+ * into out; returns how many. When no method takes any of them, all of
+ * money.c's (a draft can still be made; publishing says why not).
+ */
+int	wizard_currencies(const char *methods, const char **out, int max);
+/* The currency after (dir > 0) or before (dir < 0) cur in that list,
+ * wrapping round, or cur itself (dir 0); the first one when cur is not
+ * in it. */
+const char *wizard_currency_step(const char *methods, const char *cur,
+	    int dir);
+/*
+ * An event's start against now: WIZ_START_OK (in the future),
+ * WIZ_START_PAST (refused) or WIZ_START_PAST_KEPT (past, but the very
+ * start saved before, an edit of an event already held: a warning).
+ * saved is the start the product had when the edit began, 0 for new.
+ */
+enum { WIZ_START_OK, WIZ_START_PAST, WIZ_START_PAST_KEPT };
+int	wizard_start_check(int64_t starts, int64_t now, int64_t saved);
+/* When a subscription bought at now ends (entitlement.c's rule). */
+int64_t	wizard_sub_end(int64_t now, int64_t period_days);
 
 /* --- files and cover (wizard-files.c) -------------------------------- */
 
@@ -150,5 +189,36 @@ enum ny_err	wizard_auto_save(struct wizard *z, struct ui_ctx *ctx,
 		    int64_t product_id);
 /* Frees the automations' texts. */
 void	wizard_auto_free(struct wizard *z);
+
+/* --- the draft kept across dropped connections (wizard-draft.c) ------ */
+
+/* 1 when z holds something worth keeping (not a wizard just opened). */
+int	wizard_draft_worth(const struct wizard *z);
+/* z's state as the draft's JSON (caller frees), or NULL. */
+char	*wizard_draft_json(const struct wizard *z);
+/*
+ * Restores the state json (wizard_draft_json's) into z, an initialised
+ * wizard: NY_OK, or NY_EINVAL with z untouched when json is not a draft
+ * we could have written (types, NUL bytes, lengths, kind, triggers,
+ * upload paths). Numbers out of range are clamped. Uses no database:
+ * wizard_draft_check does that part.
+ */
+enum ny_err	wizard_draft_parse(struct wizard *z, const char *json);
+/*
+ * After a parse: the edited product must still be the creator's (else
+ * the draft becomes a new product, saying so in z->err), kept files,
+ * automations and the cover must still be that product's; its kind,
+ * download limit and status are the database's.
+ */
+void	wizard_draft_check(struct wizard *z, struct ui_ctx *ctx);
+/* The wizard's tick: writes the draft at a step change at once, else at
+ * most every 2 s while something changes; stops once the stored draft
+ * is no longer the one this session wrote (another session's now). */
+int	wizard_draft_tick(void *data, struct ui_ctx *ctx);
+/* The wizard's init: restores the creator's draft when the login's offer
+ * was taken (ctx->resume_draft) or, asked now, the creator wants it. */
+void	wizard_draft_resume(struct wizard *z, struct ui_ctx *ctx);
+/* Forgets the creator's draft: the product was saved or discarded. */
+void	wizard_draft_clear(struct ui_ctx *ctx);
 
 #endif

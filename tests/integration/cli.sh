@@ -127,24 +127,26 @@ expect_eq "$rc" 2 "unknown command is a usage error"
 # beats LC_MESSAGES beats LANG. Errors stay one line in both.
 set +e; out=$(in_lang LANG=sw_KE.UTF-8 -- frobnicate 2>&1); rc=$?; set -e
 expect_eq "$rc" 2 "usage error in Swahili: status"
-expect_match "$out" '^matumizi: nyota-console .*creator add JINA' "usage in Swahili"
+expect_match "$out" '^matumizi: nyota-console ' "usage in Swahili"
+expect_match "$out" 'nyota-console creator add JINA' "usage in Swahili"
 set +e; out=$(in_lang LANG=C -- frobnicate 2>&1); rc=$?; set -e
 expect_eq "$rc" 2 "usage error in English: status"
-expect_match "$out" '^usage: nyota-console .*creator add HANDLE' "usage in English"
+expect_match "$out" '^usage: nyota-console ' "usage in English"
+expect_match "$out" 'nyota-console creator add HANDLE' "usage in English"
 run_err in_lang LANG=sw_KE.UTF-8 -- creator add 9abc
 expect_match "$OUT" '^nyota: jina "9abc" si sahihi' "error line in Swahili"
 run_err in_lang LANG=sw_KE.UTF-8 -- creator check amani 000000
 expect_match "$OUT" '^nyota: msimbo umekataliwa kwa amani$' "refusal in Swahili"
 out=$(in_lang LANG=sw_KE.UTF-8 -- creator list)
-expect_match "$out" '^amani +amesajiliwa ' "creator list in Swahili"
+expect_match "$out" '^amani +.* amewashwa ' "creator list in Swahili"
 out=$(in_lang LANG=C -- creator list)
-expect_match "$out" '^amani +enrolled ' "creator list in English"
+expect_match "$out" '^amani +.* active ' "creator list in English"
 out=$(in_lang LANG=C LC_MESSAGES=sw_TZ.UTF-8 -- creator list)
-expect_match "$out" 'amesajiliwa' "LC_MESSAGES beats LANG"
+expect_match "$out" 'amewashwa' "LC_MESSAGES beats LANG"
 out=$(in_lang LANG=sw_KE.UTF-8 LC_ALL=C.UTF-8 -- creator list)
-expect_match "$out" 'enrolled' "LC_ALL beats LANG"
+expect_match "$out" 'active' "LC_ALL beats LANG"
 out=$(in_lang LANG=sw_KE.UTF-8 LC_ALL= -- creator list)
-expect_match "$out" 'amesajiliwa' "empty LC_ALL is unset"
+expect_match "$out" 'amewashwa' "empty LC_ALL is unset"
 # A successful command in Swahili keeps its machine lines.
 out=$(in_lang LANG=sw_KE.UTF-8 -- creator add zuri)
 expect_match "$out" '^mbunifu zuri yuko tayari' "creator add in Swahili"

@@ -54,12 +54,12 @@ for lang in ("en", "sw"):
         words.update(w.lower() for w in re.findall(r"[^\W\d_]+", v))
 print("\n".join(sorted(words)))
 PY
-sql "SELECT title || ' ' || summary || ' ' || coalesce(venue, '') FROM products; SELECT display_name || ' ' || bio || ' ' || handle FROM creators;" |
+sql "SELECT title || ' ' || summary || ' ' || coalesce(venue, '') FROM products; SELECT display_name || ' ' || bio || ' ' || handle FROM creators; SELECT ref || ' ' || substr(ref, 1, 6) FROM orders;" |
 	python3 -c 'import re,sys; print("\n".join(w.lower() for w in re.findall(r"[^\W\d_]+", sys.stdin.read())))' >> "$T/vocab"
 # Names that are no locale's words: the product, days and months (C
 # locale and EAT), currencies, kinds of terminals and links.
 printf '%s\n' nyota mon tue wed thu fri sat sun jan feb mar apr may jun jul \
-	aug sep oct nov dec kes tzs ugx usd mpesa pesa sim ssh sftp eat utc \
+	aug sep oct nov dec kes ksh tsh ush tzs ugx usd mpesa pesa sim ssh sftp eat utc \
 	whatsapp stripe enter esc tab shift alt del pgup pgdn home end ctrl \
 	https http www example com localhost >> "$T/vocab"
 
@@ -84,17 +84,53 @@ print(" ".join(sorted(set(bad))))
 PY
 }
 
+# The values a run draws at random (order refs, the simulator's receipts
+# and references) become fixed look-alikes in the gallery, so that it
+# only changes when a screen does.
+sql "SELECT ref FROM orders WHERE ref NOT LIKE 'gal-%'; SELECT receipt FROM payments WHERE receipt IS NOT NULL; SELECT provider_ref FROM payments WHERE provider_ref IS NOT NULL;" > "$T/randoms"
+steady() {
+	python3 - "$T/randoms" "$1" <<'PY'
+import sys
+vals = [v for v in open(sys.argv[1]).read().split() if len(v) >= 6]
+# Any value maps to the same characters: the look-alike must not depend
+# on which letters (or how many digits) this run drew.
+seq = "Kq7vT2mZpL9wXc4RbN8yHd3sFg6jA1e5" * 4
+def fake(v):
+    keep = 4 if v.startswith("sim-") else 3 if v.startswith("SIM") else 0
+    return v[:keep] + seq[:len(v) - keep]
+text = open(sys.argv[2]).read()
+for v in sorted(vals, key=len, reverse=True):
+    f = fake(v)
+    for n in range(len(v), 5, -1):	# whole, or cut by the screen
+        if v[:n] in text:
+            text = text.replace(v[:n], f[:n])
+sys.stdout.write(text)
+PY
+}
+
 # shoot NAME TITLE: the pane into the gallery, after checking its words.
 GAL="$T/gallery.md"
 shoot() {
-	local f="$T/shot-$1" bad
-	sleep 0.4
+	local f="$T/shot-$1" bad i
+	# A screen still being drawn is not shot: two captures alike.
 	screen_rows "$1" > "$f"
+	for i in $(seq 1 50); do
+		sleep 0.3
+		screen_rows "$1" > "$f.2"
+		cmp -s "$f" "$f.2" && break
+		mv "$f.2" "$f"
+	done
 	bad=$(cut_words "$f")
-	[ -z "$bad" ] || { cat "$f" >&2; fail "$2: words cut or unknown: $bad"; }
+	# GALLERY_LENIENT=1 (by hand, while fixing screens) lists them all.
+	if [ -n "$bad" ] && [ "${GALLERY_LENIENT:-0}" = 1 ]; then
+		echo "CUT $2: $bad" >&2
+	elif [ -n "$bad" ]; then
+		cat "$f" >&2
+		fail "$2: words cut or unknown: $bad"
+	fi
 	{
 		printf '### %s\n\n```\n' "$2"
-		sed 's/[[:space:]]*$//' "$f"
+		steady "$f" | sed 's/[[:space:]]*$//'
 		printf '```\n\n'
 	} >> "$GAL"
 }
@@ -103,30 +139,42 @@ shoot() {
 tour() {
 	local a=$1 l=$2
 	printf '## %s\n\n' "$([ "$l" = en ] && echo English || echo Kiswahili)" >> "$GAL"
-	tm send-keys -t "$a" 1; sleep 0.5; shoot "$a" "1 Dashboard ($l)"
-	tm send-keys -t "$a" 2; sleep 0.5; shoot "$a" "2 Orders ($l)"
-	tm send-keys -t "$a" Enter; sleep 0.5; shoot "$a" "Order detail ($l)"
+	tm send-keys -t "$a" 1; wait_for "$a" 'amina · 1 '; shoot "$a" "1 Dashboard ($l)"
+	tm send-keys -t "$a" 2; wait_for "$a" 'amina · 2 '; shoot "$a" "2 Orders ($l)"
+	tm send-keys -t "$a" Enter; wait_for "$a" '^ (Order|Agizo) '
+	shoot "$a" "Order detail ($l)"
 	tm send-keys -t "$a" Escape; sleep 0.3
-	tm send-keys -t "$a" 3; sleep 0.5
+	tm send-keys -t "$a" 3; wait_for "$a" 'amina · 3 '
 	# The detail's key hints (its flash) stay with the detail.
 	screen_rows "$a" | tail -1 | grep -Eq 'Esc (back|rudi)' &&
 		fail "the order detail's hints on Products: $(screen_rows "$a" | tail -1)"
 	shoot "$a" "3 Products ($l)"
-	tm send-keys -t "$a" n; sleep 0.5; shoot "$a" "n New product, kind ($l)"
-	tm send-keys -t "$a" Enter; sleep 0.5; shoot "$a" "n New product, basics ($l)"
+	tm send-keys -t "$a" n
+	wait_for "$a" '(step|hatua) 1/7|Continue the product|Endelea na bidhaa'
+	# The product left half made by the English tour is offered back.
+	if screen_of "$a" | grep -Eq 'Continue the product|Endelea na bidhaa'; then
+		shoot "$a" "n New product, the draft offered ($l)"
+		tm send-keys -t "$a" n
+	fi
+	wait_for "$a" '(step|hatua) 1/7'
+	shoot "$a" "n New product, kind ($l)"
+	tm send-keys -t "$a" Enter; wait_for "$a" '(step|hatua) 2/7'
+	shoot "$a" "n New product, basics ($l)"
 	# Esc and then the key, as slowly as a person reading the help:
 	# leaves the wizard for Customers, nothing typed into the field.
-	tm send-keys -t "$a" Escape; sleep 0.3
-	screen_rows "$a" | tail -1 | grep -Eq 'Esc: ' || fail "Esc does not say it waits"
+	tm send-keys -t "$a" Escape
+	wait_line "$a" 24 '^ Esc: '
 	sleep 1; tm send-keys -t "$a" 4
 	wait_for "$a" 'Nyota · amina · 4 '
 	shoot "$a" "4 Customers ($l)"
-	tm send-keys -t "$a" Escape; sleep 0.3; tm send-keys -t "$a" 5; sleep 0.5
+	tm send-keys -t "$a" 5; wait_for "$a" 'amina · 5 '
 	shoot "$a" "5 Check-in ($l)"
-	tm send-keys -t "$a" Escape; sleep 0.3; tm send-keys -t "$a" 6; sleep 0.5
+	tm send-keys -t "$a" Escape; sleep 0.3; tm send-keys -t "$a" 6
+	wait_for "$a" 'amina · 6 '
 	shoot "$a" "6 Messages ($l)"
-	tm send-keys -t "$a" 7; sleep 0.5; shoot "$a" "7 Settings ($l)"
-	tm send-keys -t "$a" '?'; sleep 0.5; shoot "$a" "? Help ($l)"
+	tm send-keys -t "$a" 7; wait_for "$a" 'amina · 7 '; shoot "$a" "7 Settings ($l)"
+	tm send-keys -t "$a" '?'; wait_for "$a" 'Press any key|Bonyeza kitufe'
+	shoot "$a" "? Help ($l)"
 	tm send-keys -t "$a" Escape; sleep 0.3
 }
 
@@ -143,6 +191,8 @@ wait_for a 'Mipangilio'
 tour a sw
 tm send-keys -t a q
 wait_for a 'ssh-exit='
+# No draft to offer at the next logins.
+sql "DELETE FROM console_drafts;"
 
 # The header's clock follows the minute with no key pressed.
 fresh_code "$SECRET"
@@ -180,7 +230,19 @@ bad=$(cut_words "$T/vt100")
 
 # The gallery in docs/ is this run's.
 doc="$NYOTA_SRC/docs/console-gallery.md"
-body() { sed -n '/^## English/,$p' "$1" | sed 's/[0-9]/0/g; s/  */ /g'; }
+# What must match: the text with numbers, day and month names and runs of
+# spaces made alike (they move with the date and the figures).
+body() {
+	sed -n '/^## English/,$p' "$1" | python3 -c '
+import re, sys
+names = "Jan Feb Mar Mac Apr May Mei Jun Jul Aug Ago Sep Oct Okt Nov Dec Des " \
+    "Sun Mon Tue Wed Thu Fri Sat Jumapili Jumatatu Jumanne Jumatano " \
+    "Alhamisi Ijumaa Jumamosi"
+pat = re.compile(r"\b(" + "|".join(names.split()) + r")\b")
+for line in sys.stdin:
+    line = pat.sub("N", re.sub(r"[0-9]+", "0", line))
+    print(re.sub(r" +", " ", line.rstrip()))'
+}
 if [ "${GALLERY_WRITE:-0}" = 1 ]; then
 	{
 		sed -n '1,/^<!-- gallery -->/p' "$doc"

@@ -31,7 +31,7 @@ expect_eq "$(status "$loc")" 403 "full copy after a copy"
 sent=$(DB "SELECT sum(bytes) FROM downloads WHERE entitlement_id = 1 AND file_id = 1")
 [ "$sent" -lt $((size * 3 / 2 + 1)) ] || fail "sent $sent bytes for a limit of 1 (file $size)"
 page=$(curl -fsS "$URL/l/$tokA?lang=en")
-expect_match "$page" "Downloaded 1 of 1 times" "the library counts the copy"
+expect_match "$page" "Downloaded 1 of 1 time<" "the library counts the copy"
 expect_eq "$(status "$URL/l/$tokA/files/1")" 403 "no new URL past the limit"
 
 # Parallel requests cannot each take the whole budget: 8 at once after a
