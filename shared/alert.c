@@ -1,14 +1,13 @@
 /*
- * alert.c: sale alerts to a creator's own WhatsApp number. See alert.h.
+ * alert.c: sale alerts to a creator's own WhatsApp number: the settings,
+ * the alert of a sale and the daily summary. See alert.h; the number's
+ * code is alert-code.c's.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "alert.h"
-#include "crypto.h"
 #include "i18n.h"
 #include "log.h"
 #include "money.h"
@@ -74,6 +73,26 @@ alert_eat_day(int64_t t, char day[11])
 	    (int)d);
 }
 
+/* "YYYY-MM-DDTHH:MM:SS" of t in EAT (last_daily's form). */
+static void
+alert_eat_stamp(int64_t t, char s[20])
+{
+	int64_t sec = ((t + ALERT_EAT) % 86400 + 86400) % 86400;
+	char day[11];
+
+	alert_eat_day(t, day);
+	snprintf(s, 20, "%sT%02d:%02d:%02d", day, (int)(sec / 3600),
+	    (int)(sec / 60 % 60), (int)(sec % 60));
+}
+
+void
+alert_lang(char *lang)
+{
+	/* outbox_queue_tx's languages, not i18n's: those may grow. */
+	if (strcmp(lang, "en") != 0 && strcmp(lang, "sw") != 0)
+		snprintf(lang, 4, "en");
+}
+
 /* The EAT hour (0..23) of t. */
 static int
 alert_eat_hour(int64_t t)
@@ -81,260 +100,20 @@ alert_eat_hour(int64_t t)
 	return (int)(((t + ALERT_EAT) % 86400 + 86400) % 86400 / 3600);
 }
 
-/* UTC time of hour o'clock EAT on day "YYYY-MM-DD", or -1. */
-static int64_t
-alert_day_at(const char *day, int hour)
-{
-	int y, m, d;
-
-	if (sscanf(day, "%4d-%2d-%2d", &y, &m, &d) != 3)
-		return -1;
-	return alert_days(y, m, d) * 86400 + hour * 3600 - ALERT_EAT;
-}
-
-/* The stored form of code for creator_id: a keyed hash, as hex. */
-static void
-alert_code_hash(int64_t creator_id, const char *code, char hex[2 *
-    TOK_HASH_LEN + 1])
-{
-	unsigned char h[TOK_HASH_LEN];
-	char v[48];
-
-	snprintf(v, sizeof v, "%lld:%s", (long long)creator_id, code);
-	tok_hash_ctx("alert-code", v, h);
-	sodium_bin2hex(hex, 2 * TOK_HASH_LEN + 1, h, sizeof h);
-	sodium_memzero(v, sizeof v);
-}
-
-enum ny_err
-alert_get(struct db *db, int64_t creator_id, int64_t now,
-    struct alert_conf *c)
-{
-	sqlite3_stmt *st = db_stmt(db, "SELECT phone, mode, hour,"
-	    " verified_at IS NOT NULL, code_hash IS NOT NULL"
-	    " AND code_expires > ?2 AND code_tries < ?3"
-	    " FROM sale_alerts WHERE creator_id = ?1");
-	char mode[8];
-	int rc;
-
-	memset(c, 0, sizeof *c);
-	c->hour = 20;
-	if (st == NULL)
-		return NY_EDB;
-	sqlite3_bind_int64(st, 1, creator_id);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int(st, 3, ALERT_CODE_TRIES);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		db_col_buf(st, 0, c->phone, sizeof c->phone);
-		db_col_buf(st, 1, mode, sizeof mode);
-		if (alert_mode_parse(mode, &c->mode) != NY_OK)
-			c->mode = ALERT_OFF;
-		c->hour = sqlite3_column_int(st, 2);
-		c->verified = sqlite3_column_int(st, 3);
-		c->code_pending = sqlite3_column_int(st, 4);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? NY_OK : db_err(rc);
-}
-
-/* Inside the transaction: the creator's language into lang. */
-static enum ny_err
-alert_locale(struct db *db, int64_t creator_id, char lang[4])
-{
-	sqlite3_stmt *st = db_stmt(db,
-	    "SELECT locale FROM creators WHERE id = ?");
-	int rc;
-
-	if (st == NULL)
-		return NY_EDB;
-	sqlite3_bind_int64(st, 1, creator_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		db_col_buf(st, 0, lang, 4);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW && !i18n_lang_ok(lang))
-		snprintf(lang, 4, "en");
-	return db_found(rc);
-}
-
-/* Inside the transaction: when the last code went out (0: never). */
-static enum ny_err
-alert_last_code(struct db *db, int64_t creator_id, int64_t *sent)
-{
-	sqlite3_stmt *st = db_stmt(db, "SELECT coalesce(code_expires, 0)"
-	    " FROM sale_alerts WHERE creator_id = ?");
-	int64_t exp = 0;
-	enum ny_err rc;
-
-	if (st != NULL)
-		sqlite3_bind_int64(st, 1, creator_id);
-	rc = db_int64(st, &exp);
-	*sent = exp > 0 ? exp - ALERT_CODE_TTL : 0;
-	return rc == NY_ENOTFOUND ? NY_OK : rc;
-}
-
-/* alert_code_send inside its transaction. */
-static enum ny_err
-alert_code_send_tx(struct db *db, int64_t creator_id, const char *e164,
-    int64_t now)
-{
-	char lang[4] = "en", code[8], hex[2 * TOK_HASH_LEN + 1], dedupe[64];
-	char *body;
-	struct outbox_msg m;
-	sqlite3_stmt *st;
-	int64_t sent;
-	enum ny_err rc;
-
-	if ((rc = alert_locale(db, creator_id, lang)) != NY_OK ||
-	    (rc = alert_last_code(db, creator_id, &sent)) != NY_OK)
-		return rc;
-	if (sent > 0 && now < sent + ALERT_CODE_EVERY && now >= sent)
-		return NY_ELIMIT;
-	snprintf(code, sizeof code, "%06u", randombytes_uniform(1000000));
-	alert_code_hash(creator_id, code, hex);
-	/* Another number than the stored one is not verified. */
-	st = db_stmt(db, "INSERT INTO sale_alerts(creator_id, phone,"
-	    " code_hash, code_expires, code_tries) VALUES (?1, ?2, ?3, ?4, 0)"
-	    " ON CONFLICT(creator_id) DO UPDATE SET"
-	    " verified_at = CASE WHEN phone = excluded.phone"
-	    "  THEN verified_at END, phone = excluded.phone,"
-	    " code_hash = excluded.code_hash,"
-	    " code_expires = excluded.code_expires, code_tries = 0");
-	if (st == NULL)
-		return NY_EDB;
-	sqlite3_bind_int64(st, 1, creator_id);
-	sqlite3_bind_text(st, 2, e164, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, hex, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, now + ALERT_CODE_TTL);
-	if ((rc = db_done(st)) != NY_OK)
-		return rc;
-	/* The code is in the body only until it is sent, like an order's
-	 * confirmation code; the table keeps only its hash. */
-	body = i18n_fmt(lang, "msg.alert_code", "code", code, NULL);
-	snprintf(dedupe, sizeof dedupe, "alert-code:%lld:%lld",
-	    (long long)creator_id, (long long)now);
-	memset(&m, 0, sizeof m);
-	m.to_phone = e164;
-	m.kind = "alert_code";
-	m.locale = lang;
-	m.body = body;
-	m.dedupe_key = dedupe;
-	rc = outbox_queue_tx(db, &m, NULL);
-	sodium_memzero(body, strlen(body));
-	sodium_memzero(code, sizeof code);
-	free(body);
-	return rc;
-}
-
-enum ny_err
-alert_code_send(struct db *db, int64_t creator_id, const char *phone,
-    int64_t now, int *perr, char *e164)
-{
-	char num[16];
-	enum phone_err pe;
-	enum ny_err rc;
-
-	pe = phone_normalize(phone ? phone : "", NULL, num, sizeof num);
-	if (perr != NULL)
-		*perr = (int)pe;
-	if (pe != PHONE_OK)
-		return NY_EINVAL;
-	if ((rc = db_begin(db)) != NY_OK)
-		return rc;
-	if ((rc = db_end(db, alert_code_send_tx(db, creator_id, num, now))) !=
-	    NY_OK)
-		return rc;
-	if (e164 != NULL)
-		snprintf(e164, 16, "%s", num);
-	log_info("sale alert code queued", "creator=%lld",
-	    (long long)creator_id);
-	return NY_OK;
-}
-
-/* Inside the transaction: a wrong answer counts (right: the reset). */
-static enum ny_err
-alert_code_answer(struct db *db, int64_t creator_id, int right, int64_t now)
-{
-	sqlite3_stmt *st = right ?
-	    db_stmt(db, "UPDATE sale_alerts SET verified_at = ?2,"
-	    " code_hash = NULL, code_expires = NULL, code_tries = 0"
-	    " WHERE creator_id = ?1") :
-	    db_stmt(db, "UPDATE sale_alerts SET code_tries = code_tries + 1"
-	    " WHERE creator_id = ?1 AND ?2 = ?2");
-
-	if (st == NULL)
-		return NY_EDB;
-	sqlite3_bind_int64(st, 1, creator_id);
-	sqlite3_bind_int64(st, 2, now);
-	return db_done(st);
-}
-
 /*
- * alert_code_check inside its transaction: *verdict gets the answer
- * (NY_OK, NY_EDENIED …), the return value the database's.
+ * UTC time of last_daily, "YYYY-MM-DDTHH:MM:SS" EAT, or -1. An older
+ * value, "YYYY-MM-DD" alone, stands for that day at hour.
  */
-static enum ny_err
-alert_code_check_tx(struct db *db, int64_t creator_id, const char *code,
-    int64_t now, enum ny_err *verdict, int *left)
+static int64_t
+alert_stamp_at(const char *s, int hour)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT code_hash, code_expires,"
-	    " code_tries FROM sale_alerts WHERE creator_id = ?"
-	    " AND code_hash IS NOT NULL");
-	char stored[2 * TOK_HASH_LEN + 1], hex[2 * TOK_HASH_LEN + 1], c[8];
-	int64_t expires = 0;
-	int rc, tries = 0, n = 0;
+	int y, m, d, h = hour, mi = 0, sec = 0, n;
 
-	*verdict = NY_EREPLAY;
-	if (st == NULL)
-		return NY_EDB;
-	sqlite3_bind_int64(st, 1, creator_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		db_col_buf(st, 0, stored, sizeof stored);
-		expires = sqlite3_column_int64(st, 1);
-		tries = sqlite3_column_int(st, 2);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? NY_OK : db_err(rc);
-	if (expires <= now)
-		return NY_OK;
-	if (tries >= ALERT_CODE_TRIES) {
-		*verdict = NY_ELIMIT;
-		return NY_OK;
-	}
-	/* Six digits, spaces around or inside ignored ("123 456"). */
-	for (; *code != '\0' && n < 7; code++)
-		if (*code >= '0' && *code <= '9')
-			c[n++] = *code;
-		else if (*code != ' ' && *code != '-')
-			n = 7;
-	c[n < 7 ? n : 0] = '\0';
-	if (n == 6) {
-		alert_code_hash(creator_id, c, hex);
-		if (tok_equal(hex, stored)) {
-			*verdict = NY_OK;
-			return alert_code_answer(db, creator_id, 1, now);
-		}
-	}
-	*verdict = NY_EDENIED;
-	if (left != NULL)
-		*left = ALERT_CODE_TRIES - tries - 1;
-	return alert_code_answer(db, creator_id, 0, now);
-}
-
-enum ny_err
-alert_code_check(struct db *db, int64_t creator_id, const char *code,
-    int64_t now, int *left)
-{
-	enum ny_err rc, verdict = NY_EREPLAY;
-
-	if (left != NULL)
-		*left = 0;
-	if ((rc = db_begin(db)) != NY_OK)
-		return rc;
-	if ((rc = db_end(db, alert_code_check_tx(db, creator_id, code ? code :
-	    "", now, &verdict, left))) != NY_OK)
-		return rc;
-	return verdict;
+	n = sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &m, &d, &h, &mi, &sec);
+	if (n != 3 && n != 6)
+		return -1;
+	return alert_days(y, m, d) * 86400 + h * 3600 + mi * 60 + sec -
+	    ALERT_EAT;
 }
 
 /* alert_set_mode inside its transaction. */
@@ -344,8 +123,8 @@ alert_set_mode_tx(struct db *db, int64_t creator_id, enum alert_mode mode,
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT verified_at IS NOT NULL,"
 	    " mode, hour FROM sale_alerts WHERE creator_id = ?");
-	char old[8] = "", today[11];
-	int rc, verified = 0, ohour = -1, past;
+	char old[8] = "", stamp[20];
+	int rc, verified = 0, ohour = -1, start, past;
 
 	if (st == NULL)
 		return NY_EDB;
@@ -364,21 +143,25 @@ alert_set_mode_tx(struct db *db, int64_t creator_id, enum alert_mode mode,
 		return NY_ESTATE;
 	if (mode != ALERT_DAILY)
 		hour = ohour;
-	/* A new daily hour already past today: the first summary is
-	 * tomorrow's (setting 08:00 at 15:00 sends nothing today). */
-	past = mode == ALERT_DAILY && (strcmp(old, "daily") != 0 ||
-	    ohour != hour) && alert_eat_hour(now) >= hour;
-	alert_eat_day(now, today);
+	/* Daily starting at an hour already past today: the first summary
+	 * is tomorrow's, from now (starting at 08:00 at 15:00 sends nothing
+	 * today); else from a day back. A daily hour moved keeps its window:
+	 * the next summary starts where the last ended, none counted twice
+	 * or lost. */
+	start = mode == ALERT_DAILY && strcmp(old, "daily") != 0;
+	past = start && alert_eat_hour(now) >= hour;
+	alert_eat_stamp(now, stamp);
 	st = db_stmt(db, "UPDATE sale_alerts SET mode = ?2, hour = ?3,"
-	    " last_daily = CASE WHEN ?4 THEN ?5 ELSE last_daily END"
-	    " WHERE creator_id = ?1");
+	    " last_daily = CASE WHEN ?4 THEN ?5 WHEN ?6 THEN NULL"
+	    " ELSE last_daily END WHERE creator_id = ?1");
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, creator_id);
 	sqlite3_bind_text(st, 2, alert_mode_name(mode), -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, hour);
 	sqlite3_bind_int(st, 4, past);
-	sqlite3_bind_text(st, 5, today, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, stamp, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, start);
 	return db_done(st);
 }
 
@@ -395,8 +178,30 @@ alert_set_mode(struct db *db, int64_t creator_id, enum alert_mode mode,
 	return db_end(db, alert_set_mode_tx(db, creator_id, mode, hour, now));
 }
 
-enum ny_err
-alert_sale(struct db *db, int64_t order_id, int64_t now)
+/*
+ * Closes the savepoint of a best-effort alert whose work returned rc: a
+ * failure is undone and logged (what, key=id: an order or creator id,
+ * nothing the message holds), and the
+ * caller goes on. NY_OK, or what must fail the caller's transaction:
+ * NY_EBUSY (it retries whole) or NY_EDB (SQLite gave it up).
+ */
+static enum ny_err
+alert_settle(struct db *db, enum ny_err rc, const char *what,
+    const char *key, int64_t id)
+{
+	enum ny_err sp;
+
+	if ((sp = db_savepoint_end(db, rc)) != NY_OK)
+		return sp;
+	if (rc == NY_OK || rc == NY_EBUSY)
+		return rc;
+	log_warn(what, "%s=%lld err=%d", key, (long long)id, (int)rc);
+	return NY_OK;
+}
+
+/* alert_sale inside its savepoint. */
+static enum ny_err
+alert_sale_sp(struct db *db, int64_t order_id)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT a.phone, c.locale, p.title,"
 	    " o.quantity, o.amount_minor, o.currency, cu.phone"
@@ -405,7 +210,7 @@ alert_sale(struct db *db, int64_t order_id, int64_t now)
 	    " JOIN creators c ON c.id = p.creator_id"
 	    " JOIN customers cu ON cu.id = o.customer_id"
 	    " WHERE o.id = ? AND a.mode = 'each'"
-	    " AND a.verified_at IS NOT NULL");
+	    " AND a.verified_at IS NOT NULL AND c.disabled_at IS NULL");
 	char to[16], lang[4], cur[4], buyer[16], masked[24], amount[48];
 	char qty[16];
 	char dedupe[48], *title = NULL, *product, *body;
@@ -414,7 +219,6 @@ alert_sale(struct db *db, int64_t order_id, int64_t now)
 	int rc, n = 1;
 	enum ny_err err;
 
-	(void)now;
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, order_id);
@@ -430,8 +234,7 @@ alert_sale(struct db *db, int64_t order_id, int64_t now)
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
 		return rc == SQLITE_DONE ? NY_OK : db_err(rc);
-	if (!i18n_lang_ok(lang))
-		snprintf(lang, sizeof lang, "en");
+	alert_lang(lang);
 	money_format(minor, cur, lang, amount, sizeof amount);
 	/* The buyer's number masked: the alert may sit on a lock screen. */
 	phone_display(buyer, 1, masked, sizeof masked);
@@ -453,13 +256,26 @@ alert_sale(struct db *db, int64_t order_id, int64_t now)
 	return err;
 }
 
+enum ny_err
+alert_sale(struct db *db, int64_t order_id, int64_t now)
+{
+	enum ny_err rc;
+
+	(void)now;
+	if ((rc = db_savepoint(db)) != NY_OK)
+		return rc;
+	return alert_settle(db, alert_sale_sp(db, order_id),
+	    "sale alert left out", "order",
+	    order_id);
+}
+
 /* A creator whose summary is due (alert_daily). */
 struct alert_due {
 	int64_t	 creator_id;
 	int	 hour;
 	char	 phone[16];
 	char	 locale[4];
-	char	 last[11];		/* last_daily or "" */
+	char	 last[20];		/* last_daily or "" */
 };
 
 static enum ny_err
@@ -473,8 +289,7 @@ alert_due_fill(void *arg, void *elem, sqlite3_stmt *st)
 	d->hour = sqlite3_column_int(st, 2);
 	db_col_buf(st, 3, d->last, sizeof d->last);
 	db_col_buf(st, 4, d->locale, sizeof d->locale);
-	if (!i18n_lang_ok(d->locale))
-		snprintf(d->locale, sizeof d->locale, "en");
+	alert_lang(d->locale);
 	return NY_OK;
 }
 
@@ -517,9 +332,8 @@ alert_daily_body(struct db *db, const struct alert_due *d, int64_t since,
 	if (n == 0)
 		return NY_OK;
 	snprintf(count, sizeof count, "%lld", (long long)n);
-	*body = i18n_fmt(d->locale, n == 1 ? "msg.alert_daily_one" :
-	    "msg.alert_daily", "day", day, "count", count, "totals", totals,
-	    NULL);
+	*body = i18n_fmt_n(d->locale, "msg.alert_daily", n, "day", day,
+	    "count", count, "totals", totals, NULL);
 	return NY_OK;
 }
 
@@ -530,11 +344,13 @@ alert_daily_one(struct db *db, const struct alert_due *d, int64_t now,
 {
 	sqlite3_stmt *st;
 	struct outbox_msg m;
-	char dedupe[64], *body = NULL;
-	int64_t since = d->last[0] ? alert_day_at(d->last, d->hour) : -1;
+	char dedupe[64], stamp[20], *body = NULL;
+	int64_t since = d->last[0] ? alert_stamp_at(d->last, d->hour) : -1;
 	enum ny_err rc;
 
-	if (since < 0)
+	/* From the moment the last summary was made, whatever the hour is
+	 * now or was then, however late the worker ran. */
+	if (since < 0 || since > now)
 		since = now - 86400;
 	if (since < now - ALERT_DAILY_SPAN)
 		since = now - ALERT_DAILY_SPAN;
@@ -559,7 +375,8 @@ alert_daily_one(struct db *db, const struct alert_due *d, int64_t now,
 	    " WHERE creator_id = ?");
 	if (st == NULL)
 		return NY_EDB;
-	sqlite3_bind_text(st, 1, today, -1, SQLITE_STATIC);
+	alert_eat_stamp(now, stamp);
+	sqlite3_bind_text(st, 1, stamp, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, d->creator_id);
 	return db_done(st);
 }
@@ -571,7 +388,7 @@ alert_daily(struct db *db, int64_t now, int *queued)
 	    " a.last_daily, c.locale FROM sale_alerts a"
 	    " JOIN creators c ON c.id = a.creator_id"
 	    " WHERE a.mode = 'daily' AND a.hour <= ?1"
-	    " AND a.verified_at IS NOT NULL"
+	    " AND a.verified_at IS NOT NULL AND c.disabled_at IS NULL"
 	    " AND (a.last_daily IS NULL OR a.last_daily < ?2) LIMIT ?3");
 	struct alert_due *d = NULL;
 	char today[11];
@@ -585,8 +402,19 @@ alert_daily(struct db *db, int64_t now, int *queued)
 		sqlite3_bind_int(st, 3, ALERT_DAILY_BATCH);
 	}
 	rc = db_rows(st, 0, &d, &n, sizeof *d, alert_due_fill, NULL);
-	for (i = 0; rc == NY_OK && i < n; i++)
+	/* "2027-01-15T20:01:00" < "2027-01-16": last_daily's day is its
+	 * first 10 characters, so the comparison tells a day done. */
+	for (i = 0; rc == NY_OK && i < n; i++) {
+		int k = *queued;
+
+		if ((rc = db_savepoint(db)) != NY_OK)
+			break;
 		rc = alert_daily_one(db, &d[i], now, today, queued);
+		if (rc != NY_OK)
+			*queued = k;
+		rc = alert_settle(db, rc, "daily sale summary left out",
+		    "creator", d[i].creator_id);
+	}
 	free(d);
 	return rc;
 }

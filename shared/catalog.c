@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "product.h"
 
 /* Columns read by catalog_row, in order. Seats are computed for tickets only. */
 #define CATALOG_COLS \
@@ -388,12 +389,7 @@ catalog_product_by_slug(struct db *db, const char *slug,
 enum ny_err
 catalog_seats_left(struct db *db, int64_t product_id, int64_t *left)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT max(0, p.capacity"
-	    " - (SELECT coalesce(sum(o.quantity), 0) FROM orders o"
-	    "    WHERE o.product_id = p.id AND o.status = 'paid')"
-	    " - (SELECT coalesce(sum(r.seats), 0) FROM reservations r"
-	    "    JOIN orders o ON o.id = r.order_id"
-	    "    WHERE r.product_id = p.id AND o.status = 'pending'))"
+	sqlite3_stmt *st = db_stmt(db, "SELECT " PRODUCT_SEATS_LEFT_SQL("p")
 	    " FROM products p WHERE p.id = ? AND p.kind = 'ticket'");
 
 	*left = 0;

@@ -34,13 +34,17 @@ creator_list_free(struct creator *v, size_t n)
 int
 creator_handle_ok(const char *h)
 {
+	static const char *const reserved[] = { "setup", "invite", "cli",
+	    "system", "ssh", "sim", "mpesa", "stripe" };
 	size_t n = h ? strlen(h) : 0;
 
 	if (n < 2 || n > CREATOR_HANDLE_MAX || h[0] < 'a' || h[0] > 'z')
 		return 0;
-	/* SSH user names with a meaning of their own (see tui/ssh-auth.c). */
-	if (strcmp(h, "setup") == 0 || strcmp(h, "invite") == 0)
-		return 0;
+	/* SSH user names with a meaning of their own (see tui/ssh-auth.c),
+	 * and the audit log's actors that are not creators. */
+	for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
+		if (strcmp(h, reserved[i]) == 0)
+			return 0;
 	for (size_t i = 0; i < n; i++) {
 		char c = h[i];
 
@@ -270,20 +274,6 @@ creator_set_avatar(struct db *db, int64_t id, const char *sha)
 	    "AND (?1 IS NULL OR EXISTS (SELECT 1 FROM blobs "
 	    "WHERE sha256 = ?1))");
 	sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, id);
-	return creator_change(db, st, id);
-}
-
-enum ny_err
-creator_set_disabled(struct db *db, int64_t id, int on)
-{
-	sqlite3_stmt *st;
-
-	st = db_stmt(db, "UPDATE creators SET disabled_at = ? WHERE id = ?");
-	if (on)
-		sqlite3_bind_int64(st, 1, ny_now());
-	else
-		sqlite3_bind_null(st, 1);
 	sqlite3_bind_int64(st, 2, id);
 	return creator_change(db, st, id);
 }

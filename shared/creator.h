@@ -98,12 +98,6 @@ enum ny_err creator_update(struct db *db, int64_t id,
 enum ny_err creator_set_avatar(struct db *db, int64_t id, const char *sha);
 
 /*
- * Sets (on=1) or clears disabled_at. A disabled creator cannot log in.
- * NY_OK or NY_ENOTFOUND.
- */
-enum ny_err creator_set_disabled(struct db *db, int64_t id, int on);
-
-/*
  * The operator's switch (nyota-console creator disable|enable): sets
  * (on=1) or clears disabled_at when it is not so already, with the
  * "creator" event and the audit line "creator.disable" / "creator.enable"

@@ -83,24 +83,6 @@ customer_by_id(struct db *db, int64_t id, struct customer *out)
 	return customer_get(st, out);
 }
 
-/*
- * The digits to look for in phones: a whole number in a usual form
- * becomes its E.164 digits ("0712 345 678" → "254712345678"), else the
- * digits typed. "" when there are none.
- */
-static void
-customer_needle(const char *search, char *buf, size_t len)
-{
-	size_t i, k = 0;
-
-	if (phone_normalize(search, NULL, buf, len) == PHONE_OK)
-		return;
-	for (i = 0; search[i] != '\0' && k + 1 < len; i++)
-		if (search[i] >= '0' && search[i] <= '9')
-			buf[k++] = search[i];
-	buf[k] = '\0';
-}
-
 /* Adds the current row (one customer and currency) to r. */
 static void
 customer_add_row(sqlite3_stmt *st, struct customer_row *r)
@@ -154,7 +136,7 @@ customer_list(struct db *db, int64_t creator_id, const char *search,
     int max, struct customer_row **out, int *n)
 {
 	sqlite3_stmt *st;
-	char needle[32];
+	char key[16];
 
 	*out = NULL;
 	*n = 0;
@@ -162,11 +144,9 @@ customer_list(struct db *db, int64_t creator_id, const char *search,
 		return NY_EINVAL;
 	if (max <= 0)
 		return NY_OK;
-	needle[0] = '\0';
-	if (search != NULL && search[0] != '\0')
-		customer_needle(search, needle, sizeof needle);
-	if (search != NULL && search[0] != '\0' && needle[0] == '\0')
-		return NY_OK;	/* no digit: no phone can match */
+	if (search != NULL && search[0] != '\0' &&
+	    !phone_search_key(search, NULL, key, sizeof key))
+		return NY_OK;	/* nothing a masked phone may be found by */
 	/*
 	 * One row per customer and currency, the customer's latest
 	 * purchase repeated on each (a window over the groups) so that a
@@ -181,12 +161,16 @@ customer_list(struct db *db, int64_t creator_id, const char *search,
 	    " FROM products p CROSS JOIN orders o"
 	    " ON o.product_id = p.id AND o.status = 'paid'"
 	    " JOIN customers c ON c.id = o.customer_id"
-	    " WHERE p.creator_id = ?1 AND (?2 = '' OR instr(c.phone, ?2) > 0)"
+	    " WHERE p.creator_id = ?1"
+	    " AND (?2 IS NULL OR " PHONE_SEARCH_SQL("c.phone", "?2") ")"
 	    " GROUP BY c.id, o.currency"
 	    " ORDER BY last DESC, c.id DESC, o.currency");
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, creator_id);
-	sqlite3_bind_text(st, 2, needle, -1, SQLITE_TRANSIENT);
+	if (search != NULL && search[0] != '\0')
+		sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 2);
 	return customer_read_rows(st, max, out, n);
 }

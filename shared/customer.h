@@ -54,8 +54,9 @@ struct customer_row {
  * The customers who paid for creator_id's products, most recent buyer
  * first, at most max into *out (caller frees with free(); NULL when
  * none), *n how many. Only paid orders count (a refund gave the money
- * back). search NULL or "" = all; else a phone in any usual form
- * ("0712 345 678") or some of its digits, found anywhere in the number.
+ * back). search NULL or "" = all; else phone_search_key's rule: a whole
+ * number in any usual form ("0712 345 678") or the 1 to 3 digits it ends
+ * with, never other digits of it (the console shows it masked).
  * NY_OK, NY_EINVAL (creator_id ≤ 0) or a database error.
  */
 enum ny_err customer_list(struct db *db, int64_t creator_id,

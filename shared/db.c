@@ -281,6 +281,24 @@ db_end(struct db *db, enum ny_err rc)
 	return db_commit(db);
 }
 
+enum ny_err
+db_savepoint(struct db *db)
+{
+	return db_err(sqlite3_exec(db->h, "SAVEPOINT ny_sp", NULL, NULL, NULL));
+}
+
+enum ny_err
+db_savepoint_end(struct db *db, enum ny_err rc)
+{
+	if (rc == NY_OK)
+		return db_err(sqlite3_exec(db->h, "RELEASE ny_sp", NULL, NULL,
+		    NULL));
+	if (sqlite3_get_autocommit(db->h) || sqlite3_exec(db->h,
+	    "ROLLBACK TO ny_sp; RELEASE ny_sp", NULL, NULL, NULL) != SQLITE_OK)
+		return NY_EDB;
+	return NY_OK;
+}
+
 void
 db_fault_busy_after(struct db *db, int n)
 {

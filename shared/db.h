@@ -51,6 +51,17 @@ void		 db_rollback(struct db *db);
  */
 enum ny_err	 db_end(struct db *db, enum ny_err rc);
 
+/*
+ * A savepoint inside the caller's transaction, for work that may fail
+ * without failing it (a sale alert beside the sale). db_savepoint opens
+ * one. db_savepoint_end closes it: released when rc (the work's result)
+ * is NY_OK, else rolled back to (the work is undone, the transaction goes
+ * on). Returns NY_OK, or NY_EDB when that failed or SQLite had already
+ * rolled back the whole transaction: then the caller must fail too.
+ */
+enum ny_err	 db_savepoint(struct db *db);
+enum ny_err	 db_savepoint_end(struct db *db, enum ny_err rc);
+
 /* Runs SQL without results (several statements allowed). */
 enum ny_err	 db_exec(struct db *db, const char *sql);
 

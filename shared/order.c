@@ -187,49 +187,12 @@ order_read_list(sqlite3_stmt *st, int max, struct order **out, int *n)
 }
 
 enum ny_err
-order_list_recent(struct db *db, int64_t creator_id, const char *status,
-    int max, struct order **out, int *n)
-{
-	enum order_status s;
-	sqlite3_stmt *st;
-
-	if (status != NULL && order_status_parse(status, &s) != NY_OK)
-		return NY_EINVAL;
-	st = db_stmt(db, ORDER_SELECT "WHERE (?3 = 0 OR p.creator_id = ?3)"
-	    " AND (?1 IS NULL OR o.status = ?1)"
-	    " ORDER BY o.created_at DESC, o.id DESC LIMIT ?2");
-	if (st == NULL)
-		return NY_EDB;
-	if (status != NULL)
-		sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, max);
-	sqlite3_bind_int64(st, 3, creator_id);
-	return order_read_list(st, max, out, n);
-}
-
-/*
- * The search text's digits when it could be the end of a masked phone
- * ("…678": 1 to 3 digits, nothing else) into buf, else NULL: the search
- * never matches what the console does not show of a phone.
- */
-static const char *
-order_find_digits(const char *text, char *buf, size_t len)
-{
-	size_t n = text != NULL ? strlen(text) : 0;
-
-	if (n == 0 || n > 3 || strspn(text, "0123456789") != n || len <= n)
-		return NULL;
-	memcpy(buf, text, n + 1);
-	return buf;
-}
-
-enum ny_err
 order_list_find(struct db *db, const struct order_find *f, int max,
     struct order **out, int *n)
 {
 	enum order_status s;
 	sqlite3_stmt *st;
-	char digits[4];
+	char key[16];
 	const char *text = f->text != NULL && f->text[0] != '\0' ? f->text :
 	    NULL;
 
@@ -252,7 +215,7 @@ order_list_find(struct db *db, const struct order_find *f, int max,
 	    " AND (?3 = 0 OR p.id = ?3)"
 	    " AND (?4 IS NULL OR instr(lower(o.ref), lower(?4)) > 0"
 	    " OR instr(lower(p.title), lower(?4)) > 0"
-	    " OR instr(substr(c.phone, -3), ?5) > 0)"
+	    " OR " PHONE_SEARCH_SQL("c.phone", "?5") ")"
 	    " ORDER BY o.created_at DESC, o.id DESC LIMIT ?6");
 	if (st == NULL)
 		return NY_EDB;
@@ -262,8 +225,8 @@ order_list_find(struct db *db, const struct order_find *f, int max,
 	sqlite3_bind_int64(st, 3, f->product_id);
 	if (text != NULL)
 		sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC);
-	if (order_find_digits(text, digits, sizeof digits) != NULL)
-		sqlite3_bind_text(st, 5, digits, -1, SQLITE_TRANSIENT);
+	if (phone_search_key(text, NULL, key, sizeof key))
+		sqlite3_bind_text(st, 5, key, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 6, max);
 	return order_read_list(st, max, out, n);
 }

@@ -146,17 +146,6 @@ enum ny_err order_by_ref(struct db *db, const char *ref, struct order *out);
 enum ny_err order_by_id(struct db *db, int64_t id, struct order *out);
 
 /*
- * The newest orders first, for the console's live feed: at most max of
- * them into *out (caller frees the array with free()), *n how many.
- * creator_id 0 = every creator's products, else only that creator's (a
- * shop may host several). status NULL = all statuses, else only that one
- * ("paid", …). Returns NY_OK, NY_EINVAL (unknown status) or a database
- * error.
- */
-enum ny_err order_list_recent(struct db *db, int64_t creator_id,
-	    const char *status, int max, struct order **out, int *n);
-
-/*
  * What the console's Orders screen narrows its list to. Strings are
  * borrowed for the call.
  */
@@ -166,14 +155,15 @@ struct order_find {
 	int64_t		 product_id;	/* 0 = all of the creator's products */
 	const char	*text;		/* NULL or "" = no search; else a piece
 					   of the ref or product title (ASCII
-					   case ignored), or 1–3 digits the
-					   masked phone ("…678") ends with */
+					   case ignored), or a phone by
+					   phone_search_key: a whole number
+					   or the 1–3 digits "…678" shows */
 };
 
 /*
- * The newest orders matching f first, at most max (same ownership as
- * order_list_recent). Reads the creator's products first, never every
- * order of the shop. NY_OK, NY_EINVAL (no creator, unknown status) or a
+ * The newest orders matching f first, at most max, into *out (caller
+ * frees the array with free()), *n how many. Reads the creator's
+ * products first, never every order of the shop. NY_OK, NY_EINVAL (no creator, unknown status) or a
  * database error.
  */
 enum ny_err order_list_find(struct db *db, const struct order_find *f,
@@ -181,7 +171,7 @@ enum ny_err order_list_find(struct db *db, const struct order_find *f,
 
 /*
  * Orders of a phone still pending (for the simulated handset), newest
- * first, at most max. Same ownership as order_list_recent.
+ * first, at most max. Same ownership as order_list_find.
  */
 enum ny_err order_list_pending_by_phone(struct db *db, const char *phone,
 	    int max, struct order **out, int *n);

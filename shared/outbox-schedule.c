@@ -9,7 +9,7 @@
  * entitlement) makes each fire once per entitlement.
  *
  * Creators' daily sale summaries are alert.c's (alert_daily), in the same
- * transaction.
+ * transaction, each in a savepoint of its own (best-effort).
  *
  * Every queue happens in the same transaction as its mark, and the
  * message's dedupe_key repeats the mark, so a crash or a second worker
@@ -299,7 +299,9 @@ outbox_schedule(struct db *db, int64_t now, int *queued)
 	if (rc == NY_OK)
 		rc = sched_automations(db, now, &n);
 	if (rc == NY_OK)
-		rc = alert_daily(db, now, &n);	/* creators' sale summaries */
+		/* Creators' sale summaries, each best-effort in a savepoint:
+		 * a bad one never rolls back the reminders above. */
+		rc = alert_daily(db, now, &n);
 	if ((rc = db_end(db, rc)) != NY_OK)
 		return rc;
 	if (n > 0)

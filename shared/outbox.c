@@ -253,11 +253,12 @@ outbox_subst_link(const char *s, const char *link)
 
 /*
  * Runs one of ob_record's updates (sql a literal: ?1 id, ?2 a time, ?3 a
- * text) with its event, in its own transaction. NY_OK or the error.
+ * text, ?4 the new body or NULL) with its event, in its own transaction.
+ * NY_OK or the error.
  */
 static enum ny_err
 ob_mark(struct db *db, int64_t id, const char *sql, int64_t t,
-    const char *text)
+    const char *text, const char *body)
 {
 	sqlite3_stmt *st;
 	enum ny_err rc;
@@ -268,10 +269,41 @@ ob_mark(struct db *db, int64_t id, const char *sql, int64_t t,
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int64(st, 2, t);
 		sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
+		if (body != NULL)
+			sqlite3_bind_text(st, 4, body, -1, SQLITE_TRANSIENT);
 	}
 	if ((rc = db_done(st)) == NY_OK)
 		rc = db_event(db, "message", id, NULL);
 	return db_end(db, rc);
+}
+
+/*
+ * The body of a message that carries a one-time code (a sale alerts code,
+ * kind "alert_code") with its digits blanked, or NULL for any other
+ * kind. Once sent or failed for good the code has no use, and the
+ * database must not keep it (the console lists bodies, backups copy
+ * them). Every run of 6 digits goes: "10 minutes" stays readable.
+ */
+static char *
+ob_redacted(const struct ob_claim *c)
+{
+	struct ny_buf b;
+	const char *p = c->body;
+	size_t n;
+
+	if (strcmp(c->kind, "alert_code") != 0)
+		return NULL;
+	buf_init(&b, 0);
+	while (*p != '\0') {
+		for (n = 0; p[n] >= '0' && p[n] <= '9'; n++)
+			;
+		if (n == 6)
+			buf_adds(&b, "\u2022\u2022\u2022\u2022\u2022\u2022");
+		else
+			buf_add(&b, p, n > 0 ? n : 1);
+		p += n > 0 ? n : 1;
+	}
+	return buf_steal(&b, NULL);
 }
 
 /* Records the driver's answer for claim c: sent, queued again or failed. */
@@ -279,20 +311,30 @@ static enum ny_err
 ob_record(struct db *db, const struct ob_claim *c, enum outbox_result res,
     int64_t now, const char *provider_id, const char *reason)
 {
-	/* "AND status = 'sending'": a row reclaimed meanwhile is not ours. */
-	if (res == OUTBOX_SENT)
-		return ob_mark(db, c->id, "UPDATE messages SET status = 'sent',"
-		    " sent_at = ?2, provider_id = nullif(?3, ''),"
-		    " last_error = NULL WHERE id = ?1 AND status = 'sending'",
-		    now, provider_id);
+	char *body = NULL;
+	enum ny_err rc;
+
+	/* "AND status = 'sending'": a row reclaimed meanwhile is not ours.
+	 * A code's body is blanked by the statement that marks it done. */
 	if (res == OUTBOX_RETRY && c->attempts < OUTBOX_MAX_ATTEMPTS)
 		return ob_mark(db, c->id, "UPDATE messages SET status = 'queued',"
 		    " next_attempt_at = ?2, last_error = ?3"
 		    " WHERE id = ?1 AND status = 'sending'",
-		    now + outbox_backoff(c->attempts), reason);
-	return ob_mark(db, c->id, "UPDATE messages SET status = 'failed',"
-	    " next_attempt_at = ?2, last_error = ?3"
-	    " WHERE id = ?1 AND status = 'sending'", now, reason);
+		    now + outbox_backoff(c->attempts), reason, NULL);
+	body = ob_redacted(c);
+	if (res == OUTBOX_SENT)
+		rc = ob_mark(db, c->id, "UPDATE messages SET status = 'sent',"
+		    " sent_at = ?2, provider_id = nullif(?3, ''),"
+		    " last_error = NULL, body = coalesce(?4, body)"
+		    " WHERE id = ?1 AND status = 'sending'", now, provider_id,
+		    body);
+	else
+		rc = ob_mark(db, c->id, "UPDATE messages SET status = 'failed',"
+		    " next_attempt_at = ?2, last_error = ?3,"
+		    " body = coalesce(?4, body)"
+		    " WHERE id = ?1 AND status = 'sending'", now, reason, body);
+	free(body);
+	return rc;
 }
 
 /*

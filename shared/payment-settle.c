@@ -226,7 +226,9 @@ settle_tx(struct db *db, int64_t id, const char *ref,
 	    r->receipt != NULL && r->receipt[0] ? r->receipt : NULL, now,
 	    NULL)) != NY_OK)
 		return rc;
-	/* The creator's sale alert commits with the sale, or neither. */
+	/* The creator's sale alert is best-effort (its own savepoint): one
+	 * that cannot be queued never keeps the payment from settling. Only
+	 * NY_EBUSY (all retried) or a transaction SQLite gave up come back. */
 	if (to == ORDER_PAID && (rc = alert_sale(db, s.order_id, now)) != NY_OK)
 		return rc;
 	if (failure != NULL && strcmp(failure, PAY_REASON_AMOUNT) == 0 &&

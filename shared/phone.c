@@ -186,3 +186,36 @@ phone_display(const char *e164, int masked, char *out, size_t outlen)
 	else
 		snprintf(out, outlen, "+%s", e164);
 }
+
+int
+phone_search_key(const char *text, const char *default_cc, char *out,
+    size_t outlen)
+{
+	size_t n = text != NULL ? strlen(text) : 0;
+
+	assert(out != NULL && outlen >= 16);
+	out[0] = '\0';
+	if (n == 0)
+		return 0;
+	if (phone_normalize(text, default_cc, out, outlen) == PHONE_OK)
+		return 1;
+	out[0] = '\0';
+	if (n > 3 || strspn(text, "0123456789") != n)
+		return 0;
+	memcpy(out, text, n + 1);
+	return 1;
+}
+
+int
+phone_search_match(const char *key, const char *e164)
+{
+	size_t k, n;
+
+	if (key == NULL || e164 == NULL || key[0] == '\0')
+		return 0;
+	if (strcmp(key, e164) == 0)
+		return 1;
+	k = strlen(key);
+	n = strlen(e164);
+	return k <= 3 && k <= n && strcmp(e164 + n - k, key) == 0;
+}

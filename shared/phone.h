@@ -37,4 +37,31 @@ const char	*phone_err_name(enum phone_err e);
 void		 phone_display(const char *e164, int masked, char *out,
 		    size_t outlen);
 
+/*
+ * The one rule by which the console finds a buyer by phone while it shows
+ * the number masked ("…678"). text may be a whole valid number in any
+ * form phone_normalize accepts: it finds exactly that number. Else 1 to 3
+ * digits, nothing more: they find the numbers ending with them, all the
+ * masked form shows. Nothing else finds a phone, for a prefix or a middle
+ * piece would let anyone recover the hidden digits by trying.
+ *
+ * Writes the key into out (at least 16 bytes) and returns 1, or returns
+ * 0 (out "") when text can find no phone.
+ */
+int		 phone_search_key(const char *text, const char *default_cc,
+		    char *out, size_t outlen);
+
+/* 1 when the E.164 number e164 is found by key (from phone_search_key). */
+int		 phone_search_match(const char *key, const char *e164);
+
+/*
+ * phone_search_match as an SQL condition, for the lists that filter in
+ * the database: col the phone column, key the parameter bound to the key
+ * ("?5"). A NULL key matches nothing. Both expand to string literals, so
+ * the whole statement stays one literal for db_stmt.
+ */
+#define PHONE_SEARCH_SQL(col, key)					\
+	"(" col " = " key " OR (length(" key ") <= 3"			\
+	" AND substr(" col ", -length(" key ")) = " key "))"
+
 #endif

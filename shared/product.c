@@ -420,12 +420,7 @@ product_list_by_creator(struct db *db, int64_t creator_id,
 	    "(SELECT count(*) FROM orders o WHERE o.product_id = p.id "
 	    "AND o.status = 'paid'), (SELECT coalesce(sum(amount_minor), 0) "
 	    "FROM orders o WHERE o.product_id = p.id AND o.status = 'paid'), "
-	    "CASE WHEN p.kind = 'ticket' THEN max(0, p.capacity"
-	    " - (SELECT coalesce(sum(o.quantity), 0) FROM orders o"
-	    "    WHERE o.product_id = p.id AND o.status = 'paid')"
-	    " - (SELECT coalesce(sum(r.seats), 0) FROM reservations r"
-	    "    JOIN orders o ON o.id = r.order_id"
-	    "    WHERE r.product_id = p.id AND o.status = 'pending'))"
+	    "CASE WHEN p.kind = 'ticket' THEN " PRODUCT_SEATS_LEFT_SQL("p")
 	    " ELSE -1 END, "
 	    "CASE WHEN p.kind = 'subscription' THEN (SELECT count(*)"
 	    " FROM entitlements e WHERE e.product_id = p.id"

@@ -291,4 +291,18 @@ enum ny_err product_import_file_tx(struct db *db, int64_t product_id,
 enum ny_err product_file_by_id(struct db *db, int64_t file_id,
 	    struct product_file *out);
 
+/*
+ * SQL for the seats still on sale of ticket product p (a table alias):
+ * capacity less the seats of paid orders and those held by pending ones,
+ * never below 0. One rule for the product page and the console's list,
+ * each count starting from its table's product_id index.
+ */
+#define PRODUCT_SEATS_LEFT_SQL(p)					\
+	"max(0, " p ".capacity"						\
+	" - (SELECT coalesce(sum(o.quantity), 0) FROM orders o"		\
+	"    WHERE o.product_id = " p ".id AND o.status = 'paid')"	\
+	" - (SELECT coalesce(sum(r.seats), 0) FROM reservations r"	\
+	"    JOIN orders o ON o.id = r.order_id"			\
+	"    WHERE r.product_id = " p ".id AND o.status = 'pending'))"
+
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "creator.h"
 #include "entitlement.h"
 #include "i18n.h"
 #include "log.h"
@@ -21,6 +22,7 @@
 struct rd_info {
 	int64_t	 order_id;
 	int64_t	 customer_id;
+	int64_t	 creator_id;		/* the product's */
 	int64_t	 amount;
 	char	 currency[4];
 	char	 locale[4];
@@ -31,6 +33,7 @@ struct rd_info {
 	char	 how[8];
 	char	 code[16];
 	char	 actor[40];
+	char	 handle[CREATOR_HANDLE_MAX + 1];	/* the product's creator */
 };
 
 /*
@@ -81,7 +84,11 @@ rd_order(struct db *db, int64_t now, struct rd_info *info)
 	    " (status = 'expired' AND failure = 'late_refund'))"
 	    " RETURNING customer_id, locale, ref,"
 	    " (SELECT title FROM products p WHERE p.id = orders.product_id),"
-	    " (SELECT phone FROM customers c WHERE c.id = orders.customer_id)");
+	    " (SELECT phone FROM customers c WHERE c.id = orders.customer_id),"
+	    " (SELECT p.creator_id FROM products p"
+	    "  WHERE p.id = orders.product_id),"
+	    " (SELECT c.handle FROM products p JOIN creators c"
+	    "  ON c.id = p.creator_id WHERE p.id = orders.product_id)");
 	int rc;
 
 	if (st == NULL)
@@ -94,11 +101,34 @@ rd_order(struct db *db, int64_t now, struct rd_info *info)
 		db_col_buf(st, 2, info->ref, sizeof info->ref);
 		db_col_buf(st, 3, info->title, sizeof info->title);
 		db_col_buf(st, 4, info->phone, sizeof info->phone);
+		info->creator_id = sqlite3_column_int64(st, 5);
+		db_col_buf(st, 6, info->handle, sizeof info->handle);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
 		return NY_ESTATE;
 	return db_err(rc);
+}
+
+/*
+ * The audit line's actor for the refund's asker into buf. The row keeps
+ * who asked as the order detail shows it: the creator's bare handle from
+ * the console (refund_ask: only their own orders), "cli", or the provider
+ * for a refund made at its end. A console refund reads "creator:amani"
+ * as ui_audit writes it. "cli", "system" and the provider come first, so a
+ * creator whose handle happens to be one of them is never shown as having
+ * done what the operator or the provider did.
+ */
+static void
+rd_actor(const struct rd_info *info, char *buf, size_t len)
+{
+	if (strcmp(info->actor, "cli") != 0 &&
+	    strcmp(info->actor, "system") != 0 &&
+	    strcmp(info->actor, info->provider) != 0 &&
+	    info->handle[0] != '\0' && strcmp(info->actor, info->handle) == 0)
+		snprintf(buf, len, "creator:%s", info->actor);
+	else
+		snprintf(buf, len, "%s", info->actor);
 }
 
 /* The buyer's WhatsApp message, once per order, in the order's language. */
@@ -141,7 +171,7 @@ enum ny_err
 refund_done_tx(struct db *db, int64_t refund_id, int64_t now)
 {
 	struct rd_info info;
-	char amount[64], *detail;
+	char amount[64], actor[CREATOR_HANDLE_MAX + 16], *detail;
 	enum ny_err rc;
 
 	memset(&info, 0, sizeof info);
@@ -160,7 +190,11 @@ refund_done_tx(struct db *db, int64_t refund_id, int64_t now)
 	detail = xasprintf("order=%s amount=\"%s\" provider=%s how=%s%s%s",
 	    info.ref, amount, info.provider, info.how,
 	    info.code[0] ? " code=" : "", info.code);
-	rc = audit_log(db, info.actor, "order.refund", detail, NULL);
+	rd_actor(&info, actor, sizeof actor);
+	/* The creator's line whoever asked: their viewer shows refunds of
+	 * their orders, the operator's and the provider's too. */
+	rc = audit_log_for(db, info.creator_id, actor, "order.refund", detail,
+	    NULL);
 	free(detail);
 	if (rc == NY_OK)
 		rc = db_event(db, "order", info.order_id, NULL);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "creator.h"
 #include "entitlement.h"
 #include "i18n.h"
 #include "log.h"
@@ -255,7 +256,7 @@ rf_request_tx(struct db *db, const struct ny_config *cfg,
 {
 	struct rf_target t;
 	struct refund prev;
-	char amount[64], *detail;
+	char amount[64], actor[CREATOR_HANDLE_MAX + 16], *detail;
 	enum ny_err rc;
 
 	if ((rc = rf_target_get(db, ask->order_ref, &t)) != NY_OK)
@@ -279,7 +280,15 @@ rf_request_tx(struct db *db, const struct ny_config *cfg,
 	money_format(t.amount, t.currency, "en", amount, sizeof amount);
 	detail = xasprintf("order=%s amount=\"%s\" provider=%s how=%s",
 	    ask->order_ref, amount, t.provider, *how);
-	rc = audit_log(db, ask->actor, "order.refund.request", detail, NULL);
+	/* A creator asks in the console for their own orders only: the
+	 * actor reads as ui_audit writes it, and the line is theirs to see
+	 * in the audit viewer whoever asked ("cli" stays "cli"). */
+	if (ask->creator_id > 0)
+		snprintf(actor, sizeof actor, "creator:%s", ask->actor);
+	else
+		snprintf(actor, sizeof actor, "%s", ask->actor);
+	rc = audit_log_for(db, t.creator_id, actor, "order.refund.request",
+	    detail, NULL);
 	free(detail);
 	return rc;
 }

@@ -86,9 +86,18 @@ view_kind(json_t *o, const char *lang, const struct catalog_product *p)
 	    json_boolean(strcmp(p->kind, "ticket") == 0));
 	json_object_set_new(o, "is_webinar",
 	    json_boolean(strcmp(p->kind, "webinar") == 0));
-	if (p->period_days > 0)
+	if (p->period_days > 0) {
+		char n[24];
+
 		json_object_set_new(o, "period_days",
 		    json_integer(p->period_days));
+		/* "1 day" / "30 days": the count picks the form. */
+		snprintf(n, sizeof n, "%lld", (long long)p->period_days);
+		s = i18n_fmt_n(lang, "sf.period", p->period_days,
+		    "period_days", n, NULL);
+		view_set_str(o, "period_label", s);
+		free(s);
+	}
 	if (strcmp(p->kind, "ticket") == 0 || strcmp(p->kind, "webinar") == 0) {
 		ny_iso8601(p->starts_at, iso, sizeof iso);
 		view_set_str(o, "starts_at", iso);

@@ -5,6 +5,10 @@
  * language with the buyer's phone masked, in the settling transaction and
  * never twice; the daily summary goes at the chosen hour, once a day,
  * with count and totals per currency, and not at all without sales.
+ * Alerts are best-effort (a failed one undoes neither the sale nor the
+ * scheduler's run), skip disabled creators, and a summary starts where
+ * the last ended, whatever the hour. Codes are capped per day (sent and
+ * wrong answers) and blanked in messages once sent or failed.
  * Console logins are audit lines of the creator, listed newest first.
  */
 #include <check.h>
@@ -12,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "alert.h"
 #include "crypto.h"
@@ -351,7 +356,7 @@ START_TEST(daily_once_a_day)
 	/* Next day: no sales, no message, but the day is done. */
 	ck_assert_int_eq(schedule(h20 + 86400 + 60), 0);
 	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM sale_alerts"
-	    " WHERE last_daily = '2027-01-16'"), 1);
+	    " WHERE substr(last_daily, 1, 10) = '2027-01-16'"), 1);
 	/* The day after: only what sold since the last summary. */
 	sell(1, h20 + 2 * 86400 - 3600);
 	ck_assert_int_eq(schedule(h20 + 2 * 86400 + 60), 1);
@@ -372,6 +377,284 @@ START_TEST(daily_hour_past)
 	ck_assert_int_eq(schedule(NOW + 120), 0);	/* 11:02, 8 is past */
 	ck_assert_int_eq(schedule(NOW + 21 * 3600 - 60), 0);	/* 07:59 */
 	ck_assert_int_eq(schedule(NOW + 21 * 3600 + 60), 1);	/* 08:01 */
+}
+END_TEST
+
+/* Whether body holds a run of 6 digits (a code). */
+static int
+has_code(const char *body)
+{
+	regex_t re;
+	int found;
+
+	ck_assert_int_eq(regcomp(&re, "[0-9]{6}", REG_EXTENDED), 0);
+	found = regexec(&re, body, 0, NULL, 0) == 0;
+	regfree(&re);
+	return found;
+}
+
+/*
+ * An alert that cannot be queued never undoes the sale: the payment
+ * settles, the buyer's own messages stay, only the alert is left out.
+ */
+START_TEST(alert_failure_keeps_sale)
+{
+	int64_t order;
+
+	verify(1, OWN);
+	ck_assert_int_eq(alert_set_mode(db, 1, ALERT_EACH, 20, NOW), NY_OK);
+	ck_assert_int_eq(db_exec(db, "CREATE TEMP TRIGGER no_alert BEFORE"
+	    " INSERT ON messages WHEN NEW.kind = 'sale_alert' BEGIN"
+	    " SELECT RAISE(ABORT, 'refused'); END"), NY_OK);
+	order = sell(1, NOW + 10);
+	ck_assert_int_eq(count_kind("sale_alert"), 0);
+	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM orders"
+	    " WHERE status = 'paid'"), 1);
+	ck_assert_int_gt(order, 0);
+	ck_assert_int_eq(db_exec(db, "DROP TRIGGER no_alert"), NY_OK);
+	sell(1, NOW + 20);
+	ck_assert_int_eq(count_kind("sale_alert"), 1);
+}
+END_TEST
+
+/*
+ * One creator's summary that cannot be queued rolls back neither the
+ * others' nor the scheduler's run; it is tried again at the next run.
+ */
+START_TEST(daily_failure_is_one_creators)
+{
+	const int64_t h20 = NOW + 9 * 3600;
+
+	verify(1, OWN);
+	ck_assert_int_eq(alert_set_mode(db, 1, ALERT_DAILY, 20, NOW), NY_OK);
+	ny_clock_set(NOW + 61);
+	verify(2, "0733 444 555");
+	ck_assert_int_eq(alert_set_mode(db, 2, ALERT_DAILY, 20, NOW), NY_OK);
+	sell(1, NOW + 100);
+	sell(3, NOW + 110);
+	ck_assert_int_eq(db_exec(db, "CREATE TEMP TRIGGER no_daily BEFORE"
+	    " INSERT ON messages WHEN NEW.kind = 'alert_daily' AND"
+	    " NEW.to_phone = '" OWN "' BEGIN"
+	    " SELECT RAISE(ABORT, 'refused'); END"), NY_OK);
+	ck_assert_int_eq(schedule(h20 + 60), 1);	/* creator 2's */
+	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM sale_alerts"
+	    " WHERE creator_id = 1 AND last_daily IS NULL"), 1);
+	ck_assert_int_eq(db_exec(db, "DROP TRIGGER no_daily"), NY_OK);
+	ck_assert_int_eq(schedule(h20 + 120), 1);	/* creator 1's, late */
+	ck_assert_int_eq(count_kind("alert_daily"), 2);
+}
+END_TEST
+
+/* The body of the newest summary holds "mauzo N " (Swahili, creator 1). */
+static void
+summary_counts(const char *count)
+{
+	char body[400], lang[4], to[16], want[32];
+
+	last_body("alert_daily", body, sizeof body, lang, to);
+	snprintf(want, sizeof want, "mauzo %s ", count);
+	ck_assert_msg(strstr(body, want) != NULL, "%s not in %s", want, body);
+}
+
+/*
+ * Moving the hour between summaries: the next one starts where the last
+ * ended, so no sale is counted twice and none is lost.
+ */
+START_TEST(daily_hour_moved)
+{
+	const int64_t h20 = NOW + 9 * 3600;	/* day 1, 20:00 EAT */
+
+	verify(1, OWN);
+	ck_assert_int_eq(alert_set_mode(db, 1, ALERT_DAILY, 20, NOW), NY_OK);
+	sell(1, NOW + 60);				/* day 1 11:01 */
+	ck_assert_int_eq(schedule(h20 + 60), 1);
+	summary_counts("1");
+	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM sale_alerts"
+	    " WHERE last_daily = '2027-01-15T20:01:00'"), 1);
+	sell(1, h20 + 3600);				/* day 1 21:00 */
+	/* Day 2 10:00: 08:00 from now on, today's not sent yet. */
+	ck_assert_int_eq(alert_set_mode(db, 1, ALERT_DAILY, 8, h20 + 14 *
+	    3600), NY_OK);
+	ck_assert_int_eq(schedule(h20 + 14 * 3600 + 60), 1);
+	summary_counts("1");				/* 21:00 only */
+	sell(1, h20 + 16 * 3600);			/* day 2 12:00 */
+	ck_assert_int_eq(schedule(h20 + 36 * 3600 + 60), 1);	/* day 3 8:01 */
+	summary_counts("1");				/* 12:00 only */
+	/* Day 3 09:00: 22:00 from now on; today's went at 08:01. */
+	ck_assert_int_eq(alert_set_mode(db, 1, ALERT_DAILY, 22, h20 + 37 *
+	    3600), NY_OK);
+	sell(1, h20 + 38 * 3600);			/* day 3 10:00 */
+	ck_assert_int_eq(schedule(h20 + 50 * 3600 + 60), 0);	/* day 3 22:01 */
+	sell(1, h20 + 61 * 3600);			/* day 4 09:00 */
+	ck_assert_int_eq(schedule(h20 + 74 * 3600 + 60), 1);	/* day 4 22:01 */
+	summary_counts("2");				/* 10:00 and 09:00 */
+	ck_assert_int_eq(count_kind("alert_daily"), 4);
+}
+END_TEST
+
+/* A worker running late: its summary ends when it ran, not at the hour. */
+START_TEST(daily_late_worker)
+{
+	const int64_t h20 = NOW + 9 * 3600;
+
+	verify(1, OWN);
+	ck_assert_int_eq(alert_set_mode(db, 1, ALERT_DAILY, 20, NOW), NY_OK);
+	sell(1, NOW + 60);
+	sell(1, h20 + 3600);				/* 21:00 */
+	ck_assert_int_eq(schedule(h20 + 3 * 3600), 1);	/* 23:00 */
+	summary_counts("2");
+	ck_assert_int_eq(schedule(h20 + 86400 + 60), 0);	/* nothing new */
+	sell(1, h20 + 86400 + 120);
+	ck_assert_int_eq(schedule(h20 + 2 * 86400 + 60), 1);
+	summary_counts("1");
+}
+END_TEST
+
+/* A disabled creator gets no alert and no summary. */
+START_TEST(disabled_creator_silent)
+{
+	const int64_t h20 = NOW + 9 * 3600;
+	struct order_new in = {
+		.product_id = 1, .phone = BUYER, .quantity = 1,
+		.locale = "en", .provider = "sim", .timeout_s = 120,
+	};
+	struct pay_result r = { .outcome = PAY_PAID, .amount_minor = -1,
+	    .receipt = "SIMOFF" };
+	struct order o;
+	struct payment p;
+	int changed = 0;
+
+	verify(1, OWN);
+	ck_assert_int_eq(alert_set_mode(db, 1, ALERT_EACH, 20, NOW), NY_OK);
+	/* Bought before the creator was disabled, paid after. */
+	ck_assert_int_eq(order_create(db, &in, &o, NULL), NY_OK);
+	ck_assert_int_eq(db_exec(db, "UPDATE creators SET disabled_at = 1"
+	    " WHERE id = 1"), NY_OK);
+	ck_assert_int_eq(payment_by_order(db, o.id, &p), NY_OK);
+	ck_assert_int_eq(payment_settle(db, p.id, NULL, &r, &changed), NY_OK);
+	ck_assert_int_eq(changed, 1);
+	ck_assert_int_eq(count_kind("sale_alert"), 0);
+	ck_assert_int_eq(alert_set_mode(db, 1, ALERT_DAILY, 20, NOW), NY_OK);
+	ck_assert_int_eq(schedule(h20 + 60), 0);
+	ck_assert_int_eq(count_kind("alert_daily"), 0);
+	/* Enabled again: the summary goes. */
+	ck_assert_int_eq(db_exec(db, "UPDATE creators SET disabled_at = NULL"
+	    " WHERE id = 1"), NY_OK);
+	ck_assert_int_eq(schedule(h20 + 120), 1);
+}
+END_TEST
+
+/* Five codes a day: the sixth is refused until the first is a day old. */
+START_TEST(code_cap_per_day)
+{
+	struct alert_conf c;
+	int i;
+
+	for (i = 0; i < ALERT_CODES_DAY; i++)
+		ck_assert_int_eq(alert_code_send(db, 1, OWN, NOW + 61 * i, NULL,
+		    NULL), NY_OK);
+	ck_assert_int_eq(alert_code_send(db, 1, OWN, NOW + 61 * i, NULL,
+	    NULL), NY_EDENIED);
+	ck_assert_int_eq(alert_get(db, 1, NOW + 61 * i, &c), NY_OK);
+	ck_assert_int_eq(c.capped, 1);
+	ck_assert_int_eq(count_kind("alert_code"), ALERT_CODES_DAY);
+	/* Another creator is not capped by it. */
+	ck_assert_int_eq(alert_code_send(db, 2, OWN, NOW + 61 * i, NULL,
+	    NULL), NY_OK);
+	ck_assert_int_eq(alert_code_send(db, 1, OWN, NOW + 86400 + 1, NULL,
+	    NULL), NY_OK);
+	/* That was the window's fifth again: it can be typed, no sixth. */
+	ck_assert_int_eq(alert_get(db, 1, NOW + 86400 + 1, &c), NY_OK);
+	ck_assert_int_eq(c.capped, 1);
+	ck_assert_int_eq(c.code_pending, 1);
+}
+END_TEST
+
+/* Ten wrong answers a day across new codes, then none until a quiet day. */
+START_TEST(code_cap_wrong_per_day)
+{
+	struct alert_conf c;
+	char code[7], wrong[8];
+	int left = -1, i;
+
+	ck_assert_int_eq(alert_code_send(db, 1, OWN, NOW, NULL, NULL), NY_OK);
+	last_code(code);
+	snprintf(wrong, sizeof wrong, "%06d", (atoi(code) + 1) % 1000000);
+	for (i = 0; i < ALERT_CODE_TRIES; i++)
+		ck_assert_int_eq(alert_code_check(db, 1, wrong, NOW, &left),
+		    NY_EDENIED);
+	ck_assert_int_eq(left, 0);
+	/* A new code: the day's wrong answers still count. */
+	ck_assert_int_eq(alert_code_send(db, 1, OWN, NOW + 61, NULL, NULL),
+	    NY_OK);
+	last_code(code);
+	snprintf(wrong, sizeof wrong, "%06d", (atoi(code) + 1) % 1000000);
+	ck_assert_int_eq(alert_code_check(db, 1, wrong, NOW + 62, &left),
+	    NY_EDENIED);
+	ck_assert_int_eq(left, 4);
+	for (i = 1; i < ALERT_WRONG_DAY - ALERT_CODE_TRIES; i++)
+		ck_assert_int_eq(alert_code_check(db, 1, wrong, NOW + 62, &left),
+		    NY_EDENIED);
+	ck_assert_int_eq(left, 0);
+	/* Ten wrong: even the right code is refused, and no new code. */
+	ck_assert_int_eq(alert_code_check(db, 1, code, NOW + 63, &left),
+	    NY_ELIMIT);
+	ck_assert_int_eq(alert_get(db, 1, NOW + 63, &c), NY_OK);
+	ck_assert_int_eq(c.capped, 1);
+	ck_assert_int_eq(c.verified, 0);
+	ck_assert_int_eq(alert_code_send(db, 1, OWN, NOW + 200, NULL, NULL),
+	    NY_EDENIED);
+	/* A day after the last code: a fresh start. */
+	ck_assert_int_eq(alert_code_send(db, 1, OWN, NOW + 61 + 86400 + 1,
+	    NULL, NULL), NY_OK);
+	last_code(code);
+	ck_assert_int_eq(alert_code_check(db, 1, code, NOW + 61 + 86400 + 2,
+	    &left), NY_OK);
+}
+END_TEST
+
+/* The code's digits leave the database once it is sent or failed. */
+START_TEST(code_blanked_when_done)
+{
+	struct outbox_conf conf = { .driver = "log", .base_url = "http://x" };
+	char body[400], lang[4], to[16], *dir = tmp_path("data");
+	struct outbox *ob;
+	char *cause = NULL;
+	int sent = 0;
+
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	conf.data_dir = dir;
+	ck_assert_int_eq(outbox_new(&conf, &ob, &cause), NY_OK);
+	verify(1, OWN);
+	ck_assert_int_eq(alert_set_mode(db, 1, ALERT_EACH, 20, NOW), NY_OK);
+	sell(1, NOW + 10);
+	ck_assert_int_eq(outbox_step(ob, db, NOW + 20, 16, &sent), NY_OK);
+	ck_assert_int_ge(sent, 2);
+	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM messages"
+	    " WHERE status != 'sent'"), 0);
+	last_body("alert_code", body, sizeof body, lang, to);
+	ck_assert_msg(!has_code(body), "code kept: %s", body);
+	ck_assert_ptr_nonnull(strstr(body, "\u2022\u2022\u2022\u2022\u2022"
+	    "\u2022"));
+	ck_assert_ptr_nonnull(strstr(body, "10"));	/* the rest stays */
+	/* Other kinds keep their body. */
+	last_body("sale_alert", body, sizeof body, lang, to);
+	ck_assert_ptr_nonnull(strstr(body, "Wimbo wa Pwani"));
+	outbox_free(ob);
+	/* Failed for good (no directory to write, attempts used up). */
+	conf.data_dir = "/nonexistent/nyota";
+	ck_assert_int_eq(outbox_new(&conf, &ob, &cause), NY_OK);
+	ck_assert_int_eq(alert_code_send(db, 1, OWN, NOW + 100, NULL, NULL),
+	    NY_OK);
+	ck_assert_int_eq(db_exec(db, "UPDATE messages SET attempts = 7"
+	    " WHERE status = 'queued'"), NY_OK);
+	ck_assert_int_eq(outbox_step(ob, db, NOW + 110, 16, &sent), NY_OK);
+	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM messages"
+	    " WHERE kind = 'alert_code' AND status = 'failed'"), 1);
+	last_body("alert_code", body, sizeof body, lang, to);
+	ck_assert_msg(!has_code(body), "code kept: %s", body);
+	outbox_free(ob);
+	free(dir);
 }
 END_TEST
 
@@ -446,6 +729,14 @@ main(void)
 	tcase_add_test(tc, daily_once_a_day);
 	tcase_add_test(tc, daily_hour_past);
 	tcase_add_test(tc, eat_day);
+	tcase_add_test(tc, alert_failure_keeps_sale);
+	tcase_add_test(tc, daily_failure_is_one_creators);
+	tcase_add_test(tc, daily_hour_moved);
+	tcase_add_test(tc, daily_late_worker);
+	tcase_add_test(tc, disabled_creator_silent);
+	tcase_add_test(tc, code_cap_per_day);
+	tcase_add_test(tc, code_cap_wrong_per_day);
+	tcase_add_test(tc, code_blanked_when_done);
 	tcase_add_test(tc, audit_logins_listed);
 	suite_add_tcase(s, tc);
 	return run_suite(s);

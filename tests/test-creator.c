@@ -47,7 +47,7 @@ START_TEST(handles)
 		"abcdefghijklmnopqrstuvwxyz012345", NULL };
 	static const char *bad[] = { "", "a", "Amani", "9lives", "-ab", "_ab",
 		"ab cd", "abc/", "abcdefghijklmnopqrstuvwxyz0123456", "setup",
-		"invite", "amaní", NULL };
+		"invite", "cli", "system", "stripe", "mpesa", "amaní", NULL };
 
 	for (int i = 0; good[i]; i++)
 		ck_assert_msg(creator_handle_ok(good[i]), "%s", good[i]);
@@ -133,6 +133,9 @@ START_TEST(verify_and_replay)
 	int64_t id, now = 1800000000, step = now / 30;
 	char code[7], prev[7], next[7], wrong[7];
 	struct creator c;
+	struct audit_row *rows;
+	size_t nrows;
+	int changed;
 
 	ck_assert_int_eq(creator_add(db, "amani", NULL, NULL, &id), NY_OK);
 	/* Not enrolled yet: denied. */
@@ -171,11 +174,23 @@ START_TEST(verify_and_replay)
 	ck_assert_int_eq(creator_secret_verify(db, "amani", "12345", now + 90),
 	    NY_EDENIED);
 	/* Disabled creators cannot log in. */
-	ck_assert_int_eq(creator_set_disabled(db, id, 1), NY_OK);
+	ck_assert_int_eq(creator_set_disabled_as(db, id, 1, "cli", &changed),
+	    NY_OK);
+	ck_assert_int_eq(changed, 1);
 	totp_code(raw_secret, sizeof raw_secret, now + 300, code);
 	ck_assert_int_eq(creator_secret_verify(db, "amani", code, now + 300),
 	    NY_EDENIED);
-	ck_assert_int_eq(creator_set_disabled(db, id, 0), NY_OK);
+	ck_assert_int_eq(creator_set_disabled_as(db, id, 0, "cli", &changed),
+	    NY_OK);
+	ck_assert_int_eq(changed, 1);
+	/* Each switch left its audit line about the creator. */
+	ck_assert_int_eq(audit_list_creator(db, id, 0, 10, &rows, &nrows),
+	    NY_OK);
+	ck_assert_uint_eq(nrows, 2);
+	ck_assert_str_eq(rows[0].action, "creator.enable");
+	ck_assert_str_eq(rows[1].action, "creator.disable");
+	ck_assert_str_eq(rows[1].actor, "cli");
+	free(rows);
 	ck_assert_int_eq(creator_secret_verify(db, "amani", code, now + 300),
 	    NY_OK);
 	db_close(db);

@@ -481,21 +481,24 @@ START_TEST(lists_for_console)
 	ck_assert_int_eq(buy(db, 1, "254712345678", 1, NULL, &o), NY_OK);
 	ck_assert_int_eq(payment_settle(db, o.payment_id, NULL, &paid, NULL), NY_OK);
 	ck_assert_int_eq(buy(db, 4, "254712345678", 1, NULL, &o), NY_OK);
-	ck_assert_int_eq(order_list_recent(db, 0, NULL, 10, &v, &n), NY_OK);
+	struct order_find f = { .creator_id = 1 };
+
+	ck_assert_int_eq(order_list_find(db, &f, 10, &v, &n), NY_OK);
 	ck_assert_int_eq(n, 2);
 	ck_assert_str_eq(v[0].product_title, "Club");
 	ck_assert_ptr_null(strstr(v[0].phone_masked, "712345"));
 	ck_assert_ptr_nonnull(strstr(v[0].phone_masked, "678"));
 	free(v);
-	ck_assert_int_eq(order_list_recent(db, 0, "paid", 10, &v, &n), NY_OK);
+	f.status = "paid";
+	ck_assert_int_eq(order_list_find(db, &f, 10, &v, &n), NY_OK);
 	ck_assert_int_eq(n, 1);
 	ck_assert_str_eq(v[0].product_title, "A song");
 	free(v);
-	ck_assert_int_eq(order_list_recent(db, 0, "weird", 10, &v, &n), NY_EINVAL);
-	ck_assert_int_eq(order_list_recent(db, 1, NULL, 10, &v, &n), NY_OK);
-	ck_assert_int_eq(n, 2);
-	free(v);
-	ck_assert_int_eq(order_list_recent(db, 2, NULL, 10, &v, &n), NY_OK);
+	f.status = "weird";
+	ck_assert_int_eq(order_list_find(db, &f, 10, &v, &n), NY_EINVAL);
+	f.status = NULL;
+	f.creator_id = 2;
+	ck_assert_int_eq(order_list_find(db, &f, 10, &v, &n), NY_OK);
 	ck_assert_int_eq(n, 0);
 	free(v);
 	ck_assert_int_eq(order_list_pending_by_phone(db, "254712345678", 5, &v,

@@ -147,6 +147,47 @@ START_TEST(display)
 }
 END_TEST
 
+/*
+ * The search rule, against the number the console shows as "…678": only
+ * the whole number or what the mask shows finds it.
+ */
+START_TEST(search_rule)
+{
+	static const struct {
+		const char	*text;
+		int		 found;
+	} c[] = {
+		{ "678", 1 }, { "78", 1 }, { "8", 1 },
+		{ "0712 345 678", 1 }, { "+254 712-345-678", 1 },
+		{ "254712345678", 1 }, { "712345678", 1 },
+		{ "2547", 0 }, { "0712 34", 0 }, { "67", 0 }, { "5678", 0 },
+		{ "12345678", 0 }, { "0712 345 679", 0 }, { "…678", 0 },
+		{ " 678", 0 }, { "abc", 0 }, { "", 0 },
+	};
+	char key[16];
+	size_t i;
+	int ok;
+
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		ok = phone_search_key(c[i].text, NULL, key, sizeof key) &&
+		    phone_search_match(key, "254712345678");
+		ck_assert_msg(ok == c[i].found, "\"%s\": found %d", c[i].text,
+		    ok);
+	}
+	ck_assert_int_eq(phone_search_key(NULL, NULL, key, sizeof key), 0);
+	ck_assert_str_eq(key, "");
+	ck_assert_int_eq(phone_search_key("0712 34", NULL, key, sizeof key),
+	    0);
+	ck_assert_str_eq(key, "");
+	/* A national form follows the country given. */
+	ck_assert_int_eq(phone_search_key("0754123456", "255", key,
+	    sizeof key), 1);
+	ck_assert_str_eq(key, "255754123456");
+	ck_assert_int_eq(phone_search_match("678", "78"), 0);
+	ck_assert_int_eq(phone_search_match(NULL, "254712345678"), 0);
+}
+END_TEST
+
 static Suite *
 phone_suite(void)
 {
@@ -158,6 +199,7 @@ phone_suite(void)
 	tcase_add_test(tc, long_input_bounded);
 	tcase_add_test(tc, err_names);
 	tcase_add_test(tc, display);
+	tcase_add_test(tc, search_rule);
 	suite_add_tcase(s, tc);
 	return s;
 }

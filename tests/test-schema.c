@@ -273,8 +273,6 @@ static const struct plan_allow plan_allowed[] = {
 	  " were hashed" },
 	/* Newest first, stopping after LIMIT matching rows: the screens
 	 * show the latest page only. */
-	{ "orders", "WHERE (?3 = 0 OR p.creator_id = ?3)",
-	  "order_list_recent (console feed): orders_created backwards" },
 	{ "messages", "FROM messages ORDER BY id DESC LIMIT ?2",
 	  "outbox_list (console): messages by rowid backwards" },
 	{ "messages", "FROM messages WHERE (order_id IN (SELECT o.id FROM",

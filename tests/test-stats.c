@@ -210,7 +210,9 @@ START_TEST(sales_match_orders_screen)
 	int n = 0, i, paid = 0;
 
 	ck_assert_int_eq(stats_get(db, 1, NOW, &s), NY_OK);
-	ck_assert_int_eq(order_list_recent(db, 1, "paid", 200, &v, &n), NY_OK);
+	struct order_find f = { .creator_id = 1, .status = "paid" };
+
+	ck_assert_int_eq(order_list_find(db, &f, 200, &v, &n), NY_OK);
 	for (i = 0; i < n; i++)
 		paid += v[i].paid_at >= since;
 	ck_assert_int_eq(paid, 6);

@@ -42,6 +42,15 @@ START_TEST(cut_words)
 	ui_cut("ñññññ", 3, buf, sizeof buf);
 	ck_assert_str_eq(buf, "ññ…");
 	ck_assert_int_eq(ui_cut("abc", 0, buf, sizeof buf), 0);
+	/* A short buffer: cut on a character, "…" kept, never overrun. */
+	{
+		char small[12];
+
+		ui_cut("ñññññññññ", 40, small, sizeof small);
+		ck_assert_str_eq(small, "ññññ…");
+		ui_cut("abcdefghijklmnop", 40, small, sizeof small);
+		ck_assert_str_eq(small, "abcdefgh…");
+	}
 	ck_assert_str_eq(buf, "");
 }
 END_TEST
@@ -287,6 +296,10 @@ START_TEST(chart_cells)
 	ck_assert_int_eq(ui_chart_cell(5, 10, 4, 2), 0);
 	/* A tiny value still shows one eighth. */
 	ck_assert_int_eq(ui_chart_cell(1, 1000, 4, 0), 1);
+	/* Amounts near INT64_MAX: no overflow, full and half bars. */
+	ck_assert_int_eq(ui_chart_cell(INT64_MAX, INT64_MAX, 8, 7), 8);
+	ck_assert_int_eq(ui_chart_cell(INT64_MAX / 2, INT64_MAX, 8, 3), 8);
+	ck_assert_int_eq(ui_chart_cell(INT64_MAX / 2, INT64_MAX, 8, 4), 0);
 }
 END_TEST
 

@@ -185,6 +185,16 @@ checkin_key(void *data, struct ui_ctx *ctx, int ch)
 	return 0;
 }
 
+/* Esc clears a code being typed at once; on an empty field it waits
+ * for a screen key. */
+static int
+checkin_esc_now(void *data)
+{
+	struct checkin *c = data;
+
+	return c->code.len > 0;
+}
+
 const struct screen screen_checkin = {
 	.hotkey = '5',
 	.title = "tui.screen.checkin",
@@ -194,4 +204,5 @@ const struct screen screen_checkin = {
 	.key = checkin_key,
 	.free = free,
 	.wants_text = 1,
+	.esc_now = checkin_esc_now,
 };

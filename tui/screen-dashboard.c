@@ -134,8 +134,8 @@ dash_due(struct dash *d, struct ui_ctx *ctx, WINDOW *w, int y)
 	if (orders == 0)
 		return 0;
 	snprintf(n, sizeof n, "%lld", (long long)orders);
-	line = i18n_fmt(ctx->lang, "tui.dash.due", "n", n, "amount", amounts,
-	    NULL);
+	line = i18n_fmt_n(ctx->lang, "tui.dash.due", orders, "n", n, "amount",
+	    amounts, NULL);
 	ui_put(w, y, 2, line, ctx->cols - 4, 0);
 	free(line);
 	return 1;

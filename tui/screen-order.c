@@ -294,7 +294,8 @@ so_draw_ask(struct screen_order *so, struct ui_ctx *ctx, WINDOW *w, int y)
 	ui_put(w, y, 1, label, ctx->cols - 2, 1);
 	wattroff(w, A_BOLD);
 	ui_field_draw(&so->code, w, y, 1 + lw, SO_CODE_LEN + 2, 1);
-	curs_set(1);
+	ui_cursor_at(ctx, w, y, 1 + lw + ui_field_cursor_col(&so->code,
+	    SO_CODE_LEN + 2));
 	free(text);
 }
 

@@ -90,7 +90,8 @@ al_send(struct set_alerts *a, struct ui_ctx *ctx, const char *typed)
 	}
 	if (rc != NY_OK) {
 		snprintf(a->err, sizeof a->err, "%s", ui_tr(ctx,
-		    rc == NY_ELIMIT ? "tui.al.wait" : "tui.err.db"));
+		    rc == NY_ELIMIT ? "tui.al.wait" : rc == NY_EDENIED ?
+		    "tui.al.capped" : "tui.err.db"));
 		return;
 	}
 	al_masked(e164, shown, sizeof shown);
@@ -127,9 +128,11 @@ al_check(struct set_alerts *a, struct ui_ctx *ctx)
 		return;
 	}
 	if (rc != NY_OK) {
+		/* No tries left: for this code, or for the day (capped). */
+		alert_get(ctx->db, ctx->s->creator_id, ny_now(), &a->conf);
 		snprintf(a->err, sizeof a->err, "%s", ui_tr(ctx,
-		    rc == NY_EREPLAY || rc == NY_ELIMIT ? "tui.al.expired" :
-		    "tui.err.db"));
+		    a->conf.capped ? "tui.al.capped" : rc == NY_EREPLAY ||
+		    rc == NY_ELIMIT ? "tui.al.expired" : "tui.err.db"));
 		return;
 	}
 	al_masked(a->conf.phone, shown, sizeof shown);

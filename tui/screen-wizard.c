@@ -1151,6 +1151,7 @@ const struct screen screen_wizard = {
 	.draw = wiz_draw,
 	.key = wiz_key,
 	.tick = wizard_draft_tick,	/* keeps the draft (wizard-draft.c) */
+	.leave = wizard_draft_leave,	/* and the last keys typed */
 	.free = wiz_free,
 	.wants_text = 1,
 };

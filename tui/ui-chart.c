@@ -24,8 +24,12 @@ ui_chart_cell(int64_t v, int64_t max, int height, int r)
 
 	if (max <= 0 || v <= 0 || height <= 0)
 		return 0;
-	/* Height of the bar in eighths of a row, at least one when > 0. */
-	units = (v * height * 8 + max - 1) / max;
+	/* Height of the bar in eighths of a row, at least one when > 0
+	 * (in 128 bits: v * height * 8 passes int64 for huge amounts). */
+	if (v > max)
+		v = max;
+	units = (int64_t)(((unsigned __int128)v * (unsigned)height * 8 +
+	    (unsigned __int128)max - 1) / (unsigned __int128)max);
 	if (units < 1)
 		units = 1;
 	below = (int64_t)r * 8;		/* r counts rows from the bottom */
@@ -188,12 +192,15 @@ chart_y_axis(WINDOW *w, int y, int x, int aw, int h, int64_t top,
 
 /* The bars from column x, bw columns each (a gap after a bar when bw > 1). */
 static void
-chart_bars(WINDOW *w, int y, int x, int h, int bw, int64_t top,
+chart_bars(WINDOW *w, int y, int x, int h, int bw, int room, int64_t top,
     const struct ui_chart *c)
 {
 	int i, r, k, cell, gw = bw > 1 ? bw - 1 : 1;
 
+	/* Too narrow for every day (under 40 columns): the bars that fit. */
 	for (i = 0; i < c->n; i++) {
+		if ((i + 1) * bw > room)
+			break;
 		if (i == c->sel)
 			wattron(w, c->hl);
 		for (r = 0; r < h; r++) {
@@ -269,6 +276,6 @@ ui_chart_draw(WINDOW *w, int y, int x, int height, int width,
 	x0 = x + aw + 2;
 	bw = ui_chart_bar_width(width - (aw + 2), c->n);
 	chart_y_axis(w, y, x, aw, h, top, c, g);
-	chart_bars(w, y, x0, h, bw, top, c);
+	chart_bars(w, y, x0, h, bw, width - (aw + 2), top, c);
 	chart_x_axis(w, y + h, x0, width - (aw + 2), bw, c, g);
 }

@@ -31,6 +31,7 @@ box_for(struct ui_ctx *ctx, const char *text, const char *keys)
 		n = ctx->rows - 6 > 1 ? ctx->rows - 6 : 1;
 	h = n + 4;
 	win = newwin(h, w, (ctx->rows - h) / 2, (ctx->cols - w) / 2);
+	curs_set(0);	/* not in the field the box covers */
 	box(win, 0, 0);
 	ui_put_wrapped(win, 1, 2, text, w - 4, n);
 	wattron(win, A_BOLD);

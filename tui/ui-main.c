@@ -53,10 +53,18 @@ screen_for(int ch)
 }
 
 static void
-ui_switch(struct ui_state *u, const struct screen *sc)
+ui_leave(struct ui_state *u)
 {
+	if (u->sc != NULL && u->sc->leave != NULL)
+		u->sc->leave(u->data, &u->ctx);
 	if (u->sc != NULL && u->sc->free != NULL)
 		u->sc->free(u->data);
+}
+
+static void
+ui_switch(struct ui_state *u, const struct screen *sc)
+{
+	ui_leave(u);
 	u->sc = sc;
 	u->data = sc->init(&u->ctx);
 }
@@ -117,8 +125,10 @@ static int	ui_key(struct ui_state *, int);
 
 /*
  * Escape then a key (what Alt+key sends) is a global key. Where keys are
- * not typed into a field, Esc goes to the screen at once (back, cancel)
- * and the next key is read as usual. Where they are, Esc waits for the
+ * not typed into a field, or Esc has a meaning there right now (Check-in
+ * clears the code being typed: the next code must not be read as screen
+ * keys), Esc goes to the screen at once and the next key is read as
+ * usual. Where they are, Esc waits for the
  * next key, saying so in the status bar: a global key acts; Esc again,
  * or nothing within UI_ESC_WAIT_MS, gives the screen its Esc; any other
  * key gives the screen Esc and then that key.
@@ -129,7 +139,8 @@ escape_key(struct ui_state *u)
 	char saved[sizeof u->ctx.flash];
 	int ch, mask;
 
-	if (!u->sc->wants_text)
+	if (!u->sc->wants_text ||
+	    (u->sc->esc_now != NULL && u->sc->esc_now(u->data)))
 		return u->sc->key(u->data, &u->ctx, 27) | UI_HANDLED |
 		    UI_REDRAW;
 	memcpy(saved, u->ctx.flash, sizeof saved);
@@ -295,8 +306,7 @@ ui_main(struct ui_session *s)
 	ui_draw(&u);
 	wizard_draft_offer(&u.ctx);
 	ui_loop(&u);
-	if (u.sc->free != NULL)
-		u.sc->free(u.data);
+	ui_leave(&u);
 	endwin();
 	delscreen(scr);
 	db_close(u.ctx.db);

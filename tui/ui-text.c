@@ -114,14 +114,22 @@ ui_cut(const char *s, int cols, char *buf, size_t len)
 	if (len == 0)
 		return 0;
 	buf[0] = '\0';
-	if (cols <= 0)
+	if (cols <= 0 || len < 5)
 		return 0;
-	if (ui_width(s) <= cols) {
-		snprintf(buf, len, "%s", s);
+	if (ui_width(s) <= cols && strlen(s) < len) {
+		memcpy(buf, s, strlen(s) + 1);
 		return ui_width(buf);
 	}
-	/* Room for the ellipsis; then back to the last word that fits. */
-	n = keep = ui_fit(s, cols - 1);
+	/* Room for the ellipsis (1 column, 3 bytes), on a character's
+	 * start: a run of zero-width marks fits the columns, not buf. */
+	n = ui_fit(s, cols - 1);
+	if (n > len - 4) {
+		n = len - 4;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	keep = n;
+	/* Back to the last word that fits. */
 	for (i = n; i > 0; i--)
 		if (s[i] == ' ' && s[i - 1] != ' ') {
 			keep = i;
@@ -132,7 +140,8 @@ ui_cut(const char *s, int cols, char *buf, size_t len)
 		keep = n;
 	while (keep > 0 && s[keep - 1] == ' ')
 		keep--;
-	snprintf(buf, len, "%.*s…", (int)keep, s);
+	memcpy(buf, s, keep);
+	memcpy(buf + keep, "…", sizeof "…");
 	return ui_width(buf);
 }
 

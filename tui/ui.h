@@ -52,8 +52,17 @@ struct screen {
 	/* Called about every 200 ms; returns UI_REDRAW when data moved. */
 	int		 (*tick)(void *data, struct ui_ctx *ctx);
 	void		 (*resize)(void *data, struct ui_ctx *ctx);
+	/* Before the screen is left for another or the console quits
+	 * (may be NULL): what must not wait for the next tick. */
+	void		 (*leave)(void *data, struct ui_ctx *ctx);
 	void		 (*free)(void *data);
 	int		 wants_text;	/* digits and letters are its input */
+	/*
+	 * With wants_text: 1 when Esc means something on the screen right
+	 * now (clear the code being typed) and goes to it at once, with no
+	 * wait for a screen key after it (may be NULL: Esc waits).
+	 */
+	int		 (*esc_now)(void *data);
 };
 
 extern const struct screen screen_dashboard, screen_orders, screen_products,

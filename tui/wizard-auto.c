@@ -13,6 +13,7 @@
 
 #include "automation.h"
 #include "i18n.h"
+#include "screen-automations.h"
 #include "wizard-int.h"
 
 /* The triggers the form cycles through; automation_trigger_ok says
@@ -51,17 +52,6 @@ autos_shown(const struct wizard *z, int idx[WIZ_AUTOS_MAX])
 		if (!z->autos[i].removed)
 			idx[n++] = i;
 	return n;
-}
-
-/* "10 min after purchase" in the console language (caller frees). */
-static char *
-autos_when(const struct ui_ctx *ctx, const char *trigger, int offset)
-{
-	char key[48], n[16];
-
-	snprintf(key, sizeof key, "tui.auto.when.%s", trigger);
-	snprintf(n, sizeof n, "%d", offset);
-	return i18n_fmt(ctx->lang, key, "n", n, NULL);
 }
 
 /* Moves atrig to the next (dir 1) or previous trigger this kind allows. */
@@ -236,7 +226,7 @@ wizard_auto_draw(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
 {
 	int idx[WIZ_AUTOS_MAX], n = autos_shown(z, idx), i, y = 4;
 	const struct wizard_auto *a;
-	char line[600], *when;
+	char line[600], when[160];
 
 	ui_put_wrapped(w, y, 2, ui_tr(ctx, "tui.auto.about"), ctx->cols - 4, 2);
 	y += 2;
@@ -246,9 +236,10 @@ wizard_auto_draw(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
 	ui_list_set(&z->alist, n, z->alist.height);
 	for (i = 0; i < z->alist.height && z->alist.top + i < n; i++) {
 		a = &z->autos[idx[z->alist.top + i]];
-		when = autos_when(ctx, a->trigger, a->offset);
+		/* The same words as the automations list (3 Products, m). */
+		screen_automations_when(ctx->lang, a->trigger, a->offset, when,
+		    sizeof when);
 		snprintf(line, sizeof line, "%-30s %s / %s", when, a->en, a->sw);
-		free(when);
 		if (!z->adding && z->alist.top + i == z->alist.sel)
 			wattron(w, A_REVERSE);
 		ui_put_cut(w, y++, 4, line, ctx->cols - 6, 1);

@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -521,7 +522,31 @@ static struct {
 	int	 step;		/* its step */
 	int64_t	 at_ms;		/* when */
 	int	 stopped;	/* the draft is another session's now */
+	int	 done;		/* published or discarded: nothing to keep */
 } draft_mine;
+
+/*
+ * z's draft as this session writes it: wizard_draft_json with the
+ * session's process id ("by"; each connection is its own process). Two
+ * sessions never write the same text, so the one whose draft another
+ * has written over notices and stops (the restore ignores "by").
+ */
+static char *
+draft_state(const struct wizard *z)
+{
+	char *plain = wizard_draft_json(z), *tagged;
+	json_t *root;
+
+	if (plain == NULL || (root = json_loads(plain, 0, NULL)) == NULL)
+		return plain;
+	json_object_set_new(root, "by", json_integer((json_int_t)getpid()));
+	tagged = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(root);
+	if (tagged == NULL)
+		return plain;
+	free(plain);
+	return tagged;
+}
 
 static void
 draft_mine_reset(const char *json, int step)
@@ -531,6 +556,7 @@ draft_mine_reset(const char *json, int step)
 	draft_mine.step = step;
 	draft_mine.at_ms = ny_now_ms();
 	draft_mine.stopped = 0;
+	draft_mine.done = 0;
 }
 
 /* The wizard as its init left it (a product opened for editing, as
@@ -539,7 +565,7 @@ static void
 draft_mine_base(const struct wizard *z)
 {
 	free(draft_mine.base);
-	draft_mine.base = wizard_draft_json(z);
+	draft_mine.base = draft_state(z);
 }
 
 int
@@ -551,7 +577,7 @@ wizard_draft_tick(void *data, struct ui_ctx *ctx)
 
 	if (draft_mine.stopped || !wizard_draft_worth(z))
 		return 0;
-	if ((now = wizard_draft_json(z)) == NULL)
+	if ((now = draft_state(z)) == NULL)
 		return 0;
 	if ((draft_mine.last == NULL && draft_mine.base != NULL &&
 	    strcmp(now, draft_mine.base) == 0) ||
@@ -581,14 +607,33 @@ wizard_draft_tick(void *data, struct ui_ctx *ctx)
 	return 0;
 }
 
-void
-wizard_draft_clear(struct ui_ctx *ctx)
+/* Deletes the creator's draft; this session's next write starts afresh. */
+static void
+draft_forget(struct ui_ctx *ctx)
 {
 	enum ny_err rc;
 
 	draft_mine_reset(NULL, 0);
 	if ((rc = draft_clear(ctx->db, ctx->s->creator_id)) != NY_OK)
 		log_warn("draft not cleared", "err=%s", ny_strerror(rc));
+}
+
+void
+wizard_draft_clear(struct ui_ctx *ctx)
+{
+	draft_forget(ctx);
+	draft_mine.done = 1;
+}
+
+void
+wizard_draft_leave(void *data, struct ui_ctx *ctx)
+{
+	/* The last keys typed (within the 2 s between writes) are kept
+	 * when the creator leaves for another screen or quits. */
+	if (draft_mine.done)
+		return;
+	draft_mine.at_ms = 0;
+	wizard_draft_tick(data, ctx);
 }
 
 /* The creator's draft when it reads as one; an unreadable one is
@@ -604,7 +649,7 @@ draft_load(struct ui_ctx *ctx, struct wizard *probe)
 	if (wizard_draft_parse(probe, json) != NY_OK) {
 		log_warn("unreadable draft dropped", "creator=%lld",
 		    (long long)ctx->s->creator_id);
-		wizard_draft_clear(ctx);
+		draft_forget(ctx);
 		free(json);
 		return NULL;
 	}
@@ -675,9 +720,21 @@ wizard_draft_resume(struct wizard *z, struct ui_ctx *ctx)
 	if ((json = draft_load(ctx, probe)) != NULL &&
 	    (resume || draft_ask(ctx, probe)) &&
 	    wizard_draft_parse(z, json) == NY_OK) {
+		char *mine;
+
 		wizard_draft_check(z, ctx);
-		/* The draft is this session's from now on. */
-		draft_mine_reset(json, z->step);
+		/*
+		 * The draft is this session's from now on: written at once
+		 * with this session's mark, so a dropped session still
+		 * flushing its last change sees it is no longer its own and
+		 * stops (rather than this one stopping at its next tick).
+		 */
+		if ((mine = draft_state(z)) != NULL && draft_save(ctx->db,
+		    ctx->s->creator_id, "wizard", mine) == NY_OK)
+			draft_mine_reset(mine, z->step);
+		else
+			draft_mine_reset(json, z->step);
+		free(mine);
 	}
 	draft_probe_free(probe);
 	free(json);

@@ -243,7 +243,7 @@ wizard_files_draw(struct wizard *z, struct ui_ctx *ctx, WINDOW *w, int y,
 		return 1;
 	}
 	snprintf(n, sizeof n, "%d", z->nfiles);
-	msg = i18n_fmt(ctx->lang, "tui.wiz.files_n", "n", n, NULL);
+	msg = i18n_fmt_n(ctx->lang, "tui.wiz.files_n", z->nfiles, "n", n, NULL);
 	ui_put_cut(w, y++, x, msg, cols, 1);
 	free(msg);
 	ui_list_set(&z->flist, z->nfiles, files_rows(ctx, nfields) - 1);

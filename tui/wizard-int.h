@@ -219,6 +219,8 @@ int	wizard_draft_tick(void *data, struct ui_ctx *ctx);
  * was taken (ctx->resume_draft) or, asked now, the creator wants it. */
 void	wizard_draft_resume(struct wizard *z, struct ui_ctx *ctx);
 /* Forgets the creator's draft: the product was saved or discarded. */
+/* Screen leave hook: writes the draft now, unless published/discarded. */
+void	wizard_draft_leave(void *data, struct ui_ctx *ctx);
 void	wizard_draft_clear(struct ui_ctx *ctx);
 
 #endif

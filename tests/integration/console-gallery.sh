@@ -169,6 +169,15 @@ tour() {
 	shoot "$a" "4 Customers ($l)"
 	tm send-keys -t "$a" 5; wait_for "$a" 'amina · 5 '
 	shoot "$a" "5 Check-in ($l)"
+	# At the door, Esc clears a mistyped code at once, and the next code
+	# is typed, not read as screen keys (q would quit).
+	tm send-keys -t "$a" 'X7'
+	wait_for "$a" '^ +X7 *$'
+	tm send-keys -t "$a" Escape q
+	wait_for "$a" '^ +q *$'
+	screen_of "$a" | grep -q 'amina · 5 ' || fail "Esc then q left Check-in"
+	tm send-keys -t "$a" Escape
+	wait_count "$a" '^ +q *$' 0
 	tm send-keys -t "$a" Escape; sleep 0.3; tm send-keys -t "$a" 6
 	wait_for "$a" 'amina · 6 '
 	shoot "$a" "6 Messages ($l)"

@@ -7,7 +7,8 @@
 # filter, a search and a status filter alike. Customers: a list of
 # buyers, most recent first, with orders in words ("3 orders", "oda 3")
 # and totals per currency ("KES 3,000.00 · USD 12.00"); '/' finds one by
-# phone digits; Enter opens them ("…601 · Kiswahili · 3 orders"), r
+# the digits its masked phone shows or a whole number, never a prefix
+# of the hidden ones; Enter opens them ("…601 · Kiswahili · 3 orders"), r
 # resends their link and the audit log says so with the masked phone.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/console-lib.bash"
@@ -120,6 +121,19 @@ run() {	# run NAME LANG: the whole walk in one language
 	fi
 	first=$(screen_rows "$s" | sed -n '4p')
 	expect_match "$first" '…803' "most recent buyer first"
+	# The phones show masked: their hidden digits find nobody, or typing
+	# prefixes would spell a whole number (a whole number finds its buyer).
+	tm send-keys -t "$s" / 2547
+	for _ in $(seq 1 50); do [ "$(rows_of "$s" '…')" = 0 ] && break; sleep 0.1; done
+	expect_eq "$(rows_of "$s" '…')" 0 "a prefix of a masked phone finds nobody"
+	tm send-keys -t "$s" Escape
+	wait_for "$s" '…601'
+	tm send-keys -t "$s" / "0712 345 702"
+	for _ in $(seq 1 50); do [ "$(rows_of "$s" '…')" = 1 ] && break; sleep 0.1; done
+	expect_eq "$(rows_of "$s" '…702')" 1 "a whole number finds its buyer"
+	expect_eq "$(rows_of "$s" '…')" 1 "only that buyer"
+	tm send-keys -t "$s" Escape
+	wait_for "$s" '…601'
 	tm send-keys -t "$s" / 601
 	# After "Search phone: " (14 columns) or "Tafuta simu: " (13) and 601.
 	if [ "$lang" = sw ]; then wait_cursor "$s" "17,1,1"; else wait_cursor "$s" "18,1,1"; fi

@@ -7,7 +7,7 @@ grep -ho '"tui\.[a-z0-9_.]*[a-z0-9_]"' tui/*.c | tr -d '"' | sort -u > "$T/keys"
 [ "$(wc -l < "$T/keys")" -gt 100 ] || fail "too few keys found: $(wc -l < "$T/keys")"
 # Keys built at run time from a prefix (tui.kind.%s, tui.mstatus.%s …).
 for k in tui.kind.download tui.kind.ticket.about tui.mstatus.failed \
-	tui.mkind.receipt tui.auto.t.purchase tui.auto.when.before_end \
+	tui.mkind.receipt tui.auto.t.purchase tui.autos.when.before_end \
 	tui.e.3 tui.status.paid; do echo "$k"; done >> "$T/keys"
 out=$(python3 - "$T/keys" <<'PY'
 import json, sys

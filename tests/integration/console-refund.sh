@@ -161,7 +161,7 @@ expect_eq "$(sql "SELECT count(*) FROM refunds WHERE order_id=(SELECT id FROM or
 refM=$(buy riddim 0755000444 1)
 sql "UPDATE payments SET provider='mpesa', receipt='QAB12CD34E' WHERE order_id=(SELECT id FROM orders WHERE ref='$refM');"
 tm send-keys -t a Escape
-wait_for a "paid .*$(printf '%.8s' "$refM")"
+wait_for a "paid .*$(printf '%.6s' "$refM")"
 tm send-keys -t a Home Enter
 wait_for a "Order $refM"
 wait_for a 'Method +M-Pesa'

@@ -47,11 +47,11 @@ for k in 1 2 3 4 5; do
 	t0=$(date +%s%N)
 	sql "BEGIN IMMEDIATE; INSERT INTO orders (ref, customer_id, product_id, amount_minor, currency, status, created_at, updated_at, expires_at, paid_at) VALUES ('feed$k-xyz', 1, 1, 50000, 'KES', 'paid', $now, $now, $now + 120, $now); INSERT INTO events (kind, row_id, at) VALUES ('order', last_insert_rowid(), $now); COMMIT;"
 	for _ in $(seq 1 1500); do
-		screen_of s1 | grep -q "feed$k-x" && break
+		screen_of s1 | grep -q "feed$k-" && break
 		sleep 0.01
 	done
 	t1=$(date +%s%N)
-	screen_of s1 | grep -q "feed$k-x" || fail "order feed$k never shown"
+	screen_of s1 | grep -q "feed$k-" || fail "order feed$k never shown"
 	ms=$(( (t1 - t0) / 1000000 ))
 	lat="$lat $ms"
 	# Reported; the bound is generous (correctness, not speed: bench/).
@@ -61,7 +61,7 @@ wait_for s1 'NEW'
 # Another creator's sale is not in c1's feed.
 sql "INSERT INTO orders (ref, customer_id, product_id, amount_minor, currency, status, created_at, updated_at, expires_at, paid_at) VALUES ('other-xyz', 1, 2, 50000, 'KES', 'paid', $now, $now, $now + 120, $now);"
 sleep 1
-screen_of s1 | grep -q 'other-xy' && fail "another creator's order in the feed"
+screen_of s1 | grep -q 'other-' && fail "another creator's order in the feed"
 echo "feed latency (paid commit -> row on screen, ms):$lat"
 
 # Every session still answers; all quit cleanly.

@@ -55,17 +55,17 @@ wait_for w 'whole number from 0'
 tm send-keys -t w BSpace BSpace BSpace BSpace 10 Enter
 tm send-keys -t w BSpace 'Welcome to the gig: {link}' Enter
 tm send-keys -t w BSpace 'Karibu kwenye tamasha: {link}' Enter
-wait_for w '10 min after the purchase'
+wait_for w '10 minutes after the purchase'
 tm send-keys -t w a
 wait_for w 'Minutes'
 tm send-keys -t w Up Right
 wait_for w '< before the start >'
 tm send-keys -t w Down BSpace 60 Enter 'Starts in an hour' Enter 'Inaanza baada ya saa moja' Enter
-wait_for w '60 min before the start'
+wait_for w '1 hour before the start'
 tm send-keys -t w Down x
 wait_for w 'y yes'
 tm send-keys -t w y
-wait_count w '60 min before the start' 0 # automation removed
+wait_count w '1 hour before the start' 0 # automation removed
 tm send-keys -t w Enter
 wait_for w 'Review'
 wait_for w 'Title +Nairobi Gig'
@@ -93,7 +93,7 @@ wizard_edit w
 tm send-keys -t w Enter Enter Enter Enter
 wait_for w 'Delivery'
 tm send-keys -t w Enter
-wait_for w '10 min after the purchase'
+wait_for w '10 minutes after the purchase'
 tm send-keys -t w Escape
 wait_for w 'Discard this product'
 tm send-keys -t w y

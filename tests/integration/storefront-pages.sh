@@ -82,6 +82,11 @@ expect_match "$page" '100 of 100 left' "seats left"
 expect_match "$page" 'name="quantity"' "ticket quantity"
 page=$(get /p/msafiri-club)
 expect_match "$page" '30 days' "subscription period"
+# One day reads "1 day" (the count picks the form).
+sqlite3 "$NYOTA_DATA_DIR/nyota.db" "UPDATE products SET period_days = 1 WHERE slug = 'msafiri-club'"
+wait_page /p/msafiri-club '<dd>1 day, renew any time</dd>'
+sqlite3 "$NYOTA_DATA_DIR/nyota.db" "UPDATE products SET period_days = 30 WHERE slug = 'msafiri-club'"
+wait_page /p/msafiri-club '<dd>30 days, renew any time</dd>'
 page=$(get /p/masterclass-sauti)
 expect_match "$page" 'TZS 1,000' "TZS price"
 expect_match "$page" 'Online' "webinar place"
