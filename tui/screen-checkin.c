@@ -111,7 +111,7 @@ checkin_result(struct checkin *c, struct ui_ctx *ctx, WINDOW *w)
 	case TICKET_ALREADY:
 		big_word(ctx, w, 7, ui_tr(ctx, "tui.checkin.already"),
 		    ui_attr_bad(ctx));
-		ui_time(c->res.when, ny_now(), when, sizeof when);
+		ui_time(ctx->lang, c->res.when, ny_now(), when, sizeof when);
 		msg = xasprintf("%s %s", ui_tr(ctx, "tui.checkin.at"), when);
 		ui_put_cut(w, 11, 2, msg, ctx->cols - 4, 0);
 		free(msg);

@@ -184,20 +184,14 @@ cust_layout(const struct customers *c, const struct ui_ctx *ctx)
 
 /* One row of the list (or the heads), cell by cell in k's columns. */
 static void
-cust_cells(const struct cust_cols *k, WINDOW *w, int y,
-    const char *const cell[5])
+cust_cells(const struct cust_cols *k, const struct ui_ctx *ctx, WINDOW *w,
+    int y, const char *const cell[5])
 {
-	int x = 1;
+	const struct ui_col cols[5] = { { k->phone, 2, 0, 0 },
+	    { k->lang, 2, 0, 0 }, { k->orders, 2, 0, 0 }, { k->last, 2, 0, 0 },
+	    { k->spent, 0, 0, 0 } };
 
-	ui_put_cut(w, y, x, cell[0], k->phone, 0);
-	x += k->phone + 2;
-	ui_put_cut(w, y, x, cell[1], k->lang, 0);
-	x += k->lang + 2;
-	ui_put_cut(w, y, x, cell[2], k->orders, 0);
-	x += k->orders + 2;
-	ui_put_cut(w, y, x, cell[3], k->last, 0);
-	x += k->last + 2;
-	ui_put_cut(w, y, x, cell[4], k->spent, 0);
+	ui_put_cells(w, y, 1, ctx->cols - 1, cols, 5, cell);
 }
 
 static void
@@ -208,7 +202,7 @@ cust_row(struct customers *c, struct ui_ctx *ctx, WINDOW *w,
 	const char *cell[5];
 	char last[32], spent[160], *orders = cust_orders(ctx, r->orders);
 
-	ui_time(r->last_at, ny_now(), last, sizeof last);
+	ui_time(ctx->lang, r->last_at, ny_now(), last, sizeof last);
 	cust_spent(ctx, r, spent, sizeof spent);
 	cell[0] = r->phone_masked;
 	cell[1] = cust_lang(ctx, r->locale);
@@ -218,7 +212,7 @@ cust_row(struct customers *c, struct ui_ctx *ctx, WINDOW *w,
 	if (i == c->list.sel)
 		wattron(w, A_REVERSE);
 	ui_put(w, y, 1, "", ctx->cols - 2, 1);
-	cust_cells(k, w, y, cell);
+	cust_cells(k, ctx, w, y, cell);
 	if (i == c->list.sel)
 		wattroff(w, A_REVERSE);
 	free(orders);
@@ -241,7 +235,7 @@ cust_draw_list(struct customers *c, struct ui_ctx *ctx, WINDOW *w)
 	heads[4] = ui_tr(ctx, "tui.cust.col.spent");
 	wattron(w, A_BOLD);
 	ui_put(w, 2, 1, "", ctx->cols - 2, 1);
-	cust_cells(&k, w, 2, heads);
+	cust_cells(&k, ctx, w, 2, heads);
 	wattroff(w, A_BOLD);
 	if (!c->ok)
 		ui_put_cut(w, 3, 1, ui_tr(ctx, "tui.err.db"), ctx->cols - 2, 0);

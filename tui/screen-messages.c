@@ -58,36 +58,17 @@ msg_word(const struct ui_ctx *ctx, const char *prefix, const char *word)
 }
 
 /*
- * Columns of a row (offsets from the left margin): time, to, kind,
- * status, tries (right-aligned), the last error in what is left. Cells
- * are cut at a word with "…" (ui_put_cut), never inside a character.
+ * Columns of a row: time, to, kind, status, tries (right-aligned), the
+ * last error in what is left; cells cut at a word with "…".
  */
-enum { MC_TIME = 0, MC_TO = 13, MC_KIND = 19, MC_STATUS = 35, MC_TRY = 46,
-	MC_ERR = 51 };
-
 static void
 msg_cells(struct ui_ctx *ctx, WINDOW *w, int y, const char *const cell[6])
 {
-	static const int at[6] = { MC_TIME, MC_TO, MC_KIND, MC_STATUS,
-	    MC_TRY, MC_ERR };
-	int i, x, width, room;
+	const struct ui_col cols[6] = { { 12, 1, 0, 0 }, { 5, 1, 0, 0 },
+	    { 15, 1, 0, 0 }, { 10, 1, 0, 0 }, { 4, 1, 1, 0 },
+	    { ctx->cols - 2 - 51, 0, 0, 0 } };
 
-	for (i = 0; i < 6; i++) {
-		x = 1 + at[i];
-		width = (i < 5 ? at[i + 1] - at[i] - 1 : ctx->cols - 2 - at[i]);
-		if ((room = ctx->cols - 1 - x) <= 0)
-			break;
-		if (width > room)
-			width = room;
-		if (i == 4) {	/* tries, right-aligned under their head */
-			int cw = ui_width(cell[i]);
-
-			ui_put(w, y, x + (cw < width ? width - cw : 0), cell[i],
-			    width, 0);
-			continue;
-		}
-		ui_put_cut(w, y, x, cell[i], width, 0);
-	}
+	ui_put_cells(w, y, 1, ctx->cols - 1, cols, 6, cell);
 }
 
 static void
@@ -97,7 +78,7 @@ msg_row(struct messages *m, struct ui_ctx *ctx, WINDOW *w, int y, int i)
 	char tm[32], ph[32], tries[16];
 	const char *cell[6];
 
-	ui_time(r->created_at, ny_now(), tm, sizeof tm);
+	ui_time(ctx->lang, r->created_at, ny_now(), tm, sizeof tm);
 	snprintf(ph, sizeof ph, "…%.3s", strlen(r->to_phone) > 3 ?
 	    r->to_phone + strlen(r->to_phone) - 3 : r->to_phone);
 	snprintf(tries, sizeof tries, "%d", r->attempts);

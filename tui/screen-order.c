@@ -200,7 +200,7 @@ so_build_history(struct screen_order *so, const struct ui_ctx *ctx)
 	so_add(so, 0, "%s", "");
 	so_add(so, A_BOLD, "%s", ui_tr(ctx, "tui.od.timeline"));
 	for (i = 0; i < d->nsteps; i++) {
-		ui_time(d->steps[i].at, ny_now(), tm, sizeof tm);
+		ui_time(ctx->lang, d->steps[i].at, ny_now(), tm, sizeof tm);
 		so_add(so, 0, "  %-12s  %s%s%s", tm, so_word(ctx,
 		    "tui.od.step.", d->steps[i].what), d->steps[i].detail[0] ?
 		    " · " : "", d->steps[i].detail);
@@ -210,7 +210,7 @@ so_build_history(struct screen_order *so, const struct ui_ctx *ctx)
 	if (d->nmsgs == 0)
 		so_add(so, 0, "  %s", ui_tr(ctx, "tui.od.no_messages"));
 	for (i = 0; i < d->nmsgs; i++) {
-		ui_time(d->msgs[i].sent_at ? d->msgs[i].sent_at :
+		ui_time(ctx->lang, d->msgs[i].sent_at ? d->msgs[i].sent_at :
 		    d->msgs[i].created_at, ny_now(), tm, sizeof tm);
 		so_add(so, 0, "  %-12s  %s · %s", tm,
 		    so_word(ctx, "tui.mkind.", d->msgs[i].kind),

@@ -199,33 +199,18 @@ orders_layout(const struct ui_ctx *ctx)
 	return c;
 }
 
-/* Writes s right-aligned in cols columns at y, x. */
-static void
-orders_put_right(WINDOW *w, int y, int x, const char *s, int cols)
-{
-	int sw = ui_width(s);
-
-	ui_put_cut(w, y, x + (sw < cols ? cols - sw : 0), s, cols, 0);
-}
-
 /* The six cells of a row or of the column heads, in c's columns. */
 static void
-orders_cells(const struct orders_cols *c, WINDOW *w, int y,
-    const char *const cell[6])
+orders_cells(const struct orders_cols *c, const struct ui_ctx *ctx,
+    WINDOW *w, int y, const char *const cell[6])
 {
-	int x = 1;
+	const struct ui_col cols[6] = { { c->time, 1, 0, 0 },
+	    { c->status, 1, 0, 0 }, { c->amount, 2, 1, 0 },
+	    { c->phone, 1, 0, 0 },
+	    { c->ref, 1, 0, 1 },	/* an id: its start is enough */
+	    { c->title, 0, 0, 0 } };
 
-	ui_put_cut(w, y, x, cell[0], c->time, 0);
-	x += c->time + 1;
-	ui_put_cut(w, y, x, cell[1], c->status, 0);
-	x += c->status + 1;
-	orders_put_right(w, y, x, cell[2], c->amount);
-	x += c->amount + 2;
-	ui_put_cut(w, y, x, cell[3], c->phone, 0);
-	x += c->phone + 1;
-	ui_put(w, y, x, cell[4], c->ref, 0);	/* an id: its start is enough */
-	x += c->ref + 1;
-	ui_put_cut(w, y, x, cell[5], c->title, 0);
+	ui_put_cells(w, y, 1, ctx->cols - 1, cols, 6, cell);
 }
 
 static void
@@ -237,7 +222,7 @@ orders_row(struct orders *o, struct ui_ctx *ctx, WINDOW *w, int y, int i)
 	char tm[32], *money;
 	int hl = orders_is_new(o, r->id), attr = 0;
 
-	ui_time(r->created_at, ny_now(), tm, sizeof tm);
+	ui_time(ctx->lang, r->created_at, ny_now(), tm, sizeof tm);
 	money = ui_money(ctx, r->amount_minor, r->currency);
 	cell[0] = tm;
 	cell[1] = ui_tr(ctx, orders_status_key(r));
@@ -252,7 +237,7 @@ orders_row(struct orders *o, struct ui_ctx *ctx, WINDOW *w, int y, int i)
 	if (attr)
 		wattron(w, attr);
 	ui_put(w, y, 1, "", ctx->cols - 2, 1);
-	orders_cells(&c, w, y, cell);
+	orders_cells(&c, ctx, w, y, cell);
 	if (hl)
 		ui_put(w, y, ctx->cols - 1 - c.badge, ui_tr(ctx,
 		    "tui.orders.new"), c.badge, 0);
@@ -356,7 +341,7 @@ orders_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 	heads[5] = ui_tr(ctx, "tui.orders.col.product");
 	wattron(w, A_BOLD);
 	ui_put(w, top - 1, 1, "", ctx->cols - 2, 1);
-	orders_cells(&c, w, top - 1, heads);
+	orders_cells(&c, ctx, w, top - 1, heads);
 	wattroff(w, A_BOLD);
 	if (!o->ok)
 		ui_put(w, top, 1, ui_tr(ctx, "tui.err.db"), ctx->cols - 2, 0);

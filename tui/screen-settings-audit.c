@@ -137,7 +137,7 @@ set_audit_draw(struct set_audit *v, struct ui_ctx *ctx, WINDOW *w)
 		y = 4 + i;
 		if (v->list.top + i == v->list.sel)
 			wattron(w, A_REVERSE);
-		ui_time(r->at, ny_now(), when, sizeof when);
+		ui_time(ctx->lang, r->at, ny_now(), when, sizeof when);
 		ui_put(w, y, 2, "", ctx->cols - 4, 1);
 		ui_put_cut(w, y, c.x_when, when, c.w_when, 1);
 		ui_put_cut(w, y, c.x_what, au_what(ctx, r->action), c.w_what,

@@ -278,7 +278,7 @@ picker_row(WINDOW *w, int y, int x, int cols, const struct upload_entry *e,
 	if (namew < 8)
 		namew = 8;
 	ui_human_size(e->size, size, sizeof size);
-	ui_time(e->mtime, ny_now(), when, sizeof when);
+	ui_time(NULL, e->mtime, ny_now(), when, sizeof when);
 	if (sel)
 		wattron(w, A_REVERSE);
 	ui_put(w, y, x, mark ? mark : " ", 2, 1);

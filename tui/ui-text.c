@@ -223,6 +223,26 @@ ui_put_cut(WINDOW *w, int y, int x, const char *s, int cols, int pad)
 	ui_put(w, y, x, buf, cols, pad);
 }
 
+void
+ui_put_cells(WINDOW *w, int y, int x, int max, const struct ui_col *cols,
+    int n, const char *const *cell)
+{
+	int i, width, sw;
+
+	for (i = 0; i < n && x < max; i++) {
+		width = cols[i].width < max - x ? cols[i].width : max - x;
+		if (cols[i].raw)
+			ui_put(w, y, x, cell[i], width, 0);
+		else if (cols[i].right) {
+			sw = ui_width(cell[i]);
+			ui_put_cut(w, y, x + (sw < width ? width - sw : 0),
+			    cell[i], width, 0);
+		} else
+			ui_put_cut(w, y, x, cell[i], width, 0);
+		x += cols[i].width + cols[i].gap;
+	}
+}
+
 char *
 ui_money(const struct ui_ctx *ctx, int64_t minor, const char *currency)
 {
@@ -246,16 +266,24 @@ ui_unpayable(const struct ui_ctx *ctx, const char *methods, const char *key,
 }
 
 void
-ui_time(int64_t t, int64_t now, char *buf, size_t len)
+ui_time(const char *lang, int64_t t, int64_t now, char *buf, size_t len)
 {
 	time_t lt = (time_t)(t + 3 * 3600);	/* EAT, as stats.h */
 	struct tm tm;
+	char key[24];
 
 	gmtime_r(&lt, &tm);
-	if (now - t < 20 * 3600 && t <= now)
+	if (now - t < 20 * 3600 && t <= now) {
 		strftime(buf, len, "%H:%M:%S", &tm);
-	else
+		return;
+	}
+	/* The month in the creator's language ("3 Des"), C's without one. */
+	snprintf(key, sizeof key, "tui.mon.%d", tm.tm_mon + 1);
+	if (lang == NULL)
 		strftime(buf, len, "%d %b %H:%M", &tm);
+	else
+		snprintf(buf, len, "%02d %s %02d:%02d", tm.tm_mday,
+		    i18n_get(lang, key), tm.tm_hour, tm.tm_min);
 }
 
 /* Bytes and columns of the UTF-8 character at i (never past len). */

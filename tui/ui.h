@@ -107,6 +107,21 @@ int		 ui_cut(const char *s, int cols, char *buf, size_t len);
  */
 int		 ui_hints(const char *screen, const char *global, int cols,
 		    char *buf, size_t len);
+/* A column of a list: its width, the spaces after it, how it is cut. */
+struct ui_col {
+	int	 width;
+	int	 gap;
+	int	 right;		/* right-aligned: amounts, counts */
+	int	 raw;		/* an id: its start shown, no "…" */
+};
+/*
+ * Writes the n cells of a list row (or its heads) in cols from x on row
+ * y: each cut at a word (ui_put_cut) or, raw, at its width; stops at
+ * the right edge max. Lists lay out their columns once (from ctx->cols
+ * and their longest labels) and call this for every row.
+ */
+void		 ui_put_cells(WINDOW *w, int y, int x, int max,
+		    const struct ui_col *cols, int n, const char *const *cell);
 /* ui_put of ui_cut(s, cols). */
 void		 ui_put_cut(WINDOW *w, int y, int x, const char *s, int cols,
 		    int pad);
@@ -143,8 +158,10 @@ char		*ui_money(const struct ui_ctx *ctx, int64_t minor,
  */
 char		*ui_unpayable(const struct ui_ctx *ctx, const char *methods,
 		    const char *key, const char *currency);
-/* "HH:MM" (today) or "DD Mon HH:MM" in EAT into buf. */
-void		 ui_time(int64_t t, int64_t now, char *buf, size_t len);
+/* "HH:MM:SS" (the last 20 hours) or "DD Mon HH:MM" in EAT into buf, the
+ * month in lang (NULL: C's English abbreviation). */
+void		 ui_time(const char *lang, int64_t t, int64_t now, char *buf,
+		    size_t len);
 
 /*
  * Records a change made in the console in the audit log (ui-audit.c):
