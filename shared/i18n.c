@@ -238,6 +238,20 @@ i18n_get(const char *lang, const char *key)
 	return key;
 }
 
+const char *
+i18n_word(const char *lang, const char *prefix, const char *word)
+{
+	char key[96];
+	const char *t;
+
+	if ((size_t)snprintf(key, sizeof key, "%s%s", prefix, word) >=
+	    sizeof key)
+		return word;
+	t = i18n_get(lang, key);
+	/* i18n_get answers the key itself when it has no label. */
+	return strcmp(t, key) == 0 ? word : t;
+}
+
 static int
 name_char(int c)
 {

@@ -35,6 +35,14 @@ int		 i18n_lang_ok(const char *lang);
 const char	*i18n_get(const char *lang, const char *key);
 
 /*
+ * The label of a stored word (a status, a kind, an audit action) under
+ * key prefix ("tui.mstatus." + "sent"), or the word itself when there is
+ * none, so a word newer than the locales still shows.
+ */
+const char	*i18n_word(const char *lang, const char *prefix,
+		     const char *word);
+
+/*
  * Renders key in lang with placeholders replaced from a NULL-terminated
  * list of name, value pairs: i18n_fmt("sw", "order.paid", "amount", a,
  * NULL). Unknown placeholders are left as they are. Caller frees.

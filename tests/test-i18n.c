@@ -21,6 +21,21 @@ load_real(void)
 	ck_assert_msg(i18n_load(&cause) == NY_OK, "%s", cause ? cause : "");
 }
 
+/* A stored word's label, or the word when the locales have none. */
+START_TEST(stored_words)
+{
+	char prefix[120];
+
+	load_real();
+	ck_assert_str_eq(i18n_word("sw", "tui.mstatus.", "sent"), "imetumwa");
+	ck_assert_str_eq(i18n_word("en", "tui.mstatus.", "sent"), "sent");
+	ck_assert_str_eq(i18n_word("sw", "tui.mstatus.", "newer"), "newer");
+	memset(prefix, 'x', sizeof prefix - 1);
+	prefix[sizeof prefix - 1] = '\0';
+	ck_assert_str_eq(i18n_word("en", prefix, "sent"), "sent");
+}
+END_TEST
+
 START_TEST(real_files_parity)
 {
 	const struct ny_asset *en = asset_find("locales/en.json");
@@ -478,6 +493,7 @@ i18n_suite(void)
 	tcase_add_loop_test(tc, compare, 0, sizeof cmp / sizeof cmp[0]);
 	tcase_add_test(tc, threads_lookup);
 	tcase_add_test(tc, langs);
+	tcase_add_test(tc, stored_words);
 	tcase_add_loop_test(tc, locale_lang, 0, sizeof loc / sizeof loc[0]);
 	tcase_add_test(tc, env_lang);
 	suite_add_tcase(s, tc);

@@ -132,18 +132,6 @@ co_parse(int argc, char **argv, struct cli_order_args *a)
 	return NY_OK;
 }
 
-/* The label of a stored word under prefix, or the word itself. */
-static const char *
-co_word(const char *lang, const char *prefix, const char *word)
-{
-	char key[64];
-	const char *t;
-
-	snprintf(key, sizeof key, "%s%s", prefix, word);
-	t = i18n_get(lang, key);
-	return strcmp(t, key) == 0 ? word : t;
-}
-
 /* The labels co_field aligns. */
 static const char *const co_labels[] = {
 	"tui.od.title", "tui.od.status", "tui.od.product", "tui.od.amount",
@@ -178,14 +166,14 @@ co_show_fields(const char *lang, const struct order_detail *d)
 	co_field(lang, "tui.od.status", o->status == ORDER_EXPIRED &&
 	    strcmp(o->failure, "late_refund") == 0 ?
 	    i18n_get(lang, "tui.status.refund_due") :
-	    co_word(lang, "tui.status.", order_status_name(o->status)));
+	    i18n_word(lang, "tui.status.", order_status_name(o->status)));
 	snprintf(kind, sizeof kind, "tui.kind.%s", o->product_kind);
 	snprintf(v, sizeof v, "%s · %s × %d", o->product_title,
 	    i18n_get(lang, kind), o->quantity);
 	co_field(lang, "tui.od.product", v);
 	co_field(lang, "tui.od.amount", money_format(o->amount_minor,
 	    o->currency, lang, money, sizeof money));
-	co_field(lang, "tui.od.method", co_word(lang, "tui.od.method.",
+	co_field(lang, "tui.od.method", i18n_word(lang, "tui.od.method.",
 	    o->provider));
 	order_detail_means(d, v, sizeof v);
 	if (v[0] != '\0')
@@ -195,8 +183,7 @@ co_show_fields(const char *lang, const struct order_detail *d)
 		co_field(lang, "tui.od.provider_ref", d->provider_ref);
 	if (!d->has_refund)
 		return;
-	snprintf(v, sizeof v, "%s · %s%s%s · %s%s%s%s%s", co_word(lang,
-	    "tui.od.rstatus.", r->status), co_word(lang, "tui.od.how.",
+	snprintf(v, sizeof v, "%s · %s%s%s · %s%s%s%s%s", i18n_word(lang, "tui.od.rstatus.", r->status), i18n_word(lang, "tui.od.how.",
 	    r->how), r->manual_code[0] ? " " : "", r->manual_code, r->actor,
 	    r->reason[0] ? " · " : "", r->reason, r->error[0] ? " · " : "",
 	    r->error);
@@ -213,7 +200,7 @@ co_show_history(const char *lang, const struct order_detail *d)
 	printf("%s\n", i18n_get(lang, "tui.od.timeline"));
 	for (i = 0; i < d->nsteps; i++) {
 		ny_iso8601(d->steps[i].at, tm, sizeof tm);
-		printf("  %s  %s%s%s\n", tm, co_word(lang, "tui.od.step.",
+		printf("  %s  %s%s%s\n", tm, i18n_word(lang, "tui.od.step.",
 		    d->steps[i].what), d->steps[i].detail[0] ? " · " : "",
 		    d->steps[i].detail);
 	}
@@ -223,8 +210,8 @@ co_show_history(const char *lang, const struct order_detail *d)
 	for (i = 0; i < d->nmsgs; i++) {
 		ny_iso8601(d->msgs[i].sent_at ? d->msgs[i].sent_at :
 		    d->msgs[i].created_at, tm, sizeof tm);
-		printf("  %s  %s · %s\n", tm, co_word(lang, "tui.mkind.",
-		    d->msgs[i].kind), co_word(lang, "tui.mstatus.",
+		printf("  %s  %s · %s\n", tm, i18n_word(lang, "tui.mkind.",
+		    d->msgs[i].kind), i18n_word(lang, "tui.mstatus.",
 		    d->msgs[i].status));
 	}
 }
@@ -268,8 +255,7 @@ co_refund_state(const char *lang, struct db *db, const char *ref)
 		    order_status_name(d->order.status));
 	}
 	free(d);
-	return co_fail(lang, key, "ref", ref, "status", co_word(lang,
-	    "tui.status.", status), NULL);
+	return co_fail(lang, key, "ref", ref, "status", i18n_word(lang, "tui.status.", status), NULL);
 }
 
 /*
@@ -289,7 +275,7 @@ co_refund_noapi(const char *lang, struct db *db, const char *ref)
 	if (strcmp(method, "mpesa") == 0)
 		return co_fail(lang, "cli.order.err.hand", "ref", ref, NULL);
 	return co_fail(lang, "cli.order.err.no_api", "ref", ref, "method",
-	    co_word(lang, "tui.od.method.", method), NULL);
+	    i18n_word(lang, "tui.od.method.", method), NULL);
 }
 
 /* What refund_order answered, as the one line and the exit status. */
@@ -305,7 +291,7 @@ co_refund_result(const char *lang, struct db *db,
 		    sizeof money);
 		line = i18n_fmt(lang, strcmp(r->status, "done") == 0 ?
 		    "cli.order.refunded" : "cli.order.pending", "ref", a->ref,
-		    "amount", money, "method", co_word(lang, "tui.od.method.",
+		    "amount", money, "method", i18n_word(lang, "tui.od.method.",
 		    r->provider), NULL);
 		printf("%s\n", line);
 		free(line);

@@ -108,12 +108,6 @@ struct sa_cols {
 	int	 when, sent, pending, failed, message;
 };
 
-static int
-sa_max(int a, int b)
-{
-	return a > b ? a : b;
-}
-
 /* The "when" of row i with "(off)" when it is turned off, into buf. */
 static void
 sa_when_text(struct screen_automations *sa, struct ui_ctx *ctx, size_t i,
@@ -140,7 +134,7 @@ sa_layout(struct screen_automations *sa, struct ui_ctx *ctx,
 	c->pending = ui_width(ui_tr(ctx, "tui.autos.col.pending"));
 	for (i = 0; i < sa->n; i++) {
 		sa_when_text(sa, ctx, i, when, sizeof when);
-		c->when = sa_max(c->when, ui_width(when));
+		c->when = ui_max(c->when, ui_width(when));
 		anyfail |= sa->v[i].failed > 0;
 	}
 	c->failed = anyfail ? ui_width(ui_tr(ctx, "tui.autos.col.failed")) : 0;

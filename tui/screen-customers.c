@@ -152,12 +152,6 @@ struct cust_cols {
 	int	 phone, lang, orders, last, spent;
 };
 
-static int
-cust_max(int a, int b)
-{
-	return a > b ? a : b;
-}
-
 static struct cust_cols
 cust_layout(const struct customers *c, const struct ui_ctx *ctx)
 {
@@ -165,17 +159,17 @@ cust_layout(const struct customers *c, const struct ui_ctx *ctx)
 	char *s;
 	int i;
 
-	k.phone = cust_max(4, ui_width(ui_tr(ctx, "tui.cust.col.phone")));
-	k.lang = cust_max(ui_width(ui_tr(ctx, "tui.cust.col.lang")),
-	    cust_max(ui_width(ui_tr(ctx, "tui.lang.en")),
+	k.phone = ui_max(4, ui_width(ui_tr(ctx, "tui.cust.col.phone")));
+	k.lang = ui_max(ui_width(ui_tr(ctx, "tui.cust.col.lang")),
+	    ui_max(ui_width(ui_tr(ctx, "tui.lang.en")),
 	    ui_width(ui_tr(ctx, "tui.lang.sw"))));
 	k.orders = ui_width(ui_tr(ctx, "tui.cust.col.orders"));
 	for (i = 0; i < c->nrows; i++) {
 		s = cust_orders(ctx, c->rows[i].orders);
-		k.orders = cust_max(k.orders, ui_width(s));
+		k.orders = ui_max(k.orders, ui_width(s));
 		free(s);
 	}
-	k.last = cust_max(12, ui_width(ui_tr(ctx, "tui.cust.col.last")));
+	k.last = ui_max(12, ui_width(ui_tr(ctx, "tui.cust.col.last")));
 	k.spent = ctx->cols - 2 - k.phone - k.lang - k.orders - k.last - 8;
 	if (k.spent < 8)
 		k.spent = 8;
@@ -224,7 +218,7 @@ cust_draw_list(struct customers *c, struct ui_ctx *ctx, WINDOW *w)
 {
 	struct cust_cols k = cust_layout(c, ctx);
 	const char *label = ui_tr(ctx, "tui.cust.search"), *heads[5];
-	int x = 2 + ui_width(label), fw = cust_max(4, ctx->cols - 1 - x), i;
+	int x = 2 + ui_width(label), fw = ui_max(4, ctx->cols - 1 - x), i;
 
 	ui_put(w, 1, 1, label, ctx->cols - 2, 1);
 	ui_field_draw(&c->search, w, 1, x, fw, c->searching);
@@ -293,11 +287,11 @@ cust_item_cols(const struct ui_ctx *ctx, int col[4])
 
 	col[0] = col[1] = 0;
 	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-		col[0] = cust_max(col[0], ui_width(ui_tr(ctx, kinds[i])));
+		col[0] = ui_max(col[0], ui_width(ui_tr(ctx, kinds[i])));
 	for (i = 0; i < sizeof states / sizeof states[0]; i++)
-		col[1] = cust_max(col[1], ui_width(ui_tr(ctx, states[i])));
+		col[1] = ui_max(col[1], ui_width(ui_tr(ctx, states[i])));
 	col[2] = ui_width(ui_tr(ctx, "tui.cust.col.downloads"));
-	col[3] = cust_max(8, ctx->cols - 2 - col[0] - col[1] - col[2] - 6);
+	col[3] = ui_max(8, ctx->cols - 2 - col[0] - col[1] - col[2] - 6);
 }
 
 /* The open customer: "…601 · Kiswahili · 3 orders", then purchases. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "outbox.h"
 #include "ssh-int.h"
 #include "ui.h"
@@ -45,18 +46,6 @@ msg_init(struct ui_ctx *ctx)
 	return m;
 }
 
-/* The label of a stored word (status, kind) under prefix, or the word. */
-static const char *
-msg_word(const struct ui_ctx *ctx, const char *prefix, const char *word)
-{
-	const char *t;
-	char key[48];
-
-	snprintf(key, sizeof key, "%s%s", prefix, word);
-	t = ui_tr(ctx, key);
-	return strcmp(t, key) == 0 ? word : t;	/* i18n_get falls back to key */
-}
-
 /*
  * Columns of a row: time, to, kind, status, tries (right-aligned), the
  * last error in what is left; cells cut at a word with "…".
@@ -84,8 +73,8 @@ msg_row(struct messages *m, struct ui_ctx *ctx, WINDOW *w, int y, int i)
 	snprintf(tries, sizeof tries, "%d", r->attempts);
 	cell[0] = tm;
 	cell[1] = ph;
-	cell[2] = msg_word(ctx, "tui.mkind.", r->kind);
-	cell[3] = msg_word(ctx, "tui.mstatus.", r->status);
+	cell[2] = i18n_word(ctx->lang, "tui.mkind.", r->kind);
+	cell[3] = i18n_word(ctx->lang, "tui.mstatus.", r->status);
 	cell[4] = tries;
 	cell[5] = r->last_error;
 	if (i == m->list.sel)
@@ -106,7 +95,7 @@ msg_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 
 	snprintf(head, sizeof head, "%s: %s   (%zu)",
 	    ui_tr(ctx, "tui.orders.filter"), msg_filters[m->filter] ?
-	    msg_word(ctx, "tui.mstatus.", msg_filters[m->filter]) :
+	    i18n_word(ctx->lang, "tui.mstatus.", msg_filters[m->filter]) :
 	    ui_tr(ctx, "tui.orders.all"), m->n);
 	ui_put(w, 1, 1, head, ctx->cols - 2, 0);
 	{

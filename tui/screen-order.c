@@ -79,19 +79,6 @@ screen_order_reload(struct screen_order *so, struct ui_ctx *ctx)
 	    &so->d);
 }
 
-/* The label of a stored word under prefix ("tui.od.step."), or the word. */
-static const char *
-so_word(const struct ui_ctx *ctx, const char *prefix, const char *word)
-{
-	const char *t;
-	char key[64];
-
-	snprintf(key, sizeof key, "%s%s", prefix, word);
-	t = ui_tr(ctx, key);
-	/* i18n_get answers the key itself when it has no label. */
-	return strcmp(t, key) == 0 ? word : t;
-}
-
 static void	so_add(struct screen_order *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 
@@ -139,7 +126,7 @@ so_status(const struct ui_ctx *ctx, const struct order *o)
 	if (o->status == ORDER_EXPIRED &&
 	    strcmp(o->failure, "late_refund") == 0)
 		return ui_tr(ctx, "tui.status.refund_due");
-	return so_word(ctx, "tui.status.", order_status_name(o->status));
+	return i18n_word(ctx->lang, "tui.status.", order_status_name(o->status));
 }
 
 /* The refund line: state, how, M-Pesa code, who, why, error. */
@@ -149,8 +136,7 @@ so_refund_line(struct screen_order *so, const struct ui_ctx *ctx, int width)
 	const struct refund *r = &so->d.refund;
 	char v[SO_LINE];
 
-	snprintf(v, sizeof v, "%s · %s%s%s · %s%s%s", so_word(ctx,
-	    "tui.od.rstatus.", r->status), so_word(ctx, "tui.od.how.", r->how),
+	snprintf(v, sizeof v, "%s · %s%s%s · %s%s%s", i18n_word(ctx->lang, "tui.od.rstatus.", r->status), i18n_word(ctx->lang, "tui.od.how.", r->how),
 	    r->manual_code[0] ? " " : "", r->manual_code, r->actor,
 	    r->reason[0] ? " · " : "", r->reason);
 	so_field(so, ctx, width, "tui.od.refund", v);
@@ -177,7 +163,7 @@ so_build_fields(struct screen_order *so, const struct ui_ctx *ctx)
 	so_field(so, ctx, width, "tui.od.amount", money);
 	free(money);
 	so_field(so, ctx, width, "tui.od.method",
-	    so_word(ctx, "tui.od.method.", o->provider));
+	    i18n_word(ctx->lang, "tui.od.method.", o->provider));
 	order_detail_means(d, means, sizeof means);
 	if (means[0] != '\0')
 		so_field(so, ctx, width, "tui.od.paid_with", means);
@@ -201,8 +187,7 @@ so_build_history(struct screen_order *so, const struct ui_ctx *ctx)
 	so_add(so, A_BOLD, "%s", ui_tr(ctx, "tui.od.timeline"));
 	for (i = 0; i < d->nsteps; i++) {
 		ui_time(ctx->lang, d->steps[i].at, ny_now(), tm, sizeof tm);
-		so_add(so, 0, "  %-12s  %s%s%s", tm, so_word(ctx,
-		    "tui.od.step.", d->steps[i].what), d->steps[i].detail[0] ?
+		so_add(so, 0, "  %-12s  %s%s%s", tm, i18n_word(ctx->lang, "tui.od.step.", d->steps[i].what), d->steps[i].detail[0] ?
 		    " · " : "", d->steps[i].detail);
 	}
 	so_add(so, 0, "%s", "");
@@ -213,8 +198,8 @@ so_build_history(struct screen_order *so, const struct ui_ctx *ctx)
 		ui_time(ctx->lang, d->msgs[i].sent_at ? d->msgs[i].sent_at :
 		    d->msgs[i].created_at, ny_now(), tm, sizeof tm);
 		so_add(so, 0, "  %-12s  %s · %s", tm,
-		    so_word(ctx, "tui.mkind.", d->msgs[i].kind),
-		    so_word(ctx, "tui.mstatus.", d->msgs[i].status));
+		    i18n_word(ctx->lang, "tui.mkind.", d->msgs[i].kind),
+		    i18n_word(ctx->lang, "tui.mstatus.", d->msgs[i].status));
 	}
 }
 
@@ -367,7 +352,7 @@ so_confirm(struct screen_order *so, struct ui_ctx *ctx, const char *code)
 	q = code != NULL ? i18n_fmt(ctx->lang, "tui.od.confirm_hand", "amount",
 	    money, "phone", o->phone_masked, "code", code, NULL) :
 	    i18n_fmt(ctx->lang, "tui.od.confirm", "amount", money, "phone",
-	    o->phone_masked, "method", so_word(ctx, "tui.od.method.",
+	    o->phone_masked, "method", i18n_word(ctx->lang, "tui.od.method.",
 	    o->provider), NULL);
 	yes = ui_confirm(ctx, q);
 	free(q);
@@ -397,8 +382,7 @@ so_result(struct screen_order *so, struct ui_ctx *ctx, enum ny_err rc,
 			break;
 		}
 		so->asking = 0;
-		t = i18n_fmt(ctx->lang, "tui.od.no_api", "method", so_word(ctx,
-		    "tui.od.method.", so->d.order.provider), NULL);
+		t = i18n_fmt(ctx->lang, "tui.od.no_api", "method", i18n_word(ctx->lang, "tui.od.method.", so->d.order.provider), NULL);
 		so_say(so, 1, t);
 		free(t);
 		break;

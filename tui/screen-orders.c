@@ -161,12 +161,6 @@ orders_status_key(const struct order *r)
 	}
 }
 
-static int
-orders_max(int a, int b)
-{
-	return a > b ? a : b;
-}
-
 /*
  * Widths from the window: time, status (its longest label in the
  * language), amount, phone ("…678") and the ref's start are fixed; the
@@ -185,11 +179,11 @@ orders_layout(const struct ui_ctx *ctx)
 	c.time = 12;
 	c.status = ui_width(ui_tr(ctx, "tui.orders.col.status"));
 	for (i = 0; i < sizeof st / sizeof st[0]; i++)
-		c.status = orders_max(c.status, ui_width(ui_tr(ctx, st[i])));
-	c.amount = orders_max(13, ui_width(ui_tr(ctx, "tui.orders.col.amount")));
-	c.phone = orders_max(4, ui_width(ui_tr(ctx, "tui.orders.col.phone")));
+		c.status = ui_max(c.status, ui_width(ui_tr(ctx, st[i])));
+	c.amount = ui_max(13, ui_width(ui_tr(ctx, "tui.orders.col.amount")));
+	c.phone = ui_max(4, ui_width(ui_tr(ctx, "tui.orders.col.phone")));
 	c.ref = ctx->cols >= 100 ? 10 : 6;
-	c.ref = orders_max(c.ref, ui_width(ui_tr(ctx, "tui.orders.col.ref")));
+	c.ref = ui_max(c.ref, ui_width(ui_tr(ctx, "tui.orders.col.ref")));
 	c.badge = ui_width(ui_tr(ctx, "tui.orders.new"));
 	/* 1 margin each side, 1 space between cells, 2 before the phone. */
 	c.title = ctx->cols - 2 - c.time - c.status - c.amount - c.phone -

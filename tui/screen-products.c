@@ -145,12 +145,6 @@ products_texts(struct products *p, struct ui_ctx *ctx, size_t i,
 	free(why);
 }
 
-static int
-pr_max(int a, int b)
-{
-	return a > b ? a : b;
-}
-
 /* Columns of the first word of s, and one for "…" when s has more. */
 static int
 pr_first_word(const char *s)
@@ -195,25 +189,25 @@ products_layout(struct products *p, struct ui_ctx *ctx, struct pr_cols *c)
 	c->sales = ui_width(ui_tr(ctx, "tui.products.col.sales"));
 	for (i = 0; i < p->n; i++) {
 		products_texts(p, ctx, i, &t);
-		c->kind = pr_max(c->kind, ui_width(t.kind));
-		kind_min = pr_max(kind_min, pr_first_word(t.kind));
-		c->status = pr_max(c->status, ui_width(t.status));
-		c->price = pr_max(c->price, ui_width(t.price));
-		c->stock = pr_max(c->stock, ui_width(t.stock));
-		c->sales = pr_max(c->sales, ui_width(t.sales));
+		c->kind = ui_max(c->kind, ui_width(t.kind));
+		kind_min = ui_max(kind_min, pr_first_word(t.kind));
+		c->status = ui_max(c->status, ui_width(t.status));
+		c->price = ui_max(c->price, ui_width(t.price));
+		c->stock = ui_max(c->stock, ui_width(t.stock));
+		c->sales = ui_max(c->sales, ui_width(t.sales));
 	}
 	c->gap = PR_GAP;
 	c->stock_head = "tui.products.col.stock";
 	if ((cells = c->stock) > 0) {
-		c->stock = pr_max(cells, ui_width(ui_tr(ctx, c->stock_head)));
+		c->stock = ui_max(cells, ui_width(ui_tr(ctx, c->stock_head)));
 		if (pr_room(ctx, c) < PR_TITLE_MIN) {
 			c->stock_head = "tui.products.col.stock_short";
-			c->stock = pr_max(cells, ui_width(ui_tr(ctx,
+			c->stock = ui_max(cells, ui_width(ui_tr(ctx,
 			    c->stock_head)));
 		}
 	}
 	if ((c->title = pr_room(ctx, c)) < PR_TITLE_MIN && c->kind > kind_min)
-		c->kind = pr_max(kind_min, c->kind - (PR_TITLE_MIN - c->title));
+		c->kind = ui_max(kind_min, c->kind - (PR_TITLE_MIN - c->title));
 	if ((c->title = pr_room(ctx, c)) < PR_TITLE_MIN)
 		c->gap = 1;
 	/* Narrower still: the title before the kind, which "12 left" or

@@ -70,18 +70,6 @@ set_audit_key(struct set_audit *v, struct ui_ctx *ctx, int ch)
 	return -1;
 }
 
-/* What an action is in words, else the action itself. */
-static const char *
-au_what(const struct ui_ctx *ctx, const char *action)
-{
-	char key[80];
-	const char *s;
-
-	snprintf(key, sizeof key, "tui.au.a.%s", action);
-	s = ui_tr(ctx, key);
-	return strcmp(s, key) == 0 ? action : s;
-}
-
 /* Column widths from the screen's: wider screens give words room. */
 struct au_cols {
 	int	 x_when, w_when, x_what, w_what, x_detail, w_detail, x_from,
@@ -140,7 +128,7 @@ set_audit_draw(struct set_audit *v, struct ui_ctx *ctx, WINDOW *w)
 		ui_time(ctx->lang, r->at, ny_now(), when, sizeof when);
 		ui_put(w, y, 2, "", ctx->cols - 4, 1);
 		ui_put_cut(w, y, c.x_when, when, c.w_when, 1);
-		ui_put_cut(w, y, c.x_what, au_what(ctx, r->action), c.w_what,
+		ui_put_cut(w, y, c.x_what, i18n_word(ctx->lang, "tui.au.a.", r->action), c.w_what,
 		    1);
 		ui_put_cut(w, y, c.x_detail, r->detail, c.w_detail, 1);
 		ui_put_cut(w, y, c.x_from, r->addr[0] ? r->addr : "—",

@@ -61,13 +61,7 @@ ui_confirm(struct ui_ctx *ctx, const char *question)
 void
 ui_message(struct ui_ctx *ctx, const char *text)
 {
-	WINDOW *win = box_for(ctx, text, ui_tr(ctx, "tui.anykey"));
-
-	wrefresh(win);
-	while (wgetch(win) == ERR)
-		;
-	delwin(win);
-	touchwin(stdscr);
+	ui_notice(ctx, text, -1);
 }
 
 void
@@ -77,7 +71,9 @@ ui_notice(struct ui_ctx *ctx, const char *text, int ms)
 
 	wrefresh(win);
 	wtimeout(win, ms);
-	wgetch(win);
+	/* Without a limit, only a key ends it. */
+	while (wgetch(win) == ERR && ms < 0)
+		;
 	delwin(win);
 	touchwin(stdscr);
 }

@@ -71,6 +71,13 @@ extern const struct screen screen_dashboard, screen_orders, screen_products,
 
 /* --- text helpers (ui-text.c) ------------------------------------------ */
 
+/* The larger of a and b (column widths). */
+static inline int
+ui_max(int a, int b)
+{
+	return a > b ? a : b;
+}
+
 /* The label for key in the console language. */
 const char	*ui_tr(const struct ui_ctx *ctx, const char *key);
 /*
@@ -297,7 +304,8 @@ int	ui_chart_move(int sel, int step, int n);
 int	ui_confirm(struct ui_ctx *ctx, const char *question);
 /* Shows a message box until a key. */
 void	ui_message(struct ui_ctx *ctx, const char *text);
-/* Shows a message box until a key or ms milliseconds, whichever first. */
+/* Shows a message box until a key or ms milliseconds, whichever first
+ * (ms < 0: until a key). */
 void	ui_notice(struct ui_ctx *ctx, const char *text, int ms);
 
 /* Title bar and status bar (keys of the screen). */

@@ -76,11 +76,11 @@ wizard_draft_worth(const struct wizard *z)
 	return 0;
 }
 
-char *
-wizard_draft_json(const struct wizard *z)
+/* z's state as the draft's JSON object (NULL on failure). */
+static json_t *
+draft_object(const struct wizard *z)
 {
 	json_t *root, *fields, *autos, *files;
-	char *s;
 	int i;
 
 	fields = json_object();
@@ -114,6 +114,15 @@ wizard_draft_json(const struct wizard *z)
 	    "editing", z->editing, "autos", autos, "files", files,
 	    "cover_sha", z->cover_sha, "cover_path", z->cover_path,
 	    "cover_size", (json_int_t)z->cover_size);
+	return root;
+}
+
+char *
+wizard_draft_json(const struct wizard *z)
+{
+	json_t *root = draft_object(z);
+	char *s;
+
 	if (root == NULL)
 		return NULL;
 	s = json_dumps(root, JSON_COMPACT);
@@ -534,18 +543,15 @@ static struct {
 static char *
 draft_state(const struct wizard *z)
 {
-	char *plain = wizard_draft_json(z), *tagged;
-	json_t *root;
+	json_t *root = draft_object(z);
+	char *s;
 
-	if (plain == NULL || (root = json_loads(plain, 0, NULL)) == NULL)
-		return plain;
+	if (root == NULL)
+		return NULL;
 	json_object_set_new(root, "by", json_integer((json_int_t)getpid()));
-	tagged = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
+	s = json_dumps(root, JSON_COMPACT);
 	json_decref(root);
-	if (tagged == NULL)
-		return plain;
-	free(plain);
-	return tagged;
+	return s;
 }
 
 static void
