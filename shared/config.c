@@ -89,6 +89,15 @@ static const struct cfg_var cfg_vars[] = {
 	{ "NYOTA_CHECKOUT_LIMIT", "20", CFG_INT, S(checkout_limit), "1 100000" },
 	{ "NYOTA_PAY_TIMEOUT_S", "120", CFG_INT, S(pay_timeout_s), "1 3600" },
 	{ "NYOTA_LOG", "info", CFG_ENUM, S(log_level), "debug|info|warn|error" },
+	{ "NYOTA_LOG_FILE", "", CFG_STR, S(log_file), NULL },
+	/* Prometheus /metrics, each program on its own listener; 0 is off.
+	 * Loopback by default: the figures are for the operator only. */
+	{ "NYOTA_METRICS_ADDR", "127.0.0.1", CFG_IPV4, S(metrics_addr), NULL },
+	{ "NYOTA_METRICS_PORT", "9464", CFG_INT, S(metrics_port), "0 65535" },
+	{ "NYOTA_CONSOLE_METRICS_PORT", "9465", CFG_INT,
+	  S(console_metrics_port), "0 65535" },
+	/* SIGTERM: how long in-flight work may take before the exit. */
+	{ "NYOTA_DRAIN_S", "10", CFG_INT, S(drain_s), "0 300" },
 	/* Checked here so a typo stops the program; ny_now reads it itself. */
 	{ "NYOTA_CLOCK_OFFSET", "0", CFG_I64, S(clock_offset_s),
 	  "0 1099511627776" },

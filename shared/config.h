@@ -62,6 +62,12 @@ struct ny_config {
 	int	 checkout_limit;	/* NYOTA_CHECKOUT_LIMIT per address/min */
 	int	 pay_timeout_s;		/* NYOTA_PAY_TIMEOUT_S: push → expired (tests) */
 	char	*log_level;		/* NYOTA_LOG: debug|info|warn|error */
+	char	*log_file;		/* NYOTA_LOG_FILE: "" = stderr; reopened
+					 * on SIGHUP */
+	char	*metrics_addr;		/* NYOTA_METRICS_ADDR (loopback) */
+	int	 metrics_port;		/* NYOTA_METRICS_PORT, 0 = off */
+	int	 console_metrics_port;	/* NYOTA_CONSOLE_METRICS_PORT, 0 = off */
+	int	 drain_s;		/* NYOTA_DRAIN_S: SIGTERM → exit, at most */
 	int64_t	 clock_offset_s;	/* NYOTA_CLOCK_OFFSET: seconds added to the
 					 * clock (tests; read by ny_now) */
 };
