@@ -31,6 +31,9 @@ static const struct cfg_var cfg_vars[] = {
 	{ "NYOTA_KEYS_DIR", "./keys", CFG_PATH, S(keys_dir), NULL },
 	/* The HTTP listener binds IPv4 only (storefront/http.c). */
 	{ "NYOTA_HTTP_ADDR", "127.0.0.1", CFG_IPV4, S(http_addr), NULL },
+	/* Proxies (e.g. Caddy on 127.0.0.1) whose X-Forwarded-For is
+	 * believed; a comma list checked in config_load. */
+	{ "NYOTA_TRUSTED_PROXY", "", CFG_STR, S(trusted_proxy), NULL },
 	{ "NYOTA_HTTP_PORT", "8080", CFG_PORT, S(http_port), NULL },
 	/* Open connections (SSE streams included) per client address; 0 is
 	 * off. Why 128: storefront/http.c, http_start. */
@@ -361,6 +364,74 @@ cfg_payments_ok(const char *list)
 	}
 }
 
+/*
+ * Calls fn(item, len, arg) for each item of a comma list; stops and
+ * returns 0 at the first item fn refuses, 1 when all passed.
+ */
+static int
+cfg_each(const char *list, int (*fn)(const char *, size_t, const void *),
+    const void *arg)
+{
+	const char *p = list, *end;
+	size_t n;
+
+	for (;;) {
+		end = strchr(p, ',');
+		n = end != NULL ? (size_t)(end - p) : strlen(p);
+		if (!fn(p, n, arg))
+			return 0;
+		if (end == NULL)
+			return 1;
+		p = end + 1;
+	}
+}
+
+/* One item of NYOTA_TRUSTED_PROXY: an IPv4 or IPv6 literal. */
+static int
+cfg_ip_item_ok(const char *p, size_t n, const void *arg)
+{
+	unsigned char addr[sizeof(struct in6_addr)];
+	char ip[INET6_ADDRSTRLEN];
+
+	(void)arg;
+	if (n == 0 || n >= sizeof ip)
+		return 0;
+	memcpy(ip, p, n);
+	ip[n] = '\0';
+	return inet_pton(AF_INET, ip, addr) == 1 ||
+	    inet_pton(AF_INET6, ip, addr) == 1;
+}
+
+/* fn for cfg_each: keeps going while the item is not the address. */
+static int
+cfg_ip_item_differs(const char *p, size_t n, const void *arg)
+{
+	unsigned char a[sizeof(struct in6_addr)], b[sizeof(struct in6_addr)];
+	char ip[INET6_ADDRSTRLEN];
+	int fam;
+
+	if (n == 0 || n >= sizeof ip)
+		return 1;
+	memcpy(ip, p, n);
+	ip[n] = '\0';
+	fam = strchr(ip, ':') != NULL ? AF_INET6 : AF_INET;
+	memset(a, 0, sizeof a);
+	memset(b, 0, sizeof b);
+	/* compared as addresses: "::1" and "0:0::1" are one proxy */
+	if (inet_pton(fam, ip, a) != 1 || inet_pton(fam, arg, b) != 1)
+		return 1;
+	return memcmp(a, b, sizeof a) != 0;
+}
+
+int
+config_trusted_proxy(const struct ny_config *cfg, const char *addr)
+{
+	if (cfg == NULL || cfg->trusted_proxy == NULL ||
+	    cfg->trusted_proxy[0] == '\0' || addr == NULL)
+		return 0;
+	return !cfg_each(cfg->trusted_proxy, cfg_ip_item_differs, addr);
+}
+
 int
 config_mpesa_reversal(const struct ny_config *cfg)
 {
@@ -426,6 +497,16 @@ config_load(struct ny_config *cfg, int argc, char **argv, int *nargs,
 		cfg->db_path = xasprintf("%s/nyota.db", cfg->data_dir);
 	if (cfg->ssh_public == NULL)
 		cfg->ssh_public = cfg_ssh_public(cfg);
+	if (cfg->trusted_proxy[0] != '\0' &&
+	    !cfg_each(cfg->trusted_proxy, cfg_ip_item_ok, NULL)) {
+		char shown[64];
+
+		cfg_show(cfg->trusted_proxy, shown);
+		*cause = xasprintf("NYOTA_TRUSTED_PROXY: expected IP addresses "
+		    "joined by commas, such as 127.0.0.1,::1 (got \"%s\")",
+		    shown);
+		goto fail;
+	}
 	if (!cfg_payments_ok(cfg->payments)) {
 		char shown[64];
 

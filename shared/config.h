@@ -68,6 +68,7 @@ struct ny_config {
 	int	 metrics_port;		/* NYOTA_METRICS_PORT, 0 = off */
 	int	 console_metrics_port;	/* NYOTA_CONSOLE_METRICS_PORT, 0 = off */
 	int	 drain_s;		/* NYOTA_DRAIN_S: SIGTERM → exit, at most */
+	char	*trusted_proxy;		/* NYOTA_TRUSTED_PROXY: IPs, comma list */
 	int64_t	 clock_offset_s;	/* NYOTA_CLOCK_OFFSET: seconds added to the
 					 * clock (tests; read by ny_now) */
 };
@@ -82,6 +83,13 @@ struct ny_config {
  * line. argv entries that are not flags are left for the caller; *nargs
  * receives how many leading flags were consumed.
  */
+/*
+ * Whether addr (an IP literal as inet_ntop writes it) is one of
+ * NYOTA_TRUSTED_PROXY's addresses: a reverse proxy whose X-Forwarded-For
+ * names the client.
+ */
+int	config_trusted_proxy(const struct ny_config *cfg, const char *addr);
+
 enum ny_err config_load(struct ny_config *cfg, int argc, char **argv,
 	    int *nargs, char **cause);
 

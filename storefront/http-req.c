@@ -234,6 +234,42 @@ http_body(const struct http_req *rq, size_t *len)
 	return rq->body.data ? rq->body.data : "";
 }
 
+/*
+ * Behind a trusted proxy: the client is the last address of
+ * X-Forwarded-For, the one the proxy itself added (anything before it
+ * came from the client and may be forged). Left as the proxy's address
+ * when the header is missing or its last item is not an IP literal.
+ */
+static void
+forwarded_for(struct http_req *rq, char *buf, size_t len)
+{
+	unsigned char bin[sizeof(struct in6_addr)];
+	const char *xff, *p, *end;
+	char ip[INET6_ADDRSTRLEN];
+	int fam;
+	size_t n;
+
+	xff = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND,
+	    "X-Forwarded-For");
+	if (xff == NULL)
+		return;
+	p = strrchr(xff, ',');
+	p = p != NULL ? p + 1 : xff;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	end = p + strlen(p);
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	n = (size_t)(end - p);
+	if (n == 0 || n >= sizeof ip)
+		return;
+	memcpy(ip, p, n);
+	ip[n] = '\0';
+	fam = strchr(ip, ':') != NULL ? AF_INET6 : AF_INET;
+	if (inet_pton(fam, ip, bin) == 1)
+		inet_ntop(fam, bin, buf, (socklen_t)len);	/* one spelling */
+}
+
 const char *
 http_client_addr(struct http_req *rq)
 {
@@ -253,6 +289,8 @@ http_client_addr(struct http_req *rq)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
 			    (const void *)sa)->sin6_addr, buf, sizeof buf);
 	}
+	if (config_trusted_proxy(http_config(), buf))
+		forwarded_for(rq, buf, sizeof buf);
 	rq->addr = http_strdup(rq, buf);
 	return rq->addr;
 }

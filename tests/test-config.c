@@ -338,6 +338,36 @@ START_TEST(bad_addrs)
 }
 END_TEST
 
+/* NYOTA_TRUSTED_PROXY: IP literals only; a match compares addresses. */
+START_TEST(trusted_proxy)
+{
+	static const char *const bad[] = { "localhost", "127.0.0.1,",
+	    ",::1", "127.0.0.1, ::1", "10.0.0.0/8", "1.2.3" };
+	struct ny_config cfg;
+	char *cause = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof *bad; i++)
+		refused("NYOTA_TRUSTED_PROXY", bad[i], "NYOTA_TRUSTED_PROXY",
+		    "expected IP addresses");
+	accepted("NYOTA_TRUSTED_PROXY", "");
+	accepted("NYOTA_TRUSTED_PROXY", "127.0.0.1,::1");
+
+	ck_assert_int_eq(config_load(&cfg, 0, NULL, NULL, &cause), NY_OK);
+	ck_assert(!config_trusted_proxy(&cfg, "127.0.0.1"));	/* default */
+	config_free(&cfg);
+	setenv("NYOTA_TRUSTED_PROXY", "127.0.0.1,0:0::1", 1);
+	ck_assert_int_eq(config_load(&cfg, 0, NULL, NULL, &cause), NY_OK);
+	unsetenv("NYOTA_TRUSTED_PROXY");
+	ck_assert(config_trusted_proxy(&cfg, "127.0.0.1"));
+	ck_assert(config_trusted_proxy(&cfg, "::1"));
+	ck_assert(!config_trusted_proxy(&cfg, "127.0.0.2"));
+	ck_assert(!config_trusted_proxy(&cfg, "10.0.0.1"));
+	ck_assert(!config_trusted_proxy(&cfg, "unknown"));
+	config_free(&cfg);
+}
+END_TEST
+
 START_TEST(bad_paths)
 {
 	refused("NYOTA_DATA_DIR", "", "NYOTA_DATA_DIR", "expected a path");
@@ -456,6 +486,7 @@ config_suite(void)
 	tcase_add_test(tc, bad_urls);
 	tcase_add_test(tc, bad_addrs);
 	tcase_add_test(tc, bad_paths);
+	tcase_add_test(tc, trusted_proxy);
 	tcase_add_test(tc, cause_is_one_bounded_line);
 	tcase_add_test(tc, bad_flags);
 	tcase_add_test(tc, uploads_and_public_address);

@@ -22,6 +22,10 @@ cleanup() {
 }
 trap cleanup EXIT
 export NYOTA_DATA_DIR="$T/data" NYOTA_KEYS_DIR="$T/keys"
+# The /metrics listeners have fixed default ports: off unless a test
+# turns them on (on a free port), so tests can run side by side.
+export NYOTA_METRICS_PORT=${NYOTA_METRICS_PORT:-0}
+export NYOTA_CONSOLE_METRICS_PORT=${NYOTA_CONSOLE_METRICS_PORT:-0}
 
 # free_port: prints a TCP port nothing listens on.
 free_port() {
