@@ -28,11 +28,17 @@ SF_OBJ     := $(filter-out $(B)/storefront/main.o,$(SF_SRC:%.c=$(B)/%.o))
 TUI_OBJ    := $(filter-out $(B)/tui/main.o,$(TUI_SRC:%.c=$(B)/%.o))
 TESTS      := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test unit integration check-structure asan bench fuzz gallery clean
+.PHONY: all deps run test unit integration check-structure asan bench fuzz gallery clean \
+        image-test
 all: $(B)/nyota-storefront $(B)/nyota-console
 
 deps:
 	@sh scripts/deps.sh
+
+# The version nyota_build_info reports: the commit, "dev" outside git (the
+# image's build context has no .git).
+VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+$(B)/shared/metrics-app.o: ALL_CFLAGS += -DNYOTA_VERSION='"$(VERSION)"'
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -115,6 +121,11 @@ fuzz: deps
 gallery: deps all
 	@GALLERY_WRITE=1 NYOTA_BIN=$(CURDIR)/$(B) NYOTA_SRC=$(CURDIR) \
 	    bash tests/integration/console-gallery.sh
+
+# The Dockerfile built and run with podman (tests/image/run.sh): minutes,
+# and root for the base image, so not part of `make test`.
+image-test:
+	@bash tests/image/run.sh
 
 clean:
 	rm -rf build build-asan

@@ -28,7 +28,7 @@ ln "$T/www/big.bin" "$T/data/files/${SHA:0:2}/${SHA:2}" 2>/dev/null ||
 NOW=$(date +%s)
 bench_db <<SQL
 INSERT INTO creators(id, handle, created_at) VALUES (1, 'bench', 0);
-INSERT INTO blobs VALUES ('$SHA', $SIZE, 'application/octet-stream', 0);
+INSERT INTO blobs(sha256, size, mime, created_at) VALUES ('$SHA', $SIZE, 'application/octet-stream', 0);
 INSERT INTO products(id, creator_id, slug, kind, title, price_minor, currency, status, created_at, updated_at)
  VALUES (1, 1, 'big', 'download', 'Big', 100, 'KES', 'published', 0, 0);
 INSERT INTO product_files(id, product_id, name, sha256) VALUES (1, 1, 'big.bin', '$SHA');

@@ -11,7 +11,7 @@ O=${SSE_ORDERS:-100}
 PER=$(( (N + O - 1) / O ))
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 echo "fd limit: $(ulimit -n)"
-start_storefront NYOTA_PAYMENTS=sim NYOTA_SIM_AUTO=off
+start_storefront NYOTA_PAYMENTS=sim NYOTA_SIM_AUTO=off NYOTA_HTTP_PER_IP_LIMIT=0
 bench_db "INSERT INTO creators(id, handle, created_at) VALUES (1, 'bench', 0);
 INSERT INTO products(id, creator_id, slug, kind, title, price_minor, currency,
   status, created_at, updated_at, published_at)

@@ -5,7 +5,8 @@ set -e
 PKGS="build-essential pkg-config clang libssh-dev libmicrohttpd-dev
 libncurses-dev libsqlite3-dev libsodium-dev liboath-dev libjansson-dev check
 libsubunit-dev libqrencode-dev libcmark-dev libcurl4-openssl-dev tmux
-openssh-client openssh-server oathtool curl sqlite3 chromium wrk nginx-light procps python3"
+openssh-client openssh-server oathtool curl sqlite3 chromium wrk nginx-light procps python3
+caddy systemd prometheus"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
@@ -27,5 +28,22 @@ case " $missing " in
 *" openssh-server "*)
 	if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
 		$SUDO systemctl disable --now ssh.service ssh.socket >/dev/null 2>&1 || true
+	fi ;;
+esac
+# caddy and systemd (systemd-analyze) are for tests/integration/deploy.sh,
+# which runs its own caddy on free ports: the system one Debian starts on
+# port 80 goes, as sshd above.
+case " $missing " in
+*" caddy "*)
+	if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+		$SUDO systemctl disable --now caddy.service >/dev/null 2>&1 || true
+	fi ;;
+esac
+# prometheus is for promtool (tests/integration/metrics.sh checks the
+# /metrics text with it); the server Debian starts with it goes, as above.
+case " $missing " in
+*" prometheus "*)
+	if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+		$SUDO systemctl disable --now prometheus.service >/dev/null 2>&1 || true
 	fi ;;
 esac

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "backup.h"
 #include "log.h"
 
 int
@@ -145,6 +146,32 @@ app_secure(const struct ny_config *cfg)
 		app_private_or_die(p, 0);
 		free(p);
 	}
+}
+
+void
+app_lock_servers(const struct ny_config *cfg)
+{
+	char *cause = NULL;
+	int fd;
+
+	/* Taken before app_open touches the database, so a server started
+	 * during a restore neither opens nor migrates the file being put in
+	 * place: the folder may not exist yet on a first start. */
+	app_dir(cfg->data_dir, 0700);
+	switch (backup_lock(cfg->data_dir, 0, &fd, &cause)) {
+	case NY_OK:
+		/* Never closed: the lock lasts as long as the process. */
+		return;
+	case NY_EBUSY:
+		fprintf(stderr, "nyota: a restore is running on %s: start "
+		    "again when it has finished\n", cfg->data_dir);
+		break;
+	default:
+		fprintf(stderr, "nyota: %s\n", cause);
+		break;
+	}
+	free(cause);
+	exit(1);
 }
 
 struct db *

@@ -35,6 +35,15 @@ struct db *app_open(const struct ny_config *cfg);
  */
 enum ny_err app_private(const char *path, int dir, int *was, char **cause);
 
+/*
+ * The servers' share of DATA_DIR/nyota.lock (backup.h), held for the
+ * whole life of the process (and of its forked children): a restore
+ * refuses to start while it is held. Call it before app_open (it creates
+ * the data folder if need be). When a restore holds it, prints one line
+ * and exits 1.
+ */
+void	app_lock_servers(const struct ny_config *cfg);
+
 /* Opens another connection to the same (already migrated) database. */
 struct db *app_connect(const struct ny_config *cfg);
 

@@ -1,9 +1,19 @@
 /*
  * log.c: logfmt on stderr. One write(2) per line so lines from threads and
  * forked children never interleave.
+ *
+ * With a log file (NYOTA_LOG_FILE) the file is put on descriptor 2 itself
+ * (dup2), not kept apart: whatever else writes to stderr (a library's
+ * message, the console's setup code, a forked connection) lands in the
+ * same file, and a reopen needs no lock: dup2 swaps the descriptor
+ * atomically, so a thread's write(2) goes whole to the old file or whole
+ * to the new one.
  */
 #include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -12,6 +22,9 @@
 
 static enum log_level log_min = LOG_INFO;
 static const char *const log_names[] = { "debug", "info", "warn", "error" };
+/* The log file's path, or NULL: stderr as inherited. Set and read by the
+ * main thread only (start-up, then its signal loop). */
+static char *log_path;
 
 void
 log_set_level(enum log_level lv)
@@ -55,6 +68,64 @@ log_msg(enum log_level lv, const char *msg, const char *kvfmt, ...)
 			line[i] = ' ';
 	line[n++] = '\n';
 	(void)!write(2, line, n);
+}
+
+/* Opens path (0600 when created, appended to) onto descriptor 2. */
+static enum ny_err
+log_attach(const char *path, char **cause)
+{
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return NY_EIO;
+	}
+	if (fd != STDERR_FILENO) {
+		if (dup2(fd, STDERR_FILENO) < 0) {
+			*cause = xasprintf("%s: %s", path, strerror(errno));
+			close(fd);
+			return NY_EIO;
+		}
+		close(fd);
+	}
+	return NY_OK;
+}
+
+enum ny_err
+log_open(const char *path, char **cause)
+{
+	enum ny_err rc;
+
+	free(log_path);
+	log_path = NULL;
+	if (path == NULL || *path == '\0')
+		return NY_OK;
+	if ((rc = log_attach(path, cause)) != NY_OK)
+		return rc;
+	log_path = xstrdup(path);
+	return NY_OK;
+}
+
+enum ny_err
+log_reopen(void)
+{
+	char *cause = NULL, q[LOG_QUOTE_LEN];
+	enum ny_err rc;
+
+	if (log_path == NULL) {
+		log_info("log reopened", "file=stderr");
+		return NY_OK;
+	}
+	if ((rc = log_attach(log_path, &cause)) != NY_OK) {
+		/* still on the old file, which is better than nothing */
+		log_error("log not reopened", "detail=%s",
+		    log_quote(cause, q, sizeof q));
+		free(cause);
+		return rc;
+	}
+	log_info("log reopened", "file=%s", log_quote(log_path, q, sizeof q));
+	return NY_OK;
 }
 
 /* The escape for byte ch into e (at most 5 bytes with the NUL), or 0. */

@@ -19,6 +19,20 @@ void	log_set_level(enum log_level lv);
 void	log_msg(enum log_level lv, const char *msg, const char *kvfmt, ...)
 	    NY_PRINTF(3, 4);
 
+/*
+ * Sends the log (and everything else written to stderr) to path, appended
+ * to, created 0600; "" or NULL keeps stderr. NY_OK, or NY_EIO + cause
+ * (the caller frees it). Call once at start, before threads.
+ */
+enum ny_err log_open(const char *path, char **cause);
+/*
+ * Opens the log file again by its name (after logrotate moved it: SIGHUP)
+ * and logs "log reopened"; on stderr only the line. Safe while other
+ * threads log. NY_OK, or NY_EIO when the file cannot be opened (logged;
+ * lines keep going to the old one).
+ */
+enum ny_err log_reopen(void);
+
 #define log_debug(m, ...)	log_msg(LOG_DEBUG, m, __VA_ARGS__)
 #define log_info(m, ...)	log_msg(LOG_INFO, m, __VA_ARGS__)
 #define log_warn(m, ...)	log_msg(LOG_WARN, m, __VA_ARGS__)

@@ -12,6 +12,7 @@
 
 #include "customer.h"
 #include "i18n.h"
+#include "metrics-app.h"
 #include "order-int.h"
 #include "outbox.h"
 
@@ -349,6 +350,8 @@ order_create(struct db *db, const struct order_new *in, struct order *out,
 	if ((rc = db_end(db, order_create_tx(db, in, ny_now(), &id,
 	    &made))) != NY_OK)
 		return rc;
+	if (made)
+		metrics_order("pending");
 	if (created != NULL)
 		*created = made;
 	return order_by_id(db, id, out);

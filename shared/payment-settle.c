@@ -12,6 +12,7 @@
 #include "audit.h"
 #include "entitlement.h"
 #include "log.h"
+#include "metrics-app.h"
 #include "order.h"
 #include "payment.h"
 
@@ -24,7 +25,17 @@ struct settle_state {
 	int			 quantity;
 	char			 pay_status[8];
 	char			 kind[16];
+	char			 provider[8];
 	enum order_status	 order_status;
+};
+
+/* What a settle changed, counted for /metrics once it is committed. */
+struct settle_done {
+	int			 changed;
+	int			 order_moved;	/* the order's status changed */
+	enum order_status	 to;
+	const char		*pay_status;
+	char			 provider[8];
 };
 
 /*
@@ -37,7 +48,8 @@ settle_load(struct db *db, int64_t id, const char *ref, struct settle_state *s)
 {
 #define SETTLE_SELECT "SELECT y.id, y.order_id," \
 	" y.amount_minor, y.status, o.status, o.product_id, o.quantity," \
-	" p.kind FROM payments y JOIN orders o ON o.id = y.order_id" \
+	" p.kind, y.provider FROM payments y" \
+	" JOIN orders o ON o.id = y.order_id" \
 	" JOIN products p ON p.id = o.product_id"
 	sqlite3_stmt *st = id > 0 ?
 	    db_stmt(db, SETTLE_SELECT " WHERE y.id = ?") :
@@ -61,6 +73,7 @@ settle_load(struct db *db, int64_t id, const char *ref, struct settle_state *s)
 		s->product_id = sqlite3_column_int64(st, 5);
 		s->quantity = sqlite3_column_int(st, 6);
 		db_col_buf(st, 7, s->kind, sizeof s->kind);
+		db_col_buf(st, 8, s->provider, sizeof s->provider);
 		if (order_status_parse(ostatus, &s->order_status) != NY_OK)
 			rc = SQLITE_CORRUPT;
 	}
@@ -185,10 +198,10 @@ settle_review(struct db *db, const struct settle_state *s,
 	return audit_log(db, "system", "payment.review", detail, NULL);
 }
 
-/* payment_settle inside its transaction; *changed = 1 when it did. */
+/* payment_settle inside its transaction; d->changed = 1 when it did. */
 static enum ny_err
 settle_tx(struct db *db, int64_t id, const char *ref,
-    const struct pay_result *r, int64_t now, int *changed)
+    const struct pay_result *r, int64_t now, struct settle_done *d)
 {
 	struct settle_state s;
 	enum pay_outcome outcome;
@@ -236,7 +249,11 @@ settle_tx(struct db *db, int64_t id, const char *ref,
 		return rc;
 	if ((rc = db_event(db, "order", s.order_id, NULL)) != NY_OK)
 		return rc;
-	*changed = 1;
+	d->changed = 1;
+	d->order_moved = to != s.order_status;
+	d->to = to;
+	d->pay_status = pstatus;
+	snprintf(d->provider, sizeof d->provider, "%s", s.provider);
 	log_info("payment settled", "order=%lld status=%s reason=%s",
 	    (long long)s.order_id, order_status_name(to),
 	    failure ? failure : "-");
@@ -247,8 +264,8 @@ enum ny_err
 payment_settle(struct db *db, int64_t id, const char *provider_ref,
     const struct pay_result *r, int *changed)
 {
+	struct settle_done done;
 	enum ny_err rc;
-	int done = 0;
 
 	if (changed != NULL)
 		*changed = 0;
@@ -256,10 +273,16 @@ payment_settle(struct db *db, int64_t id, const char *provider_ref,
 		return NY_EINVAL;
 	if ((rc = db_begin(db)) != NY_OK)
 		return rc;
+	memset(&done, 0, sizeof done);
 	if ((rc = db_end(db, settle_tx(db, id, provider_ref, r, ny_now(),
 	    &done))) != NY_OK)
 		return rc;
+	if (done.changed) {
+		metrics_payment(done.provider, done.pay_status);
+		if (done.order_moved)
+			metrics_order(order_status_name(done.to));
+	}
 	if (changed != NULL)
-		*changed = done;
+		*changed = done.changed;
 	return NY_OK;
 }

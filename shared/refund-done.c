@@ -14,6 +14,7 @@
 #include "entitlement.h"
 #include "i18n.h"
 #include "log.h"
+#include "metrics-app.h"
 #include "money.h"
 #include "outbox.h"
 #include "refund.h"
@@ -198,6 +199,10 @@ refund_done_tx(struct db *db, int64_t refund_id, int64_t now)
 	free(detail);
 	if (rc == NY_OK)
 		rc = db_event(db, "order", info.order_id, NULL);
+	/* Counted here, in the caller's transaction: the one place every
+	 * refund passes (a rollback after it, rare, counts one too many). */
+	if (rc == NY_OK)
+		metrics_order("refunded");
 	if (rc == NY_OK)
 		log_info("order refunded", "order=%lld refund=%lld how=%s",
 		    (long long)info.order_id, (long long)refund_id, info.how);

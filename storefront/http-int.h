@@ -6,6 +6,8 @@
 #ifndef NY_HTTP_INT_H
 #define NY_HTTP_INT_H
 
+#include <time.h>
+
 #include "http.h"
 
 #define HTTP_PARAMS_MAX	8
@@ -42,6 +44,7 @@ struct http_req {
 	const char			*method;
 	const char			*path;
 	const char			*uri;	/* raw, with the query */
+	struct timespec			 t0;	/* arrived (monotonic) */
 	const struct http_route		*route;
 	int				 allowed;	/* path known, other method */
 	struct http_kv			 params[HTTP_PARAMS_MAX];

@@ -13,15 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 
 #include <sodium.h>
 
 #include "http-int.h"
 #include "i18n.h"
 #include "log.h"
+#include "metrics-app.h"
 #include "tmpl.h"
 
 #define HTTP_FIELD_MAX	(8 * 1024)
@@ -31,7 +34,17 @@
 
 struct http_server {
 	struct MHD_Daemon	*d;
+	MHD_socket		 lfd;	/* quiesced listener, or invalid */
 };
+
+/*
+ * Requests between MHD's first word (http_uri_log) and its last
+ * (http_completed): what a drain waits for. Idle kept-alive connections
+ * are not requests and do not hold it. Draining (http_drain) also closes
+ * each connection after its answer.
+ */
+static atomic_int http_inflight;
+static atomic_int http_draining;
 
 /* ---- queueing the answer ---------------------------------------------- */
 
@@ -75,6 +88,8 @@ http_common_headers(struct MHD_Response *r)
 	MHD_add_response_header(r, "Content-Security-Policy", http_csp);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	if (atomic_load(&http_draining))
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 }
 
 /*
@@ -91,6 +106,11 @@ http_queue(struct http_req *rq, struct http_resp *rs)
 	int i, status = rs->status;
 
 	if (r == NULL) {
+		/* A handler's own Cache-Control (no-store on /healthz, the
+		 * library) is the one rule: no second header, no ETag. */
+		for (i = 0; i < rs->nhdrs; i++)
+			if (strcasecmp(rs->hdrs[i].name, "Cache-Control") == 0)
+				rs->etag_ok = 0;
 		if (rs->etag_ok && status == 200 && rs->etag == NULL)
 			rs->etag = http_printf(rq, "\"%016llx\"",
 			    (unsigned long long)(rs->etag64_set ? rs->etag64 :
@@ -98,7 +118,7 @@ http_queue(struct http_req *rq, struct http_resp *rs)
 		if (rs->etag != NULL && status == 200 &&
 		    (inm = http_header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH))
 		    != NULL && strstr(inm, rs->etag) != NULL) {
-			status = 304;
+			status = rs->status = 304;	/* as counted */
 			rs->len = 0;
 		}
 		r = MHD_create_response_from_buffer(rs->len, (void *)rs->body,
@@ -329,6 +349,8 @@ http_uri_log(void *cls, const char *uri, struct MHD_Connection *c)
 	struct http_req *rq = xcalloc(1, sizeof *rq);
 
 	(void)cls;
+	atomic_fetch_add(&http_inflight, 1);
+	clock_gettime(CLOCK_MONOTONIC, &rq->t0);
 	rq->conn = c;
 	rq->uri = http_strndup(rq, uri, strnlen(uri, HTTP_URI_MAX));
 	return rq;
@@ -340,9 +362,33 @@ http_completed(void *cls, struct MHD_Connection *c, void **state,
     enum MHD_RequestTerminationCode why)
 {
 	(void)cls; (void)c; (void)why;
-	if (*state != NULL)
+	if (*state != NULL) {
 		http_req_free(*state);
+		atomic_fetch_sub(&http_inflight, 1);
+	}
 	*state = NULL;
+}
+
+/*
+ * Counts an answer for /metrics: by the route of the table, never the
+ * path (paths hold tokens and refs, and a scanner's paths are endless:
+ * everything no route matched is "other"), its status and the time since
+ * the request arrived (the answer queued, not yet sent: a download's
+ * transfer or an SSE stream's life is not the server's latency).
+ */
+static void
+http_account(const struct http_req *rq)
+{
+	struct timespec now;
+	char route[160];
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (rq->route != NULL)
+		snprintf(route, sizeof route, "%s %s", rq->route->method,
+		    rq->route->pattern);
+	metrics_request(rq->route != NULL ? route : METRICS_ROUTE_OTHER,
+	    rq->resp.status, (double)(now.tv_sec - rq->t0.tv_sec) +
+	    (double)(now.tv_nsec - rq->t0.tv_nsec) / 1e9);
 }
 
 /* Runs the handler (or the cache) and queues what it answered. */
@@ -350,6 +396,7 @@ static enum MHD_Result
 http_run(struct http_req *rq)
 {
 	struct http_resp *rs = &rq->resp;
+	enum MHD_Result ret;
 	int status;
 
 	if (rq->malformed) {
@@ -383,7 +430,9 @@ http_run(struct http_req *rq)
 		http_add_header(rq, rs, MHD_HTTP_HEADER_ALLOW,
 		    http_routes_allow(rq));
 	http_csrf_finish(rq, rs);
-	return http_queue(rq, rs);
+	ret = http_queue(rq, rs);
+	http_account(rq);
+	return ret;
 }
 
 /* 1 when the route takes a body (form or raw) and the method has one. */
@@ -600,10 +649,14 @@ http_start(const struct ny_config *cfg, struct http_server **out,
 	 * puts many buyers behind one address, so 128 leaves room for a
 	 * dozen or more busy phones there while one client takes under 1%
 	 * of the table. Behind a local reverse proxy every buyer is
-	 * 127.0.0.1: set 0 (off) and limit at the proxy.
+	 * 127.0.0.1: set 0 (off) and limit at the proxy. A trusted proxy
+	 * (NYOTA_TRUSTED_PROXY) turns it off here for the same reason; the
+	 * limits by address that matter (checkouts) use X-Forwarded-For.
 	 */
-	per_ip = (unsigned)cfg->http_per_ip_limit;
+	per_ip = cfg->trusted_proxy[0] != '\0' ? 0 :
+	    (unsigned)cfg->http_per_ip_limit;
 	srv = xcalloc(1, sizeof *srv);
+	srv->lfd = MHD_INVALID_SOCKET;
 	srv->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD |
 	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO | MHD_USE_ERROR_LOG, 0,
 	    NULL, NULL, http_access, NULL,
@@ -640,11 +693,41 @@ http_daemon(struct http_server *srv)
 }
 
 void
+http_drain(struct http_server *srv)
+{
+	atomic_store(&http_draining, 1);
+	if (srv == NULL || srv->lfd != MHD_INVALID_SOCKET)
+		return;
+	/*
+	 * MHD stops accepting (ALLOW_SUSPEND_RESUME brings the ITC it needs)
+	 * but hands the socket back, still listening: connections would
+	 * queue in the backlog unanswered until exit. shutdown() makes the
+	 * kernel refuse them now, and keeps the descriptor number taken
+	 * until MHD_stop_daemon, after which a pool thread can no longer be
+	 * looking at it (MHD's rule for closing it).
+	 */
+	srv->lfd = MHD_quiesce_daemon(srv->d);
+	if (srv->lfd != MHD_INVALID_SOCKET)
+		shutdown(srv->lfd, SHUT_RDWR);
+	else
+		log_warn("http listener not quiesced", "detail=\"%s\"",
+		    "new connections are accepted until the stop");
+}
+
+int
+http_busy(void)
+{
+	return atomic_load(&http_inflight);
+}
+
+void
 http_stop(struct http_server *srv)
 {
 	if (srv == NULL)
 		return;
 	MHD_stop_daemon(srv->d);
+	if (srv->lfd != MHD_INVALID_SOCKET)
+		close(srv->lfd);
 	free(srv);
 	http_cache_flush();
 }

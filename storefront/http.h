@@ -101,6 +101,13 @@ struct http_server;
  */
 enum ny_err http_start(const struct ny_config *cfg,
 	    struct http_server **out, char **cause);
+/*
+ * SIGTERM: stops accepting (new connections are refused), and every answer
+ * from now on closes its connection. Requests in flight go on.
+ */
+void	 http_drain(struct http_server *srv);
+/* Requests in flight (received, not yet answered in full). Any thread. */
+int	 http_busy(void);
 /* Stops the daemon (resume suspended connections first) and frees it. */
 void	 http_stop(struct http_server *srv);
 /* The MHD daemon, e.g. for MHD_resume_connection bookkeeping. */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +19,8 @@
 #include "image.h"
 #include "i18n.h"
 #include "log.h"
+#include "ready.h"
+#include "sf-metrics.h"
 #include "sse.h"
 #include "ticket.h"
 #include "tmpl.h"
@@ -31,6 +34,62 @@ sf_die(const char *what, char *cause)
 	fprintf(stderr, "nyota: %s: %s\n", what, cause ? cause : "failed");
 	free(cause);
 	exit(1);
+}
+
+static int64_t
+sf_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * SIGTERM: /healthz says draining, SSE streams get their last words and
+ * end, new connections are refused, and what is in flight (a checkout
+ * being posted, a download) gets up to cfg->drain_s to finish; a second
+ * SIGTERM or SIGINT (sigs) ends the wait at once. Then the workers stop
+ * after their current step: after the requests, since a checkout wakes
+ * them (and a card checkout uses the payment worker's provider state).
+ */
+static void
+sf_drain(const struct ny_config *cfg, struct http_server *srv,
+    const sigset_t *sigs)
+{
+	struct timespec tick = { 0, 100 * 1000 * 1000 };
+	int64_t t0 = sf_mono_ms(), until = t0 + (int64_t)cfg->drain_s * 1000;
+	size_t streams;
+	int requests, left, sig, cut = 0;
+
+	ready_set(READY_DRAINING);
+	/* Counted before the streams are told to end: they are requests
+	 * until their end is sent, and may be gone a moment later. */
+	requests = http_busy();
+	streams = sse_drain();
+	http_drain(srv);
+	requests -= (int)streams;
+	if (requests < 0)
+		requests = 0;
+	log_info("storefront draining", "streams=%zu requests=%d drain_s=%d",
+	    streams, requests, cfg->drain_s);
+	while (http_busy() > 0 && sf_mono_ms() < until) {
+		sig = sigtimedwait(sigs, NULL, &tick);
+		if (sig == SIGHUP)
+			log_reopen();
+		else if (sig == SIGTERM || sig == SIGINT) {
+			cut = 1;
+			break;
+		}
+	}
+	left = http_busy();
+	worker_pay_stop();
+	worker_outbox_stop();
+	sse_stop();
+	http_stop(srv);		/* closes what is left */
+	log_info("storefront stopped", "streams=%zu requests=%d unfinished=%d "
+	    "cut=%d ms=%lld", streams, requests, left, cut,
+	    (long long)(sf_mono_ms() - t0));
 }
 
 int
@@ -55,6 +114,10 @@ main(int argc, char **argv)
 		config_free(&cfg);
 		return 2;
 	}
+	/* Before the first line is logged (app_open logs). */
+	if (log_open(cfg.log_file, &cause) != NY_OK)
+		sf_die("NYOTA_LOG_FILE", cause);
+	app_lock_servers(&cfg);	/* no restore while we run */
 	db = app_open(&cfg);	/* creates folders, migrates */
 	if (crypto_init(cfg.keys_dir, &cause) != NY_OK)
 		sf_die("keys", cause);
@@ -74,14 +137,19 @@ main(int argc, char **argv)
 		sf_die("templates", cause);
 	signal(SIGPIPE, SIG_IGN);
 	/*
-	 * Block the stop signals before any thread starts, so every thread
-	 * inherits the mask and only sigwait below receives them: no signal
-	 * can land on a worker or slip in between a flag test and pause().
+	 * Block the stop signals (and SIGHUP, the log reopen) before any
+	 * thread starts, so every thread inherits the mask and only sigwait
+	 * below receives them: no signal can land on a worker or slip in
+	 * between a flag test and pause().
 	 */
 	sigemptyset(&stopset);
 	sigaddset(&stopset, SIGINT);
 	sigaddset(&stopset, SIGTERM);
+	sigaddset(&stopset, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &stopset, NULL);
+	/* before http_start: the server's threads count into it */
+	if (sf_metrics_start(&cfg, &cause) != NY_OK)
+		sf_die("metrics", cause);
 	if (http_start(&cfg, &srv, &cause) != NY_OK)
 		sf_die("http", cause);
 	/* background workers (payments, outbox) start here, each with its
@@ -93,15 +161,19 @@ main(int argc, char **argv)
 	if (worker_pay_start(&cfg, &cause) != NY_OK ||
 	    sse_start(&cfg, &cause) != NY_OK)
 		sf_die("payments", cause);
+	ready_set(READY_OK);
 	log_info("storefront listening", "addr=%s port=%d url=%s",
 	    cfg.http_addr, cfg.http_port, cfg.base_url);
-	while (sigwait(&stopset, &sig) != 0)
-		;
+	for (;;) {
+		if (sigwait(&stopset, &sig) != 0)
+			continue;
+		if (sig != SIGHUP)
+			break;
+		log_reopen();	/* systemctl reload, logrotate */
+	}
 	log_info("storefront stopping", "signal=%d", sig);
-	sse_stop();		/* ends SSE streams before http_stop */
-	worker_pay_stop();
-	worker_outbox_stop();
-	http_stop(srv);
+	sf_drain(&cfg, srv, &stopset);
+	sf_metrics_stop();	/* after everything that counts */
 	db_close(db);
 	config_free(&cfg);
 	return 0;

@@ -13,6 +13,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "pages.h"
+#include "ready.h"
 #include "catalog.h"
 #include "blob.h"
 #include "view.h"
@@ -278,10 +279,17 @@ page_cover(struct http_req *rq, struct http_resp *rs)
 int
 page_healthz(struct http_req *rq, struct http_resp *rs)
 {
-	struct db *db = http_db(rq);
+	enum ready_state st = ready_get();
+	struct db *db;
 
 	/* a probe's answer is about now: no cache may keep it */
 	http_add_header(rq, rs, "Cache-Control", "no-store");
+	/* Starting or draining: not for new buyers, whatever the database
+	 * says (a balancer sends them elsewhere; see ready.h). */
+	if (st != READY_OK)
+		return http_json(rq, rs, 503,
+		    json_pack("{s:s}", "status", ready_name(st)));
+	db = http_db(rq);
 	if (db == NULL || catalog_ping(db) != NY_OK)
 		return http_json(rq, rs, 503,
 		    json_pack("{s:s}", "status", "unavailable"));

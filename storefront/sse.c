@@ -44,6 +44,7 @@ static struct {
 	struct sse_stream	*buckets[SSE_BUCKETS];
 	size_t			 n;
 	int			 running;
+	int			 draining;	/* new streams end at once */
 	pthread_t		 th;
 	struct wake		 kick;		/* apart from mu: never held long */
 } sse = {
@@ -306,6 +307,34 @@ sse_start(const struct ny_config *cfg, char **cause)
 	return NY_OK;
 }
 
+/*
+ * The last words of a stream at shut-down: the browser's EventSource
+ * reconnects by itself after `retry` ms, by then to the next process.
+ */
+#define SSE_BYE	"retry: 5000\n\n"
+
+size_t
+sse_drain(void)
+{
+	struct sse_stream *s;
+	size_t b, n = 0;
+
+	pthread_mutex_lock(&sse.mu);
+	sse.draining = 1;
+	for (b = 0; b < SSE_BUCKETS; b++) {
+		for (s = sse.buckets[b]; s != NULL; s = s->next) {
+			if (!s->closing && !s->final) {
+				buf_adds(&s->out, SSE_BYE);
+				n++;
+			}
+			s->closing = 1;
+			sse_wake(s);
+		}
+	}
+	pthread_mutex_unlock(&sse.mu);
+	return n;
+}
+
 void
 sse_stop(void)
 {
@@ -357,6 +386,12 @@ sse_order_events(struct http_req *rq, struct http_resp *rs)
 		s->next->prev = s;
 	sse.buckets[b] = s;
 	sse.n++;
+	if (sse.draining) {
+		/* asked on a kept-alive connection while draining: the
+		 * status now, then the reconnect hint and the end */
+		buf_adds(&s->out, SSE_BYE);
+		s->closing = 1;
+	}
 	pthread_mutex_unlock(&sse.mu);
 	if (sse_render(http_db(rq), o.id, ev, &final) == NY_OK) {
 		pthread_mutex_lock(&sse.mu);

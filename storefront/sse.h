@@ -29,6 +29,13 @@
  */
 enum ny_err sse_start(const struct ny_config *cfg, char **cause);
 /*
+ * SIGTERM: every open stream gets a final "retry: 5000" and ends (its
+ * browser reconnects to the next process); a stream opened from now on
+ * ends after its first status. Returns how many streams were told. The
+ * watcher keeps running until sse_stop.
+ */
+size_t	sse_drain(void);
+/*
  * Ends every stream (resuming the suspended ones so MHD can finish them)
  * and stops the watcher. Call before http_stop.
  */

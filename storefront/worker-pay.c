@@ -16,6 +16,7 @@
 
 #include "app.h"
 #include "log.h"
+#include "metrics-app.h"
 #include "order.h"
 #include "sse.h"
 #include "wake.h"
@@ -210,6 +211,7 @@ wp_push(struct wp_thread *t, const struct wp_method *m,
 			log_warn("cannot record push", "payment=%lld err=%s",
 			    (long long)p->id, ny_strerror(rc));
 	} else if (rc == NY_EIO) {
+		metrics_payment(p->provider, "push_error");
 		payment_push_failed(t->db, p->id,
 		    now + wp_backoff(t, p->attempts),
 		    cause ? cause : "provider unreachable");

@@ -271,6 +271,9 @@ static const struct plan_allow plan_allowed[] = {
 	{ "tickets", "WHERE code_sealed IS NULL AND code NOT LIKE 'h:%'",
 	  "ticket_seal_legacy: at start, codes stored in clear before they"
 	  " were hashed" },
+	/* Once per restore: each content file listed, looked for on disk. */
+	{ "blobs", "SELECT sha256 FROM blobs",
+	  "restore_run: the restored database's files still missing" },
 	/* Newest first, stopping after LIMIT matching rows: the screens
 	 * show the latest page only. */
 	{ "messages", "FROM messages ORDER BY id DESC LIMIT ?2",

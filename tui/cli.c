@@ -14,9 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "audit.h"
+#include "backup.h"
 #include "catalog-io.h"
 #include "cli.h"
 #include "cli-order.h"
@@ -28,6 +30,7 @@
 #include "invite.h"
 #include "product.h"
 #include "qr.h"
+#include "restore.h"
 #include "setup-code.h"
 #include "totp.h"
 #include "ui.h"
@@ -527,20 +530,124 @@ cli_import(const struct ny_config *cfg, struct db *db, char **args,
 	return 0;
 }
 
+/* The shared lock of DATA_DIR/nyota.lock: no backup while a restore runs. */
 static int
-cli_backup(const struct ny_config *cfg, struct db *db, char **args,
-    int nopts, char **opts)
+cli_share_lock(const struct ny_config *cfg, int *fd)
 {
 	char *cause = NULL;
+	enum ny_err rc;
 
-	(void)cfg; (void)nopts; (void)opts;
-	if (db_backup(db, args[0], &cause) != NY_OK) {
+	(void)ny_mkdirs(cfg->data_dir, 0700);
+	if ((rc = backup_lock(cfg->data_dir, 0, fd, &cause)) == NY_OK)
+		return 0;
+	if (rc == NY_EBUSY)
+		cli_fail("cli.err.restoring", "dir", cfg->data_dir, NULL);
+	else
+		cli_fail("cli.err.backup", "cause", cause, NULL);
+	free(cause);
+	return 1;
+}
+
+/*
+ * backup FILE | backup --keep K DIR (also --keep=K): the option takes its
+ * value apart, so it is parsed here rather than by cli_split.
+ */
+static int
+cli_backup(const struct ny_config *cfg, int argc, char **argv)
+{
+	struct backup_result res;
+	const char *keep = NULL, *to = NULL;
+	char *cause = NULL, size[32], nc[24], nr[24];
+	int64_t k = 0, bytes = 0;
+	enum ny_err rc;
+	struct db *db;
+	int i, fd;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--keep") == 0 && i + 1 < argc)
+			keep = argv[++i];
+		else if (strncmp(argv[i], "--keep=", 7) == 0)
+			keep = argv[i] + 7;
+		else if (strncmp(argv[i], "--", 2) == 0 || to != NULL)
+			return cli_usage();
+		else
+			to = argv[i];
+	}
+	if (to == NULL)
+		return cli_usage();
+	if (keep != NULL && ny_parse_int(keep, 1, BACKUP_KEEP_MAX, &k) != NY_OK)
+		return cli_fail("cli.err.keep", "keep", keep, NULL);
+	if (cli_share_lock(cfg, &fd) != 0)
+		return 1;
+	db = app_open(cfg);
+	if (keep == NULL)
+		rc = backup_file(db, to, &bytes, &cause);
+	else
+		rc = backup_dir(db, cfg->data_dir, to, (int)k, &res, &cause);
+	db_close(db);
+	close(fd);
+	if (rc != NY_OK) {
 		cli_fail("cli.err.backup", "cause", cause, NULL);
 		free(cause);
 		return 1;
 	}
-	cli_say("cli.backup.done", "file", args[0], "keys", cfg->keys_dir,
-	    NULL);
+	if (keep == NULL) {
+		cli_say("cli.backup.done", "file", to, "keys", cfg->keys_dir,
+		    NULL);
+		return 0;
+	}
+	ui_human_size(res.size, size, sizeof size);
+	snprintf(nc, sizeof nc, "%zu", res.copied);
+	snprintf(nr, sizeof nr, "%zu", res.removed);
+	cli_say("cli.backup.kept", "file", res.file, "size", size, "copied",
+	    nc, "removed", nr, "keys", cfg->keys_dir, NULL);
+	backup_result_free(&res);
+	return 0;
+}
+
+/* restore FILE: never through app_open, which would make a database. */
+static int
+cli_restore(const struct ny_config *cfg, int argc, char **argv)
+{
+	struct restore_result res;
+	char *cause = NULL, *files, n[24], v[24], ours[24];
+	enum ny_err rc;
+
+	if (argc != 2 || strncmp(argv[1], "--", 2) == 0)
+		return cli_usage();
+	rc = restore_run(cfg->data_dir, cfg->db_path, argv[1], &res, &cause);
+	snprintf(v, sizeof v, "%d", res.version);
+	snprintf(ours, sizeof ours, "%d", db_schema_version());
+	if (rc == NY_EBUSY)
+		cli_fail("cli.err.restore_running", "dir", cfg->data_dir, NULL);
+	else if (rc == NY_ETOONEW)
+		cli_fail("cli.err.restore_newer", "file", argv[1], "version", v,
+		    "ours", ours, NULL);
+	else if (rc != NY_OK && !res.placed && res.kept == NULL)
+		cli_fail("cli.err.restore_bad", "cause", cause, NULL);
+	else if (rc != NY_OK) {
+		cli_fail("cli.err.restore", "cause", cause, NULL);
+		if (res.kept != NULL)
+			cli_fail("cli.restore.kept", "kept", res.kept, NULL);
+	}
+	free(cause);
+	if (rc != NY_OK) {
+		restore_result_free(&res);
+		return 1;
+	}
+	snprintf(n, sizeof n, "%zu", res.copied);
+	cli_say("cli.restore.done", "file", argv[1], "db", cfg->db_path,
+	    "version", v, "copied", n, NULL);
+	if (res.kept != NULL)
+		cli_say("cli.restore.kept", "kept", res.kept, NULL);
+	if (res.missing > 0) {
+		files = xasprintf("%s/files", cfg->data_dir);
+		snprintf(n, sizeof n, "%zu", res.missing);
+		cli_say("cli.restore.missing", "n", n, "files", files, NULL);
+		free(files);
+	}
+	cli_say("cli.restore.keys", "keys", cfg->keys_dir, NULL);
+	restore_result_free(&res);
 	return 0;
 }
 
@@ -554,7 +661,6 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "setup-code", NULL, 0, 1, cli_setup_code },
 	{ "export", NULL, 1, 0, cli_export },
 	{ "import", NULL, 1, 0, cli_import },
-	{ "backup", NULL, 1, 0, cli_backup },
 };
 
 /*
@@ -583,7 +689,7 @@ cli_run(const struct ny_config *cfg, int argc, char **argv)
 {
 	const struct cli_cmd *c = NULL;
 	char *pos[2], *opts[16], *cause = NULL;
-	int words, npos, nopts, rc;
+	int words, npos, nopts, rc, lock;
 	struct db *db;
 
 	/* `creator add --help` asks how, it does not add "--help". */
@@ -593,6 +699,11 @@ cli_run(const struct ny_config *cfg, int argc, char **argv)
 	/* order show|refund: options with their value apart (cli-order.c). */
 	if (strcmp(argv[0], "order") == 0)
 		return cli_order_run(cfg, argc, argv);
+	/* backup --keep K DIR, restore FILE: their own parsing and locks. */
+	if (strcmp(argv[0], "backup") == 0)
+		return cli_backup(cfg, argc, argv);
+	if (strcmp(argv[0], "restore") == 0)
+		return cli_restore(cfg, argc, argv);
 	for (size_t i = 0; i < sizeof cli_cmds / sizeof cli_cmds[0]; i++) {
 		if (strcmp(cli_cmds[i].name, argv[0]) != 0)
 			continue;
@@ -608,6 +719,9 @@ cli_run(const struct ny_config *cfg, int argc, char **argv)
 	if (argc - words > 16 || cli_split(argc - words, argv + words, pos,
 	    c->nargs, &npos, opts, &nopts) != NY_OK || npos != c->nargs)
 		return cli_usage();
+	/* No admin command writes beside a restore (shared with servers). */
+	if (cli_share_lock(cfg, &lock) != 0)
+		return 1;
 	/* Folders first (created, made private: a loose key is fixed with a
 	 * warning, not refused), then the keys are read. */
 	db = app_open(cfg);
@@ -616,9 +730,11 @@ cli_run(const struct ny_config *cfg, int argc, char **argv)
 		    i18n_get(cli_lang(), "cli.err.keys_dir"));
 		free(cause);
 		db_close(db);
+		close(lock);
 		return 1;
 	}
 	rc = c->run(cfg, db, pos, nopts, opts);
 	db_close(db);
+	close(lock);
 	return rc;
 }

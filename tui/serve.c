@@ -40,6 +40,8 @@
 #include "crypto.h"
 #include "i18n.h"
 #include "log.h"
+#include "metrics-app.h"
+#include "metrics-http.h"
 #include "login.h"
 #include "setup-code.h"
 #include "sftp.h"
@@ -48,7 +50,16 @@
 
 #define SERVE_MAX_CHILDREN	256
 #define SERVE_GRACE_SLACK_MS	5000	/* after the grace: SIGKILL */
-static volatile sig_atomic_t serve_stop;
+/* SIGTERM/SIGINT seen (a second one cuts the drain short); SIGHUP seen. */
+static volatile sig_atomic_t serve_stop, serve_hup;
+
+/*
+ * The /metrics listener, run by the poll loop below without a thread (a
+ * thread must not exist when we fork); a connection process forgets it
+ * first thing (child_run). Static like the signal flags: child_run is
+ * reached from deep in the accept path.
+ */
+static struct metrics_http *serve_mh;
 
 /* One connection process. */
 struct serve_kid {
@@ -61,8 +72,10 @@ struct serve_kid {
 static void
 serve_on_signal(int sig)
 {
-	(void)sig;
-	serve_stop = 1;
+	if (sig == SIGHUP)
+		serve_hup = 1;
+	else if (serve_stop < 2)
+		serve_stop++;
 }
 
 int
@@ -237,13 +250,17 @@ child_run(const struct ny_config *cfg, ssh_bind bind, ssh_session session,
 {
 	int i;
 
+	/* SIGTERM is ssh_conn_run's own (ssh-conn.c); SIGHUP must kill
+	 * again: it is how a connection ends its UI. */
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	signal(SIGCHLD, SIG_DFL);
 	for (i = 0; i < nkids; i++)
 		if (kids[i].fd >= 0)
 			close(kids[i].fd);
 	ssh_bind_free(bind);
+	metrics_http_forget(serve_mh);	/* the parent's sockets stay open */
 	_exit(ssh_conn_run(cfg, session, addr, authfd));
 }
 
@@ -363,6 +380,7 @@ serve_init(const struct ny_config *cfg)
 
 	/* Folders first (made private, a loose key fixed with a warning),
 	 * then the keys are read. */
+	app_lock_servers(cfg);	/* no restore while we run (kids share it) */
 	db = app_open(cfg);
 	if ((err = crypto_init(cfg->keys_dir, &cause)) != NY_OK ||
 	    (err = i18n_load(&cause)) != NY_OK) {
@@ -376,18 +394,130 @@ serve_init(const struct ny_config *cfg)
 	return NY_OK;
 }
 
+/*
+ * SIGTERM: the listener is closed (new connections refused), every
+ * connection process is asked to end (SIGTERM: a console tells its
+ * creator and saves the wizard's draft, an upload ends and its temporary
+ * goes), and they get cfg->drain_s to do it; a second SIGTERM or SIGINT
+ * stops the wait. What is left then is killed.
+ */
+static void
+serve_drain(const struct ny_config *cfg, ssh_bind bind,
+    struct serve_kid *kids, int nkids)
+{
+	int64_t t0 = serve_mono_ms(), until = t0 + (int64_t)cfg->drain_s * 1000;
+	int i, sessions = nkids, killed;
+
+	ssh_bind_free(bind);
+	log_info("console draining", "sessions=%d drain_s=%d", sessions,
+	    cfg->drain_s);
+	for (i = 0; i < nkids; i++) {
+		kill(kids[i].pid, SIGTERM);
+		if (kids[i].fd >= 0)
+			close(kids[i].fd);
+		kids[i].fd = -1;
+	}
+	for (;;) {
+		reap(kids, &nkids);
+		if (nkids == 0 || serve_stop > 1 || serve_mono_ms() >= until)
+			break;
+		if (serve_hup) {
+			serve_hup = 0;
+			log_reopen();
+		}
+		poll(NULL, 0, 100);
+	}
+	killed = nkids;
+	for (i = 0; i < nkids; i++)
+		kill(kids[i].pid, SIGKILL);
+	for (i = 0; i < nkids; i++)
+		waitpid(kids[i].pid, NULL, 0);
+	log_info("console stopped", "sessions=%d killed=%d ms=%lld", sessions,
+	    killed, (long long)(serve_mono_ms() - t0));
+}
+
+/* What the console's gauges read: this process's table of connections. */
+struct serve_view {
+	const struct serve_kid	*kids;
+	const int		*nkids;
+};
+
+/* Connections that logged in (their pipe is gone) or, !in, that have not. */
+static double
+serve_count(const struct serve_view *v, int in)
+{
+	int i, n = 0;
+
+	for (i = 0; i < *v->nkids; i++)
+		n += (v->kids[i].fd < 0) == in;
+	return n;
+}
+
+static double
+serve_sessions(void *arg)
+{
+	return serve_count(arg, 1);
+}
+
+static double
+serve_logins(void *arg)
+{
+	return serve_count(arg, 0);
+}
+
+/*
+ * The registry with the console's gauges over view (which lives as long
+ * as console_serve) and, unless NYOTA_CONSOLE_METRICS_PORT is 0, its
+ * listener. 0, or -1 after one line on stderr (a bad address). A port
+ * someone else holds is logged and the console runs without /metrics:
+ * creators keep their console, the failing scrape is the alarm.
+ */
+static int
+serve_metrics_start(const struct ny_config *cfg, struct serve_view *view)
+{
+	struct metrics *m = metrics_app_init(METRICS_CONSOLE);
+	char *cause = NULL, q[LOG_QUOTE_LEN];
+	enum ny_err rc;
+
+	metrics_add_fn(m, "nyota_console_sessions", "Console connections "
+	    "logged in now.", serve_sessions, view);
+	metrics_add_fn(m, "nyota_console_logins_pending", "Console "
+	    "connections not logged in yet.", serve_logins, view);
+	rc = metrics_http_start(cfg->metrics_addr, cfg->console_metrics_port,
+	    m, 0, &serve_mh, &cause);
+	if (rc == NY_EIO) {
+		log_error("metrics listener not started", "err=%s",
+		    log_quote(cause, q, sizeof q));
+		free(cause);
+	} else if (rc != NY_OK) {
+		fprintf(stderr, "nyota: %s\n", cause);
+		free(cause);
+		metrics_app_free();
+		return -1;
+	}
+	return 0;
+}
+
 int
 console_serve(const struct ny_config *cfg)
 {
 	struct rate_slot slots[RATE_SLOTS];
 	struct serve_kid kids[SERVE_MAX_CHILDREN];
-	struct pollfd pfds[1 + SERVE_MAX_CHILDREN];
-	int nkids = 0, npfd, i;
-	char *keypath;
+	struct pollfd pfds[2 + SERVE_MAX_CHILDREN];	/* + /metrics */
+	int nkids = 0, npfd, i, mfd;
+	struct serve_view view = { kids, &nkids };
+	char *keypath, *cause = NULL;
 	ssh_bind bind;
 
 	umask(077);
 	memset(slots, 0, sizeof slots);
+	/* Before the first line is logged; the admin commands keep stderr
+	 * (they talk to the operator at a terminal). */
+	if (log_open(cfg->log_file, &cause) != NY_OK) {
+		fprintf(stderr, "nyota: NYOTA_LOG_FILE: %s\n", cause);
+		free(cause);
+		return 1;
+	}
 	if (serve_init(cfg) != NY_OK || (keypath = host_key(cfg)) == NULL)
 		return 1;
 	sftp_sweep(cfg->data_dir);	/* stale upload temporaries: no session yet */
@@ -396,19 +526,32 @@ console_serve(const struct ny_config *cfg)
 	free(keypath);
 	if (bind == NULL)
 		return 1;
+	if (serve_metrics_start(cfg, &view) != 0) {
+		ssh_bind_free(bind);
+		return 1;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, serve_on_signal);
 	signal(SIGINT, serve_on_signal);
+	signal(SIGHUP, serve_on_signal);	/* systemctl reload: the log */
 	log_info("console listening", "addr=%s port=%d", cfg->ssh_addr,
 	    cfg->ssh_port);
 	pfds[0].fd = ssh_bind_get_fd(bind);
 	pfds[0].events = POLLIN;
 	while (!serve_stop) {
+		if (serve_hup) {
+			serve_hup = 0;
+			log_reopen();
+		}
 		npfd = 1;
 		for (i = 0; i < nkids; i++) {
 			if (kids[i].fd < 0)
 				continue;
 			pfds[npfd].fd = kids[i].fd;
+			pfds[npfd++].events = POLLIN;
+		}
+		if ((mfd = metrics_http_fd(serve_mh)) >= 0) {
+			pfds[npfd].fd = mfd;
 			pfds[npfd++].events = POLLIN;
 		}
 		if (poll(pfds, (nfds_t)npfd, 500) < 0)
@@ -418,13 +561,12 @@ console_serve(const struct ny_config *cfg)
 		if (pfds[0].revents & POLLIN)
 			accept_one(cfg, bind, slots, kids, &nkids);
 		reap(kids, &nkids);
+		metrics_http_run(serve_mh);	/* also times idle ones out */
 	}
-	for (i = 0; i < nkids; i++) {
-		kill(kids[i].pid, SIGTERM);
-		if (kids[i].fd >= 0)
-			close(kids[i].fd);
-	}
-	ssh_bind_free(bind);
+	metrics_http_stop(serve_mh);
+	serve_mh = NULL;
+	metrics_app_free();
+	serve_drain(cfg, bind, kids, nkids);
 	ssh_finalize();
 	return 0;
 }

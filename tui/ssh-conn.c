@@ -26,6 +26,19 @@
 #include "ssh-int.h"
 #include "ui.h"
 
+/*
+ * The listener's SIGTERM (the server is going down) is blocked in this
+ * process and looked for between polls (conn_term_pending): a handler
+ * would interrupt libssh in the middle of its work (a poll, a blocking
+ * write). When it came: the UI is asked in turn (it tells the creator and
+ * saves the wizard's draft, then exits and the session ends as after
+ * `q`), an upload ends (its temporary is removed), a session not yet
+ * logged in is dropped. A UI still there after three quarters of the
+ * drain time (held in a dialog) is ended anyway, before the listener's
+ * SIGKILL.
+ */
+static int64_t	conn_stop_ms;	/* when it came (monotonic), or 0 */
+
 static int
 on_pty(ssh_session session, ssh_channel channel, const char *term,
     int cols, int rows, int px, int py, void *userdata)
@@ -270,8 +283,11 @@ start_shell(struct ssh_conn *c)
 {
 	struct ui_session u;
 	struct winsize ws;
+	sigset_t term;
 	int slave, logfd;
 
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
 	memset(&ws, 0, sizeof ws);
 	ws.ws_col = c->cols > 0 ? c->cols : 80;
 	ws.ws_row = c->rows > 0 ? c->rows : 24;
@@ -295,6 +311,8 @@ start_shell(struct ssh_conn *c)
 		closefrom(3);
 		setenv("TERM", c->term[0] ? c->term : "vt100", 1);
 		signal(SIGPIPE, SIG_DFL);
+		/* ours is blocked (see conn_stop_ms); the UI handles its own */
+		sigprocmask(SIG_UNBLOCK, &term, NULL);
 		_exit(ui_main(&u));
 	}
 	close(slave);
@@ -428,6 +446,38 @@ logged_in(struct ssh_conn *c)
 	c->auth_fd = -1;
 }
 
+/* 1 when the listener's SIGTERM is waiting (blocked) in this process. */
+static int
+conn_term_pending(void)
+{
+	sigset_t set;
+
+	return sigpending(&set) == 0 && sigismember(&set, SIGTERM) == 1;
+}
+
+/*
+ * The server is going down (see conn_stop_ms): 1 when the loop ends now,
+ * 0 while the UI finishes or the command runs.
+ */
+static int
+conn_stop(struct ssh_conn *c)
+{
+	if (conn_stop_ms == 0) {
+		conn_stop_ms = conn_mono_ms();
+		if (c->child > 0) {
+			kill(c->child, SIGTERM);
+			return 0;
+		}
+		if (c->sftp != NULL) {
+			finish(c, 1);
+			return 1;
+		}
+		return c->exec_cmd == NULL || c->chan == NULL;
+	}
+	return c->child > 0 && conn_mono_ms() - conn_stop_ms >
+	    (int64_t)c->cfg->drain_s * 750;
+}
+
 static void
 loop(struct ssh_conn *c)
 {
@@ -436,6 +486,8 @@ loop(struct ssh_conn *c)
 
 	while (!c->done) {
 		if (ssh_event_dopoll(c->event, 200) == SSH_ERROR)
+			break;
+		if ((conn_stop_ms != 0 || conn_term_pending()) && conn_stop(c))
 			break;
 		if (c->mode == CONN_NONE) {
 			if (conn_mono_ms() > c->deadline_ms) {
@@ -510,7 +562,11 @@ ssh_conn_run(const struct ny_config *cfg, ssh_session session,
     const char *addr, int auth_fd)
 {
 	struct ssh_conn c;
+	sigset_t term;
 
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(SIG_BLOCK, &term, NULL);	/* see conn_stop_ms */
 	memset(&c, 0, sizeof c);
 	c.cfg = cfg;
 	c.session = session;

@@ -4,6 +4,7 @@
  */
 #include <langinfo.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,16 @@ static const struct screen *const ui_screens[] = {
 /* ncurses' wait for the rest of an arrow key's sequence: enough for a
  * mobile link that splits "\033[A" between packets. */
 #define UI_ESCDELAY_MS	150
+
+/* The server is going down: SIGTERM from the connection process. */
+static volatile sig_atomic_t ui_stopping;
+
+static void
+ui_on_term(int sig)
+{
+	(void)sig;
+	ui_stopping = 1;
+}
 
 struct ui_state {
 	struct ui_ctx		 ctx;
@@ -211,6 +222,13 @@ ui_loop(struct ui_state *u)
 				break;
 			}
 		}
+		/* A restart: said for a moment; the draft is saved on the
+		 * way out (ui_leave), the line printed again after endwin. */
+		if (ui_stopping) {
+			ui_notice(&u->ctx, ui_tr(&u->ctx, "tui.session.restart"),
+			    1500);
+			break;
+		}
 		if (ch == ERR) {
 			mask = u->sc->tick ? u->sc->tick(u->data, &u->ctx) : 0;
 			if (ny_now() / 60 != u->drawn_min)
@@ -275,6 +293,7 @@ int
 ui_main(struct ui_session *s)
 {
 	struct ui_state u;
+	struct sigaction sa;
 	SCREEN *scr;
 	int rc = 0;
 
@@ -289,6 +308,12 @@ ui_main(struct ui_session *s)
 		return rc;
 	}
 	ui_lang(&u);
+	/* Before newterm, which leaves a SIGTERM handler in place; no
+	 * SA_RESTART: getch returns at once. */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = ui_on_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
 	if ((scr = ui_term()) == NULL) {
 		db_close(u.ctx.db);
 		return 1;
@@ -309,6 +334,10 @@ ui_main(struct ui_session *s)
 	ui_leave(&u);
 	endwin();
 	delscreen(scr);
+	if (ui_stopping) {	/* left in the terminal after the session */
+		printf("%s\r\n", ui_tr(&u.ctx, "tui.session.restart"));
+		fflush(stdout);	/* the caller _exits */
+	}
 	db_close(u.ctx.db);
 	return rc;
 }
