@@ -29,15 +29,26 @@ if [ -z "$ROOT" ] && [ "$(id -u)" -ne 0 ]; then
 fi
 
 # own OWNER:GROUP MODE PATH: the mode always, the owner on a real install.
+# Never through a symbolic link: the folders under /var/lib/nyota belong to
+# the service user, and a link planted there (to /etc, say) must not make
+# this script, run as root, hand its target to that user.
 own() {
+	if [ -L "$3" ]; then
+		echo "install.sh: $3 is a symbolic link: refusing (remove it and run again)" >&2
+		exit 1
+	fi
 	chmod "$2" "$3"
 	if [ -z "$ROOT" ]; then
-		chown "$1" "$3"
+		chown -h "$1" "$3"
 	fi
 }
 
 # private_dir OWNER:GROUP MODE PATH: creates it, or tightens an existing one.
 private_dir() {
+	if [ -L "$ROOT$3" ]; then
+		echo "install.sh: $ROOT$3 is a symbolic link: refusing (remove it and run again)" >&2
+		exit 1
+	fi
 	mkdir -p "$ROOT$3"
 	own "$1" "$2" "$ROOT$3"
 }

@@ -216,11 +216,19 @@ backup_open_ro(const char *path, sqlite3 **h, char **cause)
 enum ny_err
 backup_file(struct db *db, const char *file, int64_t *size, char **cause)
 {
-	char *tmp = xasprintf("%s.tmp-%d", file, (int)getpid()), *dir;
+	const char *live = sqlite3_db_filename(db_sqlite(db), "main");
+	char *tmp, *dir;
 	enum ny_err rc;
-	struct stat sb;
+	struct stat sb, lb;
 	sqlite3 *h;
 
+	/* `backup data/nyota.db` would rename a copy over the open file. */
+	if (live != NULL && stat(file, &sb) == 0 && stat(live, &lb) == 0 &&
+	    sb.st_dev == lb.st_dev && sb.st_ino == lb.st_ino) {
+		*cause = xasprintf("%s: is the database itself", file);
+		return NY_EINVAL;
+	}
+	tmp = xasprintf("%s.tmp-%d", file, (int)getpid());
 	unlink(tmp);
 	if ((rc = backup_copy_db(db_sqlite(db), tmp, cause)) != NY_OK) {
 		free(tmp);

@@ -78,6 +78,28 @@ restore_check(const char *file, int *version, char **cause)
  * them when the kept file is opened: nothing of it lost, nothing of it
  * left to be read into the restored one.
  */
+/*
+ * Undoes restore_set_aside: the kept database and its -wal / -journal go
+ * back under db_path's names (a restore that could not finish leaves the
+ * shop as it was, never without a database).
+ */
+static void
+restore_put_back(const char *db_path, const char *kept)
+{
+	static const char *const sfx[] = { "", "-wal", "-journal" };
+	char *a, *b;
+	size_t i;
+
+	for (i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+		a = xasprintf("%s%s", kept, sfx[i]);
+		b = xasprintf("%s%s", db_path, sfx[i]);
+		if (access(a, F_OK) == 0 && rename(a, b) != 0)
+			log_error("restore: cannot put back", "path=%s", a);
+		free(a);
+		free(b);
+	}
+}
+
 static enum ny_err
 restore_set_aside(const char *db_path, const char *stamp, char **kept,
     char **cause)
@@ -115,8 +137,18 @@ restore_set_aside(const char *db_path, const char *stamp, char **kept,
 	for (i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
 		a = xasprintf("%s%s", db_path, sfx[i]);
 		b = xasprintf("%s%s", *kept, sfx[i]);
-		if (lstat(a, &sb) == 0 && sb.st_size > 0)
-			(void)rename(a, b);
+		/* A -wal not checkpointed is part of the data: kept with its
+		 * file, or the restore stops with everything put back. */
+		if (lstat(a, &sb) == 0 && sb.st_size > 0 && rename(a, b) != 0) {
+			*cause = xasprintf("%s: cannot keep it: %s", a,
+			    strerror(errno));
+			free(a);
+			free(b);
+			restore_put_back(db_path, *kept);
+			free(*kept);
+			*kept = NULL;
+			return NY_EIO;
+		}
 		free(a);
 		free(b);
 	}
@@ -214,6 +246,11 @@ restore_run(const char *data_dir, const char *db_path, const char *file,
 			*cause = xasprintf("%s: cannot rename into place: %s",
 			    db_path, strerror(errno));
 			rc = NY_EIO;
+			if (res->kept != NULL) {
+				restore_put_back(db_path, res->kept);
+				free(res->kept);
+				res->kept = NULL;
+			}
 		}
 		dir = backup_parent(db_path);
 		backup_sync_dir(dir);

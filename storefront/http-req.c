@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <arpa/inet.h>
 
 #include "http-int.h"
@@ -240,6 +241,18 @@ http_body(const struct http_req *rq, size_t *len)
  * came from the client and may be forged). Left as the proxy's address
  * when the header is missing or its last item is not an IP literal.
  */
+/* MHD_get_connection_values' iterator: keeps the last X-Forwarded-For. */
+static enum MHD_Result
+xff_last(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	(void)kind;
+	if (key != NULL && value != NULL &&
+	    strcasecmp(key, "X-Forwarded-For") == 0)
+		*(const char **)cls = value;
+	return MHD_YES;
+}
+
 static void
 forwarded_for(struct http_req *rq, char *buf, size_t len)
 {
@@ -249,8 +262,10 @@ forwarded_for(struct http_req *rq, char *buf, size_t len)
 	int fam;
 	size_t n;
 
-	xff = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND,
-	    "X-Forwarded-For");
+	/* The last header line: a proxy may add its own line after the
+	 * client's instead of appending to it. */
+	xff = NULL;
+	MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, xff_last, &xff);
 	if (xff == NULL)
 		return;
 	p = strrchr(xff, ',');

@@ -83,10 +83,14 @@ sf_drain(const struct ny_config *cfg, struct http_server *srv,
 		}
 	}
 	left = http_busy();
-	worker_pay_stop();
-	worker_outbox_stop();
+	/* HTTP first: a handler still running (a card checkout waiting on
+	 * Stripe past the drain) uses the payment methods the payment
+	 * worker frees. sse_stop resumes what is still suspended, which
+	 * MHD_stop_daemon needs; http_stop waits for the handlers. */
 	sse_stop();
 	http_stop(srv);		/* closes what is left */
+	worker_pay_stop();
+	worker_outbox_stop();
 	log_info("storefront stopped", "streams=%zu requests=%d unfinished=%d "
 	    "cut=%d ms=%lld", streams, requests, left, cut,
 	    (long long)(sf_mono_ms() - t0));
@@ -105,6 +109,12 @@ main(int argc, char **argv)
 	/* Before anything is created: the database, blobs, logs we write
 	 * are for this user only (see shared/app.c). */
 	umask(077);
+	/* A reload (SIGHUP) while we start must not end us: its default
+	 * action would, and systemd counts that as a clean exit. Held
+	 * until the sigwait below (the full set is blocked there). */
+	sigemptyset(&stopset);
+	sigaddset(&stopset, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &stopset, NULL);
 	n = app_config(&cfg, argc - 1, argv + 1);
 	if (n < argc - 1) {
 		/* `nyota-storefront 8081` must not start quietly on 8080. */

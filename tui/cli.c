@@ -696,9 +696,16 @@ cli_run(const struct ny_config *cfg, int argc, char **argv)
 	for (int i = 0; i < argc; i++)
 		if (strcmp(argv[i], "--help") == 0)
 			return cli_help();
-	/* order show|refund: options with their value apart (cli-order.c). */
-	if (strcmp(argv[0], "order") == 0)
-		return cli_order_run(cfg, argc, argv);
+	/* order show|refund: options with their value apart (cli-order.c);
+	 * like every command that opens the database, never beside a
+	 * restore (a refund written into a database being replaced). */
+	if (strcmp(argv[0], "order") == 0) {
+		if (cli_share_lock(cfg, &lock) != 0)
+			return 1;
+		rc = cli_order_run(cfg, argc, argv);
+		close(lock);
+		return rc;
+	}
 	/* backup --keep K DIR, restore FILE: their own parsing and locks. */
 	if (strcmp(argv[0], "backup") == 0)
 		return cli_backup(cfg, argc, argv);

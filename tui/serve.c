@@ -510,6 +510,9 @@ console_serve(const struct ny_config *cfg)
 	ssh_bind bind;
 
 	umask(077);
+	/* A reload while we start must not end us (SIGHUP's default action,
+	 * a clean exit to systemd): ignored until the handler below. */
+	signal(SIGHUP, SIG_IGN);
 	memset(slots, 0, sizeof slots);
 	/* Before the first line is logged; the admin commands keep stderr
 	 * (they talk to the operator at a terminal). */

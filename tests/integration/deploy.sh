@@ -141,6 +141,15 @@ ROOT="$I" dash "$D/install.sh" "$NYOTA_BIN" > "$T/install2.log" || fail "install
 expect_match "$(tail -1 "$I/etc/nyota/nyota.env")" 'mine\.example' "operator's configuration kept"
 expect_eq "$(stat -c %a "$I/var/lib/nyota/keys")" 700 "keys folder tightened"
 expect_match "$(cat "$T/install2.log")" 'was kept' "second run says so"
+# A folder the service user replaced by a link (to /etc, say): refused,
+# its target left as it was.
+mkdir -m 0755 "$T/target"
+mv "$I/var/lib/nyota/data" "$T/data-moved"
+ln -s "$T/target" "$I/var/lib/nyota/data"
+out=$(ROOT="$I" dash "$D/install.sh" "$NYOTA_BIN" 2>&1) && fail "install.sh followed a link"
+expect_match "$out" 'symbolic link: refusing' "link refused"
+expect_eq "$(stat -c %a "$T/target")" 755 "link target untouched"
+rm "$I/var/lib/nyota/data"; mv "$T/data-moved" "$I/var/lib/nyota/data"
 out=$(ROOT="$I" dash "$D/install.sh" "$T/nowhere" 2>&1) && fail "install.sh without programs"
 expect_match "$out" '^usage: install.sh BUILD_DIR' "install.sh usage"
 

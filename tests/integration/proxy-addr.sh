@@ -24,6 +24,9 @@ set -- $(checkout song 0700000004 1 -H "$(xff 10.0.0.2)"); expect_eq "$1" 303 "f
 set -- $(checkout song 0700000005 1 -H "X-Forwarded-For: 10.0.0.1, 203.0.113.9"); expect_eq "$1" 303 "first from .9"
 expect_eq "$(DB "SELECT group_concat(DISTINCT client_addr) FROM (SELECT client_addr FROM orders ORDER BY client_addr)")" \
 	"10.0.0.1,10.0.0.2,203.0.113.9" "orders keep the buyer's address"
+# Two header lines (a proxy that adds its own line): the last line counts.
+set -- $(checkout song 0700000007 1 -H "X-Forwarded-For: 10.0.0.1" -H "X-Forwarded-For: 10.0.0.3"); expect_eq "$1" 303 "two lines"
+expect_eq "$(DB "SELECT client_addr FROM orders ORDER BY id DESC LIMIT 1")" "10.0.0.3" "two lines: the last one"
 # A last hop that is not an address: the proxy's own address is kept.
 set -- $(checkout song 0700000006 1 -H "X-Forwarded-For: <script>"); expect_eq "$1" 303 "garbage header"
 expect_eq "$(DB "SELECT client_addr FROM orders ORDER BY id DESC LIMIT 1")" \

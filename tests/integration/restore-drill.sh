@@ -96,7 +96,7 @@ out=$(console restore "$newest" 2>&1)
 rc=$?
 set -e
 [ "$rc" -ne 0 ] || fail "restore ran beside the storefront"
-expect_match "$out" 'stop nyota-storefront and nyota-console first' "restore refused"
+expect_match "$out" 'is in use .*stop nyota-storefront, nyota-console and nyota-backup.timer first' "restore refused"
 expect_eq "$(printf '%s\n' "$out" | wc -l)" 1 "one line"
 expect_eq "$(ls -A "$NYOTA_DATA_DIR" | grep -v '^nyota\.db-' | sort)" "$before" "data folder unchanged"
 expect_eq "$(DB "SELECT count(*) FROM orders WHERE status = 'paid'")" 2 "orders unchanged"
