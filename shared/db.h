@@ -114,9 +114,6 @@ enum ny_err	 db_events_last(struct db *db, int64_t *seq);
  */
 enum ny_err	 db_changed(struct db *db, int *changed);
 
-/* Consistent online copy into file (replaced if it exists). */
-enum ny_err	 db_backup(struct db *db, const char *file, char **cause);
-
 /* Fault injection for tests: the Nth next db_begin returns NY_EBUSY. */
 void		 db_fault_busy_after(struct db *db, int n);
 

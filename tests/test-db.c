@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "backup.h"
 #include "db.h"
 #include "testutil.h"
 
@@ -287,7 +288,7 @@ START_TEST(backup_during_writes)
 		_exit(0);
 	}
 	for (i = 0; i < 5; i++) {
-		ck_assert_int_eq(db_backup(db, bk, &cause), NY_OK);
+		ck_assert_int_eq(backup_file(db, bk, NULL, &cause), NY_OK);
 		ck_assert_int_eq(db_open(bk, &copy, &cause), NY_OK);
 		st = db_stmt(copy, "PRAGMA integrity_check");
 		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
