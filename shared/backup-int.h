@@ -22,8 +22,6 @@ enum ny_err	 backup_integrity(sqlite3 *h, const char *path, char **cause);
  * Returns the SQLite code. */
 int		 backup_query(sqlite3 *h, const char *sql, char *buf,
 		     size_t len);
-/* fsync of a folder: makes a rename or an unlink in it durable. */
-void		 backup_sync_dir(const char *dir);
 /* The folder path lies in (caller frees). */
 char		*backup_parent(const char *path);
 /* "YYYYMMDD-HHMMSSZ" of t, UTC. */

@@ -61,18 +61,6 @@ backup_lock(const char *data_dir, int exclusive, int *fdp, char **cause)
 	return NY_OK;
 }
 
-/* Makes a rename or an unlink in dir durable. */
-void
-backup_sync_dir(const char *dir)
-{
-	int fd;
-
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		(void)fsync(fd);
-		close(fd);
-	}
-}
-
 /* The folder path lies in (caller frees). */
 char *
 backup_parent(const char *path)
@@ -256,7 +244,7 @@ backup_file(struct db *db, const char *file, int64_t *size, char **cause)
 		return rc;
 	}
 	dir = backup_parent(file);
-	backup_sync_dir(dir);
+	ny_sync_dir(dir);
 	free(dir);
 	if (size != NULL)
 		*size = (int64_t)sb.st_size;
@@ -365,10 +353,14 @@ backup_mkdir(const char *path, char **cause)
 	return NY_OK;
 }
 
-/* One folder ab/ of the content files: src/ab → dst/ab. */
+/*
+ * Mirrors the content files under src (files/ab/cdef…) into dst: depth 0
+ * walks the two-letter folders, depth 1 copies the files missing in dst.
+ * Names that are not a content file's are not ours, and left alone.
+ */
 static enum ny_err
-backup_mirror_one(const char *src, const char *dst, size_t *copied,
-    char **cause)
+backup_mirror_dir(const char *src, const char *dst, int depth,
+    size_t *copied, char **cause)
 {
 	struct dirent *e;
 	struct stat want, have;
@@ -377,25 +369,25 @@ backup_mirror_one(const char *src, const char *dst, size_t *copied,
 	DIR *dp;
 
 	if ((dp = opendir(src)) == NULL)
-		return NY_OK;	/* not a folder: nothing of ours */
+		return NY_OK;	/* missing, or not a folder: nothing of ours */
 	if ((rc = backup_mkdir(dst, cause)) != NY_OK) {
 		closedir(dp);
 		return rc;
 	}
 	while (rc == NY_OK && (e = readdir(dp)) != NULL) {
-		if (!backup_hex(e->d_name, 62))
+		if (!backup_hex(e->d_name, depth == 0 ? 2 : 62))
 			continue;
 		s = xasprintf("%s/%s", src, e->d_name);
 		d = xasprintf("%s/%s", dst, e->d_name);
+		if (depth == 0)
+			rc = backup_mirror_dir(s, d, 1, copied, cause);
 		/* Content-addressed and written by rename: a file of the same
 		 * name and size is the same file. */
-		if (lstat(s, &want) == 0 && S_ISREG(want.st_mode) &&
+		else if (lstat(s, &want) == 0 && S_ISREG(want.st_mode) &&
 		    (stat(d, &have) != 0 || !S_ISREG(have.st_mode) ||
-		    have.st_size != want.st_size)) {
-			if ((rc = backup_copy_file(s, dst, e->d_name, cause)) ==
-			    NY_OK)
-				(*copied)++;
-		}
+		    have.st_size != want.st_size) &&
+		    (rc = backup_copy_file(s, dst, e->d_name, cause)) == NY_OK)
+			(*copied)++;
 		free(s);
 		free(d);
 	}
@@ -407,30 +399,11 @@ enum ny_err
 backup_mirror(const char *src, const char *dst, size_t *copied,
     char **cause)
 {
-	struct dirent *e;
-	enum ny_err rc = NY_OK;
-	char *s, *d;
-	DIR *dp;
+	enum ny_err rc;
 
 	*copied = 0;
-	if ((dp = opendir(src)) == NULL)
-		return NY_OK;
-	if ((rc = backup_mkdir(dst, cause)) != NY_OK) {
-		closedir(dp);
-		return rc;
-	}
-	while (rc == NY_OK && (e = readdir(dp)) != NULL) {
-		if (!backup_hex(e->d_name, 2))
-			continue;
-		s = xasprintf("%s/%s", src, e->d_name);
-		d = xasprintf("%s/%s", dst, e->d_name);
-		rc = backup_mirror_one(s, d, copied, cause);
-		free(s);
-		free(d);
-	}
-	closedir(dp);
-	if (rc == NY_OK)
-		backup_sync_dir(dst);
+	if ((rc = backup_mirror_dir(src, dst, 0, copied, cause)) == NY_OK)
+		ny_sync_dir(dst);
 	return rc;
 }
 
@@ -468,7 +441,7 @@ backup_prune(const char *dir, int keep, const char *newest, size_t *removed,
 		free(es[i]);
 	}
 	free(es);
-	backup_sync_dir(dir);
+	ny_sync_dir(dir);
 	return NY_OK;
 }
 

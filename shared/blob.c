@@ -227,7 +227,6 @@ sw_finish(struct blob_w *w, const char *name, char sha[BLOB_SHA_LEN],
 	char dst[4096], dir[4096];
 	const char *m;
 	struct stat sb;
-	int dfd;
 
 	crypto_hash_sha256_final(&w->h, digest);
 	crypto_hex(digest, sizeof digest, sha);
@@ -257,10 +256,7 @@ sw_finish(struct blob_w *w, const char *name, char sha[BLOB_SHA_LEN],
 		unlink(w->tmp);
 		return NY_EIO;
 	}
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
+	ny_sync_dir(dir);
 	return NY_OK;
 }
 

@@ -124,7 +124,7 @@ key_create(const char *dir, const char *path, char **cause)
 	unsigned char master[MASTER_LEN];
 	char *tmp = xasprintf("%s/.master.key.%ld", dir, (long)getpid());
 	enum ny_err rc = NY_EIO;
-	int fd, dfd;
+	int fd;
 
 	randombytes_buf(master, sizeof master);
 	unlink(tmp);	/* a leftover from a crashed start with our pid */
@@ -146,10 +146,7 @@ key_create(const char *dir, const char *path, char **cause)
 			*cause = xasprintf("%s: %s", path, strerror(errno));
 		goto out;
 	}
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		(void)fsync(dfd);
-		close(dfd);
-	}
+	ny_sync_dir(dir);
 	rc = NY_OK;
 out:
 	unlink(tmp);

@@ -165,10 +165,13 @@ metrics_http_start(const char *addr, int port, struct metrics *m,
 	    MHD_OPTION_EXTERNAL_LOGGER, mh_log, NULL,
 	    MHD_OPTION_END);
 	if (mh->d == NULL) {
-		*cause = xasprintf("cannot listen for metrics on %s:%d: %s",
-		    addr, port, strerror(errno));
+		/* A port someone else holds must not close the shop or lock
+		 * creators out: the program runs without /metrics, and the
+		 * failing scrape (up == 0) is the operator's alarm. */
+		log_error("metrics listener not started", "addr=%s port=%d "
+		    "err=\"%s\"", addr, port, strerror(errno));
 		free(mh);
-		return NY_EIO;
+		return NY_OK;
 	}
 	di = MHD_get_daemon_info(mh->d, MHD_DAEMON_INFO_BIND_PORT);
 	mh->port = di != NULL ? di->port : port;

@@ -23,8 +23,9 @@ struct metrics_http;
 /*
  * Listens on addr (IPv4 or IPv6 literal) and port for m (which must
  * outlive the listener). Port 0: nothing started, NY_OK with *out NULL
- * (every call below takes NULL and does nothing). NY_EINVAL (bad address)
- * or NY_EIO (cannot listen) with *cause (caller frees).
+ * (every call below takes NULL and does nothing). A port that cannot be
+ * listened on (taken) is logged and is the same as port 0. NY_EINVAL with
+ * *cause (caller frees) for an address that is not an IP literal.
  */
 enum ny_err	 metrics_http_start(const char *addr, int port,
 		    struct metrics *m, int threaded, struct metrics_http **out,

@@ -75,6 +75,9 @@ char		*buf_steal(struct ny_buf *b, size_t *len);
  */
 int64_t		 ny_now(void);
 int64_t		 ny_now_ms(void);
+/* Milliseconds of CLOCK_MONOTONIC: for intervals and deadlines, never
+ * moved by the clock offset or a change of the time of day. */
+int64_t		 ny_mono_ms(void);
 void		 ny_clock_set(int64_t fixed);	/* 0 = real time again */
 
 /*
@@ -109,5 +112,8 @@ enum ny_err	 ny_read_file(const char *path, size_t max, char **out,
 
 /* mkdir -p with the given mode for created parts. */
 enum ny_err	 ny_mkdirs(const char *path, int mode);
+
+/* fsync's a folder: makes a rename or an unlink in it durable. */
+void		 ny_sync_dir(const char *dir);
 
 #endif

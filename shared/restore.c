@@ -253,7 +253,7 @@ restore_run(const char *data_dir, const char *db_path, const char *file,
 			}
 		}
 		dir = backup_parent(db_path);
-		backup_sync_dir(dir);
+		ny_sync_dir(dir);
 		free(dir);
 	}
 	if (rc != NY_OK) {

@@ -246,6 +246,15 @@ ny_now_ms(void)
 }
 
 int64_t
+ny_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
 ny_now(void)
 {
 	return ny_now_ms() / 1000;
@@ -418,6 +427,17 @@ ny_mkdirs(const char *path, int mode)
 	}
 	free(p);
 	return rc;
+}
+
+void
+ny_sync_dir(const char *dir)
+{
+	int fd;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
 }
 
 const struct ny_asset *

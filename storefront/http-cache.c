@@ -51,16 +51,6 @@ static struct {
 	.watch_mu = PTHREAD_MUTEX_INITIALIZER,
 };
 
-/* Milliseconds on the monotonic clock. */
-static int64_t
-cache_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Drops one reference to an entry; the last one frees it. */
 static void
 cache_unref(void *arg)
@@ -114,7 +104,7 @@ http_cache_init(const struct ny_config *cfg, char **cause)
 static void
 cache_check(void)
 {
-	int64_t now = cache_mono_ms(), seq = 0;
+	int64_t now = ny_mono_ms(), seq = 0;
 	int changed = 1;
 
 	if (now - atomic_load(&cache.last_check) < CACHE_CHECK_MS)

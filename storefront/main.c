@@ -36,15 +36,6 @@ sf_die(const char *what, char *cause)
 	exit(1);
 }
 
-static int64_t
-sf_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * SIGTERM: /healthz says draining, SSE streams get their last words and
  * end, new connections are refused, and what is in flight (a checkout
@@ -58,7 +49,7 @@ sf_drain(const struct ny_config *cfg, struct http_server *srv,
     const sigset_t *sigs)
 {
 	struct timespec tick = { 0, 100 * 1000 * 1000 };
-	int64_t t0 = sf_mono_ms(), until = t0 + (int64_t)cfg->drain_s * 1000;
+	int64_t t0 = ny_mono_ms(), until = t0 + (int64_t)cfg->drain_s * 1000;
 	size_t streams;
 	int requests, left, sig, cut = 0;
 
@@ -73,7 +64,7 @@ sf_drain(const struct ny_config *cfg, struct http_server *srv,
 		requests = 0;
 	log_info("storefront draining", "streams=%zu requests=%d drain_s=%d",
 	    streams, requests, cfg->drain_s);
-	while (http_busy() > 0 && sf_mono_ms() < until) {
+	while (http_busy() > 0 && ny_mono_ms() < until) {
 		sig = sigtimedwait(sigs, NULL, &tick);
 		if (sig == SIGHUP)
 			log_reopen();
@@ -93,7 +84,7 @@ sf_drain(const struct ny_config *cfg, struct http_server *srv,
 	worker_outbox_stop();
 	log_info("storefront stopped", "streams=%zu requests=%d unfinished=%d "
 	    "cut=%d ms=%lld", streams, requests, left, cut,
-	    (long long)(sf_mono_ms() - t0));
+	    (long long)(ny_mono_ms() - t0));
 }
 
 int

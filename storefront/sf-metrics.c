@@ -64,7 +64,7 @@ enum ny_err
 sf_metrics_start(const struct ny_config *cfg, char **cause)
 {
 	struct metrics *m = metrics_app_init(METRICS_STOREFRONT);
-	char *msg = NULL, q[LOG_QUOTE_LEN];
+	char *msg = NULL;
 
 	sm.cfg = cfg;
 	metrics_add_fn(m, "nyota_ready", "1 while the storefront serves; 0 "
@@ -75,15 +75,9 @@ sf_metrics_start(const struct ny_config *cfg, char **cause)
 	    "or being sent.", sm_outbox, NULL);
 	metrics_add_fn(m, "nyota_db_wal_bytes", "Size of the database's "
 	    "write-ahead log in bytes.", sm_wal, NULL);
-	/* A port someone else holds must not keep the shop closed: the
-	 * storefront serves without /metrics, and the failing scrape (up
-	 * == 0) is the operator's alarm. */
+	/* a taken port is logged there, and the shop opens without it */
 	if (metrics_http_start(cfg->metrics_addr, cfg->metrics_port, m, 1,
-	    &sm.mh, &msg) == NY_EIO) {
-		log_error("metrics listener not started", "err=%s",
-		    log_quote(msg, q, sizeof q));
-		free(msg);
-	} else if (msg != NULL) {
+	    &sm.mh, &msg) != NY_OK) {
 		*cause = msg;
 		return NY_EINVAL;
 	}

@@ -167,15 +167,6 @@ peer_addr(ssh_session session, char *buf, size_t len)
 		    buf, len);
 }
 
-static int64_t
-serve_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 reap(struct serve_kid *kids, int *nkids)
 {
@@ -303,7 +294,7 @@ accept_one(const struct ny_config *cfg, ssh_bind bind,
 	} else {
 		kids[*nkids].pid = pid;
 		kids[*nkids].fd = p[0];
-		kids[*nkids].at_ms = serve_mono_ms();
+		kids[*nkids].at_ms = ny_mono_ms();
 		snprintf(kids[*nkids].key, sizeof kids[*nkids].key, "%s", key);
 		(*nkids)++;
 	}
@@ -318,7 +309,7 @@ static void
 watch_kids(const struct ny_config *cfg, struct serve_kid *kids, int nkids,
     const struct pollfd *pfds, int npfd)
 {
-	int64_t now = serve_mono_ms(), limit;
+	int64_t now = ny_mono_ms(), limit;
 	char buf[16];
 	int i, j;
 
@@ -405,7 +396,7 @@ static void
 serve_drain(const struct ny_config *cfg, ssh_bind bind,
     struct serve_kid *kids, int nkids)
 {
-	int64_t t0 = serve_mono_ms(), until = t0 + (int64_t)cfg->drain_s * 1000;
+	int64_t t0 = ny_mono_ms(), until = t0 + (int64_t)cfg->drain_s * 1000;
 	int i, sessions = nkids, killed;
 
 	ssh_bind_free(bind);
@@ -419,7 +410,7 @@ serve_drain(const struct ny_config *cfg, ssh_bind bind,
 	}
 	for (;;) {
 		reap(kids, &nkids);
-		if (nkids == 0 || serve_stop > 1 || serve_mono_ms() >= until)
+		if (nkids == 0 || serve_stop > 1 || ny_mono_ms() >= until)
 			break;
 		if (serve_hup) {
 			serve_hup = 0;
@@ -433,7 +424,7 @@ serve_drain(const struct ny_config *cfg, ssh_bind bind,
 	for (i = 0; i < nkids; i++)
 		waitpid(kids[i].pid, NULL, 0);
 	log_info("console stopped", "sessions=%d killed=%d ms=%lld", sessions,
-	    killed, (long long)(serve_mono_ms() - t0));
+	    killed, (long long)(ny_mono_ms() - t0));
 }
 
 /* What the console's gauges read: this process's table of connections. */
@@ -469,27 +460,20 @@ serve_logins(void *arg)
  * The registry with the console's gauges over view (which lives as long
  * as console_serve) and, unless NYOTA_CONSOLE_METRICS_PORT is 0, its
  * listener. 0, or -1 after one line on stderr (a bad address). A port
- * someone else holds is logged and the console runs without /metrics:
- * creators keep their console, the failing scrape is the alarm.
+ * someone else holds is logged and the console runs without /metrics.
  */
 static int
 serve_metrics_start(const struct ny_config *cfg, struct serve_view *view)
 {
 	struct metrics *m = metrics_app_init(METRICS_CONSOLE);
-	char *cause = NULL, q[LOG_QUOTE_LEN];
-	enum ny_err rc;
+	char *cause = NULL;
 
 	metrics_add_fn(m, "nyota_console_sessions", "Console connections "
 	    "logged in now.", serve_sessions, view);
 	metrics_add_fn(m, "nyota_console_logins_pending", "Console "
 	    "connections not logged in yet.", serve_logins, view);
-	rc = metrics_http_start(cfg->metrics_addr, cfg->console_metrics_port,
-	    m, 0, &serve_mh, &cause);
-	if (rc == NY_EIO) {
-		log_error("metrics listener not started", "err=%s",
-		    log_quote(cause, q, sizeof q));
-		free(cause);
-	} else if (rc != NY_OK) {
+	if (metrics_http_start(cfg->metrics_addr, cfg->console_metrics_port,
+	    m, 0, &serve_mh, &cause) != NY_OK) {
 		fprintf(stderr, "nyota: %s\n", cause);
 		free(cause);
 		metrics_app_free();

@@ -39,6 +39,17 @@
  */
 static int64_t	conn_stop_ms;	/* when it came (monotonic), or 0 */
 
+/* Blocks (SIG_BLOCK) or unblocks SIGTERM in this process. */
+static void
+conn_sigterm(int how)
+{
+	sigset_t term;
+
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(how, &term, NULL);
+}
+
 static int
 on_pty(ssh_session session, ssh_channel channel, const char *term,
     int cols, int rows, int px, int py, void *userdata)
@@ -283,11 +294,8 @@ start_shell(struct ssh_conn *c)
 {
 	struct ui_session u;
 	struct winsize ws;
-	sigset_t term;
 	int slave, logfd;
 
-	sigemptyset(&term);
-	sigaddset(&term, SIGTERM);
 	memset(&ws, 0, sizeof ws);
 	ws.ws_col = c->cols > 0 ? c->cols : 80;
 	ws.ws_row = c->rows > 0 ? c->rows : 24;
@@ -312,7 +320,7 @@ start_shell(struct ssh_conn *c)
 		setenv("TERM", c->term[0] ? c->term : "vt100", 1);
 		signal(SIGPIPE, SIG_DFL);
 		/* ours is blocked (see conn_stop_ms); the UI handles its own */
-		sigprocmask(SIG_UNBLOCK, &term, NULL);
+		conn_sigterm(SIG_UNBLOCK);
 		_exit(ui_main(&u));
 	}
 	close(slave);
@@ -416,15 +424,6 @@ ui_has_exited(struct ssh_conn *c, int *status)
 	return 1;
 }
 
-static int64_t
-conn_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The client did not log in within the grace time. */
 static void
 grace_over(struct ssh_conn *c)
@@ -463,7 +462,7 @@ static int
 conn_stop(struct ssh_conn *c)
 {
 	if (conn_stop_ms == 0) {
-		conn_stop_ms = conn_mono_ms();
+		conn_stop_ms = ny_mono_ms();
 		if (c->child > 0) {
 			kill(c->child, SIGTERM);
 			return 0;
@@ -474,7 +473,7 @@ conn_stop(struct ssh_conn *c)
 		}
 		return c->exec_cmd == NULL || c->chan == NULL;
 	}
-	return c->child > 0 && conn_mono_ms() - conn_stop_ms >
+	return c->child > 0 && ny_mono_ms() - conn_stop_ms >
 	    (int64_t)c->cfg->drain_s * 750;
 }
 
@@ -490,7 +489,7 @@ loop(struct ssh_conn *c)
 		if ((conn_stop_ms != 0 || conn_term_pending()) && conn_stop(c))
 			break;
 		if (c->mode == CONN_NONE) {
-			if (conn_mono_ms() > c->deadline_ms) {
+			if (ny_mono_ms() > c->deadline_ms) {
 				grace_over(c);
 				break;
 			}
@@ -537,7 +536,7 @@ loop(struct ssh_conn *c)
 static int
 key_exchange(struct ssh_conn *c)
 {
-	long left = (long)((c->deadline_ms - conn_mono_ms() + 999) / 1000);
+	long left = (long)((c->deadline_ms - ny_mono_ms() + 999) / 1000);
 	char qa[LOG_QUOTE_LEN], qe[LOG_QUOTE_LEN];
 	int rc;
 
@@ -548,7 +547,7 @@ key_exchange(struct ssh_conn *c)
 	left = 0;
 	ssh_options_set(c->session, SSH_OPTIONS_TIMEOUT, &left);
 	if (rc == SSH_AGAIN || (rc != SSH_OK &&
-	    conn_mono_ms() > c->deadline_ms))
+	    ny_mono_ms() > c->deadline_ms))
 		grace_over(c);
 	else if (rc != SSH_OK)
 		log_info("ssh key exchange failed", "addr=%s err=%s",
@@ -562,17 +561,14 @@ ssh_conn_run(const struct ny_config *cfg, ssh_session session,
     const char *addr, int auth_fd)
 {
 	struct ssh_conn c;
-	sigset_t term;
 
-	sigemptyset(&term);
-	sigaddset(&term, SIGTERM);
-	sigprocmask(SIG_BLOCK, &term, NULL);	/* see conn_stop_ms */
+	conn_sigterm(SIG_BLOCK);	/* see conn_stop_ms */
 	memset(&c, 0, sizeof c);
 	c.cfg = cfg;
 	c.session = session;
 	c.master = -1;
 	c.auth_fd = auth_fd;
-	c.deadline_ms = conn_mono_ms() + (int64_t)cfg->ssh_grace_s * 1000;
+	c.deadline_ms = ny_mono_ms() + (int64_t)cfg->ssh_grace_s * 1000;
 	c.last_input = ny_now();
 	snprintf(c.addr, sizeof c.addr, "%s", addr);
 	c.db = app_connect(cfg);
