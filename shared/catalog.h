@@ -30,8 +30,12 @@ struct catalog_product {
 	char	*title;
 	char	*summary;
 	char	*story_md;	/* Markdown, untrusted */
-	int64_t	 price_minor;
+	int64_t	 price_minor;	/* pwyw: the minimum */
 	char	 currency[4];
+	int	 pwyw;		/* 1: the buyer types the amount */
+	int64_t	 suggested_minor; /* pwyw: proposed amount; -1 when none */
+	char	*tags;		/* "music,live" (sorted, comma-joined); "" */
+	int64_t	 sales;		/* paid units (for ?sort=popular) */
 	char	*cover_sha256;	/* "" when none, or when the cover is not an
 				 * image image.c measured (never shown) */
 	int	 cover_width;	/* pixels, recorded with the blob; 0 when */

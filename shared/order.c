@@ -388,7 +388,7 @@ enum ny_err
 order_library_key(struct db *db, int64_t customer_id, int64_t *key_id)
 {
 	return order_scalar(db, "SELECT id FROM library_keys"
-	    " WHERE customer_id = ? AND revoked_at IS NULL", customer_id, key_id);
+	    " WHERE customer_id = ? AND revoked_at IS NULL AND email IS NULL", customer_id, key_id);
 }
 
 static const char *

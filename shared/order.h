@@ -87,11 +87,37 @@ struct order {
 	int			 has_browser;		/* browser_hash set */
 };
 
+/*
+ * One line of a new order (a cart has several). For a pay-what-you-want
+ * product, has_amount = 1 and amount_minor is the unit amount the buyer
+ * typed (at least the product's minimum, price_minor); with has_amount = 0
+ * it takes the suggested amount (else the minimum). Other products ignore
+ * the amount: their price is the product's.
+ */
+#define ORDER_MAX_LINES		20
+struct order_line_new {
+	int64_t		 product_id;
+	int		 quantity;	/* 1 unless a ticket; 1..10 */
+	int		 has_amount;
+	int64_t		 amount_minor;
+};
+
 /* What order_create needs. Strings are borrowed for the call. */
 struct order_new {
+	/* The lines: lines[0..nlines-1], or when nlines = 0 one line of
+	 * product_id and quantity (no typed amount). At most
+	 * ORDER_MAX_LINES, each product once, all of one currency. */
+	const struct order_line_new *lines;
+	int		 nlines;
 	int64_t		 product_id;
 	const char	*phone;		/* E.164 digits (phone_normalize) */
 	int		 quantity;	/* 1 unless a ticket; 1..10 */
+	const char	*discount_code;	/* NULL or "" = none; as typed */
+	const char	*email;		/* NULL or an address mail_addr_check
+					   took: kept on the order and the
+					   customer (the second channel) */
+	const char	**why;		/* NULL, or where a refusal puts the
+					   locale key of its reason (static) */
 	const char	*locale;	/* "en" | "sw" (NULL = "en") */
 	const char	*idem_key;	/* NULL or a key unique per form submission */
 	const char	*client_addr;	/* NULL or the buyer's address */
@@ -104,10 +130,20 @@ struct order_new {
 
 /*
  * Creates an order in ONE transaction of its own: upserts the customer,
- * inserts the order ('pending') and its payment ('new'), and for tickets
- * reserves quantity seats checked against capacity − seats of paid orders
- * − other live reservations (BEGIN IMMEDIATE serialises buyers, so the
- * last seat goes to exactly one of them). Appends an "order" event.
+ * inserts the order ('pending'), its lines (order_lines: unit price,
+ * discount, amount, the product's creator) and its payment ('new') for the
+ * total, and for every ticket line reserves its seats checked against
+ * capacity − seats of paid orders − other live reservations (BEGIN
+ * IMMEDIATE serialises buyers, so the last seat goes to exactly one of
+ * them; one line short of seats and nothing is reserved). A discount code
+ * is applied and its use counted in the same transaction (discount.h).
+ * Appends an "order" event.
+ *
+ * Refusals set *in->why (when why is not NULL) to a locale key:
+ * "co.err.quantity", "cart.err.currency" (lines of several currencies),
+ * "cart.err.lines" (none, too many, or a product twice), "co.err.amount"
+ * (a typed amount below the minimum or above PRODUCT_PRICE_MAX),
+ * "co.err.soldout" (seats), or one of discount_apply_tx's.
  *
  * When idem_key names an existing order that is still pending or younger
  * than a minute, that order is returned and nothing is written (*created
@@ -120,9 +156,10 @@ struct order_new {
  * ORDER_CONFIRM_S for the code.
  *
  * Returns NY_OK and *out; NY_ENOTFOUND (no such published product),
- * NY_EINVAL (quantity out of range, or > 1 for a non-ticket), NY_ELIMIT
- * (a per-phone limit above), NY_ESTATE (not enough seats left), NY_EBUSY /
- * NY_EDB.
+ * NY_EINVAL (quantity out of range, or > 1 for a non-ticket; currencies,
+ * lines, amount), NY_ELIMIT (a per-phone limit above), NY_ESTATE (not
+ * enough seats left), NY_EDENIED (the discount code was refused), NY_EBUSY
+ * / NY_EDB.
  */
 enum ny_err order_create(struct db *db, const struct order_new *in,
 	    struct order *out, int *created);

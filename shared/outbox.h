@@ -53,6 +53,8 @@ struct outbox_msg {
 	const char	*dedupe_key;	/* NULL = none */
 	int64_t		 order_id;	/* 0 = none */
 	int64_t		 not_before;	/* 0 = as soon as possible */
+	const char	*channel;	/* NULL or "whatsapp"; "email" */
+	const char	*to_email;	/* email: the address (mail_addr_check) */
 };
 
 /*

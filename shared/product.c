@@ -29,6 +29,7 @@ product_init(struct product *p)
 	p->venue = xstrdup("");
 	p->join_url = xstrdup("");
 	p->capacity = -1;
+	p->suggested_minor = -1;
 	snprintf(p->kind, sizeof p->kind, "download");
 	snprintf(p->status, sizeof p->status, "draft");
 	snprintf(p->currency, sizeof p->currency, "KES");

@@ -43,8 +43,11 @@ struct product {
 	char	*title;			/* owned */
 	char	*summary;		/* owned; "" when none */
 	char	*story_md;		/* owned; Markdown; "" when none */
-	int64_t	 price_minor;
+	int64_t	 price_minor;		/* pwyw: the minimum (may be 0) */
 	char	 currency[4];		/* KES, TZS, UGX, USD */
+	int	 pwyw;			/* 1: pay what you want */
+	int64_t	 suggested_minor;	/* pwyw: the amount proposed; -1 =
+					   none (NULL) */
 	char	 status[12];		/* one of product_statuses */
 	char	 cover_sha256[65];	/* "" = no cover */
 	int64_t	 period_days;		/* subscription; 0 = NULL */
