@@ -11,6 +11,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "money.h"
+#include "order.h"
 #include "outbox.h"
 #include "phone.h"
 
@@ -199,50 +200,66 @@ alert_settle(struct db *db, enum ny_err rc, const char *what,
 	return NY_OK;
 }
 
-/* alert_sale inside its savepoint. */
+/*
+ * The sale alert of creator (a line's) for order_id: their lines only
+ * ("Title ×2, Other"), their share of the amount. Nothing when they have
+ * no verified alert for each sale.
+ */
 static enum ny_err
-alert_sale_sp(struct db *db, int64_t order_id)
+alert_sale_one(struct db *db, int64_t order_id, int64_t creator,
+    const struct order_line *l, int nl)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT a.phone, c.locale, p.title,"
-	    " o.quantity, o.amount_minor, o.currency, cu.phone"
-	    " FROM orders o JOIN products p ON p.id = o.product_id"
-	    " JOIN sale_alerts a ON a.creator_id = p.creator_id"
-	    " JOIN creators c ON c.id = p.creator_id"
+	sqlite3_stmt *st = db_stmt(db, "SELECT a.phone, c.locale,"
+	    " o.currency, cu.phone FROM sale_alerts a"
+	    " JOIN creators c ON c.id = a.creator_id"
+	    " JOIN orders o ON o.id = ?2"
 	    " JOIN customers cu ON cu.id = o.customer_id"
-	    " WHERE o.id = ? AND a.mode = 'each'"
+	    " WHERE a.creator_id = ?1 AND a.mode = 'each'"
 	    " AND a.verified_at IS NOT NULL AND c.disabled_at IS NULL");
 	char to[16], lang[4], cur[4], buyer[16], masked[24], amount[48];
-	char qty[16];
-	char dedupe[48], *title = NULL, *product, *body;
+	char dedupe[64], *body;
+	struct ny_buf product;
 	struct outbox_msg m;
 	int64_t minor = 0;
-	int rc, n = 1;
+	int rc, i;
 	enum ny_err err;
 
 	if (st == NULL)
 		return NY_EDB;
-	sqlite3_bind_int64(st, 1, order_id);
+	sqlite3_bind_int64(st, 1, creator);
+	sqlite3_bind_int64(st, 2, order_id);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		db_col_buf(st, 0, to, sizeof to);
 		db_col_buf(st, 1, lang, sizeof lang);
-		title = db_col_str(st, 2);
-		n = sqlite3_column_int(st, 3);
-		minor = sqlite3_column_int64(st, 4);
-		db_col_buf(st, 5, cur, sizeof cur);
-		db_col_buf(st, 6, buyer, sizeof buyer);
+		db_col_buf(st, 2, cur, sizeof cur);
+		db_col_buf(st, 3, buyer, sizeof buyer);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
 		return rc == SQLITE_DONE ? NY_OK : db_err(rc);
 	alert_lang(lang);
+	buf_init(&product, 0);
+	for (i = 0; i < nl; i++) {
+		if (l[i].creator_id != creator)
+			continue;
+		minor += l[i].amount_minor;
+		buf_printf(&product, "%s%s", product.len > 0 ? ", " : "",
+		    l[i].title);
+		if (l[i].quantity > 1)
+			buf_printf(&product, " \u00d7%d", l[i].quantity);
+	}
 	money_format(minor, cur, lang, amount, sizeof amount);
 	/* The buyer's number masked: the alert may sit on a lock screen. */
 	phone_display(buyer, 1, masked, sizeof masked);
-	snprintf(qty, sizeof qty, " \u00d7%d", n);
-	product = xasprintf("%s%s", title, n > 1 ? qty : "");
-	body = i18n_fmt(lang, "msg.sale_alert", "product", product, "amount",
-	    amount, "phone", masked, NULL);
-	snprintf(dedupe, sizeof dedupe, "alert-sale:%lld", (long long)order_id);
+	body = i18n_fmt(lang, "msg.sale_alert", "product", product.data ?
+	    product.data : "", "amount", amount, "phone", masked, NULL);
+	/* The first line's creator keeps the key of one-creator orders. */
+	if (creator == l[0].creator_id)
+		snprintf(dedupe, sizeof dedupe, "alert-sale:%lld",
+		    (long long)order_id);
+	else
+		snprintf(dedupe, sizeof dedupe, "alert-sale:%lld:%lld",
+		    (long long)order_id, (long long)creator);
 	memset(&m, 0, sizeof m);
 	m.to_phone = to;
 	m.kind = "sale_alert";
@@ -251,9 +268,30 @@ alert_sale_sp(struct db *db, int64_t order_id)
 	m.dedupe_key = dedupe;
 	err = outbox_queue_tx(db, &m, NULL);
 	free(body);
-	free(product);
-	free(title);
+	buf_free(&product);
 	return err;
+}
+
+/* alert_sale inside its savepoint: one alert per creator of the lines. */
+static enum ny_err
+alert_sale_sp(struct db *db, int64_t order_id)
+{
+	struct order_line *l;
+	enum ny_err rc;
+	int i, j, n;
+
+	if ((rc = order_lines_get(db, order_id, 0, &l, &n)) != NY_OK)
+		return rc;
+	for (i = 0; i < n && rc == NY_OK; i++) {
+		for (j = 0; j < i; j++)
+			if (l[j].creator_id == l[i].creator_id)
+				break;
+		if (j == i)
+			rc = alert_sale_one(db, order_id, l[i].creator_id, l,
+			    n);
+	}
+	free(l);
+	return rc;
 }
 
 enum ny_err
@@ -299,12 +337,14 @@ alert_daily_body(struct db *db, const struct alert_due *d, int64_t since,
     int64_t now, const char *day, char **body)
 {
 	/* From the window of paid orders (orders_paid), a day's sales of
-	 * the whole shop, not from the creator's products: orders_product
-	 * has no paid_at, so that walk would read all their past sales. */
-	sqlite3_stmt *st = db_stmt(db, "SELECT o.currency, count(*),"
-	    " sum(o.amount_minor) FROM products p"
-	    " JOIN orders o ON o.product_id = p.id AND o.status = 'paid'"
-	    " WHERE p.creator_id = ? AND o.paid_at > ? AND o.paid_at <= ?"
+	 * the whole shop, then their lines of the creator (their share of
+	 * a shared cart): order_lines_creator has no paid_at, so that walk
+	 * would read all their past sales. */
+	sqlite3_stmt *st = db_stmt(db, "SELECT o.currency,"
+	    " count(DISTINCT o.id), sum(l.amount_minor) FROM orders o"
+	    " JOIN order_lines l ON l.order_id = o.id"
+	    " WHERE o.status = 'paid' AND l.creator_id = ?"
+	    " AND o.paid_at > ? AND o.paid_at <= ?"
 	    " GROUP BY o.currency ORDER BY o.currency");
 	char totals[256] = "", amount[48], cur[4], count[16];
 	int64_t n = 0;

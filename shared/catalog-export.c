@@ -242,10 +242,32 @@ cio_json_product(const struct product *p, const char *handle)
 	if (p->download_limit > 0)
 		json_object_set_new(o, "download_limit",
 		    json_integer(p->download_limit));
+	if (p->pwyw)
+		json_object_set_new(o, "pwyw", json_true());
+	if (p->pwyw && p->suggested_minor >= 0)
+		json_object_set_new(o, "suggested_minor",
+		    json_integer(p->suggested_minor));
 	for (size_t i = 0; kobj[i] != NULL; i += 2)
 		if (strcmp(p->kind, kobj[i]) == 0)
 			json_object_set_new(o, kobj[i + 1], cio_json_kind(p));
 	return o;
+}
+
+/* The product's tags into o, always (an import replaces them). */
+static enum ny_err
+cio_json_tags(struct db *db, int64_t product_id, json_t *o)
+{
+	struct product_tags t;
+	json_t *arr;
+	enum ny_err rc;
+
+	if ((rc = product_tags_get(db, product_id, &t)) != NY_OK)
+		return rc;
+	arr = json_array();
+	for (int i = 0; i < t.n; i++)
+		json_array_append_new(arr, json_string(t.tag[i]));
+	json_object_set_new(o, "tags", arr);
+	return NY_OK;
 }
 
 /* Every creator's products into arr, oldest first. */
@@ -272,6 +294,8 @@ cio_export_products(struct db *db, const char *data_dir, const char *base,
 			if (rc == NY_OK)
 				rc = cio_json_autos(db, ps[j].id, o,
 				    &cnt->automations);
+			if (rc == NY_OK)
+				rc = cio_json_tags(db, ps[j].id, o);
 			cnt->products++;
 		}
 		product_list_free(ps, np);

@@ -123,6 +123,29 @@ cio_product_autos(struct db *db, struct catalog_doc_product *cp,
 	return rc;
 }
 
+/* The product's tags, when the document has them and they differ. */
+static enum ny_err
+cio_product_tags(struct db *db, struct catalog_doc_product *cp,
+    size_t *changes)
+{
+	struct product_tags cur;
+	enum ny_err rc;
+	int same;
+
+	if (!cp->has_tags)
+		return NY_OK;
+	if ((rc = product_tags_get(db, cp->p.id, &cur)) != NY_OK)
+		return rc;
+	/* both sorted: equal sets are equal arrays */
+	same = cur.n == cp->tags.n;
+	for (int i = 0; same && i < cur.n; i++)
+		same = strcmp(cur.tag[i], cp->tags.tag[i]) == 0;
+	if (same)
+		return NY_OK;
+	(*changes)++;
+	return product_tags_set_tx(db, cp->p.id, &cp->tags);
+}
+
 /* The blobs rows first: the product's files point at them (the cover's
  * row is image_put_fd's, written when it was stored). */
 static enum ny_err
@@ -157,6 +180,7 @@ cio_upsert_product(struct db *db, struct catalog_doc_product *cp,
 	creator_free(&c);
 	if ((rc = product_import_tx(db, &cp->p, changes)) != NY_OK ||
 	    (rc = cio_product_files(db, cp, changes)) != NY_OK ||
+	    (rc = cio_product_tags(db, cp, changes)) != NY_OK ||
 	    (rc = cio_product_autos(db, cp, changes)) != NY_OK ||
 	    (rc = product_import_status_tx(db, cp->p.id, cp->p.status,
 	    changes)) != NY_OK)

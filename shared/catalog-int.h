@@ -16,6 +16,7 @@
 #include "blob.h"
 #include "catalog-io.h"
 #include "product.h"
+#include "product-tag.h"
 
 /* A product's content file: its name for buyers and where it is read. */
 struct catalog_doc_file {
@@ -51,6 +52,9 @@ struct catalog_doc_product {
 	size_t			 nfiles;
 	struct catalog_doc_auto	*autos;
 	size_t			 nautos;
+	struct product_tags	 tags;		/* sorted */
+	int			 has_tags;	/* "tags" present: replace
+						   them (absent: kept) */
 };
 
 /* A parsed document; its const char * point into root. */

@@ -271,6 +271,68 @@ cio_kind(json_t *o, const char *path, struct product *p, char **cause)
 	return NY_OK;
 }
 
+/*
+ * A product's "tags": an array of tags as the wizard takes them (case
+ * folded, '#' dropped, duplicates merged), at most PRODUCT_TAGS_MAX.
+ * Absent: the stored tags are kept; [] clears them.
+ */
+static enum ny_err
+cio_tags(json_t *o, const char *path, struct catalog_doc_product *cp,
+    char **cause)
+{
+	struct product_tags one, *acc = &cp->tags;
+	char all[PRODUCT_TAGS_MAX * (PRODUCT_TAG_MAX + 1) + 1];
+	json_t *arr, *t;
+	size_t n, i, len = 0;
+	int k;
+
+	if (catalog_json_array(o, "tags", path, &arr, &n, cause) != NY_OK)
+		return NY_EINVAL;
+	if (arr == NULL)
+		return NY_OK;
+	cp->has_tags = 1;
+	json_array_foreach(arr, i, t) {
+		const char *s = json_string_value(t);
+
+		if (s == NULL || strlen(s) != json_string_length(t) ||
+		    product_tags_parse(s, &one, NULL) != NY_OK || one.n != 1)
+			return catalog_json_fail(cause, "%s.tags[%zu]: expected "
+			    "a tag: 1–32 characters of a-z, 0-9 and -", path,
+			    i);
+		for (k = 0; k < acc->n; k++)
+			if (strcmp(acc->tag[k], one.tag[0]) == 0)
+				break;
+		if (k < acc->n)
+			continue;	/* a duplicate, merged */
+		if (acc->n == PRODUCT_TAGS_MAX)
+			return catalog_json_fail(cause, "%s.tags: at most %d "
+			    "tags", path, PRODUCT_TAGS_MAX);
+		memcpy(acc->tag[acc->n++], one.tag[0], sizeof one.tag[0]);
+	}
+	/* Sorted like product_tags_get (through the parse, which sorts). */
+	all[0] = '\0';
+	for (k = 0; k < acc->n; k++)
+		len += (size_t)snprintf(all + len, sizeof all - len, "%s ",
+		    acc->tag[k]);
+	return product_tags_parse(all, acc, NULL);
+}
+
+/* Pay what you want: "pwyw" (true: price_minor is the minimum) and
+ * "suggested_minor"; product_validate checks how they go together. */
+static enum ny_err
+cio_pwyw(json_t *o, const char *path, struct product *p, char **cause)
+{
+	json_t *v = json_object_get(o, "pwyw");
+
+	if (v != NULL && !json_is_null(v)) {
+		if (!json_is_boolean(v))
+			return catalog_json_rule(cause, path, "pwyw");
+		p->pwyw = json_is_true(v);
+	}
+	return catalog_json_rule_int(o, "suggested_minor", 0, path,
+	    &p->suggested_minor, cause);
+}
+
 /* Where product_validate's field lives in the document. */
 static const char *
 cio_field_path(const struct product *p, const char *field)
@@ -352,7 +414,7 @@ cio_product(struct catalog_doc *d, json_t *o, const char *path,
 		"creator", "slug", "kind", "title", "summary", "story_md",
 		"price_minor", "currency", "status", "files", "subscription",
 		"event", "webinar", "cover", "download_limit", "automations",
-		NULL
+		"tags", "pwyw", "suggested_minor", NULL
 	};
 	const struct product_rule *bad;
 	enum ny_err rc;
@@ -362,6 +424,8 @@ cio_product(struct catalog_doc *d, json_t *o, const char *path,
 		return catalog_json_fail(cause, "%s: expected an object", path);
 	if ((rc = catalog_json_keys(o, path, keys, cause)) ||
 	    (rc = cio_product_fields(o, path, cp, cause)) ||
+	    (rc = cio_pwyw(o, path, &cp->p, cause)) ||
+	    (rc = cio_tags(o, path, cp, cause)) ||
 	    (rc = cio_kind(o, path, &cp->p, cause)))
 		return rc;
 	if (product_validate(&cp->p, &bad) != NY_OK)

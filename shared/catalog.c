@@ -16,13 +16,42 @@
 	"coalesce(p.venue, ''), coalesce(p.capacity, 0), " \
 	"coalesce(p.published_at, 0), c.handle, c.display_name, " \
 	"CASE WHEN p.kind = 'ticket' THEN max(0, p.capacity" \
-	" - (SELECT coalesce(sum(o.quantity), 0) FROM orders o" \
-	"    WHERE o.product_id = p.id AND o.status = 'paid')" \
+	" - (SELECT coalesce(sum(l.quantity), 0) FROM order_lines l" \
+	"    JOIN orders o ON o.id = l.order_id" \
+	"    WHERE l.product_id = p.id AND o.status = 'paid')" \
 	" - (SELECT coalesce(sum(r.seats), 0) FROM reservations r" \
 	"    JOIN orders o ON o.id = r.order_id" \
 	"    WHERE r.product_id = p.id AND o.status = 'pending'))" \
 	" ELSE 0 END, " \
 	"coalesce(cb.width, 0), coalesce(cb.height, 0)"
+
+/*
+ * Columns of the growth round after CATALOG_COLS (catalog_row 18–21):
+ * pay what you want, the tags (sorted, comma-joined) and the paid units
+ * (order lines of paid orders: a cart's line counts for its product),
+ * aliased sales so ?sort=popular orders by it. CROSS JOIN keeps the
+ * product's lines outermost (order_lines_product): left to itself the
+ * planner may walk every paid order (orders_paid) for each product.
+ */
+#define CATALOG_MORE \
+	", p.pwyw, coalesce(p.suggested_minor, -1)," \
+	" (SELECT coalesce(group_concat(tg.tag, ','), '') FROM" \
+	"  (SELECT t.tag FROM product_tags t WHERE t.product_id = p.id" \
+	"   ORDER BY t.tag) tg)," \
+	" (SELECT coalesce(sum(l.quantity), 0) FROM order_lines l" \
+	"  CROSS JOIN orders o ON o.id = l.order_id" \
+	"  WHERE l.product_id = p.id AND o.status = 'paid') AS sales"
+
+/* ?tag=: ?5 NULL for any tag (a primary key probe per product). */
+#define CATALOG_TAGGED \
+	" AND (?5 IS NULL OR EXISTS (SELECT 1 FROM product_tags t" \
+	"  WHERE t.product_id = p.id AND t.tag = ?5))"
+
+/* The sort orders; every one ends newest first, then by id. */
+#define CATALOG_BY_NEW		" ORDER BY p.published_at DESC, p.id DESC"
+#define CATALOG_BY_PRICE	" ORDER BY p.price_minor, p.published_at DESC, p.id DESC"
+#define CATALOG_BY_POPULAR	" ORDER BY sales DESC, p.published_at DESC, p.id DESC"
+#define CATALOG_BY_BEST		" ORDER BY bm25(products_fts, 10.0, 4.0, 1.0), p.id DESC"
 
 /*
  * The blob aliased b is an image image.c checked and measured: one of the
@@ -90,8 +119,12 @@ catalog_row(sqlite3_stmt *st, struct catalog_product *p)
 	p->seats_left = sqlite3_column_int64(st, 15);
 	p->cover_width = sqlite3_column_int(st, 16);
 	p->cover_height = sqlite3_column_int(st, 17);
-	if (sqlite3_column_count(st) > 18)
-		p->story_md = db_col_str(st, 18);
+	p->pwyw = sqlite3_column_int(st, 18);
+	p->suggested_minor = sqlite3_column_int64(st, 19);
+	p->tags = db_col_str(st, 20);
+	p->sales = sqlite3_column_int64(st, 21);
+	if (sqlite3_column_count(st) > 22)
+		p->story_md = db_col_str(st, 22);
 	else
 		p->story_md = xstrdup("");
 }
@@ -108,6 +141,7 @@ catalog_product_clear(struct catalog_product *p)
 	free(p->story_md);
 	free(p->cover_sha256);
 	free(p->venue);
+	free(p->tags);
 	free(p->creator_handle);
 	free(p->creator_name);
 	for (i = 0; i < p->nfiles; i++)
@@ -205,22 +239,10 @@ enum ny_err
 catalog_list_products(struct db *db, const char *kind, int page, int per_page,
     struct catalog_list *out)
 {
-	sqlite3_stmt *st;
+	struct catalog_query cq = { NULL, kind, NULL, CATALOG_SORT_NEW, page,
+	    per_page };
 
-	memset(out, 0, sizeof *out);
-	if (kind != NULL && !catalog_kind_ok(kind))
-		return NY_EINVAL;
-	catalog_paging(&page, &per_page);
-	st = db_stmt(db, "SELECT " CATALOG_COLS " FROM" CATALOG_FROM
-	    " WHERE " CATALOG_PUBLIC " AND (?1 IS NULL OR p.kind = ?1)"
-	    " ORDER BY p.published_at DESC, p.id DESC LIMIT ?2 OFFSET ?3");
-	if (st == NULL)
-		return NY_EDB;
-	if (kind != NULL)
-		sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, per_page + 1);
-	sqlite3_bind_int64(st, 3, (int64_t)(page - 1) * per_page);
-	return catalog_collect(st, per_page, out);
+	return catalog_query(db, &cq, out);
 }
 
 /* Word characters as FTS5's unicode61 sees them, roughly: ASCII letters
@@ -265,38 +287,100 @@ enum ny_err
 catalog_search(struct db *db, const char *query, const char *kind, int page,
     int per_page, struct catalog_list *out)
 {
+	struct catalog_query cq = { query, kind, NULL, CATALOG_SORT_DEFAULT,
+	    page, per_page };
+
+	/* a query with no word searches nothing: an empty list */
+	if (query == NULL || query[0] == '\0')
+		cq.q = " ";
+	return catalog_query(db, &cq, out);
+}
+
+/*
+ * The statement of a listing in order s. One text per order (db_stmt
+ * takes literals): new walks products_public in its order and stops at
+ * the page; price and popular sort the published products.
+ */
+static sqlite3_stmt *
+catalog_list_stmt(struct db *db, enum catalog_sort s)
+{
+#define CATALOG_LIST(by) "SELECT " CATALOG_COLS CATALOG_MORE " FROM" \
+	CATALOG_FROM " WHERE " CATALOG_PUBLIC \
+	" AND (?1 IS NULL OR p.kind = ?1)" CATALOG_TAGGED by \
+	" LIMIT ?3 OFFSET ?4"
+	switch (s) {
+	case CATALOG_SORT_PRICE:
+		return db_stmt(db, CATALOG_LIST(CATALOG_BY_PRICE));
+	case CATALOG_SORT_POPULAR:
+		return db_stmt(db, CATALOG_LIST(CATALOG_BY_POPULAR));
+	default:
+		return db_stmt(db, CATALOG_LIST(CATALOG_BY_NEW));
+	}
+#undef CATALOG_LIST
+}
+
+/* The statement of a search in order s (default: best match). */
+static sqlite3_stmt *
+catalog_search_stmt(struct db *db, enum catalog_sort s)
+{
+#define CATALOG_FIND(by) "SELECT " CATALOG_COLS CATALOG_MORE \
+	" FROM products_fts f JOIN products p ON p.id = f.rowid" \
+	" JOIN creators c ON c.id = p.creator_id" \
+	" LEFT JOIN blobs cb ON cb.sha256 = p.cover_sha256" \
+	"  AND " CATALOG_IMG("cb") \
+	" WHERE products_fts MATCH ?2 AND " CATALOG_PUBLIC \
+	" AND (?1 IS NULL OR p.kind = ?1)" CATALOG_TAGGED by \
+	" LIMIT ?3 OFFSET ?4"
+	switch (s) {
+	case CATALOG_SORT_NEW:
+		return db_stmt(db, CATALOG_FIND(CATALOG_BY_NEW));
+	case CATALOG_SORT_PRICE:
+		return db_stmt(db, CATALOG_FIND(CATALOG_BY_PRICE));
+	case CATALOG_SORT_POPULAR:
+		return db_stmt(db, CATALOG_FIND(CATALOG_BY_POPULAR));
+	default:
+		return db_stmt(db, CATALOG_FIND(CATALOG_BY_BEST));
+	}
+#undef CATALOG_FIND
+}
+
+enum ny_err
+catalog_query(struct db *db, const struct catalog_query *cq,
+    struct catalog_list *out)
+{
 	sqlite3_stmt *st;
-	char *expr;
+	char *expr = NULL;
 	enum ny_err rc;
+	int page = cq->page, per_page = cq->per_page;
 
 	memset(out, 0, sizeof *out);
-	if (kind != NULL && !catalog_kind_ok(kind))
+	if (cq->kind != NULL && !catalog_kind_ok(cq->kind))
+		return NY_EINVAL;
+	if (cq->tag != NULL && !catalog_tag_ok(cq->tag))
 		return NY_EINVAL;
 	catalog_paging(&page, &per_page);
-	catalog_fts_expr(query, &expr);
-	if (expr[0] == '\0') {
-		free(expr);
-		out->items = xcalloc(1, sizeof *out->items);
-		return NY_OK;
-	}
-	st = db_stmt(db, "SELECT " CATALOG_COLS " FROM products_fts f"
-	    " JOIN products p ON p.id = f.rowid"
-	    " JOIN creators c ON c.id = p.creator_id"
-	    " LEFT JOIN blobs cb ON cb.sha256 = p.cover_sha256"
-	    "  AND " CATALOG_IMG("cb")
-	    " WHERE products_fts MATCH ?1 AND " CATALOG_PUBLIC
-	    " AND (?2 IS NULL OR p.kind = ?2)"
-	    " ORDER BY bm25(products_fts, 10.0, 4.0, 1.0), p.id DESC"
-	    " LIMIT ?3 OFFSET ?4");
+	if (cq->q != NULL && cq->q[0] != '\0') {
+		catalog_fts_expr(cq->q, &expr);
+		if (expr[0] == '\0') {
+			free(expr);
+			out->items = xcalloc(1, sizeof *out->items);
+			return NY_OK;
+		}
+		st = catalog_search_stmt(db, cq->sort);
+	} else
+		st = catalog_list_stmt(db, cq->sort);
 	if (st == NULL) {
 		free(expr);
 		return NY_EDB;
 	}
-	sqlite3_bind_text(st, 1, expr, -1, SQLITE_TRANSIENT);
-	if (kind != NULL)
-		sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	if (cq->kind != NULL)
+		sqlite3_bind_text(st, 1, cq->kind, -1, SQLITE_STATIC);
+	if (expr != NULL)
+		sqlite3_bind_text(st, 2, expr, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 3, per_page + 1);
 	sqlite3_bind_int64(st, 4, (int64_t)(page - 1) * per_page);
+	if (cq->tag != NULL)
+		sqlite3_bind_text(st, 5, cq->tag, -1, SQLITE_STATIC);
 	rc = catalog_collect(st, per_page, out);
 	free(expr);
 	return rc;
@@ -364,7 +448,8 @@ catalog_product_by_slug(struct db *db, const char *slug,
 	*out = NULL;
 	if (!catalog_slug_ok(slug))
 		return NY_ENOTFOUND;
-	st = db_stmt(db, "SELECT " CATALOG_COLS ", p.story_md FROM" CATALOG_FROM
+	st = db_stmt(db, "SELECT " CATALOG_COLS CATALOG_MORE ", p.story_md FROM"
+	    CATALOG_FROM
 	    " WHERE p.slug = ? AND " CATALOG_PUBLIC);
 	if (st == NULL)
 		return NY_EDB;
@@ -436,8 +521,8 @@ catalog_creator_by_handle(struct db *db, const char *handle,
 	c->avatar_width = sqlite3_column_int(st, 6);
 	c->avatar_height = sqlite3_column_int(st, 7);
 	sqlite3_reset(st);
-	st = db_stmt(db, "SELECT " CATALOG_COLS " FROM" CATALOG_FROM
-	    " WHERE " CATALOG_PUBLIC " AND p.creator_id = ?"
+	st = db_stmt(db, "SELECT " CATALOG_COLS CATALOG_MORE " FROM"
+	    CATALOG_FROM " WHERE " CATALOG_PUBLIC " AND p.creator_id = ?"
 	    " ORDER BY p.published_at DESC, p.id DESC LIMIT 101");
 	if (st == NULL) {
 		catalog_creator_free(c);

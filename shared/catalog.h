@@ -89,6 +89,59 @@ enum ny_err	 catalog_search(struct db *db, const char *query,
 		     const char *kind, int page, int per_page,
 		     struct catalog_list *out);
 
+/* The orders of the catalog (?sort=). */
+enum catalog_sort {
+	CATALOG_SORT_DEFAULT = 0,	/* list: new; search: best match */
+	CATALOG_SORT_NEW,		/* newest published first */
+	CATALOG_SORT_PRICE,		/* lowest price_minor first (pwyw: the
+					 * minimum), ties newest first */
+	CATALOG_SORT_POPULAR		/* most paid units first, ties newest */
+};
+
+/* What a catalog page asks for; zeroed = the first page of everything. */
+struct catalog_query {
+	const char	*q;		/* search text; NULL or no word: list */
+	const char	*kind;		/* NULL = every kind */
+	const char	*tag;		/* NULL = any tag; else a stored tag */
+	enum catalog_sort sort;
+	int		 page;		/* from 1 */
+	int		 per_page;	/* ≤ 100; 0 = CATALOG_PAGE_SIZE */
+};
+
+/*
+ * The products cq asks for: catalog_search when cq->q has a word, else
+ * catalog_list_products, filtered by kind and tag, in cq->sort's order.
+ * Returns NY_OK and *out, NY_EINVAL for a bad kind or a tag that is not a
+ * tag (catalog_tag_ok), NY_EDB.
+ */
+enum ny_err	 catalog_query(struct db *db, const struct catalog_query *cq,
+		     struct catalog_list *out);
+
+/*
+ * The sort named s ("new", "price", "popular") into *out; NULL or "" is
+ * CATALOG_SORT_DEFAULT. Returns 1, or 0 for any other name. catalog_
+ * sort_name is the inverse (NULL for the default).
+ */
+int		 catalog_sort_parse(const char *s, enum catalog_sort *out);
+const char	*catalog_sort_name(enum catalog_sort s);
+
+/* Returns 1 when tag could be stored (1–32 of [a-z0-9-]), else 0. */
+int		 catalog_tag_ok(const char *tag);
+
+/* A tag in use and how many published products carry it. */
+struct catalog_tag {
+	char	 tag[33];
+	int64_t	 products;
+};
+
+/*
+ * The tags of published products of enabled creators, most used first
+ * (ties alphabetical), at most max (≤ 100) into out[]. *n gets the count.
+ * Returns NY_OK or NY_EDB.
+ */
+enum ny_err	 catalog_tags_in_use(struct db *db, struct catalog_tag *out,
+		     int max, int *n);
+
 /*
  * Builds the FTS5 MATCH expression for query into out (caller frees):
  * "\"nai\"* \"nig\"*"; *out is "" when there is no word. Exposed for tests.

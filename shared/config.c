@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include "config.h"
+#include "mail.h"
 #include "ny.h"
+#include "smtp-url.h"
 
 enum cfg_type { CFG_STR, CFG_PATH, CFG_PORT, CFG_INT, CFG_I64, CFG_ENUM, CFG_URL,
     CFG_IPV4, CFG_IP, CFG_STARTUPS, CFG_HOSTPORT };
@@ -89,6 +91,11 @@ static const struct cfg_var cfg_vars[] = {
 	{ "NYOTA_WHATSAPP_PHONE_ID", "", CFG_STR, S(whatsapp_phone_id), NULL },
 	{ "NYOTA_WHATSAPP_TEMPLATE", "nyota_library", CFG_STR,
 	  S(whatsapp_template), NULL },
+	/* Email, the second channel: empty = mail.jsonl in the data dir.
+	 * Checked in config_load (cfg_mail_ok), never echoed whole: the URL
+	 * may hold a password. */
+	{ "NYOTA_SMTP_URL", "", CFG_STR, S(smtp_url), NULL },
+	{ "NYOTA_MAIL_FROM", "", CFG_STR, S(mail_from), NULL },
 	{ "NYOTA_CHECKOUT_LIMIT", "20", CFG_INT, S(checkout_limit), "1 100000" },
 	{ "NYOTA_PAY_TIMEOUT_S", "120", CFG_INT, S(pay_timeout_s), "1 3600" },
 	{ "NYOTA_LOG", "info", CFG_ENUM, S(log_level), "debug|info|warn|error" },
@@ -423,6 +430,41 @@ cfg_ip_item_differs(const char *p, size_t n, const void *arg)
 	return memcmp(a, b, sizeof a) != 0;
 }
 
+/*
+ * NYOTA_SMTP_URL and NYOTA_MAIL_FROM: NULL when fine, else the cause
+ * (caller frees). The URL is shown with its credentials masked.
+ */
+static char *
+cfg_mail_ok(struct ny_config *cfg)
+{
+	struct smtp_url u;
+	char shown[64], addr[MAIL_ADDR_MAX + 1];
+
+	if (cfg->smtp_url[0] != '\0') {
+		if (smtp_url_parse(cfg->smtp_url, &u) != NY_OK) {
+			smtp_url_show(cfg->smtp_url, shown, sizeof shown);
+			return xasprintf("NYOTA_SMTP_URL: expected smtp:// or "
+			    "smtps://[user:pass@]host[:port], got \"%s\"",
+			    shown);
+		}
+		smtp_url_free(&u);
+		if (cfg->mail_from[0] == '\0')
+			return xstrdup("NYOTA_MAIL_FROM: expected the sender's "
+			    "address (required when NYOTA_SMTP_URL is set)");
+	}
+	if (cfg->mail_from[0] != '\0') {
+		if (mail_addr_check(cfg->mail_from, addr, sizeof addr) !=
+		    NY_OK) {
+			cfg_show(cfg->mail_from, shown);
+			return xasprintf("NYOTA_MAIL_FROM: expected an address "
+			    "such as shop@example.com, got \"%s\"", shown);
+		}
+		free(cfg->mail_from);
+		cfg->mail_from = xstrdup(addr);
+	}
+	return NULL;
+}
+
 int
 config_trusted_proxy(const struct ny_config *cfg, const char *addr)
 {
@@ -538,6 +580,8 @@ config_load(struct ny_config *cfg, int argc, char **argv, int *nargs,
 		    "NYOTA_MPESA_SECURITY_CREDENTIAL (both or neither)");
 		goto fail;
 	}
+	if ((*cause = cfg_mail_ok(cfg)) != NULL)
+		goto fail;
 	if (strcmp(cfg->whatsapp, "cloud") == 0 &&
 	    (!*cfg->whatsapp_token || !*cfg->whatsapp_phone_id)) {
 		*cause = xstrdup("NYOTA_WHATSAPP=cloud: expected "

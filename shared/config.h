@@ -59,6 +59,9 @@ struct ny_config {
 	char	*whatsapp_token;
 	char	*whatsapp_phone_id;
 	char	*whatsapp_template;
+	char	*smtp_url;		/* NYOTA_SMTP_URL: "" = mail.jsonl;
+					 * may hold a password: never log */
+	char	*mail_from;		/* NYOTA_MAIL_FROM (mail_addr_check) */
 	int	 checkout_limit;	/* NYOTA_CHECKOUT_LIMIT per address/min */
 	int	 pay_timeout_s;		/* NYOTA_PAY_TIMEOUT_S: push → expired (tests) */
 	char	*log_level;		/* NYOTA_LOG: debug|info|warn|error */

@@ -41,6 +41,19 @@ customer_upsert_tx(struct db *db, const char *e164, const char *locale,
 	return db_int64(st, id);
 }
 
+enum ny_err
+customer_email_set_tx(struct db *db, int64_t id, const char *email)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE customers SET email = ?"
+	    " WHERE id = ?");
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	return db_done(st);
+}
+
 /* Steps st (bound, one customer) into *out: NY_OK, NY_ENOTFOUND, error. */
 static enum ny_err
 customer_get(sqlite3_stmt *st, struct customer *out)
@@ -150,18 +163,20 @@ customer_list(struct db *db, int64_t creator_id, const char *search,
 	/*
 	 * One row per customer and currency, the customer's latest
 	 * purchase repeated on each (a window over the groups) so that a
-	 * customer's rows stay together in the order of recency. Products
-	 * first (CROSS JOIN): products_creator, then orders_product by
-	 * product and status, never every order of the shop.
+	 * customer's rows stay together in the order of recency. The
+	 * creator's lines first (CROSS JOIN): order_lines_creator, then
+	 * each order by its key, never every order of the shop. Orders
+	 * counted once each; spent is the sum of their lines (a cart
+	 * shared with other creators: their share).
 	 */
 	st = db_stmt(db, "SELECT c.id, c.phone, c.locale, o.currency,"
-	    " count(*), sum(o.amount_minor),"
+	    " count(DISTINCT o.id), sum(l.amount_minor),"
 	    " max(max(coalesce(o.paid_at, o.created_at)))"
 	    " OVER (PARTITION BY c.id) AS last"
-	    " FROM products p CROSS JOIN orders o"
-	    " ON o.product_id = p.id AND o.status = 'paid'"
+	    " FROM order_lines l CROSS JOIN orders o"
+	    " ON o.id = l.order_id AND o.status = 'paid'"
 	    " JOIN customers c ON c.id = o.customer_id"
-	    " WHERE p.creator_id = ?1"
+	    " WHERE l.creator_id = ?1"
 	    " AND (?2 IS NULL OR " PHONE_SEARCH_SQL("c.phone", "?2") ")"
 	    " GROUP BY c.id, o.currency"
 	    " ORDER BY last DESC, c.id DESC, o.currency");

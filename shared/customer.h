@@ -25,6 +25,14 @@ struct customer {
 enum ny_err customer_upsert_tx(struct db *db, const char *e164,
 	    const char *locale, int64_t *id);
 
+/*
+ * Inside the caller's transaction: the address the buyer gave at checkout
+ * (mail_addr_check took it) becomes the customer's (the latest wins).
+ * NY_OK or the db error.
+ */
+enum ny_err customer_email_set_tx(struct db *db, int64_t id,
+	    const char *email);
+
 /* Fills *out. NY_OK or NY_ENOTFOUND. */
 enum ny_err customer_by_phone(struct db *db, const char *e164,
 	    struct customer *out);

@@ -9,7 +9,9 @@
 #include "entitlement.h"
 #include "i18n.h"
 #include "library-key.h"
+#include "mail.h"
 #include "money.h"
+#include "order.h"
 #include "outbox.h"
 #include "ticket.h"
 
@@ -73,19 +75,14 @@ entitlement_revoke_order_tx(struct db *db, int64_t order_id, int64_t now)
 
 /* ---- fulfilment ----------------------------------------------------- */
 
-/* What fulfilment reads of an order, its product and its buyer. */
+/* What fulfilment reads of an order and its buyer. */
 struct ent_order {
 	int64_t	 customer_id;
-	int64_t	 product_id;
-	int	 quantity;
 	int64_t	 amount;
 	char	 currency[4];
 	char	 status[12];
 	char	 locale[4];
 	char	 ref[64];
-	char	 kind[16];
-	int	 period_days;
-	char	 title[201];
 	char	 phone[16];
 };
 
@@ -94,10 +91,8 @@ static enum ny_err
 ent_order_get(struct db *db, int64_t order_id, struct ent_order *o)
 {
 	sqlite3_stmt *st = db_stmt(db,
-	    "SELECT o.customer_id, o.product_id, o.quantity, o.amount_minor,"
-	    " o.currency, o.status, o.locale, o.ref, p.kind,"
-	    " coalesce(p.period_days, 0), p.title, c.phone"
-	    " FROM orders o JOIN products p ON p.id = o.product_id"
+	    "SELECT o.customer_id, o.amount_minor, o.currency, o.status,"
+	    " o.locale, o.ref, c.phone FROM orders o"
 	    " JOIN customers c ON c.id = o.customer_id WHERE o.id = ?");
 	int rc;
 
@@ -107,29 +102,60 @@ ent_order_get(struct db *db, int64_t order_id, struct ent_order *o)
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		o->customer_id = sqlite3_column_int64(st, 0);
-		o->product_id = sqlite3_column_int64(st, 1);
-		o->quantity = sqlite3_column_int(st, 2);
-		o->amount = sqlite3_column_int64(st, 3);
-		db_col_buf(st, 4, o->currency, sizeof o->currency);
-		db_col_buf(st, 5, o->status, sizeof o->status);
-		db_col_buf(st, 6, o->locale, sizeof o->locale);
-		db_col_buf(st, 7, o->ref, sizeof o->ref);
-		db_col_buf(st, 8, o->kind, sizeof o->kind);
-		o->period_days = sqlite3_column_int(st, 9);
-		db_col_buf(st, 10, o->title, sizeof o->title);
-		db_col_buf(st, 11, o->phone, sizeof o->phone);
+		o->amount = sqlite3_column_int64(st, 1);
+		db_col_buf(st, 2, o->currency, sizeof o->currency);
+		db_col_buf(st, 3, o->status, sizeof o->status);
+		db_col_buf(st, 4, o->locale, sizeof o->locale);
+		db_col_buf(st, 5, o->ref, sizeof o->ref);
+		db_col_buf(st, 6, o->phone, sizeof o->phone);
 	}
 	sqlite3_reset(st);
 	return db_found(rc);
 }
 
+/*
+ * The receipt's text: "msg.receipt" for one line; for several,
+ * "msg.receipt_lines" with one line of text per order line ("- Title ×2:
+ * KES 200"). Caller frees.
+ */
+static char *
+ent_receipt_body(const struct ent_order *o, const struct order_line *l,
+    int n, const char *ref)
+{
+	char amount[64], line[64], *body;
+	struct ny_buf b;
+	int i;
+
+	money_format(o->amount, o->currency, o->locale, amount, sizeof amount);
+	if (n == 1)
+		return i18n_fmt(o->locale, "msg.receipt", "product", l[0].title,
+		    "amount", amount, "receipt", ref, NULL);
+	buf_init(&b, 0);
+	for (i = 0; i < n; i++) {
+		money_format(l[i].amount_minor, o->currency, o->locale, line,
+		    sizeof line);
+		if (l[i].quantity > 1)
+			buf_printf(&b, "%s- %s \xc3\x97%d: %s", i ? "\n" : "",
+			    l[i].title, l[i].quantity, line);
+		else
+			buf_printf(&b, "%s- %s: %s", i ? "\n" : "",
+			    l[i].title, line);
+	}
+	body = i18n_fmt(o->locale, "msg.receipt_lines", "lines",
+	    b.data != NULL ? b.data : "", "amount", amount, "receipt", ref,
+	    NULL);
+	buf_free(&b);
+	return body;
+}
+
 /* Queues the receipt of order o (key_id for its {link}) under dedupe. */
 static enum ny_err
 ent_queue_receipt(struct db *db, int64_t order_id, const struct ent_order *o,
-    const char *receipt, int64_t key_id, const char *dedupe)
+    const struct order_line *l, int n, const char *receipt, int64_t key_id,
+    const char *dedupe)
 {
 	struct outbox_msg m;
-	char amount[64], *body;
+	char *body;
 	const char *ref = receipt != NULL && *receipt ? receipt : o->ref;
 	enum ny_err rc;
 
@@ -138,9 +164,7 @@ ent_queue_receipt(struct db *db, int64_t order_id, const struct ent_order *o,
 	 * the single parameter of the one configured template, so receipts,
 	 * links and reminders all go through the same approved template.
 	 */
-	money_format(o->amount, o->currency, o->locale, amount, sizeof amount);
-	body = i18n_fmt(o->locale, "msg.receipt", "product", o->title,
-	    "amount", amount, "receipt", ref, NULL);
+	body = ent_receipt_body(o, l, n, ref);
 	memset(&m, 0, sizeof m);
 	m.customer_id = o->customer_id;
 	m.to_phone = o->phone;
@@ -151,8 +175,35 @@ ent_queue_receipt(struct db *db, int64_t order_id, const struct ent_order *o,
 	m.dedupe_key = dedupe;
 	m.order_id = order_id;
 	rc = outbox_queue_tx(db, &m, NULL);
+	/* The same receipt by email when the order has an address. */
+	if (rc == NY_OK)
+		rc = mail_twin_tx(db, order_id, &m);
 	free(body);
 	return rc;
+}
+
+/*
+ * Grants every line of the order: an entitlement each (a subscription
+ * runs its period), a ticket line its tickets.
+ */
+static enum ny_err
+ent_grant_lines(struct db *db, int64_t order_id, const struct ent_order *o,
+    const struct order_line *l, int n, int64_t now)
+{
+	enum ny_err rc;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		rc = entitlement_grant_tx(db, o->customer_id, l[i].product_id,
+		    order_id, now, strcmp(l[i].kind, "subscription") == 0 ?
+		    l[i].period_days : 0, NULL);
+		if (rc == NY_OK && strcmp(l[i].kind, "ticket") == 0)
+			rc = ticket_issue_tx(db, order_id, l[i].product_id,
+			    o->customer_id, l[i].quantity);
+		if (rc != NY_OK)
+			return rc;
+	}
+	return NY_OK;
 }
 
 enum ny_err
@@ -160,9 +211,11 @@ entitlement_fulfil_tx(struct db *db, int64_t order_id, const char *receipt,
     int64_t now, int64_t *key_id)
 {
 	struct ent_order o;
+	struct order_line *l = NULL;
 	char dedupe[48];
 	int64_t kid = 0;
 	enum ny_err rc;
+	int n = 0;
 
 	if ((rc = ent_order_get(db, order_id, &o)) != NY_OK)
 		return rc;
@@ -178,12 +231,17 @@ entitlement_fulfil_tx(struct db *db, int64_t order_id, const char *receipt,
 	rc = outbox_find_tx(db, dedupe, NULL);
 	if (rc != NY_ENOTFOUND)
 		return rc;
-	rc = entitlement_grant_tx(db, o.customer_id, o.product_id, order_id,
-	    now, strcmp(o.kind, "subscription") == 0 ? o.period_days : 0, NULL);
-	if (rc == NY_OK && strcmp(o.kind, "ticket") == 0)
-		rc = ticket_issue_tx(db, order_id, o.product_id, o.customer_id,
-		    o.quantity);
+	if ((rc = order_lines_get(db, order_id, 0, &l, &n)) != NY_OK)
+		return rc;
+	/* Every order has a line (migration 0012, order_create): none is a
+	 * broken row, and the settle must not pretend it granted. */
+	if (n == 0)
+		rc = NY_EDB;
 	if (rc == NY_OK)
-		rc = ent_queue_receipt(db, order_id, &o, receipt, kid, dedupe);
+		rc = ent_grant_lines(db, order_id, &o, l, n, now);
+	if (rc == NY_OK)
+		rc = ent_queue_receipt(db, order_id, &o, l, n, receipt, kid,
+		    dedupe);
+	free(l);
 	return rc;
 }

@@ -29,15 +29,25 @@ key_derive(const unsigned char *salt, char out[LIBRARY_KEY_TOKEN_MAX])
 	crypto_sign_url(msg, out, LIBRARY_KEY_TOKEN_MAX);
 }
 
-/* The customer's live key into *key_id: NY_OK, NY_ENOTFOUND, NY_EDB. */
+/*
+ * The customer's live key into *key_id: the phone's (email NULL) or the
+ * one of that address. NY_OK, NY_ENOTFOUND, NY_EDB.
+ */
 static enum ny_err
-key_live(struct db *db, int64_t customer_id, int64_t *key_id)
+key_live(struct db *db, int64_t customer_id, const char *email,
+    int64_t *key_id)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT id FROM library_keys"
-	    " WHERE customer_id = ? AND revoked_at IS NULL");
+	sqlite3_stmt *st = email == NULL ?
+	    db_stmt(db, "SELECT id FROM library_keys WHERE customer_id = ?"
+	    " AND revoked_at IS NULL AND email IS NULL") :
+	    db_stmt(db, "SELECT id FROM library_keys WHERE customer_id = ?"
+	    " AND revoked_at IS NULL AND email = ?");
 
-	if (st != NULL)
+	if (st != NULL) {
 		sqlite3_bind_int64(st, 1, customer_id);
+		if (email != NULL)
+			sqlite3_bind_text(st, 2, email, -1, SQLITE_STATIC);
+	}
 	return db_int64(st, key_id);
 }
 
@@ -47,7 +57,8 @@ key_live(struct db *db, int64_t customer_id, int64_t *key_id)
  * the token itself is wiped before returning. NY_OK or the mapped error.
  */
 static enum ny_err
-key_create(struct db *db, int64_t customer_id, int64_t *key_id)
+key_create(struct db *db, int64_t customer_id, const char *email,
+    int64_t *key_id)
 {
 	unsigned char salt[KEY_SALT_LEN], hash[TOK_HASH_LEN];
 	char token[LIBRARY_KEY_TOKEN_MAX];
@@ -59,13 +70,15 @@ key_create(struct db *db, int64_t customer_id, int64_t *key_id)
 	tok_hash(token, hash);
 	sodium_memzero(token, sizeof token);
 	st = db_stmt(db, "INSERT INTO library_keys (customer_id, salt,"
-	    " token_hash, created_at) VALUES (?, ?, ?, ?)");
+	    " token_hash, created_at, email) VALUES (?, ?, ?, ?, ?)");
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, customer_id);
 	sqlite3_bind_blob(st, 2, salt, sizeof salt, SQLITE_TRANSIENT);
 	sqlite3_bind_blob(st, 3, hash, sizeof hash, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 4, ny_now());
+	if (email != NULL)
+		sqlite3_bind_text(st, 5, email, -1, SQLITE_STATIC);
 	if ((rc = db_done(st)) != NY_OK)
 		return rc;
 	*key_id = sqlite3_last_insert_rowid(db_sqlite(db));
@@ -75,11 +88,24 @@ key_create(struct db *db, int64_t customer_id, int64_t *key_id)
 enum ny_err
 library_key_ensure_tx(struct db *db, int64_t customer_id, int64_t *key_id)
 {
-	enum ny_err rc = key_live(db, customer_id, key_id);
+	enum ny_err rc = key_live(db, customer_id, NULL, key_id);
 
 	if (rc != NY_ENOTFOUND)
 		return rc;
-	return key_create(db, customer_id, key_id);
+	return key_create(db, customer_id, NULL, key_id);
+}
+
+enum ny_err
+library_key_mail_ensure_tx(struct db *db, int64_t customer_id,
+    const char *email, int64_t *key_id)
+{
+	enum ny_err rc;
+
+	if (email == NULL || *email == '\0')
+		return NY_EINVAL;
+	if ((rc = key_live(db, customer_id, email, key_id)) != NY_ENOTFOUND)
+		return rc;
+	return key_create(db, customer_id, email, key_id);
 }
 
 enum ny_err
@@ -120,9 +146,14 @@ library_key_url(struct db *db, const char *base_url, int64_t key_id,
 int64_t
 library_key_current(struct db *db, int64_t key_id)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT coalesce((SELECT n.id FROM"
-	    " library_keys n WHERE n.customer_id = k.customer_id AND"
-	    " n.revoked_at IS NULL), k.id) FROM library_keys k WHERE k.id = ?");
+	/* An address's key is followed only by a key of the same address:
+	 * an email must never carry the phone's whole library. */
+	sqlite3_stmt *st = db_stmt(db, "SELECT coalesce(CASE WHEN k.email"
+	    " IS NULL THEN (SELECT n.id FROM library_keys n WHERE"
+	    " n.customer_id = k.customer_id AND n.revoked_at IS NULL AND"
+	    " n.email IS NULL) ELSE (SELECT n.id FROM library_keys n WHERE"
+	    " n.customer_id = k.customer_id AND n.revoked_at IS NULL AND"
+	    " n.email = k.email) END, k.id) FROM library_keys k WHERE k.id = ?");
 	int64_t id = key_id;
 
 	if (st != NULL)
@@ -160,13 +191,43 @@ library_key_resolve(struct db *db, const char *token, int64_t *customer_id,
 	return db_found(rc);
 }
 
-/* Inside the transaction: revokes the live key, if any. */
+enum ny_err
+library_key_email(struct db *db, int64_t key_id, char *out, size_t len)
+{
+	sqlite3_stmt *st = db_stmt(db,
+	    "SELECT coalesce(email, '') FROM library_keys WHERE id = ?");
+	int rc;
+
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, key_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		db_col_buf(st, 0, out, len);
+	sqlite3_reset(st);
+	return db_found(rc);
+}
+
+/* Inside the transaction: revokes the live keys (the phone's and every
+ * address's), if any: a rotation cuts every link off. */
 static enum ny_err
 key_revoke_tx(struct db *db, int64_t customer_id)
 {
+	/* Two statements, each on its partial index (the phone's key, the
+	 * addresses' keys). */
 	sqlite3_stmt *st = db_stmt(db, "UPDATE library_keys SET revoked_at = ?"
-	    " WHERE customer_id = ? AND revoked_at IS NULL");
+	    " WHERE customer_id = ? AND revoked_at IS NULL AND email IS NULL");
+	enum ny_err rc;
 
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, ny_now());
+	sqlite3_bind_int64(st, 2, customer_id);
+	if ((rc = db_done(st)) != NY_OK)
+		return rc;
+	st = db_stmt(db, "UPDATE library_keys SET revoked_at = ?"
+	    " WHERE customer_id = ? AND revoked_at IS NULL"
+	    " AND email IS NOT NULL");
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, ny_now());
@@ -185,7 +246,7 @@ library_key_rotate(struct db *db, int64_t customer_id, int64_t *key_id)
 		return rc;
 	if ((rc = customer_by_id(db, customer_id, &c)) == NY_OK &&
 	    (rc = key_revoke_tx(db, customer_id)) == NY_OK &&
-	    (rc = key_create(db, customer_id, &id)) == NY_OK)
+	    (rc = key_create(db, customer_id, NULL, &id)) == NY_OK)
 		rc = db_event(db, "customer", customer_id, NULL);
 	if ((rc = db_end(db, rc)) != NY_OK)
 		return rc;

@@ -1,7 +1,9 @@
 /*
  * library-key.h: the permanent link that opens a buyer's library.
  *
- * One live key per customer. The token in the link is never stored: token
+ * One live key per customer for the phone (sent only to the phone) and
+ * one per address the customer bought with (sent only to that address;
+ * it opens only the orders made with it). The token in the link is never stored: token
  * = base64url(HMAC(master subkey, salt)) with a 32-byte random salt per
  * key, so the server can rebuild the link whenever a message is sent,
  * while a copy of the database alone opens nothing. Lookups go through
@@ -16,6 +18,7 @@
 #ifndef NY_LIBRARY_KEY_H
 #define NY_LIBRARY_KEY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "db.h"
@@ -28,6 +31,19 @@
  */
 enum ny_err	library_key_ensure_tx(struct db *db, int64_t customer_id,
 		    int64_t *key_id);
+
+/*
+ * The same for the key of one address (mail_addr_check's form): the link
+ * sent by email, which opens only what was bought with that address
+ * (library_keep_load). NY_OK, NY_EINVAL (no address), NY_EDB.
+ */
+enum ny_err	library_key_mail_ensure_tx(struct db *db, int64_t customer_id,
+		    const char *email, int64_t *key_id);
+
+/* The address of an email key into out ("" for the phone's key). NY_OK,
+ * NY_ENOTFOUND, NY_EDB. */
+enum ny_err	library_key_email(struct db *db, int64_t key_id, char *out,
+		    size_t len);
 
 /*
  * Re-derives the token of key key_id (revoked or not) into out

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto.h"
 #include "customer.h"
 #include "i18n.h"
 #include "library-key.h"
@@ -172,6 +173,101 @@ library_recover(struct db *db, const char *phone, const char *receipt,
 			*queued = 1;
 	} else if (rc == NY_ENOTFOUND)
 		rc = NY_OK;	/* owns nothing: the same answer */
+	return db_end(db, rc);
+}
+
+/* The customers who paid with an address, at most this many phones. */
+#define RECOVER_MAIL_PHONES	5
+
+/* db_rows fill: a customer with their phone and locale. */
+struct rec_mail_owner {
+	int64_t	 id;
+	char	 phone[16];
+	char	 locale[4];
+};
+
+static enum ny_err
+rec_mail_fill(void *arg, void *elem, sqlite3_stmt *st)
+{
+	struct rec_mail_owner *o = elem;
+
+	(void)arg;
+	o->id = sqlite3_column_int64(st, 0);
+	db_col_buf(st, 1, o->phone, sizeof o->phone);
+	db_col_buf(st, 2, o->locale, sizeof o->locale);
+	return NY_OK;
+}
+
+/*
+ * Inside the transaction: queues the address's own link (its key opens
+ * only what was bought with it) to the address, for customer o.
+ */
+static enum ny_err
+rec_mail_queue(struct db *db, const struct rec_mail_owner *o,
+    const char *email, const char *dedupe)
+{
+	struct outbox_msg m;
+	int64_t kid;
+	char *body;
+	enum ny_err rc;
+
+	if ((rc = library_key_mail_ensure_tx(db, o->id, email, &kid)) != NY_OK)
+		return rc;
+	body = i18n_fmt(o->locale, "msg.library_link", NULL);
+	memset(&m, 0, sizeof m);
+	m.customer_id = o->id;
+	m.to_phone = o->phone;
+	m.kind = "library_link";
+	m.locale = o->locale;
+	m.body = body;
+	m.library_key_id = kid;
+	m.dedupe_key = dedupe;
+	m.channel = "email";
+	m.to_email = email;
+	rc = outbox_queue_tx(db, &m, NULL);
+	free(body);
+	return rc;
+}
+
+enum ny_err
+library_recover_email(struct db *db, const char *email, const char *addr,
+    int64_t now, int *queued)
+{
+	struct rec_mail_owner *v = NULL;
+	unsigned char h[TOK_HASH_LEN];
+	char who[8 + 2 * TOK_HASH_LEN + 1], dedupe[160];
+	sqlite3_stmt *st;
+	size_t i, n = 0;
+	enum ny_err rc;
+
+	if (queued != NULL)
+		*queued = 0;
+	/* Throttled like a phone, under a keyed hash of the address: the
+	 * attempts table never holds it in clear. */
+	tok_hash_ctx("recover-mail", email, h);
+	memcpy(who, "mail:", 5);
+	crypto_hex(h, 16, who + 5);
+	if ((rc = db_begin(db)) != NY_OK)
+		return rc;
+	if ((rc = rec_throttle(db, who, addr != NULL ? addr : "", now)) !=
+	    NY_OK)
+		return db_end(db, rc);
+	st = db_stmt(db, "SELECT DISTINCT c.id, c.phone, c.locale"
+	    " FROM orders o JOIN customers c ON c.id = o.customer_id"
+	    " WHERE o.email = ? AND o.status = 'paid'");
+	if (st != NULL)
+		sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
+	rc = db_rows(st, RECOVER_MAIL_PHONES, &v, &n, sizeof *v,
+	    rec_mail_fill, NULL);
+	for (i = 0; rc == NY_OK && i < n; i++) {
+		snprintf(dedupe, sizeof dedupe, "recover-mail:%lld:%s:%lld",
+		    (long long)v[i].id, who + 5,
+		    (long long)(now / RECOVER_SLOT));
+		rc = rec_mail_queue(db, &v[i], email, dedupe);
+		if (rc == NY_OK && queued != NULL)
+			*queued = 1;
+	}
+	free(v);
 	return db_end(db, rc);
 }
 

@@ -30,6 +30,18 @@ enum ny_err	library_recover(struct db *db, const char *phone,
 		    int *queued);
 
 /*
+ * POST /library/recover with an address (mail_addr_check's form) instead
+ * of a phone: to every customer (at most 5 phones) who paid with that
+ * address, the address's own link goes by email — it opens only what was
+ * bought with that address, never the phone's whole library. Same rate
+ * limits as a phone (under a keyed hash of the address), same answer
+ * whether or not anything was found; *queued as library_recover. NY_OK,
+ * NY_ELIMIT, NY_EBUSY, NY_EDB.
+ */
+enum ny_err	library_recover_email(struct db *db, const char *email,
+		    const char *addr, int64_t now, int *queued);
+
+/*
  * The console's "resend link": opens its own transaction, ensures a live
  * key and queues a "library_link" message with the current link to the
  * customer, in their language. No rate limit and no 10-minute dedupe (a

@@ -217,25 +217,96 @@ library_free(struct library *lib)
 	memset(lib, 0, sizeof *lib);
 }
 
-void
-library_keep_order(struct library *lib, int64_t product_id, int64_t order_id)
+/* db_rows fill: one (order, product) line. */
+static enum ny_err
+lib_keep_fill(void *arg, void *elem, sqlite3_stmt *st)
 {
-	size_t i, k = 0, t, n;
+	struct lib_keep_line *l = elem;
+
+	(void)arg;
+	l->order_id = sqlite3_column_int64(st, 0);
+	l->product_id = sqlite3_column_int64(st, 1);
+	return NY_OK;
+}
+
+enum ny_err
+library_keep_load(struct db *db, int64_t customer_id, int64_t order_id,
+    const char *email, struct lib_keep *k)
+{
+	sqlite3_stmt *st;
+
+	memset(k, 0, sizeof *k);
+	if (order_id != 0) {
+		st = db_stmt(db, "SELECT l.order_id, l.product_id FROM"
+		    " order_lines l JOIN orders o ON o.id = l.order_id"
+		    " WHERE l.order_id = ?1 AND o.customer_id = ?2");
+		if (st != NULL)
+			sqlite3_bind_int64(st, 1, order_id);
+	} else {
+		st = db_stmt(db, "SELECT l.order_id, l.product_id FROM"
+		    " orders o JOIN order_lines l ON l.order_id = o.id"
+		    " WHERE o.email = ?1 AND o.status = 'paid'"
+		    " AND o.customer_id = ?2 ORDER BY o.id DESC");
+		if (st != NULL)
+			sqlite3_bind_text(st, 1, email != NULL ? email : "",
+			    -1, SQLITE_TRANSIENT);
+	}
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 2, customer_id);
+	return db_rows(st, LIBRARY_KEEP_MAX, &k->v, &k->n, sizeof *k->v,
+	    lib_keep_fill, NULL);
+}
+
+void
+library_keep_free(struct lib_keep *k)
+{
+	free(k->v);
+	k->v = NULL;
+	k->n = 0;
+}
+
+int
+library_keep_product(const struct lib_keep *k, int64_t product_id)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		if (k->v[i].product_id == product_id)
+			return 1;
+	return 0;
+}
+
+int
+library_keep_order(const struct lib_keep *k, int64_t order_id)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		if (k->v[i].order_id == order_id)
+			return 1;
+	return 0;
+}
+
+void
+library_keep(struct library *lib, const struct lib_keep *k)
+{
+	size_t i, j = 0, t, n;
 
 	for (i = 0; i < lib->nitems; i++) {
 		struct lib_item *it = &lib->items[i];
 
-		if (it->product_id != product_id) {
+		if (!library_keep_product(k, it->product_id)) {
 			lib_item_free(it);
 			continue;
 		}
 		for (t = 0, n = 0; t < it->ntickets; t++)
-			if (it->tickets[t].order_id == order_id)
+			if (library_keep_order(k, it->tickets[t].order_id))
 				it->tickets[n++] = it->tickets[t];
 		it->ntickets = n;
-		lib->items[k++] = *it;
+		lib->items[j++] = *it;
 	}
-	lib->nitems = k;
+	lib->nitems = j;
 }
 
 enum ny_err

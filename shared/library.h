@@ -69,12 +69,38 @@ enum ny_err	library_items(struct db *db, int64_t customer_id, int64_t now,
 void		library_free(struct library *lib);
 
 /*
- * Narrows *lib to what one order bought: the item of product_id, with only
- * the tickets order_id issued (the checkout page's own view; the phone's
- * other purchases stay behind the WhatsApp link).
+ * What a narrowed view of a library may show: the lines (order, product)
+ * of some paid orders. The checkout page shows what its one order bought;
+ * a link sent by email what was bought with that address. The phone's
+ * other purchases stay behind the WhatsApp link.
  */
-void		library_keep_order(struct library *lib, int64_t product_id,
-		    int64_t order_id);
+#define LIBRARY_KEEP_MAX	200	/* lines; older ones are left out */
+struct lib_keep_line {
+	int64_t	 order_id;
+	int64_t	 product_id;
+};
+struct lib_keep {
+	struct lib_keep_line *v;	/* owned; library_keep_free */
+	size_t		 n;
+};
+
+/*
+ * Loads the lines customer_id may see: of order_id when it is not 0 (the
+ * order must be theirs), else of their paid orders made with email. NY_OK
+ * (possibly none) or NY_EDB.
+ */
+enum ny_err	library_keep_load(struct db *db, int64_t customer_id,
+		    int64_t order_id, const char *email, struct lib_keep *k);
+void		library_keep_free(struct lib_keep *k);
+/* 1 when the keep set has a line of product_id / of order_id. */
+int		library_keep_product(const struct lib_keep *k,
+		    int64_t product_id);
+int		library_keep_order(const struct lib_keep *k, int64_t order_id);
+/*
+ * Narrows *lib to k: items of its products, with only the tickets its
+ * orders issued.
+ */
+void		library_keep(struct library *lib, const struct lib_keep *k);
 
 /* Finds one ticket of the customer by (normalised) code; NY_ENOTFOUND. */
 enum ny_err	library_ticket(const struct library *lib, const char *code,

@@ -8,6 +8,7 @@
 #define NY_MAIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ny.h"
 
@@ -22,5 +23,21 @@
  * NY_EINVAL. Nothing it accepts can break a mail header.
  */
 enum ny_err	mail_addr_check(const char *in, char *out, size_t len);
+
+struct db;
+struct outbox_msg;
+
+/*
+ * mail-twin.c. Inside the caller's transaction, right after queueing the
+ * WhatsApp message m about order_id: when the order was made with an
+ * address (orders.email), queues the same message by email — same kind,
+ * locale and body, dedupe key m->dedupe_key + ":mail" — whose {link} is
+ * the address's own library key (library_key_mail_ensure_tx), never the
+ * phone's: whoever typed a stranger's phone with their own address reads
+ * only what they paid for. No address: nothing queued. NY_OK or the
+ * error of the key or the queue.
+ */
+enum ny_err	mail_twin_tx(struct db *db, int64_t order_id,
+		    const struct outbox_msg *m);
 
 #endif

@@ -197,6 +197,42 @@ od_sort(struct order_detail *d)
 	}
 }
 
+/*
+ * The lines creator_id may see (0: all) into d, their share, and how many
+ * the order has. NY_ENOTFOUND when none is theirs.
+ */
+static enum ny_err
+od_read_lines(struct db *db, int64_t creator_id, struct order_detail *d)
+{
+	struct order_line *l = NULL;
+	enum ny_err rc;
+	int i, n = 0;
+
+	if ((rc = order_lines_get(db, d->order.id, 0, &l, &n)) != NY_OK)
+		return rc;
+	d->nlines_all = n;
+	for (i = 0; i < n; i++) {
+		if ((creator_id > 0 && l[i].creator_id != creator_id) ||
+		    d->nlines >= ORDER_MAX_LINES)
+			continue;
+		d->lines[d->nlines++] = l[i];
+		d->share_minor += l[i].amount_minor;
+	}
+	free(l);
+	if (creator_id > 0 && d->nlines == 0)
+		return NY_ENOTFOUND;
+	/* The order as the reader sees it named: their first line. */
+	if (d->nlines > 0) {
+		snprintf(d->order.product_slug, sizeof d->order.product_slug,
+		    "%s", d->lines[0].slug);
+		snprintf(d->order.product_kind, sizeof d->order.product_kind,
+		    "%s", d->lines[0].kind);
+		order_lines_title(d->lines, d->nlines, d->order.product_title,
+		    sizeof d->order.product_title);
+	}
+	return NY_OK;
+}
+
 /* Everything after the order row itself: payment, refund, steps. */
 static enum ny_err
 od_read_rest(struct db *db, int64_t creator_id, struct order_detail *d)
@@ -206,8 +242,8 @@ od_read_rest(struct db *db, int64_t creator_id, struct order_detail *d)
 
 	if ((rc = od_read_payment(db, d->order.id, d, &p)) != NY_OK)
 		return rc;
-	if (creator_id > 0 && d->creator_id != creator_id)
-		return NY_ENOTFOUND;
+	if ((rc = od_read_lines(db, creator_id, d)) != NY_OK)
+		return rc;
 	rc = refund_by_order(db, d->order.id, &d->refund);
 	if (rc != NY_OK && rc != NY_ENOTFOUND)
 		return rc;
@@ -261,9 +297,10 @@ od_due_ids(struct db *db, int64_t creator_id, int max, int64_t **ids,
     size_t *n)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT o.id FROM orders o"
-	    " JOIN products p ON p.id = o.product_id"
 	    " WHERE o.status = 'expired' AND o.failure = 'late_refund'"
-	    " AND (?1 = 0 OR p.creator_id = ?1) ORDER BY o.id DESC LIMIT ?2");
+	    " AND (?1 = 0 OR EXISTS (SELECT 1 FROM order_lines l"
+	    "  WHERE l.order_id = o.id AND l.creator_id = ?1))"
+	    " ORDER BY o.id DESC LIMIT ?2");
 
 	*ids = NULL;
 	*n = 0;

@@ -52,7 +52,14 @@ struct order_detail_msg {
 
 struct order_detail {
 	struct order		 order;		/* phone[] is "": see above */
-	int64_t			 creator_id;	/* the product's creator */
+	int64_t			 creator_id;	/* the first line's creator */
+	/* The lines the reader may see, first line first: every line (the
+	 * CLI, creator 0) or the creator's only; share_minor their sum (the
+	 * creator's share; the order's amount is order.amount_minor). */
+	struct order_line	 lines[ORDER_MAX_LINES];
+	int			 nlines;
+	int			 nlines_all;	/* the order's, everyone's */
+	int64_t			 share_minor;
 	/* The payment (order.provider is its method). */
 	char			 pay_status[8];	/* new|pending|paid|… or "" */
 	char			 receipt[40];	/* M-Pesa receipt, pi_…, or "" */
@@ -71,8 +78,9 @@ struct order_detail {
 
 /*
  * Reads the order named by ref (when not NULL) or else by id into *out.
- * creator_id > 0: only an order of that creator's products is found (the
- * console); 0: any (the operator's CLI). Returns NY_OK, NY_ENOTFOUND (no
+ * creator_id > 0: only an order with a line of that creator's is found,
+ * with only their lines (the console); 0: any, every line (the
+ * operator's CLI). Returns NY_OK, NY_ENOTFOUND (no
  * such order, or another creator's: the two look the same), NY_EBUSY /
  * NY_EDB. Several reads without a transaction: a refund finishing in
  * between may show half, and the next read shows it whole.
@@ -83,7 +91,7 @@ enum ny_err	order_detail_get(struct db *db, int64_t creator_id,
 /*
  * The orders to refund: paid after they expired for an event whose seats
  * were gone by then (status expired, failure "late_refund"), newest
- * first, at most max, of creator_id's products (0 = any). *out is an
+ * first, at most max, with a line of creator_id's (0 = any). *out is an
  * array the caller frees with free() (NULL when none), *n its length.
  * NY_OK or a database error (then nothing is returned).
  */

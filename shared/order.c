@@ -71,7 +71,10 @@ order_status_final(enum order_status s)
 	"SELECT o.id, o.ref, o.customer_id, o.product_id, o.quantity," \
 	" o.amount_minor, o.currency, o.status, o.locale," \
 	" coalesce(o.failure, ''), o.created_at, o.updated_at, o.expires_at," \
-	" coalesce(o.paid_at, 0), c.phone, p.slug, p.kind, p.title," \
+	" coalesce(o.paid_at, 0), c.phone, p.slug, p.kind," \
+	" p.title || (SELECT CASE WHEN count(*) > 1" \
+	"  THEN ' +' || (count(*) - 1) ELSE '' END FROM order_lines l" \
+	"  WHERE l.order_id = o.id)," \
 	" coalesce(y.id, 0), coalesce(y.status, ''), coalesce(y.provider, '')," \
 	" o.browser_hash IS NOT NULL "
 #define ORDER_SELECT ORDER_COLS \
@@ -202,19 +205,32 @@ order_list_find(struct db *db, const struct order_find *f, int max,
 	    (f->status != NULL && order_status_parse(f->status, &s) != NY_OK))
 		return NY_EINVAL;
 	/*
-	 * CROSS JOIN keeps products first: the creator's products by
-	 * products_creator, then their orders by orders_product, sorted
-	 * in a temporary tree. Walking orders_created backwards would read
-	 * every shop's orders to find one creator's match for a search.
+	 * A creator sees the orders with a line of theirs, as their share:
+	 * the sum of their lines, their first line's product ("Title +N"
+	 * when they have several; min(l.id), the query's only min or max,
+	 * makes the bare columns that line's). CROSS JOIN keeps their lines first (order_lines_creator,
+	 * grouped in index order), then each order by its key, sorted in a
+	 * temporary tree. Walking orders_created backwards would read every
+	 * shop's orders to find one creator's match for a search. Product
+	 * and title filters look at any of their lines (HAVING).
 	 */
-	st = db_stmt(db, ORDER_COLS " FROM products p"
-	    " CROSS JOIN orders o ON o.product_id = p.id"
+	st = db_stmt(db, "SELECT o.id, o.ref, o.customer_id, l.product_id,"
+	    " l.quantity, sum(l.amount_minor), o.currency, o.status, o.locale,"
+	    " coalesce(o.failure, ''), o.created_at, o.updated_at,"
+	    " o.expires_at, coalesce(o.paid_at, 0), c.phone, p.slug, p.kind,"
+	    " p.title || CASE WHEN count(*) > 1 THEN ' +' || (count(*) - 1)"
+	    " ELSE '' END,"
+	    " coalesce(y.id, 0), coalesce(y.status, ''),"
+	    " coalesce(y.provider, ''), o.browser_hash IS NOT NULL, min(l.id)"
+	    " FROM order_lines l CROSS JOIN orders o ON o.id = l.order_id"
+	    " JOIN products p ON p.id = l.product_id"
 	    " JOIN customers c ON c.id = o.customer_id"
 	    " LEFT JOIN payments y ON y.order_id = o.id"
-	    " WHERE p.creator_id = ?1 AND (?2 IS NULL OR o.status = ?2)"
-	    " AND (?3 = 0 OR p.id = ?3)"
+	    " WHERE l.creator_id = ?1 AND (?2 IS NULL OR o.status = ?2)"
+	    " GROUP BY l.order_id"
+	    " HAVING (?3 = 0 OR sum(l.product_id = ?3) > 0)"
 	    " AND (?4 IS NULL OR instr(lower(o.ref), lower(?4)) > 0"
-	    " OR instr(lower(p.title), lower(?4)) > 0"
+	    " OR sum(instr(lower(p.title), lower(?4)) > 0) > 0"
 	    " OR " PHONE_SEARCH_SQL("c.phone", "?5") ")"
 	    " ORDER BY o.created_at DESC, o.id DESC LIMIT ?6");
 	if (st == NULL)
@@ -269,17 +285,98 @@ order_seats_left(struct db *db, int64_t product_id, int64_t *left)
 	int64_t v;
 	enum ny_err rc;
 
-	/* Paid orders hold their seats for good (refunded ones give them
-	 * back); pending ones hold them through their reservation row. */
+	/* Paid orders' lines hold their seats for good (refunded ones give
+	 * them back); pending ones hold them through their reservation row
+	 * (one per ticket line). */
 	rc = order_scalar(db, "SELECT p.capacity"
-	    " - (SELECT coalesce(sum(o.quantity), 0) FROM orders o"
-	    "    WHERE o.product_id = p.id AND o.status = 'paid')"
+	    " - (SELECT coalesce(sum(l.quantity), 0) FROM order_lines l"
+	    "    JOIN orders o ON o.id = l.order_id"
+	    "    WHERE l.product_id = p.id AND o.status = 'paid')"
 	    " - (SELECT coalesce(sum(r.seats), 0) FROM reservations r"
 	    "    WHERE r.product_id = p.id)"
 	    " FROM products p WHERE p.id = ? AND p.capacity IS NOT NULL",
 	    product_id, &v);
 	*left = v > 0 ? v : 0;
 	return rc;
+}
+
+/* db_rows callback: one order_lines row. */
+static enum ny_err
+order_line_fill(void *arg, void *elem, sqlite3_stmt *st)
+{
+	struct order_line *l = elem;
+
+	(void)arg;
+	l->product_id = sqlite3_column_int64(st, 0);
+	l->creator_id = sqlite3_column_int64(st, 1);
+	l->quantity = sqlite3_column_int(st, 2);
+	l->unit_minor = sqlite3_column_int64(st, 3);
+	l->discount_minor = sqlite3_column_int64(st, 4);
+	l->amount_minor = sqlite3_column_int64(st, 5);
+	l->period_days = sqlite3_column_int(st, 6);
+	db_col_buf(st, 7, l->kind, sizeof l->kind);
+	db_col_buf(st, 8, l->slug, sizeof l->slug);
+	db_col_buf(st, 9, l->title, sizeof l->title);
+	return NY_OK;
+}
+
+enum ny_err
+order_lines_get(struct db *db, int64_t order_id, int64_t creator_id,
+    struct order_line **out, int *n)
+{
+	/* The first line (orders.product_id) first, then as inserted. */
+	sqlite3_stmt *st = db_stmt(db, "SELECT l.product_id, l.creator_id,"
+	    " l.quantity, l.unit_minor, l.discount_minor, l.amount_minor,"
+	    " coalesce(p.period_days, 0), p.kind, p.slug, p.title"
+	    " FROM order_lines l JOIN orders o ON o.id = l.order_id"
+	    " JOIN products p ON p.id = l.product_id"
+	    " WHERE l.order_id = ?1 AND (?2 <= 0 OR l.creator_id = ?2)"
+	    " ORDER BY l.product_id <> o.product_id, l.id");
+	size_t got = 0;
+	enum ny_err rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return NY_EDB;
+	sqlite3_bind_int64(st, 1, order_id);
+	sqlite3_bind_int64(st, 2, creator_id);
+	if ((rc = db_rows(st, ORDER_MAX_LINES + 1, out, &got, sizeof **out,
+	    order_line_fill, NULL)) != NY_OK) {
+		free(*out);
+		*out = NULL;
+		return rc;
+	}
+	*n = (int)got;
+	return NY_OK;
+}
+
+void
+order_lines_title(const struct order_line *l, int n, char *buf, size_t len)
+{
+	char more[16] = "";
+	size_t cut, ml;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	if (n <= 0)
+		return;
+	if (n > 1)
+		snprintf(more, sizeof more, " +%d", n - 1);
+	ml = strlen(more);
+	if (ml >= len)
+		return;
+	/* The title gives way to the count, at a character boundary. */
+	cut = strlen(l[0].title);
+	if (cut > len - 1 - ml) {
+		cut = len - 1 - ml;
+		while (cut > 0 && ((unsigned char)l[0].title[cut] & 0xc0) ==
+		    0x80)
+			cut--;
+	}
+	memcpy(buf, l[0].title, cut);
+	memcpy(buf + cut, more, ml + 1);
 }
 
 void

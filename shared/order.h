@@ -59,7 +59,9 @@ int		 order_status_final(enum order_status s);
 /*
  * An order as the storefront and the console show it. Strings are fixed
  * buffers (product_title is truncated at a UTF-8 boundary if needed), so a
- * struct order owns nothing and needs no free.
+ * struct order owns nothing and needs no free. product_id, quantity, slug,
+ * kind and title are the first line's (order_lines_get has them all); the
+ * title says "Title +N" when the order has N more lines.
  */
 struct order {
 	int64_t			 id;
@@ -199,7 +201,10 @@ struct order_find {
 
 /*
  * The newest orders matching f first, at most max, into *out (caller
- * frees the array with free()), *n how many. Reads the creator's
+ * frees the array with free()), *n how many: the orders with a line of
+ * the creator, each as their share (amount_minor the sum of their lines;
+ * product_id, quantity and product_title their first line's, the title
+ * with " +N" when they have N more lines in it). Reads the creator's
  * products first, never every order of the shop. NY_OK, NY_EINVAL (no creator, unknown status) or a
  * database error.
  */
@@ -219,6 +224,39 @@ enum ny_err order_list_pending_by_phone(struct db *db, const char *phone,
  * Runs as one read (inside the caller's transaction if there is one).
  */
 enum ny_err order_seats_left(struct db *db, int64_t product_id, int64_t *left);
+
+/*
+ * One line of an existing order (order_lines) with its product. Fixed
+ * buffers: owns nothing.
+ */
+struct order_line {
+	int64_t		 product_id;
+	int64_t		 creator_id;
+	int		 quantity;
+	int64_t		 unit_minor;
+	int64_t		 discount_minor;
+	int64_t		 amount_minor;	/* unit × quantity − discount */
+	int		 period_days;	/* subscriptions; else 0 */
+	char		 kind[16];
+	char		 slug[81];
+	char		 title[256];
+};
+
+/*
+ * The lines of order_id, first line first (the one orders.product_id
+ * names), only creator_id's when creator_id > 0, into *out (caller frees
+ * with free(); NULL when none) and *n. Runs as one read (inside the
+ * caller's transaction if there is one). NY_OK or the db error.
+ */
+enum ny_err order_lines_get(struct db *db, int64_t order_id,
+	    int64_t creator_id, struct order_line **out, int *n);
+
+/*
+ * "Title" for one line, "Title +N" for several: how lists and messages
+ * name an order in one line (into buf, cut at a UTF-8 boundary).
+ */
+void	order_lines_title(const struct order_line *l, int n, char *buf,
+	    size_t len);
 
 /*
  * The customer's live library key (for the link shown once paid).

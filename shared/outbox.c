@@ -1,6 +1,7 @@
 /*
  * outbox.c: queueing, the send step, the console's list and retry. The
- * drivers live in outbox-log.c and outbox-cloud.c, the scheduler in
+ * drivers live in outbox-log.c and outbox-cloud.c (WhatsApp),
+ * outbox-mail.c and outbox-smtp.c (email), the scheduler in
  * outbox-schedule.c. See outbox.h for the delivery guarantees.
  */
 #include <sodium.h>
@@ -10,12 +11,16 @@
 
 #include "library-key.h"
 #include "log.h"
+#include "mail-optout.h"
+#include "mail.h"
 #include "outbox.h"
 #include "outbox-int.h"
 
 struct outbox {
-	const struct outbox_driver	*drv;
+	const struct outbox_driver	*drv;	/* WhatsApp */
 	void				*data;
+	const struct outbox_driver	*mdrv;	/* email */
+	void				*mdata;
 	char				*base_url;
 };
 
@@ -36,19 +41,28 @@ enum ny_err
 outbox_queue_tx(struct db *db, const struct outbox_msg *m, int64_t *id)
 {
 	sqlite3_stmt *st;
+	char addr[MAIL_ADDR_MAX + 1];
+	int email = m->channel != NULL && strcmp(m->channel, "email") == 0;
 	enum ny_err rc;
 
 	if (m->to_phone == NULL || *m->to_phone == '\0' || m->kind == NULL ||
 	    m->body == NULL || m->locale == NULL ||
 	    (strcmp(m->locale, "en") != 0 && strcmp(m->locale, "sw") != 0))
 		return NY_EINVAL;
+	/* An email row keeps to_phone (the console's key) and needs an
+	 * address that can go into a header as is. */
+	if ((m->channel != NULL && !email &&
+	    strcmp(m->channel, "whatsapp") != 0) || (email &&
+	    mail_addr_check(m->to_email, addr, sizeof addr) != NY_OK))
+		return NY_EINVAL;
 	if (m->dedupe_key != NULL &&
 	    (rc = outbox_find_tx(db, m->dedupe_key, id)) != NY_ENOTFOUND)
 		return rc;
 	st = db_stmt(db, "INSERT INTO messages (customer_id, to_phone, kind,"
 	    " locale, body, library_key_id, params, dedupe_key, order_id,"
-	    " next_attempt_at, created_at) VALUES (nullif(?1, 0), ?2, ?3, ?4,"
-	    " ?5, nullif(?6, 0), ?7, ?8, nullif(?9, 0), ?10, ?11)");
+	    " next_attempt_at, created_at, channel, to_email)"
+	    " VALUES (nullif(?1, 0), ?2, ?3, ?4, ?5, nullif(?6, 0), ?7, ?8,"
+	    " nullif(?9, 0), ?10, ?11, ?12, ?13)");
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, m->customer_id);
@@ -64,6 +78,10 @@ outbox_queue_tx(struct db *db, const struct outbox_msg *m, int64_t *id)
 	sqlite3_bind_int64(st, 9, m->order_id);
 	sqlite3_bind_int64(st, 10, m->not_before);
 	sqlite3_bind_int64(st, 11, ny_now());
+	sqlite3_bind_text(st, 12, email ? "email" : "whatsapp", -1,
+	    SQLITE_STATIC);
+	if (email)
+		sqlite3_bind_text(st, 13, addr, -1, SQLITE_TRANSIENT);
 	if ((rc = db_done(st)) != NY_OK)
 		return rc;
 	if (id != NULL)
@@ -98,6 +116,18 @@ outbox_new(const struct outbox_conf *conf, struct outbox **out, char **cause)
 	ob = xcalloc(1, sizeof *ob);
 	ob->drv = drv;
 	ob->data = data;
+	if (conf->smtp_url != NULL && *conf->smtp_url != '\0') {
+		ob->mdrv = &outbox_driver_smtp;
+		rc = outbox_smtp_new(conf, &ob->mdata, cause);
+	} else {
+		ob->mdrv = &outbox_driver_mail_log;
+		rc = outbox_mail_log_new(conf, &ob->mdata, cause);
+	}
+	if (rc != NY_OK) {
+		ob->mdrv = NULL;
+		outbox_free(ob);
+		return rc;
+	}
 	ob->base_url = xstrdup(conf->base_url != NULL ? conf->base_url : "");
 	*out = ob;
 	return NY_OK;
@@ -110,6 +140,8 @@ outbox_free(struct outbox *ob)
 		return;
 	if (ob->drv->free != NULL)
 		ob->drv->free(ob->data);
+	if (ob->mdrv != NULL && ob->mdrv->free != NULL)
+		ob->mdrv->free(ob->mdata);
 	free(ob->base_url);
 	free(ob);
 }
@@ -139,6 +171,8 @@ struct ob_claim {
 	char	*locale;
 	char	*body;
 	char	*params;
+	char	*channel;
+	char	*to_email;
 };
 
 /* Frees n claims and their array. */
@@ -153,6 +187,8 @@ ob_claims_free(struct ob_claim *c, size_t n)
 		free(c[i].locale);
 		free(c[i].body);
 		free(c[i].params);
+		free(c[i].channel);
+		free(c[i].to_email);
 	}
 	free(c);
 }
@@ -190,6 +226,8 @@ ob_claim_fill(void *arg, void *elem, sqlite3_stmt *st)
 	c->locale = db_col_str(st, 5);
 	c->body = db_col_str(st, 6);
 	c->params = db_col_str(st, 7);
+	c->channel = db_col_str(st, 8);
+	c->to_email = db_col_str(st, 9);
 	return NY_OK;
 }
 
@@ -219,7 +257,7 @@ ob_claim(struct db *db, int64_t now, int batch, struct ob_claim **out,
 	    "  AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id"
 	    "  LIMIT ?2)"
 	    " RETURNING id, coalesce(library_key_id, 0), attempts, to_phone,"
-	    " kind, locale, body, params");
+	    " kind, locale, body, params, channel, to_email");
 	if (st != NULL) {
 		sqlite3_bind_int64(st, 1, now);
 		sqlite3_bind_int(st, 2, batch);
@@ -350,8 +388,23 @@ ob_send_one(struct outbox *ob, struct db *db, const struct ob_claim *c,
 	enum outbox_result res;
 	char pid[128] = "", reason[256] = "", *link = NULL, *body, *params;
 	char qr[LOG_QUOTE_LEN];
+	int email = c->channel != NULL && strcmp(c->channel, "email") == 0;
+	int optout = 0;
 	enum ny_err rc;
 
+	/* Asked for no more mail: only what they must get still goes. */
+	if (email && c->to_email != NULL && !mail_kind_transactional(c->kind)) {
+		/* Unreadable: the row stays 'sending', reclaimed later. */
+		if ((rc = mail_optout_has(db, c->to_email, &optout)) != NY_OK)
+			return rc;
+	}
+	if (optout) {
+		rc = ob_record(db, c, OUTBOX_FAIL, now, "", "unsubscribed");
+		log_info("outbox message", "id=%lld channel=email kind=%s "
+		    "attempt=%d result=failed reason=unsubscribed",
+		    (long long)c->id, c->kind, c->attempts);
+		return rc;
+	}
 	if (c->key_id > 0 && library_key_url(db, ob->base_url,
 	    library_key_current(db, c->key_id), &link) != NY_OK)
 		link = NULL;
@@ -359,15 +412,17 @@ ob_send_one(struct outbox *ob, struct db *db, const struct ob_claim *c,
 	params = outbox_subst_link(c->params, link);
 	memset(&m, 0, sizeof m);
 	m.id = c->id;
-	m.to = c->to;
+	m.to = email ? (c->to_email != NULL ? c->to_email : "") : c->to;
 	m.kind = c->kind;
 	m.locale = c->locale;
 	m.body = body;
 	m.link = link;
 	m.params = params;
 	m.attempt = c->attempts;
-	res = ob->drv->send(ob->data, &m, pid, sizeof pid, reason,
-	    sizeof reason);
+	m.body_raw = c->body;
+	res = email ? ob->mdrv->send(ob->mdata, &m, pid, sizeof pid, reason,
+	    sizeof reason) : ob->drv->send(ob->data, &m, pid, sizeof pid,
+	    reason, sizeof reason);
 	if (res != OUTBOX_SENT && reason[0] == '\0')
 		snprintf(reason, sizeof reason, "%s", "send failed");
 	if (link != NULL)
@@ -377,8 +432,9 @@ ob_send_one(struct outbox *ob, struct db *db, const struct ob_claim *c,
 	free(params);
 	rc = ob_record(db, c, res, now, pid, reason);
 	/* The reason may quote the provider's answer: escaped. */
-	log_info("outbox message", "id=%lld kind=%s attempt=%d result=%s%s%s",
-	    (long long)c->id, c->kind, c->attempts, res == OUTBOX_SENT ? "sent" :
+	log_info("outbox message", "id=%lld channel=%s kind=%s attempt=%d "
+	    "result=%s%s%s", (long long)c->id, email ? "email" : "whatsapp",
+	    c->kind, c->attempts, res == OUTBOX_SENT ? "sent" :
 	    res == OUTBOX_RETRY ? "retry" : "failed",
 	    res == OUTBOX_SENT ? "" : " reason=",
 	    res == OUTBOX_SENT ? "" : log_quote(reason, qr, sizeof qr));
@@ -416,7 +472,8 @@ outbox_step(struct outbox *ob, struct db *db, int64_t now, int batch,
 /* The columns every console listing reads, in ob_rows' order. */
 #define OB_LIST "SELECT id, coalesce(customer_id, 0), to_phone, kind," \
 	" locale, status, attempts, next_attempt_at, created_at," \
-	" coalesce(sent_at, 0), coalesce(last_error, ''), body FROM messages"
+	" coalesce(sent_at, 0), coalesce(last_error, ''), body, channel," \
+	" coalesce(to_email, '') FROM messages"
 
 /* db_rows fill: one OB_LIST row into an outbox_row. */
 static enum ny_err
@@ -437,6 +494,8 @@ ob_row_fill(void *arg, void *elem, sqlite3_stmt *st)
 	r->sent_at = sqlite3_column_int64(st, 9);
 	db_col_buf(st, 10, r->last_error, sizeof r->last_error);
 	r->body = db_col_str(st, 11);
+	db_col_buf(st, 12, r->channel, sizeof r->channel);
+	db_col_buf(st, 13, r->to_email, sizeof r->to_email);
 	return NY_OK;
 }
 
@@ -496,10 +555,10 @@ enum ny_err
 outbox_list_creator(struct db *db, int64_t creator_id, const char *status,
     int max, struct outbox_row **rows, size_t *n)
 {
-#define OB_MINE " (order_id IN (SELECT o.id FROM orders o JOIN products p" \
-	" ON p.id = o.product_id WHERE p.creator_id = ?3) OR (order_id IS NULL" \
-	" AND customer_id IN (SELECT o.customer_id FROM orders o JOIN" \
-	" products p ON p.id = o.product_id WHERE p.creator_id = ?3 AND" \
+#define OB_MINE " (order_id IN (SELECT l.order_id FROM order_lines l" \
+	" WHERE l.creator_id = ?3) OR (order_id IS NULL" \
+	" AND customer_id IN (SELECT o.customer_id FROM order_lines l" \
+	" JOIN orders o ON o.id = l.order_id WHERE l.creator_id = ?3 AND" \
 	" o.status IN ('paid', 'refunded'))))"
 	sqlite3_stmt *st = status == NULL ?
 	    db_stmt(db, OB_LIST " WHERE" OB_MINE " ORDER BY id DESC LIMIT ?2") :

@@ -1,6 +1,9 @@
 /*
- * outbox.h: WhatsApp messages as rows of `messages`, and the worker that
- * sends them.
+ * outbox.h: messages to buyers as rows of `messages`, and the worker that
+ * sends them: WhatsApp (channel 'whatsapp', the log or Cloud API driver)
+ * and email (channel 'email', to_email; the mail log or SMTP driver,
+ * outbox-mail.c and outbox-smtp.c). One claim/retry/backoff loop serves
+ * both: each claimed row goes to its channel's driver.
  *
  * Queueing happens inside the caller's transaction (with the order that
  * caused it), so a message exists if and only if its cause committed. A
@@ -75,19 +78,22 @@ enum ny_err	outbox_find_tx(struct db *db, const char *dedupe_key,
 /* A message as the driver sees it (link already built, may be NULL). */
 struct outbox_send {
 	int64_t		 id;
-	const char	*to;
+	const char	*to;		/* phone digits, or the address (email) */
 	const char	*kind;
 	const char	*locale;
 	const char	*body;		/* "{link}" replaced */
 	const char	*link;		/* NULL when none */
 	const char	*params;	/* JSON array, "{link}" replaced */
 	int		 attempt;	/* 1 for the first */
+	const char	*body_raw;	/* body as stored, "{link}" kept (the
+					   HTML part puts an <a> there) */
 };
 
 enum outbox_result {
 	OUTBOX_SENT = 0,
-	OUTBOX_RETRY,		/* transient: 5xx, timeout, connection */
-	OUTBOX_FAIL,		/* permanent: 4xx, bad number */
+	OUTBOX_RETRY,		/* transient: 5xx, timeout, connection;
+				   SMTP 4xx */
+	OUTBOX_FAIL,		/* permanent: 4xx, bad number; SMTP 5xx */
 };
 
 /*
@@ -104,6 +110,8 @@ struct outbox_driver {
 
 extern const struct outbox_driver outbox_driver_log;
 extern const struct outbox_driver outbox_driver_cloud;
+extern const struct outbox_driver outbox_driver_mail_log;	/* mail.jsonl */
+extern const struct outbox_driver outbox_driver_smtp;
 
 /* Settings of a worker (strings borrowed, must outlive it). */
 struct outbox_conf {
@@ -114,14 +122,21 @@ struct outbox_conf {
 	const char	*token;		/* cloud: Bearer */
 	const char	*phone_id;	/* cloud */
 	const char	*template_name;	/* cloud: NYOTA_WHATSAPP_TEMPLATE */
-	long		 timeout_ms;	/* cloud: per request; 0 = 10000 */
+	long		 timeout_ms;	/* cloud, smtp: per request; 0 = 10000 */
+	const char	*smtp_url;	/* email: NULL or "" = mail.jsonl in
+					   data_dir; else smtp(s)://… */
+	const char	*mail_from;	/* email: the sender (required with
+					   smtp_url; "nyota@localhost" else) */
 };
 
 struct outbox;
 
 /*
- * Makes a sender for conf. NY_OK and *out (outbox_free), or NY_EINVAL with
- * *cause (unknown driver, missing cloud settings; caller frees).
+ * Makes a sender for conf with two drivers: WhatsApp (conf->driver) and
+ * email (SMTP when conf->smtp_url is set, else the mail log). NY_OK and
+ * *out (outbox_free), or NY_EINVAL with *cause (unknown driver, missing
+ * cloud settings, bad SMTP URL or sender; never the password; caller
+ * frees).
  */
 enum ny_err	outbox_new(const struct outbox_conf *conf, struct outbox **out,
 		    char **cause);
@@ -129,7 +144,10 @@ void		outbox_free(struct outbox *ob);
 
 /*
  * One worker step at now: reclaims stale 'sending' rows, claims up to
- * batch due messages, sends them and records the outcome. *sent (may be
+ * batch due messages, sends each through its channel's driver and
+ * records the outcome. An email that is not transactional
+ * (mail_kind_transactional) to an address that unsubscribed is not sent:
+ * it fails with the reason "unsubscribed". *sent (may be
  * NULL) gets how many were handed to the driver. NY_OK, NY_EBUSY, NY_EDB.
  */
 enum ny_err	outbox_step(struct outbox *ob, struct db *db, int64_t now,
@@ -144,6 +162,8 @@ struct outbox_row {
 	int64_t	 id;
 	int64_t	 customer_id;
 	char	 to_phone[16];
+	char	 channel[12];	/* "whatsapp" | "email" */
+	char	 to_email[256];	/* email: the address; else "" */
 	char	 kind[16];
 	char	 locale[4];
 	char	 status[12];

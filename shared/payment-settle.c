@@ -21,10 +21,7 @@ struct settle_state {
 	int64_t			 payment_id;
 	int64_t			 order_id;
 	int64_t			 amount;
-	int64_t			 product_id;
-	int			 quantity;
 	char			 pay_status[8];
-	char			 kind[16];
 	char			 provider[8];
 	enum order_status	 order_status;
 };
@@ -40,17 +37,15 @@ struct settle_done {
 
 /*
  * Reads payment id (or, id 0, the one with provider_ref ref) with its
- * order and product into *s. Returns NY_OK, NY_ENOTFOUND or the db error
+ * order into *s. Returns NY_OK, NY_ENOTFOUND or the db error
  * (NY_EDB for an order status this program does not know).
  */
 static enum ny_err
 settle_load(struct db *db, int64_t id, const char *ref, struct settle_state *s)
 {
 #define SETTLE_SELECT "SELECT y.id, y.order_id," \
-	" y.amount_minor, y.status, o.status, o.product_id, o.quantity," \
-	" p.kind, y.provider FROM payments y" \
-	" JOIN orders o ON o.id = y.order_id" \
-	" JOIN products p ON p.id = o.product_id"
+	" y.amount_minor, y.status, o.status, y.provider FROM payments y" \
+	" JOIN orders o ON o.id = y.order_id"
 	sqlite3_stmt *st = id > 0 ?
 	    db_stmt(db, SETTLE_SELECT " WHERE y.id = ?") :
 	    db_stmt(db, SETTLE_SELECT " WHERE y.provider_ref = ?");
@@ -70,10 +65,7 @@ settle_load(struct db *db, int64_t id, const char *ref, struct settle_state *s)
 		s->amount = sqlite3_column_int64(st, 2);
 		db_col_buf(st, 3, s->pay_status, sizeof s->pay_status);
 		db_col_buf(st, 4, ostatus, sizeof ostatus);
-		s->product_id = sqlite3_column_int64(st, 5);
-		s->quantity = sqlite3_column_int(st, 6);
-		db_col_buf(st, 7, s->kind, sizeof s->kind);
-		db_col_buf(st, 8, s->provider, sizeof s->provider);
+		db_col_buf(st, 5, s->provider, sizeof s->provider);
 		if (order_status_parse(ostatus, &s->order_status) != NY_OK)
 			rc = SQLITE_CORRUPT;
 	}
@@ -132,7 +124,8 @@ settle_order_row(struct db *db, int64_t order_id, enum order_status to,
 	return db_done(st);
 }
 
-/* Frees the seats the order held (a no-op for other kinds). */
+/* Frees the seats every ticket line of the order held (a no-op for other
+ * kinds). */
 static enum ny_err
 settle_release(struct db *db, int64_t order_id)
 {
@@ -143,6 +136,35 @@ settle_release(struct db *db, int64_t order_id)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, order_id);
 	return db_done(st);
+}
+
+/*
+ * A late payment of an expired order: 1 into *ok when every ticket line
+ * still finds its seats (its reservation went when it expired), else 0.
+ * NY_OK or the db error.
+ */
+static enum ny_err
+settle_seats_ok(struct db *db, int64_t order_id, int *ok)
+{
+	struct order_line *l;
+	int64_t left;
+	enum ny_err rc;
+	int i, n;
+
+	*ok = 1;
+	if ((rc = order_lines_get(db, order_id, 0, &l, &n)) != NY_OK)
+		return rc;
+	for (i = 0; i < n && *ok; i++) {
+		if (strcmp(l[i].kind, "ticket") != 0)
+			continue;
+		if ((rc = order_seats_left(db, l[i].product_id, &left)) !=
+		    NY_OK)
+			break;
+		if (left < l[i].quantity)
+			*ok = 0;
+	}
+	free(l);
+	return rc;
 }
 
 /*
@@ -207,8 +229,8 @@ settle_tx(struct db *db, int64_t id, const char *ref,
 	enum pay_outcome outcome;
 	enum order_status to;
 	const char *failure, *pstatus;
-	int64_t left;
 	enum ny_err rc;
+	int seats;
 
 	if ((rc = settle_load(db, id, ref, &s)) != NY_OK)
 		return rc;
@@ -219,10 +241,10 @@ settle_tx(struct db *db, int64_t id, const char *ref,
 	pstatus = order_status_name(to);
 	if (!order_transition_ok(s.order_status, to))
 		return NY_OK;
-	if (s.order_status == ORDER_EXPIRED && strcmp(s.kind, "ticket") == 0) {
-		if ((rc = order_seats_left(db, s.product_id, &left)) != NY_OK)
+	if (s.order_status == ORDER_EXPIRED && to == ORDER_PAID) {
+		if ((rc = settle_seats_ok(db, s.order_id, &seats)) != NY_OK)
 			return rc;
-		if (left < s.quantity) {
+		if (!seats) {
 			/* Late payment, seats gone: record the money, keep the
 			 * order expired and flag it for a refund. */
 			to = ORDER_EXPIRED;

@@ -39,7 +39,9 @@ payment_reason_for_code(int code)
 	" o.currency, y.status, coalesce(y.provider_ref, '')," \
 	" coalesce(y.receipt, ''), y.attempts, y.next_attempt_at," \
 	" y.created_at, o.expires_at, coalesce(y.push_started_at, 0)," \
-	" o.locale, p.title" \
+	" o.locale, p.title || (SELECT CASE WHEN count(*) > 1" \
+	"  THEN ' +' || (count(*) - 1) ELSE '' END FROM order_lines l" \
+	"  WHERE l.order_id = o.id)" \
 	" FROM payments y JOIN orders o ON o.id = y.order_id" \
 	" JOIN products p ON p.id = o.product_id "
 

@@ -1,8 +1,8 @@
 /*
  * product-file.c: the product_files table: the content files a product
- * delivers, in order, pointing at blobs of the store; and product_save,
- * which writes a product with its files in one transaction. See
- * product.h.
+ * delivers, in order, pointing at blobs of the store; and product_save
+ * (product_save_tags: and its tags), which writes a product with its
+ * files in one transaction. See product.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 
 #include "blob.h"
 #include "product-int.h"
+#include "product-tag.h"
 
 /*
  * Runs st, one of the INSERTs of a file (?1 product_id, ?2 name,
@@ -261,6 +262,29 @@ product_save(struct db *db, const struct product *p,
 	    product_create_tx(db, p, &pid, field);
 	if (err == NY_OK && files != NULL)
 		err = product_set_files_tx(db, pid, files, nfiles, bad);
+	if ((err = db_end(db, err)) == NY_OK && id != NULL)
+		*id = pid;
+	return err;
+}
+
+enum ny_err
+product_save_tags(struct db *db, const struct product *p,
+    const struct product_file *files, size_t nfiles,
+    const struct product_tags *tags, int64_t *id, const char **field,
+    size_t *bad)
+{
+	int64_t pid = p->id;
+	enum ny_err err;
+
+	/* product_save's steps, with the tags in the same transaction. */
+	if ((err = db_begin(db)) != NY_OK)
+		return err;
+	err = pid != 0 ? product_update_tx(db, p, field) :
+	    product_create_tx(db, p, &pid, field);
+	if (err == NY_OK && files != NULL)
+		err = product_set_files_tx(db, pid, files, nfiles, bad);
+	if (err == NY_OK)
+		err = product_tags_set_tx(db, pid, tags);
 	if ((err = db_end(db, err)) == NY_OK && id != NULL)
 		*id = pid;
 	return err;

@@ -24,7 +24,7 @@ const char *const product_statuses[] = {
 enum product_rule_id {
 	R_SLUG, R_KIND, R_TITLE, R_SUMMARY, R_STORY, R_PRICE, R_CURRENCY,
 	R_STATUS, R_COVER, R_DOWNLOADS, R_PERIOD, R_STARTS, R_CAPACITY,
-	R_VENUE, R_URL,
+	R_VENUE, R_URL, R_PWYW, R_SUGGESTED, R_SUGGESTED_FIXED,
 	/* A field of another kind is set: one message for all of them. */
 	R_ONLY_SUB, R_ONLY_DATED, R_ONLY_TICKET_CAP, R_ONLY_TICKET_VENUE,
 	R_ONLY_WEBINAR,
@@ -72,6 +72,17 @@ static const struct product_rule rules[R_COUNT] = {
 	    "expected at most 200 characters of text", 0, 0 },
 	[R_URL] = { "join_url", "product.rule.join_url",
 	    "expected an http(s):// URL", 0, 0 },
+	/* Pay what you want: price_minor is then the minimum (0 is a free
+	 * product that takes gifts), and the amount the form proposes may
+	 * not ask for less than the product accepts. */
+	[R_PWYW] = { "pwyw", "product.rule.pwyw",
+	    "expected true or false", 0, 0 },
+	[R_SUGGESTED] = { "suggested_minor", "product.rule.suggested_minor",
+	    "expected an integer ≥ price_minor (the minimum)", 0,
+	    PRODUCT_PRICE_MAX },
+	[R_SUGGESTED_FIXED] = { "suggested_minor",
+	    "product.rule.suggested_fixed",
+	    "only when pwyw is true (pay what you want)", 0, 0 },
 	[R_ONLY_SUB] = { "period_days", "product.rule.other_kind",
 	    "only for subscriptions", 0, 0 },
 	[R_ONLY_DATED] = { "starts_at", "product.rule.other_kind",
@@ -186,10 +197,27 @@ validate_kind(const struct product *p)
 	return R_COUNT;
 }
 
+/* The rule of pay what you want p breaks, or R_COUNT (the price, the
+ * minimum then, was checked before). -1 is "no suggested amount". */
+static enum product_rule_id
+validate_pwyw(const struct product *p)
+{
+	if (p->pwyw != 0 && p->pwyw != 1)
+		return R_PWYW;
+	if (!p->pwyw)
+		return p->suggested_minor == -1 ? R_COUNT : R_SUGGESTED_FIXED;
+	if (p->suggested_minor != -1 && (p->suggested_minor < p->price_minor ||
+	    !rule_int_ok(R_SUGGESTED, p->suggested_minor)))
+		return R_SUGGESTED;
+	return R_COUNT;
+}
+
 /* The first rule of the fields every kind has p breaks, or R_COUNT. */
 static enum product_rule_id
 validate_common(const struct product *p)
 {
+	enum product_rule_id r;
+
 	if (!product_slug_ok(p->slug))
 		return R_SLUG;
 	if (!product_kind_ok(p->kind))
@@ -203,6 +231,8 @@ validate_common(const struct product *p)
 		return R_STORY;
 	if (!rule_int_ok(R_PRICE, p->price_minor))
 		return R_PRICE;
+	if ((r = validate_pwyw(p)) != R_COUNT)
+		return r;
 	if (!money_currency_ok(p->currency))
 		return R_CURRENCY;
 	if (!product_in_list(product_statuses, p->status))

@@ -16,8 +16,9 @@
 	"coalesce(p.period_days, 0), coalesce(p.starts_at, 0), " \
 	"coalesce(p.venue, ''), coalesce(p.capacity, -1), " \
 	"coalesce(p.join_url, ''), coalesce(p.download_limit, 0), " \
-	"p.created_at, p.updated_at, coalesce(p.published_at, 0)"
-#define PRODUCT_NCOLS 20
+	"p.created_at, p.updated_at, coalesce(p.published_at, 0), " \
+	"p.pwyw, coalesce(p.suggested_minor, -1)"
+#define PRODUCT_NCOLS 22
 
 void
 product_init(struct product *p)
@@ -104,7 +105,8 @@ str_or(const char *s)
 	return s ? s : "";
 }
 
-/* Binds the editable columns 1..15 in the order of the INSERT/UPDATE. */
+/* Binds the editable columns 1..15 in the order of the INSERT/UPDATE,
+ * and pay what you want as 18 and 19 (16 and 17 are each statement's). */
 static void
 product_bind(sqlite3_stmt *st, const struct product *p)
 {
@@ -130,6 +132,9 @@ product_bind(sqlite3_stmt *st, const struct product *p)
 	if (p->download_limit > 0)
 		sqlite3_bind_int64(st, 14, p->download_limit);
 	sqlite3_bind_int64(st, 15, ny_now());
+	sqlite3_bind_int64(st, 18, p->pwyw);
+	if (p->suggested_minor >= 0)
+		sqlite3_bind_int64(st, 19, p->suggested_minor);
 }
 
 enum ny_err
@@ -185,9 +190,10 @@ product_create_tx(struct db *db, const struct product *p, int64_t *id,
 	st = db_stmt(db, "INSERT INTO products(slug, kind, title, summary, "
 	    "story_md, price_minor, currency, cover_sha256, period_days, "
 	    "starts_at, venue, capacity, join_url, download_limit, created_at, "
-	    "updated_at, creator_id, status, published_at) VALUES (?1, ?2, ?3, "
-	    "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16, "
-	    "?17, CASE ?17 WHEN 'published' THEN ?15 END)");
+	    "updated_at, creator_id, status, published_at, pwyw, "
+	    "suggested_minor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17, "
+	    "CASE ?17 WHEN 'published' THEN ?15 END, ?18, ?19)");
 	if (st != NULL) {
 		product_bind(st, p);
 		sqlite3_bind_int64(st, 16, p->creator_id);
@@ -225,7 +231,8 @@ product_update_tx(struct db *db, const struct product *p, const char **field)
 	    "title = ?3, summary = ?4, story_md = ?5, price_minor = ?6, "
 	    "currency = ?7, cover_sha256 = ?8, period_days = ?9, "
 	    "starts_at = ?10, venue = ?11, capacity = ?12, join_url = ?13, "
-	    "download_limit = ?14, updated_at = ?15 WHERE id = ?16");
+	    "download_limit = ?14, updated_at = ?15, pwyw = ?18, "
+	    "suggested_minor = ?19 WHERE id = ?16");
 	if (st != NULL) {
 		product_bind(st, p);
 		sqlite3_bind_int64(st, 16, p->id);
@@ -355,6 +362,8 @@ product_row(sqlite3_stmt *st, struct product *p)
 	p->created_at = sqlite3_column_int64(st, 17);
 	p->updated_at = sqlite3_column_int64(st, 18);
 	p->published_at = sqlite3_column_int64(st, 19);
+	p->pwyw = sqlite3_column_int(st, 20) != 0;
+	p->suggested_minor = sqlite3_column_int64(st, 21);
 }
 
 static enum ny_err
@@ -418,9 +427,11 @@ product_list_by_creator(struct db *db, int64_t creator_id,
 	 * starts from its table's product_id index.
 	 */
 	sqlite3_stmt *st = db_stmt(db, "SELECT " PRODUCT_COLS ", "
-	    "(SELECT count(*) FROM orders o WHERE o.product_id = p.id "
-	    "AND o.status = 'paid'), (SELECT coalesce(sum(amount_minor), 0) "
-	    "FROM orders o WHERE o.product_id = p.id AND o.status = 'paid'), "
+	    "(SELECT count(*) FROM order_lines l JOIN orders o"
+	    " ON o.id = l.order_id WHERE l.product_id = p.id"
+	    " AND o.status = 'paid'), (SELECT coalesce(sum(l.amount_minor), 0)"
+	    " FROM order_lines l JOIN orders o ON o.id = l.order_id"
+	    " WHERE l.product_id = p.id AND o.status = 'paid'), "
 	    "CASE WHEN p.kind = 'ticket' THEN " PRODUCT_SEATS_LEFT_SQL("p")
 	    " ELSE -1 END, "
 	    "CASE WHEN p.kind = 'subscription' THEN (SELECT count(*)"
@@ -470,7 +481,8 @@ product_same(const struct product *a, const struct product *b)
 	return strcmp(a->kind, b->kind) == 0 &&
 	    streq(a->title, b->title) && streq(a->summary, b->summary) &&
 	    streq(a->story_md, b->story_md) &&
-	    a->price_minor == b->price_minor &&
+	    a->price_minor == b->price_minor && a->pwyw == b->pwyw &&
+	    a->suggested_minor == b->suggested_minor &&
 	    strcmp(a->currency, b->currency) == 0 &&
 	    strcmp(a->cover_sha256, b->cover_sha256) == 0 &&
 	    a->period_days == b->period_days && a->starts_at == b->starts_at &&

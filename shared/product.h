@@ -111,6 +111,9 @@ const struct product_rule *product_rule(const char *field);
  * starts_at and a join_url starting with https:// or http:// (may be ""
  * while a draft).
  * Fields of other kinds must be unset.
+ * Pay what you want: pwyw 0 or 1; with pwyw, price_minor is the minimum
+ * (0 allowed: a free product that takes gifts) and suggested_minor is
+ * -1 (none) or from the minimum to 2^50; without, it must be -1.
  */
 enum ny_err	product_validate(const struct product *p,
 	    const struct product_rule **bad);
@@ -278,6 +281,19 @@ enum ny_err product_save(struct db *db, const struct product *p,
 	    const struct product_file *files, size_t nfiles, int64_t *id,
 	    const char **field, size_t *bad);
 
+struct product_tags;
+
+/*
+ * product_save, and the product's tags replaced by tags
+ * (product_tags_set_tx) in the same transaction, so the wizard never
+ * saves a product without the tags typed with it. Same returns as
+ * product_save, or the tags' db error.
+ */
+enum ny_err product_save_tags(struct db *db, const struct product *p,
+	    const struct product_file *files, size_t nfiles,
+	    const struct product_tags *tags, int64_t *id, const char **field,
+	    size_t *bad);
+
 /*
  * For the catalog import, inside the caller's transaction: makes the
  * product's file called name point at the blob sha256 (a blobs row
@@ -302,8 +318,9 @@ enum ny_err product_file_by_id(struct db *db, int64_t file_id,
  */
 #define PRODUCT_SEATS_LEFT_SQL(p)					\
 	"max(0, " p ".capacity"						\
-	" - (SELECT coalesce(sum(o.quantity), 0) FROM orders o"		\
-	"    WHERE o.product_id = " p ".id AND o.status = 'paid')"	\
+	" - (SELECT coalesce(sum(l.quantity), 0) FROM order_lines l"	\
+	"    JOIN orders o ON o.id = l.order_id"				\
+	"    WHERE l.product_id = " p ".id AND o.status = 'paid')"	\
 	" - (SELECT coalesce(sum(r.seats), 0) FROM reservations r"	\
 	"    JOIN orders o ON o.id = r.order_id"			\
 	"    WHERE r.product_id = " p ".id AND o.status = 'pending'))"

@@ -1,7 +1,8 @@
 /*
  * receipt.c: the buyer's order history and receipts (see receipt.h): one
- * query shape over orders, with the product, its creator, the payment and
- * the refund, read by customer (orders_customer) or by ref (unique).
+ * query shape over orders, with the first line's product and creator, the
+ * payment and the refund, read by customer (orders_customer) or by ref
+ * (unique); a receipt's lines from order.c.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -18,7 +19,9 @@
  */
 #define RECEIPT_SELECT \
 	"SELECT o.id, o.ref, coalesce(o.paid_at, p.updated_at, o.updated_at)," \
-	" pr.title, pr.slug, pr.kind," \
+	" pr.title || (SELECT CASE WHEN count(*) > 1" \
+	"  THEN ' +' || (count(*) - 1) ELSE '' END" \
+	"  FROM order_lines l WHERE l.order_id = o.id), pr.slug, pr.kind," \
 	" coalesce(nullif(c.display_name, ''), c.handle), o.quantity," \
 	" o.amount_minor, o.currency, p.provider, p.receipt, p.card_brand," \
 	" p.card_last4, coalesce(p.phone, cu.phone), o.status, r.status," \
@@ -117,6 +120,7 @@ receipt_free(struct receipt *r)
 	free(r->title);
 	free(r->slug);
 	free(r->seller);
+	free(r->lines);
 	memset(r, 0, sizeof *r);
 }
 
@@ -146,6 +150,9 @@ receipt_get(struct db *db, int64_t customer_id, const char *ref,
 		sqlite3_bind_int64(st, 2, customer_id);
 	}
 	rc = db_rows(st, 1, &v, &n, sizeof *v, receipt_fill, NULL);
+	if (rc == NY_OK && n == 1)
+		rc = order_lines_get(db, v[0].order_id, 0, &v[0].lines,
+		    &v[0].nlines);
 	if (rc == NY_OK && n == 1) {
 		*out = v[0];
 		free(v);

@@ -49,6 +49,11 @@ struct receipt {
 						   it masked only */
 	enum receipt_status	 status;
 	int64_t			 refunded_at;	/* 0 unless RECEIPT_REFUNDED */
+	/* What the order bought (receipt_get only; NULL, 0 in a list):
+	 * every line, first line first, owned. title above is the first
+	 * line's, "Title +N" when the order has N more. */
+	struct order_line	*lines;
+	int			 nlines;
 };
 
 /*

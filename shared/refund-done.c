@@ -16,6 +16,7 @@
 #include "log.h"
 #include "metrics-app.h"
 #include "money.h"
+#include "order.h"
 #include "outbox.h"
 #include "refund.h"
 
@@ -28,7 +29,8 @@ struct rd_info {
 	char	 currency[4];
 	char	 locale[4];
 	char	 ref[24];
-	char	 title[201];
+	char	 title[256];		/* "Title", or "Title +2" for lines */
+	int	 nlines;
 	char	 phone[16];
 	char	 provider[8];
 	char	 how[8];
@@ -83,8 +85,7 @@ rd_order(struct db *db, int64_t now, struct rd_info *info)
 	sqlite3_stmt *st = db_stmt(db, "UPDATE orders SET status = 'refunded',"
 	    " updated_at = ?1 WHERE id = ?2 AND (status = 'paid' OR"
 	    " (status = 'expired' AND failure = 'late_refund'))"
-	    " RETURNING customer_id, locale, ref,"
-	    " (SELECT title FROM products p WHERE p.id = orders.product_id),"
+	    " RETURNING customer_id, locale, ref, '',"
 	    " (SELECT phone FROM customers c WHERE c.id = orders.customer_id),"
 	    " (SELECT p.creator_id FROM products p"
 	    "  WHERE p.id = orders.product_id),"
@@ -151,8 +152,9 @@ rd_notify(struct db *db, const struct rd_info *info)
 		body = i18n_fmt(loc, "msg.refund_hand", "amount", amount,
 		    "product", info->title, "code", info->code, NULL);
 	else
-		body = i18n_fmt(loc, "msg.refund", "amount", amount, "product",
-		    info->title, "ref", info->ref, NULL);
+		body = i18n_fmt(loc, info->nlines > 1 ? "msg.refund_lines" :
+		    "msg.refund", "amount", amount, "product", info->title,
+		    "ref", info->ref, NULL);
 	snprintf(dedupe, sizeof dedupe, "refund:%lld",
 	    (long long)info->order_id);
 	memset(&m, 0, sizeof m);
@@ -168,35 +170,65 @@ rd_notify(struct db *db, const struct rd_info *info)
 	return rc;
 }
 
+/*
+ * The audit line, once for every creator with a line in the order: their
+ * viewer shows refunds of their orders whoever asked (the operator, the
+ * provider).
+ */
+static enum ny_err
+rd_audit(struct db *db, const struct rd_info *info,
+    const struct order_line *l, int n)
+{
+	char amount[64], actor[CREATOR_HANDLE_MAX + 16], *detail;
+	enum ny_err rc = NY_OK;
+	int i, j;
+
+	money_format(info->amount, info->currency, "en", amount, sizeof amount);
+	detail = xasprintf("order=%s amount=\"%s\" provider=%s how=%s%s%s",
+	    info->ref, amount, info->provider, info->how,
+	    info->code[0] ? " code=" : "", info->code);
+	rd_actor(info, actor, sizeof actor);
+	if (n == 0)
+		rc = audit_log_for(db, info->creator_id, actor, "order.refund",
+		    detail, NULL);
+	for (i = 0; i < n && rc == NY_OK; i++) {
+		for (j = 0; j < i; j++)
+			if (l[j].creator_id == l[i].creator_id)
+				break;
+		if (j == i)
+			rc = audit_log_for(db, l[i].creator_id, actor,
+			    "order.refund", detail, NULL);
+	}
+	free(detail);
+	return rc;
+}
+
 enum ny_err
 refund_done_tx(struct db *db, int64_t refund_id, int64_t now)
 {
 	struct rd_info info;
-	char amount[64], actor[CREATOR_HANDLE_MAX + 16], *detail;
+	struct order_line *l = NULL;
 	enum ny_err rc;
+	int n = 0;
 
 	memset(&info, 0, sizeof info);
 	if ((rc = rd_mark(db, refund_id, now, &info)) != NY_OK)
 		return rc;
 	if ((rc = rd_order(db, now, &info)) != NY_OK)
 		return rc;
-	/* Library item gone, downloads refused, a subscription ended: the
-	 * entitlement granted by this order is revoked (and shows as
-	 * refunded). Tickets of a refunded order fail check-in. */
+	/* Library items gone, downloads refused, subscriptions ended: every
+	 * entitlement this order granted (one per line) is revoked (and
+	 * shows as refunded). Tickets of a refunded order fail check-in;
+	 * its ticket lines' seats count no more (order_seats_left). */
 	if ((rc = entitlement_revoke_order_tx(db, info.order_id, now)) != NY_OK)
 		return rc;
-	if ((rc = rd_notify(db, &info)) != NY_OK)
+	if ((rc = order_lines_get(db, info.order_id, 0, &l, &n)) != NY_OK)
 		return rc;
-	money_format(info.amount, info.currency, "en", amount, sizeof amount);
-	detail = xasprintf("order=%s amount=\"%s\" provider=%s how=%s%s%s",
-	    info.ref, amount, info.provider, info.how,
-	    info.code[0] ? " code=" : "", info.code);
-	rd_actor(&info, actor, sizeof actor);
-	/* The creator's line whoever asked: their viewer shows refunds of
-	 * their orders, the operator's and the provider's too. */
-	rc = audit_log_for(db, info.creator_id, actor, "order.refund", detail,
-	    NULL);
-	free(detail);
+	info.nlines = n;
+	order_lines_title(l, n, info.title, sizeof info.title);
+	if ((rc = rd_notify(db, &info)) == NY_OK)
+		rc = rd_audit(db, &info, l, n);
+	free(l);
 	if (rc == NY_OK)
 		rc = db_event(db, "order", info.order_id, NULL);
 	/* Counted here, in the caller's transaction: the one place every

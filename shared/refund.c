@@ -40,6 +40,8 @@ struct rf_target {
 	int64_t	 creator_id;
 	int64_t	 payment_id;
 	int64_t	 amount;
+	int	 lines;		/* the order's lines */
+	int	 mine;		/* of them, the asking creator's */
 	char	 provider[8];
 	char	 currency[4];
 };
@@ -193,19 +195,28 @@ rf_upsert_tx(struct db *db, const struct rf_target *t, const char *how,
 	return rc == NY_ENOTFOUND ? NY_ESTATE : rc;
 }
 
-/* Reads the order named ref with its payment into *t. */
+/*
+ * Reads the order named ref with its payment into *t: creator_id is the
+ * first line's creator (whose audit line it is), mine how many lines are
+ * creator's (0 = the operator asks).
+ */
 static enum ny_err
-rf_target_get(struct db *db, const char *ref, struct rf_target *t)
+rf_target_get(struct db *db, const char *ref, int64_t creator,
+    struct rf_target *t)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT o.id, p.creator_id, y.id,"
-	    " y.provider, o.amount_minor, o.currency FROM orders o"
+	    " y.provider, o.amount_minor, o.currency,"
+	    " (SELECT count(*) FROM order_lines l WHERE l.order_id = o.id),"
+	    " (SELECT count(*) FROM order_lines l WHERE l.order_id = o.id"
+	    "  AND l.creator_id = ?2) FROM orders o"
 	    " JOIN products p ON p.id = o.product_id"
-	    " JOIN payments y ON y.order_id = o.id WHERE o.ref = ?");
+	    " JOIN payments y ON y.order_id = o.id WHERE o.ref = ?1");
 	int rc;
 
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, creator);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		t->order_id = sqlite3_column_int64(st, 0);
 		t->creator_id = sqlite3_column_int64(st, 1);
@@ -213,6 +224,8 @@ rf_target_get(struct db *db, const char *ref, struct rf_target *t)
 		db_col_buf(st, 3, t->provider, sizeof t->provider);
 		t->amount = sqlite3_column_int64(st, 4);
 		db_col_buf(st, 5, t->currency, sizeof t->currency);
+		t->lines = sqlite3_column_int(st, 6);
+		t->mine = sqlite3_column_int(st, 7);
 	}
 	sqlite3_reset(st);
 	return db_found(rc);
@@ -259,10 +272,16 @@ rf_request_tx(struct db *db, const struct ny_config *cfg,
 	char amount[64], actor[CREATOR_HANDLE_MAX + 16], *detail;
 	enum ny_err rc;
 
-	if ((rc = rf_target_get(db, ask->order_ref, &t)) != NY_OK)
+	if ((rc = rf_target_get(db, ask->order_ref, ask->creator_id, &t)) !=
+	    NY_OK)
 		return rc;
-	if (ask->creator_id > 0 && t.creator_id != ask->creator_id)
+	/* A refund is of the whole order (one payment): a creator may give
+	 * back only money that was all for them; an order shared with
+	 * other creators is the operator's to refund (the CLI). */
+	if (ask->creator_id > 0 && t.mine == 0)
 		return NY_ENOTFOUND;
+	if (ask->creator_id > 0 && t.mine < t.lines)
+		return NY_EDENIED;
 	if (!refund_possible(db, t.order_id))
 		return NY_ESTATE;
 	/* An API refund with no answer yet may still send the money: a
@@ -513,7 +532,7 @@ rf_provider_tx(struct db *db, const struct payment *p, const char *provider,
 		return rc;
 	if (rc == NY_ENOTFOUND && !refund_possible(db, p->order_id))
 		return NY_ESTATE;
-	if ((rc = rf_target_get(db, p->order_ref, &t)) != NY_OK)
+	if ((rc = rf_target_get(db, p->order_ref, 0, &t)) != NY_OK)
 		return rc;
 	snprintf(actor, sizeof actor, "%s", provider);
 	/* A failed or missing row becomes pending (the upsert), a pending

@@ -88,7 +88,9 @@ int	refund_possible(struct db *db, int64_t order_id);
  * settings). On return *out (may be NULL) is the refund row:
  *   NY_OK        done (access ended) or pending (the provider's result
  *                comes later: out->status says which);
- *   NY_ENOTFOUND no such order (or not this creator's);
+ *   NY_ENOTFOUND no such order (or none of its lines this creator's);
+ *   NY_EDENIED   a creator asked for an order with other creators' lines
+ *                too: only the operator refunds it (the CLI, creator_id 0);
  *   NY_ESTATE    not refundable (not paid, already refunded or pending);
  *   NY_ENOTSUP   an M-Pesa payment with no reversal API configured and no
  *                manual code given: the creator must send the money back

@@ -1,8 +1,10 @@
 /*
  * stats.c: sales figures (see stats.h for what counts). Every query reads
- * the orders of the creator's products ((?1 = 0) means the whole shop);
- * paid and refunded orders are found through orders_paid (status,
- * paid_at), late payments through orders_status.
+ * the creator's lines of orders ((?1 = 0) means the whole shop): a sale is
+ * an order with a line of theirs, its revenue the sum of their lines (a
+ * cart shared with other creators counts only their share). Paid and
+ * refunded orders are found through orders_paid (status, paid_at), late
+ * payments through orders_status, then their lines by order.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +13,8 @@
 #include "stats.h"
 
 #define OF_CREATOR \
-	" FROM orders o JOIN products p ON p.id = o.product_id" \
-	" WHERE (?1 = 0 OR p.creator_id = ?1)"
+	" FROM orders o JOIN order_lines l ON l.order_id = o.id" \
+	" WHERE (?1 = 0 OR l.creator_id = ?1)"
 
 int64_t
 stats_day_start(int64_t t)
@@ -73,8 +75,8 @@ static enum ny_err
 series(struct db *db, int64_t creator_id, int64_t since, struct stats *s)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT o.currency,"
-	    " (o.paid_at - ?2) / 86400, o.status = 'refunded', count(*),"
-	    " sum(o.amount_minor)" OF_CREATOR
+	    " (o.paid_at - ?2) / 86400, o.status = 'refunded',"
+	    " count(DISTINCT o.id), sum(l.amount_minor)" OF_CREATOR
 	    " AND o.status IN ('paid', 'refunded') AND o.paid_at >= ?2"
 	    " GROUP BY 1, 2, 3");
 
@@ -107,8 +109,9 @@ due_row(void *arg, sqlite3_stmt *st)
 static enum ny_err
 refunds_due(struct db *db, int64_t creator_id, struct stats *s)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT o.currency, count(*),"
-	    " sum(o.amount_minor)" OF_CREATOR " AND o.status = 'expired'"
+	sqlite3_stmt *st = db_stmt(db, "SELECT o.currency,"
+	    " count(DISTINCT o.id), sum(l.amount_minor)" OF_CREATOR
+	    " AND o.status = 'expired'"
 	    " AND o.failure = 'late_refund' AND NOT EXISTS (SELECT 1"
 	    " FROM refunds r WHERE r.order_id = o.id AND r.status = 'done')"
 	    " GROUP BY 1");
@@ -142,7 +145,10 @@ static enum ny_err
 top(struct db *db, int64_t creator_id, int64_t since, struct stats *s)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT p.id, p.title, o.currency,"
-	    " count(*), sum(o.amount_minor)" OF_CREATOR
+	    " count(*), sum(l.amount_minor) FROM orders o"
+	    " JOIN order_lines l ON l.order_id = o.id"
+	    " JOIN products p ON p.id = l.product_id"
+	    " WHERE (?1 = 0 OR l.creator_id = ?1)"
 	    " AND o.status = 'paid' AND o.paid_at >= ?2"
 	    " GROUP BY p.id, o.currency ORDER BY 4 DESC, 5 DESC, 1, 3"
 	    " LIMIT 5");
@@ -158,8 +164,8 @@ top(struct db *db, int64_t creator_id, int64_t since, struct stats *s)
 static enum ny_err
 pending(struct db *db, int64_t creator_id, struct stats *s)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT count(*)" OF_CREATOR
-	    " AND o.status = 'pending'");
+	sqlite3_stmt *st = db_stmt(db, "SELECT count(DISTINCT o.id)"
+	    OF_CREATOR " AND o.status = 'pending'");
 
 	if (st == NULL)
 		return NY_EDB;

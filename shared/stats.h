@@ -15,6 +15,9 @@
  *   refunds   orders paid in the period and refunded since (status
  *             'refunded'), refunded their amount.
  * A refund thus lowers the period its sale belongs to, never another one.
+ * For a creator, an order counts when it has a line of theirs and its
+ * amount is the sum of their lines (a cart shared with other creators
+ * gives each their share); the whole shop (creator 0) counts every order.
  * A late payment for a sold-out event is no sale (its order stays expired
  * with no paid_at): it is "to refund" until its refund is done.
  */

@@ -117,18 +117,19 @@ ticket_code_format(const char *code, char out[TICKET_CODE_MAX])
 	out[n] = '\0';
 }
 
-/* How many tickets order_id has into *n. */
+/* How many tickets of product_id order_id has into *n (a line's). */
 static enum ny_err
-tk_count(struct db *db, int64_t order_id, int *n)
+tk_count(struct db *db, int64_t order_id, int64_t product_id, int *n)
 {
-	sqlite3_stmt *st = db_stmt(db,
-	    "SELECT count(*) FROM tickets WHERE order_id = ?");
+	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM tickets"
+	    " WHERE order_id = ? AND product_id = ?");
 	int64_t v = 0;
 	enum ny_err rc;
 
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, order_id);
+	sqlite3_bind_int64(st, 2, product_id);
 	if ((rc = db_int64(st, &v)) == NY_OK)
 		*n = (int)v;
 	return rc;
@@ -147,7 +148,7 @@ ticket_issue_tx(struct db *db, int64_t order_id, int64_t product_id,
 
 	if (count < 1 || count > 100)
 		return NY_EINVAL;
-	if ((rc = tk_count(db, order_id, &have)) != NY_OK)
+	if ((rc = tk_count(db, order_id, product_id, &have)) != NY_OK)
 		return rc;
 	for (; have < count; have++) {
 		/* A collision of 120-bit codes does not happen; retry anyway. */
@@ -319,11 +320,14 @@ enum ny_err
 ticket_event_counts(struct db *db, int64_t product_id, int64_t *checked_in,
     int64_t *tickets)
 {
-	/* From the event's paid orders (orders_product) to their tickets
-	 * (tickets_order): tickets has no index by product. */
+	/* From the event's lines (order_lines_product) to their paid
+	 * orders and tickets (tickets_order): tickets has no index by
+	 * product. */
 	sqlite3_stmt *st = db_stmt(db, "SELECT count(t.checked_in_at),"
-	    " count(*) FROM orders o JOIN tickets t ON t.order_id = o.id"
-	    " WHERE o.product_id = ?1 AND o.status = 'paid'");
+	    " count(t.id) FROM order_lines l"
+	    " JOIN orders o ON o.id = l.order_id AND o.status = 'paid'"
+	    " JOIN tickets t ON t.order_id = l.order_id"
+	    " AND t.product_id = l.product_id WHERE l.product_id = ?1");
 	int rc;
 
 	*checked_in = *tickets = 0;

@@ -45,8 +45,9 @@ enum ny_err ticket_code_reveal(const char *stored, const void *sealed,
 enum ny_err ticket_seal_legacy(struct db *db, int *n);
 
 /*
- * Inside the caller's transaction: makes sure order_id has count tickets
- * (issues only the missing ones, so a repeat is harmless). NY_OK, NY_EINVAL
+ * Inside the caller's transaction: makes sure order_id has count tickets of
+ * product_id, one ticket line of the order (issues only the missing ones,
+ * so a repeat is harmless). NY_OK, NY_EINVAL
  * (count outside 1..100), NY_EDB.
  */
 enum ny_err ticket_issue_tx(struct db *db, int64_t order_id, int64_t product_id,

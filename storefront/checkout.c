@@ -18,9 +18,11 @@
 #include "i18n.h"
 #include "library.h"
 #include "log.h"
+#include "mail.h"
 #include "money.h"
 #include "pay.h"
 #include "phone.h"
+#include "product.h"
 #include "catalog.h"
 #include "sse.h"
 #include "worker-outbox.h"
@@ -128,6 +130,38 @@ co_card_link(struct http_req *rq, const struct order *o, int owner, json_t *j)
 }
 
 /*
+ * A cart's order: its lines (title, quantity, amount) as lines, and the
+ * page's title as "Title +N". One-line orders show the product alone.
+ */
+static void
+co_lines(struct http_req *rq, const struct order *o, json_t *j)
+{
+	struct order_line *v = NULL;
+	json_t *a;
+	char amount[64], title[300];
+	int i, n = 0;
+
+	if (order_lines_get(http_db(rq), o->id, 0, &v, &n) != NY_OK || n < 2) {
+		free(v);
+		return;
+	}
+	a = json_array();
+	for (i = 0; i < n; i++) {
+		money_format(v[i].amount_minor, o->currency, http_lang(rq),
+		    amount, sizeof amount);
+		json_array_append_new(a, json_pack("{s:s, s:i, s:s, s:s}",
+		    "title", v[i].title, "quantity", v[i].quantity,
+		    "amount", amount, "url", http_printf(rq, "/p/%s",
+		    v[i].slug)));
+	}
+	order_lines_title(v, n, title, sizeof title);
+	json_object_set_new(j, "title", json_string(title));
+	json_object_set_new(j, "lines", a);
+	json_object_set_new(j, "has_lines", json_true());
+	free(v);
+}
+
+/*
  * The waiting page. A free order waiting for its code shows the code form
  * to the browser that made it (no auto-refresh: it would wipe what the
  * buyer types). error_key (may be NULL) explains a refused code.
@@ -171,9 +205,11 @@ co_page(struct http_req *rq, struct http_resp *rs, int status,
 		json_object_set_new(j, "sim_url", json_string(http_printf(rq,
 		    "/sim/phone?phone=%s", o.phone)));
 	co_card_link(rq, &o, owner, j);
+	co_lines(rq, &o, j);
 	json_object_set_new(j, "checkout_js", json_string(
 	    http_static_url("checkout.js")));
-	ctx = json_pack("{s:o, s:s}", "order", j, "title", o.product_title);
+	ctx = json_pack("{s:o, s:O}", "order", j, "title",
+	    json_object_get(j, "title"));
 	http_add_header(rq, rs, "Cache-Control", "no-store");
 	http_add_header(rq, rs, "X-Robots-Tag", "noindex, nofollow");
 	return http_page(rq, rs, status, "checkout", ctx);
@@ -266,6 +302,8 @@ co_form_again(struct http_req *rq, struct http_resp *rs, int status,
     const struct catalog_product *p, const char *error_key)
 {
 	const char *phone = http_form(rq, "phone"), *qty = http_form(rq, "quantity");
+	const char *amount = http_form(rq, "amount"), *code = http_form(rq, "code");
+	const char *email = http_form(rq, "email");
 	char price[64];
 	json_t *ctx;
 
@@ -279,71 +317,137 @@ co_form_again(struct http_req *rq, struct http_resp *rs, int status,
 	    "is_ticket", strcmp(p->kind, "ticket") == 0);
 	json_object_set_new(ctx, "max_quantity", json_integer(ORDER_MAX_QUANTITY));
 	checkout_methods_json(p->currency, ctx);
+	checkout_amount_json(rq, p, amount, ctx);
+	json_object_set_new(ctx, "code", json_string(code ? code : ""));
+	json_object_set_new(ctx, "email", json_string(email ? email : ""));
 	/* Only a refused phone is marked invalid (not a stale CSRF token). */
 	json_object_set_new(ctx, "phone_invalid", json_boolean(
 	    strncmp(error_key, "phone.err.", 10) == 0 ||
 	    strcmp(error_key, "co.err.phone_limit") == 0));
+	json_object_set_new(ctx, "amount_invalid", json_boolean(
+	    strcmp(error_key, "co.err.amount") == 0));
+	json_object_set_new(ctx, "email_invalid", json_boolean(
+	    strcmp(error_key, "co.err.email") == 0));
+	json_object_set_new(ctx, "code_invalid", json_boolean(
+	    strncmp(error_key, "discount.err.", 13) == 0));
 	/* The language switch opens the product page: this URL is POST. */
 	json_object_set_new(ctx, "path", json_string(http_printf(rq, "/p/%s",
 	    p->slug)));
 	return http_page(rq, rs, status, "checkout-form", ctx);
 }
 
+/* Decimals of currency's major unit (2, or 0 for UGX). */
+static int
+co_exponent(const char *currency)
+{
+	int e = 2;
+
+	if (money_exponent(currency, &e) != NY_OK)
+		e = 2;
+	return e;
+}
+
+void
+checkout_amount_json(struct http_req *rq, const struct catalog_product *p,
+    const char *typed, json_t *ctx)
+{
+	char min[64], major[64];
+	int64_t suggested;
+	char *hint;
+
+	json_object_set_new(ctx, "pwyw", json_boolean(p->pwyw));
+	if (!p->pwyw)
+		return;
+	suggested = p->suggested_minor >= p->price_minor ? p->suggested_minor :
+	    p->price_minor;
+	money_format(p->price_minor, p->currency, http_lang(rq), min,
+	    sizeof min);
+	/* In major units, as money_parse reads them back ("1500.50"). */
+	checkout_major(suggested, p->currency, major, sizeof major);
+	json_object_set_new(ctx, "amount", json_string(typed != NULL ? typed :
+	    major));
+	checkout_major(p->price_minor, p->currency, major, sizeof major);
+	json_object_set_new(ctx, "amount_min", json_string(major));
+	json_object_set_new(ctx, "amount_step", json_string(
+	    co_exponent(p->currency) > 0 ? "0.01" : "1"));
+	hint = i18n_fmt(http_lang(rq), "sf.form.amount_hint", "min", min, NULL);
+	json_object_set_new(ctx, "amount_hint", json_string(hint));
+	free(hint);
+}
+
+void
+checkout_major(int64_t minor, const char *currency, char *buf, size_t len)
+{
+	if (co_exponent(currency) == 2)
+		snprintf(buf, len, "%lld.%02lld", (long long)(minor / 100),
+		    (long long)(minor % 100));
+	else
+		snprintf(buf, len, "%lld", (long long)minor);
+}
+
 /*
  * The idempotency key of a submission: the same browser (CSRF cookie)
- * sending the same product, phone, quantity and method is the same purchase while
- * that order is young (see order_create).
+ * sending the same thing (what: product or cart, phone, quantity, amount,
+ * code, email, method) is the same purchase while that order is young
+ * (see order_create).
  */
-static const char *
-co_idem_key(struct http_req *rq, const char *slug, const char *phone, int qty,
-    const char *method)
+const char *
+checkout_idem_key(struct http_req *rq, const char *what)
 {
 	unsigned char h[TOK_HASH_LEN];
 	char hex[2 * TOK_HASH_LEN + 1], *msg;
 
-	msg = http_printf(rq, "idem:%s:%s:%s:%d:%s", http_cookie(rq, "csrf"),
-	    slug, phone, qty, method);
+	msg = http_printf(rq, "idem:%s:%s", http_cookie(rq, "csrf"), what);
 	tok_hash(msg, h);
 	crypto_hex(h, 16, hex);
 	return http_strdup(rq, hex);
 }
 
-/*
- * Makes (or finds again, same idempotency key) the order and wakes the
- * worker that acts on it: 303 to its waiting page, or the form again
- * with why it was refused. Returns the status.
- */
-static int
-co_create(struct http_req *rq, struct http_resp *rs,
-    const struct catalog_product *p, const struct pay_provider *prov,
-    const char *phone, int qty)
+int
+checkout_limited(struct http_req *rq)
+{
+	return co_limited(http_client_addr(rq), http_config()->checkout_limit);
+}
+
+int
+checkout_place(struct http_req *rq, struct http_resp *rs,
+    struct order_new *in, const struct pay_provider *prov,
+    const char **err_key, int *err_status)
 {
 	const struct ny_config *cfg = http_config();
-	struct order_new in = {
-		.product_id = p->id, .phone = phone, .quantity = qty,
-		.locale = http_lang(rq), .client_addr = http_client_addr(rq),
-		.provider = prov->name, .timeout_s = prov->timeout_s != NULL ?
-		    prov->timeout_s(cfg) : cfg->pay_timeout_s,
-	};
-	const char *err;
+	const char *why = NULL, *err;
 	struct order o;
 	enum ny_err rc;
 	int created = 0, status;
 
-	in.idem_key = co_idem_key(rq, p->slug, phone, qty, prov->name);
-	in.browser = buyer_cookie(rq, rs);
-	rc = order_create(http_db(rq), &in, &o, &created);
+	in->locale = http_lang(rq);
+	in->client_addr = http_client_addr(rq);
+	in->provider = prov->name;
+	in->timeout_s = prov->timeout_s != NULL ? prov->timeout_s(cfg) :
+	    cfg->pay_timeout_s;
+	in->browser = buyer_cookie(rq, rs);
+	in->why = &why;
+	*err_status = 422;
+	rc = order_create(http_db(rq), in, &o, &created);
 	switch (rc) {
 	case NY_OK:
 		break;
 	case NY_ELIMIT:
-		return co_form_again(rq, rs, 422, p, "co.err.phone_limit");
+		*err_key = why != NULL ? why : "co.err.phone_limit";
+		return 0;
 	case NY_ESTATE:
-		return co_form_again(rq, rs, 422, p, "co.err.sold_out");
+		*err_key = why != NULL ? why : "co.err.sold_out";
+		return 0;
 	case NY_EINVAL:
-		return co_form_again(rq, rs, 422, p, "co.err.quantity");
+		*err_key = why != NULL ? why : "co.err.quantity";
+		return 0;
+	case NY_EDENIED:
+		*err_key = why != NULL ? why : "discount.err.unknown";
+		return 0;
 	case NY_ENOTFOUND:
-		return http_error(rq, rs, 404, "co.err.gone");
+		*err_key = "co.err.gone";
+		*err_status = 404;
+		return 0;
 	default:
 		log_warn("checkout failed", "err=%s", ny_strerror(rc));
 		return 503;
@@ -352,26 +456,65 @@ co_create(struct http_req *rq, struct http_resp *rs,
 		worker_outbox_kick();	/* the code, to the phone */
 	else if (prov->in_request && o.amount_minor > 0) {
 		status = checkout_card_start(rq, rs, &o, &err);
-		return status != 0 ? status : co_form_again(rq, rs, 503, p,
-		    err);
+		if (status == 0) {
+			*err_key = err;
+			*err_status = 503;
+		}
+		return status;
 	} else if (created)
 		worker_pay_kick();
 	return http_redirect(rq, rs, 303, http_printf(rq, "/checkout/%s",
 	    o.ref));
 }
 
+enum ny_err
+checkout_amount(struct http_req *rq, const struct catalog_product *p,
+    int *has, int64_t *minor)
+{
+	const char *raw = http_form(rq, "amount");
+
+	*has = 0;
+	if (!p->pwyw)
+		return NY_OK;
+	if (raw == NULL || raw[0] == '\0') {
+		*minor = p->suggested_minor >= p->price_minor ?
+		    p->suggested_minor : p->price_minor;
+	} else if (money_parse(raw, p->currency, minor) != NY_OK)
+		return NY_EINVAL;
+	*has = 1;
+	return *minor < p->price_minor || *minor > PRODUCT_PRICE_MAX ?
+	    NY_EINVAL : NY_OK;
+}
+
+enum ny_err
+checkout_email(struct http_req *rq, char *out, size_t len)
+{
+	const char *raw = http_form(rq, "email");
+	size_t i;
+
+	out[0] = '\0';
+	for (i = 0; raw != NULL && (raw[i] == ' ' || raw[i] == '\t'); i++)
+		;
+	if (raw == NULL || raw[i] == '\0')
+		return NY_OK;
+	return mail_addr_check(raw, out, len);
+}
+
 int
 checkout_start(struct http_req *rq, struct http_resp *rs)
 {
 	const char *slug = http_param(rq, "slug"), *raw = http_form(rq, "phone");
+	const char *code = http_form(rq, "code");
 	const struct pay_provider *prov;
 	const char *err;
 	struct catalog_product *p = NULL;
+	struct order_line_new line;
+	struct order_new in;
 	enum ny_err rc;
-	char phone[16];
-	int qty, status;
+	char phone[16], email[MAIL_ADDR_MAX + 1];
+	int qty, status, err_status;
 
-	if (co_limited(http_client_addr(rq), http_config()->checkout_limit))
+	if (checkout_limited(rq))
 		return http_error(rq, rs, 429, "co.err.too_many");
 	/* Off the shop since the form was opened (unpublished, its creator
 	 * disabled): say so, not a bare "not found". */
@@ -381,6 +524,8 @@ checkout_start(struct http_req *rq, struct http_resp *rs)
 		return http_error(rq, rs, 404, "co.err.gone");
 	if (rc != NY_OK)
 		return 503;
+	memset(&line, 0, sizeof line);
+	memset(&in, 0, sizeof in);
 	if (!http_csrf_ok(rq))
 		status = co_form_again(rq, rs, 403, p, "co.err.csrf");
 	else if (order_form_check(raw, http_form(rq, "quantity"), p->kind,
@@ -388,11 +533,34 @@ checkout_start(struct http_req *rq, struct http_resp *rs)
 		status = co_form_again(rq, rs, 422, p, err);
 	else if (strcmp(p->kind, "ticket") == 0 && p->seats_left < qty)
 		status = co_form_again(rq, rs, 422, p, "co.err.sold_out");
+	else if (checkout_amount(rq, p, &line.has_amount, &line.amount_minor) !=
+	    NY_OK)
+		status = co_form_again(rq, rs, 422, p, "co.err.amount");
+	else if (checkout_email(rq, email, sizeof email) != NY_OK)
+		status = co_form_again(rq, rs, 422, p, "co.err.email");
 	else if ((prov = checkout_method_pick(p->currency,
 	    http_form(rq, "method"))) == NULL)
 		status = co_form_again(rq, rs, 422, p, "co.err.method");
-	else
-		status = co_create(rq, rs, p, prov, phone, qty);
+	else {
+		line.product_id = p->id;
+		line.quantity = qty;
+		in.lines = &line;
+		in.nlines = 1;
+		in.product_id = p->id;
+		in.quantity = qty;
+		in.phone = phone;
+		in.discount_code = code;
+		in.email = email[0] != '\0' ? email : NULL;
+		in.idem_key = checkout_idem_key(rq, http_printf(rq,
+		    "p:%s:%s:%d:%d:%lld:%s:%s:%s", p->slug, phone, qty,
+		    line.has_amount, (long long)line.amount_minor,
+		    code ? code : "", email, prov->name));
+		status = checkout_place(rq, rs, &in, prov, &err, &err_status);
+		if (status == 0 && err_status == 404)
+			status = http_error(rq, rs, 404, err);
+		else if (status == 0)
+			status = co_form_again(rq, rs, err_status, p, err);
+	}
 	catalog_product_free(p);
 	return status;
 }

@@ -144,8 +144,9 @@ dl_redirect(struct http_req *rq, struct http_resp *rs)
 	back = sc.order_id != 0 ? http_printf(rq, "%s/library", sc.base) :
 	    sc.base;
 	rc = download_authorize(db, sc.customer_id, fid, now, &g);
-	if (rc == NY_OK && sc.product_id != 0 && g.product_id != sc.product_id)
-		return 404;	/* not this order's */
+	if (rc == NY_OK && sc.narrowed &&
+	    !library_keep_product(&sc.keep, g.product_id))
+		return 404;	/* not this order's, nor bought with the address */
 	if (rc == NY_ELIMIT)
 		return dl_limit_page(rq, rs, &g, back);
 	if (rc == NY_EDENIED)

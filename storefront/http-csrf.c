@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "cart.h"
 #include "crypto.h"
 #include "http-int.h"
 
@@ -51,37 +52,54 @@ http_csrf_ok(struct http_req *rq)
 	return sodium_memcmp(c, f, HTTP_CSRF_LEN) == 0;
 }
 
-void
-http_csrf_finish(struct http_req *rq, struct http_resp *rs)
+/*
+ * Replaces every mark in rs's body by value (one pass of copying into
+ * the arena: the hot path of a cached page) and folds value into the
+ * ETag, so a 304 never stands for another buyer's page.
+ */
+static void
+http_splice(struct http_req *rq, struct http_resp *rs, const char *mark,
+    const char *value)
 {
-	static const char mark[] = HTTP_CSRF_MARK;
-	const size_t mlen = sizeof mark - 1;
-	const char *tok, *p, *end, *hit;
-	size_t tlen, n = 0, len;
+	const size_t mlen = strlen(mark), tlen = strlen(value);
+	const char *p, *end, *hit;
+	size_t n = 0, len;
 	char *out, *o;
 
-	if (!rs->splice || !rs->has_body || rs->mhd != NULL)
-		return;
-	tok = http_csrf_token(rq, rs);
-	tlen = strlen(tok);
 	end = rs->body + rs->len;
 	for (p = rs->body; (hit = memmem(p, (size_t)(end - p), mark, mlen))
 	    != NULL; p = hit + mlen)
 		n++;
-	/* one pass of copying into the arena: the hot path of a cached page */
+	if (n == 0)
+		return;
 	len = rs->len - n * mlen + n * tlen;
 	o = out = http_alloc(rq, len + 1);
 	for (p = rs->body; (hit = memmem(p, (size_t)(end - p), mark, mlen))
 	    != NULL; p = hit + mlen) {
 		memcpy(o, p, (size_t)(hit - p));
 		o += hit - p;
-		memcpy(o, tok, tlen);
+		memcpy(o, value, tlen);
 		o += tlen;
 	}
 	memcpy(o, p, (size_t)(end - p));
 	rs->body = out;
 	rs->len = len;
 	if (rs->etag64_set)
-		rs->etag64 ^= http_hash64(tok, tlen) * 31;
+		rs->etag64 ^= http_hash64(value, tlen) * 31 + mlen;
+}
+
+void
+http_csrf_finish(struct http_req *rq, struct http_resp *rs)
+{
+	if (!rs->splice || !rs->has_body || rs->mhd != NULL)
+		return;
+	/* The cart's count (the header of every page; cart.h). */
+	if (memmem(rs->body, rs->len, HTTP_CART_MARK,
+	    sizeof HTTP_CART_MARK - 1) != NULL)
+		http_splice(rq, rs, HTTP_CART_MARK, cart_count_text(rq));
+	/* The token only for a page with a form: no cookie otherwise. */
+	if (memmem(rs->body, rs->len, HTTP_CSRF_MARK,
+	    sizeof HTTP_CSRF_MARK - 1) != NULL)
+		http_splice(rq, rs, HTTP_CSRF_MARK, http_csrf_token(rq, rs));
 	rs->splice = 0;
 }

@@ -16,6 +16,8 @@
 /* Marks where the CSRF token goes in a rendered page (never produced by
  * escaped text or cmark's safe output, both of which escape '<'). */
 #define HTTP_CSRF_MARK	"<!--nyota:csrf-->"
+/* Marks where the count of the buyer's cart goes (the layout's header). */
+#define HTTP_CART_MARK	"<!--nyota:cart-->"
 
 struct http_kv {
 	const char	*name;
@@ -35,7 +37,7 @@ struct http_resp {
 	uint64_t		 etag64;
 	int			 etag64_set;
 	const char		*etag;		/* formatted */
-	int			 splice;	/* body holds HTTP_CSRF_MARK */
+	int			 splice;	/* body holds a HTTP_*_MARK */
 	int			 queued;
 };
 

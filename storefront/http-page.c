@@ -74,7 +74,8 @@ http_page(struct http_req *rq, struct http_resp *rs, int status,
 	rs->etag64 = http_hash64(rs->body, rs->len);
 	rs->etag64_set = 1;
 	rs->splice = memmem(rs->body, rs->len, HTTP_CSRF_MARK,
-	    sizeof HTTP_CSRF_MARK - 1) != NULL;
+	    sizeof HTTP_CSRF_MARK - 1) != NULL || memmem(rs->body, rs->len,
+	    HTTP_CART_MARK, sizeof HTTP_CART_MARK - 1) != NULL;
 	return status;
 toobig:
 	buf_free(&b);

@@ -6,17 +6,21 @@
 #define NY_LIBRARY_HTTP_H
 
 #include "http.h"
+#include "library.h"
 
 /*
  * Who asks and what they may see. /l/{token}/…: everything the token's
- * customer owns (product_id, order_id 0). /checkout/{ref}/…: only what
- * that paid order bought, and only for the browser that made it
+ * customer owns — unless the token is an address's (the link sent by
+ * email): then only what was bought with that address. /checkout/{ref}/…:
+ * only what that paid order bought, and only for the browser that made it
  * (buyer_is_owner). base is the URL prefix of the scope's own links.
  */
 struct lib_scope {
 	int64_t		 customer_id;
-	int64_t		 product_id;	/* 0 = all */
-	int64_t		 order_id;	/* 0 = all */
+	int64_t		 order_id;	/* one order's page; else 0 */
+	int		 narrowed;	/* only keep's lines may be seen */
+	struct lib_keep	 keep;		/* freed when the request ends */
+	const char	*email;		/* an address's link; else NULL */
 	const char	*base;		/* "/l/{token}" or "/checkout/{ref}" */
 };
 /*

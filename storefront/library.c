@@ -16,6 +16,7 @@
 #include "library-key.h"
 #include "library-recover.h"
 #include "log.h"
+#include "mail.h"
 #include "money.h"
 #include "phone.h"
 #include "qr.h"
@@ -194,6 +195,28 @@ lib_receipt_json(struct http_req *rq, const char *base,
 	    "refunded", r->status == RECEIPT_REFUNDED);
 }
 
+/* A cart's lines for its receipt: title, quantity, amount, discount. */
+static json_t *
+lib_receipt_lines(struct http_req *rq, const struct receipt *r)
+{
+	json_t *a = json_array();
+	char amount[64], off[64];
+	int i;
+
+	for (i = 0; i < r->nlines; i++) {
+		const struct order_line *l = &r->lines[i];
+
+		money_format(l->amount_minor, r->currency, http_lang(rq),
+		    amount, sizeof amount);
+		money_format(l->discount_minor, r->currency, http_lang(rq),
+		    off, sizeof off);
+		json_array_append_new(a, json_pack("{ss si ss ss}", "title",
+		    l->title, "quantity", l->quantity, "amount", amount,
+		    "discount", l->discount_minor > 0 ? off : ""));
+	}
+	return a;
+}
+
 /*
  * Adds "Your orders" to a library page's context: the customer's orders
  * newest first, each linking its receipt. NY_OK or receipt_list's error.
@@ -210,10 +233,13 @@ lib_orders_add(struct http_req *rq, const struct lib_scope *sc, json_t *ctx)
 		return rc;
 	orders = json_array();
 	for (i = 0; i < n; i++)
-		json_array_append_new(orders, lib_receipt_json(rq, sc->base,
-		    &v[i]));
+		if (!sc->narrowed || library_keep_order(&sc->keep,
+		    v[i].order_id))
+			json_array_append_new(orders, lib_receipt_json(rq,
+			    sc->base, &v[i]));
 	receipt_list_free(v, n);
-	json_object_set_new(ctx, "has_orders", json_boolean(n > 0));
+	json_object_set_new(ctx, "has_orders",
+	    json_boolean(json_array_size(orders) > 0));
 	json_object_set_new(ctx, "orders", orders);
 	return NY_OK;
 }
@@ -365,25 +391,39 @@ enum ny_err
 lib_scope(struct http_req *rq, struct lib_scope *sc)
 {
 	const char *token = http_param(rq, "token"), *ref;
+	char email[MAIL_ADDR_MAX + 1];
 	struct order o;
+	int64_t key;
 
 	memset(sc, 0, sizeof *sc);
 	if (token != NULL) {
 		if (library_key_resolve(http_db(rq), token, &sc->customer_id,
-		    NULL) != NY_OK)
+		    &key) != NY_OK ||
+		    library_key_email(http_db(rq), key, email, sizeof email) !=
+		    NY_OK)
 			return NY_EDENIED;
 		sc->base = http_printf(rq, "/l/%s", token);
-		return NY_OK;
+		if (*email == '\0')
+			return NY_OK;
+		sc->email = http_strdup(rq, email);
+	} else {
+		ref = http_param(rq, "ref");
+		if (ref == NULL || strlen(ref) > ORDER_REF_LEN ||
+		    order_by_ref(http_db(rq), ref, &o) != NY_OK ||
+		    o.status != ORDER_PAID || !buyer_is_owner(rq, &o))
+			return NY_EDENIED;
+		sc->customer_id = o.customer_id;
+		sc->order_id = o.id;
+		sc->base = http_printf(rq, "/checkout/%s", o.ref);
 	}
-	ref = http_param(rq, "ref");
-	if (ref == NULL || strlen(ref) > ORDER_REF_LEN ||
-	    order_by_ref(http_db(rq), ref, &o) != NY_OK ||
-	    o.status != ORDER_PAID || !buyer_is_owner(rq, &o))
+	/* Narrowed: the lines of that order, or of the address's orders. */
+	sc->narrowed = 1;
+	if (library_keep_load(http_db(rq), sc->customer_id, sc->order_id,
+	    sc->email, &sc->keep) != NY_OK) {
+		library_keep_free(&sc->keep);
 		return NY_EDENIED;
-	sc->customer_id = o.customer_id;
-	sc->product_id = o.product_id;
-	sc->order_id = o.id;
-	sc->base = http_printf(rq, "/checkout/%s", o.ref);
+	}
+	http_defer(rq, free, sc->keep.v);
 	return NY_OK;
 }
 
@@ -412,8 +452,8 @@ lib_load(struct http_req *rq, struct library *lib, struct lib_scope *sc)
 	if ((rc = library_items(http_db(rq), sc->customer_id, ny_now(), lib))
 	    != NY_OK)
 		return rc;
-	if (sc->order_id != 0)
-		library_keep_order(lib, sc->product_id, sc->order_id);
+	if (sc->narrowed)
+		library_keep(lib, &sc->keep);
 	return NY_OK;
 }
 
@@ -433,6 +473,8 @@ lib_page(struct http_req *rq, struct http_resp *rs)
 	    "lib.title"), "heading",
 	    i18n_get(http_lang(rq), sc.order_id ? "lib.order.title" :
 	    "lib.title"), "intro",
+	    sc.email != NULL ? lib_fmt(rq, "lib.mail.intro", "email", sc.email,
+	    NULL, NULL) :
 	    lib_fmt(rq, sc.order_id ? "lib.order.intro" : "lib.intro", "phone",
 	    phone, NULL, NULL),
 	    "sections", lib_sections_json(rq, sc.base, &lib),
@@ -478,6 +520,10 @@ lib_receipt_page(struct http_req *rq, struct http_resp *rs)
 		log_warn("receipt read failed", "err=\"%s\"", ny_strerror(rc));
 		return 500;
 	}
+	if (sc.narrowed && !library_keep_order(&sc.keep, r.order_id)) {
+		receipt_free(&r);
+		return 404;	/* not bought with this address */
+	}
 	phone_display(r.phone, 1, phone, sizeof phone);
 	/* NULL only for text that is not UTF-8, which the product rules
 	 * and the providers' parsers keep out: a 500, not half a receipt. */
@@ -487,6 +533,8 @@ lib_receipt_page(struct http_req *rq, struct http_resp *rs)
 		return 500;
 	}
 	json_object_set_new(o, "phone", json_string(phone));
+	if (r.nlines > 1)
+		json_object_set_new(o, "lines", lib_receipt_lines(rq, &r));
 	/* "Paid with M-Pesa"; once the money is (to be) given back, that
 	 * comes first: "Paid with M-Pesa · Refunded on …". */
 	paid_with = json_string_value(json_object_get(o, "paid_with"));
@@ -663,10 +711,44 @@ lib_recover_form(struct http_req *rq, struct http_resp *rs)
 	    lib_recover_ctx(rq, "lib.recover.title"));
 }
 
+/*
+ * POST /library/recover with an address: the address's own link goes to
+ * it by email (library_recover_email); the same answer for every address.
+ */
+static int
+lib_recover_mail(struct http_req *rq, struct http_resp *rs, const char *in)
+{
+	char email[MAIL_ADDR_MAX + 1];
+	json_t *ctx;
+	enum ny_err rc;
+
+	if (mail_addr_check(in, email, sizeof email) != NY_OK) {
+		ctx = lib_recover_ctx(rq, "lib.recover.title");
+		json_object_set_new(ctx, "mail_error", json_string(i18n_get(
+		    http_lang(rq), "co.err.email")));
+		json_object_set_new(ctx, "email", json_string(in));
+		lib_private(rq, rs);
+		return http_page(rq, rs, 422, "library-recover", ctx);
+	}
+	rc = library_recover_email(http_db(rq), email, http_client_addr(rq),
+	    ny_now(), NULL);
+	if (rc == NY_ELIMIT)
+		return lib_message(rq, rs, 429, "lib.recover.title",
+		    i18n_get(http_lang(rq), "lib.recover.limited"), NULL);
+	if (rc != NY_OK) {
+		log_warn("library recovery by email failed", "err=\"%s\"",
+		    ny_strerror(rc));
+		return 500;
+	}
+	worker_outbox_kick();
+	return lib_message(rq, rs, 200, "lib.recover.title",
+	    i18n_get(http_lang(rq), "lib.recover.mail_sent"), NULL);
+}
+
 int
 lib_recover(struct http_req *rq, struct http_resp *rs)
 {
-	const char *in = http_form(rq, "phone"), *receipt;
+	const char *in = http_form(rq, "phone"), *receipt, *mail;
 	char phone[16];
 	enum phone_err pe;
 	json_t *ctx;
@@ -674,6 +756,9 @@ lib_recover(struct http_req *rq, struct http_resp *rs)
 
 	if (!http_csrf_ok(rq))
 		return 403;
+	mail = http_form(rq, "email");
+	if (mail != NULL && *mail != '\0' && (in == NULL || *in == '\0'))
+		return lib_recover_mail(rq, rs, mail);
 	pe = phone_normalize(in != NULL ? in : "", NULL, phone, sizeof phone);
 	if (pe != PHONE_OK) {
 		ctx = lib_recover_ctx(rq, "lib.recover.title");

@@ -10,8 +10,10 @@
 #include <sys/stat.h>
 
 #include "checkout-card.h"
+#include "checkout.h"
 #include "i18n.h"
 #include "log.h"
+#include "og.h"
 #include "pages.h"
 #include "ready.h"
 #include "catalog.h"
@@ -40,27 +42,55 @@ page_urlenc(struct ny_buf *b, const char *s)
 	}
 }
 
-/* "/?q=…&kind=…&page=N" (arena). */
+/* What a catalog page shows: its query parameters, read once. */
+struct page_cat {
+	const char		*q;	/* as typed (cut), or NULL */
+	const char		*kind;	/* a kind or NULL */
+	const char		*tag;	/* a well-formed tag or NULL */
+	const char		*lang;	/* ?lang= as given (kept in links) */
+	enum catalog_sort	 sort;
+	int			 page;
+};
+
+/* Tags shown as chips (most used first), besides the one chosen. */
+#define PAGE_TAG_CHIPS	12
+
+/*
+ * "/?q=…&kind=…&tag=…&sort=…&page=N&lang=…" (arena): every link of the
+ * catalog keeps the other parameters, so a chip or a sort link changes
+ * one thing only (and a page without cookies keeps its language).
+ */
 static const char *
-page_catalog_url(struct http_req *rq, const char *q, const char *kind,
-    int page)
+page_catalog_url(struct http_req *rq, const struct page_cat *c)
 {
 	struct ny_buf b;
-	const char *sep = "?", *out;
+	const char *sep = "?", *out, *sort = catalog_sort_name(c->sort);
 
 	buf_init(&b, 0);
 	buf_adds(&b, "/");
-	if (q != NULL && *q != '\0') {
+	if (c->q != NULL && *c->q != '\0') {
 		buf_adds(&b, "?q=");
-		page_urlenc(&b, q);
+		page_urlenc(&b, c->q);
 		sep = "&";
 	}
-	if (kind != NULL) {
-		buf_printf(&b, "%skind=%s", sep, kind);
+	if (c->kind != NULL) {
+		buf_printf(&b, "%skind=%s", sep, c->kind);
 		sep = "&";
 	}
-	if (page > 1)
-		buf_printf(&b, "%spage=%d", sep, page);
+	if (c->tag != NULL) {
+		buf_printf(&b, "%stag=%s", sep, c->tag);
+		sep = "&";
+	}
+	if (sort != NULL) {
+		buf_printf(&b, "%ssort=%s", sep, sort);
+		sep = "&";
+	}
+	if (c->page > 1) {
+		buf_printf(&b, "%spage=%d", sep, c->page);
+		sep = "&";
+	}
+	if (c->lang != NULL)
+		buf_printf(&b, "%slang=%s", sep, c->lang);
 	out = http_strndup(rq, b.data, b.len);
 	buf_free(&b);
 	return out;
@@ -78,36 +108,134 @@ page_number(struct http_req *rq)
 	return (int)n;
 }
 
-/* The kind filter chips. */
+/* A chip: label, url, active. */
 static json_t *
-page_filters(struct http_req *rq, const char *q, const char *kind)
+page_chip(const char *label, const char *url, int active)
+{
+	return json_pack("{s:s, s:s, s:b}", "label", label, "url", url,
+	    "active", active);
+}
+
+/* The kind filter chips (page 1 of each, the rest kept). */
+static json_t *
+page_filters(struct http_req *rq, const struct page_cat *cur)
 {
 	static const char *const kinds[] = {
 		"download", "subscription", "ticket", "webinar"
 	};
-	json_t *a = json_array(), *f;
+	struct page_cat c = *cur;
+	json_t *a = json_array();
 	char key[32];
 	size_t i;
 
-	f = json_object();
-	json_object_set_new(f, "label",
-	    json_string(i18n_get(http_lang(rq), "sf.kind.all")));
-	json_object_set_new(f, "url", json_string(page_catalog_url(rq, q,
-	    NULL, 1)));
-	json_object_set_new(f, "active", json_boolean(kind == NULL));
-	json_array_append_new(a, f);
+	c.page = 1;
+	c.kind = NULL;
+	json_array_append_new(a, page_chip(i18n_get(http_lang(rq),
+	    "sf.kind.all"), page_catalog_url(rq, &c), cur->kind == NULL));
 	for (i = 0; i < sizeof kinds / sizeof *kinds; i++) {
 		snprintf(key, sizeof key, "sf.kinds.%s", kinds[i]);
-		f = json_object();
-		json_object_set_new(f, "label",
-		    json_string(i18n_get(http_lang(rq), key)));
-		json_object_set_new(f, "url", json_string(page_catalog_url(rq,
-		    q, kinds[i], 1)));
-		json_object_set_new(f, "active", json_boolean(kind != NULL &&
-		    strcmp(kind, kinds[i]) == 0));
-		json_array_append_new(a, f);
+		c.kind = kinds[i];
+		json_array_append_new(a, page_chip(i18n_get(http_lang(rq),
+		    key), page_catalog_url(rq, &c), cur->kind != NULL &&
+		    strcmp(cur->kind, kinds[i]) == 0));
 	}
 	return a;
+}
+
+/*
+ * The tag chips: "All", then the tags most used among published products
+ * and the one chosen even when it is not among them. NULL when no
+ * product has a tag (and none is chosen): the page shows no row.
+ */
+static json_t *
+page_tag_chips(struct http_req *rq, const struct page_cat *cur)
+{
+	struct catalog_tag tags[PAGE_TAG_CHIPS];
+	struct page_cat c = *cur;
+	json_t *a;
+	int i, n, seen = 0;
+
+	if (catalog_tags_in_use(http_db(rq), tags, PAGE_TAG_CHIPS, &n) !=
+	    NY_OK)
+		n = 0;	/* the products still show; only the chips are gone */
+	if (n == 0 && cur->tag == NULL)
+		return NULL;
+	a = json_array();
+	c.page = 1;
+	c.tag = NULL;
+	json_array_append_new(a, page_chip(i18n_get(http_lang(rq),
+	    "sf.kind.all"), page_catalog_url(rq, &c), cur->tag == NULL));
+	for (i = 0; i < n; i++) {
+		c.tag = tags[i].tag;
+		seen |= cur->tag != NULL && strcmp(cur->tag, tags[i].tag) == 0;
+		json_array_append_new(a, page_chip(tags[i].tag,
+		    page_catalog_url(rq, &c), cur->tag != NULL &&
+		    strcmp(cur->tag, tags[i].tag) == 0));
+	}
+	if (cur->tag != NULL && !seen) {
+		c.tag = cur->tag;
+		json_array_append_new(a, page_chip(cur->tag,
+		    page_catalog_url(rq, &c), 1));
+	}
+	return a;
+}
+
+/* The sort links: best match (searching only) or newest, price, popular. */
+static json_t *
+page_sorts(struct http_req *rq, const struct page_cat *cur)
+{
+	static const struct {
+		enum catalog_sort s;
+		const char *key;
+	} sorts[] = {
+		{ CATALOG_SORT_DEFAULT, "sf.sort.best" },
+		{ CATALOG_SORT_NEW, "sf.sort.new" },
+		{ CATALOG_SORT_PRICE, "sf.sort.price" },
+		{ CATALOG_SORT_POPULAR, "sf.sort.popular" },
+	};
+	struct page_cat c = *cur;
+	int searching = cur->q != NULL && *cur->q != '\0';
+	enum catalog_sort now = cur->sort;
+	json_t *a = json_array();
+	size_t i;
+
+	/* listing, the default is newest: one link for it, marked */
+	if (!searching && now == CATALOG_SORT_DEFAULT)
+		now = CATALOG_SORT_NEW;
+	c.page = 1;
+	for (i = searching ? 0 : 1; i < sizeof sorts / sizeof *sorts; i++) {
+		c.sort = sorts[i].s;
+		json_array_append_new(a, page_chip(i18n_get(http_lang(rq),
+		    sorts[i].key), page_catalog_url(rq, &c),
+		    now == sorts[i].s));
+	}
+	return a;
+}
+
+/*
+ * ?tag= as a stored tag would be: A–Z folded (a shared link may have
+ * been typed "Music"), "" as none. NULL with *bad 1 when it cannot be a
+ * tag at all.
+ */
+static const char *
+page_tag(struct http_req *rq, int *bad)
+{
+	const char *t = http_query(rq, "tag");
+	char *f;
+	size_t i;
+
+	*bad = 0;
+	if (t == NULL || *t == '\0')
+		return NULL;
+	f = http_strndup(rq, t, strlen(t));
+	for (i = 0; f[i] != '\0'; i++)
+		if (f[i] >= 'A' && f[i] <= 'Z')
+			f[i] = (char)(f[i] - 'A' + 'a');
+	if (!catalog_tag_ok(f)) {
+		*bad = 1;
+		return NULL;
+	}
+	return f;
 }
 
 /* The search text as typed, cut to PAGE_Q_MAX bytes on a UTF-8 boundary. */
@@ -128,45 +256,94 @@ page_q(struct http_req *rq)
 	return http_strndup(rq, q, n);
 }
 
+/*
+ * Reads the catalog's parameters into *c. An API asks for exactness:
+ * NY_EINVAL with *err ("bad kind", "bad tag", "bad sort") for what the
+ * page itself quietly drops (an old or mistyped link still shows the
+ * catalog: all kinds, any tag, the default order).
+ */
+static enum ny_err
+page_cat_read(struct http_req *rq, struct page_cat *c, const char **err)
+{
+	const char *lang = http_query(rq, "lang");
+	int bad;
+
+	memset(c, 0, sizeof *c);
+	*err = NULL;
+	c->q = page_q(rq);
+	c->kind = http_query(rq, "kind");
+	c->page = page_number(rq);
+	c->lang = lang != NULL && i18n_lang_ok(lang) ? lang : NULL;
+	if (c->kind != NULL && !catalog_kind_ok(c->kind)) {
+		c->kind = NULL;
+		*err = "bad kind";
+	}
+	c->tag = page_tag(rq, &bad);
+	if (bad && *err == NULL)
+		*err = "bad tag";
+	if (!catalog_sort_parse(http_query(rq, "sort"), &c->sort) &&
+	    *err == NULL)
+		*err = "bad sort";
+	return *err == NULL ? NY_OK : NY_EINVAL;
+}
+
+/* The products c asks for. */
+static enum ny_err
+page_cat_list(struct http_req *rq, const struct page_cat *c,
+    struct catalog_list *l)
+{
+	struct catalog_query cq = { c->q, c->kind, c->tag, c->sort, c->page,
+	    0 };
+
+	return catalog_query(http_db(rq), &cq, l);
+}
+
 int
 page_catalog(struct http_req *rq, struct http_resp *rs)
 {
-	const char *q = page_q(rq), *kind = http_query(rq, "kind");
-	struct db *db = http_db(rq);
+	struct page_cat c, nav;
 	struct catalog_list l;
-	json_t *ctx;
+	const char *err;
+	json_t *ctx, *tags;
 	enum ny_err rc;
-	int page = page_number(rq);
 
-	if (db == NULL)
+	if (http_db(rq) == NULL)
 		return 503;
-	if (kind != NULL && !catalog_kind_ok(kind))
-		kind = NULL;
-	if (q != NULL && *q != '\0')
-		rc = catalog_search(db, q, kind, page, 0, &l);
-	else
-		rc = catalog_list_products(db, kind, page, 0, &l);
-	if (rc != NY_OK) {
+	(void)page_cat_read(rq, &c, &err);	/* the page falls back */
+	if ((rc = page_cat_list(rq, &c, &l)) != NY_OK) {
 		log_warn("catalog failed", "err=%s", ny_strerror(rc));
 		return 500;
 	}
 	ctx = json_object();
 	json_object_set_new(ctx, "products", view_list(http_lang(rq), &l));
 	json_object_set_new(ctx, "empty", json_boolean(l.n == 0));
-	json_object_set_new(ctx, "q", json_string(q ? q : ""));
-	json_object_set_new(ctx, "searching", json_boolean(q && *q));
-	json_object_set_new(ctx, "filters", page_filters(rq, q, kind));
-	if (kind != NULL)
-		json_object_set_new(ctx, "kind", json_string(kind));
-	if (page > 1)
+	json_object_set_new(ctx, "q", json_string(c.q ? c.q : ""));
+	json_object_set_new(ctx, "searching", json_boolean(c.q && *c.q));
+	json_object_set_new(ctx, "filters", page_filters(rq, &c));
+	if ((tags = page_tag_chips(rq, &c)) != NULL) {
+		json_object_set_new(ctx, "tag_filters", tags);
+		json_object_set_new(ctx, "has_tags", json_true());
+	}
+	json_object_set_new(ctx, "sorts", page_sorts(rq, &c));
+	if (c.kind != NULL)
+		json_object_set_new(ctx, "kind", json_string(c.kind));
+	if (c.tag != NULL)
+		json_object_set_new(ctx, "tag", json_string(c.tag));
+	nav = c;
+	if (c.page > 1) {
+		nav.page = c.page - 1;
 		json_object_set_new(ctx, "prev_url",
-		    json_string(page_catalog_url(rq, q, kind, page - 1)));
-	if (l.more)
+		    json_string(page_catalog_url(rq, &nav)));
+	}
+	if (l.more) {
+		nav.page = c.page + 1;
 		json_object_set_new(ctx, "next_url",
-		    json_string(page_catalog_url(rq, q, kind, page + 1)));
-	json_object_set_new(ctx, "page", json_integer(page));
+		    json_string(page_catalog_url(rq, &nav)));
+	}
+	json_object_set_new(ctx, "page", json_integer(c.page));
 	json_object_set_new(ctx, "title", json_string(i18n_get(http_lang(rq),
-	    q && *q ? "sf.search.title" : "sf.catalog.title")));
+	    c.q && *c.q ? "sf.search.title" : "sf.catalog.title")));
+	og_page_catalog(rq, ctx);
 	catalog_list_free(&l);
 	return http_page(rq, rs, 200, "catalog", ctx);
 }
@@ -204,6 +381,7 @@ page_creator(struct http_req *rq, struct http_resp *rs)
 	}
 	json_object_set_new(ctx, "products", view_list(http_lang(rq), &l));
 	json_object_set_new(ctx, "empty", json_boolean(l.n == 0));
+	og_page_creator(rq, ctx, c);
 	catalog_list_free(&l);
 	catalog_creator_free(c);
 	return http_page(rq, rs, 200, "creator", ctx);
@@ -231,6 +409,8 @@ page_product(struct http_req *rq, struct http_resp *rs)
 	json_object_set_new(ctx, "checkout_url",
 	    json_string(http_printf(rq, "/p/%s/checkout", p->slug)));
 	checkout_methods_json(p->currency, ctx);
+	checkout_amount_json(rq, p, NULL, ctx);	/* pay what you want */
+	og_page_product(rq, ctx, p);
 	catalog_product_free(p);
 	return http_page(rq, rs, 200, "product", ctx);
 }
@@ -296,30 +476,31 @@ page_healthz(struct http_req *rq, struct http_resp *rs)
 	return http_json(rq, rs, 200, json_pack("{s:s}", "status", "ok"));
 }
 
+/*
+ * GET /api/v1/products: the catalog page's parameters (q, kind, tag,
+ * sort, page); an unknown kind or sort, or a tag that cannot be one, is a
+ * 400 with {"error": …} rather than the page's quiet fallback: a client
+ * should learn its mistake.
+ */
 int
 api_products(struct http_req *rq, struct http_resp *rs)
 {
-	const char *q = page_q(rq), *kind = http_query(rq, "kind");
-	struct db *db = http_db(rq);
+	struct page_cat c;
 	struct catalog_list l;
-	enum ny_err rc;
-	int page = page_number(rq), status;
+	const char *err;
+	int status;
 
-	if (db == NULL)
+	if (http_db(rq) == NULL)
 		return http_json(rq, rs, 503, json_pack("{s:s}", "error",
 		    "unavailable"));
-	if (kind != NULL && !catalog_kind_ok(kind))
+	if (page_cat_read(rq, &c, &err) != NY_OK)
 		return http_json(rq, rs, 400, json_pack("{s:s}", "error",
-		    "bad kind"));
-	if (q != NULL && *q != '\0')
-		rc = catalog_search(db, q, kind, page, 0, &l);
-	else
-		rc = catalog_list_products(db, kind, page, 0, &l);
-	if (rc != NY_OK)
+		    err));
+	if (page_cat_list(rq, &c, &l) != NY_OK)
 		return http_json(rq, rs, 500, json_pack("{s:s}", "error",
 		    "internal"));
 	status = http_json(rq, rs, 200, json_pack("{s:o, s:i, s:b}",
-	    "products", view_list(http_lang(rq), &l), "page", page, "more",
+	    "products", view_list(http_lang(rq), &l), "page", c.page, "more",
 	    l.more));
 	catalog_list_free(&l);
 	return status;

@@ -4,12 +4,15 @@
  * keep the section of your module together. Only the server loop (http.c)
  * reads the table; it points down at the handlers (see http.h).
  */
+#include "cart-page.h"
 #include "checkout-card.h"
 #include "checkout-refund.h"
 #include "checkout-status.h"
 #include "checkout.h"
 #include "http.h"
 #include "library-http.h"
+#include "mail-optout-http.h"
+#include "og.h"
 #include "pages.h"
 #include "sse.h"
 
@@ -19,6 +22,10 @@ const struct http_route http_routes[] = {
 	{ "GET", "/@{handle}", page_creator, HTTP_CACHE, 0 },
 	{ "GET", "/p/{slug}", page_product, HTTP_CACHE, 0 },
 	{ "GET", "/cover/{sha}", page_cover, 0, 0 },
+	/* link previews' pictures: their own ETag and max-age (og.c) */
+	{ "GET", "/og/p/{file}", og_product_png, 0, 0 },
+	{ "GET", "/og/@{file}", og_creator_png, 0, 0 },
+	{ "GET", "/og/site.png", og_site_png, 0, 0 },
 	{ "GET", "/api/v1/products", api_products, HTTP_CACHE, 0 },
 	{ "GET", "/api/v1/products/{slug}", api_product, HTTP_CACHE, 0 },
 	{ "GET", "/static/{file}", http_static_serve, 0, 0 },
@@ -41,6 +48,12 @@ const struct http_route http_routes[] = {
 	{ "POST", "/payments/stripe/webhook", checkout_stripe_webhook,
 	  HTTP_BODY, 262144 },
 
+	/* cart: one signed cookie, one payment for all of it */
+	{ "GET", "/cart", cart_page, 0, 0 },
+	{ "POST", "/cart/add", cart_add, HTTP_FORM, 4096 },
+	{ "POST", "/cart/update", cart_update, HTTP_FORM, 4096 },
+	{ "POST", "/cart/checkout", cart_checkout, HTTP_FORM, 8192 },
+
 	/* library: library, downloads, tickets, recovery */
 	{ "GET", "/l/{token}", lib_page, 0, 0 },
 	{ "GET", "/l/{token}/files/{id}", dl_redirect, 0, 0 },
@@ -55,6 +68,11 @@ const struct http_route http_routes[] = {
 	{ "GET", "/dl/{id}/{name}", dl_file, 0, 0 },
 	{ "GET", "/library/recover", lib_recover_form, 0, 0 },
 	{ "POST", "/library/recover", lib_recover, HTTP_FORM, 4096 },
+
+	/* mail: List-Unsubscribe (GET shows a button, POST records) */
+	{ "GET", "/mail/unsubscribe/{token}", mail_optout_page, 0, 0 },
+	{ "POST", "/mail/unsubscribe/{token}", mail_optout_post, HTTP_FORM,
+	  4096 },
 
 	{ NULL, NULL, NULL, 0, 0 }
 };

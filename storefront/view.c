@@ -117,6 +117,50 @@ view_kind(json_t *o, const char *lang, const struct catalog_product *p)
 	}
 }
 
+/*
+ * Pay what you want: pwyw, suggested_minor and suggested_price (null when
+ * none), and for cards pwyw_from ("from KES 100.00") when the minimum is
+ * above 0. Every product has the members, so API clients need not guess.
+ */
+static void
+view_pwyw(json_t *o, const char *lang, const struct catalog_product *p)
+{
+	char buf[64];
+
+	json_object_set_new(o, "pwyw", json_boolean(p->pwyw));
+	if (p->pwyw && p->suggested_minor >= 0) {
+		json_object_set_new(o, "suggested_minor",
+		    json_integer(p->suggested_minor));
+		money_format(p->suggested_minor, p->currency, lang, buf,
+		    sizeof buf);
+		view_set_str(o, "suggested_price", buf);
+	} else {
+		json_object_set_new(o, "suggested_minor", json_null());
+		json_object_set_new(o, "suggested_price", json_null());
+	}
+	json_object_set_new(o, "pwyw_from", json_boolean(p->pwyw &&
+	    p->price_minor > 0));
+}
+
+/* "tags": the stored "a,b" as ["a", "b"] ([] for none). */
+static void
+view_tags(json_t *o, const char *tags)
+{
+	json_t *a = json_array();
+	const char *s = tags ? tags : "", *e;
+
+	while (*s != '\0') {
+		e = strchr(s, ',');
+		if (e == NULL)
+			e = s + strlen(s);
+		if (e > s)
+			json_array_append_new(a, json_stringn(s,
+			    (size_t)(e - s)));
+		s = *e ? e + 1 : e;
+	}
+	json_object_set_new(o, "tags", a);
+}
+
 json_t *
 view_product(const char *lang, const struct catalog_product *p, int full)
 {
@@ -137,6 +181,8 @@ view_product(const char *lang, const struct catalog_product *p, int full)
 	money_format(p->price_minor, p->currency, lang, price, sizeof price);
 	view_set_str(o, "price", price);
 	json_object_set_new(o, "free", json_boolean(p->price_minor == 0));
+	view_pwyw(o, lang, p);
+	view_tags(o, p->tags);
 	url = xasprintf("/p/%s", p->slug);
 	view_set_str(o, "url", url);
 	free(url);

@@ -10,7 +10,9 @@
 
 /*
  * A product as JSON in lang: slug, kind, kind_label, title, summary,
- * price_minor, currency, price (formatted), free, url, cover_url with
+ * price_minor (pwyw: the minimum), currency, price (formatted), free,
+ * pwyw, suggested_minor and suggested_price (null unless pwyw with one),
+ * pwyw_from (a minimum above 0), tags ["a", …], url, cover_url with
  * cover_width and cover_height (pixels; all three only with a cover), creator
  * {handle, name}, is_<kind> flags, period_days, starts_at (ISO UTC),
  * starts_local (EAT, words), venue, capacity, seats_left, sold_out,

@@ -75,6 +75,8 @@ worker_outbox_start(const struct ny_config *cfg, char **cause)
 		.token = cfg->whatsapp_token,
 		.phone_id = cfg->whatsapp_phone_id,
 		.template_name = cfg->whatsapp_template,
+		.smtp_url = cfg->smtp_url,
+		.mail_from = cfg->mail_from,
 	};
 	enum ny_err rc;
 
@@ -91,8 +93,9 @@ worker_outbox_start(const struct ny_config *cfg, char **cause)
 		return NY_EIO;
 	}
 	wo.started = 1;
-	log_info("outbox worker started", "driver=%s",
-	    cfg->whatsapp ? cfg->whatsapp : "log");
+	log_info("outbox worker started", "driver=%s mail=%s",
+	    cfg->whatsapp ? cfg->whatsapp : "log",
+	    cfg->smtp_url && *cfg->smtp_url ? "smtp" : "log");
 	return NY_OK;
 }
 

@@ -91,9 +91,20 @@ lf_order(struct db *db, int64_t customer, int64_t product, int qty,
 	    (long long)ny_now(), (long long)ny_now() + 120, (long long)ny_now(),
 	    (long long)product, (long long)customer);
 
+	int64_t id;
+
 	ck_assert_int_eq(db_exec(db, sql), NY_OK);
 	free(sql);
-	return sqlite3_last_insert_rowid(db_sqlite(db));
+	id = sqlite3_last_insert_rowid(db_sqlite(db));
+	/* Its one line, as order_create writes it. */
+	sql = xasprintf("INSERT INTO order_lines(order_id, product_id,"
+	    " creator_id, quantity, unit_minor, amount_minor) SELECT o.id,"
+	    " o.product_id, p.creator_id, o.quantity, p.price_minor,"
+	    " o.amount_minor FROM orders o JOIN products p ON p.id ="
+	    " o.product_id WHERE o.id = %lld", (long long)id);
+	ck_assert_int_eq(db_exec(db, sql), NY_OK);
+	free(sql);
+	return id;
 }
 
 /* Paid order + fulfilment in one transaction, as pay's settle does. */

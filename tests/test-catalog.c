@@ -200,6 +200,7 @@ START_TEST(seats_left)
 	    " (3, 'r3', 2, 3, 5, 750000, 'KES', 'expired', 1, 1, 2);"
 	    "INSERT INTO reservations(order_id, product_id, seats) VALUES"
 	    " (2, 3, 2), (3, 3, 5);"), NY_OK);
+	test_order_lines(db);
 	ck_assert_int_eq(catalog_seats_left(db, 3, &left), NY_OK);
 	ck_assert_int_eq(left, 95);
 	ck_assert_int_eq(catalog_product_by_slug(db, "tamasha-live", &p), NY_OK);

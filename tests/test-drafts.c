@@ -86,6 +86,9 @@ wiz_full(void)
 	ui_field_init(&z->f[F_STARTS], 400, "2031-05-01 18:00");
 	ui_field_init(&z->f[F_VENUE], 400, "Kilimani");
 	ui_field_init(&z->f[F_CAPACITY], 400, "80");
+	z->pwyw = 1;
+	ui_field_init(&z->f[F_SUGGESTED], 400, "2,000");
+	ui_field_init(&z->f[F_TAGS], 400, "muziki, live");
 	ui_textarea_insert(&z->story, "# Karibu\n\nA line with \\ and \"quotes\""
 	    "\nna emoji 🎶 mwisho.");
 	z->slug_typed = 1;
@@ -146,8 +149,11 @@ START_TEST(json_round_trip)
 	ck_assert_int_eq(r->step, S_CONTENT);
 	ck_assert_int_eq(r->kind, 2);
 	ck_assert_int_eq(r->focus, 1);
+	ck_assert_int_eq(r->pwyw, 1);	/* pay what you want kept */
 	for (i = 0; i < F_COUNT; i++)
 		ck_assert_str_eq(r->f[i].text, z->f[i].text);
+	ck_assert_str_eq(r->f[F_SUGGESTED].text, "2,000");
+	ck_assert_str_eq(r->f[F_TAGS].text, "muziki, live");
 	ck_assert_uint_eq(r->f[F_TITLE].cur, r->f[F_TITLE].len);
 	ck_assert_str_eq(r->story.text, z->story.text);
 	ck_assert_uint_eq(r->story.len, z->story.len);
@@ -168,6 +174,20 @@ START_TEST(json_round_trip)
 	ck_assert_str_eq(j2, j);
 	free(j);
 	free(j2);
+	/* On the basics, pay what you want has 8 fields (suggested too):
+	 * the focus on the last one (tags) is kept; a fixed price has 7. */
+	z->step = S_BASICS;
+	z->focus = 7;
+	j = wizard_draft_json(z);
+	ck_assert_int_eq(wizard_draft_parse(r, j), NY_OK);
+	ck_assert_int_eq(r->focus, 7);
+	free(j);
+	z->pwyw = 0;
+	j = wizard_draft_json(z);
+	ck_assert_int_eq(wizard_draft_parse(r, j), NY_OK);
+	ck_assert_int_eq(r->pwyw, 0);
+	ck_assert_int_eq(r->focus, 0);		/* past the fields */
+	free(j);
 	wiz_del(z);
 	wiz_del(r);
 }
@@ -274,12 +294,13 @@ START_TEST(hostile_clamped)
 	    "\"step\":-7,\"focus\":4}"), NY_OK);
 	ck_assert_int_eq(z->step, S_KIND);
 	ck_assert_int_eq(z->focus, 0);
-	/* Basics have five fields; the content step at least two. */
+	/* Basics have seven fields (eight with pay what you want); the
+	 * content step at least two. */
 	ck_assert_int_eq(wizard_draft_parse(z, "{\"v\":1,\"kind\":\"download\","
-	    "\"step\":1,\"focus\":4}"), NY_OK);
-	ck_assert_int_eq(z->focus, 4);
+	    "\"step\":1,\"focus\":6}"), NY_OK);
+	ck_assert_int_eq(z->focus, 6);
 	ck_assert_int_eq(wizard_draft_parse(z, "{\"v\":1,\"kind\":\"download\","
-	    "\"step\":1,\"focus\":5}"), NY_OK);
+	    "\"step\":1,\"focus\":7}"), NY_OK);
 	ck_assert_int_eq(z->focus, 0);
 	ck_assert_int_eq(wizard_draft_parse(z, "{\"v\":1,\"kind\":\"download\","
 	    "\"step\":3,\"focus\":1000000}"), NY_OK);

@@ -16,6 +16,8 @@
 #include "library-key.h"
 #include "library-recover.h"
 #include "library-fixture.h"
+#include "mail.h"
+#include "outbox.h"
 #include "ticket.h"
 
 START_TEST(key_ensure_token_resolve)
@@ -339,6 +341,98 @@ START_TEST(recover_alike_and_limited)
 }
 END_TEST
 
+/*
+ * A link sent by email opens only what was bought with that address:
+ * someone who typed a stranger's phone with their own address must not
+ * read the stranger's other purchases.
+ */
+START_TEST(mail_scope)
+{
+	struct db *db = lf_open(NULL);
+	struct lib_keep k;
+	struct outbox_msg m;
+	char email[64], token[LIBRARY_KEY_TOKEN_MAX];
+	int64_t o2, phone_key, mail_key, cust;
+	int queued;
+
+	lf_buy(db, 1, 1, 1);		/* the phone's own, no address */
+	o2 = lf_order(db, 1, 2, 1, "paid");
+	ck_assert_int_eq(db_exec(db, "UPDATE orders SET email ="
+	    " 'buyer@example.com' WHERE id = (SELECT max(id) FROM orders)"),
+	    NY_OK);
+	/* The twin of a receipt: channel email, the address's own key. */
+	memset(&m, 0, sizeof m);
+	m.customer_id = 1;
+	m.to_phone = LF_PHONE1;
+	m.kind = "receipt";
+	m.locale = "sw";
+	m.body = "Asante {link}";
+	m.dedupe_key = "receipt:test";
+	m.order_id = o2;
+	ck_assert_int_eq(db_begin(db), NY_OK);
+	ck_assert_int_eq(library_key_ensure_tx(db, 1, &phone_key), NY_OK);
+	m.library_key_id = phone_key;
+	ck_assert_int_eq(mail_twin_tx(db, o2, &m), NY_OK);
+	ck_assert_int_eq(db_commit(db), NY_OK);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM messages WHERE"
+	    " channel = 'email' AND to_email = 'buyer@example.com' AND"
+	    " dedupe_key = 'receipt:test:mail'"), 1);
+	mail_key = lf_scalar(db, "SELECT library_key_id FROM messages"
+	    " WHERE channel = 'email'");
+	ck_assert_int_ne(mail_key, phone_key);
+	ck_assert_int_eq(library_key_email(db, mail_key, email, sizeof email),
+	    NY_OK);
+	ck_assert_str_eq(email, "buyer@example.com");
+	ck_assert_int_eq(library_key_email(db, phone_key, email, sizeof email),
+	    NY_OK);
+	ck_assert_str_eq(email, "");
+	/* The address's key resolves to the customer, narrowed by address. */
+	ck_assert_int_eq(library_key_token(db, mail_key, token), NY_OK);
+	ck_assert_int_eq(library_key_resolve(db, token, &cust, NULL), NY_OK);
+	ck_assert_int_eq(cust, 1);
+	ck_assert_int_eq(library_keep_load(db, 1, 0, "buyer@example.com", &k),
+	    NY_OK);
+	ck_assert_int_eq(k.n, 1);
+	ck_assert(library_keep_product(&k, 2));
+	ck_assert(!library_keep_product(&k, 1));
+	ck_assert(library_keep_order(&k, o2));
+	library_keep_free(&k);
+	/* Another customer's address finds nothing of customer 1. */
+	ck_assert_int_eq(library_keep_load(db, 2, 0, "buyer@example.com", &k),
+	    NY_OK);
+	ck_assert_int_eq(k.n, 0);
+	library_keep_free(&k);
+	/* An order without an address has no twin. */
+	m.dedupe_key = "receipt:none";
+	ck_assert_int_eq(db_begin(db), NY_OK);
+	ck_assert_int_eq(mail_twin_tx(db, o2 - 1, &m), NY_OK);
+	ck_assert_int_eq(db_commit(db), NY_OK);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM messages WHERE"
+	    " dedupe_key = 'receipt:none:mail'"), 0);
+	/* Rotation cuts every link; an address's stale link is never
+	 * upgraded to the phone's new key. */
+	ck_assert_int_eq(library_key_rotate(db, 1, &phone_key), NY_OK);
+	ck_assert_int_eq(library_key_resolve(db, token, NULL, NULL),
+	    NY_ENOTFOUND);
+	ck_assert_int_ne(library_key_current(db, mail_key), phone_key);
+	/* Recovery by email: alike for an unknown address, the address's
+	 * own link for a known one. */
+	ck_assert_int_eq(library_recover_email(db, "nobody@example.com",
+	    "10.0.0.1", LF_T0, &queued), NY_OK);
+	ck_assert_int_eq(queued, 0);
+	ck_assert_int_eq(library_recover_email(db, "buyer@example.com",
+	    "10.0.0.1", LF_T0, &queued), NY_OK);
+	ck_assert_int_eq(queued, 1);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM messages m"
+	    " JOIN library_keys k ON k.id = m.library_key_id WHERE"
+	    " m.kind = 'library_link' AND m.channel = 'email' AND"
+	    " k.email = 'buyer@example.com' AND k.revoked_at IS NULL"), 1);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM messages"
+	    " WHERE kind = 'library_link' AND channel = 'whatsapp'"), 0);
+	db_close(db);
+}
+END_TEST
+
 START_TEST(resend_after_rotate)
 {
 	struct db *db = lf_open(NULL);
@@ -497,6 +591,7 @@ library_suite(void)
 	tcase_add_test(tc, download_rules);
 	tcase_add_test(tc, items_grouped);
 	tcase_add_test(tc, recover_alike_and_limited);
+	tcase_add_test(tc, mail_scope);
 	tcase_add_test(tc, resend_after_rotate);
 	tcase_add_test(tc, resend_console);
 	tcase_add_test(tc, recover_timing_alike);

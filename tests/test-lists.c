@@ -57,6 +57,7 @@ setup(void)
 	    " (6, 'RefFff6', 3, 2, 1200, 'USD', 'refunded', 650, 650, 700, 650),"
 	    " (7, 'RefGgg7', 4, 3, 1000, 'KES', 'paid', 700, 700, 800, 700);"),
 	    NY_OK);
+	test_order_lines(db);
 }
 
 static void
@@ -224,6 +225,7 @@ START_TEST(customers_ordering_follows_new_sale)
 	    " product_id, amount_minor, currency, status, created_at,"
 	    " updated_at, expires_at, paid_at) VALUES (8, 'RefHhh8', 2, 1,"
 	    " 150000, 'KES', 'paid', 900, 900, 1000, 900)"), NY_OK);
+	test_order_lines(db);
 	ck_assert_int_eq(customer_list(db, 1, "", 50, &v, &n), NY_OK);
 	ck_assert_int_eq(n, 2);
 	ck_assert_int_eq(v[0].id, 2);

@@ -2,7 +2,9 @@
  * test-order: the order/payment state machine: creation (idempotency,
  * limits, seats), every transition, settle idempotency, late payments,
  * expiry, the simulator, the Daraja helpers, and 20 processes racing for
- * the last 3 seats.
+ * the last 3 seats. Orders with lines (a cart paid once): every line
+ * granted once, seats of every ticket line or none, one currency, pay
+ * what you want, each creator's share in their lists and figures.
  */
 #include <check.h>
 #include <stdio.h>
@@ -14,8 +16,12 @@
 #include "crypto.h"
 #include "db.h"
 #include "i18n.h"
+#include "customer.h"
+#include "order-detail.h"
 #include "order.h"
 #include "pay.h"
+#include "product.h"
+#include "stats.h"
 #include "payment.h"
 #include "testutil.h"
 
@@ -103,6 +109,325 @@ setup(void)
 	i18n_load(&cause);
 	free(cause);
 }
+
+/*
+ * open_db's shop and more for carts: creator 2's download (6) and ticket
+ * (9, 2 seats), creator 1's USD download (7) and pay-what-you-want
+ * download (8: minimum 100.00, suggested 250.00).
+ */
+static struct db *
+cart_db(void)
+{
+	struct db *db = open_db(NULL);
+
+	ck_assert_int_eq(db_exec(db,
+	    "INSERT INTO creators(id, handle, created_at) VALUES (2, 'baraka', 0);"
+	    "INSERT INTO products(id, creator_id, slug, kind, title, price_minor,"
+	    " currency, status, created_at, updated_at) VALUES"
+	    " (6, 2, 'beat', 'download', 'Beat', 30000, 'KES', 'published', 0, 0),"
+	    " (7, 1, 'tee', 'download', 'Tee', 1000, 'USD', 'published', 0, 0);"
+	    "INSERT INTO products(id, creator_id, slug, kind, title, price_minor,"
+	    " currency, status, pwyw, suggested_minor, created_at, updated_at)"
+	    " VALUES (8, 1, 'tip', 'download', 'Tip jar', 10000, 'KES',"
+	    " 'published', 1, 25000, 0, 0);"
+	    "INSERT INTO products(id, creator_id, slug, kind, title, price_minor,"
+	    " currency, status, starts_at, venue, capacity, created_at, updated_at)"
+	    " VALUES (9, 2, 'show', 'ticket', 'Show', 50000, 'KES', 'published',"
+	    " 2000000000, 'Mombasa', 2, 0, 0);"), NY_OK);
+	return db;
+}
+
+/* order_create of lines[0..n-1] for phone; *why gets the refusal. */
+static enum ny_err
+cart(struct db *db, const struct order_line_new *lines, int n,
+    const char *phone, struct order *o, const char **why)
+{
+	struct order_new in = {
+		.lines = lines, .nlines = n, .phone = phone, .locale = "en",
+		.client_addr = "127.0.0.1", .provider = "sim", .why = why,
+	};
+
+	*why = NULL;
+	return order_create(db, &in, o, NULL);
+}
+
+/* Three lines of three kinds, paid in one payment: all granted, once. */
+START_TEST(cart_three_kinds_paid_once)
+{
+	struct db *db = cart_db();
+	const struct order_line_new lines[] = {
+		{ .product_id = 1, .quantity = 1 },
+		{ .product_id = 3, .quantity = 2 },
+		{ .product_id = 4, .quantity = 1 },
+	};
+	struct pay_result r = result(PAY_PAID, NULL, "QKCART1", 270000);
+	const char *why;
+	struct order o;
+	int changed;
+
+	ck_assert_int_eq(cart(db, lines, 3, "254712345678", &o, &why), NY_OK);
+	ck_assert_ptr_null(why);
+	ck_assert_int_eq(o.amount_minor, 50000 + 2 * 100000 + 20000);
+	/* orders keeps the first line for one-product readers. */
+	ck_assert_int_eq(o.product_id, 1);
+	ck_assert_int_eq(o.quantity, 1);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM order_lines"), 3);
+	ck_assert_int_eq(count(db, "SELECT sum(amount_minor) FROM order_lines"),
+	    270000);
+	ck_assert_int_eq(count(db, "SELECT amount_minor FROM payments"), 270000);
+	ck_assert_int_eq(count(db, "SELECT seats FROM reservations"
+	    " WHERE product_id = 3"), 2);
+	ck_assert_int_eq(payment_settle(db, o.payment_id, NULL, &r, &changed),
+	    NY_OK);
+	ck_assert_int_eq(changed, 1);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM entitlements"
+	    " WHERE order_id = 1"), 3);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM entitlements"
+	    " WHERE product_id = 4 AND expires_at IS NOT NULL"), 1);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM tickets"
+	    " WHERE product_id = 3"), 2);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM reservations"), 0);
+	/* One receipt naming every line. */
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM messages WHERE"
+	    " kind = 'receipt' AND body LIKE '%A song%' AND body LIKE '%Gig%'"
+	    " AND body LIKE '%Club%'"), 1);
+	/* The seats are sold, not reserved twice. */
+	{
+		int64_t left;
+
+		ck_assert_int_eq(order_seats_left(db, 3, &left), NY_OK);
+		ck_assert_int_eq(left, 1);
+	}
+	/* Again: nothing more. */
+	ck_assert_int_eq(payment_settle(db, o.payment_id, NULL, &r, &changed),
+	    NY_OK);
+	ck_assert_int_eq(changed, 0);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM entitlements"), 3);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM tickets"), 2);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM messages"), 1);
+	db_close(db);
+}
+END_TEST
+
+/* One ticket line short of seats: refused, nothing reserved or made. */
+START_TEST(cart_short_of_seats)
+{
+	struct db *db = cart_db();
+	const struct order_line_new lines[] = {
+		{ .product_id = 9, .quantity = 1 },	/* reserved first… */
+		{ .product_id = 1, .quantity = 1 },
+		{ .product_id = 3, .quantity = 2 },	/* …then short */
+	};
+	struct pay_result r;
+	const char *why;
+	struct order o, a;
+	int64_t left;
+
+	ck_assert_int_eq(buy(db, 3, "254700000001", 2, NULL, &a), NY_OK);
+	ck_assert_int_eq(cart(db, lines, 3, "254712345678", &o, &why),
+	    NY_ESTATE);
+	ck_assert_str_eq(why, "co.err.soldout");
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM orders"), 1);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM order_lines"), 1);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM payments"), 1);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM reservations"), 1);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM reservations"
+	    " WHERE product_id = 9"), 0);
+	ck_assert_int_eq(order_seats_left(db, 9, &left), NY_OK);
+	ck_assert_int_eq(left, 2);
+	/* With the seats there, the same cart goes through. */
+	r = result(PAY_FAILED, PAY_REASON_CANCELLED, NULL, -1);
+	ck_assert_int_eq(payment_settle(db, a.payment_id, NULL, &r, NULL),
+	    NY_OK);
+	ck_assert_int_eq(cart(db, lines, 3, "254712345678", &o, &why), NY_OK);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM reservations"
+	    " WHERE order_id = 2"), 2);
+	db_close(db);
+}
+END_TEST
+
+/* A late payment gives a cart's goods only if every ticket line has seats. */
+START_TEST(cart_late_payment_every_line)
+{
+	struct db *db = cart_db();
+	const struct order_line_new lines[] = {
+		{ .product_id = 3, .quantity = 1 },	/* seats stay */
+		{ .product_id = 9, .quantity = 1 },	/* seats go */
+	};
+	struct pay_result exp = result(PAY_EXPIRED, NULL, NULL, -1);
+	struct pay_result late = result(PAY_PAID, NULL, "QKLATE2", 150000);
+	const char *why;
+	struct order o, b;
+
+	ck_assert_int_eq(cart(db, lines, 2, "254712345678", &o, &why), NY_OK);
+	ck_assert_int_eq(payment_settle(db, o.payment_id, NULL, &exp, NULL),
+	    NY_OK);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM reservations"), 0);
+	ck_assert_int_eq(buy(db, 9, "254700000009", 2, NULL, &b), NY_OK);
+	ck_assert_int_eq(payment_settle(db, o.payment_id, NULL, &late, NULL),
+	    NY_OK);
+	ck_assert_int_eq(order_by_id(db, o.id, &o), NY_OK);
+	ck_assert_int_eq(o.status, ORDER_EXPIRED);
+	ck_assert_str_eq(o.failure, "late_refund");
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM entitlements"), 0);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM tickets"), 0);
+	db_close(db);
+}
+END_TEST
+
+/* Carts refused before anything is written, each with its reason. */
+START_TEST(cart_refusals)
+{
+	struct db *db = cart_db();
+	struct order_line_new many[ORDER_MAX_LINES + 1];
+	const struct order_line_new mixed[] = {
+		{ .product_id = 1, .quantity = 1 },
+		{ .product_id = 7, .quantity = 1 },
+	};
+	const struct order_line_new twice[] = {
+		{ .product_id = 1, .quantity = 1 },
+		{ .product_id = 1, .quantity = 1 },
+	};
+	const struct order_line_new qty[] = {
+		{ .product_id = 6, .quantity = 1 },
+		{ .product_id = 1, .quantity = 2 },
+	};
+	const struct order_line_new gone[] = {
+		{ .product_id = 1, .quantity = 1 },
+		{ .product_id = 2, .quantity = 1 },	/* a draft */
+	};
+	const char *why;
+	struct order o;
+	int i;
+
+	ck_assert_int_eq(cart(db, mixed, 2, "254712345678", &o, &why),
+	    NY_EINVAL);
+	ck_assert_str_eq(why, "cart.err.currency");
+	ck_assert_int_eq(cart(db, twice, 2, "254712345678", &o, &why),
+	    NY_EINVAL);
+	ck_assert_str_eq(why, "cart.err.lines");
+	ck_assert_int_eq(cart(db, qty, 2, "254712345678", &o, &why),
+	    NY_EINVAL);
+	ck_assert_str_eq(why, "co.err.quantity");
+	ck_assert_int_eq(cart(db, gone, 2, "254712345678", &o, &why),
+	    NY_ENOTFOUND);
+	for (i = 0; i <= ORDER_MAX_LINES; i++)
+		many[i] = (struct order_line_new){ .product_id = 100 + i,
+		    .quantity = 1 };
+	ck_assert_int_eq(cart(db, many, ORDER_MAX_LINES + 1, "254712345678",
+	    &o, &why), NY_EINVAL);
+	ck_assert_str_eq(why, "cart.err.lines");
+	ck_assert_int_eq(cart(db, many, -1, "254712345678", &o, &why),
+	    NY_EINVAL);
+	ck_assert_str_eq(why, "cart.err.lines");
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM orders"), 0);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM customers"), 0);
+	db_close(db);
+}
+END_TEST
+
+/* Pay what you want: at least the minimum; typed, else suggested. */
+START_TEST(cart_pay_what_you_want)
+{
+	struct db *db = cart_db();
+	struct order_line_new l[] = {
+		{ .product_id = 8, .quantity = 1, .has_amount = 1,
+		  .amount_minor = 9999 },
+		{ .product_id = 6, .quantity = 1 },
+	};
+	const char *why;
+	struct order o;
+
+	ck_assert_int_eq(cart(db, l, 2, "254712345678", &o, &why), NY_EINVAL);
+	ck_assert_str_eq(why, "co.err.amount");
+	l[0].amount_minor = PRODUCT_PRICE_MAX + 1;
+	ck_assert_int_eq(cart(db, l, 2, "254712345678", &o, &why), NY_EINVAL);
+	ck_assert_str_eq(why, "co.err.amount");
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM orders"), 0);
+	l[0].amount_minor = 40000;
+	ck_assert_int_eq(cart(db, l, 2, "254712345678", &o, &why), NY_OK);
+	ck_assert_int_eq(o.amount_minor, 40000 + 30000);
+	ck_assert_int_eq(count(db, "SELECT unit_minor FROM order_lines"
+	    " WHERE product_id = 8"), 40000);
+	/* Not typed: the suggested amount. An amount on a fixed price is
+	 * ignored (the product's price holds). */
+	l[0].has_amount = 0;
+	l[1].has_amount = 1;
+	l[1].amount_minor = 1;
+	ck_assert_int_eq(cart(db, l, 2, "254700000002", &o, &why), NY_OK);
+	ck_assert_int_eq(o.amount_minor, 25000 + 30000);
+	db_close(db);
+}
+END_TEST
+
+/* Two creators in one cart: each sees only their lines and share. */
+START_TEST(cart_two_creators_share)
+{
+	struct db *db = cart_db();
+	const struct order_line_new lines[] = {
+		{ .product_id = 6, .quantity = 1 },	/* baraka 300.00 */
+		{ .product_id = 1, .quantity = 1 },	/* amani 500.00 */
+		{ .product_id = 4, .quantity = 1 },	/* amani 200.00 */
+	};
+	struct pay_result r = result(PAY_PAID, NULL, "QKCART2", 100000);
+	struct order_find f1 = { .creator_id = 1 }, f2 = { .creator_id = 2 };
+	struct order_find fp = { .creator_id = 1, .product_id = 4 };
+	struct order_find fx = { .creator_id = 2, .product_id = 4 };
+	struct order_detail d;
+	struct customer_row *cr;
+	struct order *v;
+	struct stats s;
+	const char *why;
+	struct order o;
+	int n;
+
+	ck_assert_int_eq(cart(db, lines, 3, "254712345678", &o, &why), NY_OK);
+	ck_assert_int_eq(payment_settle(db, o.payment_id, NULL, &r, NULL),
+	    NY_OK);
+	ck_assert_int_eq(order_list_find(db, &f1, 10, &v, &n), NY_OK);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(v[0].amount_minor, 70000);
+	ck_assert_str_eq(v[0].product_title, "A song +1");
+	free(v);
+	ck_assert_int_eq(order_list_find(db, &f2, 10, &v, &n), NY_OK);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(v[0].amount_minor, 30000);
+	ck_assert_str_eq(v[0].product_title, "Beat");
+	free(v);
+	/* A product filter finds the order by any of the creator's lines. */
+	ck_assert_int_eq(order_list_find(db, &fp, 10, &v, &n), NY_OK);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(v[0].amount_minor, 70000);
+	free(v);
+	ck_assert_int_eq(order_list_find(db, &fx, 10, &v, &n), NY_OK);
+	ck_assert_int_eq(n, 0);
+	free(v);
+	ck_assert_int_eq(stats_get(db, 1, ny_now(), &s), NY_OK);
+	ck_assert_int_eq(s.cur[0].today.sales, 1);
+	ck_assert_int_eq(s.cur[0].today.revenue, 70000);
+	ck_assert_int_eq(stats_get(db, 2, ny_now(), &s), NY_OK);
+	ck_assert_int_eq(s.cur[0].today.sales, 1);
+	ck_assert_int_eq(s.cur[0].today.revenue, 30000);
+	ck_assert_int_eq(stats_get(db, 0, ny_now(), &s), NY_OK);
+	ck_assert_int_eq(s.cur[0].today.revenue, 100000);
+	/* The detail: baraka sees their line and share only. */
+	ck_assert_int_eq(order_detail_get(db, 2, o.ref, 0, &d), NY_OK);
+	ck_assert_int_eq(d.nlines, 1);
+	ck_assert_int_eq(d.nlines_all, 3);
+	ck_assert_int_eq(d.share_minor, 30000);
+	ck_assert_str_eq(d.lines[0].title, "Beat");
+	ck_assert_int_eq(order_detail_get(db, 0, o.ref, 0, &d), NY_OK);
+	ck_assert_int_eq(d.nlines, 3);
+	ck_assert_int_eq(d.share_minor, 100000);
+	ck_assert_int_eq(order_detail_get(db, 3, o.ref, 0, &d), NY_ENOTFOUND);
+	/* Customers: spent is the share too. */
+	ck_assert_int_eq(customer_list(db, 2, NULL, 10, &cr, &n), NY_OK);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(cr[0].total[0].minor, 30000);
+	free(cr);
+	db_close(db);
+}
+END_TEST
 
 START_TEST(status_table)
 {
@@ -754,6 +1079,12 @@ main(void)
 	tcase_add_test(tc, form_check);
 	tcase_add_test(tc, worker_queue);
 	tcase_add_test(tc, no_oversell_20_buyers);
+	tcase_add_test(tc, cart_three_kinds_paid_once);
+	tcase_add_test(tc, cart_short_of_seats);
+	tcase_add_test(tc, cart_refusals);
+	tcase_add_test(tc, cart_late_payment_every_line);
+	tcase_add_test(tc, cart_pay_what_you_want);
+	tcase_add_test(tc, cart_two_creators_share);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -1,7 +1,7 @@
 /*
  * test-product: validation per kind, the upper limits and the messages of
  * the rules, create/update, slugs, status moves, files, listing with
- * sales, events, the catalog import's upserts.
+ * sales, events, the catalog import's upserts, pay what you want.
  */
 #include <check.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 #include "creator.h"
 #include "db.h"
 #include "product.h"
+#include "product-tag.h"
 #include "blob.h"
 #include "i18n.h"
 #include "testutil.h"
@@ -219,7 +220,7 @@ START_TEST(rule_messages)
 		"slug", "kind", "title", "summary", "story_md", "price_minor",
 		"currency", "status", "cover_sha256", "download_limit",
 		"period_days", "starts_at", "capacity", "venue", "join_url",
-		NULL
+		"pwyw", "suggested_minor", NULL
 	};
 	char num[32];
 
@@ -415,6 +416,7 @@ START_TEST(list_with_sales)
 	    "('r1', 1, 1, 50000, 'KES', 'paid', 0, 0, 0),"
 	    "('r2', 1, 1, 50000, 'KES', 'paid', 0, 0, 0),"
 	    "('r3', 1, 1, 50000, 'KES', 'failed', 0, 0, 0)"), NY_OK);
+	test_order_lines(db);
 	ck_assert_int_eq(product_list_by_creator(db, cid, &v, &n), NY_OK);
 	ck_assert_int_eq(n, 2);
 	ck_assert_str_eq(v[0].slug, "second");	/* newest first */
@@ -638,6 +640,116 @@ START_TEST(import_upserts)
 }
 END_TEST
 
+/*
+ * Pay what you want: price_minor is the minimum (0 allowed), the
+ * suggested amount is optional but never below it, and only pwyw has
+ * one. Both fields survive every write and read path.
+ */
+START_TEST(pay_what_you_want)
+{
+	char *path;
+	int64_t cid, id;
+	struct db *db = open_db(&path, &cid);
+	struct product p, g, *v = NULL;
+	struct product_tags tags;
+	const char *field = NULL;
+	size_t n = 0, changes = 0;
+
+	make(&p, "download", "gift", cid);
+	ck_assert_int_eq(p.suggested_minor, -1);	/* product_init */
+	ck_assert_int_eq(product_validate(&p, NULL), NY_OK);
+	/* A suggested amount without pay what you want. */
+	p.suggested_minor = 60000;
+	expect_bad(&p, "suggested_minor");
+	make(&p, "download", "gift", cid);
+	p.pwyw = 1;
+	p.suggested_minor = 49999;		/* below the minimum 50000 */
+	expect_bad(&p, "suggested_minor");
+	make(&p, "download", "gift", cid);
+	p.pwyw = 2;
+	expect_bad(&p, "pwyw");
+	make(&p, "download", "gift", cid);
+	p.pwyw = 1;
+	p.price_minor = -1;
+	expect_bad(&p, "price_minor");
+	make(&p, "download", "gift", cid);
+	p.pwyw = 1;
+	p.suggested_minor = PRODUCT_PRICE_MAX + 1;
+	expect_bad(&p, "suggested_minor");
+	/* The messages differ: "below the minimum" is not "only pwyw". */
+	ck_assert_str_ne(product_rule("suggested_minor")->msgid,
+	    "product.rule.suggested_fixed");
+	/* Minimum 0 (free, gifts welcome), suggested = the minimum, none. */
+	make(&p, "download", "gift", cid);
+	p.pwyw = 1;
+	p.price_minor = 0;
+	p.suggested_minor = 0;
+	ck_assert_int_eq(product_validate(&p, NULL), NY_OK);
+	p.suggested_minor = -1;
+	ck_assert_int_eq(product_validate(&p, NULL), NY_OK);
+	/* Round trip: create, get, list, update, the import. */
+	p.price_minor = 5000;
+	p.suggested_minor = 20000;
+	ck_assert_int_eq(product_create(db, &p, &id, &field), NY_OK);
+	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM products WHERE "
+	    "pwyw = 1 AND price_minor = 5000 AND suggested_minor = 20000"), 1);
+	ck_assert_int_eq(product_get_by_id(db, id, &g), NY_OK);
+	ck_assert_int_eq(g.pwyw, 1);
+	ck_assert_int_eq(g.price_minor, 5000);
+	ck_assert_int_eq(g.suggested_minor, 20000);
+	ck_assert_int_eq(product_list_by_creator(db, cid, &v, &n), NY_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(v[0].pwyw, 1);
+	ck_assert_int_eq(v[0].suggested_minor, 20000);
+	product_list_free(v, n);
+	/* Back to a fixed price: suggested must go, and NULL is stored. */
+	g.pwyw = 0;
+	field = NULL;
+	ck_assert_int_eq(product_update(db, &g, &field), NY_EINVAL);
+	ck_assert_str_eq(field, "suggested_minor");
+	g.suggested_minor = -1;
+	ck_assert_int_eq(product_update(db, &g, NULL), NY_OK);
+	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM products WHERE "
+	    "pwyw = 0 AND suggested_minor IS NULL"), 1);
+	product_free(&g);
+	ck_assert_int_eq(product_get_by_slug(db, "gift", &g), NY_OK);
+	ck_assert_int_eq(g.pwyw, 0);
+	ck_assert_int_eq(g.suggested_minor, -1);
+	product_free(&g);
+	/* The import writes pwyw when it differs, and only then. */
+	ck_assert_int_eq(db_begin(db), NY_OK);
+	ck_assert_int_eq(product_import_tx(db, &p, &changes), NY_OK);
+	ck_assert_int_eq(db_commit(db), NY_OK);
+	ck_assert_uint_eq(changes, 1);
+	changes = 0;
+	ck_assert_int_eq(db_begin(db), NY_OK);
+	ck_assert_int_eq(product_import_tx(db, &p, &changes), NY_OK);
+	ck_assert_int_eq(db_commit(db), NY_OK);
+	ck_assert_uint_eq(changes, 0);
+	ck_assert_int_eq(product_get_by_slug(db, "gift", &g), NY_OK);
+	ck_assert_int_eq(g.pwyw, 1);
+	ck_assert_int_eq(g.suggested_minor, 20000);
+	/* The wizard's save: product and tags in one transaction; a
+	 * product refused by the rules writes no tags either. */
+	ck_assert_int_eq(product_tags_parse("Live, music", &tags, NULL), NY_OK);
+	ck_assert_int_eq(product_save_tags(db, &g, NULL, 0, &tags, &id, NULL,
+	    NULL), NY_OK);
+	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM product_tags"), 2);
+	ck_assert_int_eq(product_tags_parse("solo", &tags, NULL), NY_OK);
+	g.suggested_minor = 1;			/* under the minimum */
+	field = NULL;
+	ck_assert_int_eq(product_save_tags(db, &g, NULL, 0, &tags, &id,
+	    &field, NULL), NY_EINVAL);
+	ck_assert_str_eq(field, "suggested_minor");
+	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM product_tags "
+	    "WHERE tag IN ('live', 'music')"), 2);
+	product_free(&g);
+	product_free(&p);
+	db_close(db);
+	free(path);
+}
+END_TEST
+
 static Suite *
 product_suite(void)
 {
@@ -654,6 +766,7 @@ product_suite(void)
 	tcase_add_test(tc, list_with_sales);
 	tcase_add_test(tc, replace_files);
 	tcase_add_test(tc, import_upserts);
+	tcase_add_test(tc, pay_what_you_want);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -223,6 +223,113 @@ START_TEST(refusals)
 }
 END_TEST
 
+/*
+ * A cart paid once (order_create, then payment_settle): creator 1's
+ * download, subscription and 2 tickets, and creator 2's ticket. Returns
+ * the order id, its ref in ref.
+ */
+static int64_t
+cart_sale(struct db *db, char ref[24])
+{
+	const struct order_line_new lines[] = {
+		{ .product_id = 1, .quantity = 1 },
+		{ .product_id = 2, .quantity = 1 },
+		{ .product_id = 3, .quantity = 2 },
+		{ .product_id = 5, .quantity = 1 },
+	};
+	struct order_new in = { .lines = lines, .nlines = 4,
+	    .phone = LF_PHONE2, .locale = "en", .provider = "sim" };
+	struct pay_result paid = { .outcome = PAY_PAID, .receipt = "CART1",
+	    .amount_minor = 50000 + 20000 + 200000 + 100, .desc = "ok" };
+	struct order o;
+	int changed = 0;
+
+	ck_assert_int_eq(order_create(db, &in, &o, NULL), NY_OK);
+	ck_assert_int_eq(o.amount_minor, paid.amount_minor);
+	ck_assert_int_eq(payment_settle(db, o.payment_id, NULL, &paid,
+	    &changed), NY_OK);
+	ck_assert_int_eq(changed, 1);
+	snprintf(ref, 24, "%s", o.ref);
+	return o.id;
+}
+
+/* A multi-line order is refunded whole: every line's access ends. */
+START_TEST(cart_refund_revokes_every_line)
+{
+	struct db *db = lf_open(NULL);
+	struct library lib;
+	struct refund r;
+	char ref[24];
+	int64_t left3, left5, l3, l5, o;
+
+	ck_assert_int_eq(order_seats_left(db, 3, &left3), NY_OK);
+	ck_assert_int_eq(order_seats_left(db, 5, &left5), NY_OK);
+	o = cart_sale(db, ref);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM entitlements"
+	    " WHERE revoked_at IS NULL"), 4);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM tickets"), 3);
+	ck_assert_int_eq(order_seats_left(db, 3, &l3), NY_OK);
+	ck_assert_int_eq(l3, left3 - 2);
+	/* Lines of two creators: neither may refund it from the console,
+	 * and the refusal names the operator's way. */
+	ck_assert_int_eq(refund(db, ref, 1, NULL, &r), NY_EDENIED);
+	ck_assert_int_eq(refund(db, ref, 2, NULL, &r), NY_EDENIED);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM refunds"), 0);
+	ck_assert_int_eq(order_is(db, o, "paid"), 1);
+	/* The operator refunds the whole order: one refund of the total. */
+	ck_assert_int_eq(refund(db, ref, 0, NULL, &r), NY_OK);
+	ck_assert_str_eq(r.status, "done");
+	ck_assert_int_eq(r.amount_minor, 270100);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM refunds"), 1);
+	ck_assert_int_eq(order_is(db, o, "refunded"), 1);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM entitlements"
+	    " WHERE revoked_at IS NULL"), 0);
+	ck_assert_int_eq(library_items(db, 2, LF_T0, &lib), NY_OK);
+	ck_assert_uint_eq(lib.nitems, 4);
+	for (size_t i = 0; i < lib.nitems; i++)
+		ck_assert_int_eq(lib.items[i].state, LIB_REFUNDED);
+	library_free(&lib);
+	/* Seats of both events back on sale. */
+	ck_assert_int_eq(order_seats_left(db, 3, &l3), NY_OK);
+	ck_assert_int_eq(order_seats_left(db, 5, &l5), NY_OK);
+	ck_assert_int_eq(l3, left3);
+	ck_assert_int_eq(l5, left5);
+	/* One message, and each creator's viewer has the refund. */
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM messages WHERE"
+	    " kind = 'refund' AND body LIKE '%Nairobi Nights +3%'"), 1);
+	audit_is(db, 2, "order.refund cli");
+	ck_assert_int_eq(refund(db, ref, 0, NULL, &r), NY_ESTATE);
+	db_close(db);
+}
+END_TEST
+
+/* A creator's console refunds a cart that is all theirs. */
+START_TEST(cart_of_one_creator_refunded_by_them)
+{
+	struct db *db = lf_open(NULL);
+	const struct order_line_new lines[] = {
+		{ .product_id = 1, .quantity = 1 },
+		{ .product_id = 3, .quantity = 1 },
+	};
+	struct order_new in = { .lines = lines, .nlines = 2,
+	    .phone = LF_PHONE1, .locale = "sw", .provider = "sim" };
+	struct pay_result paid = { .outcome = PAY_PAID, .receipt = "CART2",
+	    .amount_minor = 150000, .desc = "ok" };
+	struct refund r;
+	struct order o;
+
+	ck_assert_int_eq(order_create(db, &in, &o, NULL), NY_OK);
+	ck_assert_int_eq(payment_settle(db, o.payment_id, NULL, &paid, NULL),
+	    NY_OK);
+	ck_assert_int_eq(refund(db, o.ref, 2, NULL, &r), NY_ENOTFOUND);
+	ck_assert_int_eq(refund(db, o.ref, 1, NULL, &r), NY_OK);
+	ck_assert_int_eq(r.amount_minor, 150000);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM entitlements"
+	    " WHERE revoked_at IS NULL"), 0);
+	db_close(db);
+}
+END_TEST
+
 /* M-Pesa without the reversal API: the creator sends the money back. */
 START_TEST(mpesa_by_hand)
 {
@@ -451,6 +558,8 @@ refund_suite(void)
 	tcase_add_test(tc, late_success_after_failure);
 	tcase_add_test(tc, stale_pending_asked_again);
 	tcase_add_test(tc, provider_side_refund);
+	tcase_add_test(tc, cart_refund_revokes_every_line);
+	tcase_add_test(tc, cart_of_one_creator_refunded_by_them);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -278,7 +278,7 @@ static const struct plan_allow plan_allowed[] = {
 	 * show the latest page only. */
 	{ "messages", "FROM messages ORDER BY id DESC LIMIT ?2",
 	  "outbox_list (console): messages by rowid backwards" },
-	{ "messages", "FROM messages WHERE (order_id IN (SELECT o.id FROM",
+	{ "messages", "FROM messages WHERE (order_id IN (SELECT l.order_id FROM",
 	  "outbox_list_creator (console): messages by rowid backwards" },
 	/* One row per product, far fewer than the rows joined to them. */
 	{ "products", "FROM products p CROSS JOIN entitlements e",

@@ -62,6 +62,7 @@ seeded(void)
 	    NOW - 10 * 86400, NOW, NOW - 40 * 86400, NOW - 3600,
 	    NOW - 3 * 86400, NOW - 7200);
 	ck_assert_int_eq(db_exec(db, sql), NY_OK);
+	test_order_lines(db);
 	free(sql);
 	return db;
 }
@@ -167,6 +168,7 @@ START_TEST(main_currency_by_sales)
 	    " ('u1', 1, 4, 1, 'USD', 'paid', 0, 0, 0, 1795590000),"
 	    " ('u2', 1, 4, 1, 'USD', 'paid', 0, 0, 0, 1795590000),"
 	    " ('u3', 1, 4, 1, 'USD', 'paid', 0, 0, 0, 1795590000)"), NY_OK);
+	test_order_lines(db);
 	ck_assert_int_eq(stats_get(db, 1, NOW, &s), NY_OK);
 	ck_assert_str_eq(s.cur[0].currency, "USD");
 	ck_assert_str_eq(s.cur[1].currency, "KES");
@@ -218,6 +220,42 @@ START_TEST(sales_match_orders_screen)
 	ck_assert_int_eq(paid, 6);
 	ck_assert_int_eq(stats_sales(&s, STATS_DAYS), paid);
 	free(v);
+	db_close(db);
+}
+END_TEST
+
+/* A cart of two creators: each counts one sale of their share only. */
+START_TEST(cart_share_per_creator)
+{
+	struct db *db = seeded();
+	struct stats a0, b0, a1, b1, all0, all1;
+
+	ck_assert_int_eq(stats_get(db, 1, NOW, &a0), NY_OK);
+	ck_assert_int_eq(stats_get(db, 2, NOW, &b0), NY_OK);
+	ck_assert_int_eq(stats_get(db, 0, NOW, &all0), NY_OK);
+	ck_assert_int_eq(db_exec(db, "INSERT INTO orders (id, ref, customer_id,"
+	    " product_id, amount_minor, currency, status, created_at,"
+	    " updated_at, expires_at, paid_at) VALUES"
+	    " (100, 'cart', 1, 1, 1700, 'KES', 'paid', 0, 0, 0, 1795597000);"
+	    "INSERT INTO order_lines (order_id, product_id, creator_id,"
+	    " quantity, unit_minor, amount_minor) VALUES"
+	    " (100, 1, 1, 1, 1000, 1000), (100, 2, 1, 1, 500, 500),"
+	    " (100, 3, 2, 1, 200, 200);"), NY_OK);
+	ck_assert_int_eq(stats_get(db, 1, NOW, &a1), NY_OK);
+	ck_assert_int_eq(stats_get(db, 2, NOW, &b1), NY_OK);
+	ck_assert_int_eq(stats_get(db, 0, NOW, &all1), NY_OK);
+	ck_assert_int_eq(money(&a1, "KES")->today.sales -
+	    money(&a0, "KES")->today.sales, 1);
+	ck_assert_int_eq(money(&a1, "KES")->today.revenue -
+	    money(&a0, "KES")->today.revenue, 1500);
+	ck_assert_int_eq(money(&b1, "KES")->today.sales -
+	    money(&b0, "KES")->today.sales, 1);
+	ck_assert_int_eq(money(&b1, "KES")->today.revenue -
+	    money(&b0, "KES")->today.revenue, 200);
+	ck_assert_int_eq(money(&all1, "KES")->today.sales -
+	    money(&all0, "KES")->today.sales, 1);
+	ck_assert_int_eq(money(&all1, "KES")->today.revenue -
+	    money(&all0, "KES")->today.revenue, 1700);
 	db_close(db);
 }
 END_TEST
@@ -329,6 +367,7 @@ main(void)
 	tcase_add_test(tc, top_products_every_currency);
 	tcase_add_test(tc, sales_match_orders_screen);
 	tcase_add_test(tc, json_output);
+	tcase_add_test(tc, cart_share_per_creator);
 	suite_add_tcase(s, tc);
 	tcase_add_test(gate, import_currency_gate);
 	suite_add_tcase(s, gate);

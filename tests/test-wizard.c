@@ -1,8 +1,9 @@
 /*
  * test-wizard: the product wizard's small decisions (tui/wizard-rules.c)
  * without a terminal: the label column, the currencies the currency
- * choice cycles through, an event start in the past, and when a
- * subscription bought now ends.
+ * choice cycles through, an event start in the past, when a
+ * subscription bought now ends, and the pricing step (a fixed price or
+ * pay what you want).
  */
 #include <check.h>
 #include <locale.h>
@@ -95,6 +96,65 @@ START_TEST(subscription_end)
 }
 END_TEST
 
+/* The basics: the fields of before in their places, then the pricing;
+ * pay what you want adds the suggested amount after it (the price is
+ * then the minimum); a fixed price has no suggestion. */
+START_TEST(pricing_fields)
+{
+	static const int fixed[] = { F_TITLE, F_SLUG, F_PRICE, F_CURRENCY,
+	    F_SUMMARY, F_PRICING, F_TAGS };
+	static const int pwyw[] = { F_TITLE, F_SLUG, F_PRICE, F_CURRENCY,
+	    F_SUMMARY, F_PRICING, F_SUGGESTED, F_TAGS };
+	int out[WIZ_BASICS_MAX], n, i;
+
+	n = wizard_basics_fields(0, out);
+	ck_assert_int_eq(n, 7);
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(out[i], fixed[i]);
+	n = wizard_basics_fields(1, out);
+	ck_assert_int_eq(n, 8);
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(out[i], pwyw[i]);
+	ck_assert_str_eq(wizard_label(0, F_PRICE), "tui.wiz.price");
+	ck_assert_str_eq(wizard_label(1, F_PRICE), "tui.wiz.minimum");
+	ck_assert_str_eq(wizard_label(1, F_TAGS), "tui.wiz.tags");
+	ck_assert_str_eq(wizard_label(0, F_COVER), "tui.wiz.cover");
+}
+END_TEST
+
+/* What the pricing fields parse to; the bounds are product_validate's. */
+START_TEST(pricing_parse)
+{
+	int64_t price = -2, sugg = -2;
+	int bad = -1;
+
+	/* Pay what you want: minimum 0 and no suggestion is fine. */
+	ck_assert_int_eq(wizard_pricing(1, "0", "", "KES", &price, &sugg,
+	    &bad), NY_OK);
+	ck_assert_int_eq(price, 0);
+	ck_assert_int_eq(sugg, -1);
+	ck_assert_int_eq(wizard_pricing(1, "50", "1,500", "KES", &price,
+	    &sugg, &bad), NY_OK);
+	ck_assert_int_eq(price, 5000);
+	ck_assert_int_eq(sugg, 150000);
+	/* A suggestion left over from pwyw is ignored at a fixed price. */
+	ck_assert_int_eq(wizard_pricing(0, "50", "lots", "KES", &price, &sugg,
+	    &bad), NY_OK);
+	ck_assert_int_eq(sugg, -1);
+	ck_assert_int_eq(wizard_pricing(1, "50", "lots", "KES", &price, &sugg,
+	    &bad), NY_EINVAL);
+	ck_assert_int_eq(bad, F_SUGGESTED);
+	bad = -1;
+	ck_assert_int_eq(wizard_pricing(1, "", "100", "KES", &price, &sugg,
+	    &bad), NY_EINVAL);
+	ck_assert_int_eq(bad, F_PRICE);
+	/* UGX has no cents: the suggestion is read in its units. */
+	ck_assert_int_eq(wizard_pricing(1, "1000", "5,000", "UGX", &price,
+	    &sugg, &bad), NY_OK);
+	ck_assert_int_eq(sugg, 5000);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -106,6 +166,8 @@ main(void)
 	tcase_add_test(tc, currency_cycle);
 	tcase_add_test(tc, start_in_past);
 	tcase_add_test(tc, subscription_end);
+	tcase_add_test(tc, pricing_fields);
+	tcase_add_test(tc, pricing_parse);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

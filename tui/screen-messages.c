@@ -1,8 +1,9 @@
 /*
- * screen-messages.c: 6 Messages — this creator's WhatsApp outbox
- * (outbox_list_creator), newest first,
+ * screen-messages.c: 6 Messages — this creator's outbox, WhatsApp and
+ * email (outbox_list_creator), newest first,
  * with status, attempts and the last error; f filters (all / failed /
- * queued / sent), t retries the selected message now.
+ * queued / sent), t retries the selected message now. An email row shows
+ * "@" before the phone's last digits, and its address above the body.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,7 +69,8 @@ msg_row(struct messages *m, struct ui_ctx *ctx, WINDOW *w, int y, int i)
 	const char *cell[6];
 
 	ui_time(ctx->lang, r->created_at, ny_now(), tm, sizeof tm);
-	snprintf(ph, sizeof ph, "…%.3s", strlen(r->to_phone) > 3 ?
+	snprintf(ph, sizeof ph, "%s%.3s", strcmp(r->channel, "email") == 0 ?
+	    "@…" : "…", strlen(r->to_phone) > 3 ?
 	    r->to_phone + strlen(r->to_phone) - 3 : r->to_phone);
 	snprintf(tries, sizeof tries, "%d", r->attempts);
 	cell[0] = tm;
@@ -116,9 +118,15 @@ msg_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 	ui_list_set(&m->list, (int)m->n, ctx->rows - 7);
 	for (i = 0; i < m->list.height && m->list.top + i < (int)m->n; i++)
 		msg_row(m, ctx, w, 3 + i, m->list.top + i);
-	if (m->list.sel >= 0 && m->v[m->list.sel].body != NULL)
-		ui_put_wrapped(w, ctx->rows - 4, 1, m->v[m->list.sel].body,
-		    ctx->cols - 2, 2);
+	if (m->list.sel >= 0 && m->v[m->list.sel].body != NULL) {
+		const struct outbox_row *r = &m->v[m->list.sel];
+		char *text = strcmp(r->channel, "email") == 0 ?
+		    xasprintf("%s: %s — %s", ui_tr(ctx, "tui.msg.col.to"),
+		    r->to_email, r->body) : xstrdup(r->body);
+
+		ui_put_wrapped(w, ctx->rows - 4, 1, text, ctx->cols - 2, 2);
+		free(text);
+	}
 }
 
 static int

@@ -144,6 +144,33 @@ so_refund_line(struct screen_order *so, const struct ui_ctx *ctx, int width)
 		so_add(so, ui_attr_bad(ctx), "%*s%s", width, "", r->error);
 }
 
+/*
+ * Several lines (a cart): one per line the creator may see, "Title · kind
+ * × n · amount", the label on the first only.
+ */
+static void
+so_build_lines(struct screen_order *so, const struct ui_ctx *ctx, int width)
+{
+	const struct order_detail *d = &so->d;
+	char v[SO_LINE], kind[48], *money;
+	int i;
+
+	if (d->nlines <= 1)
+		return;
+	for (i = 0; i < d->nlines; i++) {
+		snprintf(kind, sizeof kind, "tui.kind.%s", d->lines[i].kind);
+		money = ui_money(ctx, d->lines[i].amount_minor,
+		    d->order.currency);
+		snprintf(v, sizeof v, "%s · %s × %d · %s", d->lines[i].title,
+		    ui_tr(ctx, kind), d->lines[i].quantity, money);
+		free(money);
+		if (i == 0)
+			so_field(so, ctx, width, "tui.od.product", v);
+		else
+			so_add(so, 0, "%*s%s", width, "", v);
+	}
+}
+
 /* The fields above the timeline. */
 static void
 so_build_fields(struct screen_order *so, const struct ui_ctx *ctx)
@@ -155,12 +182,25 @@ so_build_fields(struct screen_order *so, const struct ui_ctx *ctx)
 
 	so_add(so, A_BOLD, "%s %s", ui_tr(ctx, "tui.od.title"), o->ref);
 	so_field(so, ctx, width, "tui.od.status", so_status(ctx, o));
-	snprintf(kind, sizeof kind, "tui.kind.%s", o->product_kind);
-	snprintf(v, sizeof v, "%s · %s × %d", o->product_title,
-	    ui_tr(ctx, kind), o->quantity);
-	so_field(so, ctx, width, "tui.od.product", v);
+	if (d->nlines <= 1) {
+		snprintf(kind, sizeof kind, "tui.kind.%s", o->product_kind);
+		snprintf(v, sizeof v, "%s · %s × %d", o->product_title,
+		    ui_tr(ctx, kind), o->quantity);
+		so_field(so, ctx, width, "tui.od.product", v);
+	}
+	so_build_lines(so, ctx, width);
 	money = ui_money(ctx, o->amount_minor, o->currency);
-	so_field(so, ctx, width, "tui.od.amount", money);
+	if (d->nlines < d->nlines_all) {
+		/* A cart shared with other creators: their share first. */
+		char *share = ui_money(ctx, d->share_minor, o->currency);
+		char *t = i18n_fmt(ctx->lang, "tui.od.share", "share", share,
+		    "total", money, NULL);
+
+		so_field(so, ctx, width, "tui.od.amount", t);
+		free(t);
+		free(share);
+	} else
+		so_field(so, ctx, width, "tui.od.amount", money);
 	free(money);
 	so_field(so, ctx, width, "tui.od.method",
 	    i18n_word(ctx->lang, "tui.od.method.", o->provider));
@@ -388,6 +428,13 @@ so_result(struct screen_order *so, struct ui_ctx *ctx, enum ny_err rc,
 		break;
 	case NY_EINVAL:
 		so_say(so, 1, ui_tr(ctx, "tui.od.bad_code"));
+		break;
+	case NY_EDENIED:	/* other creators' lines: the operator's */
+		so->asking = 0;
+		t = i18n_fmt(ctx->lang, "tui.od.refund_shared", "ref",
+		    so->d.order.ref, NULL);
+		so_say(so, 1, t);
+		free(t);
 		break;
 	case NY_ESTATE:		/* e.g. refunded meanwhile from the CLI */
 		so->asking = 0;

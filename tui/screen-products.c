@@ -4,7 +4,8 @@
  * subscription's live subscribers), sales and title, in columns as wide
  * as the terminal allows, cut only after a whole word; p publishes, a
  * archives (asks first), e edits in the wizard, m lists the product's
- * automatic messages (screen-automations.c), n starts a new one. A
+ * automatic messages (screen-automations.c), d the discount codes
+ * (screen-discounts.c), n starts a new one. A
  * product whose currency no configured payment method takes (pay_takes)
  * cannot be published, and one already published (before the config
  * changed) is flagged "not on sale". Publishing and archiving go to the
@@ -18,6 +19,7 @@
 #include "pay.h"
 #include "product.h"
 #include "screen-automations.h"
+#include "screen-discounts.h"
 #include "ssh-int.h"
 #include "ui.h"
 
@@ -32,6 +34,7 @@ struct products {
 	struct ui_list			 list;
 	int				 ok;
 	struct screen_automations	*autos;	/* open over the list, or NULL */
+	struct screen_discounts		*discounts;	/* the same, d */
 };
 
 /* The texts of one row, and the widths of the columns. */
@@ -133,7 +136,15 @@ products_texts(struct products *p, struct ui_ctx *ctx, size_t i,
 	snprintf(t->status, sizeof t->status, "%s", ui_tr(ctx, t->bad ?
 	    "tui.products.unsellable" : status_label(r->status)));
 	money = ui_money(ctx, r->price_minor, r->currency);
-	snprintf(t->price, sizeof t->price, "%s", money);
+	/* Pay what you want: the minimum, "≥ KES 50.00", or just "PWYW"
+	 * when any amount (0 too) will do. */
+	if (r->pwyw && r->price_minor == 0)
+		snprintf(t->price, sizeof t->price, "%s",
+		    ui_tr(ctx, "tui.products.pwyw"));
+	else if (r->pwyw)
+		snprintf(t->price, sizeof t->price, "≥ %s", money);
+	else
+		snprintf(t->price, sizeof t->price, "%s", money);
 	free(money);
 	products_stock(ctx, r, t->stock, sizeof t->stock);
 	snprintf(t->sales, sizeof t->sales, "%lld", (long long)r->sales);
@@ -302,6 +313,10 @@ products_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 		screen_automations_draw(p->autos, ctx, w);
 		return;
 	}
+	if (p->discounts != NULL) {
+		screen_discounts_draw(p->discounts, ctx, w);
+		return;
+	}
 	products_layout(p, ctx, &c);
 	products_head(ctx, w, 2, &c);
 	if (!p->ok)
@@ -370,6 +385,19 @@ products_autos_key(struct products *p, struct ui_ctx *ctx, int ch)
 	return mask & ~SCREEN_AUTOMATIONS_CLOSE;
 }
 
+/* Keys while the discount codes view is open. */
+static int
+products_discounts_key(struct products *p, struct ui_ctx *ctx, int ch)
+{
+	int mask = screen_discounts_key(p->discounts, ctx, ch);
+
+	if (mask & SCREEN_DISCOUNTS_CLOSE) {
+		screen_discounts_free(p->discounts);
+		p->discounts = NULL;
+	}
+	return mask & ~SCREEN_DISCOUNTS_CLOSE;
+}
+
 static int
 products_key(void *data, struct ui_ctx *ctx, int ch)
 {
@@ -377,6 +405,8 @@ products_key(void *data, struct ui_ctx *ctx, int ch)
 
 	if (p->autos != NULL)
 		return products_autos_key(p, ctx, ch);
+	if (p->discounts != NULL)
+		return products_discounts_key(p, ctx, ch);
 	if (ui_list_key(&p->list, ch))
 		return UI_HANDLED | UI_REDRAW;
 	switch (ch) {
@@ -384,6 +414,9 @@ products_key(void *data, struct ui_ctx *ctx, int ch)
 		if (p->list.sel >= 0)
 			p->autos = screen_automations_open(ctx,
 			    p->v[p->list.sel].id, p->v[p->list.sel].title);
+		return UI_HANDLED | UI_REDRAW;
+	case 'd':
+		p->discounts = screen_discounts_open(ctx);
 		return UI_HANDLED | UI_REDRAW;
 	case 'p':
 		return products_status(p, ctx, "published");
@@ -410,6 +443,8 @@ products_tick(void *data, struct ui_ctx *ctx)
 	products_load(p, ctx);
 	if (p->autos != NULL)
 		screen_automations_reload(p->autos, ctx);
+	if (p->discounts != NULL)
+		screen_discounts_reload(p->discounts, ctx);
 	return UI_REDRAW;
 }
 
@@ -419,6 +454,7 @@ products_free(void *data)
 	struct products *p = data;
 
 	screen_automations_free(p->autos);
+	screen_discounts_free(p->discounts);
 	product_list_free(p->v, p->n);
 	free(p);
 }

@@ -14,7 +14,10 @@
  * The wizard keeps the relative path the listing gave and opens it with
  * upload_open when it saves (so a file swapped for a symlink meanwhile
  * is refused), copies it into the store, and saves the product with its
- * whole file list in one transaction (product_save). Editing keeps the
+ * whole file list and its tags in one transaction (product_save_tags).
+ * The basics ask for the pricing: a fixed price, or pay what you want
+ * (the price is then the minimum, 0 allowed, plus an optional suggested
+ * amount). Editing keeps the
  * files already attached without copying them again; the kind of a
  * saved product cannot change.
  */
@@ -30,24 +33,22 @@
 #include "image.h"
 #include "money.h"
 #include "product.h"
+#include "product-tag.h"
 #include "ssh-int.h"
 #include "ui.h"
 #include "upload.h"
 #include "wizard-int.h"
 
-static const char *const wiz_labels[F_COUNT] = {
-	"tui.wiz.title", "tui.wiz.slug", "tui.wiz.price", "tui.wiz.currency",
-	"tui.wiz.summary", "tui.wiz.period", "tui.wiz.starts",
-	"tui.wiz.venue", "tui.wiz.capacity", "tui.wiz.url", "tui.wiz.files",
-	"tui.wiz.cover"
-};
-
-/* Column names of product_validate → our fields. */
+/* Column names of product_validate → our fields ("tags" has no rule
+ * there: product_tags_parse says why). */
 static const char *const wiz_columns[F_COUNT] = {
 	"title", "slug", "price_minor", "currency", "summary",
-	"period_days", "starts_at", "venue", "capacity", "join_url", "files",
-	"cover_sha256"
+	"period_days", "starts_at", "venue", "capacity", "join_url", "pwyw",
+	"suggested_minor", "tags", "files", "cover_sha256"
 };
+
+/* The label key of field f (wizard_label: "Minimum" with pwyw). */
+#define wiz_label(z, f)	wizard_label((z)->pwyw, (f))
 
 /* Kinds whose buyers get files: downloads, subscription releases,
  * webinar slides and recordings (tickets have none). */
@@ -61,15 +62,11 @@ kind_has_files(const char *kind)
 static int
 step_fields(const struct wizard *z, int step, int out[F_COUNT])
 {
-	static const int basics[] = { F_TITLE, F_SLUG, F_PRICE, F_CURRENCY,
-	    F_SUMMARY };
 	const char *kind = product_kinds[z->kind];
 	int n = 0;
 
-	if (step == S_BASICS) {
-		memcpy(out, basics, sizeof basics);
-		return 5;
-	}
+	if (step == S_BASICS)
+		return wizard_basics_fields(z->pwyw, out);
 	if (step != S_CONTENT)
 		return 0;
 	if (strcmp(kind, "subscription") == 0)
@@ -116,6 +113,19 @@ parse_time(const char *s, int64_t *out)
 	return ny_parse_iso8601(iso, out);
 }
 
+/* The edited product's tags, as "music, live" (none on error). */
+static void
+wiz_load_tags(struct wizard *z, struct ui_ctx *ctx)
+{
+	struct product_tags t;
+	char buf[PRODUCT_TAGS_MAX * (PRODUCT_TAG_MAX + 2) + 1];
+
+	buf[0] = '\0';
+	if (product_tags_get(ctx->db, z->edit_id, &t) == NY_OK)
+		product_tags_join(&t, buf, sizeof buf);
+	ui_field_init(&z->f[F_TAGS], 400, buf);
+}
+
 static void
 wiz_load(struct wizard *z, struct ui_ctx *ctx)
 {
@@ -140,6 +150,11 @@ wiz_load(struct wizard *z, struct ui_ctx *ctx)
 	ui_field_init(&z->f[F_PRICE], 20, strchr(buf, ' ') ? strchr(buf, ' ')
 	    + 1 : buf);
 	ui_field_init(&z->f[F_CURRENCY], 3, p.currency);
+	z->pwyw = p.pwyw;
+	money_format(p.suggested_minor, p.currency, "en", buf, sizeof buf);
+	ui_field_init(&z->f[F_SUGGESTED], 20, p.suggested_minor < 0 ? "" :
+	    strchr(buf, ' ') ? strchr(buf, ' ') + 1 : buf);
+	wiz_load_tags(z, ctx);
 	ui_field_init(&z->f[F_SUMMARY], 500, p.summary);
 	snprintf(buf, sizeof buf, "%lld", (long long)p.period_days);
 	ui_field_init(&z->f[F_PERIOD], 5, p.period_days ? buf : "");
@@ -218,9 +233,10 @@ wiz_build(struct wizard *z, struct ui_ctx *ctx, struct product *p, int *bad)
 	 * and blame the wrong field. */
 	if (!money_currency_ok(p->currency))
 		return *bad = F_CURRENCY, NY_EINVAL;
-	if (money_parse(z->f[F_PRICE].text, p->currency, &p->price_minor)
-	    != NY_OK)
-		return *bad = F_PRICE, NY_EINVAL;
+	p->pwyw = z->pwyw;
+	if (wizard_pricing(z->pwyw, z->f[F_PRICE].text, z->f[F_SUGGESTED].text,
+	    p->currency, &p->price_minor, &p->suggested_minor, bad) != NY_OK)
+		return NY_EINVAL;
 	/* Numbers are only parsed here: their bounds are product_validate's. */
 	if (strcmp(kind, "subscription") == 0) {
 		if (ny_parse_int(z->f[F_PERIOD].text, INT64_MIN, INT64_MAX, &v)
@@ -323,7 +339,7 @@ wiz_blame(struct wizard *z, struct ui_ctx *ctx, int f, const char *why)
 	for (i = 0; i < n; i++)
 		if (fs[i] == f)
 			z->focus = i;
-	snprintf(z->err, sizeof z->err, "%s: %s", ui_tr(ctx, wiz_labels[f]),
+	snprintf(z->err, sizeof z->err, "%s: %s", ui_tr(ctx, wiz_label(z, f)),
 	    why);
 	z->err_field = f;
 	return 1;
@@ -338,6 +354,8 @@ static int
 wiz_validate(struct wizard *z, struct ui_ctx *ctx)
 {
 	const struct product_rule *rule;
+	struct product_tags tags;
+	const char *twhy = NULL;
 	struct product p;
 	int bad = -1, i, ok = 1;
 
@@ -351,11 +369,16 @@ wiz_validate(struct wizard *z, struct ui_ctx *ctx)
 		    list, NULL);
 		ok = !wiz_blame(z, ctx, bad, why);
 		free(why);
-	} else if (bad != -1) {
-		ok = !wiz_blame(z, ctx, bad, ui_tr(ctx, bad == F_PRICE ?
-		    "tui.wiz.err.price" : bad == F_STARTS ? "tui.wiz.err.time" :
+	} else if (bad != -1 && step_of_field(z, bad) <= z->step) {
+		ok = !wiz_blame(z, ctx, bad, ui_tr(ctx, bad == F_PRICE ||
+		    bad == F_SUGGESTED ? "tui.wiz.err.price" :
+		    bad == F_STARTS ? "tui.wiz.err.time" :
 		    product_rule(wiz_columns[bad])->msgid));
 	} else if (product_validate(&p, &rule) != NY_OK) {
+		/* Also when a field of a later step did not parse (p is
+		 * then built up to it): the rules of this step's fields,
+		 * such as a suggested amount under the minimum, are told
+		 * here, not after the content step. */
 		for (i = 0; i < F_COUNT; i++)
 			if (strcmp(rule->field, wiz_columns[i]) == 0)
 				ok = !wiz_blame(z, ctx, i,
@@ -369,7 +392,7 @@ wiz_validate(struct wizard *z, struct ui_ctx *ctx)
 			z->err_field = F_COUNT;	/* the story */
 			ok = 0;
 		}
-	} else if (step_of_field(z, F_STARTS) <= z->step &&
+	} else if (bad == -1 && step_of_field(z, F_STARTS) <= z->step &&
 	    wiz_start_state(z, ctx) == WIZ_START_PAST) {
 		/* Nobody can come to an event that is over: refused here,
 		 * not found out by the first buyer. */
@@ -380,6 +403,11 @@ wiz_validate(struct wizard *z, struct ui_ctx *ctx)
 		free(why);
 	}
 	product_free(&p);
+	/* Tags are no column: product_tags_parse is their rule. */
+	if (ok && step_of_field(z, F_TAGS) <= z->step &&
+	    product_tags_parse(z->f[F_TAGS].text, &tags, &twhy) != NY_OK)
+		ok = !wiz_blame(z, ctx, F_TAGS, ui_tr(ctx, twhy != NULL ? twhy :
+		    "tag.err.chars"));
 	if (ok && z->step >= S_AUTOS)
 		ok = wizard_auto_ok(z, ctx);
 	return ok;
@@ -453,6 +481,25 @@ draw_currency(struct wizard *z, struct ui_ctx *ctx, WINDOW *w, int y, int x,
 		ui_cursor_at(ctx, w, y, x + 2);
 }
 
+/* The pricing is a choice: "< Fixed price >" or "< Pay what you
+ * want >", changed with ←/→ or Space (pricing_key). */
+static void
+draw_pricing(struct wizard *z, struct ui_ctx *ctx, WINDOW *w, int y, int x,
+    int focused)
+{
+	char val[120];
+	int cols = ctx->cols - x - 2;
+
+	snprintf(val, sizeof val, "< %s >", ui_tr(ctx, z->pwyw ?
+	    "tui.wiz.pricing.pwyw" : "tui.wiz.pricing.fixed"));
+	if (focused)
+		wattron(w, A_REVERSE);
+	ui_put_cut(w, y, x, val, cols, 0);
+	wattroff(w, A_REVERSE);
+	if (focused)
+		ui_cursor_at(ctx, w, y, x + 2);
+}
+
 /* Editing: the kind, which cannot change (buyers hold it). */
 static void
 draw_kind_fixed(struct wizard *z, struct ui_ctx *ctx, WINDOW *w, int y,
@@ -474,24 +521,28 @@ draw_fields(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
 	const char *keys[F_COUNT + 1];
 	int fs[F_COUNT], n = step_fields(z, z->step, fs), i, y = 4, fy = 4;
 	int kind_row = z->editing && z->step == S_BASICS, nk = 0, lw, x, f;
-	int cols;
+	int cols, gap;
 
 	for (i = 0; i < n; i++)
-		keys[nk++] = wiz_labels[fs[i]];
+		keys[nk++] = wiz_label(z, fs[i]);
 	if (kind_row)
 		keys[nk++] = "tui.wiz.kind";
 	lw = label_cols(ctx, keys, nk);
 	x = lw + 4;
 	cols = ctx->cols - x - 2;
+	/* A blank line between items, unless that would push the last one
+	 * under the hint and message lines (the basics of a pay what you
+	 * want product being edited, on 24 rows). */
+	gap = 4 + 2 * (n + kind_row - 1) <= ctx->rows - 5 ? 2 : 1;
 	if (kind_row) {
 		draw_kind_fixed(z, ctx, w, y, lw);
-		y += 2;
+		y += gap;
 	}
-	for (i = 0; i < n; i++, y += 2) {
+	for (i = 0; i < n; i++, y += gap) {
 		f = fs[i];
 		if (i == z->focus)
 			fy = y;
-		ui_put_cut(w, y, 2, ui_tr(ctx, wiz_labels[f]), lw, 0);
+		ui_put_cut(w, y, 2, ui_tr(ctx, wiz_label(z, f)), lw, 0);
 		if (f == F_FILES)
 			y += wizard_files_draw(z, ctx, w, y, x, i == z->focus,
 			    n) - 1;
@@ -499,6 +550,8 @@ draw_fields(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
 			wizard_files_cover_draw(z, ctx, w, y, x, i == z->focus);
 		else if (f == F_CURRENCY)
 			draw_currency(z, ctx, w, y, x, i == z->focus);
+		else if (f == F_PRICING)
+			draw_pricing(z, ctx, w, y, x, i == z->focus);
 		else if (i != z->focus)
 			ui_field_draw(&z->f[f], w, y, x, cols, 0);
 		if (f == F_STARTS &&
@@ -519,7 +572,11 @@ draw_fields(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
 		    ctx->cols - 4, 0);
 		return;
 	}
-	if (f == F_CURRENCY)
+	if (f == F_PRICING || f == F_TAGS || f == F_SUGGESTED)
+		ui_put_cut(w, ctx->rows - 4, 2, ui_tr(ctx, f == F_PRICING ?
+		    "tui.wiz.pricing_keys" : f == F_TAGS ? "tui.wiz.tags_hint" :
+		    "tui.wiz.suggested_hint"), ctx->cols - 4, 0);
+	if (f == F_CURRENCY || f == F_PRICING)
 		return;
 	ui_field_draw(&z->f[f], w, fy, x, cols, 1);
 	ui_cursor_at(ctx, w, fy, x + ui_field_cursor_col(&z->f[f], cols));
@@ -556,7 +613,11 @@ draw_delivery(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
 	int64_t minor = 0, starts = 0, period = 0, now = ny_now();
 	int i, y = 4;
 
-	money_parse(z->f[F_PRICE].text, z->f[F_CURRENCY].text, &minor);
+	/* Pay what you want: the receipt of a buyer who gave the
+	 * suggested amount (else the minimum). */
+	if (!z->pwyw || money_parse(z->f[F_SUGGESTED].text,
+	    z->f[F_CURRENCY].text, &minor) != NY_OK)
+		money_parse(z->f[F_PRICE].text, z->f[F_CURRENCY].text, &minor);
 	parse_time(z->f[F_STARTS].text, &starts);
 	/* The reminder's time: a subscription bought now ends after its
 	 * period; an event starts when it starts. */
@@ -609,6 +670,11 @@ review_value(const struct wizard *z, struct ui_ctx *ctx, int f, char *buf,
 		    "tui.wiz.none"));
 		return;
 	}
+	if (f == F_PRICING) {
+		snprintf(buf, len, "%s", ui_tr(ctx, z->pwyw ?
+		    "tui.wiz.pricing.pwyw" : "tui.wiz.pricing.fixed"));
+		return;
+	}
 	if (f != F_FILES) {
 		snprintf(buf, len, "%s", z->f[f].text);
 		return;
@@ -644,7 +710,7 @@ draw_review(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
 	for (s = S_BASICS; s <= S_CONTENT; s++) {
 		n = step_fields(z, s, fs);
 		for (i = 0; i < n; i++)
-			keys[nk++] = wiz_labels[fs[i]];
+			keys[nk++] = wiz_label(z, fs[i]);
 	}
 	lw = label_cols(ctx, keys, nk);
 	snprintf(key, sizeof key, "tui.kind.%s", product_kinds[z->kind]);
@@ -655,7 +721,7 @@ draw_review(struct wizard *z, struct ui_ctx *ctx, WINDOW *w)
 		for (i = 0; i < n && y < ctx->rows - 4; i++) {
 			review_value(z, ctx, fs[i], val, sizeof val);
 			review_line(ctx, w, y++, lw,
-			    ui_tr(ctx, wiz_labels[fs[i]]), val);
+			    ui_tr(ctx, wiz_label(z, fs[i])), val);
 		}
 	}
 	snprintf(val, sizeof val, "%zu B", z->story.len);
@@ -897,6 +963,7 @@ wiz_store(struct wizard *z, struct ui_ctx *ctx)
 	char sha[BLOB_SHA_LEN];
 	const char *field = NULL;
 	int64_t id = z->edit_id;
+	struct product_tags tags;
 	struct product p;
 	size_t bad = (size_t)-1;
 	enum ny_err err;
@@ -907,8 +974,11 @@ wiz_store(struct wizard *z, struct ui_ctx *ctx)
 		goto out;
 	wiz_build(z, ctx, &p, &unused);
 	snprintf(p.cover_sha256, sizeof p.cover_sha256, "%s", sha);
-	err = product_save(ctx->db, &p, v, files ? (size_t)z->nfiles : 0, &id,
-	    &field, &bad);
+	/* wiz_validate parsed them already: cannot fail here. */
+	if (product_tags_parse(z->f[F_TAGS].text, &tags, NULL) != NY_OK)
+		memset(&tags, 0, sizeof tags);
+	err = product_save_tags(ctx->db, &p, v, files ? (size_t)z->nfiles : 0,
+	    &tags, &id, &field, &bad);
 	product_free(&p);
 	if (err != NY_OK) {
 		wiz_save_err(z, ctx, err, field, bad);
@@ -1011,6 +1081,20 @@ field_edit(struct wizard *z, int f, int ch)
 	return UI_HANDLED | UI_REDRAW;
 }
 
+/* ←/→ or Space on the pricing: fixed price ⇄ pay what you want. The
+ * price field's text stays (it is the minimum then); the suggested
+ * amount comes and goes with pay what you want. */
+static int
+pricing_key(struct wizard *z, int ch)
+{
+	if (ch != KEY_LEFT && ch != KEY_RIGHT && ch != ' ')
+		return UI_HANDLED;
+	z->pwyw = !z->pwyw;
+	wiz_unblame(z, F_PRICING);
+	wiz_unblame(z, F_SUGGESTED);
+	return UI_HANDLED | UI_REDRAW;
+}
+
 /* ←/→ or Space on the currency: the previous or next one a configured
  * payment method takes. Nothing is typed there. */
 static int
@@ -1055,6 +1139,8 @@ fields_key(struct wizard *z, struct ui_ctx *ctx, int ch)
 		return UI_HANDLED;
 	if (fs[z->focus] == F_CURRENCY)
 		return currency_key(z, ctx, ch);
+	if (fs[z->focus] == F_PRICING)
+		return pricing_key(z, ch);
 	if (fs[z->focus] == F_SLUG)
 		z->slug_typed = 1;
 	return field_edit(z, fs[z->focus], ch);

@@ -56,7 +56,8 @@ static const char *const draft_names[F_COUNT] = {
 	[F_CURRENCY] = "currency", [F_SUMMARY] = "summary",
 	[F_PERIOD] = "period", [F_STARTS] = "starts", [F_VENUE] = "venue",
 	[F_CAPACITY] = "capacity", [F_URL] = "url", [F_FILES] = "files",
-	[F_COVER] = "cover"
+	[F_COVER] = "cover", [F_SUGGESTED] = "suggested", [F_TAGS] = "tags"
+	/* F_PRICING is the root's "pwyw" */
 };
 
 static const char *const draft_triggers[] = {
@@ -106,14 +107,14 @@ draft_object(const struct wizard *z)
 		    "size", (json_int_t)f->size));
 	}
 	root = json_pack("{s:i, s:i, s:s, s:i, s:o, s:s, s:b, s:I, s:b, s:o, "
-	    "s:o, s:s, s:s, s:I}",
+	    "s:o, s:s, s:s, s:I, s:b}",
 	    "v", DRAFT_VERSION, "step", z->step,
 	    "kind", product_kinds[z->kind], "focus", z->focus,
 	    "fields", fields, "story", z->story.text ? z->story.text : "",
 	    "slug_typed", z->slug_typed, "edit_id", (json_int_t)z->edit_id,
 	    "editing", z->editing, "autos", autos, "files", files,
 	    "cover_sha", z->cover_sha, "cover_path", z->cover_path,
-	    "cover_size", (json_int_t)z->cover_size);
+	    "cover_size", (json_int_t)z->cover_size, "pwyw", z->pwyw);
 	return root;
 }
 
@@ -185,13 +186,16 @@ draft_hex(const char *s)
 	return i == BLOB_SHA_LEN - 1;
 }
 
-/* The focus a step can take without knowing its fields: basics have 5,
- * the content step at least 2 for every kind (the cover and one more);
- * elsewhere focus means nothing. Past that, the first field. */
+/* The focus a step can take without knowing the kind: basics have
+ * their fields (one more with pay what you want), the content step at
+ * least 2 for every kind (the cover and one more); elsewhere focus means
+ * nothing. Past that, the first field. */
 static int
-draft_focus(int step, int64_t focus)
+draft_focus(int step, int pwyw, int64_t focus)
 {
-	int n = step == S_BASICS ? 5 : step == S_CONTENT ? 2 : 1;
+	int b[WIZ_BASICS_MAX];
+	int n = step == S_BASICS ? wizard_basics_fields(pwyw, b) :
+	    step == S_CONTENT ? 2 : 1;
 
 	return focus >= 0 && focus < n ? (int)focus : 0;
 }
@@ -300,8 +304,9 @@ draft_read(json_t *root, struct wizard *t, const char **story,
 	t->editing = draft_int(root, "editing", 0, 1, 0, &bad) != 0;
 	t->step = (int)draft_int(root, "step", t->editing ? S_BASICS : S_KIND,
 	    S_REVIEW, S_KIND, &bad);
-	t->focus = draft_focus(t->step, draft_int(root, "focus", INT64_MIN,
-	    INT64_MAX, 0, &bad));
+	t->pwyw = draft_int(root, "pwyw", 0, 1, 0, &bad) != 0;
+	t->focus = draft_focus(t->step, t->pwyw, draft_int(root, "focus",
+	    INT64_MIN, INT64_MAX, 0, &bad));
 	t->slug_typed = draft_int(root, "slug_typed", 0, 1, 0, &bad) != 0;
 	t->edit_id = draft_int(root, "edit_id", 0, INT64_MAX, 0, &bad);
 	if (!t->edit_id)
@@ -369,6 +374,7 @@ wizard_draft_parse(struct wizard *z, const char *json)
 	memcpy(z->files, t->files, sizeof z->files);
 	z->step = t->step;
 	z->kind = t->kind;
+	z->pwyw = t->pwyw;
 	z->focus = t->focus;
 	z->slug_typed = t->slug_typed;
 	z->edit_id = t->edit_id;

@@ -20,6 +20,8 @@
 enum wiz_field {
 	F_TITLE, F_SLUG, F_PRICE, F_CURRENCY, F_SUMMARY, F_PERIOD,
 	F_STARTS, F_VENUE, F_CAPACITY, F_URL,
+	F_PRICING,		/* a choice (struct wizard's pwyw), not text */
+	F_SUGGESTED, F_TAGS,
 	F_FILES, F_COVER,	/* lists from the uploads, not text */
 	F_COUNT
 };
@@ -86,6 +88,8 @@ struct wizard {
 	int64_t			 cover_size;
 	/* added after the fields above, which stay where they were */
 	int			 err_field;	/* F_* err blames, or -1 */
+	int			 pwyw;		/* pay what you want: F_PRICE
+						   is the minimum */
 };
 
 /* --- the wizard's small decisions (wizard-rules.c) ------------------- */
@@ -123,6 +127,26 @@ enum { WIZ_START_OK, WIZ_START_PAST, WIZ_START_PAST_KEPT };
 int	wizard_start_check(int64_t starts, int64_t now, int64_t saved);
 /* When a subscription bought at now ends (entitlement.c's rule). */
 int64_t	wizard_sub_end(int64_t now, int64_t period_days);
+/*
+ * The basics step's fields into out, in order; returns how many: title,
+ * slug, price (the minimum with pwyw), currency, summary, pricing (fixed
+ * or pay what you want), suggested (pwyw only), tags.
+ */
+#define WIZ_BASICS_MAX	8
+int	wizard_basics_fields(int pwyw, int out[WIZ_BASICS_MAX]);
+/* The label key of field f: the price is "Minimum" with pwyw. */
+const char *wizard_label(int pwyw, int f);
+/*
+ * The pricing as typed into *price and *suggested (-1: none): the
+ * price (the minimum with pwyw) and, with pwyw, the suggested amount,
+ * which may be empty; without, the suggested text is ignored (kept in
+ * the field should the creator switch back). NY_OK, or NY_EINVAL with
+ * *bad = F_PRICE or F_SUGGESTED (not a money amount of currency). The
+ * bounds are product_validate's.
+ */
+enum ny_err	wizard_pricing(int pwyw, const char *price,
+		    const char *suggested, const char *currency,
+		    int64_t *price_minor, int64_t *suggested_minor, int *bad);
 
 /* --- files and cover (wizard-files.c) -------------------------------- */
 

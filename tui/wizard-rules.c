@@ -3,7 +3,8 @@
  * drawing and keys, so the unit tests (tests/test-wizard.c) check them
  * without a terminal: how wide the label column is, which currencies the
  * currency choice cycles through, whether an event's start is refused
- * for being past, and when a subscription bought now ends.
+ * for being past, when a subscription bought now ends, and the pricing
+ * (a fixed price or pay what you want) the basics step asks for.
  */
 #include <string.h>
 
@@ -84,4 +85,56 @@ wizard_sub_end(int64_t now, int64_t period_days)
 {
 	/* As entitlement.c grants it: now + period days. */
 	return period_days > 0 ? now + period_days * 86400 : now;
+}
+
+int
+wizard_basics_fields(int pwyw, int out[WIZ_BASICS_MAX])
+{
+	int n = 0;
+
+	/* The choice comes after the fields every product had before it
+	 * (a creator who sells at a fixed price types what they always
+	 * did, in the same places, then two Enters). */
+	out[n++] = F_TITLE;
+	out[n++] = F_SLUG;
+	out[n++] = F_PRICE;
+	out[n++] = F_CURRENCY;
+	out[n++] = F_SUMMARY;
+	out[n++] = F_PRICING;
+	/* Only pay what you want proposes an amount. */
+	if (pwyw)
+		out[n++] = F_SUGGESTED;
+	out[n++] = F_TAGS;
+	return n;
+}
+
+const char *
+wizard_label(int pwyw, int f)
+{
+	static const char *const labels[F_COUNT] = {
+		"tui.wiz.title", "tui.wiz.slug", "tui.wiz.price",
+		"tui.wiz.currency", "tui.wiz.summary", "tui.wiz.period",
+		"tui.wiz.starts", "tui.wiz.venue", "tui.wiz.capacity",
+		"tui.wiz.url", "tui.wiz.pricing", "tui.wiz.suggested",
+		"tui.wiz.tags", "tui.wiz.files", "tui.wiz.cover"
+	};
+
+	if (f == F_PRICE && pwyw)
+		return "tui.wiz.minimum";
+	return f >= 0 && f < F_COUNT ? labels[f] : "tui.wiz.story";
+}
+
+enum ny_err
+wizard_pricing(int pwyw, const char *price, const char *suggested,
+    const char *currency, int64_t *price_minor, int64_t *suggested_minor,
+    int *bad)
+{
+	*suggested_minor = -1;
+	if (money_parse(price, currency, price_minor) != NY_OK)
+		return *bad = F_PRICE, NY_EINVAL;
+	if (!pwyw || suggested[strspn(suggested, " ")] == '\0')
+		return NY_OK;
+	if (money_parse(suggested, currency, suggested_minor) != NY_OK)
+		return *bad = F_SUGGESTED, NY_EINVAL;
+	return NY_OK;
 }

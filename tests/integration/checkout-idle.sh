@@ -12,6 +12,7 @@ WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10)
 INSERT INTO orders(id, ref, customer_id, product_id, amount_minor, currency,
   created_at, updated_at, expires_at)
   SELECT i, 'idleref' || printf('%06d', i), i, 1, 50000, 'KES', 0, 0, 4000000000 FROM n;
+$ORDER_LINES_SQL
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10)
 INSERT INTO payments(order_id, provider, phone, amount_minor, status,
   provider_ref, next_attempt_at, created_at, updated_at)

@@ -45,6 +45,7 @@ now=$(date +%s)
 sql "INSERT INTO products (id, creator_id, slug, kind, title, price_minor, currency, status, starts_at, capacity, created_at, updated_at) VALUES (1, 1, 'gig', 'ticket', 'Nairobi Gig', 100000, 'KES', 'published', $now + 86400, 100, $now, $now);
 INSERT INTO customers (id, phone, created_at) VALUES (1, '254712345678', $now);
 INSERT INTO orders (id, ref, customer_id, product_id, amount_minor, currency, status, created_at, updated_at, expires_at, paid_at) VALUES (1, 'ref-one', 1, 1, 100000, 'KES', 'paid', $now, $now, $now + 120, $now);
+$ORDER_LINES_SQL
 INSERT INTO tickets (order_id, product_id, customer_id, code, created_at) VALUES (1, 1, 1, 'ABCDEFGHJKMNPQRSTVWXYZ23', $now);"
 tm send-keys -t s1 5
 wait_for s1 'Ticket code'

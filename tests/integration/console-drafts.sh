@@ -40,7 +40,7 @@ tm send-keys -t w Enter
 wait_for w 'Basics'
 tm send-keys -t w 'Mtaa Photo Pack' Enter
 wait_for w 'mtaa-photo-pack'
-tm send-keys -t w Enter 750 Enter Enter 'Street pictures of Nairobi' Enter
+tm send-keys -t w Enter 750 Enter Enter 'Street pictures of Nairobi' Enter Enter Enter
 wait_for w 'Story'
 # The story is kept while it is typed, before any step change.
 tm send-keys -t w 'Line one of the story.' Enter 'Second line here'
@@ -83,7 +83,7 @@ wait_for w2 'Title +Mtaa Photo Pack'
 wait_for w2 'Price +750'
 wait_for w2 'Summary +Street pictures of Nairobi'
 # On to the end and publish.
-tm send-keys -t w2 Enter Enter Enter Enter Enter
+tm send-keys -t w2 Enter Enter Enter Enter Enter Enter Enter
 wait_for w2 'Story'
 tm send-keys -t w2 Tab
 wait_for w2 'Content'

@@ -29,7 +29,7 @@ for spec in "254712345678 nairobi-street 150000 KES 1" "254712345678 darkroom-cl
 	i=$((i + 1))
 	at=$((now - 86400 * $5))
 	sql "INSERT OR IGNORE INTO customers (phone, locale, created_at) VALUES ('$1', 'en', $at);"
-	sql "INSERT INTO orders (ref, customer_id, product_id, amount_minor, currency, status, created_at, updated_at, expires_at, paid_at) VALUES ('gal-$i', (SELECT id FROM customers WHERE phone='$1'), (SELECT id FROM products WHERE slug='$2'), $3, '$4', 'paid', $at, $at, $at + 120, $at);"
+	sql "INSERT INTO orders (ref, customer_id, product_id, amount_minor, currency, status, created_at, updated_at, expires_at, paid_at) VALUES ('gal-$i', (SELECT id FROM customers WHERE phone='$1'), (SELECT id FROM products WHERE slug='$2'), $3, '$4', 'paid', $at, $at, $at + 120, $at); $ORDER_LINES_SQL"
 	sql "INSERT INTO entitlements (customer_id, product_id, order_id, starts_at, expires_at) VALUES ((SELECT id FROM customers WHERE phone='$1'), (SELECT id FROM products WHERE slug='$2'), (SELECT id FROM orders WHERE ref='gal-$i'), $at, CASE WHEN '$2' = 'darkroom-club' THEN $at + 86400 * 30 END);"
 done
 sql "UPDATE customers SET locale='sw' WHERE phone='255700000999';"

@@ -172,7 +172,7 @@ wizard_download() {
 	wait_for "$1" 'What are you selling'
 	tm send-keys -t "$1" Enter
 	wait_for "$1" 'Basics'
-	tm send-keys -t "$1" "$2" Enter Enter 500 Enter Enter Enter
+	tm send-keys -t "$1" "$2" Enter Enter 500 Enter Enter Enter Enter Enter
 	wait_for "$1" 'Story'
 	tm send-keys -t "$1" Tab
 	wait_for "$1" 'Content'
@@ -189,7 +189,11 @@ wizard_edit() {
 	tm send-keys -t "$1" BTab
 	sleep 0.3
 	screen_of "$1" | grep -q 'What are you selling' && fail "kind step reachable on edit"
-	tm send-keys -t "$1" Enter Enter Enter Enter Enter
+	# Seven basics fields; eight with pay what you want (Suggested).
+	if screen_of "$1" | grep -q 'Suggested\|Pendekezo'; then
+		tm send-keys -t "$1" Enter
+	fi
+	tm send-keys -t "$1" Enter Enter Enter Enter Enter Enter Enter
 	wait_for "$1" 'Story'
 	tm send-keys -t "$1" Tab
 	wait_for "$1" 'Content'

@@ -39,7 +39,7 @@ sql "INSERT INTO products (creator_id, slug, kind, title, price_minor, currency,
 sql "INSERT INTO customers (phone, locale, created_at) VALUES ('254712345601', 'sw', $now), ('254712345702', 'en', $now), ('254712345803', 'en', $now), ('254712345904', 'en', $now);"
 # order REF PHONE SLUG AMOUNT CURRENCY AGE_S: a paid order with its access.
 order() {
-	sql "INSERT INTO orders (ref, customer_id, product_id, amount_minor, currency, status, created_at, updated_at, expires_at, paid_at) VALUES ('$1', (SELECT id FROM customers WHERE phone='$2'), (SELECT id FROM products WHERE slug='$3'), $4, '$5', 'paid', $now - $6, $now, $now + 120, $now - $6);"
+	sql "INSERT INTO orders (ref, customer_id, product_id, amount_minor, currency, status, created_at, updated_at, expires_at, paid_at) VALUES ('$1', (SELECT id FROM customers WHERE phone='$2'), (SELECT id FROM products WHERE slug='$3'), $4, '$5', 'paid', $now - $6, $now, $now + 120, $now - $6); $ORDER_LINES_SQL"
 	sql "INSERT OR IGNORE INTO entitlements (customer_id, product_id, order_id, starts_at) VALUES ((SELECT id FROM customers WHERE phone='$2'), (SELECT id FROM products WHERE slug='$3'), (SELECT id FROM orders WHERE ref='$1'), $now - $6);"
 }
 order street-first-order 254712345601 street 150000 KES 900

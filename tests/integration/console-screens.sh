@@ -35,7 +35,7 @@ sql "INSERT INTO creators (handle, display_name, locale, created_at) VALUES ('zu
 sql "INSERT INTO products (creator_id, slug, kind, title, price_minor, currency, status, period_days, created_at, updated_at, published_at) VALUES ((SELECT id FROM creators WHERE handle='zuri'), 'zuri-club', 'subscription', 'Zuri Club', 1000, 'KES', 'published', 30, $now, $now, $now);"
 sql "INSERT INTO customers (phone, locale, created_at) VALUES ('254733000444', 'en', $now);"
 for ph in 254712345678 254733000444; do
-	sql "INSERT INTO orders (ref, customer_id, product_id, amount_minor, currency, status, created_at, updated_at, expires_at, paid_at) VALUES ('zuri-$ph', (SELECT id FROM customers WHERE phone='$ph'), (SELECT id FROM products WHERE slug='zuri-club'), 1000, 'KES', 'paid', $now, $now, $now + 120, $now);"
+	sql "INSERT INTO orders (ref, customer_id, product_id, amount_minor, currency, status, created_at, updated_at, expires_at, paid_at) VALUES ('zuri-$ph', (SELECT id FROM customers WHERE phone='$ph'), (SELECT id FROM products WHERE slug='zuri-club'), 1000, 'KES', 'paid', $now, $now, $now + 120, $now); $ORDER_LINES_SQL"
 	sql "INSERT INTO entitlements (customer_id, product_id, order_id, starts_at, expires_at) VALUES ((SELECT id FROM customers WHERE phone='$ph'), (SELECT id FROM products WHERE slug='zuri-club'), (SELECT id FROM orders WHERE ref='zuri-$ph'), $now, $now + 86400 * 30);"
 done
 tm send-keys -t a 4

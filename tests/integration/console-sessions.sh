@@ -45,7 +45,7 @@ wait_for s1 'Orders'
 lat=""
 for k in 1 2 3 4 5; do
 	t0=$(date +%s%N)
-	sql "BEGIN IMMEDIATE; INSERT INTO orders (ref, customer_id, product_id, amount_minor, currency, status, created_at, updated_at, expires_at, paid_at) VALUES ('feed$k-xyz', 1, 1, 50000, 'KES', 'paid', $now, $now, $now + 120, $now); INSERT INTO events (kind, row_id, at) VALUES ('order', last_insert_rowid(), $now); COMMIT;"
+	sql "BEGIN IMMEDIATE; INSERT INTO orders (ref, customer_id, product_id, amount_minor, currency, status, created_at, updated_at, expires_at, paid_at) VALUES ('feed$k-xyz', 1, 1, 50000, 'KES', 'paid', $now, $now, $now + 120, $now); $ORDER_LINES_SQL INSERT INTO events (kind, row_id, at) VALUES ('order', last_insert_rowid(), $now); COMMIT;"
 	for _ in $(seq 1 1500); do
 		screen_of s1 | grep -q "feed$k-" && break
 		sleep 0.01
@@ -59,7 +59,7 @@ for k in 1 2 3 4 5; do
 done
 wait_for s1 'NEW'
 # Another creator's sale is not in c1's feed.
-sql "INSERT INTO orders (ref, customer_id, product_id, amount_minor, currency, status, created_at, updated_at, expires_at, paid_at) VALUES ('other-xyz', 1, 2, 50000, 'KES', 'paid', $now, $now, $now + 120, $now);"
+sql "INSERT INTO orders (ref, customer_id, product_id, amount_minor, currency, status, created_at, updated_at, expires_at, paid_at) VALUES ('other-xyz', 1, 2, 50000, 'KES', 'paid', $now, $now, $now + 120, $now); $ORDER_LINES_SQL"
 sleep 1
 screen_of s1 | grep -q 'other-' && fail "another creator's order in the feed"
 echo "feed latency (paid commit -> row on screen, ms):$lat"

@@ -108,6 +108,7 @@ INSERT INTO orders (ref, customer_id, product_id, quantity, amount_minor, curren
  ('n1', (SELECT id FROM customers WHERE phone = '254733000222'), (SELECT id FROM products WHERE slug = 'ngoma-live'), 1, 50000, 'KES', 'paid', $ago10, $ago10, $ago10 + 120, $ago10),
  ('n2', (SELECT id FROM customers WHERE phone = '254744000333'), (SELECT id FROM products WHERE slug = 'ngoma-live'), 1, 50000, 'KES', 'paid', $ago10, $ago10, $ago10 + 120, $ago10),
  ('w1', (SELECT id FROM customers WHERE phone = '254733000222'), (SELECT id FROM products WHERE slug = 'darasa-picha'), 1, 1000, 'USD', 'paid', $today, $today, $today + 120, $today);
+$ORDER_LINES_SQL
 INSERT INTO entitlements (customer_id, product_id, order_id, starts_at, expires_at)
  SELECT customer_id, product_id, id, paid_at, CASE WHEN product_id = (SELECT id FROM products WHERE slug = 'mapishi-club') THEN paid_at + 30 * 86400 END FROM orders;
 INSERT INTO tickets (order_id, product_id, customer_id, code, checked_in_at, created_at) VALUES

@@ -73,7 +73,7 @@ tm send-keys -t w Left Left
 wait_for w 'Currency +< USD >'
 tm send-keys -t w Space
 wait_for w 'Currency +< KES >'
-tm send-keys -t w Enter 'Live drumming online' Enter
+tm send-keys -t w Enter 'Live drumming online' Enter Enter Enter
 wait_for w 'Story'
 tm send-keys -t w 'Drums from the coast.'
 # The story's cursor too (text area at x 3, y 4).
@@ -122,7 +122,7 @@ tm send-keys -t w e
 wait_for w 'n Edit product: Ngoma Live'
 wait_for w 'Kind +Webinar \(fixed: buyers already hold it\)'
 wait_for w 'Title +Ngoma Live'
-tm send-keys -t w Enter Enter Enter Enter Enter
+tm send-keys -t w Enter Enter Enter Enter Enter Enter Enter
 wait_for w 'Story'
 tm send-keys -t w Tab
 wait_for w 'Content'
@@ -143,7 +143,7 @@ expect_eq "$(sql "SELECT count(*) FROM product_files")" 1 "file kept"
 sql "UPDATE products SET starts_at = 1577847600 WHERE slug = 'ngoma-live'"
 tm send-keys -t w e
 wait_for w 'Edit product: Ngoma Live'
-tm send-keys -t w Enter Enter Enter Enter Enter
+tm send-keys -t w Enter Enter Enter Enter Enter Enter Enter
 wait_for w 'Story'
 tm send-keys -t w Tab
 wait_for w '2020-01-01 06:00'
@@ -168,7 +168,7 @@ tm send-keys -t s Down Down Enter
 wait_for s 'Misingi'
 tm send-keys -t s 'Tamasha la Pwani' Enter Enter 200 Enter
 wait_for s 'Sarafu +< KES > +zinazokubaliwa: KES TZS UGX USD \(←/→ au Space\)'
-tm send-keys -t s Enter Enter
+tm send-keys -t s Enter Enter Enter Enter
 wait_for s 'Hadithi'
 tm send-keys -t s Tab
 wait_for s 'Maudhui'
@@ -199,7 +199,7 @@ tm send-keys -t s n
 wait_for s 'Unauza nini'
 tm send-keys -t s Down Down Down Enter
 wait_for s 'Misingi'
-tm send-keys -t s 'Semina ya Ngoma' Enter Enter 100 Enter Enter Enter
+tm send-keys -t s 'Semina ya Ngoma' Enter Enter 100 Enter Enter Enter Enter Enter
 wait_for s 'Hadithi'
 tm send-keys -t s Tab
 wait_for s 'Kiungo cha kujiunga \(https://…\)'
@@ -215,7 +215,7 @@ tm send-keys -t s n
 wait_for s 'Unauza nini'
 tm send-keys -t s Down Enter
 wait_for s 'Misingi'
-tm send-keys -t s 'Klabu ya Ngoma' Enter Enter 300 Enter Enter Enter
+tm send-keys -t s 'Klabu ya Ngoma' Enter Enter 300 Enter Enter Enter Enter Enter
 wait_for s 'Hadithi'
 tm send-keys -t s Tab
 wait_for s 'Kipindi \(siku\)'

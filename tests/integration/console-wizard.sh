@@ -19,7 +19,7 @@ tm send-keys -t w Down Down Enter
 wait_for w 'Basics'
 tm send-keys -t w 'Nairobi Gig' Enter
 wait_for w 'nairobi-gig'
-tm send-keys -t w Enter '1,500' Enter Enter 'Live music in town' Enter
+tm send-keys -t w Enter '1,500' Enter Enter 'Live music in town' Enter Enter Enter
 wait_for w 'Story'
 tm send-keys -t w 'A night of Benga and Taarab.' Enter 'Doors at six.' Tab
 wait_for w 'Content'
@@ -114,7 +114,7 @@ tm send-keys -t w n
 wait_for w 'What are you selling'
 tm send-keys -t w Enter
 wait_for w 'Basics'
-tm send-keys -t w 'Photo Pack' Enter Enter 500 Enter Enter Enter
+tm send-keys -t w 'Photo Pack' Enter Enter 500 Enter Enter Enter Enter Enter
 wait_for w 'Story'
 tm send-keys -t w Tab
 wait_for w 'Content'

@@ -144,7 +144,7 @@ tm send-keys -t b 'Dollar Gig' Enter
 wait_for b 'dollar-gig'
 tm send-keys -t b Enter '20' Enter Left
 wait_for b 'Currency +< USD >'
-tm send-keys -t b Enter 'Live' Enter
+tm send-keys -t b Enter 'Live' Enter Enter Enter
 wait_for b 'Story'
 tm send-keys -t b Tab
 wait_for b 'Content'

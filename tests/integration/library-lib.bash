@@ -53,6 +53,7 @@ INSERT INTO orders(id, ref, customer_id, product_id, quantity, amount_minor, cur
  (4, 'r4', 1, 4, 1, 100, 'KES', 'paid', $now, $now, $now, $now),
  (5, 'r5', 1, 6, 1, 20000, 'KES', 'paid', $((now - 90 * 86400)), $now, $now, $now),
  (6, 'r6', 2, 1, 1, 50000, 'KES', 'paid', $now, $now, $now, $now);
+$ORDER_LINES_SQL
 INSERT INTO entitlements(id, customer_id, product_id, order_id, starts_at, expires_at) VALUES
  (1, 1, 1, 1, $now, NULL), (2, 1, 2, 2, $now, $((now + 30 * 86400))), (3, 1, 3, 3, $now, NULL),
  (4, 1, 4, 4, $now, NULL), (5, 1, 6, 5, $((now - 90 * 86400)), $((now - 60 * 86400))),

@@ -65,6 +65,7 @@ DB "INSERT INTO products(id, creator_id, slug, kind, title, price_minor, currenc
     INSERT INTO product_files(id, product_id, name, sha256, position) VALUES (7, 7, 'big.bin', '$bsha', 0);
     INSERT INTO orders(id, ref, customer_id, product_id, quantity, amount_minor, currency, status, created_at, updated_at, expires_at, paid_at)
      VALUES (7, 'r7', 1, 7, 1, 100, 'KES', 'paid', 0, 0, 0, 0);
+    $ORDER_LINES_SQL
     INSERT INTO entitlements(id, customer_id, product_id, order_id, starts_at) VALUES (7, 1, 7, 7, 0);"
 bloc=$(curl -sS -o /dev/null -w '%{redirect_url}' "$URL/l/$tokA/files/7")
 curl -sS --limit-rate 300k --max-time 1 -o "$T/big.part" "$bloc" || true

@@ -152,7 +152,12 @@ class Checker(html.parser.HTMLParser):
         elif tag == "meta" and "http-equiv" in a:
             self.bad("<meta http-equiv=%r>" % a["http-equiv"])
         elif tag == "link" and not (a.get("href", "").startswith("/static/") or
-                                    a.get("href") == "data:,"):
+                                    a.get("href") == "data:," or
+                                    # the canonical link: absolute, to the
+                                    # test server's own base URL
+                                    (a.get("rel") == "canonical" and re.match(
+                                        r"http://127\.0\.0\.1:[0-9]+/[^\s<>\"']*$",
+                                        a.get("href", "")))):
             self.bad("<link> to %r" % a.get("href"))
         elif tag == "img" and a.get("src", "") not in ("",) and not (
                 a["src"].startswith("/") or a["src"].startswith("data:image/")):
