@@ -28,29 +28,28 @@
 /*
  * Columns of the growth round after CATALOG_COLS (catalog_row 18–21):
  * pay what you want, the tags (sorted, comma-joined) and the paid units
- * (order lines of paid orders: a cart's line counts for its product),
- * aliased sales so ?sort=popular orders by it. CROSS JOIN keeps the
- * product's lines outermost (order_lines_product): left to itself the
- * planner may walk every paid order (orders_paid) for each product.
+ * (products.sales, kept by the triggers of migration 0012: no read sums
+ * order lines).
  */
 #define CATALOG_MORE \
 	", p.pwyw, coalesce(p.suggested_minor, -1)," \
 	" (SELECT coalesce(group_concat(tg.tag, ','), '') FROM" \
 	"  (SELECT t.tag FROM product_tags t WHERE t.product_id = p.id" \
-	"   ORDER BY t.tag) tg)," \
-	" (SELECT coalesce(sum(l.quantity), 0) FROM order_lines l" \
-	"  CROSS JOIN orders o ON o.id = l.order_id" \
-	"  WHERE l.product_id = p.id AND o.status = 'paid') AS sales"
+	"   ORDER BY t.tag) tg), p.sales"
 
-/* ?tag=: ?5 NULL for any tag (a primary key probe per product). */
+/*
+ * ?tag=: ?5 NULL for any tag. The product ids of the tag are read once
+ * from product_tags_tag (tag, product_id) into a list each product is
+ * looked up in, rather than a probe of product_tags per product.
+ */
 #define CATALOG_TAGGED \
-	" AND (?5 IS NULL OR EXISTS (SELECT 1 FROM product_tags t" \
-	"  WHERE t.product_id = p.id AND t.tag = ?5))"
+	" AND (?5 IS NULL OR p.id IN (SELECT t.product_id FROM product_tags t" \
+	"  WHERE t.tag = ?5))"
 
 /* The sort orders; every one ends newest first, then by id. */
 #define CATALOG_BY_NEW		" ORDER BY p.published_at DESC, p.id DESC"
 #define CATALOG_BY_PRICE	" ORDER BY p.price_minor, p.published_at DESC, p.id DESC"
-#define CATALOG_BY_POPULAR	" ORDER BY sales DESC, p.published_at DESC, p.id DESC"
+#define CATALOG_BY_POPULAR	" ORDER BY p.sales DESC, p.published_at DESC, p.id DESC"
 #define CATALOG_BY_BEST		" ORDER BY bm25(products_fts, 10.0, 4.0, 1.0), p.id DESC"
 
 /*
@@ -123,10 +122,9 @@ catalog_row(sqlite3_stmt *st, struct catalog_product *p)
 	p->suggested_minor = sqlite3_column_int64(st, 19);
 	p->tags = db_col_str(st, 20);
 	p->sales = sqlite3_column_int64(st, 21);
-	if (sqlite3_column_count(st) > 22)
-		p->story_md = db_col_str(st, 22);
-	else
-		p->story_md = xstrdup("");
+	/* column 22: the story, on a product page only */
+	p->story_md = sqlite3_column_count(st) > 22 ? db_col_str(st, 22) :
+	    xstrdup("");
 }
 
 static void
@@ -304,7 +302,8 @@ catalog_search(struct db *db, const char *query, const char *kind, int page,
 static sqlite3_stmt *
 catalog_list_stmt(struct db *db, enum catalog_sort s)
 {
-#define CATALOG_LIST(by) "SELECT " CATALOG_COLS CATALOG_MORE " FROM" \
+#define CATALOG_LIST(by) "SELECT " CATALOG_COLS CATALOG_MORE \
+	" FROM" \
 	CATALOG_FROM " WHERE " CATALOG_PUBLIC \
 	" AND (?1 IS NULL OR p.kind = ?1)" CATALOG_TAGGED by \
 	" LIMIT ?3 OFFSET ?4"

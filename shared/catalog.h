@@ -35,7 +35,8 @@ struct catalog_product {
 	int	 pwyw;		/* 1: the buyer types the amount */
 	int64_t	 suggested_minor; /* pwyw: proposed amount; -1 when none */
 	char	*tags;		/* "music,live" (sorted, comma-joined); "" */
-	int64_t	 sales;		/* paid units (for ?sort=popular) */
+	int64_t	 sales;		/* paid units (products.sales, a counter
+				 * migration 0012's triggers keep) */
 	char	*cover_sha256;	/* "" when none, or when the cover is not an
 				 * image image.c measured (never shown) */
 	int	 cover_width;	/* pixels, recorded with the blob; 0 when */

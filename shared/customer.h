@@ -27,7 +27,9 @@ enum ny_err customer_upsert_tx(struct db *db, const char *e164,
 
 /*
  * Inside the caller's transaction: the address the buyer gave at checkout
- * (mail_addr_check took it) becomes the customer's (the latest wins).
+ * (mail_addr_check took it, orders.email) becomes the customer's (the
+ * latest wins). Called when the order is paid (entitlement_fulfil_tx),
+ * never for a pending one: a checkout proves neither phone nor address.
  * NY_OK or the db error.
  */
 enum ny_err customer_email_set_tx(struct db *db, int64_t id,

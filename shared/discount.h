@@ -8,6 +8,19 @@
  * buyer. A use counts while its order is pending or paid: an order that
  * failed or expired gives it back.
  *
+ * What the limits do not promise:
+ *  - A late payment is honoured: an order that expired (its use given
+ *    back) and that the provider then confirms paid becomes paid with its
+ *    discount. Money taken means goods given, so a code can end with more
+ *    paid uses than max_uses.
+ *  - A use is held while its order waits: up to ORDER_TIMEOUT_S (120 s)
+ *    for a payment, up to ORDER_CONFIRM_S (15 minutes) for a free order
+ *    (a 100 % code) until its WhatsApp code is typed. A code near its
+ *    last use can look used up to a buyer during that time.
+ *  - max_per_phone counts the phone typed at checkout. An M-Pesa payment
+ *    comes from that phone; a card payment does not prove it, so a card
+ *    buyer can type other numbers.
+ *
  * Unless a function's name ends in _tx, it opens its own transaction or
  * reads with its own statement.
  */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "customer.h"
 #include "entitlement.h"
 #include "i18n.h"
 #include "library-key.h"
@@ -84,6 +85,7 @@ struct ent_order {
 	char	 locale[4];
 	char	 ref[64];
 	char	 phone[16];
+	char	 email[256];	/* the address typed at checkout, or "" */
 };
 
 /* Reads order order_id into *o: NY_OK, NY_ENOTFOUND or the mapped error. */
@@ -92,7 +94,7 @@ ent_order_get(struct db *db, int64_t order_id, struct ent_order *o)
 {
 	sqlite3_stmt *st = db_stmt(db,
 	    "SELECT o.customer_id, o.amount_minor, o.currency, o.status,"
-	    " o.locale, o.ref, c.phone FROM orders o"
+	    " o.locale, o.ref, c.phone, coalesce(o.email, '') FROM orders o"
 	    " JOIN customers c ON c.id = o.customer_id WHERE o.id = ?");
 	int rc;
 
@@ -108,6 +110,7 @@ ent_order_get(struct db *db, int64_t order_id, struct ent_order *o)
 		db_col_buf(st, 4, o->locale, sizeof o->locale);
 		db_col_buf(st, 5, o->ref, sizeof o->ref);
 		db_col_buf(st, 6, o->phone, sizeof o->phone);
+		db_col_buf(st, 7, o->email, sizeof o->email);
 	}
 	sqlite3_reset(st);
 	return db_found(rc);
@@ -239,6 +242,14 @@ entitlement_fulfil_tx(struct db *db, int64_t order_id, const char *receipt,
 		rc = NY_EDB;
 	if (rc == NY_OK)
 		rc = ent_grant_lines(db, order_id, &o, l, n, now);
+	/*
+	 * The address becomes the buyer's only now, paid: anyone can start
+	 * a checkout with any phone and any address, and a pending order
+	 * must not rename someone else's customer row. The order keeps its
+	 * own copy from creation (mail_twin_tx reads that).
+	 */
+	if (rc == NY_OK && o.email[0] != '\0')
+		rc = customer_email_set_tx(db, o.customer_id, o.email);
 	if (rc == NY_OK)
 		rc = ent_queue_receipt(db, order_id, &o, l, n, receipt, kid,
 		    dedupe);

@@ -213,7 +213,7 @@ rec_mail_queue(struct db *db, const struct rec_mail_owner *o,
 
 	if ((rc = library_key_mail_ensure_tx(db, o->id, email, &kid)) != NY_OK)
 		return rc;
-	body = i18n_fmt(o->locale, "msg.library_link", NULL);
+	body = i18n_fmt(o->locale, "msg.library_link_mail", NULL);
 	memset(&m, 0, sizeof m);
 	m.customer_id = o->id;
 	m.to_phone = o->phone;

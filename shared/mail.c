@@ -45,6 +45,9 @@ mail_addr_check(const char *in, char *out, size_t len)
 			return NY_EINVAL;
 	if (*s == '.' || at[-1] == '.')
 		return NY_EINVAL;
+	for (p = s + 1; p < at; p++)	/* "a..b" is refused by relays */
+		if (*p == '.' && p[-1] == '.')
+			return NY_EINVAL;
 	for (p = at + 1; p < e; p++) {
 		unsigned char c = (unsigned char)*p;
 
@@ -62,9 +65,12 @@ mail_addr_check(const char *in, char *out, size_t len)
 	}
 	if (!dot || label == 0 || e[-1] == '-')
 		return NY_EINVAL;
+	/* Lower-cased whole: a local part may in theory be case-sensitive,
+	 * but to a buyer "Amina@x.ke" and "amina@x.ke" are one inbox, and
+	 * the address is a key here (its library link, its opt-out). */
 	memcpy(out, s, n);
 	out[n] = '\0';
-	for (p = out + (at - s) + 1; *p != '\0'; p++)
+	for (p = out; *p != '\0'; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			out[p - out] = (char)(*p - 'A' + 'a');
 	return NY_OK;

@@ -18,8 +18,8 @@
  * Checks an address a buyer typed: spaces around trimmed, then
  * local@domain with one '@', a local part of printable ASCII without
  * spaces, quotes, angle brackets, commas or backslashes (1–64), a domain
- * of letters, digits, '-' and '.' with a dot, no empty label (≤ 253); the
- * domain is lower-cased. NY_OK with out (len ≥ MAIL_ADDR_MAX + 1) or
+ * of letters, digits, '-' and '.' with a dot, no empty label (≤ 253), no
+ * ".." anywhere; the whole address is lower-cased (one inbox, one key). NY_OK with out (len ≥ MAIL_ADDR_MAX + 1) or
  * NY_EINVAL. Nothing it accepts can break a mail header.
  */
 enum ny_err	mail_addr_check(const char *in, char *out, size_t len);

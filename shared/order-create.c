@@ -506,9 +506,6 @@ order_create_tx(struct db *db, const struct order_new *in, int64_t now,
 	if ((rc = customer_upsert_tx(db, in->phone, in->locale ? in->locale :
 	    "en", &customer)) != NY_OK)
 		return rc;
-	if (in->email != NULL && in->email[0] != '\0' &&
-	    (rc = customer_email_set_tx(db, customer, in->email)) != NY_OK)
-		return rc;
 	memset(&sec, 0, sizeof sec);
 	if (in->browser != NULL && *in->browser != '\0') {
 		order_browser_hash(in->browser, sec.browser);

@@ -8,11 +8,13 @@
  * error text can carry them.
  *
  * Outcome: the server took the message → sent (provider id: the
- * Message-ID). A connection that fails, a timeout, a 4xx answer or a
- * refused or missing login → retried with backoff (the relay is down or
- * the operator fixes the password; the message is not at fault). Any
- * other 5xx answer to MAIL, RCPT or DATA → failed for good (no such
- * mailbox, refused).
+ * Message-ID). Failed for good only when the message itself is at fault:
+ * the mailbox refused (550, 551, 553 to MAIL or RCPT, which libcurl both
+ * reports as CURLE_SEND_ERROR) or a 5xx to the message once its body was
+ * sent. Everything else — a connection that fails, a timeout, any 4xx, a
+ * refused or missing login, a 5xx at the greeting or to EHLO (our address
+ * blocked, the relay misconfigured) — is retried with backoff: the
+ * operator fixes it and the queue goes out.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,8 +102,8 @@ ob_smtp_read(char *buf, size_t size, size_t n, void *arg)
 
 /* The outcome of a curl_easy_perform that did not succeed. */
 static enum outbox_result
-ob_smtp_outcome(CURLcode cc, long code, const char *err, char *reason,
-    size_t reasonlen)
+ob_smtp_outcome(CURLcode cc, long code, int body_sent, const char *err,
+    char *reason, size_t reasonlen)
 {
 	if (code > 0)
 		snprintf(reason, reasonlen, "smtp %ld: %s", code,
@@ -114,7 +116,12 @@ ob_smtp_outcome(CURLcode cc, long code, const char *err, char *reason,
 	if (cc == CURLE_LOGIN_DENIED || code == 530 || code == 534 ||
 	    code == 535 || code == 538)
 		return OUTBOX_RETRY;
-	return code >= 500 && code < 600 ? OUTBOX_FAIL : OUTBOX_RETRY;
+	if (cc == CURLE_SEND_ERROR && (code == 550 || code == 551 ||
+	    code == 553))
+		return OUTBOX_FAIL;
+	if (body_sent && code >= 500 && code < 600)
+		return OUTBOX_FAIL;
+	return OUTBOX_RETRY;
 }
 
 static enum outbox_result
@@ -126,6 +133,7 @@ ob_smtp_send(void *data, const struct outbox_send *m, char *provider_id,
 	struct ob_smtp_src src;
 	struct curl_slist *rcpt = NULL;
 	char err[CURL_ERROR_SIZE] = "", *from, *to;
+	curl_off_t up = 0;
 	long code = 0;
 	CURLcode cc;
 
@@ -147,8 +155,10 @@ ob_smtp_send(void *data, const struct outbox_send *m, char *provider_id,
 	}
 	/* smtps: TLS throughout. smtp: STARTTLS when offered, required
 	 * when a password would otherwise cross the network in clear. */
+	/* TLS required for any relay off this machine, credentials or not:
+	 * every receipt carries a library link. */
 	curl_easy_setopt(sm->curl, CURLOPT_USE_SSL, sm->u.tls ||
-	    (sm->u.user != NULL && !smtp_url_loopback(sm->u.host)) ?
+	    !smtp_url_loopback(sm->u.host) ?
 	    (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
 	curl_easy_setopt(sm->curl, CURLOPT_MAIL_FROM, from);
 	curl_easy_setopt(sm->curl, CURLOPT_MAIL_RCPT, rcpt);
@@ -172,7 +182,8 @@ ob_smtp_send(void *data, const struct outbox_send *m, char *provider_id,
 	outbox_mail_free(&ml);
 	if (cc == CURLE_OK)
 		return OUTBOX_SENT;
-	return ob_smtp_outcome(cc, code, err, reason, reasonlen);
+	curl_easy_getinfo(sm->curl, CURLINFO_SIZE_UPLOAD_T, &up);
+	return ob_smtp_outcome(cc, code, up > 0, err, reason, reasonlen);
 }
 
 const struct outbox_driver outbox_driver_smtp = {

@@ -493,9 +493,12 @@ ob_row_fill(void *arg, void *elem, sqlite3_stmt *st)
 	r->created_at = sqlite3_column_int64(st, 8);
 	r->sent_at = sqlite3_column_int64(st, 9);
 	db_col_buf(st, 10, r->last_error, sizeof r->last_error);
-	r->body = db_col_str(st, 11);
 	db_col_buf(st, 12, r->channel, sizeof r->channel);
 	db_col_buf(st, 13, r->to_email, sizeof r->to_email);
+	/* OB_LIST_CREATOR's last column: then body was not selected. */
+	if (sqlite3_column_count(st) > 14)
+		r->others = sqlite3_column_int(st, 14);
+	r->body = r->others ? NULL : db_col_str(st, 11);
 	return NY_OK;
 }
 
@@ -550,21 +553,43 @@ outbox_list(struct db *db, const char *status, int max,
  * a customer who paid for one of their products. The two IN lists are
  * computed once per query; the scan walks messages newest first and
  * stops at max.
+ *
+ * A message of an order that has another creator's line too (a shared
+ * cart, OB_OTHERS) is theirs as well: its receipt lists every line and
+ * the grand total, its email twin goes to the buyer's address. For it
+ * the body, the address and the last error (an SMTP answer may quote the
+ * address) are never selected, and the phone comes as its last 3 digits:
+ * the creator sees that it was sent, and can retry it, not what it says.
+ * OB_OTHERS walks the order's few lines through their (order_id,
+ * product_id) key.
  */
 enum ny_err
 outbox_list_creator(struct db *db, int64_t creator_id, const char *status,
     int max, struct outbox_row **rows, size_t *n)
 {
+#define OB_OTHERS "EXISTS (SELECT 1 FROM order_lines x" \
+	" WHERE x.order_id = messages.order_id AND x.creator_id <> ?3)"
+#define OB_LIST_CREATOR "SELECT id, coalesce(customer_id, 0)," \
+	" CASE WHEN " OB_OTHERS " THEN substr(to_phone, -3)" \
+	" ELSE to_phone END, kind, locale, status, attempts," \
+	" next_attempt_at, created_at, coalesce(sent_at, 0)," \
+	" CASE WHEN " OB_OTHERS " THEN '' ELSE coalesce(last_error, '') END," \
+	" CASE WHEN " OB_OTHERS " THEN NULL ELSE body END, channel," \
+	" CASE WHEN " OB_OTHERS " THEN '' ELSE coalesce(to_email, '') END, " \
+	OB_OTHERS " FROM messages"
 #define OB_MINE " (order_id IN (SELECT l.order_id FROM order_lines l" \
 	" WHERE l.creator_id = ?3) OR (order_id IS NULL" \
 	" AND customer_id IN (SELECT o.customer_id FROM order_lines l" \
 	" JOIN orders o ON o.id = l.order_id WHERE l.creator_id = ?3 AND" \
 	" o.status IN ('paid', 'refunded'))))"
 	sqlite3_stmt *st = status == NULL ?
-	    db_stmt(db, OB_LIST " WHERE" OB_MINE " ORDER BY id DESC LIMIT ?2") :
-	    db_stmt(db, OB_LIST " WHERE status = ?1 AND" OB_MINE
+	    db_stmt(db, OB_LIST_CREATOR " WHERE" OB_MINE
+	    " ORDER BY id DESC LIMIT ?2") :
+	    db_stmt(db, OB_LIST_CREATOR " WHERE status = ?1 AND" OB_MINE
 	    " ORDER BY id DESC LIMIT ?2");
 #undef OB_MINE
+#undef OB_LIST_CREATOR
+#undef OB_OTHERS
 
 	return ob_rows(st, status, max, creator_id, rows, n);
 }

@@ -172,7 +172,12 @@ struct outbox_row {
 	int64_t	 created_at;
 	int64_t	 sent_at;
 	char	 last_error[160];
-	char	*body;		/* text as stored ({link} not replaced) */
+	char	*body;		/* text as stored ({link} not replaced);
+				   NULL when others */
+	int	 others;	/* outbox_list_creator: the message's order
+				   has other creators' lines too, so body,
+				   to_email and last_error are not read and
+				   to_phone holds its last 3 digits only */
 };
 
 /*
@@ -185,7 +190,10 @@ enum ny_err	outbox_list(struct db *db, const char *status, int max,
  * Like outbox_list, only the messages of creator_id's shop: those of an
  * order for one of their products, and those with no order (library
  * links, reminders, automations) to a customer who paid for one of
- * their products. Opens no write transaction. NY_OK or NY_EDB.
+ * their products. A message of an order with other creators' lines too
+ * (a shared cart: its receipt lists every line and the total) comes as
+ * kind, status, attempts and times only, with others set. Opens no write
+ * transaction. NY_OK or NY_EDB.
  */
 enum ny_err	outbox_list_creator(struct db *db, int64_t creator_id,
 		    const char *status, int max, struct outbox_row **rows,

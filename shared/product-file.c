@@ -253,18 +253,7 @@ product_save(struct db *db, const struct product *p,
     const struct product_file *files, size_t nfiles, int64_t *id,
     const char **field, size_t *bad)
 {
-	int64_t pid = p->id;
-	enum ny_err err;
-
-	if ((err = db_begin(db)) != NY_OK)
-		return err;
-	err = pid != 0 ? product_update_tx(db, p, field) :
-	    product_create_tx(db, p, &pid, field);
-	if (err == NY_OK && files != NULL)
-		err = product_set_files_tx(db, pid, files, nfiles, bad);
-	if ((err = db_end(db, err)) == NY_OK && id != NULL)
-		*id = pid;
-	return err;
+	return product_save_tags(db, p, files, nfiles, NULL, id, field, bad);
 }
 
 enum ny_err
@@ -276,14 +265,13 @@ product_save_tags(struct db *db, const struct product *p,
 	int64_t pid = p->id;
 	enum ny_err err;
 
-	/* product_save's steps, with the tags in the same transaction. */
 	if ((err = db_begin(db)) != NY_OK)
 		return err;
 	err = pid != 0 ? product_update_tx(db, p, field) :
 	    product_create_tx(db, p, &pid, field);
 	if (err == NY_OK && files != NULL)
 		err = product_set_files_tx(db, pid, files, nfiles, bad);
-	if (err == NY_OK)
+	if (err == NY_OK && tags != NULL)
 		err = product_tags_set_tx(db, pid, tags);
 	if ((err = db_end(db, err)) == NY_OK && id != NULL)
 		*id = pid;

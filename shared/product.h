@@ -285,9 +285,9 @@ struct product_tags;
 
 /*
  * product_save, and the product's tags replaced by tags
- * (product_tags_set_tx) in the same transaction, so the wizard never
- * saves a product without the tags typed with it. Same returns as
- * product_save, or the tags' db error.
+ * (product_tags_set_tx; NULL leaves them) in the same transaction, so the
+ * wizard never saves a product without the tags typed with it. Same
+ * returns as product_save, or the tags' db error.
  */
 enum ny_err product_save_tags(struct db *db, const struct product *p,
 	    const struct product_file *files, size_t nfiles,

@@ -14,6 +14,7 @@
 #include "entitlement.h"
 #include "i18n.h"
 #include "log.h"
+#include "mail.h"
 #include "metrics-app.h"
 #include "money.h"
 #include "order.h"
@@ -165,41 +166,63 @@ rd_notify(struct db *db, const struct rd_info *info)
 	m.body = body;
 	m.dedupe_key = dedupe;
 	m.order_id = info->order_id;
-	rc = outbox_queue_tx(db, &m, NULL);
+	if ((rc = outbox_queue_tx(db, &m, NULL)) == NY_OK)
+		rc = mail_twin_tx(db, info->order_id, &m);
 	free(body);
+	return rc;
+}
+
+/*
+ * The audit line of creator_id (their handle's viewer) with amount, the
+ * refunded money as they may see it.
+ */
+static enum ny_err
+rd_audit_one(struct db *db, const struct rd_info *info, int64_t creator_id,
+    const char *actor, int64_t amount_minor)
+{
+	char amount[64], *detail;
+	enum ny_err rc;
+
+	money_format(amount_minor, info->currency, "en", amount, sizeof amount);
+	detail = xasprintf("order=%s amount=\"%s\" provider=%s how=%s%s%s",
+	    info->ref, amount, info->provider, info->how,
+	    info->code[0] ? " code=" : "", info->code);
+	rc = audit_log_for(db, creator_id, actor, "order.refund", detail, NULL);
+	free(detail);
 	return rc;
 }
 
 /*
  * The audit line, once for every creator with a line in the order: their
  * viewer shows refunds of their orders whoever asked (the operator, the
- * provider).
+ * provider). Each line says that creator's share (the sum of their
+ * lines), never the order's total: in a cart shared with other creators
+ * the total tells what the others sold.
  */
 static enum ny_err
 rd_audit(struct db *db, const struct rd_info *info,
     const struct order_line *l, int n)
 {
-	char amount[64], actor[CREATOR_HANDLE_MAX + 16], *detail;
+	char actor[CREATOR_HANDLE_MAX + 16];
 	enum ny_err rc = NY_OK;
+	int64_t share;
 	int i, j;
 
-	money_format(info->amount, info->currency, "en", amount, sizeof amount);
-	detail = xasprintf("order=%s amount=\"%s\" provider=%s how=%s%s%s",
-	    info->ref, amount, info->provider, info->how,
-	    info->code[0] ? " code=" : "", info->code);
 	rd_actor(info, actor, sizeof actor);
 	if (n == 0)
-		rc = audit_log_for(db, info->creator_id, actor, "order.refund",
-		    detail, NULL);
+		rc = rd_audit_one(db, info, info->creator_id, actor,
+		    info->amount);
 	for (i = 0; i < n && rc == NY_OK; i++) {
 		for (j = 0; j < i; j++)
 			if (l[j].creator_id == l[i].creator_id)
 				break;
-		if (j == i)
-			rc = audit_log_for(db, l[i].creator_id, actor,
-			    "order.refund", detail, NULL);
+		if (j < i)
+			continue;	/* counted with their first line */
+		for (share = 0, j = i; j < n; j++)
+			if (l[j].creator_id == l[i].creator_id)
+				share += l[j].amount_minor;
+		rc = rd_audit_one(db, info, l[i].creator_id, actor, share);
 	}
-	free(detail);
 	return rc;
 }
 

@@ -3,6 +3,7 @@
  */
 #include <sodium.h>
 #include <stdlib.h>
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "smtp-url.h"
@@ -157,11 +158,12 @@ smtp_url_show(const char *s, char *out, size_t len)
 
 	if (len == 0)
 		return;
-	if (p != NULL) {
-		for (q = p + 3; *q != '\0' && *q != '/'; q++)
+	/* The last '@' of the whole value: a password may hold '/' or '@'
+	 * (unescaped), and nothing of it may be shown. */
+	if (p != NULL)
+		for (q = p + 3; *q != '\0'; q++)
 			if (*q == '@')
 				at = q;
-	}
 	for (q = s; *q != '\0' && o + 1 < len; q++) {
 		if (at != NULL && q == p + 3) {
 			const char *m = "***";
@@ -178,6 +180,10 @@ smtp_url_show(const char *s, char *out, size_t len)
 int
 smtp_url_loopback(const char *host)
 {
-	return strcmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 ||
-	    strncmp(host, "127.", 4) == 0;
+	struct in_addr a;
+
+	/* An address, not a name that merely starts with "127.". */
+	if (inet_pton(AF_INET, host, &a) == 1)
+		return (ntohl(a.s_addr) >> 24) == 127;
+	return strcmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0;
 }

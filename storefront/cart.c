@@ -14,15 +14,13 @@
 static int
 cart_slug_ok(const char *s, size_t n)
 {
-	size_t i;
+	char slug[PRODUCT_SLUG_MAX + 1];
 
 	if (n < 1 || n > PRODUCT_SLUG_MAX)
 		return 0;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' &&
-		    s[i] <= '9') || s[i] == '-'))
-			return 0;
-	return 1;
+	memcpy(slug, s, n);
+	slug[n] = '\0';
+	return product_slug_ok(slug);
 }
 
 /* The signature of msg (everything before the last '~') into sig. */

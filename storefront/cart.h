@@ -65,7 +65,11 @@ void		 cart_read(struct http_req *rq, struct cart *out);
 /* Sets the cookie to c on rs (deletes it when c is empty). */
 void		 cart_write(struct http_req *rq, struct http_resp *rs,
 		     const struct cart *c);
-/* The header's count for this request, as text ("" when empty). */
+/*
+ * The header's count for this request (cart_items), as text: "0" when
+ * the cart is empty, so the link always reads "Cart 0" rather than a
+ * bare "Cart" whose count appears only after the first add.
+ */
 const char	*cart_count_text(struct http_req *rq);
 
 #endif

@@ -7,8 +7,8 @@
  * same URL, which is also where a mail client sends its one-click POST.
  *
  * No CSRF token on the POST: there is no session to ride on. The token
- * in the path is the proof (an HMAC of the address under the master key:
- * see shared/mail-optout.h), and whoever holds it may unsubscribe that
+ * in the path is the proof (signed under the master key, checked before
+ * anything is written: see shared/mail-optout.h), and whoever holds it may unsubscribe that
  * address from anywhere; a cross-site form adds nothing to that, and
  * the one-click POST of a mail provider could not carry one.
  */
@@ -43,7 +43,7 @@ mail_optout_page(struct http_req *rq, struct http_resp *rs)
 {
 	const char *tok = http_param(rq, "token");
 
-	if (!tok_shape_ok(tok, MAIL_UNSUB_TOKEN_LEN))
+	if (!mail_unsub_token_ok(tok))
 		return mo_page(rq, rs, 404, "bad");
 	return mo_page(rq, rs, 200, "ask");
 }

@@ -180,7 +180,11 @@ view_product(const char *lang, const struct catalog_product *p, int full)
 	view_set_str(o, "currency", p->currency);
 	money_format(p->price_minor, p->currency, lang, price, sizeof price);
 	view_set_str(o, "price", price);
-	json_object_set_new(o, "free", json_boolean(p->price_minor == 0));
+	/* Free: nothing to pay, ever. A pay-what-you-want product with a
+	 * minimum of 0 is not: its buyer may give (pay buttons shown; an
+	 * amount of 0 still takes the free path, the WhatsApp code). */
+	json_object_set_new(o, "free", json_boolean(p->price_minor == 0 &&
+	    !p->pwyw));
 	view_pwyw(o, lang, p);
 	view_tags(o, p->tags);
 	url = xasprintf("/p/%s", p->slug);

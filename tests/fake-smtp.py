@@ -25,6 +25,9 @@ several messages in one session; missing or empty: "ok"):
   ok        accept everything
   greet421  answer 421 and close, at the greeting or at the next MAIL of
             a session kept open (a relay that is busy)
+  greet554  answer 554 and close, at the greeting or at the next MAIL of
+            a session kept open (our address blocked: not the message's
+            fault)
   rcpt450   RCPT gets 450 (mailbox busy, try later)
   rcpt550   RCPT gets 550 (no such user)
   data451   the end of DATA gets 451
@@ -153,6 +156,10 @@ class H(socketserver.StreamRequestHandler):
             record({"event": "refused", "stage": "greet", "code": 421})
             self.send("421 4.3.2 busy, try later")
             return
+        if m == "greet554":
+            record({"event": "refused", "stage": "greet", "code": 554})
+            self.send("554 5.7.1 your address is on a block list")
+            return
         self.send("220 fake-smtp ESMTP ready")
         try:
             while True:
@@ -178,6 +185,11 @@ class H(socketserver.StreamRequestHandler):
                         record({"event": "refused", "stage": "mail",
                                 "code": 421})
                         self.send("421 4.3.2 busy, closing")
+                        return
+                    if m == "greet554":
+                        record({"event": "refused", "stage": "mail",
+                                "code": 554})
+                        self.send("554 5.7.1 your address is on a block list")
                         return
                     if self.helo is None:
                         self.send("503 5.5.1 EHLO first")

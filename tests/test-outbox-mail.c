@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "library-fixture.h"
+#include "mail.h"
 #include "mail-optout.h"
 #include "outbox-int.h"
 #include "outbox.h"
@@ -142,6 +143,51 @@ setup_keys(void)
 }
 
 /* ---- the message ----------------------------------------------------- */
+
+/* What a buyer types as an address: taken, normalised, or refused. */
+START_TEST(addr_check)
+{
+	static const char *const good[][2] = {
+		{ "amani@example.com", "amani@example.com" },
+		{ "  Amani.W+shop@Mail.Example.CO.KE \t", "amani.w+shop@mail.example.co.ke" },
+		{ "a@b.ke", "a@b.ke" },
+		{ "o'neil@x-y.ke", "o'neil@x-y.ke" },
+	};
+	static const char *const bad[] = {
+		"", "amani", "@example.com", "amani@", "amani@example",
+		"a@@example.com", "a@b@example.com", "a b@example.com",
+		"a<b@example.com", "a\"b@example.com", "a,b@example.com",
+		"a\r\nBcc: x@y.ke@example.com", "a@example.com\r\nBcc: x@y.ke",
+		".a@example.com", "a.@example.com", "a..b@example.com",
+		"a@-example.com", "a@example-.com", "a@example..com",
+		"a@example.com.", "a@exa_mple.com", "a@ex ample.com",
+		"\xc3\xa9@example.com", "a@\xc3\xa9xample.com",
+	};
+	char out[MAIL_ADDR_MAX + 1], longl[80], longa[300];
+	size_t i;
+
+	for (i = 0; i < sizeof good / sizeof *good; i++) {
+		ck_assert_msg(mail_addr_check(good[i][0], out, sizeof out) ==
+		    NY_OK, "refused: %s", good[i][0]);
+		ck_assert_str_eq(out, good[i][1]);
+	}
+	for (i = 0; i < sizeof bad / sizeof *bad; i++)
+		ck_assert_msg(mail_addr_check(bad[i], out, sizeof out) ==
+		    NY_EINVAL, "taken: %s", bad[i]);
+	/* Local part up to 64, the whole up to 254. */
+	memset(longl, 'a', 65);
+	strcpy(longl + 65, "@x.ke");
+	ck_assert_int_eq(mail_addr_check(longl, out, sizeof out), NY_EINVAL);
+	strcpy(longl + 64, "@x.ke");
+	ck_assert_int_eq(mail_addr_check(longl, out, sizeof out), NY_OK);
+	memset(longa, 'b', sizeof longa);
+	memcpy(longa, "a@", 2);
+	memcpy(longa + 251, ".ke", 4);
+	ck_assert_int_eq(mail_addr_check(longa, out, sizeof out), NY_EINVAL);
+	ck_assert_int_eq(mail_addr_check("a@b.ke", out, 10), NY_EINVAL);
+	ck_assert_int_eq(mail_addr_check(NULL, out, sizeof out), NY_EINVAL);
+}
+END_TEST
 
 START_TEST(mime_structure)
 {
@@ -305,7 +351,7 @@ START_TEST(header_injection_refused)
 	ck_assert_int_eq(outbox_queue_tx(db, &q, &id), NY_OK);
 	ck_assert_int_eq(db_commit(db), NY_OK);
 	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM messages WHERE"
-	    " channel = 'email' AND to_email = 'Amina@example.co.ke'"
+	    " channel = 'email' AND to_email = 'amina@example.co.ke'"
 	    " AND to_phone = '254712345678'"), 1);
 	db_close(db);
 }
@@ -451,10 +497,21 @@ START_TEST(token_check)
 	ck_assert(tok_shape_ok(a, MAIL_UNSUB_TOKEN_LEN));
 	mail_unsub_token("amina2@example.co.ke", c, sizeof c);
 	ck_assert_str_ne(a, c);
+	ck_assert(mail_unsub_token_ok(a));
+	ck_assert(mail_unsub_token_ok(c));
+	/* Another address's id with this signature: refused. */
+	memcpy(b, c, 32);
+	ck_assert(!mail_unsub_token_ok(b));
+	memcpy(b, a, sizeof b);
+	b[40] = b[40] == 'A' ? 'B' : 'A';
+	ck_assert(!mail_unsub_token_ok(b));
+	ck_assert(!mail_unsub_token_ok("short"));
+	ck_assert(!mail_unsub_token_ok(NULL));
 	crypto_init_key(other_key);	/* another shop cannot forge ours */
 	mail_unsub_token("amina@example.co.ke", c, sizeof c);
 	ck_assert_str_ne(a, c);
 	crypto_init_key(lf_key);
+	ck_assert(!mail_unsub_token_ok(c));
 	ck_assert(mail_kind_transactional("receipt"));
 	ck_assert(mail_kind_transactional("refund"));
 	ck_assert(mail_kind_transactional("confirm_code"));
@@ -526,6 +583,10 @@ START_TEST(optout_and_routing)
 	ck_assert_int_eq(outbox_new(&c, &ob, &cause), NY_OK);
 	/* Refused tokens: wrong shape. */
 	ck_assert_int_eq(mail_optout_record(db, "short", LF_T0), NY_EINVAL);
+	/* A well-shaped forgery writes nothing. */
+	ck_assert_int_eq(mail_optout_record(db, "0123456789abcdef0123456789abcdef"
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", LF_T0), NY_EINVAL);
+	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM mail_optout"), 0);
 	ck_assert_int_eq(mail_optout_record(db, NULL, LF_T0), NY_EINVAL);
 	mail_unsub_token("gone@example.com", tok, sizeof tok);
 	ck_assert_int_eq(mail_optout_record(db, tok, LF_T0), NY_OK);
@@ -671,7 +732,18 @@ START_TEST(config_smtp)
 
 		smtp_url_show("smtps://u:pw@h:465", shown, sizeof shown);
 		ck_assert_str_eq(shown, "smtps://***@h:465");
+		/* A password holding '/' or '@' unescaped: all of it hidden. */
+		smtp_url_show("smtps://shop%40x.ke:Zx9/Qw@7pLm@smtp.x.com:465",
+		    shown, sizeof shown);
+		ck_assert_str_eq(shown, "smtps://***@smtp.x.com:465");
 	}
+	/* Loopback is an address, not a name that starts like one. */
+	ck_assert(smtp_url_loopback("127.0.0.1"));
+	ck_assert(smtp_url_loopback("127.1.2.3"));
+	ck_assert(smtp_url_loopback("localhost"));
+	ck_assert(!smtp_url_loopback("127.mail.example.net"));
+	ck_assert(!smtp_url_loopback("128.0.0.1"));
+	ck_assert(!smtp_url_loopback("mail.example.net"));
 }
 END_TEST
 
@@ -863,7 +935,21 @@ START_TEST(smtp_delivers_retries_and_fails)
 	status_of(db, id, status, sizeof status, err, sizeof err);
 	ck_assert_str_eq(status, "failed");
 	ck_assert_msg(strncmp(err, "smtp 554", 8) == 0, "%s", err);
-	/* 5. A 421 greeting (busy): retried. */
+	/* 5. A 554 greeting (our address blocked): retried, not failed —
+	 * the operator fixes it and the queue goes out. */
+	fsmtp_mode(&f, "greet554");
+	ck_assert_int_eq(db_begin(db), NY_OK);
+	m.dedupe_key = "m4b";
+	ck_assert_int_eq(outbox_queue_tx(db, &m, &id), NY_OK);
+	ck_assert_int_eq(db_commit(db), NY_OK);
+	ck_assert_int_eq(outbox_step(ob, db, LF_T0 + 9001, 16, &sent), NY_OK);
+	status_of(db, id, status, sizeof status, err, sizeof err);
+	ck_assert_str_eq(status, "queued");
+	ck_assert_msg(strstr(err, "554") != NULL, "%s", err);
+	/* (out of the way of the counts below) */
+	ck_assert_int_eq(db_exec(db, "UPDATE messages SET status = 'failed'"
+	    " WHERE dedupe_key = 'm4b'"), NY_OK);
+	/* A 421 greeting (busy): retried. */
 	fsmtp_mode(&f, "greet421");
 	ck_assert_int_eq(db_begin(db), NY_OK);
 	m.dedupe_key = "m5";
@@ -943,6 +1029,7 @@ mail_suite(void)
 	Suite *s = suite_create("outbox-mail");
 	TCase *tc = tcase_create("core");
 
+	tcase_add_test(tc, addr_check);
 	tcase_add_test(tc, mime_structure);
 	tcase_add_test(tc, qp_edges);
 	tcase_add_test(tc, header_injection_refused);

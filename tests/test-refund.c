@@ -10,6 +10,7 @@
 #include "download.h"
 #include "library.h"
 #include "order.h"
+#include "outbox.h"
 #include "payment.h"
 #include "refund.h"
 #include "ticket.h"
@@ -303,6 +304,111 @@ START_TEST(cart_refund_revokes_every_line)
 }
 END_TEST
 
+/* The newest audit line of creator in their viewer has want in detail. */
+static void
+audit_detail_has(struct db *db, int64_t creator, const char *want)
+{
+	struct audit_row *rows;
+	size_t n;
+
+	ck_assert_int_eq(audit_list_creator(db, creator, 0, 20, &rows, &n),
+	    NY_OK);
+	ck_assert_uint_ge(n, 1);
+	ck_assert_msg(strstr(rows[0].detail, want) != NULL, "%s: no %s",
+	    rows[0].detail, want);
+	free(rows);
+}
+
+/*
+ * A cart of two creators with an email: the address is the customer's
+ * only once paid; each creator's Messages list shows the cart's messages
+ * (receipt, refund, their email twins) without body, address or the
+ * phone, so no other creator's title and no total; each creator's audit
+ * line of the refund says their share. A one-creator order's messages
+ * stay whole for that creator.
+ */
+START_TEST(cart_two_creators_messages_hidden)
+{
+	struct db *db = lf_open(NULL);
+	const struct order_line_new lines[] = {
+		{ .product_id = 1, .quantity = 1 },	/* amani 500.00 */
+		{ .product_id = 5, .quantity = 1 },	/* baraka 1.00 */
+	};
+	struct order_new in = { .lines = lines, .nlines = 2,
+	    .phone = LF_PHONE2, .locale = "en", .provider = "sim",
+	    .email = "buyer@example.com" };
+	struct pay_result paid = { .outcome = PAY_PAID, .receipt = "CART3",
+	    .amount_minor = 50100, .desc = "ok" };
+	struct outbox_row *rows;
+	struct refund r;
+	struct order o;
+	size_t n, i;
+	int64_t c;
+
+	ck_assert_int_eq(order_create(db, &in, &o, NULL), NY_OK);
+	/* Pending: the order keeps the address, the customer not yet. */
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM orders WHERE"
+	    " email = 'buyer@example.com'"), 1);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM customers WHERE"
+	    " email IS NOT NULL"), 0);
+	ck_assert_int_eq(payment_settle(db, o.payment_id, NULL, &paid, NULL),
+	    NY_OK);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM customers WHERE"
+	    " id = 2 AND email = 'buyer@example.com'"), 1);
+	ck_assert_int_eq(refund(db, o.ref, 0, NULL, &r), NY_OK);
+	/* The stored receipt names both lines and the total ... */
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM messages WHERE"
+	    " kind = 'receipt' AND body LIKE '%Nairobi Nights%'"
+	    " AND body LIKE '%Other%' AND body LIKE '%501%'"), 2);
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM messages WHERE"
+	    " channel = 'email'"), 2);
+	/* ... which neither creator reads. */
+	for (c = 1; c <= 2; c++) {
+		ck_assert_int_eq(outbox_list_creator(db, c, NULL, 10, &rows,
+		    &n), NY_OK);
+		ck_assert_uint_eq(n, 4);	/* receipt, refund; ×2 */
+		for (i = 0; i < n; i++) {
+			ck_assert_int_eq(rows[i].others, 1);
+			ck_assert_ptr_null(rows[i].body);
+			ck_assert_str_eq(rows[i].to_email, "");
+			ck_assert_str_eq(rows[i].to_phone, "111");
+			ck_assert_str_eq(rows[i].last_error, "");
+		}
+		ck_assert_str_eq(rows[0].kind, "refund");
+		outbox_rows_free(rows, n);
+	}
+	/* Their own share in each audit line, the total in none. */
+	audit_detail_has(db, 1, "500.00");
+	audit_detail_has(db, 2, "1.00");
+	ck_assert_int_eq(lf_scalar(db, "SELECT count(*) FROM audit_log WHERE"
+	    " action = 'order.refund' AND detail LIKE '%501%'"), 0);
+	/* Retry still works on a hidden row. */
+	ck_assert_int_eq(db_exec(db, "UPDATE messages SET status = 'failed',"
+	    " last_error = 'x buyer@example.com'"), NY_OK);
+	ck_assert_int_eq(outbox_list_creator(db, 1, "failed", 10, &rows, &n),
+	    NY_OK);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_str_eq(rows[0].last_error, "");
+	ck_assert_int_eq(outbox_retry(db, rows[0].id, LF_T0), NY_OK);
+	outbox_rows_free(rows, n);
+	/* An order of creator 1 alone: its message is whole for them. */
+	lf_buy(db, 1, 1, 1);
+	ck_assert_int_eq(outbox_list_creator(db, 1, NULL, 10, &rows, &n),
+	    NY_OK);
+	ck_assert_uint_eq(n, 5);
+	ck_assert_int_eq(rows[0].others, 0);
+	ck_assert_str_eq(rows[0].to_phone, LF_PHONE1);
+	ck_assert_ptr_nonnull(rows[0].body);
+	ck_assert_ptr_nonnull(strstr(rows[0].body, "Nairobi Nights"));
+	outbox_rows_free(rows, n);
+	ck_assert_int_eq(outbox_list_creator(db, 2, NULL, 10, &rows, &n),
+	    NY_OK);
+	ck_assert_uint_eq(n, 4);
+	outbox_rows_free(rows, n);
+	db_close(db);
+}
+END_TEST
+
 /* A creator's console refunds a cart that is all theirs. */
 START_TEST(cart_of_one_creator_refunded_by_them)
 {
@@ -551,6 +657,7 @@ refund_suite(void)
 	tcase_add_test(tc, sim_download_access_ends);
 	tcase_add_test(tc, every_kind_ends);
 	tcase_add_test(tc, refusals);
+	tcase_add_test(tc, cart_two_creators_messages_hidden);
 	tcase_add_test(tc, mpesa_by_hand);
 	tcase_add_test(tc, late_refund_order);
 	tcase_add_test(tc, async_result);

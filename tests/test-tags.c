@@ -266,6 +266,27 @@ START_TEST(sort_orders)
 	ck_assert_int_eq(l.items[2].sales, 1);
 	ck_assert_int_eq(l.items[3].sales, 0);
 	catalog_list_free(&l);
+	/* The counter follows the order: pending → paid adds the line's
+	 * units, paid → refunded takes them back (migration 0012's
+	 * triggers), and every read shows it. */
+	ck_assert_int_eq(db_exec(db, "UPDATE orders SET status = 'paid'"
+	    " WHERE id = 3"), NY_OK);
+	ck_assert_str_eq(query(db, &cq, buf, sizeof buf),
+	    "msafiri-club,tamasha-live,nairobi-nights,masterclass-sauti");
+	cq.sort = CATALOG_SORT_PRICE;
+	ck_assert_int_eq(catalog_query(db, &cq, &l), NY_OK);
+	ck_assert_int_eq(l.n, 4);
+	for (int i = 0; i < l.n; i++)
+		if (strcmp(l.items[i].slug, "msafiri-club") == 0)
+			ck_assert_int_eq(l.items[i].sales, 10);
+	catalog_list_free(&l);
+	ck_assert_int_eq(db_exec(db, "UPDATE orders SET status = 'refunded'"
+	    " WHERE id IN (2, 3)"), NY_OK);
+	cq.sort = CATALOG_SORT_POPULAR;
+	ck_assert_str_eq(query(db, &cq, buf, sizeof buf),
+	    "tamasha-live,masterclass-sauti,nairobi-nights,msafiri-club");
+	ck_assert_int_eq(db_exec(db, "UPDATE orders SET status = 'paid'"
+	    " WHERE id = 2"), NY_OK);
 	/* a search keeps its best match unless asked otherwise */
 	cq.q = "live";
 	cq.sort = CATALOG_SORT_DEFAULT;

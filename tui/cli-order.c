@@ -139,19 +139,48 @@ static const char *const co_labels[] = {
 	"tui.od.provider_ref", "tui.od.refund", NULL
 };
 
-/* "Label   value", the labels aligned by display width in lang. */
-static void
-co_field(const char *lang, const char *key, const char *value)
+/* The column values start at: the widest label in lang, plus two. */
+static int
+co_column(const char *lang)
 {
-	const char *label = i18n_get(lang, key);
 	int i, w, pad = 0;
 
 	for (i = 0; co_labels[i] != NULL; i++)
 		if ((w = ui_width(i18n_get(lang, co_labels[i]))) > pad)
 			pad = w;
-	pad += 2 - ui_width(label);
+	return pad + 2;
+}
+
+/* "Label   value", the labels aligned by display width in lang. */
+static void
+co_field(const char *lang, const char *key, const char *value)
+{
+	const char *label = i18n_get(lang, key);
+	int pad = co_column(lang) - ui_width(label);
 
 	printf("%s%*s%s\n", label, pad > 0 ? pad : 1, "", value);
+}
+
+/* A cart's lines, one per row under the first's label. */
+static void
+co_show_lines(const char *lang, const struct order_detail *d)
+{
+	char v[512], money[64], kind[48];
+	int i;
+
+	for (i = 0; i < d->nlines; i++) {
+		const struct order_line *l = &d->lines[i];
+
+		snprintf(kind, sizeof kind, "tui.kind.%s", l->kind);
+		snprintf(v, sizeof v, "%s · %s × %d · %s", l->title,
+		    i18n_get(lang, kind), l->quantity, money_format(
+		    l->amount_minor, d->order.currency, lang, money,
+		    sizeof money));
+		if (i == 0)
+			co_field(lang, "tui.od.product", v);
+		else
+			printf("%*s%s\n", co_column(lang), "", v);
+	}
 }
 
 /* The order's fields, as the console's detail shows them. */
@@ -167,10 +196,13 @@ co_show_fields(const char *lang, const struct order_detail *d)
 	    strcmp(o->failure, "late_refund") == 0 ?
 	    i18n_get(lang, "tui.status.refund_due") :
 	    i18n_word(lang, "tui.status.", order_status_name(o->status)));
-	snprintf(kind, sizeof kind, "tui.kind.%s", o->product_kind);
-	snprintf(v, sizeof v, "%s · %s × %d", o->product_title,
-	    i18n_get(lang, kind), o->quantity);
-	co_field(lang, "tui.od.product", v);
+	if (d->nlines <= 1) {
+		snprintf(kind, sizeof kind, "tui.kind.%s", o->product_kind);
+		snprintf(v, sizeof v, "%s · %s × %d", o->product_title,
+		    i18n_get(lang, kind), o->quantity);
+		co_field(lang, "tui.od.product", v);
+	} else
+		co_show_lines(lang, d);
 	co_field(lang, "tui.od.amount", money_format(o->amount_minor,
 	    o->currency, lang, money, sizeof money));
 	co_field(lang, "tui.od.method", i18n_word(lang, "tui.od.method.",

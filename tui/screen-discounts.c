@@ -507,13 +507,19 @@ sd_form_key(struct screen_discounts *sd, struct ui_ctx *ctx, int ch)
 	return UI_HANDLED | UI_REDRAW;
 }
 
-/* The text of choice field i ("< All products >" when focused). */
+/*
+ * The text of choice field i ("< All products >" when focused) in cols
+ * columns. A product's title (up to 200 bytes of UTF-8) is cut by ui_cut,
+ * on a character, leaving the markers room in both buf and the columns:
+ * a long title ends in "…" and still shows its closing " >".
+ */
 static void
-sd_choice(struct screen_discounts *sd, struct ui_ctx *ctx, int i, char *buf,
-    size_t len)
+sd_choice(struct screen_discounts *sd, struct ui_ctx *ctx, int i, int cols,
+    char *buf, size_t len)
 {
 	const struct sd_form *f = sd->form;
 	const char *s = "";
+	char cut[SD_CELL];
 
 	if (i == SD_FOR)
 		s = f->product >= 0 ? sd->products[f->product].title :
@@ -523,10 +529,12 @@ sd_choice(struct screen_discounts *sd, struct ui_ctx *ctx, int i, char *buf,
 		    "tui.disc.kind.percent");
 	else if (i == SD_CURRENCY)
 		s = f->fixed ? sd_form_currency(sd, f) : "";
-	if (f->focus == i)
-		snprintf(buf, len, "< %s >", s);
-	else
-		snprintf(buf, len, "%s", s);
+	if (f->focus != i) {
+		ui_cut(s, cols, buf, len);
+		return;
+	}
+	ui_cut(s, cols - 4, cut, len - 4 < sizeof cut ? len - 4 : sizeof cut);
+	snprintf(buf, len, "< %s >", cut);
 }
 
 static void
@@ -558,7 +566,7 @@ sd_draw_form(struct screen_discounts *sd, struct ui_ctx *ctx, WINDOW *w)
 		if (f->focus == i)
 			wattroff(w, A_BOLD);
 		if (i == SD_FOR || i == SD_KIND || i == SD_CURRENCY) {
-			sd_choice(sd, ctx, i, text, sizeof text);
+			sd_choice(sd, ctx, i, cols, text, sizeof text);
 			if (f->focus == i)
 				wattron(w, ui_attr_hl(ctx));
 			ui_put_cut(w, y, x, text, cols, 0);

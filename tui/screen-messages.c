@@ -4,6 +4,8 @@
  * with status, attempts and the last error; f filters (all / failed /
  * queued / sent), t retries the selected message now. An email row shows
  * "@" before the phone's last digits, and its address above the body.
+ * A message of an order with other creators' items too comes without
+ * its body and address (outbox_list_creator): a neutral line instead.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,7 +120,10 @@ msg_draw(void *data, struct ui_ctx *ctx, WINDOW *w)
 	ui_list_set(&m->list, (int)m->n, ctx->rows - 7);
 	for (i = 0; i < m->list.height && m->list.top + i < (int)m->n; i++)
 		msg_row(m, ctx, w, 3 + i, m->list.top + i);
-	if (m->list.sel >= 0 && m->v[m->list.sel].body != NULL) {
+	if (m->list.sel >= 0 && m->v[m->list.sel].others)
+		ui_put_wrapped(w, ctx->rows - 4, 1, ui_tr(ctx,
+		    "tui.msg.others"), ctx->cols - 2, 2);
+	else if (m->list.sel >= 0 && m->v[m->list.sel].body != NULL) {
 		const struct outbox_row *r = &m->v[m->list.sel];
 		char *text = strcmp(r->channel, "email") == 0 ?
 		    xasprintf("%s: %s — %s", ui_tr(ctx, "tui.msg.col.to"),

@@ -5,7 +5,9 @@
  * WhatsApp messages sent. r refunds after a confirmation that shows the
  * amount; an M-Pesa payment with no reversal API configured is refunded
  * by hand: the creator sends the money back and types the M-Pesa code of
- * that transfer, which is recorded.
+ * that transfer, which is recorded. An order with other creators' items
+ * too (a shared cart) shows this creator's share only, never the total,
+ * and r says it is the operator's to refund.
  *
  * The detail is laid out as lines once per draw (so_build) and drawn
  * from a scroll offset: at 80×24 a long timeline scrolls, at 120×40 it
@@ -189,18 +191,19 @@ so_build_fields(struct screen_order *so, const struct ui_ctx *ctx)
 		so_field(so, ctx, width, "tui.od.product", v);
 	}
 	so_build_lines(so, ctx, width);
-	money = ui_money(ctx, o->amount_minor, o->currency);
 	if (d->nlines < d->nlines_all) {
-		/* A cart shared with other creators: their share first. */
-		char *share = ui_money(ctx, d->share_minor, o->currency);
-		char *t = i18n_fmt(ctx->lang, "tui.od.share", "share", share,
-		    "total", money, NULL);
+		/* A cart shared with other creators: their share only. The
+		 * total would tell what the others sold. */
+		char *t;
 
+		money = ui_money(ctx, d->share_minor, o->currency);
+		t = i18n_fmt(ctx->lang, "tui.od.share", "share", money, NULL);
 		so_field(so, ctx, width, "tui.od.amount", t);
 		free(t);
-		free(share);
-	} else
+	} else {
+		money = ui_money(ctx, o->amount_minor, o->currency);
 		so_field(so, ctx, width, "tui.od.amount", money);
+	}
 	free(money);
 	so_field(so, ctx, width, "tui.od.method",
 	    i18n_word(ctx->lang, "tui.od.method.", o->provider));
@@ -485,6 +488,13 @@ so_refund_key(struct screen_order *so, struct ui_ctx *ctx)
 	if (!so->d.refundable) {
 		so_say(so, 1, ui_tr(ctx, so->d.order.status == ORDER_REFUNDED ?
 		    "tui.od.already" : "tui.od.not_refundable"));
+		return;
+	}
+	/* Other creators' lines: the operator's to refund (refund_order
+	 * says NY_EDENIED). Told first, so the question, which names the
+	 * order's whole amount, is never asked. */
+	if (so->d.nlines < so->d.nlines_all) {
+		so_result(so, ctx, NY_EDENIED, NULL);
 		return;
 	}
 	if (so_needs_code(so, ctx)) {

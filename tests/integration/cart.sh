@@ -127,6 +127,11 @@ done
 wp=$(curl -fsS -b "$JAR" "$URL/checkout/$ref?lang=en")
 expect_match "$wp" 'class="co-lines"' "waiting page lists the lines"
 expect_match "$wp" 'Fan club' "waiting page names every line"
+# The operator's order show lists every line with its amount.
+show=$(LC_ALL=C LANG=C console order show "$ref")
+for t in 'A song' 'Gig' 'Fan club'; do
+	expect_match "$show" "$t .* × [0-9]+ · KES" "order show lists $t"
+done
 
 # Over the seats left: gig has 1 seat left; a cart of the festival (×2)
 # and 2 gig seats made while they were there is refused whole.

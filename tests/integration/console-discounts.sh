@@ -10,7 +10,8 @@
 # and the open list moves by itself to 1 use and that revenue. A buyer
 # typing an unknown code is refused with the reason on the page. o turns
 # the code off (audited) and the storefront refuses it from then on. The
-# list in Swahili keeps its columns at 80x24.
+# list in Swahili keeps its columns at 80x24, and the form's choice of a
+# 200-byte title is cut on a character and keeps its closing " >".
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/console-lib.bash"
 status() { local u=$1; shift; curl -s -o /dev/null -w '%{http_code}' "$@" "$u"; }
@@ -120,14 +121,31 @@ expect_match "$(checkout riddim 0712345670 karibu)" 'refused: .*This discount co
 # Swahili, 80x24: the headings and the row in their columns.
 tm send-keys -t a q
 sql "UPDATE creators SET locale='sw' WHERE handle='amina';"
+# A product with a long title, for the form's choice at the end.
+long=$(printf 'Ŝ%.0s' $(seq 1 100))
+sql "INSERT INTO products (creator_id, slug, kind, title, price_minor, currency, status, created_at, updated_at, published_at) VALUES
+ ((SELECT id FROM creators WHERE handle='amina'), 'ndefu', 'download', '$long', 10000, 'KES', 'published', $now - 20, $now, $now - 20);"
 fresh_code "$SECRET"
 login b amina "$CODE" 80 24
 wait_for b 'amina'
 tm send-keys -t b 3
 wait_for b 'Riddim Pack'
 tm send-keys -t b d
-wait_for b 'Kodi +Kwa +Punguzo +Tarehe +Matumizi +Mapato'
+wait_for b 'Msimbo +Kwa +Punguzo +Tarehe +Matumizi +Mapato'
 wait_for b 'KARIBU \(imezimwa\) +Riddim Pack +10% +1 +KSh 270\.00'
 screen_rows b > "$T/list-sw.txt"
 expect_eq "$(grep -Ec '^ *KARIBU \(imezimwa\) +Riddim Pack +10% +1 +KSh 270\.00 *$' "$T/list-sw.txt")" 1 "the row whole on one line"
+
+# A long title (100 two-byte characters, 200 bytes) in the form's "for"
+# choice: cut on a character with "…", the closing " >" still shown.
+tm send-keys -t b n
+wait_for b 'Msimbo mpya wa punguzo'
+tm send-keys -t b ndefu Tab
+for _ in 1 2 3 4; do
+	screen_of b | grep -q '< Ŝ' && break
+	tm send-keys -t b Right
+	sleep 0.3
+done
+wait_for b '< ŜŜŜŜ+… >'
+tm send-keys -t b Escape
 echo "PASS console-discounts"

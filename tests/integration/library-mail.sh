@@ -50,16 +50,16 @@ wait_status "$2" paid
 set -- $(checkout gig 0712345678 1 --data-urlencode "email= Eve@Example.COM ")
 expect_eq "$1" 303 "checkout with an address"
 wait_status "$2" paid
-expect_eq "$(DB "SELECT email FROM orders WHERE ref = '$2'")" "Eve@example.com" \
-	"address kept, domain lower-cased"
+expect_eq "$(DB "SELECT email FROM orders WHERE ref = '$2'")" "eve@example.com" \
+	"address kept, lower-cased"
 
-wait_until 30 "receipt mailed" has_mail Eve@example.com receipt
-ML=$(mail_link Eve@example.com receipt)
+wait_until 30 "receipt mailed" has_mail eve@example.com receipt
+ML=$(mail_link eve@example.com receipt)
 expect_match "$ML" "^$URL/l/" "absolute link from the base URL"
 page=$(curl -fsS -H 'Accept-Language: en' "$ML")
 expect_match "$page" "Gig" "the mailed link opens the ticket"
 printf '%s' "$page" | grep -q "A song" && fail "the mailed link shows the phone's other purchase"
-expect_match "$page" "Eve@example.com" "the page says which address"
+expect_match "$page" "eve@example.com" "the page says which address"
 
 # The phone's own link (WhatsApp) still opens everything.
 has_wa() { [ -n "$(wa_link 254712345678 receipt 2>/dev/null)" ]; }
@@ -85,12 +85,9 @@ recover() {
 expect_eq "$(recover nobody@example.com)" 200 "unknown address"
 a=$(cat "$T/rec")
 expect_eq "$(recover eve@EXAMPLE.com)" 200 "known address"
-# (the local part is kept as typed: "eve" is not "Eve")
 expect_eq "$(cat "$T/rec")" "$a" "the same page for both"
-expect_eq "$(recover Eve@example.com)" 200 "known address, as typed"
-expect_eq "$(cat "$T/rec")" "$a" "the same page again"
-wait_until 30 "link mailed" has_mail Eve@example.com library_link
-RL=$(mail_link Eve@example.com library_link)
+wait_until 30 "link mailed" has_mail eve@example.com library_link
+RL=$(mail_link eve@example.com library_link)
 page=$(curl -fsS -H 'Accept-Language: en' "$RL")
 expect_match "$page" "Gig" "recovered link opens the ticket"
 printf '%s' "$page" | grep -q "A song" && fail "recovered link shows the phone's other purchase"

@@ -102,7 +102,7 @@ DB "INSERT INTO messages (customer_id, to_phone, kind, locale, body, params, nex
 wait_until 30 "the reminder" messages 3
 expect_eq "$(msg_field 3 'hdr["List-Unsubscribe-Post"]')" "List-Unsubscribe=One-Click" "one-click header"
 UNSUB=$(msg_field 3 'hdr["List-Unsubscribe"]')
-expect_match "$UNSUB" "^<$URL/mail/unsubscribe/[A-Za-z0-9_-]{43}\\?lang=sw>\$" "List-Unsubscribe URL"
+expect_match "$UNSUB" "^<$URL/mail/unsubscribe/[A-Za-z0-9_-]{75}\\?lang=sw>\$" "List-Unsubscribe URL"
 UNSUB=${UNSUB#<}; UNSUB=${UNSUB%>}
 expect_match "$(msg_field 3 'text')" "Jiondoe: ${UNSUB//\?/\\?}" "Swahili footer"
 # GET (what a mail scanner does) shows a button and changes nothing
@@ -113,6 +113,12 @@ expect_eq "$(DB 'SELECT count(*) FROM mail_optout')" 0 "GET records nothing"
 # a token of the wrong shape: 404, nothing recorded
 expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -d 'List-Unsubscribe=One-Click' "$URL/mail/unsubscribe/nope")" 404 "bad token"
 expect_eq "$(DB 'SELECT count(*) FROM mail_optout')" 0 "bad token records nothing"
+# a forged token of the right shape (another address's id, this one's
+# signature): refused, nothing recorded
+tok=${UNSUB##*/}; tok=${tok%%\?*}
+forged="0123456789abcdef0123456789abcdef${tok:32}"
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -d 'List-Unsubscribe=One-Click' "$URL/mail/unsubscribe/$forged")" 404 "forged token"
+expect_eq "$(DB 'SELECT count(*) FROM mail_optout')" 0 "forged token records nothing"
 # the mail client's one-click POST (RFC 8058): no cookie, no CSRF token
 page=$(curl -sS -w '\n%{http_code}' -d 'List-Unsubscribe=One-Click' "$UNSUB")
 expect_eq "${page##*$'\n'}" 200 "one-click POST"
