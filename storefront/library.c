@@ -725,7 +725,7 @@ lib_recover_mail(struct http_req *rq, struct http_resp *rs, const char *in)
 	if (mail_addr_check(in, email, sizeof email) != NY_OK) {
 		ctx = lib_recover_ctx(rq, "lib.recover.title");
 		json_object_set_new(ctx, "mail_error", json_string(i18n_get(
-		    http_lang(rq), "co.err.email")));
+		    http_lang(rq), "lib.recover.mail_bad")));
 		json_object_set_new(ctx, "email", json_string(in));
 		lib_private(rq, rs);
 		return http_page(rq, rs, 422, "library-recover", ctx);

@@ -51,7 +51,7 @@ expect_eq "$1" 422 "bad email"
 expect_match "$(cat "$T/co-body")" 'email address does not look right' "bad email: why"
 set -- $(checkout tip 0712000104 1 --data amount=200 --data 'email= Buyer@Example.COM ')
 expect_eq "$1" 303 "good email"
-expect_eq "$(DB "SELECT email FROM orders WHERE ref = '$2'")" "Buyer@example.com" "email kept on the order"
+expect_eq "$(DB "SELECT email FROM orders WHERE ref = '$2'")" "buyer@example.com" "email kept on the order, lower-cased"
 
 # Free: amount 0 at minimum 0 goes through the WhatsApp code.
 set -- $(checkout gift 0712000105 1 --data amount=0)

@@ -94,5 +94,5 @@ printf '%s' "$page" | grep -q "A song" && fail "recovered link shows the phone's
 expect_eq "$(DB "SELECT count(*) FROM messages WHERE channel = 'email' AND to_email = 'nobody@example.com'")" 0 \
 	"nothing mailed to an unknown address"
 expect_eq "$(recover 'not an address')" 422 "a bad address"
-expect_match "$(cat "$T/rec")" "check the email address" "with the reason"
+expect_match "$(cat "$T/rec")" "does not look right" "with the reason"
 echo ok
