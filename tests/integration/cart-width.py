@@ -13,7 +13,7 @@ in the environment adds products first through their pages (see below). Prints o
 nothing is wider than the viewport, 1 when it scrolls sideways (or the
 cart is empty), 2 when the page could not be laid out.
 """
-import importlib.util, json, os, subprocess, sys, tempfile, time
+import importlib.util, json, os, sys, time
 from urllib.parse import urlsplit
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -28,35 +28,11 @@ def main(argv):
         sys.exit(__doc__)
     chrome, url, cookies = argv[0], argv[1], argv[2]
     width, height = (int(argv[3]), int(argv[4])) if len(argv) == 5 else (360, 740)
-    to_chrome_r, to_chrome_w = os.pipe()
-    from_chrome_r, from_chrome_w = os.pipe()
-    profile = tempfile.mkdtemp(prefix="cart-width.")
-
-    def child_fds():
-        r, w = os.dup(to_chrome_r), os.dup(from_chrome_w)
-        os.dup2(r, 3)
-        os.dup2(w, 4)
-
-    proc = subprocess.Popen(
-        [chrome, "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--disable-dev-shm-usage", "--hide-scrollbars",
-         "--remote-debugging-pipe", "--user-data-dir=" + profile,
-         "--window-size=%d,%d" % (width, height), "about:blank"],
-        pass_fds=(3, 4), preexec_fn=child_fds,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(to_chrome_r)
-    os.close(from_chrome_w)
-    cdp = cw.Pipe(to_chrome_w, from_chrome_r)
+    b = cw.Browser(chrome, width, height, "cart-width.")
+    cdp = b.cdp
     host = urlsplit(url).hostname
     try:
-        target = cdp.call("Target.createTarget", {"url": "about:blank"})
-        s = cdp.call("Target.attachToTarget",
-                     {"targetId": target["targetId"], "flatten": True})["sessionId"]
-        cdp.call("Emulation.setDeviceMetricsOverride",
-                 {"width": width, "height": height, "deviceScaleFactor": 2,
-                  "mobile": True}, s)
+        s = b.page()
         cdp.call("Network.enable", {}, s)
         for c in cookies.split(";"):
             name, _, value = c.strip().partition("=")
@@ -105,13 +81,7 @@ def main(argv):
         print(json.dumps({"error": str(e)}))
         return 2
     finally:
-        try:
-            cdp.send("Browser.close")
-            proc.wait(timeout=20)
-        except Exception:
-            proc.kill()
-            proc.wait()
-        subprocess.run(["rm", "-rf", profile])
+        b.close()
     print(json.dumps(out))
     scrolls = out["scroll"] > out["viewport"] or out["wide"]
     return 1 if scrolls or out["viewport"] != width or not out["lines"] else 0

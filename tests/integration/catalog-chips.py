@@ -14,7 +14,7 @@ this page does not scroll sideways either. Prints one JSON line per step;
 exits 0 when all holds, 1 when something does not, 2 when Chromium could
 not be driven.
 """
-import importlib.util, json, os, subprocess, sys, tempfile, time
+import importlib.util, json, os, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 spec = importlib.util.spec_from_file_location(
@@ -90,34 +90,10 @@ def main(argv):
         sys.exit(__doc__)
     chrome, url, tag, want, not_want = argv[:5]
     width, height = (int(argv[5]), int(argv[6])) if len(argv) == 7 else (360, 740)
-    to_r, to_w = os.pipe()
-    from_r, from_w = os.pipe()
-    profile = tempfile.mkdtemp(prefix="catalog-chips.")
-
-    def child_fds():
-        r, w = os.dup(to_r), os.dup(from_w)
-        os.dup2(r, 3)
-        os.dup2(w, 4)
-
-    proc = subprocess.Popen(
-        [chrome, "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--disable-dev-shm-usage", "--hide-scrollbars",
-         "--remote-debugging-pipe", "--user-data-dir=" + profile,
-         "--window-size=%d,%d" % (width, height), "about:blank"],
-        pass_fds=(3, 4), preexec_fn=child_fds,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(to_r)
-    os.close(from_w)
-    cdp = cw.Pipe(to_w, from_r)
+    b = cw.Browser(chrome, width, height, "catalog-chips.")
+    cdp = b.cdp
     try:
-        target = cdp.call("Target.createTarget", {"url": "about:blank"})
-        s = cdp.call("Target.attachToTarget",
-                     {"targetId": target["targetId"], "flatten": True})["sessionId"]
-        cdp.call("Emulation.setDeviceMetricsOverride",
-                 {"width": width, "height": height, "deviceScaleFactor": 2,
-                  "mobile": True}, s)
+        s = b.page()
         # A basic phone's browser: the chips must work as plain links.
         cdp.call("Emulation.setScriptExecutionDisabled", {"value": True}, s)
         return run(cdp, s, url, tag, want, not_want, width)
@@ -125,13 +101,7 @@ def main(argv):
         print(json.dumps({"error": str(e)}))
         return 2
     finally:
-        try:
-            cdp.send("Browser.close")
-            proc.wait(timeout=20)
-        except Exception:
-            proc.kill()
-            proc.wait()
-        subprocess.run(["rm", "-rf", profile])
+        b.close()
 
 
 if __name__ == "__main__":

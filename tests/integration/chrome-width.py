@@ -104,43 +104,70 @@ class Pipe:
         raise TimeoutError("the page did not load")
 
 
+class Browser:
+    """A headless Chromium at a phone's size, driven over
+    --remote-debugging-pipe with a profile of its own, and one page
+    (session) with a mobile viewport of width x height. close() ends it
+    and removes the profile. The other *.py drivers here use it too."""
+
+    def __init__(self, chrome, width, height, prefix="chrome-width."):
+        # Chromium reads commands on fd 3 and writes answers on fd 4.
+        to_chrome_r, to_chrome_w = os.pipe()
+        from_chrome_r, from_chrome_w = os.pipe()
+        self.profile = tempfile.mkdtemp(prefix=prefix)
+
+        def child_fds():
+            # Copies first: either pipe end may itself be 3 or 4.
+            r, w = os.dup(to_chrome_r), os.dup(from_chrome_w)
+            os.dup2(r, 3)
+            os.dup2(w, 4)
+
+        self.proc = subprocess.Popen(
+            [chrome, "--headless", "--no-sandbox", "--disable-gpu",
+             "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--disable-dev-shm-usage", "--hide-scrollbars",
+             "--remote-debugging-pipe", "--user-data-dir=" + self.profile,
+             "--window-size=%d,%d" % (width, height), "about:blank"],
+            # pass_fds keeps 3 and 4 open: the fds not listed are closed
+            # after preexec_fn has run.
+            pass_fds=(3, 4), preexec_fn=child_fds,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+        self.cdp = Pipe(to_chrome_w, from_chrome_r)
+        self.width, self.height = width, height
+
+    def page(self):
+        """Opens the page and gives its session id."""
+        target = self.cdp.call("Target.createTarget", {"url": "about:blank"})
+        s = self.cdp.call("Target.attachToTarget",
+                          {"targetId": target["targetId"],
+                           "flatten": True})["sessionId"]
+        self.cdp.call("Emulation.setDeviceMetricsOverride",
+                      {"width": self.width, "height": self.height,
+                       "deviceScaleFactor": 2, "mobile": True}, s)
+        return s
+
+    def close(self):
+        try:
+            self.cdp.send("Browser.close")
+            self.proc.wait(timeout=20)
+        except Exception:
+            self.proc.kill()
+            self.proc.wait()
+        subprocess.run(["rm", "-rf", self.profile])
+
+
 def main(argv):
     if len(argv) not in (2, 4):
         sys.exit(__doc__)
     chrome, url = argv[0], argv[1]
     width, height = (int(argv[2]), int(argv[3])) if len(argv) == 4 else (360, 740)
-    # Chromium reads commands on fd 3 and writes answers on fd 4.
-    to_chrome_r, to_chrome_w = os.pipe()
-    from_chrome_r, from_chrome_w = os.pipe()
-    profile = tempfile.mkdtemp(prefix="chrome-width.")
-
-    def child_fds():
-        # Copies first: either pipe end may itself be 3 or 4.
-        r, w = os.dup(to_chrome_r), os.dup(from_chrome_w)
-        os.dup2(r, 3)
-        os.dup2(w, 4)
-
-    proc = subprocess.Popen(
-        [chrome, "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--disable-dev-shm-usage", "--hide-scrollbars",
-         "--remote-debugging-pipe", "--user-data-dir=" + profile,
-         "--window-size=%d,%d" % (width, height), "about:blank"],
-        # pass_fds keeps 3 and 4 open: the fds not listed are closed
-        # after preexec_fn has run.
-        pass_fds=(3, 4), preexec_fn=child_fds,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(to_chrome_r)
-    os.close(from_chrome_w)
-    cdp = Pipe(to_chrome_w, from_chrome_r)
+    b = Browser(chrome, width, height)
+    cdp = b.cdp
     try:
-        target = cdp.call("Target.createTarget", {"url": "about:blank"})
-        s = cdp.call("Target.attachToTarget",
-                     {"targetId": target["targetId"], "flatten": True})["sessionId"]
-        cdp.call("Emulation.setDeviceMetricsOverride",
-                 {"width": width, "height": height, "deviceScaleFactor": 2,
-                  "mobile": True}, s)
+        s = b.page()
         nav = cdp.call("Page.navigate", {"url": url}, s)
         if nav.get("errorText"):
             print(json.dumps({"error": nav["errorText"]}))
@@ -155,13 +182,7 @@ def main(argv):
         print(json.dumps({"error": str(e)}))
         return 2
     finally:
-        try:
-            cdp.send("Browser.close")
-            proc.wait(timeout=20)
-        except Exception:
-            proc.kill()
-            proc.wait()
-        subprocess.run(["rm", "-rf", profile])
+        b.close()
     print(json.dumps(out))
     # A page without a phone viewport is laid out 980 px wide and shrunk:
     # it "fits" only by being unreadable.
