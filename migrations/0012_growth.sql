@@ -102,8 +102,10 @@ ALTER TABLE products ADD COLUMN suggested_minor INTEGER
 -- paid line of every product on each request.
 ALTER TABLE products ADD COLUMN sales INTEGER NOT NULL DEFAULT 0
 	CHECK (sales >= 0);
+-- (CROSS JOIN: from the product's lines to their orders; left to itself
+-- the planner walks every paid order for each product.)
 UPDATE products SET sales = (SELECT coalesce(sum(l.quantity), 0)
-	FROM order_lines l JOIN orders o ON o.id = l.order_id
+	FROM order_lines l CROSS JOIN orders o ON o.id = l.order_id
 	WHERE l.product_id = products.id AND o.status = 'paid');
 CREATE TRIGGER order_paid_sales AFTER UPDATE OF status ON orders
 	WHEN NEW.status = 'paid' AND OLD.status <> 'paid'

@@ -8,7 +8,9 @@
 #include "catalog.h"
 #include "product.h"
 
-/* Columns read by catalog_row, in order. Seats are computed for tickets only. */
+/* Columns read by catalog_row, in order. Seats are computed for tickets only;
+ * CROSS JOIN makes each sum start from the product's own lines or
+ * reservations (left to itself the planner may walk every paid order). */
 #define CATALOG_COLS \
 	"p.id, p.slug, p.kind, p.title, p.summary, p.price_minor, " \
 	"p.currency, coalesce(cb.sha256, ''), " \
@@ -17,10 +19,10 @@
 	"coalesce(p.published_at, 0), c.handle, c.display_name, " \
 	"CASE WHEN p.kind = 'ticket' THEN max(0, p.capacity" \
 	" - (SELECT coalesce(sum(l.quantity), 0) FROM order_lines l" \
-	"    JOIN orders o ON o.id = l.order_id" \
+	"    CROSS JOIN orders o ON o.id = l.order_id" \
 	"    WHERE l.product_id = p.id AND o.status = 'paid')" \
 	" - (SELECT coalesce(sum(r.seats), 0) FROM reservations r" \
-	"    JOIN orders o ON o.id = r.order_id" \
+	"    CROSS JOIN orders o ON o.id = r.order_id" \
 	"    WHERE r.product_id = p.id AND o.status = 'pending'))" \
 	" ELSE 0 END, " \
 	"coalesce(cb.width, 0), coalesce(cb.height, 0)"

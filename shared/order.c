@@ -290,7 +290,7 @@ order_seats_left(struct db *db, int64_t product_id, int64_t *left)
 	 * (one per ticket line). */
 	rc = order_scalar(db, "SELECT p.capacity"
 	    " - (SELECT coalesce(sum(l.quantity), 0) FROM order_lines l"
-	    "    JOIN orders o ON o.id = l.order_id"
+	    "    CROSS JOIN orders o ON o.id = l.order_id"
 	    "    WHERE l.product_id = p.id AND o.status = 'paid')"
 	    " - (SELECT coalesce(sum(r.seats), 0) FROM reservations r"
 	    "    WHERE r.product_id = p.id)"

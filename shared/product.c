@@ -427,10 +427,10 @@ product_list_by_creator(struct db *db, int64_t creator_id,
 	 * starts from its table's product_id index.
 	 */
 	sqlite3_stmt *st = db_stmt(db, "SELECT " PRODUCT_COLS ", "
-	    "(SELECT count(*) FROM order_lines l JOIN orders o"
+	    "(SELECT count(*) FROM order_lines l CROSS JOIN orders o"
 	    " ON o.id = l.order_id WHERE l.product_id = p.id"
 	    " AND o.status = 'paid'), (SELECT coalesce(sum(l.amount_minor), 0)"
-	    " FROM order_lines l JOIN orders o ON o.id = l.order_id"
+	    " FROM order_lines l CROSS JOIN orders o ON o.id = l.order_id"
 	    " WHERE l.product_id = p.id AND o.status = 'paid'), "
 	    "CASE WHEN p.kind = 'ticket' THEN " PRODUCT_SEATS_LEFT_SQL("p")
 	    " ELSE -1 END, "

@@ -319,10 +319,10 @@ enum ny_err product_file_by_id(struct db *db, int64_t file_id,
 #define PRODUCT_SEATS_LEFT_SQL(p)					\
 	"max(0, " p ".capacity"						\
 	" - (SELECT coalesce(sum(l.quantity), 0) FROM order_lines l"	\
-	"    JOIN orders o ON o.id = l.order_id"				\
+	"    CROSS JOIN orders o ON o.id = l.order_id"			\
 	"    WHERE l.product_id = " p ".id AND o.status = 'paid')"	\
 	" - (SELECT coalesce(sum(r.seats), 0) FROM reservations r"	\
-	"    JOIN orders o ON o.id = r.order_id"			\
+	"    CROSS JOIN orders o ON o.id = r.order_id"			\
 	"    WHERE r.product_id = " p ".id AND o.status = 'pending'))"
 
 #endif

@@ -325,8 +325,8 @@ ticket_event_counts(struct db *db, int64_t product_id, int64_t *checked_in,
 	 * product. */
 	sqlite3_stmt *st = db_stmt(db, "SELECT count(t.checked_in_at),"
 	    " count(t.id) FROM order_lines l"
-	    " JOIN orders o ON o.id = l.order_id AND o.status = 'paid'"
-	    " JOIN tickets t ON t.order_id = l.order_id"
+	    " CROSS JOIN orders o ON o.id = l.order_id AND o.status = 'paid'"
+	    " CROSS JOIN tickets t ON t.order_id = l.order_id"
 	    " AND t.product_id = l.product_id WHERE l.product_id = ?1");
 	int rc;
 
