@@ -27,6 +27,7 @@ done
 cookies() { awk '$6 == "csrf" || $6 == "nyota_cart" { printf "%s=%s; ", $6, $7 }' "$JAR"; }
 expect_match "$(cookies)" 'nyota_cart=' "cart cookie in the jar"
 for lang in en sw; do
+	mkdir -p "$NYOTA_SRC/tests/out"
 	w=$(SHOT="$NYOTA_SRC/tests/out/cart-$lang.png" timeout 150 python3 "$NYOTA_SRC/tests/integration/cart-width.py" "$CHROME" "$URL/cart?lang=$lang" "$(cookies)" 360 740) ||
 		fail "the cart scrolls sideways at 360 px ($lang): $w"
 	expect_match "$w" '"lines": 3' "three lines laid out ($lang)"
