@@ -495,7 +495,8 @@ catalog_creator_by_handle(struct db *db, const char *handle,
 	int rc;
 
 	*out = NULL;
-	memset(products, 0, sizeof *products);
+	if (products != NULL)
+		memset(products, 0, sizeof *products);
 	if (handle == NULL || strlen(handle) > 32)
 		return NY_ENOTFOUND;
 	st = db_stmt(db, "SELECT c.id, c.handle, c.display_name, c.bio,"
@@ -522,6 +523,10 @@ catalog_creator_by_handle(struct db *db, const char *handle,
 	c->avatar_width = sqlite3_column_int(st, 6);
 	c->avatar_height = sqlite3_column_int(st, 7);
 	sqlite3_reset(st);
+	if (products == NULL) {
+		*out = c;
+		return NY_OK;
+	}
 	st = db_stmt(db, "SELECT " CATALOG_COLS CATALOG_MORE " FROM"
 	    CATALOG_FROM " WHERE " CATALOG_PUBLIC " AND p.creator_id = ?"
 	    " ORDER BY p.published_at DESC, p.id DESC LIMIT 101");

@@ -175,7 +175,8 @@ struct catalog_creator {
 
 /*
  * The enabled creator with handle and up to 100 of their published
- * products (newest first) in *products. Returns NY_OK, NY_ENOTFOUND, NY_EDB.
+ * products (newest first) in *products (NULL: the creator alone, as a
+ * preview card needs). Returns NY_OK, NY_ENOTFOUND, NY_EDB.
  */
 enum ny_err	 catalog_creator_by_handle(struct db *db, const char *handle,
 		     struct catalog_creator **out,

@@ -278,41 +278,37 @@ discount_fill(void *arg, void *elem, sqlite3_stmt *st)
 	return NY_OK;
 }
 
-/* What the count rows of discount_list are matched against. */
+/*
+ * What the count rows of discount_list are matched against, and which
+ * pair of figures a row (id, a, b) carries: uses and paid uses, or (money)
+ * revenue and discount of the code's paid lines.
+ */
 struct discount_set {
 	struct discount	*v;
 	size_t		 n;
+	int		 money;
 };
 
-/* db_each callback: uses (pending + paid) and paid uses of one code. */
+/* db_each callback: one code's pair of figures. */
 static enum ny_err
-discount_uses_row(void *arg, sqlite3_stmt *st)
+discount_count_row(void *arg, sqlite3_stmt *st)
 {
 	struct discount_set *s = arg;
 	int64_t id = sqlite3_column_int64(st, 0);
+	int64_t a = sqlite3_column_int64(st, 1), b = sqlite3_column_int64(st, 2);
 	size_t i;
 
-	for (i = 0; i < s->n; i++)
-		if (s->v[i].id == id) {
-			s->v[i].uses = sqlite3_column_int64(st, 1);
-			s->v[i].paid_uses = sqlite3_column_int64(st, 2);
+	for (i = 0; i < s->n; i++) {
+		if (s->v[i].id != id)
+			continue;
+		if (s->money) {
+			s->v[i].revenue_minor = a;
+			s->v[i].discount_minor = b;
+		} else {
+			s->v[i].uses = a;
+			s->v[i].paid_uses = b;
 		}
-	return NY_OK;
-}
-
-/* db_each callback: revenue and discount of one code's paid lines. */
-static enum ny_err
-discount_money_row(void *arg, sqlite3_stmt *st)
-{
-	struct discount_set *s = arg;
-	int64_t id = sqlite3_column_int64(st, 0);
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		if (s->v[i].id == id) {
-			s->v[i].revenue_minor = sqlite3_column_int64(st, 1);
-			s->v[i].discount_minor = sqlite3_column_int64(st, 2);
-		}
+	}
 	return NY_OK;
 }
 
@@ -333,7 +329,8 @@ discount_counts(struct db *db, int64_t creator_id, struct discount_set *s)
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, creator_id);
-	if ((rc = db_each(st, 0, discount_uses_row, s)) != NY_OK)
+	s->money = 0;
+	if ((rc = db_each(st, 0, discount_count_row, s)) != NY_OK)
 		return rc;
 	/* Lines by the partial index order_lines_discount (the join's
 	 * equality implies discount_id IS NOT NULL). */
@@ -345,7 +342,8 @@ discount_counts(struct db *db, int64_t creator_id, struct discount_set *s)
 	if (st == NULL)
 		return NY_EDB;
 	sqlite3_bind_int64(st, 1, creator_id);
-	return db_each(st, 0, discount_money_row, s);
+	s->money = 1;
+	return db_each(st, 0, discount_count_row, s);
 }
 
 enum ny_err
@@ -360,7 +358,7 @@ discount_list(struct db *db, int64_t creator_id, struct discount **out,
 	    " coalesce(d.disabled_at, 0), coalesce(p.title, '')"
 	    " FROM discount_codes d LEFT JOIN products p ON p.id = d.product_id"
 	    " WHERE d.creator_id = ? ORDER BY d.id DESC");
-	struct discount_set s = { NULL, 0 };
+	struct discount_set s = { NULL, 0, 0 };
 	enum ny_err rc;
 
 	*out = NULL;

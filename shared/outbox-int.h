@@ -6,6 +6,8 @@
 #ifndef NY_OUTBOX_INT_H
 #define NY_OUTBOX_INT_H
 
+#include <jansson.h>
+
 #include "outbox.h"
 
 /* Driver constructors: NY_OK and *data, or NY_EINVAL with *cause. */
@@ -18,6 +20,18 @@ enum ny_err	 outbox_mail_log_new(const struct outbox_conf *conf,
 		    void **data, char **cause);
 enum ny_err	 outbox_smtp_new(const struct outbox_conf *conf, void **data,
 		    char **cause);
+
+/* A JSON string for s: "" for NULL, bytes that are not UTF-8 as '?'. */
+json_t		*outbox_json_str(const char *s);
+
+/*
+ * The log drivers' line: o (taken: decref'd) as compact JSON plus '\n',
+ * appended to path (0600; NULL: none) with one write(2) on O_APPEND, so
+ * lines of concurrent writers never interleave. name is the file in
+ * reasons. OUTBOX_SENT, OUTBOX_FAIL (cannot encode) or OUTBOX_RETRY.
+ */
+enum outbox_result outbox_log_append(const char *path, const char *name,
+		    json_t *o, char *reason, size_t reasonlen);
 
 /* s with every "{link}" replaced by link ("" when NULL). Caller frees. */
 char		*outbox_subst_link(const char *s, const char *link);

@@ -55,12 +55,12 @@ ob_log_free(void *data)
 }
 
 /*
- * A JSON string for s: "" for NULL, and invalid UTF-8 bytes replaced by
- * '?'. json_pack("s") refuses both (the whole message then failed for
- * good: a body cut inside a multi-byte character was never delivered).
+ * json_pack("s") refuses NULL and invalid UTF-8 (the whole message then
+ * failed for good: a body cut inside a multi-byte character was never
+ * delivered), hence outbox_json_str. Shared with the mail log driver.
  */
-static json_t *
-ob_log_str(const char *s)
+json_t *
+outbox_json_str(const char *s)
 {
 	json_t *v;
 	char *t;
@@ -92,20 +92,17 @@ ob_log_str(const char *s)
 }
 
 /*
- * The line for m, '\n'-terminated, malloc'd (caller frees), or NULL.
- * Built with json_object_set_new rather than one json_pack: a vararg
+ * The line for m as an object. Built with json_object_set_new rather than one json_pack: a vararg
  * format is checked by nothing at compile time (a mis-typed argument is
  * read as a pointer: the likeliest cause of the SIGSEGV once seen under
  * json_pack here), and json_pack refuses a NULL or invalid UTF-8 string,
  * which failed the message for good.
  */
-static char *
-ob_log_line(const struct ob_log *lg, const struct outbox_send *m,
-    size_t *lenp)
+static json_t *
+ob_log_line(const struct ob_log *lg, const struct outbox_send *m)
 {
-	char at[64], tpl[64], *line;
+	char at[64], tpl[64];
 	json_t *o, *params;
-	size_t len;
 
 	/* ny_iso8601 leaves at as strftime left it when the time cannot be
 	 * formatted (gmtime_r fails on absurd clocks): start terminated. */
@@ -123,26 +120,53 @@ ob_log_line(const struct ob_log *lg, const struct outbox_send *m,
 	}
 	o = json_object();
 	json_object_set_new(o, "id", json_integer((json_int_t)m->id));
-	json_object_set_new(o, "at", ob_log_str(at));
-	json_object_set_new(o, "to", ob_log_str(m->to));
-	json_object_set_new(o, "kind", ob_log_str(m->kind));
-	json_object_set_new(o, "template", ob_log_str(tpl));
-	json_object_set_new(o, "lang", ob_log_str(m->locale));
-	json_object_set_new(o, "body", ob_log_str(m->body));
+	json_object_set_new(o, "at", outbox_json_str(at));
+	json_object_set_new(o, "to", outbox_json_str(m->to));
+	json_object_set_new(o, "kind", outbox_json_str(m->kind));
+	json_object_set_new(o, "template", outbox_json_str(tpl));
+	json_object_set_new(o, "lang", outbox_json_str(m->locale));
+	json_object_set_new(o, "body", outbox_json_str(m->body));
 	json_object_set_new(o, "link", m->link != NULL ?
-	    ob_log_str(m->link) : json_null());
+	    outbox_json_str(m->link) : json_null());
 	json_object_set_new(o, "params", params);
-	line = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII |
+	return o;
+}
+
+enum outbox_result
+outbox_log_append(const char *path, const char *name, json_t *o,
+    char *reason, size_t reasonlen)
+{
+	char *line = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII |
 	    JSON_PRESERVE_ORDER);
+	size_t len;
+	ssize_t w;
+	int fd;
+
 	json_decref(o);
-	if (line == NULL)
-		return NULL;
+	if (line == NULL) {
+		snprintf(reason, reasonlen, "cannot encode message");
+		return OUTBOX_FAIL;
+	}
 	len = strlen(line);
 	line = xrealloc(line, len + 2);
 	line[len++] = '\n';
 	line[len] = '\0';
-	*lenp = len;
-	return line;
+	fd = path == NULL ? -1 :
+	    open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(reason, reasonlen, "open %s: %s", name,
+		    path == NULL ? "no data directory" : strerror(errno));
+		free(line);
+		return OUTBOX_RETRY;
+	}
+	/* One write on O_APPEND: lines never interleave. */
+	w = write(fd, line, len);
+	if (w != (ssize_t)len)
+		snprintf(reason, reasonlen, "write %s: %s", name,
+		    w < 0 ? strerror(errno) : "short write");
+	close(fd);
+	free(line);
+	return w == (ssize_t)len ? OUTBOX_SENT : OUTBOX_RETRY;
 }
 
 static enum outbox_result
@@ -150,32 +174,13 @@ ob_log_send(void *data, const struct outbox_send *m, char *provider_id,
     size_t idlen, char *reason, size_t reasonlen)
 {
 	struct ob_log *lg = data;
-	char *line;
-	size_t len = 0;
-	ssize_t w;
-	int fd;
+	enum outbox_result r;
 
-	if ((line = ob_log_line(lg, m, &len)) == NULL) {
-		snprintf(reason, reasonlen, "cannot encode message");
-		return OUTBOX_FAIL;
-	}
-	fd = open(lg->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		snprintf(reason, reasonlen, "open whatsapp.jsonl: %s",
-		    strerror(errno));
-		free(line);
-		return OUTBOX_RETRY;
-	}
-	w = write(fd, line, len);
-	if (w != (ssize_t)len)
-		snprintf(reason, reasonlen, "write whatsapp.jsonl: %s",
-		    w < 0 ? strerror(errno) : "short write");
-	close(fd);
-	free(line);
-	if (w != (ssize_t)len)
-		return OUTBOX_RETRY;
-	snprintf(provider_id, idlen, "log-%lld", (long long)m->id);
-	return OUTBOX_SENT;
+	r = outbox_log_append(lg->path, "whatsapp.jsonl", ob_log_line(lg, m),
+	    reason, reasonlen);
+	if (r == OUTBOX_SENT)
+		snprintf(provider_id, idlen, "log-%lld", (long long)m->id);
+	return r;
 }
 
 const struct outbox_driver outbox_driver_log = {

@@ -24,14 +24,11 @@
  * message to DATA_DIR/mail.jsonl (0600), like whatsapp.jsonl: the
  * operator's "sent mail", with the link as sent.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -410,26 +407,6 @@ ob_mlog_free(void *data)
 	free(lg);
 }
 
-/* A JSON string for s; bytes that are not UTF-8 become '?'. */
-static json_t *
-ob_mlog_str(const char *s)
-{
-	json_t *v;
-	char *t, *p;
-
-	if (s == NULL)
-		return json_null();
-	if ((v = json_string(s)) != NULL)
-		return v;
-	t = xstrdup(s);
-	for (p = t; *p != '\0'; p++)
-		if ((unsigned char)*p >= 0x80)
-			*p = '?';
-	v = json_string(t);
-	free(t);
-	return v != NULL ? v : json_string("");
-}
-
 /* The header block as an object, in order, values as sent. */
 static json_t *
 ob_mlog_headers(const char *hdrs)
@@ -447,7 +424,7 @@ ob_mlog_headers(const char *hdrs)
 			break;
 		name = xstrndup(p, (size_t)(colon - p));
 		val = xstrndup(colon + 2, (size_t)(end - colon - 2));
-		json_object_set_new(o, name, ob_mlog_str(val));
+		json_object_set_new(o, name, outbox_json_str(val));
 		free(name);
 		free(val);
 		p = end + 2;
@@ -461,11 +438,8 @@ ob_mlog_send(void *data, const struct outbox_send *m, char *provider_id,
 {
 	struct ob_mlog *lg = data;
 	struct outbox_mail ml;
-	char at[64], *line;
+	char at[64];
 	json_t *o;
-	ssize_t w;
-	size_t len;
-	int fd;
 
 	if (outbox_mail_make(lg->base_url, lg->from, m, ny_now(), &ml, reason,
 	    reasonlen) != NY_OK)
@@ -474,45 +448,20 @@ ob_mlog_send(void *data, const struct outbox_send *m, char *provider_id,
 	ny_iso8601(ny_now(), at, sizeof at - 1);
 	o = json_object();
 	json_object_set_new(o, "id", json_integer((json_int_t)m->id));
-	json_object_set_new(o, "at", ob_mlog_str(at));
-	json_object_set_new(o, "from", ob_mlog_str(ml.from));
-	json_object_set_new(o, "to", ob_mlog_str(ml.to));
-	json_object_set_new(o, "subject", ob_mlog_str(ml.subject));
-	json_object_set_new(o, "kind", ob_mlog_str(m->kind));
-	json_object_set_new(o, "lang", ob_mlog_str(m->locale));
-	json_object_set_new(o, "link", ob_mlog_str(m->link));
-	json_object_set_new(o, "text", ob_mlog_str(ml.text));
-	json_object_set_new(o, "html", ob_mlog_str(ml.html));
+	json_object_set_new(o, "at", outbox_json_str(at));
+	json_object_set_new(o, "from", outbox_json_str(ml.from));
+	json_object_set_new(o, "to", outbox_json_str(ml.to));
+	json_object_set_new(o, "subject", outbox_json_str(ml.subject));
+	json_object_set_new(o, "kind", outbox_json_str(m->kind));
+	json_object_set_new(o, "lang", outbox_json_str(m->locale));
+	json_object_set_new(o, "link", m->link != NULL ?
+	    outbox_json_str(m->link) : json_null());
+	json_object_set_new(o, "text", outbox_json_str(ml.text));
+	json_object_set_new(o, "html", outbox_json_str(ml.html));
 	json_object_set_new(o, "headers", ob_mlog_headers(ml.headers));
-	line = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII |
-	    JSON_PRESERVE_ORDER);
-	json_decref(o);
 	snprintf(provider_id, idlen, "%s", ml.msgid);
 	outbox_mail_free(&ml);
-	if (line == NULL) {
-		snprintf(reason, reasonlen, "cannot encode message");
-		return OUTBOX_FAIL;
-	}
-	len = strlen(line);
-	line = xrealloc(line, len + 2);
-	line[len++] = '\n';
-	line[len] = '\0';
-	fd = lg->path == NULL ? -1 : open(lg->path,
-	    O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		snprintf(reason, reasonlen, "open mail.jsonl: %s",
-		    lg->path == NULL ? "no data directory" : strerror(errno));
-		free(line);
-		return OUTBOX_RETRY;
-	}
-	/* One write on O_APPEND: lines never interleave. */
-	w = write(fd, line, len);
-	if (w != (ssize_t)len)
-		snprintf(reason, reasonlen, "write mail.jsonl: %s",
-		    w < 0 ? strerror(errno) : "short write");
-	close(fd);
-	free(line);
-	return w == (ssize_t)len ? OUTBOX_SENT : OUTBOX_RETRY;
+	return outbox_log_append(lg->path, "mail.jsonl", o, reason, reasonlen);
 }
 
 const struct outbox_driver outbox_driver_mail_log = {

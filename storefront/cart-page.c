@@ -165,13 +165,7 @@ cp_page(struct http_req *rq, struct http_resp *rs, int status,
 	if (error_key != NULL) {
 		json_object_set_new(ctx, "error", json_string(i18n_get(lang,
 		    error_key)));
-		json_object_set_new(ctx, "phone_invalid", json_boolean(
-		    strncmp(error_key, "phone.err.", 10) == 0 ||
-		    strcmp(error_key, "co.err.phone_limit") == 0));
-		json_object_set_new(ctx, "email_invalid", json_boolean(
-		    strcmp(error_key, "co.err.email") == 0));
-		json_object_set_new(ctx, "code_invalid", json_boolean(
-		    strncmp(error_key, "discount.err.", 13) == 0));
+		checkout_invalid_json(error_key, ctx);
 	}
 	json_object_set_new(ctx, "phone", json_string(cp_field(rq, "phone")));
 	json_object_set_new(ctx, "email", json_string(cp_field(rq, "email")));

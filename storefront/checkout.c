@@ -320,7 +320,18 @@ co_form_again(struct http_req *rq, struct http_resp *rs, int status,
 	checkout_amount_json(rq, p, amount, ctx);
 	json_object_set_new(ctx, "code", json_string(code ? code : ""));
 	json_object_set_new(ctx, "email", json_string(email ? email : ""));
-	/* Only a refused phone is marked invalid (not a stale CSRF token). */
+	checkout_invalid_json(error_key, ctx);
+	/* The language switch opens the product page: this URL is POST. */
+	json_object_set_new(ctx, "path", json_string(http_printf(rq, "/p/%s",
+	    p->slug)));
+	return http_page(rq, rs, status, "checkout-form", ctx);
+}
+
+void
+checkout_invalid_json(const char *error_key, json_t *ctx)
+{
+	/* Only the field a refusal is about is marked invalid (not the
+	 * phone for a stale CSRF token). */
 	json_object_set_new(ctx, "phone_invalid", json_boolean(
 	    strncmp(error_key, "phone.err.", 10) == 0 ||
 	    strcmp(error_key, "co.err.phone_limit") == 0));
@@ -330,10 +341,6 @@ co_form_again(struct http_req *rq, struct http_resp *rs, int status,
 	    strcmp(error_key, "co.err.email") == 0));
 	json_object_set_new(ctx, "code_invalid", json_boolean(
 	    strncmp(error_key, "discount.err.", 13) == 0));
-	/* The language switch opens the product page: this URL is POST. */
-	json_object_set_new(ctx, "path", json_string(http_printf(rq, "/p/%s",
-	    p->slug)));
-	return http_page(rq, rs, status, "checkout-form", ctx);
 }
 
 /* Decimals of currency's major unit (2, or 0 for UGX). */

@@ -39,6 +39,10 @@ const char *checkout_idem_key(struct http_req *rq, const char *what);
  * MAIL_ADDR_MAX + 1; "" when left empty). NY_OK or NY_EINVAL.
  */
 enum ny_err checkout_email(struct http_req *rq, char *out, size_t len);
+
+/* The form's *_invalid flags into ctx: the field error_key (a locale
+ * key of a refusal) is about — phone, amount, email or code. */
+void	checkout_invalid_json(const char *error_key, json_t *ctx);
 /*
  * Makes the order in describes (the caller fills lines, phone, code,
  * email and idem_key; the rest is set here) with prov and answers: 303

@@ -350,7 +350,6 @@ og_creator_png(struct http_req *rq, struct http_resp *rs)
 	const char *handle = og_strip_png(rq, http_param(rq, "file"));
 	struct db *db = http_db(rq);
 	struct catalog_creator *cr;
-	struct catalog_list l;
 	struct og_card c;
 	enum ny_err rc;
 	char *line;
@@ -360,12 +359,11 @@ og_creator_png(struct http_req *rq, struct http_resp *rs)
 		return 404;
 	if (db == NULL)
 		return 503;
-	rc = catalog_creator_by_handle(db, handle, &cr, &l);
+	rc = catalog_creator_by_handle(db, handle, &cr, NULL);
 	if (rc == NY_ENOTFOUND)
 		return 404;
 	if (rc != NY_OK)
 		return 500;
-	catalog_list_free(&l);
 	og_creator_card(http_config()->base_url, cr, &c, &line);
 	status = og_png(rq, rs, &c);
 	free(line);
